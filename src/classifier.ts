@@ -1,0 +1,325 @@
+import * as Comlink from 'comlink';
+import { engine } from './engine-client.js';
+import {
+  BACKEND_REQUESTS,
+  INPUT_KINDS,
+  STORAGE_KINDS,
+  modelKey,
+  type BackendName,
+  type BackendRequest,
+  type EngineEvent,
+  type InputKind,
+  type LabelMeta,
+  type LabelResult,
+  type ModelSpec,
+  type Prediction,
+  type RawPrediction,
+  type Stats,
+  type StorageKind,
+  type TrainProgress,
+  type TrainResult,
+  type WireInput,
+} from './protocol.js';
+
+/** A text, or a row of numbers for `input: 'features'`. */
+export type ClassifierInput = string | ArrayLike<number>;
+
+export interface ClassifierOptions {
+  /** One model per (origin, name): every handle and element using this name shares it. */
+  name: string;
+  /** At least two distinct, non-empty labels. Labels added later extend a stored model. */
+  labels: readonly string[];
+  /** What the model classifies. Default `'text'`. */
+  input?: InputKind;
+  /** In (0, 1]; a prediction below it needs review. Default 0.8. */
+  threshold?: number;
+  /** Default `'auto'`: a real GPU through WebGPU, else WASM, WebGL, CPU. */
+  backend?: BackendRequest;
+  /** Default `'indexeddb'`; `'memory'` keeps nothing after the last handle closes or the page reloads. */
+  storage?: StorageKind;
+  /** Retrain in the background after new labels: `true` (default, after 1.5 s of quiet), `false`, or a delay in ms. */
+  autoTrain?: boolean | number;
+}
+
+export interface TrainOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+/** Fired on a classifier handle when its model changes, whoever changed it (another handle, an element, training). */
+export class ClassifierChangeEvent extends Event {
+  constructor(readonly change: EngineEvent) {
+    super('change');
+  }
+}
+
+const DEFAULT_AUTO_TRAIN_MS = 1500;
+
+/** The public handle returned by `createClassifier`: a thin, typed client of the engine worker. */
+export class Classifier extends EventTarget {
+  readonly name: string;
+  readonly input: InputKind;
+  readonly threshold: number;
+  readonly storage: StorageKind;
+  readonly requestedBackend: BackendRequest;
+  #labels: string[];
+  #backend: BackendName;
+  #generation: number;
+  #closed = false;
+  readonly #key: string;
+  readonly #autoTrainDelayMs: number;
+  readonly #unsubscribe: () => void;
+
+  /** Use `createClassifier()`; the constructor is internal. */
+  constructor(options: Required<Omit<ClassifierOptions, 'autoTrain'>> & { autoTrainDelayMs: number }, opened: { labels: string[]; backend: BackendName; generation: number }) {
+    super();
+    this.name = options.name;
+    this.input = options.input;
+    this.threshold = options.threshold;
+    this.storage = options.storage;
+    this.requestedBackend = options.backend;
+    this.#autoTrainDelayMs = options.autoTrainDelayMs;
+    this.#key = modelKey(options);
+    this.#labels = opened.labels;
+    this.#backend = opened.backend;
+    this.#generation = opened.generation;
+    this.#unsubscribe = engine.onEvent((event) => {
+      if (event.key === this.#key) this.dispatchEvent(new ClassifierChangeEvent(event));
+    });
+  }
+
+  /** The labels of the model, in order. A copy: changing it changes nothing. */
+  get labels(): string[] {
+    return [...this.#labels];
+  }
+
+  /** The backend actually in use. */
+  get backend(): BackendName {
+    return this.#backend;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async predict(input: ClassifierInput): Promise<Prediction> {
+    const wire = toWire(this.input, input, 'input');
+    const [raw] = await this.#call((api) => api.predict(this.#key, [wire]));
+    return this.#withReview(raw as RawPrediction);
+  }
+
+  /** Predictions in input order. */
+  async predictBatch(inputs: readonly ClassifierInput[]): Promise<Prediction[]> {
+    if (!Array.isArray(inputs)) throw new TypeError(`predictBatch expects an array of inputs, got ${describe(inputs)}.`);
+    const wire = inputs.map((input, i) => toWire(this.input, input, `inputs[${i}]`));
+    if (wire.length === 0) return [];
+    const raws = await this.#call((api) => api.predict(this.#key, wire));
+    return raws.map((raw) => this.#withReview(raw));
+  }
+
+  /** Stores a human label; resolves once it is durably stored, and the next `predict(input)` reflects it. */
+  async label(input: ClassifierInput, label: string, meta: LabelMeta = {}): Promise<LabelResult> {
+    const wire = toWire(this.input, input, 'input');
+    this.#checkLabel(label);
+    if (meta === null || typeof meta !== 'object') throw new TypeError(`label() options must be an object, got ${describe(meta)}.`);
+    const clean: LabelMeta = {};
+    if (meta.predictionId !== undefined) {
+      if (typeof meta.predictionId !== 'string') throw new TypeError(`predictionId must be a string, got ${describe(meta.predictionId)}.`);
+      clean.predictionId = meta.predictionId;
+    }
+    if (meta.annotator !== undefined) {
+      if (typeof meta.annotator !== 'string') throw new TypeError(`annotator must be a string, got ${describe(meta.annotator)}.`);
+      clean.annotator = meta.annotator;
+    }
+    return this.#call((api) => api.label(this.#key, transferable(wire), label, clean));
+  }
+
+  /** A full retrain on every stored label; resolves once the new model serves predictions. */
+  async train(options: TrainOptions = {}): Promise<TrainResult> {
+    const { signal, onProgress } = options;
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw new TypeError(`onProgress must be a function, got ${describe(onProgress)}.`);
+    }
+    signal?.throwIfAborted();
+    const runId = crypto.randomUUID();
+    const onAbort = () => {
+      void engine.call((api) => api.cancelTrain(this.#key, runId)).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await this.#call((api) =>
+        api.train(this.#key, runId, onProgress ? Comlink.proxy(onProgress) : undefined),
+      );
+      await this.#refreshBackend();
+      return result;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Indices into `pool`, most informative first (least confident first). */
+  async selectForReview(pool: readonly ClassifierInput[], k: number): Promise<number[]> {
+    if (!Array.isArray(pool)) throw new TypeError(`selectForReview expects an array as pool, got ${describe(pool)}.`);
+    if (typeof k !== 'number') throw new TypeError(`k must be a number, got ${describe(k)}.`);
+    if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}.`);
+    const wire = pool.map((input, i) => toWire(this.input, input, `pool[${i}]`));
+    if (wire.length === 0 || k === 0) return [];
+    return this.#call((api) => api.selectForReview(this.#key, wire, k));
+  }
+
+  async stats(): Promise<Stats> {
+    const stats = await this.#call((api) => api.stats(this.#key));
+    this.#backend = stats.backend;
+    return stats;
+  }
+
+  /** Deletes this model's labels, weights and log, in storage and in memory. */
+  async reset(): Promise<void> {
+    await this.#call((api) => api.reset(this.#key));
+  }
+
+  /** Releases this handle; the shared worker ends when nothing uses it any more. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe();
+    try {
+      if (engine.running && engine.generation === this.#generation) {
+        await engine.call((api) => api.close(this.#key));
+      }
+    } catch {
+      // A dead worker holds nothing to release.
+    } finally {
+      engine.release();
+    }
+  }
+
+  #withReview(raw: RawPrediction): Prediction {
+    return { ...raw, needsReview: raw.label === null || raw.confidence < this.threshold };
+  }
+
+  #checkLabel(label: unknown): asserts label is string {
+    if (typeof label !== 'string') throw new TypeError(`label must be a string, got ${describe(label)}.`);
+    if (!this.#labels.includes(label)) {
+      throw new RangeError(`Unknown label ${JSON.stringify(label)}: expected one of ${this.#labels.map((l) => JSON.stringify(l)).join(', ')}.`);
+    }
+  }
+
+  async #refreshBackend(): Promise<void> {
+    this.#backend = (await this.#call((api) => api.stats(this.#key))).backend;
+  }
+
+  /** Every call goes through here: reopens the model on a fresh worker after a crash. */
+  async #call<T>(run: (api: Comlink.Remote<import('./protocol.js').EngineApi>) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new Error(`Classifier "${this.name}" is closed; create a new one with createClassifier().`);
+    if (engine.generation !== this.#generation || !engine.running) {
+      const opened = await openOn(this.#spec(), this.requestedBackend, this.#autoTrainDelayMs);
+      this.#labels = opened.labels;
+      this.#backend = opened.backend;
+      this.#generation = opened.generation;
+    }
+    return engine.call(run);
+  }
+
+  #spec(): ModelSpec {
+    return { name: this.name, labels: this.#labels, input: this.input, storage: this.storage };
+  }
+}
+
+async function openOn(spec: ModelSpec, backend: BackendRequest, autoTrainDelayMs: number) {
+  const connection = engine.current();
+  const generation = engine.generation;
+  const opened = await connection.call((api) => api.open(spec, { backend, autoTrainDelayMs }));
+  return { ...opened, generation };
+}
+
+/** Creates (or opens the stored) model `name` and returns a handle to it. */
+export async function createClassifier(options: ClassifierOptions): Promise<Classifier> {
+  const resolved = resolveOptions(options);
+  if (resolved.input === 'image') {
+    throw new DOMException(
+      "input: 'image' is not supported yet in this version of hitl-classifier; use 'text' or 'features'.",
+      'NotSupportedError',
+    );
+  }
+  engine.acquire();
+  try {
+    const opened = await openOn(
+      { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage },
+      resolved.backend,
+      resolved.autoTrainDelayMs,
+    );
+    return new Classifier(resolved, opened);
+  } catch (error) {
+    engine.release();
+    throw error;
+  }
+}
+
+function resolveOptions(options: ClassifierOptions) {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`createClassifier expects an options object, got ${describe(options)}.`);
+  }
+  const { name, labels, input = 'text', threshold = 0.8, backend = 'auto', storage = 'indexeddb', autoTrain = true } = options;
+  if (typeof name !== 'string') throw new TypeError(`name must be a string, got ${describe(name)}.`);
+  if (name.trim() === '') throw new RangeError('name must not be empty.');
+  if (!Array.isArray(labels)) throw new TypeError(`labels must be an array of strings, got ${describe(labels)}.`);
+  labels.forEach((label: unknown, i) => {
+    if (typeof label !== 'string') throw new TypeError(`labels[${i}] must be a string, got ${describe(label)}.`);
+    if (label.trim() === '') throw new RangeError(`labels[${i}] must not be empty.`);
+  });
+  if (labels.length < 2) throw new RangeError(`labels must hold at least 2 labels, got ${labels.length}.`);
+  const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (duplicate !== undefined) throw new RangeError(`labels must be distinct; ${JSON.stringify(duplicate)} appears twice.`);
+  oneOf('input', input, INPUT_KINDS);
+  if (typeof threshold !== 'number') throw new TypeError(`threshold must be a number, got ${describe(threshold)}.`);
+  if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}.`);
+  oneOf('backend', backend, BACKEND_REQUESTS);
+  oneOf('storage', storage, STORAGE_KINDS);
+  let autoTrainDelayMs: number;
+  if (typeof autoTrain === 'boolean') autoTrainDelayMs = autoTrain ? DEFAULT_AUTO_TRAIN_MS : 0;
+  else if (typeof autoTrain === 'number' && Number.isFinite(autoTrain) && autoTrain >= 0) autoTrainDelayMs = autoTrain;
+  else throw new TypeError(`autoTrain must be a boolean or a delay in ms ≥ 0, got ${describe(autoTrain)}.`);
+  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs };
+}
+
+function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be one of ${allowed.map((a) => `'${a}'`).join(' | ')}, got ${describe(value)}.`);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new RangeError(`${what} must be one of ${allowed.map((a) => `'${a}'`).join(' | ')}, got '${value}'.`);
+  }
+}
+
+/** Checks an input on the main thread so the error keeps its class and names the argument. */
+function toWire(kind: InputKind, input: unknown, what: string): WireInput {
+  if (kind === 'text') {
+    if (typeof input !== 'string') throw new TypeError(`${what} must be a string (text), got ${describe(input)}.`);
+    if (input.trim() === '') throw new RangeError(`${what} must contain some text; got an empty string.`);
+    return input;
+  }
+  const isNumbers = Array.isArray(input) || (ArrayBuffer.isView(input) && !(input instanceof DataView));
+  if (!isNumbers) throw new TypeError(`${what} must be an array or Float32Array of numbers, got ${describe(input)}.`);
+  const values = input as ArrayLike<unknown>;
+  if (values.length === 0) throw new RangeError(`${what} must hold at least one number; got an empty array.`);
+  const row = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' && typeof v !== 'bigint') throw new TypeError(`${what}[${i}] must be a number, got ${describe(v)}.`);
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new RangeError(`${what}[${i}] must be a finite number, got ${n}.`);
+    row[i] = n;
+  }
+  return row;
+}
+
+function transferable(wire: WireInput): WireInput {
+  return typeof wire === 'string' ? wire : Comlink.transfer(wire, [wire.buffer]);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}

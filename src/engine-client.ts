@@ -1,0 +1,208 @@
+import * as Comlink from 'comlink';
+import type { EngineApi, EngineEvent } from './protocol.js';
+
+/** Thrown (as the rejection of every pending call) when the engine worker dies or stops answering. */
+export class EngineCrashedError extends Error {
+  override name = 'EngineCrashedError';
+}
+
+export interface EngineClientOptions {
+  /** A worker that answers nothing for this long while calls are pending is declared hung and replaced. */
+  hangTimeoutMs: number;
+  /** How often a pending call checks that the worker is still alive. */
+  heartbeatMs: number;
+}
+
+const defaults: EngineClientOptions = { hangTimeoutMs: 20_000, heartbeatMs: 1_000 };
+
+type Pending = (error: Error) => void;
+
+/**
+ * One engine worker, shared by every classifier and element of the page.
+ * Comlink never settles a call on a dead worker (comlink issue 601), so every call here races
+ * against the worker's death: an `error` event before it ever answered, or silence past the hang timeout.
+ */
+class EngineConnection {
+  readonly worker: Worker;
+  readonly api: Comlink.Remote<EngineApi>;
+  readonly listeners = new Set<(event: EngineEvent) => void>();
+  dead: Error | null = null;
+  private readonly pending = new Set<Pending>();
+  private lastAlive = performance.now();
+  private answeredOnce = false;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private readonly subscribed: Promise<void>;
+
+  constructor(private readonly options: EngineClientOptions, private readonly onDeath: (c: EngineConnection) => void) {
+    this.worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'hitl-classifier-engine',
+    });
+    this.worker.addEventListener('error', (event) => {
+      // After the first answer, an error event is an uncaught exception in a background task: the worker lives on.
+      if (!this.answeredOnce) {
+        event.preventDefault();
+        this.kill(new EngineCrashedError(`The hitl-classifier engine worker failed to start: ${event.message || 'script error'}`));
+      }
+    });
+    this.worker.addEventListener('messageerror', () => {
+      this.kill(new EngineCrashedError('The hitl-classifier engine worker sent a message that could not be read.'));
+    });
+    this.api = Comlink.wrap<EngineApi>(this.worker);
+    this.subscribed = this.call((api) =>
+      api.subscribe(Comlink.proxy((event: EngineEvent) => this.listeners.forEach((listener) => listener(event)))),
+    );
+    this.subscribed.catch(() => undefined);
+  }
+
+  /** Runs one remote call; must reject (never hang) if the worker dies before answering. */
+  call<T>(run: (api: Comlink.Remote<EngineApi>) => Promise<T>): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise<T>((resolve, reject) => {
+      const fail: Pending = (error) => reject(error);
+      this.pending.add(fail);
+      this.startHeartbeat();
+      run(this.api).then(
+        (value) => {
+          this.alive();
+          this.pending.delete(fail);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.alive();
+          this.pending.delete(fail);
+          reject(rehydrate(error));
+        },
+      );
+    });
+  }
+
+  private alive(): void {
+    this.answeredOnce = true;
+    this.lastAlive = performance.now();
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat !== undefined) return;
+    this.lastAlive = performance.now();
+    this.heartbeat = setInterval(() => {
+      if (this.pending.size === 0) {
+        clearInterval(this.heartbeat);
+        this.heartbeat = undefined;
+        return;
+      }
+      if (performance.now() - this.lastAlive > this.options.hangTimeoutMs) {
+        this.kill(
+          new EngineCrashedError(
+            `The hitl-classifier engine worker stopped answering for ${Math.round(this.options.hangTimeoutMs / 1000)} s; ` +
+              'it was restarted, please retry.',
+          ),
+        );
+        return;
+      }
+      // A ping is answered between training steps, so a busy but healthy worker keeps proving it is alive.
+      this.api.ping().then(() => this.alive(), () => undefined);
+    }, this.options.heartbeatMs);
+  }
+
+  kill(reason: Error): void {
+    if (this.dead) return;
+    this.dead = reason;
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    // No releaseProxy: it posts to the dead worker and waits for an answer that never comes.
+    this.worker.terminate();
+    for (const fail of this.pending) fail(reason);
+    this.pending.clear();
+    this.onDeath(this);
+  }
+}
+
+/** Errors cross Comlink as plain `Error`s with `name` kept: give callers back the class they can test for. */
+function rehydrate(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const make = (): Error | undefined => {
+    switch (error.name) {
+      case 'TypeError':
+        return new TypeError(error.message);
+      case 'RangeError':
+        return new RangeError(error.message);
+      case 'AbortError':
+        return new DOMException(error.message, 'AbortError');
+      case 'QuotaExceededError':
+        return new DOMException(error.message, 'QuotaExceededError');
+      default:
+        return undefined;
+    }
+  };
+  const typed = make();
+  if (!typed) return error;
+  if (error.stack && !(typed instanceof DOMException)) typed.stack = error.stack;
+  return typed;
+}
+
+/**
+ * The page's engine: starts the worker on first use, restarts it after a crash, and ends it when
+ * the last user releases it. `generation` changes with every new worker so users know to reopen models.
+ */
+class Engine {
+  private connection: EngineConnection | null = null;
+  private users = 0;
+  private options: EngineClientOptions = { ...defaults };
+  generation = 0;
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+
+  configure(options: Partial<EngineClientOptions>): void {
+    this.options = { ...this.options, ...options };
+  }
+
+  acquire(): void {
+    this.users += 1;
+  }
+
+  release(): void {
+    this.users = Math.max(0, this.users - 1);
+    if (this.users === 0 && this.connection) {
+      const connection = this.connection;
+      this.connection = null;
+      connection.kill(new EngineCrashedError('The hitl-classifier engine was shut down: every classifier was closed.'));
+    }
+  }
+
+  get userCount(): number {
+    return this.users;
+  }
+
+  get running(): boolean {
+    return this.connection !== null;
+  }
+
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs a call on the live worker, starting one if needed. */
+  call<T>(run: (api: Comlink.Remote<EngineApi>) => Promise<T>): Promise<T> {
+    return this.current().call(run);
+  }
+
+  current(): EngineConnection {
+    if (!this.connection || this.connection.dead) {
+      this.generation += 1;
+      const connection = new EngineConnection(this.options, (dead) => {
+        if (this.connection === dead) this.connection = null;
+      });
+      connection.listeners.add((event) => this.listeners.forEach((listener) => listener(event)));
+      this.connection = connection;
+    }
+    return this.connection;
+  }
+
+  /** Ends the current worker as if it had crashed: pending calls reject, the next call starts a fresh one. */
+  crash(reason = 'The hitl-classifier engine worker was terminated.'): void {
+    this.connection?.kill(new EngineCrashedError(reason));
+  }
+}
+
+export const engine = new Engine();

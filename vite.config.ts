@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, WEBGPU_ARGS, findChromium } from './scripts/chromium.mjs';
+
+const root = import.meta.dirname;
+
+// Pre-bundled up front: a dependency discovered mid-run makes Vite re-optimize and reload the test page.
+const optimizeDeps = {
+  include: [
+    'comlink',
+    'idb',
+    'lit',
+    'lit/decorators.js',
+    'lit/directives/class-map.js',
+    '@tensorflow/tfjs-core',
+    '@tensorflow/tfjs-backend-cpu',
+    '@tensorflow/tfjs-backend-wasm',
+    '@tensorflow/tfjs-backend-webgl',
+    '@tensorflow/tfjs-backend-webgpu',
+  ],
+};
+
+function browser(args: string[]) {
+  return {
+    enabled: true,
+    headless: true,
+    provider: playwright({ launchOptions: { executablePath: findChromium(), args } }),
+    instances: [{ browser: 'chromium' as const }],
+    screenshotFailures: false,
+  };
+}
+
+export default defineConfig(({ mode }) => ({
+  // `npm start` serves the demo; the library build and the tests work from the project root.
+  root: mode === 'lib' || process.env.VITEST ? root : resolve(root, 'demo'),
+  base: './',
+  publicDir: false,
+  optimizeDeps,
+  worker: { format: 'es' },
+  server: { fs: { allow: [root] } },
+  build:
+    mode === 'lib'
+      ? {
+          outDir: resolve(root, 'dist'),
+          emptyOutDir: true,
+          target: 'es2022',
+          // Nothing is inlined: the worker and the .wasm binaries stay files next to the entry, found through import.meta.url.
+          assetsInlineLimit: 0,
+          lib: { entry: resolve(root, 'src/index.ts'), formats: ['es' as const], fileName: () => 'hitl-classifier.js' },
+        }
+      : { outDir: resolve(root, 'dist-demo'), emptyOutDir: true, target: 'es2022' },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'chromium',
+          include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          browser: browser(CHROMIUM_ARGS),
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'chromium-webgpu',
+          include: ['test/**/*.webgpu.test.ts', 'test/backend.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          browser: browser([...CHROMIUM_ARGS, ...WEBGPU_ARGS]),
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+}));
