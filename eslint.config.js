@@ -9,6 +9,8 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.browser, ...globals.worker } },
     rules: {
+      // noUncheckedIndexedAccess makes every typed-array read optional; in numeric loops `!` is the honest answer.
+      '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },

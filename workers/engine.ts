@@ -1,0 +1,485 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  modelKey,
+  type BackendName,
+  type EngineApi,
+  type EngineEvent,
+  type InputKind,
+  type LabelMeta,
+  type LabelResult,
+  type ModelSpec,
+  type OpenOptions,
+  type OpenResult,
+  type RawPrediction,
+  type Stats,
+  type TrainProgress,
+  type TrainResult,
+  type WireInput,
+} from '../src/protocol.js';
+import { activeBackend, useBackend } from './backend.js';
+import { RunningStats, standardize } from './featurizers/features.js';
+import { TEXT_DIM, featurizeText } from './featurizers/text.js';
+import type { Vector } from './featurizers/vector.js';
+import { ServingHead, trainHead } from './head.js';
+import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
+import { IndexedDbStore, MemoryStore, type ExampleRecord, type ModelMeta, type ModelStore, type WeightsRecord } from './storage.js';
+
+/** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */
+const RECENT_PREDICTIONS = 10_000;
+
+class AbortError extends Error {
+  override name = 'AbortError';
+}
+
+async function inputId(kind: InputKind, input: WireInput): Promise<string> {
+  const bytes =
+    typeof input === 'string'
+      ? new TextEncoder().encode(`t:${input}`)
+      : new Uint8Array([...new TextEncoder().encode('f:'), ...new Uint8Array(input.buffer, input.byteOffset, input.byteLength)]);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return `${kind[0]}-${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** One model in the worker: its labels, instant memory, trained head, store and training queue. */
+class Model {
+  readonly key: string;
+  users = 0;
+  autoTrainDelayMs = 0;
+  meta: ModelMeta;
+  head: ServingHead | null = null;
+  headStats: { mean: Float32Array; std: Float32Array } | null = null;
+  modelVersion = 0;
+  readonly memory: ExampleMemory;
+  private readonly labelsById = new Map<string, string>();
+  private liveStats: RunningStats | null = null;
+  private seq = 0;
+  private trainChain: Promise<unknown> = Promise.resolve();
+  private training: { runId: string; cancelled: Error | null } | null = null;
+  private autoTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped by reset(): a training that started before it must not install its result. */
+  private epoch = 0;
+  private examplesAtLastTrain = -1;
+
+  constructor(
+    readonly spec: ModelSpec,
+    readonly store: ModelStore,
+    private readonly emit: (event: EngineEvent) => void,
+  ) {
+    this.key = modelKey(spec);
+    this.meta = { name: spec.name, labels: [...spec.labels], input: spec.input, featureDim: null, maxVersion: 0, createdAt: Date.now() };
+    this.memory = new ExampleMemory(
+      () => this.inputDim(),
+      () => this.liveStats?.snapshot().std ?? null,
+    );
+  }
+
+  get labels(): string[] {
+    return this.meta.labels;
+  }
+
+  get isTraining(): boolean {
+    return this.training !== null;
+  }
+
+  inputDim(): number {
+    return this.spec.input === 'text' ? TEXT_DIM : (this.meta.featureDim ?? 0);
+  }
+
+  async load(): Promise<void> {
+    const { meta, examples, weights } = await this.store.load();
+    if (meta) {
+      if (meta.input !== this.spec.input) {
+        throw new TypeError(
+          `Model "${this.spec.name}" is stored for input '${meta.input}', not '${this.spec.input}'. ` +
+            'Use the same input kind, another name, or reset() the stored model.',
+        );
+      }
+      const missing = meta.labels.filter((label) => !this.spec.labels.includes(label));
+      if (missing.length > 0) {
+        throw new RangeError(
+          `Model "${this.spec.name}" is stored with the labels ${JSON.stringify(meta.labels)}; ${JSON.stringify(missing)} ` +
+            'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.',
+        );
+      }
+      this.meta = { ...meta, labels: [...meta.labels, ...this.spec.labels.filter((l) => !meta.labels.includes(l))] };
+      if (this.meta.labels.length !== meta.labels.length) await this.store.saveMeta(this.meta);
+    } else {
+      await this.store.saveMeta(this.meta);
+    }
+    for (const example of examples) this.remember(example);
+    if (weights) this.installWeights(weights);
+  }
+
+  /** Labels given to open() after the model exists can only extend it. */
+  async extendLabels(labels: string[]): Promise<void> {
+    const missing = this.meta.labels.filter((label) => !labels.includes(label));
+    if (missing.length > 0) {
+      throw new RangeError(
+        `Model "${this.spec.name}" already has the labels ${JSON.stringify(this.meta.labels)}; ${JSON.stringify(missing)} ` +
+          'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.',
+      );
+    }
+    const added = labels.filter((label) => !this.meta.labels.includes(label));
+    if (added.length === 0) return;
+    this.meta = { ...this.meta, labels: [...this.meta.labels, ...added] };
+    await this.store.saveMeta(this.meta);
+  }
+
+  private remember(example: ExampleRecord): void {
+    const target = this.meta.labels.indexOf(example.label);
+    if (target < 0) return;
+    const vector = this.featurize(example.input);
+    this.memory.upsert(example.id, target, vector, example.seq);
+    this.labelsById.set(example.id, example.label);
+    this.seq = Math.max(this.seq, example.seq + 1);
+    if (vector instanceof Float32Array) {
+      this.liveStats ??= new RunningStats(vector.length);
+      this.liveStats.add(vector);
+    }
+  }
+
+  private installWeights(record: WeightsRecord): void {
+    const classes = this.meta.labels.length;
+    let { weights, bias } = record;
+    if (record.labels.length !== classes) {
+      // Labels added after this head was trained: their columns start at zero with a low bias until the next training.
+      const expanded = new Float32Array(record.inputDim * classes);
+      for (let r = 0; r < record.inputDim; r++) {
+        for (let c = 0; c < record.labels.length; c++) expanded[r * classes + c] = weights[r * record.labels.length + c]!;
+      }
+      const minBias = Math.min(...bias);
+      bias = Float32Array.from({ length: classes }, (_, c) => (c < record.labels.length ? bias[c]! : minBias - 4));
+      weights = expanded;
+    }
+    this.head?.dispose();
+    this.head = new ServingHead({ inputDim: record.inputDim, labels: this.meta.labels, weights, bias });
+    this.headStats = record.mean && record.std ? { mean: record.mean, std: record.std } : null;
+    this.modelVersion = record.version;
+  }
+
+  /** Text → hashed sparse vector; numeric rows are checked against the model's fixed length. */
+  featurize(input: WireInput): Vector {
+    if (this.spec.input === 'text') {
+      if (typeof input !== 'string') throw new TypeError('Expected a string for a text model.');
+      return featurizeText(input);
+    }
+    if (!(input instanceof Float32Array)) throw new TypeError('Expected a Float32Array for a features model.');
+    const dim = this.meta.featureDim;
+    if (dim !== null && input.length !== dim) {
+      throw new RangeError(`Expected a row of ${dim} numbers (this model's feature length), got ${input.length}.`);
+    }
+    return input;
+  }
+
+  async predict(inputs: WireInput[]): Promise<{ label: string | null; confidence: number; scores: Record<string, number> }[]> {
+    const vectors = inputs.map((input) => this.featurize(input));
+    const labels = this.meta.labels;
+    const classes = labels.length;
+    let headProbs: Float32Array | null = null;
+    if (this.head) {
+      const rows = this.headStats ? vectors.map((v) => standardize(v as Float32Array, this.headStats!.mean, this.headStats!.std)) : vectors;
+      headProbs = await this.head.predict(rows);
+    }
+    return vectors.map((vector, r) => {
+      let probs: Float64Array;
+      if (this.memory.size === 0 && !headProbs) {
+        probs = new Float64Array(classes).fill(1 / classes);
+      } else {
+        const { perClass, top } = this.memory.nearest(vector, classes);
+        if (!headProbs) {
+          probs = ExampleMemory.distribution(perClass, true);
+        } else {
+          const head = headProbs.subarray(r * classes, (r + 1) * classes);
+          const alpha = top > NEAR_DUPLICATE ? ((top - NEAR_DUPLICATE) / (1 - NEAR_DUPLICATE)) ** 2 : 0;
+          const near = alpha > 0 ? ExampleMemory.distribution(perClass, false) : null;
+          probs = Float64Array.from(head, (p, c) => (1 - alpha) * p + alpha * (near ? near[c]! : 0));
+          if (alpha >= 1) probs = near!;
+        }
+      }
+      const sum = probs.reduce((a, b) => a + b, 0);
+      const scores: Record<string, number> = {};
+      let best = 0;
+      labels.forEach((label, c) => {
+        scores[label] = probs[c]! / sum;
+        if (probs[c]! > probs[best]!) best = c;
+      });
+      const hasModel = this.memory.size > 0 || headProbs !== null;
+      return hasModel
+        ? { label: labels[best]!, confidence: scores[labels[best]!]!, scores }
+        : { label: null, confidence: 0, scores };
+    });
+  }
+
+  async label(input: WireInput, label: string, meta: LabelMeta, predicted: RawPrediction | undefined): Promise<LabelResult> {
+    const target = this.meta.labels.indexOf(label);
+    if (target < 0) {
+      throw new RangeError(`Unknown label ${JSON.stringify(label)}: expected one of ${this.meta.labels.map((l) => JSON.stringify(l)).join(', ')}.`);
+    }
+    const vector = this.featurize(input);
+    const id = await inputId(this.spec.input, input);
+    let newMeta: ModelMeta | undefined;
+    if (vector instanceof Float32Array && this.meta.featureDim === null) {
+      newMeta = { ...this.meta, featureDim: vector.length };
+    }
+    const previous = this.labelsById.get(id);
+    const example: ExampleRecord = { id, input, label, time: Date.now(), seq: this.seq };
+    if (meta.annotator !== undefined) example.annotator = meta.annotator;
+    if (meta.predictionId !== undefined) example.predictionId = meta.predictionId;
+    const log = {
+      kind: 'label' as const,
+      time: example.time,
+      exampleId: id,
+      label,
+      modelVersion: this.modelVersion,
+      ...(previous !== undefined ? { previousLabel: previous } : {}),
+      ...(meta.annotator !== undefined ? { annotator: meta.annotator } : {}),
+      ...(meta.predictionId !== undefined ? { predictionId: meta.predictionId } : {}),
+      ...(predicted ? { predicted: { label: predicted.label, confidence: predicted.confidence, modelVersion: predicted.modelVersion } } : {}),
+    };
+    // Stored first: if the write fails, memory is untouched and the caller sees the error.
+    await this.store.saveExample(example, log, newMeta);
+    if (newMeta) this.meta = newMeta;
+    this.seq += 1;
+    this.memory.upsert(id, target, vector, example.seq);
+    this.labelsById.set(id, label);
+    if (vector instanceof Float32Array && previous === undefined) {
+      this.liveStats ??= new RunningStats(vector.length);
+      this.liveStats.add(vector);
+    }
+    this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
+    this.scheduleAutoTrain();
+    return { exampleId: id, replaced: previous !== undefined, examples: this.memory.size };
+  }
+
+  private scheduleAutoTrain(): void {
+    clearTimeout(this.autoTimer);
+    if (this.autoTrainDelayMs <= 0) return;
+    this.autoTimer = setTimeout(() => {
+      if (this.memory.size === this.examplesAtLastTrain && !this.isTraining) return;
+      this.train(`auto-${Date.now()}`).catch((error: unknown) => {
+        // Background training is best effort: too few classes yet, or a reset, is not an error for anyone.
+        if (!(error instanceof AbortError) && !(error instanceof RangeError)) console.warn('hitl-classifier: background training failed', error);
+      });
+    }, this.autoTrainDelayMs);
+  }
+
+  /** Full retrain on every stored label; runs one at a time per model, and predictions keep using the current head. */
+  train(runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
+    clearTimeout(this.autoTimer);
+    const run = this.trainChain.then(() => this.trainNow(runId, onProgress));
+    this.trainChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async trainNow(runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
+    const started = performance.now();
+    const epoch = this.epoch;
+    const { vectors, targets } = this.memory.snapshot();
+    const classes = this.meta.labels.length;
+    const counts = this.memory.countsByTarget(classes);
+    const present = counts.filter((c) => c > 0).length;
+    if (present < 2) {
+      throw new RangeError(
+        `Training needs labelled examples of at least 2 labels; so far ${present === 0 ? 'there are none' : `only ${JSON.stringify(this.meta.labels[counts.findIndex((c) => c > 0)])} has any`}.`,
+      );
+    }
+    const state = { runId, cancelled: null as Error | null };
+    this.training = state;
+    this.emit({ type: 'training', key: this.key, running: true });
+    try {
+      let rows: Vector[] = vectors;
+      let stats: { mean: Float32Array; std: Float32Array } | null = null;
+      if (this.spec.input === 'features') {
+        const running = new RunningStats(this.inputDim());
+        for (const v of vectors) running.add(v as Float32Array);
+        stats = running.snapshot();
+        rows = vectors.map((v) => standardize(v as Float32Array, stats!.mean, stats!.std));
+      }
+      const trained = await trainHead({
+        rows,
+        targets,
+        classes,
+        inputDim: this.inputDim(),
+        onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
+        shouldStop: () => state.cancelled ?? (this.epoch !== epoch ? new AbortError('The model was reset during training.') : null),
+      });
+      if (this.epoch !== epoch) throw new AbortError('The model was reset during training.');
+      const version = Math.max(this.meta.maxVersion, this.modelVersion) + 1;
+      const record: WeightsRecord = {
+        version,
+        labels: [...this.meta.labels],
+        inputDim: this.inputDim(),
+        weights: trained.weights,
+        bias: trained.bias,
+        examples: vectors.length,
+        savedAt: Date.now(),
+        backend: activeBackend() ?? 'unknown',
+        ...(stats ? { mean: stats.mean, std: stats.std } : {}),
+      };
+      const meta = { ...this.meta, maxVersion: version };
+      await this.store.saveWeights(record, meta);
+      if (this.epoch !== epoch) throw new AbortError('The model was reset during training.');
+      this.meta = meta;
+      this.installWeights(record);
+      this.examplesAtLastTrain = vectors.length;
+      this.emit({ type: 'model-updated', key: this.key, modelVersion: version });
+      return { modelVersion: version, examples: vectors.length, ms: Math.round(performance.now() - started) };
+    } finally {
+      if (this.training === state) this.training = null;
+      this.emit({ type: 'training', key: this.key, running: false });
+    }
+  }
+
+  cancelTrain(runId: string): void {
+    if (this.training?.runId === runId) this.training.cancelled = new AbortError('Training was cancelled.');
+  }
+
+  stats(): Omit<Stats, 'backend'> {
+    const counts = this.memory.countsByTarget(this.meta.labels.length);
+    const byLabel: Record<string, number> = {};
+    this.meta.labels.forEach((label, c) => (byLabel[label] = counts[c]!));
+    return { examples: this.memory.size, byLabel, modelVersion: this.modelVersion, training: this.isTraining };
+  }
+
+  async reset(): Promise<void> {
+    this.epoch += 1;
+    clearTimeout(this.autoTimer);
+    if (this.training) this.training.cancelled = new AbortError('The model was reset during training.');
+    const meta: ModelMeta = { ...this.meta, featureDim: null, maxVersion: Math.max(this.meta.maxVersion, this.modelVersion) };
+    await this.store.clear(meta);
+    this.meta = meta;
+    this.memory.clear();
+    this.labelsById.clear();
+    this.liveStats = null;
+    this.head?.dispose();
+    this.head = null;
+    this.headStats = null;
+    this.modelVersion = 0;
+    this.examplesAtLastTrain = -1;
+    this.emit({ type: 'reset', key: this.key });
+  }
+
+  dispose(): void {
+    this.epoch += 1;
+    clearTimeout(this.autoTimer);
+    if (this.training) this.training.cancelled = new AbortError('The model was closed during training.');
+    this.head?.dispose();
+    this.head = null;
+    this.store.close();
+  }
+}
+
+/** The engine the worker exposes: every model of the page, on one TensorFlow.js backend. */
+export class Engine implements EngineApi {
+  private readonly models = new Map<string, Model>();
+  private readonly opening = new Map<string, Promise<Model>>();
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly recent = new Map<string, RawPrediction>();
+
+  async ping(): Promise<'pong'> {
+    return 'pong';
+  }
+
+  async subscribe(listener: (event: EngineEvent) => void): Promise<void> {
+    this.listeners.add(listener);
+  }
+
+  private emit = (event: EngineEvent): void => {
+    for (const listener of this.listeners) {
+      Promise.resolve(listener(event)).catch(() => this.listeners.delete(listener));
+    }
+  };
+
+  async open(spec: ModelSpec, options: OpenOptions): Promise<OpenResult> {
+    const backend = await useBackend(options.backend);
+    const key = modelKey(spec);
+    let model = this.models.get(key);
+    if (model) {
+      if (model.spec.input !== spec.input) {
+        throw new TypeError(`Model "${spec.name}" is open for input '${model.spec.input}', not '${spec.input}'.`);
+      }
+      await model.extendLabels(spec.labels);
+    } else {
+      let pending = this.opening.get(key);
+      if (!pending) {
+        const fresh = new Model(spec, spec.storage === 'memory' ? new MemoryStore() : new IndexedDbStore(spec.name), this.emit);
+        pending = fresh.load().then(() => fresh);
+        this.opening.set(key, pending);
+      }
+      try {
+        model = await pending;
+      } finally {
+        this.opening.delete(key);
+      }
+      if (!this.models.has(key)) this.models.set(key, model);
+      model = this.models.get(key)!;
+      await model.extendLabels(spec.labels);
+    }
+    model.users += 1;
+    model.autoTrainDelayMs = options.autoTrainDelayMs;
+    return { key, labels: [...model.labels], backend, modelVersion: model.modelVersion, examples: model.memory.size };
+  }
+
+  private model(key: string): Model {
+    const model = this.models.get(key);
+    if (!model) throw new Error(`No open model "${key}": call createClassifier() first.`);
+    return model;
+  }
+
+  async predict(key: string, inputs: WireInput[]): Promise<RawPrediction[]> {
+    const model = this.model(key);
+    const results = await model.predict(inputs);
+    return results.map((result) => {
+      const prediction: RawPrediction = { id: crypto.randomUUID(), ...result, modelVersion: model.modelVersion };
+      this.recent.set(prediction.id, prediction);
+      if (this.recent.size > RECENT_PREDICTIONS) this.recent.delete(this.recent.keys().next().value!);
+      return prediction;
+    });
+  }
+
+  async label(key: string, input: WireInput, label: string, meta: LabelMeta): Promise<LabelResult> {
+    const predicted = meta.predictionId !== undefined ? this.recent.get(meta.predictionId) : undefined;
+    return this.model(key).label(input, label, meta, predicted);
+  }
+
+  async train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
+    return this.model(key).train(runId, onProgress);
+  }
+
+  async cancelTrain(key: string, runId: string): Promise<void> {
+    this.models.get(key)?.cancelTrain(runId);
+  }
+
+  async selectForReview(key: string, pool: WireInput[], k: number): Promise<number[]> {
+    const results = await this.model(key).predict(pool);
+    const order = results.map((result, index) => ({ index, confidence: result.confidence }));
+    // Least confident first; ties keep pool order so the answer is deterministic.
+    order.sort((a, b) => a.confidence - b.confidence || a.index - b.index);
+    return order.slice(0, k).map((entry) => entry.index);
+  }
+
+  async stats(key: string): Promise<Stats> {
+    return { ...this.model(key).stats(), backend: activeBackend() ?? 'cpu' };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.model(key).reset();
+  }
+
+  async close(key: string): Promise<void> {
+    const model = this.models.get(key);
+    if (!model) return;
+    model.users -= 1;
+    if (model.users <= 0) {
+      model.dispose();
+      this.models.delete(key);
+    }
+  }
+
+  /** For leak tests: the number of live tensors in this worker. */
+  async tensorCount(): Promise<number> {
+    return tf.memory().numTensors;
+  }
+}
+
+export type { BackendName };

@@ -1,0 +1,189 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone ships no gradients; the umbrella @tensorflow/tfjs package registers them like this.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { densify, type Vector } from './featurizers/vector.js';
+
+/** A trained softmax head: plain arrays are the truth (stored, transferred); tensors are a per-backend cache. */
+export interface HeadParams {
+  inputDim: number;
+  labels: string[];
+  /** Row-major inputDim × labels.length. */
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
+/** Rows are densified and sent to the backend in blocks of this many, so a batch of 10,000 texts stays small. */
+const PREDICT_BLOCK = 256;
+
+/** Serves a trained head on the active backend. */
+export class ServingHead {
+  private tensors: { backend: string; w: tf.Tensor2D; b: tf.Tensor1D } | null = null;
+  private block: Float32Array<ArrayBuffer> | null = null;
+
+  constructor(readonly params: HeadParams) {}
+
+  get labels(): string[] {
+    return this.params.labels;
+  }
+
+  private weightsOnBackend(): { w: tf.Tensor2D; b: tf.Tensor1D } {
+    const backend = tf.getBackend();
+    if (this.tensors?.backend !== backend) {
+      this.dispose();
+      const { inputDim, labels, weights, bias } = this.params;
+      this.tensors = { backend, w: tf.tensor2d(weights, [inputDim, labels.length]), b: tf.tensor1d(bias) };
+    }
+    return this.tensors;
+  }
+
+  /** Class probabilities, row-major rows × labels. */
+  async predict(rows: readonly Vector[]): Promise<Float32Array> {
+    const { inputDim, labels } = this.params;
+    const classes = labels.length;
+    const out = new Float32Array(rows.length * classes);
+    for (let start = 0; start < rows.length; start += PREDICT_BLOCK) {
+      const part = rows.slice(start, start + PREDICT_BLOCK);
+      const size = part.length * inputDim;
+      if (!this.block || this.block.length < size) this.block = new Float32Array(Math.min(rows.length, PREDICT_BLOCK) * inputDim);
+      const dense = densify(part, inputDim, this.block).subarray(0, size);
+      const { w, b } = this.weightsOnBackend();
+      const probs = tf.tidy(() => tf.softmax(tf.add(tf.matMul(tf.tensor2d(dense, [part.length, inputDim]), w), b)));
+      try {
+        out.set(await probs.data(), start * classes);
+      } finally {
+        probs.dispose();
+      }
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.tensors?.w.dispose();
+    this.tensors?.b.dispose();
+    this.tensors = null;
+  }
+}
+
+export interface TrainHeadOptions {
+  rows: readonly Vector[];
+  /** Label index of each row. */
+  targets: Int32Array;
+  classes: number;
+  inputDim: number;
+  onEpoch?: (epoch: number, epochs: number, loss: number) => void;
+  /** Checked between steps: training stops with this error when it returns one. */
+  shouldStop?: () => Error | null;
+}
+
+/** Full-batch below this many floats per batch; mini-batches above it, so memory stays bounded at 10,000 examples. */
+const FULL_BATCH_FLOATS = 8 * 1024 * 1024;
+const MINI_BATCH = 256;
+const TARGET_STEPS = 160;
+const LEARNING_RATE = 0.05;
+const L2 = 1e-4;
+
+/** Lets predictions and pings through while training: at most ~20 ms of work between yields. */
+async function breathe(state: { last: number }): Promise<void> {
+  if (performance.now() - state.last < 20) return;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  state.last = performance.now();
+}
+
+/**
+ * Trains a softmax head from zero with Adam on class-balanced cross-entropy plus L2.
+ * Starting from zero makes a retrain on the same labels give the same model.
+ * Every tensor made here is disposed before it returns or throws.
+ */
+export async function trainHead(options: TrainHeadOptions): Promise<HeadParams & { loss: number }> {
+  const { rows, targets, classes, inputDim, onEpoch, shouldStop } = options;
+  const n = rows.length;
+  const counts = new Float32Array(classes);
+  targets.forEach((t) => (counts[t]! += 1));
+  const present = counts.filter((c) => c > 0).length;
+  // Balanced weights: every labelled class pulls equally, however few examples it has.
+  const sampleWeights = Float32Array.from(targets, (t) => n / (present * counts[t]!));
+
+  const fullBatch = n * inputDim <= FULL_BATCH_FLOATS;
+  const batchSize = fullBatch ? n : MINI_BATCH;
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const epochs = fullBatch ? TARGET_STEPS : Math.min(60, Math.max(4, Math.ceil(TARGET_STEPS / stepsPerEpoch)));
+
+  const w = tf.variable(tf.zeros([inputDim, classes]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
+  const b = tf.variable(tf.zeros([classes]), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>;
+  const optimizer = tf.train.adam(LEARNING_RATE);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  let fixed: { x: tf.Tensor2D; y: tf.Tensor2D; sw: tf.Tensor1D } | null = null;
+  const scratch = new Float32Array(batchSize * inputDim);
+  const yielded = { last: performance.now() };
+  let lastLoss = NaN;
+
+  const batchTensors = (indices: Int32Array) => {
+    const part = Array.from(indices, (i) => rows[i]!);
+    const x = tf.tensor2d(densify(part, inputDim, scratch).slice(0, part.length * inputDim), [part.length, inputDim]);
+    const y = tf.cast(tf.oneHot(tf.tensor1d(Array.from(indices, (i) => targets[i]!), 'int32'), classes), 'float32') as tf.Tensor2D;
+    const sw = tf.tensor1d(Array.from(indices, (i) => sampleWeights[i]!));
+    return { x, y, sw };
+  };
+
+  const step = (x: tf.Tensor2D, y: tf.Tensor2D, sw: tf.Tensor1D): tf.Scalar =>
+    optimizer.minimize(
+      () => {
+        const logits = tf.add(tf.matMul(x, w), b);
+        const nll = tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1));
+        return tf.add(tf.div(tf.sum(tf.mul(nll, sw)), tf.sum(sw)), tf.mul(L2, tf.sum(tf.square(w)))) as tf.Scalar;
+      },
+      true,
+      [w, b],
+    ) as tf.Scalar;
+
+  try {
+    if (fullBatch) fixed = tf.tidy(() => batchTensors(order));
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      let lossTensor: tf.Scalar | null = null;
+      if (fixed) {
+        lossTensor = step(fixed.x, fixed.y, fixed.sw);
+      } else {
+        shuffle(order, epoch);
+        for (let start = 0; start < n; start += batchSize) {
+          const stop = shouldStop?.();
+          if (stop) throw stop;
+          const batch = tf.tidy(() => batchTensors(order.subarray(start, start + batchSize)));
+          lossTensor?.dispose();
+          lossTensor = step(batch.x, batch.y, batch.sw);
+          tf.dispose([batch.x, batch.y, batch.sw]);
+          await breathe(yielded);
+        }
+      }
+      const reportEvery = fixed ? 10 : 1;
+      if (lossTensor && (epoch % reportEvery === 0 || epoch === epochs)) {
+        lastLoss = (await lossTensor.data())[0]!;
+        onEpoch?.(epoch, epochs, lastLoss);
+      }
+      lossTensor?.dispose();
+      const stop = shouldStop?.();
+      if (stop) throw stop;
+      await breathe(yielded);
+    }
+    const [weights, bias] = await Promise.all([w.data(), b.data()]);
+    return { inputDim, labels: [], weights: weights as Float32Array, bias: bias as Float32Array, loss: lastLoss };
+  } finally {
+    if (fixed) tf.dispose([fixed.x, fixed.y, fixed.sw]);
+    optimizer.dispose();
+    w.dispose();
+    b.dispose();
+  }
+}
+
+/** A seeded Fisher–Yates shuffle: the same labels give the same model. */
+function shuffle(order: Int32Array, seed: number): void {
+  let s = (seed * 0x9e3779b1) >>> 0 || 1;
+  for (let i = order.length - 1; i > 0; i--) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    const j = (s >>> 0) % (i + 1);
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}

@@ -1,0 +1,127 @@
+import { isSparse, type Vector } from './featurizers/vector.js';
+
+/** Similarity at which a stored example counts as a near-duplicate and starts to override the head. */
+export const NEAR_DUPLICATE = 0.8;
+/** How sharply the memory prefers its closest class; high enough that an exact match is decisive. */
+const SHARPNESS_NEAR = 20;
+/** Before any head is trained, the memory alone answers, and should say so with modest confidence. */
+const SHARPNESS_ALONE = 5;
+
+interface Entry {
+  id: string;
+  target: number;
+  vector: Vector;
+  seq: number;
+}
+
+/**
+ * Every labelled example, searchable by similarity: the instant memory that makes a correction take effect
+ * on the very next prediction, before any retraining (like tfjs knn-classifier, but combined with the head).
+ */
+export class ExampleMemory {
+  private readonly entries: Entry[] = [];
+  private readonly positions = new Map<string, number>();
+  private scratch: Float32Array | null = null;
+
+  constructor(
+    private readonly dim: () => number,
+    /** For numeric rows: the per-column scale distances are measured in (standard deviations). */
+    private readonly scale: () => Float32Array | null,
+  ) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  upsert(id: string, target: number, vector: Vector, seq: number): void {
+    const position = this.positions.get(id);
+    const entry = { id, target, vector, seq };
+    if (position === undefined) {
+      this.positions.set(id, this.entries.length);
+      this.entries.push(entry);
+    } else {
+      this.entries[position] = entry;
+    }
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+    this.positions.clear();
+  }
+
+  /** Snapshot for training: rows and targets in insertion order. */
+  snapshot(): { vectors: Vector[]; targets: Int32Array } {
+    return { vectors: this.entries.map((e) => e.vector), targets: Int32Array.from(this.entries, (e) => e.target) };
+  }
+
+  countsByTarget(classes: number): number[] {
+    const counts = new Array<number>(classes).fill(0);
+    for (const entry of this.entries) counts[entry.target]! += 1;
+    return counts;
+  }
+
+  /** The highest similarity per class (−∞ where a class has no example), and the highest overall. */
+  nearest(query: Vector, classes: number): { perClass: Float64Array; top: number } {
+    const perClass = new Float64Array(classes).fill(-Infinity);
+    let top = -Infinity;
+    let topSeq = -Infinity;
+    let topTarget = -1;
+    const similarity = this.similarityTo(query);
+    for (const entry of this.entries) {
+      const s = similarity(entry.vector);
+      if (s > perClass[entry.target]!) perClass[entry.target] = s;
+      // Ties (two inputs that featurize the same) go to the newest label: the latest human decision wins.
+      if (s > top || (s === top && entry.seq > topSeq)) {
+        top = s;
+        topSeq = entry.seq;
+        topTarget = entry.target;
+      }
+    }
+    if (topTarget >= 0) perClass[topTarget] = top + 1e-9;
+    this.release(query);
+    return { perClass, top };
+  }
+
+  /** Class probabilities from the memory alone (sharp near a stored example, modest far from all). */
+  static distribution(perClass: Float64Array, alone: boolean): Float64Array {
+    const sharpness = alone ? SHARPNESS_ALONE : SHARPNESS_NEAR;
+    const logits = Array.from(perClass, (s) => (Number.isFinite(s) ? sharpness * s : 0));
+    const max = Math.max(...logits);
+    const exps = logits.map((l) => Math.exp(l - max));
+    const sum = exps.reduce((a, b) => a + b, 0);
+    return Float64Array.from(exps, (e) => e / sum);
+  }
+
+  private similarityTo(query: Vector): (vector: Vector) => number {
+    if (isSparse(query)) {
+      // Text vectors are L2-normalised: cosine similarity is a sparse dot product against a scattered query.
+      const dim = this.dim();
+      if (!this.scratch || this.scratch.length !== dim) this.scratch = new Float32Array(dim);
+      const dense = this.scratch;
+      for (let j = 0; j < query.indices.length; j++) dense[query.indices[j]!] = query.values[j]!;
+      return (vector) => {
+        if (!isSparse(vector)) return 0;
+        let dot = 0;
+        for (let j = 0; j < vector.indices.length; j++) dot += dense[vector.indices[j]!]! * vector.values[j]!;
+        return dot;
+      };
+    }
+    const scale = this.scale();
+    const dim = query.length;
+    return (vector) => {
+      if (isSparse(vector)) return 0;
+      let d2 = 0;
+      for (let i = 0; i < dim; i++) {
+        const d = (query[i]! - vector[i]!) / (scale ? scale[i]! : 1);
+        d2 += d * d;
+      }
+      // 1 for the same row, ~0.8 for rows a tenth of a standard deviation apart in every column.
+      return Math.exp(-d2 / (0.05 * dim));
+    };
+  }
+
+  private release(query: Vector): void {
+    if (!isSparse(query) || !this.scratch) return;
+    for (let j = 0; j < query.indices.length; j++) this.scratch[query.indices[j]!] = 0;
+  }
+}
