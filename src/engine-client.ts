@@ -33,7 +33,7 @@ class EngineConnection {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private readonly subscribed: Promise<void>;
 
-  constructor(private readonly options: EngineClientOptions, private readonly onDeath: (c: EngineConnection) => void) {
+  constructor(private readonly settings: () => EngineClientOptions, private readonly onDeath: (c: EngineConnection) => void) {
     this.worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), {
       type: 'module',
       name: 'hitl-classifier-engine',
@@ -91,10 +91,10 @@ class EngineConnection {
         this.heartbeat = undefined;
         return;
       }
-      if (performance.now() - this.lastAlive > this.options.hangTimeoutMs) {
+      if (performance.now() - this.lastAlive > this.settings().hangTimeoutMs) {
         this.kill(
           new EngineCrashedError(
-            `The hitl-classifier engine worker stopped answering for ${Math.round(this.options.hangTimeoutMs / 1000)} s; ` +
+            `The hitl-classifier engine worker stopped answering for ${formatMs(this.settings().hangTimeoutMs)}; ` +
               'it was restarted, please retry.',
           ),
         );
@@ -102,7 +102,7 @@ class EngineConnection {
       }
       // A ping is answered between training steps, so a busy but healthy worker keeps proving it is alive.
       this.api.ping().then(() => this.alive(), () => undefined);
-    }, this.options.heartbeatMs);
+    }, this.settings().heartbeatMs);
   }
 
   kill(reason: Error): void {
@@ -116,6 +116,10 @@ class EngineConnection {
     this.pending.clear();
     this.onDeath(this);
   }
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
 }
 
 /** Errors cross Comlink as plain `Error`s with `name` kept: give callers back the class they can test for. */
@@ -190,7 +194,7 @@ class Engine {
   current(): EngineConnection {
     if (!this.connection || this.connection.dead) {
       this.generation += 1;
-      const connection = new EngineConnection(this.options, (dead) => {
+      const connection = new EngineConnection(() => this.options, (dead) => {
         if (this.connection === dead) this.connection = null;
       });
       connection.listeners.add((event) => this.listeners.forEach((listener) => listener(event)));

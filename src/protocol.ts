@@ -117,4 +117,6 @@ export interface EngineApi {
   reset(key: string): Promise<void>;
   /** Releases one `open()`; the model's memory is freed when the last one is released. */
   close(key: string): Promise<void>;
+  /** Live TensorFlow.js tensors and bytes in the worker: for leak tests and benchmarks. */
+  memory(): Promise<{ tensors: number; bytes: number }>;
 }

@@ -476,9 +476,9 @@ export class Engine implements EngineApi {
     }
   }
 
-  /** For leak tests: the number of live tensors in this worker. */
-  async tensorCount(): Promise<number> {
-    return tf.memory().numTensors;
+  async memory(): Promise<{ tensors: number; bytes: number }> {
+    const { numTensors, numBytes } = tf.memory();
+    return { tensors: numTensors, bytes: numBytes };
   }
 }
 

@@ -108,8 +108,11 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
   const stepsPerEpoch = Math.ceil(n / batchSize);
   const epochs = fullBatch ? TARGET_STEPS : Math.min(60, Math.max(4, Math.ceil(TARGET_STEPS / stepsPerEpoch)));
 
-  const w = tf.variable(tf.zeros([inputDim, classes]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
-  const b = tf.variable(tf.zeros([classes]), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>;
+  // tf.variable keeps its own copy: the zeros it starts from must be disposed, or every training leaks two tensors.
+  const [w, b] = tf.tidy(() => [
+    tf.variable(tf.zeros([inputDim, classes]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>,
+    tf.variable(tf.zeros([classes]), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>,
+  ]) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
   const optimizer = tf.train.adam(LEARNING_RATE);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   let fixed: { x: tf.Tensor2D; y: tf.Tensor2D; sw: tf.Tensor1D } | null = null;

@@ -1,0 +1,91 @@
+import { createClassifier, type Classifier, type ClassifierOptions } from './classifier.js';
+import { modelKey } from './protocol.js';
+
+/**
+ * Long enough for an element moved in the DOM, or re-inserted by a framework a few tasks later, to re-acquire
+ * its handle; short enough that a page which removed its last element frees the worker promptly. Closing the
+ * last handle also drops a `storage: 'memory'` model, so a move must never close it.
+ */
+const RELEASE_DELAY_MS = 100;
+
+interface Entry {
+  readonly key: string;
+  readonly ready: Promise<Classifier>;
+  refs: number;
+  releaseTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** The entry new acquirers of a key join; an older entry lives on in `byHandle` until its users release it. */
+const current = new Map<string, Entry>();
+const byHandle = new WeakMap<Classifier, Entry>();
+
+/**
+ * A handle on model `options.name` shared with every other acquirer of the same (storage, name): one
+ * `createClassifier` call per model however many elements use it. The first acquirer's `threshold`,
+ * `backend` and `autoTrain` win; callers apply their own threshold to what `predict` returns.
+ * Each successful call must be paired with one `releaseClassifier`.
+ */
+export async function acquireClassifier(options: ClassifierOptions): Promise<Classifier> {
+  const key = modelKey({ name: options.name, storage: options.storage ?? 'indexeddb' });
+  const shared = current.get(key);
+  if (shared) {
+    hold(shared);
+    let classifier: Classifier;
+    try {
+      classifier = await shared.ready;
+    } catch (error) {
+      drop(shared);
+      throw error;
+    }
+    const missing = options.labels.filter((label) => !classifier.labels.includes(label));
+    if (missing.length === 0) return classifier;
+    // Opening with more labels extends the stored model; earlier users keep their handle until they release it.
+    drop(shared);
+    return open(key, { ...options, labels: [...classifier.labels, ...missing] });
+  }
+  return open(key, options);
+}
+
+/** Gives back one `acquireClassifier`; the handle is closed shortly after its last holder releases it. */
+export function releaseClassifier(classifier: Classifier): void {
+  const entry = byHandle.get(classifier);
+  if (!entry) throw new Error('releaseClassifier() got a classifier that acquireClassifier() did not hand out, or one already closed.');
+  drop(entry);
+}
+
+function open(key: string, options: ClassifierOptions): Promise<Classifier> {
+  const ready = createClassifier(options);
+  const entry: Entry = { key, ready, refs: 1, releaseTimer: undefined };
+  current.set(key, entry);
+  ready.then(
+    (classifier) => byHandle.set(classifier, entry),
+    () => {
+      // A failed open must not stick: the next acquirer tries again.
+      if (current.get(key) === entry) current.delete(key);
+    },
+  );
+  return ready;
+}
+
+function hold(entry: Entry): void {
+  entry.refs += 1;
+  clearTimeout(entry.releaseTimer);
+  entry.releaseTimer = undefined;
+}
+
+function drop(entry: Entry): void {
+  entry.refs -= 1;
+  if (entry.refs > 0 || entry.releaseTimer !== undefined) return;
+  entry.releaseTimer = setTimeout(() => {
+    entry.releaseTimer = undefined;
+    if (entry.refs > 0) return;
+    if (current.get(entry.key) === entry) current.delete(entry.key);
+    entry.ready.then(
+      (classifier) => {
+        byHandle.delete(classifier);
+        return classifier.close();
+      },
+      () => undefined,
+    ).catch(() => undefined);
+  }, RELEASE_DELAY_MS);
+}

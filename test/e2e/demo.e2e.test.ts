@@ -1,0 +1,175 @@
+// The demo as a visitor meets it: `npm start`'s Vite server, a fresh browser profile, a click on a label, a reload.
+// Runs in Node (vitest project 'e2e') and drives the system Chromium through playwright-core.
+import { createServer as createNetServer } from 'node:net';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, requireChromium } from '../../scripts/chromium.mjs';
+
+const SEED_MESSAGES = 12;
+const BILLING_TEXT = 'I was charged twice for my March invoice';
+const ADDED_TEXT = 'My latest invoice shows the wrong VAT number for our company.';
+const POLL = { timeout: 60_000, interval: 100 };
+
+/** What the test reads from a `<hitl-classifier>` inside the page (this Node program does not load src/). */
+type HitlTag = HTMLElement & { prediction?: { label: string | null } | null; value?: string | null };
+
+let server: ViteDevServer;
+let origin: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const requests: string[] = [];
+const pageErrors: string[] = [];
+const consoleErrors: string[] = [];
+
+/** A port nobody listens on now; Vite is given it explicitly so the HMR client connects to the same one. */
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createNetServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+function tags(): Locator {
+  return page.locator('hitl-classifier');
+}
+
+function tagWith(text: string): Locator {
+  return tags().filter({ hasText: text });
+}
+
+/** Resolves once `count` tags exist and every one of them shows a prediction. */
+async function waitForPredictions(count: number): Promise<void> {
+  await page.waitForFunction(
+    (expected) => {
+      const all = [...document.querySelectorAll<HitlTag>('hitl-classifier')];
+      return all.length === expected && all.every((tag) => tag.prediction != null);
+    },
+    count,
+    { timeout: 120_000, polling: 100 },
+  );
+}
+
+function predictedLabel(tag: Locator): Promise<string | null | undefined> {
+  return tag.evaluate((element: HitlTag) => element.prediction?.label);
+}
+
+function stat(name: string): Locator {
+  return page.getByTestId(`stat-${name}`);
+}
+
+function labelCount(label: string): Locator {
+  return page.locator(`#label-counts li[data-label="${label}"] .label-count`);
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  server = await createServer({
+    configFile: resolve('vite.config.ts'),
+    mode: 'development',
+    // vite.config.ts serves the project root while VITEST is set (for the browser tests): ask for the demo explicitly.
+    root: resolve('demo'),
+    // Its own optimizer cache, so a concurrent `npm start` or browser-test server cannot rewrite it mid-run.
+    cacheDir: resolve('node_modules/.vite/e2e-demo'),
+    logLevel: 'warn',
+    clearScreen: false,
+    // No watcher and no HMR: an edit elsewhere in the checkout must not reload the page mid-test.
+    server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: { ignored: ['**'] } },
+  });
+  await server.listen();
+  origin = `http://127.0.0.1:${port}`;
+
+  browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS, headless: true });
+  context = await browser.newContext();
+  // Context-wide, so requests from the engine worker are recorded too, not only the page's.
+  context.on('request', (request) => requests.push(request.url()));
+  page = await context.newPage();
+  page.on('websocket', (socket) => requests.push(socket.url()));
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the demo page (npm start)', () => {
+  it('serves the Acme Help Desk inbox and shows a prediction for every message', async () => {
+    await page.goto(`${origin}/`);
+    expect(await page.title()).toContain('Acme Help Desk');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('learns from you');
+    await waitForPredictions(SEED_MESSAGES);
+    // A fresh profile: nothing labelled, so the model cannot name a label yet.
+    expect(await predictedLabel(tagWith(BILLING_TEXT))).toBeNull();
+    await expect.poll(() => stat('examples').textContent(), POLL).toBe('0');
+    expect(await stat('backend').textContent()).toMatch(/^(WebGPU|WebGL|WASM|CPU)$/);
+  });
+
+  it('stores a label picked with a click, and the other messages re-predict', async () => {
+    const tag = tagWith(BILLING_TEXT);
+    const billing = tag.getByRole('button', { name: 'billing', exact: true });
+    await billing.click();
+
+    await expect.poll(() => billing.getAttribute('aria-pressed'), POLL).toBe('true');
+    const pressed = tag.getByRole('button', { pressed: true });
+    expect(await pressed.count()).toBe(1);
+    await expect.poll(() => tag.evaluate((element: HitlTag) => element.value), POLL).toBe('billing');
+    await expect.poll(() => predictedLabel(tag), POLL).toBe('billing');
+    await expect.poll(() => stat('examples').textContent(), POLL).toBe('1');
+    await expect.poll(() => labelCount('billing').textContent(), POLL).toBe('1');
+    expect(await labelCount('bug').textContent()).toBe('0');
+
+    // With one labelled example the model has an answer for every message: each tag must have asked again.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() =>
+            [...document.querySelectorAll<HitlTag>('hitl-classifier')].filter((element) => element.prediction?.label == null).length,
+          ),
+        POLL,
+      )
+      .toBe(0);
+  });
+
+  it('adds a typed message to the inbox as a new classified tag', async () => {
+    await page.getByRole('textbox', { name: 'New message' }).fill(ADDED_TEXT);
+    await page.getByRole('button', { name: 'Add to inbox' }).click();
+    await waitForPredictions(SEED_MESSAGES + 1);
+    expect(await predictedLabel(tagWith(ADDED_TEXT))).not.toBeNull();
+    expect(await tagWith(ADDED_TEXT).getByRole('button').count()).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps the label and the added message after a reload', async () => {
+    await page.reload();
+    await waitForPredictions(SEED_MESSAGES + 1);
+    const tag = tagWith(BILLING_TEXT);
+    await expect.poll(() => predictedLabel(tag), POLL).toBe('billing');
+    expect(await tag.evaluate((element: HitlTag) => element.value)).toBe('billing');
+    await expect.poll(() => stat('examples').textContent(), POLL).toBe('1');
+    await expect.poll(() => labelCount('billing').textContent(), POLL).toBe('1');
+  });
+
+  it('talks to nobody but the dev server, and throws nothing', () => {
+    const host = new URL(origin).host;
+    const elsewhere = requests.filter((url) => {
+      const parsed = new URL(url);
+      if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return false;
+      return parsed.host !== host || !['http:', 'ws:'].includes(parsed.protocol);
+    });
+    // The record must include the engine worker's own traffic, or this check would miss the part that learns.
+    expect(requests.some((url) => url.includes('engine.worker'))).toBe(true);
+    expect(elsewhere).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import { openDB } from 'idb';
+import { createClassifier, type Classifier, type ClassifierOptions } from '../src/classifier.js';
+
+/** Every test gets its own model (and so its own database): tests never see each other's labels. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID()}`;
+}
+
+const open: Classifier[] = [];
+
+/** createClassifier with test defaults (no background training, so model versions change only when a test trains). */
+export async function classifier(options: Partial<ClassifierOptions> & { name?: string } = {}): Promise<Classifier> {
+  const clf = await createClassifier({
+    name: options.name ?? uniqueName('test'),
+    labels: ['billing', 'bug', 'feature'],
+    autoTrain: false,
+    ...options,
+  });
+  open.push(clf);
+  return clf;
+}
+
+/** Closes every classifier a test made, so the shared worker ends between tests. */
+export async function closeAll(): Promise<void> {
+  await Promise.all(open.splice(0).map((clf) => clf.close()));
+}
+
+/** Reads a model's database directly, as a person with devtools would: proof that data is really stored. */
+export async function readDatabase(model: string): Promise<{ examples: Record<string, unknown>[]; log: Record<string, unknown>[]; weights: Record<string, unknown> | undefined; meta: Record<string, unknown> | undefined }> {
+  const db = await openDB(`hitl-classifier:${model}`);
+  try {
+    const stores = Array.from(db.objectStoreNames);
+    const all = async (store: string) => (stores.includes(store) ? ((await db.getAll(store as never)) as Record<string, unknown>[]) : []);
+    const one = async (store: string, key: string) => (stores.includes(store) ? ((await db.get(store as never, key as never)) as Record<string, unknown> | undefined) : undefined);
+    return { examples: await all('examples'), log: await all('log'), weights: await one('weights', 'current'), meta: await one('meta', 'model') };
+  } finally {
+    db.close();
+  }
+}
+
+export const tickets = {
+  billing: [
+    'I was charged twice for my subscription this month',
+    'Please send me an invoice for last month',
+    'My credit card was billed the wrong amount',
+    'How do I get a refund for the annual plan',
+    'The invoice shows the wrong VAT number',
+    'Why did my payment fail when I upgraded',
+  ],
+  bug: [
+    'The app crashes when I open the settings page',
+    'Clicking save shows an error and nothing is saved',
+    'The export button does nothing in Firefox',
+    'Login page is blank after the last update',
+    'Search results never load, the spinner keeps spinning',
+    'Images fail to upload with error 500',
+  ],
+  feature: [
+    'Could you add a dark mode to the dashboard',
+    'It would be great to export reports as PDF',
+    'Please support single sign-on with our identity provider',
+    'I would love keyboard shortcuts for the editor',
+    'Can you add an API to create tickets automatically',
+    'Please let us schedule reports to be emailed weekly',
+  ],
+} as const;
+
+export type TicketLabel = keyof typeof tickets;
+
+/** Labels the first `perLabel` tickets of each label. */
+export async function labelTickets(clf: Classifier, perLabel: number): Promise<void> {
+  for (let i = 0; i < perLabel; i++) {
+    for (const label of Object.keys(tickets) as TicketLabel[]) {
+      await clf.label(tickets[label][i]!, label);
+    }
+  }
+}
