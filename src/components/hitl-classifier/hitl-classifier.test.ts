@@ -175,6 +175,23 @@ describe('<hitl-classifier>', () => {
     expect(shadowText(second)).not.toContain('Labelled by');
   });
 
+  test('a tag with an extra label extends the shared model instead of failing on it', async () => {
+    const name = uniqueModel();
+    const container = stage();
+    const labelled = record(container, 'hitl-label');
+    const first = tag({ model: name, labels: 'billing,bug', storage: 'memory' }, 'My invoice is wrong');
+    container.append(first);
+    await connected(first);
+    const second = tag({ model: name, labels: 'billing,bug,question', storage: 'memory' }, 'How do I change my password?');
+    container.append(second);
+    const classifier = await connected(second);
+    expect(classifier.labels).toEqual(['billing', 'bug', 'question']);
+
+    second.shadowRoot?.querySelector<HTMLButtonElement>('button:nth-of-type(3)')?.click();
+    await expect.poll(() => labelled.map((event) => event.label), { timeout: 30_000 }).toEqual(['question']);
+    expect(second.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+  });
+
   test('a prediction below the threshold is marked as needing review', async () => {
     const name = uniqueModel();
     const classifier = await openSameModel(name);

@@ -131,7 +131,7 @@ export class HitlClassifier extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    
+    this.#observer.observe(this, { characterData: true, childList: true, subtree: true });
     this.#sync();
   }
 
