@@ -16,6 +16,7 @@ import {
   type RawPrediction,
   type Stats,
   type StorageKind,
+  type StoredLabel,
   type TrainProgress,
   type TrainResult,
   type WireInput,
@@ -65,13 +66,17 @@ export class Classifier extends EventTarget {
   #labels: string[];
   #backend: BackendName;
   #generation: number;
+  #handle: string;
   #closed = false;
   readonly #key: string;
   readonly #autoTrainDelayMs: number;
   readonly #unsubscribe: () => void;
 
   /** Use `createClassifier()`; the constructor is internal. */
-  constructor(options: Required<Omit<ClassifierOptions, 'autoTrain'>> & { autoTrainDelayMs: number }, opened: { labels: string[]; backend: BackendName; generation: number }) {
+  constructor(
+    options: Required<Omit<ClassifierOptions, 'autoTrain'>> & { autoTrainDelayMs: number },
+    opened: { labels: string[]; backend: BackendName; generation: number; handle: string },
+  ) {
     super();
     this.name = options.name;
     this.input = options.input;
@@ -83,6 +88,7 @@ export class Classifier extends EventTarget {
     this.#labels = opened.labels;
     this.#backend = opened.backend;
     this.#generation = opened.generation;
+    this.#handle = opened.handle;
     this.#unsubscribe = engine.onEvent((event) => {
       if (event.key === this.#key) this.dispatchEvent(new ClassifierChangeEvent(event));
     });
@@ -167,6 +173,12 @@ export class Classifier extends EventTarget {
     return this.#call((api) => api.selectForReview(this.#key, wire, k));
   }
 
+  /** The label a person gave to exactly this input (as stored, surviving reloads), or null. */
+  async getLabel(input: ClassifierInput): Promise<StoredLabel | null> {
+    const wire = toWire(this.input, input, 'input');
+    return this.#call((api) => api.getLabel(this.#key, wire));
+  }
+
   async stats(): Promise<Stats> {
     const stats = await this.#call((api) => api.stats(this.#key));
     this.#backend = stats.backend;
@@ -185,7 +197,7 @@ export class Classifier extends EventTarget {
     this.#unsubscribe();
     try {
       if (engine.running && engine.generation === this.#generation) {
-        await engine.call((api) => api.close(this.#key));
+        await engine.call((api) => api.close(this.#key, this.#handle));
       }
     } catch {
       // A dead worker holds nothing to release.
@@ -217,6 +229,7 @@ export class Classifier extends EventTarget {
       this.#labels = opened.labels;
       this.#backend = opened.backend;
       this.#generation = opened.generation;
+      this.#handle = opened.handle;
     }
     return engine.call(run);
   }

@@ -11,6 +11,7 @@ export type {
   BackendName,
   BackendRequest,
   StorageKind,
+  StoredLabel,
 } from './protocol.js';
 export { HitlPredictionEvent, HitlLabelEvent } from './events.js';
 export { HitlClassifier } from './components/hitl-classifier/hitl-classifier.js';

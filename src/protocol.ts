@@ -60,6 +60,14 @@ export interface LabelResult {
   examples: number;
 }
 
+/** A label a person gave, as stored. */
+export interface StoredLabel {
+  label: string;
+  annotator?: string;
+  /** When it was given, in ms since the epoch. */
+  time: number;
+}
+
 export interface TrainProgress {
   epoch: number;
   epochs: number;
@@ -83,6 +91,8 @@ export interface Stats {
 
 export interface OpenResult {
   key: string;
+  /** Identifies this open() for close(): each handle's settings (such as autoTrain) count until it closes. */
+  handle: string;
   labels: string[];
   backend: BackendName;
   modelVersion: number;
@@ -115,8 +125,10 @@ export interface EngineApi {
   selectForReview(key: string, pool: WireInput[], k: number): Promise<number[]>;
   stats(key: string): Promise<Stats>;
   reset(key: string): Promise<void>;
+  /** The human label stored for exactly this input, or null. */
+  getLabel(key: string, input: WireInput): Promise<StoredLabel | null>;
   /** Releases one `open()`; the model's memory is freed when the last one is released. */
-  close(key: string): Promise<void>;
+  close(key: string, handle: string): Promise<void>;
   /** Live TensorFlow.js tensors and bytes in the worker: for leak tests and benchmarks. */
   memory(): Promise<{ tensors: number; bytes: number }>;
 }

@@ -172,6 +172,15 @@ describe('label', () => {
     expect(typeof stored.log[0]!.time).toBe('number');
   });
 
+  test('getLabel tells the human label stored for exactly this input', async () => {
+    const clf = await classifier({ storage: 'memory' });
+    expect(await clf.getLabel('Refund please')).toBeNull();
+    await clf.label('Refund please', 'billing', { annotator: 'ana' });
+    expect(await clf.getLabel('Refund please')).toMatchObject({ label: 'billing', annotator: 'ana' });
+    expect(await clf.getLabel('Refund please!')).toBeNull();
+    await expect(clf.getLabel(7 as never)).rejects.toThrow(TypeError);
+  });
+
   test('labelling the same input again replaces its label and logs the change', async () => {
     const name = uniqueName('relabel');
     const clf = await classifier({ name });
@@ -250,6 +259,24 @@ describe('train', () => {
     await labelTickets(clf, 2);
     await updated;
     expect((await clf.stats()).modelVersion).toBeGreaterThanOrEqual(1);
+  });
+
+  test('background training follows the handles still open: one that wants it keeps it on for all', async () => {
+    const name = uniqueName('auto');
+    const eager = await classifier({ name, storage: 'memory', autoTrain: 50 });
+    const quiet = await classifier({ name, storage: 'memory', autoTrain: false });
+    const updated = new Promise<void>((resolve) => {
+      quiet.addEventListener('change', (event) => {
+        if ((event as import('../src/classifier.js').ClassifierChangeEvent).change.type === 'model-updated') resolve();
+      });
+    });
+    await labelTickets(quiet, 1);
+    await updated;
+    await eager.close();
+    const version = (await quiet.stats()).modelVersion;
+    await quiet.label(tickets.bug[5], 'bug');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await quiet.stats()).modelVersion).toBe(version);
   });
 
   test('leaks no tensors across predict, label and train cycles', async () => {
@@ -379,6 +406,7 @@ describe('a dying or hung worker', () => {
     expect(after.confidence).toBeCloseTo(before.confidence, 5);
     expect(after.modelVersion).toBe(1);
     expect((await clf.stats()).examples).toBe(9);
+    expect(await clf.getLabel(tickets.bug[1])).toMatchObject({ label: 'bug' });
   });
 
   test('a worker that stops answering is declared hung within the timeout and replaced', async () => {

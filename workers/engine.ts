@@ -12,6 +12,7 @@ import {
   type OpenResult,
   type RawPrediction,
   type Stats,
+  type StoredLabel,
   type TrainProgress,
   type TrainResult,
   type WireInput,
@@ -40,17 +41,21 @@ async function inputId(kind: InputKind, input: WireInput): Promise<string> {
   return `${kind[0]}-${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+function stored(example: ExampleRecord): StoredLabel {
+  return { label: example.label, time: example.time, ...(example.annotator !== undefined ? { annotator: example.annotator } : {}) };
+}
+
 /** One model in the worker: its labels, instant memory, trained head, store and training queue. */
 class Model {
   readonly key: string;
-  users = 0;
-  autoTrainDelayMs = 0;
+  /** Each open handle's background-training delay: training runs after the shortest positive one. */
+  readonly handles = new Map<string, number>();
   meta: ModelMeta;
   head: ServingHead | null = null;
   headStats: { mean: Float32Array; std: Float32Array } | null = null;
   modelVersion = 0;
   readonly memory: ExampleMemory;
-  private readonly labelsById = new Map<string, string>();
+  private readonly labelsById = new Map<string, { label: string; annotator?: string; time: number }>();
   private liveStats: RunningStats | null = null;
   private seq = 0;
   private trainChain: Promise<unknown> = Promise.resolve();
@@ -130,7 +135,7 @@ class Model {
     if (target < 0) return;
     const vector = this.featurize(example.input);
     this.memory.upsert(example.id, target, vector, example.seq);
-    this.labelsById.set(example.id, example.label);
+    this.labelsById.set(example.id, stored(example));
     this.seq = Math.max(this.seq, example.seq + 1);
     if (vector instanceof Float32Array) {
       this.liveStats ??= new RunningStats(vector.length);
@@ -221,7 +226,7 @@ class Model {
     if (vector instanceof Float32Array && this.meta.featureDim === null) {
       newMeta = { ...this.meta, featureDim: vector.length };
     }
-    const previous = this.labelsById.get(id);
+    const previous = this.labelsById.get(id)?.label;
     const example: ExampleRecord = { id, input, label, time: Date.now(), seq: this.seq };
     if (meta.annotator !== undefined) example.annotator = meta.annotator;
     if (meta.predictionId !== undefined) example.predictionId = meta.predictionId;
@@ -241,7 +246,7 @@ class Model {
     if (newMeta) this.meta = newMeta;
     this.seq += 1;
     this.memory.upsert(id, target, vector, example.seq);
-    this.labelsById.set(id, label);
+    this.labelsById.set(id, stored(example));
     if (vector instanceof Float32Array && previous === undefined) {
       this.liveStats ??= new RunningStats(vector.length);
       this.liveStats.add(vector);
@@ -249,6 +254,16 @@ class Model {
     this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
     this.scheduleAutoTrain();
     return { exampleId: id, replaced: previous !== undefined, examples: this.memory.size };
+  }
+
+  async getLabel(input: WireInput): Promise<StoredLabel | null> {
+    this.featurize(input);
+    return this.labelsById.get(await inputId(this.spec.input, input)) ?? null;
+  }
+
+  private get autoTrainDelayMs(): number {
+    const delays = [...this.handles.values()].filter((delay) => delay > 0);
+    return delays.length > 0 ? Math.min(...delays) : 0;
   }
 
   private scheduleAutoTrain(): void {
@@ -415,9 +430,9 @@ export class Engine implements EngineApi {
       model = this.models.get(key)!;
       await model.extendLabels(spec.labels);
     }
-    model.users += 1;
-    model.autoTrainDelayMs = options.autoTrainDelayMs;
-    return { key, labels: [...model.labels], backend, modelVersion: model.modelVersion, examples: model.memory.size };
+    const handle = crypto.randomUUID();
+    model.handles.set(handle, options.autoTrainDelayMs);
+    return { key, handle, labels: [...model.labels], backend, modelVersion: model.modelVersion, examples: model.memory.size };
   }
 
   private model(key: string): Model {
@@ -466,11 +481,15 @@ export class Engine implements EngineApi {
     await this.model(key).reset();
   }
 
-  async close(key: string): Promise<void> {
+  async getLabel(key: string, input: WireInput): Promise<StoredLabel | null> {
+    return this.model(key).getLabel(input);
+  }
+
+  async close(key: string, handle: string): Promise<void> {
     const model = this.models.get(key);
     if (!model) return;
-    model.users -= 1;
-    if (model.users <= 0) {
+    model.handles.delete(handle);
+    if (model.handles.size === 0) {
       model.dispose();
       this.models.delete(key);
     }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone ships no gradients; the umbrella @tensorflow/tfjs package registers them like this.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { densify, type Vector } from './featurizers/vector.js';
+import { compactColumns, densify, type Vector } from './featurizers/vector.js';
 
 /** A trained softmax head: plain arrays are the truth (stored, transferred); tensors are a per-backend cache. */
 export interface HeadParams {
@@ -78,8 +78,8 @@ export interface TrainHeadOptions {
 /** Full-batch below this many floats per batch; mini-batches above it, so memory stays bounded at 10,000 examples. */
 const FULL_BATCH_FLOATS = 8 * 1024 * 1024;
 const MINI_BATCH = 256;
-const TARGET_STEPS = 160;
-const LEARNING_RATE = 0.05;
+const TARGET_STEPS = 80;
+const LEARNING_RATE = 0.1;
 const L2 = 1e-4;
 
 /** Lets predictions and pings through while training: at most ~20 ms of work between yields. */
@@ -95,7 +95,9 @@ async function breathe(state: { last: number }): Promise<void> {
  * Every tensor made here is disposed before it returns or throws.
  */
 export async function trainHead(options: TrainHeadOptions): Promise<HeadParams & { loss: number }> {
-  const { rows, targets, classes, inputDim, onEpoch, shouldStop } = options;
+  const { targets, classes, onEpoch, shouldStop } = options;
+  const compact = compactColumns(options.rows, options.inputDim);
+  const { rows, dim: inputDim } = compact;
   const n = rows.length;
   const counts = new Float32Array(classes);
   targets.forEach((t) => (counts[t]! += 1));
@@ -167,8 +169,13 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
       if (stop) throw stop;
       await breathe(yielded);
     }
-    const [weights, bias] = await Promise.all([w.data(), b.data()]);
-    return { inputDim, labels: [], weights: weights as Float32Array, bias: bias as Float32Array, loss: lastLoss };
+    const [trained, bias] = (await Promise.all([w.data(), b.data()])) as [Float32Array, Float32Array];
+    let weights = trained;
+    if (compact.columns) {
+      weights = new Float32Array(options.inputDim * classes);
+      compact.columns.forEach((column, a) => weights.set(trained.subarray(a * classes, (a + 1) * classes), column * classes));
+    }
+    return { inputDim: options.inputDim, labels: [], weights, bias, loss: lastLoss };
   } finally {
     if (fixed) tf.dispose([fixed.x, fixed.y, fixed.sw]);
     optimizer.dispose();

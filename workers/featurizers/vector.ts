@@ -23,3 +23,26 @@ export function densify(rows: readonly Vector[], dim: number, out: Float32Array<
   });
   return out;
 }
+
+/**
+ * Keeps only the columns some row uses. A linear head trained from zero with L2 never moves a weight whose
+ * column is zero in every row, so training on the used columns gives the same model with far smaller tensors.
+ */
+export function compactColumns(rows: readonly Vector[], dim: number): { rows: Vector[]; dim: number; columns: Int32Array | null } {
+  if (rows.length === 0 || !rows.every(isSparse)) return { rows: [...rows], dim, columns: null };
+  const sparse = rows as readonly SparseVector[];
+  const position = new Int32Array(dim).fill(-1);
+  const columns: number[] = [];
+  for (const row of sparse) {
+    for (const index of row.indices) {
+      if (position[index] === -1) {
+        position[index] = 0;
+        columns.push(index);
+      }
+    }
+  }
+  columns.sort((a, b) => a - b);
+  columns.forEach((column, i) => (position[column] = i));
+  const remapped = sparse.map((row) => ({ indices: row.indices.map((index) => position[index]!), values: row.values }));
+  return { rows: remapped, dim: columns.length, columns: Int32Array.from(columns) };
+}

@@ -9,6 +9,7 @@ import {
   type BackendRequest,
   type Prediction,
   type StorageKind,
+  type StoredLabel,
 } from '../../protocol.js';
 import { acquireClassifier, releaseClassifier } from '../../registry.js';
 import { styles } from './hitl-classifier.styles.js';
@@ -348,8 +349,10 @@ export class HitlClassifier extends LitElement {
       return;
     }
     let prediction: Prediction;
+    let stored: StoredLabel | null;
     try {
-      prediction = await classifier.predict(text);
+      // The stored human label is the truth for this exact text: it survives reloads and comes from any tab or tag.
+      [prediction, stored] = await Promise.all([classifier.predict(text), classifier.getLabel(text)]);
     } catch (error) {
       if (connection === this.#connection) this._error = `Could not classify this text: ${messageOf(error)}`;
       return;
@@ -357,6 +360,7 @@ export class HitlClassifier extends LitElement {
     // An edited text is predicted again once the edit settles; a new connection predicts on its own.
     if (connection !== this.#connection || this.text !== text) return;
     this._error = null;
+    this._human = stored ? { label: stored.label, annotator: stored.annotator, text } : null;
     this._prediction = this.#withThreshold(prediction);
     this.#predictedText = text;
     this.dispatchEvent(new HitlPredictionEvent(this._prediction));
