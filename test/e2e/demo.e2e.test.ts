@@ -9,6 +9,7 @@ import { CHROMIUM_ARGS, requireChromium } from '../../scripts/chromium.mjs';
 
 const SEED_MESSAGES = 12;
 const BILLING_TEXT = 'I was charged twice for my March invoice';
+const BUG_TEXT = 'The export button does nothing in Firefox';
 const ADDED_TEXT = 'My latest invoice shows the wrong VAT number for our company.';
 const POLL = { timeout: 60_000, interval: 100 };
 
@@ -62,6 +63,12 @@ function predictedLabel(tag: Locator): Promise<string | null | undefined> {
 
 function stat(name: string): Locator {
   return page.getByTestId(`stat-${name}`);
+}
+
+/** 'untrained' → 0, 'v3' → 3. */
+async function modelVersion(): Promise<number> {
+  const text = (await stat('version').textContent()) ?? '';
+  return text === 'untrained' ? 0 : Number(text.replace(/^v/, ''));
 }
 
 function labelCount(label: string): Locator {
@@ -124,6 +131,7 @@ describe('the demo page (npm start)', () => {
     const pressed = tag.getByRole('button', { pressed: true });
     expect(await pressed.count()).toBe(1);
     await expect.poll(() => tag.evaluate((element: HitlTag) => element.value), POLL).toBe('billing');
+    expect(await tag.locator('[part="label"]').textContent()).toBe('billing');
     await expect.poll(() => predictedLabel(tag), POLL).toBe('billing');
     await expect.poll(() => stat('examples').textContent(), POLL).toBe('1');
     await expect.poll(() => labelCount('billing').textContent(), POLL).toBe('1');
@@ -157,6 +165,40 @@ describe('the demo page (npm start)', () => {
     expect(await tag.evaluate((element: HitlTag) => element.value)).toBe('billing');
     await expect.poll(() => stat('examples').textContent(), POLL).toBe('1');
     await expect.poll(() => labelCount('billing').textContent(), POLL).toBe('1');
+  });
+
+  it('trains on request with a progress display, and Reset deletes everything once confirmed', async () => {
+    // Training needs two labels.
+    await tagWith(BUG_TEXT).getByRole('button', { name: 'bug', exact: true }).click();
+    await expect.poll(() => stat('examples').textContent(), POLL).toBe('2');
+
+    // Progress may flash by in a fraction of a second: record every text the status line shows.
+    await page.evaluate(() => {
+      const status = document.querySelector('#train-status')!;
+      const seen: string[] = [];
+      new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+      (window as unknown as { statusLog: string[] }).statusLog = seen;
+    });
+    const before = await modelVersion();
+    await page.getByRole('button', { name: 'Train now' }).click();
+    await expect.poll(modelVersion, POLL).toBeGreaterThan(before);
+    await expect.poll(() => page.getByRole('button', { name: 'Train now' }).isEnabled(), POLL).toBe(true);
+    const log = await page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
+    expect(log.some((text) => /^Epoch \d+ of \d+ · loss \d/.test(text))).toBe(true);
+    expect(await page.locator('#train-status').textContent()).toMatch(/^Model v\d+ learned from 2 examples/);
+
+    // Cancel keeps everything.
+    await page.getByRole('button', { name: 'Reset…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('dialog').isVisible()).toBe(false);
+    expect(await stat('examples').textContent()).toBe('2');
+
+    await page.getByRole('button', { name: 'Reset…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete everything' }).click();
+    await expect.poll(() => stat('examples').textContent(), POLL).toBe('0');
+    await expect.poll(() => tags().count(), POLL).toBe(SEED_MESSAGES);
+    await expect.poll(() => predictedLabel(tagWith(BILLING_TEXT)), POLL).toBeNull();
+    expect(await labelCount('billing').textContent()).toBe('0');
   });
 
   it('talks to nobody but the dev server, and throws nothing', () => {
