@@ -46,9 +46,16 @@ export default defineConfig(({ mode }) => ({
           outDir: resolve(root, 'dist'),
           emptyOutDir: true,
           target: 'es2022',
-          // Nothing is inlined: the worker and the .wasm binaries stay files next to the entry, found through import.meta.url.
+          // Not `build.lib`: library mode inlines every asset, and the .wasm binaries must stay files next to
+          // the entry (a strict CSP can refuse data: URLs), found through import.meta.url like the worker chunk.
           assetsInlineLimit: 0,
-          lib: { entry: resolve(root, 'src/index.ts'), formats: ['es' as const], fileName: () => 'hitl-classifier.js' },
+          modulePreload: false,
+          copyPublicDir: false,
+          rollupOptions: {
+            input: resolve(root, 'src/index.ts'),
+            preserveEntrySignatures: 'strict' as const,
+            output: { format: 'es' as const, entryFileNames: 'hitl-classifier.js' },
+          },
         }
       : { outDir: resolve(root, 'dist-demo'), emptyOutDir: true, target: 'es2022' },
   test: {
