@@ -163,6 +163,9 @@ describe('the demo page (npm start)', () => {
     const tag = tagWith(BILLING_TEXT);
     await expect.poll(() => predictedLabel(tag), POLL).toBe('billing');
     expect(await tag.evaluate((element: HitlTag) => element.value)).toBe('billing');
+    // The tag shows the stored human label itself, not just a matching prediction.
+    await expect.poll(() => tag.getByRole('button', { name: 'billing', exact: true }).getAttribute('aria-pressed'), POLL).toBe('true');
+    expect(await tag.locator('[part="label"]').textContent()).toBe('billing');
     await expect.poll(() => stat('examples').textContent(), POLL).toBe('1');
     await expect.poll(() => labelCount('billing').textContent(), POLL).toBe('1');
   });
