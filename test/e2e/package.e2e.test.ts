@@ -38,6 +38,21 @@ const PAGE = `<!doctype html>
       await clf.close();
       return { before, after, trained, stats, backend: clf.backend };
     };
+    // Reload check: the same name on a new page must find the labels and the model and answer the same.
+    window.persisted = async (name, train) => {
+      const clf = await createClassifier({ name, labels: ['billing', 'bug'], autoTrain: false });
+      if (train) {
+        await clf.label('I was charged twice', 'billing', { annotator: 'ana' });
+        await clf.label('The app crashes when I save', 'bug', { annotator: 'ana' });
+        await clf.label('Refund my last invoice', 'billing', { annotator: 'ana' });
+        await clf.train();
+      }
+      const prediction = await clf.predict('Please refund the double charge');
+      const stats = await clf.stats();
+      const stored = await clf.getLabel('I was charged twice');
+      await clf.close();
+      return { prediction, stats, stored };
+    };
     window.ready = true;
   </script>
 </body>
@@ -97,5 +112,26 @@ test('a plain HTML page imports dist/ from another path and runs the whole loop'
   expect(requests.some((path) => /^\/vendor\/hitl\/assets\/tfjs-backend-wasm[\w-]*\.wasm$/.test(path))).toBe(true);
   expect(foreign).toEqual([]);
   expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('after a reload, a new page finds every label and the model, and predicts the same', async () => {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  await tab.goto(`${site}/app/deep/page.html`);
+  await tab.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  const name = `reload-${Date.now()}`;
+  type Result = { prediction: { label: string; scores: Record<string, number>; modelVersion: number }; stats: Record<string, unknown>; stored: unknown };
+  const persisted = (train: boolean) =>
+    tab.evaluate(([n, t]) => (window as unknown as { persisted(n: string, t: boolean): Promise<Result> }).persisted(n, t), [name, train] as const);
+  const before = await persisted(true);
+  await tab.reload();
+  await tab.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  const after = await persisted(false);
+  expect(after.stats).toMatchObject({ examples: 3, byLabel: { billing: 2, bug: 1 }, modelVersion: 1 });
+  expect(after.stored).toMatchObject({ label: 'billing', annotator: 'ana' });
+  expect(after.prediction.label).toBe(before.prediction.label);
+  expect(after.prediction.modelVersion).toBe(1);
+  for (const label of ['billing', 'bug']) expect(after.prediction.scores[label]).toBeCloseTo(before.prediction.scores[label]!, 5);
   await context.close();
 });
