@@ -3,6 +3,7 @@ import { engine } from './engine-client.js';
 import {
   BACKEND_REQUESTS,
   INPUT_KINDS,
+  REVIEW_STRATEGIES,
   STORAGE_KINDS,
   modelKey,
   type BackendName,
@@ -14,6 +15,7 @@ import {
   type ModelSpec,
   type Prediction,
   type RawPrediction,
+  type ReviewStrategy,
   type Stats,
   type StorageKind,
   type StoredLabel,
@@ -55,6 +57,8 @@ export class ClassifierChangeEvent extends Event {
 }
 
 const DEFAULT_AUTO_TRAIN_MS = 1500;
+/** The strategy that saved the most labels in `npm run bench:learning`. */
+export const DEFAULT_REVIEW_STRATEGY: ReviewStrategy = 'margin';
 
 /** The public handle returned by `createClassifier`: a thin, typed client of the engine worker. */
 export class Classifier extends EventTarget {
@@ -90,7 +94,10 @@ export class Classifier extends EventTarget {
     this.#generation = opened.generation;
     this.#handle = opened.handle;
     this.#unsubscribe = engine.onEvent((event) => {
-      if (event.key === this.#key) this.dispatchEvent(new ClassifierChangeEvent(event));
+      if (event.key !== this.#key) return;
+      // Another handle added a label: this one must accept it too.
+      if (event.type === 'labels-changed') this.#labels = [...event.labels];
+      this.dispatchEvent(new ClassifierChangeEvent(event));
     });
   }
 
@@ -163,14 +170,26 @@ export class Classifier extends EventTarget {
     }
   }
 
-  /** Indices into `pool`, most informative first (least confident first). */
-  async selectForReview(pool: readonly ClassifierInput[], k: number): Promise<number[]> {
+  /** Indices into `pool`, most informative first, by `options.strategy` (default {@link DEFAULT_REVIEW_STRATEGY}). */
+  async selectForReview(pool: readonly ClassifierInput[], k: number, options: { strategy?: ReviewStrategy } = {}): Promise<number[]> {
+    if (options === null || typeof options !== 'object') throw new TypeError(`selectForReview options must be an object, got ${describe(options)}.`);
+    const { strategy = DEFAULT_REVIEW_STRATEGY } = options;
+    oneOf('strategy', strategy, REVIEW_STRATEGIES);
     if (!Array.isArray(pool)) throw new TypeError(`selectForReview expects an array as pool, got ${describe(pool)}.`);
     if (typeof k !== 'number') throw new TypeError(`k must be a number, got ${describe(k)}.`);
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}.`);
     const wire = pool.map((input, i) => toWire(this.input, input, `pool[${i}]`));
     if (wire.length === 0 || k === 0) return [];
-    return this.#call((api) => api.selectForReview(this.#key, wire, k));
+    return this.#call((api) => api.selectForReview(this.#key, wire, k, strategy));
+  }
+
+  /** Adds a class to the live model: stored labels and the trained head keep everything they knew. */
+  async addLabel(label: string): Promise<string[]> {
+    if (typeof label !== 'string') throw new TypeError(`label must be a string, got ${describe(label)}.`);
+    if (label.trim() === '') throw new RangeError('label must not be empty.');
+    if (this.#labels.includes(label)) throw new RangeError(`The model already has the label ${JSON.stringify(label)}.`);
+    this.#labels = await this.#call((api) => api.addLabel(this.#key, label));
+    return this.labels;
   }
 
   /** The label a person gave to exactly this input (as stored, surviving reloads), or null. */

@@ -13,6 +13,13 @@ export type BackendName = Exclude<BackendRequest, 'auto'>;
 export const STORAGE_KINDS = ['indexeddb', 'memory'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];
 
+/**
+ * How `selectForReview` ranks a pool: by the top probability, the gap between the top two, the entropy of
+ * all scores, or `diverse` — uncertainty plus spread over the embedding, so a batch is not k near-copies.
+ */
+export const REVIEW_STRATEGIES = ['least-confidence', 'margin', 'entropy', 'diverse'] as const;
+export type ReviewStrategy = (typeof REVIEW_STRATEGIES)[number];
+
 /** What the worker needs to open (or create) one model. */
 export interface ModelSpec {
   name: string;
@@ -87,6 +94,11 @@ export interface Stats {
   backend: BackendName;
   /** True while a training run for this model is in progress. */
   training: boolean;
+  /**
+   * How well confidence matches accuracy on human labels the last training held out: the softmax temperature it
+   * fitted and the expected calibration error before and after; null before a training with enough labels.
+   */
+  calibration: { temperature: number; heldOut: number; eceBefore: number; eceAfter: number } | null;
 }
 
 export interface OpenResult {
@@ -104,7 +116,8 @@ export type EngineEvent =
   | { type: 'examples-changed'; key: string; examples: number }
   | { type: 'model-updated'; key: string; modelVersion: number }
   | { type: 'training'; key: string; running: boolean }
-  | { type: 'reset'; key: string };
+  | { type: 'reset'; key: string }
+  | { type: 'labels-changed'; key: string; labels: string[] };
 
 export interface OpenOptions {
   backend: BackendRequest;
@@ -122,7 +135,9 @@ export interface EngineApi {
   label(key: string, input: WireInput, label: string, meta: LabelMeta): Promise<LabelResult>;
   train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult>;
   cancelTrain(key: string, runId: string): Promise<void>;
-  selectForReview(key: string, pool: WireInput[], k: number): Promise<number[]>;
+  selectForReview(key: string, pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]>;
+  /** Adds a class to a live model without losing the others; resolves with the new label list. */
+  addLabel(key: string, label: string): Promise<string[]>;
   stats(key: string): Promise<Stats>;
   reset(key: string): Promise<void>;
   /** The human label stored for exactly this input, or null. */
