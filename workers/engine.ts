@@ -11,6 +11,7 @@ import {
   type OpenOptions,
   type OpenResult,
   type RawPrediction,
+  type ReviewStrategy,
   type Stats,
   type StoredLabel,
   type TrainProgress,
@@ -22,7 +23,10 @@ import { RunningStats, standardize } from './featurizers/features.js';
 import { TEXT_DIM, featurizeText } from './featurizers/text.js';
 import type { Vector } from './featurizers/vector.js';
 import { ServingHead, trainHead } from './head.js';
+import { calibrate } from './calibrate.js';
 import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
+import { rankForReview } from './review.js';
+import { Similarity } from './similarity.js';
 import { IndexedDbStore, MemoryStore, type ExampleRecord, type ModelMeta, type ModelStore, type WeightsRecord } from './storage.js';
 
 /** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */
@@ -55,6 +59,10 @@ class Model {
   headStats: { mean: Float32Array; std: Float32Array } | null = null;
   modelVersion = 0;
   readonly memory: ExampleMemory;
+  readonly similarity: Similarity;
+  /** The saved head as trained; re-expanded when labels are added after it. */
+  private weights: WeightsRecord | null = null;
+  calibration: Stats['calibration'] = null;
   private readonly labelsById = new Map<string, { label: string; annotator?: string; time: number }>();
   private liveStats: RunningStats | null = null;
   private seq = 0;
@@ -72,10 +80,11 @@ class Model {
   ) {
     this.key = modelKey(spec);
     this.meta = { name: spec.name, labels: [...spec.labels], input: spec.input, featureDim: null, maxVersion: 0, createdAt: Date.now() };
-    this.memory = new ExampleMemory(
+    this.similarity = new Similarity(
       () => this.inputDim(),
       () => this.liveStats?.snapshot().std ?? null,
     );
+    this.memory = new ExampleMemory(this.similarity);
   }
 
   get labels(): string[] {
@@ -126,8 +135,19 @@ class Model {
     }
     const added = labels.filter((label) => !this.meta.labels.includes(label));
     if (added.length === 0) return;
-    this.meta = { ...this.meta, labels: [...this.meta.labels, ...added] };
-    await this.store.saveMeta(this.meta);
+    const meta = { ...this.meta, labels: [...this.meta.labels, ...added] };
+    await this.store.saveMeta(meta);
+    this.meta = meta;
+    if (this.weights) this.installWeights(this.weights);
+    this.emit({ type: 'labels-changed', key: this.key, labels: [...meta.labels] });
+  }
+
+  async addLabel(label: string): Promise<string[]> {
+    if (typeof label !== 'string') throw new TypeError(`label must be a string, got ${typeof label}.`);
+    if (label.trim() === '') throw new RangeError('label must not be empty.');
+    if (this.meta.labels.includes(label)) throw new RangeError(`The model already has the label ${JSON.stringify(label)}.`);
+    await this.extendLabels([...this.meta.labels, label]);
+    return [...this.meta.labels];
   }
 
   private remember(example: ExampleRecord): void {
@@ -156,6 +176,8 @@ class Model {
       bias = Float32Array.from({ length: classes }, (_, c) => (c < record.labels.length ? bias[c]! : minBias - 4));
       weights = expanded;
     }
+    this.weights = record;
+    this.calibration = record.calibration ?? null;
     this.head?.dispose();
     this.head = new ServingHead({ inputDim: record.inputDim, labels: this.meta.labels, weights, bias });
     this.headStats = record.mean && record.std ? { mean: record.mean, std: record.std } : null;
@@ -176,43 +198,50 @@ class Model {
     return input;
   }
 
-  async predict(inputs: WireInput[]): Promise<{ label: string | null; confidence: number; scores: Record<string, number> }[]> {
-    const vectors = inputs.map((input) => this.featurize(input));
-    const labels = this.meta.labels;
-    const classes = labels.length;
+  /** Class probabilities per input: the trained head, blended with the instant memory near labelled examples. */
+  async probabilities(vectors: readonly Vector[]): Promise<{ probs: Float64Array[]; hasModel: boolean }> {
+    const classes = this.meta.labels.length;
     let headProbs: Float32Array | null = null;
     if (this.head) {
-      const rows = this.headStats ? vectors.map((v) => standardize(v as Float32Array, this.headStats!.mean, this.headStats!.std)) : vectors;
+      const stats = this.headStats;
+      const rows = stats ? vectors.map((v) => standardize(v as Float32Array, stats.mean, stats.std)) : vectors;
       headProbs = await this.head.predict(rows);
     }
-    return vectors.map((vector, r) => {
-      let probs: Float64Array;
-      if (this.memory.size === 0 && !headProbs) {
-        probs = new Float64Array(classes).fill(1 / classes);
-      } else {
-        const { perClass, top } = this.memory.nearest(vector, classes);
-        if (!headProbs) {
-          probs = ExampleMemory.distribution(perClass, true);
-        } else {
-          const head = headProbs.subarray(r * classes, (r + 1) * classes);
-          const alpha = top > NEAR_DUPLICATE ? ((top - NEAR_DUPLICATE) / (1 - NEAR_DUPLICATE)) ** 2 : 0;
-          const near = alpha > 0 ? ExampleMemory.distribution(perClass, false) : null;
-          probs = Float64Array.from(head, (p, c) => (1 - alpha) * p + alpha * (near ? near[c]! : 0));
-          if (alpha >= 1) probs = near!;
-        }
-      }
-      const sum = probs.reduce((a, b) => a + b, 0);
+    const hasModel = this.memory.size > 0 || headProbs !== null;
+    const probs = vectors.map((vector, r) => {
+      if (!hasModel) return new Float64Array(classes).fill(1 / classes);
+      const { perClass, top } = this.memory.nearest(vector, classes);
+      if (!headProbs) return ExampleMemory.distribution(perClass, true);
+      const head = headProbs.subarray(r * classes, (r + 1) * classes);
+      // Near-duplicates of a labelled example follow the human label; elsewhere the head generalises.
+      const alpha = top > NEAR_DUPLICATE ? Math.min(1, ((top - NEAR_DUPLICATE) / (1 - NEAR_DUPLICATE)) ** 2) : 0;
+      if (alpha === 0) return Float64Array.from(head);
+      const near = ExampleMemory.distribution(perClass, false);
+      return Float64Array.from(head, (p, c) => (1 - alpha) * p + alpha * near[c]!);
+    });
+    return { probs, hasModel };
+  }
+
+  async predict(inputs: WireInput[]): Promise<{ label: string | null; confidence: number; scores: Record<string, number> }[]> {
+    const labels = this.meta.labels;
+    const { probs, hasModel } = await this.probabilities(inputs.map((input) => this.featurize(input)));
+    return probs.map((row) => {
+      const sum = row.reduce((a, b) => a + b, 0);
       const scores: Record<string, number> = {};
       let best = 0;
       labels.forEach((label, c) => {
-        scores[label] = probs[c]! / sum;
-        if (probs[c]! > probs[best]!) best = c;
+        scores[label] = row[c]! / sum;
+        if (row[c]! > row[best]!) best = c;
       });
-      const hasModel = this.memory.size > 0 || headProbs !== null;
-      return hasModel
-        ? { label: labels[best]!, confidence: scores[labels[best]!]!, scores }
-        : { label: null, confidence: 0, scores };
+      return hasModel ? { label: labels[best]!, confidence: scores[labels[best]!]!, scores } : { label: null, confidence: 0, scores };
     });
+  }
+
+  /** Indices into `pool`, most informative first. */
+  async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
+    const vectors = pool.map((input) => this.featurize(input));
+    const { probs } = await this.probabilities(vectors);
+    return rankForReview(probs, vectors, k, strategy, this.similarity);
   }
 
   async label(input: WireInput, label: string, meta: LabelMeta, predicted: RawPrediction | undefined): Promise<LabelResult> {
@@ -310,14 +339,21 @@ class Model {
         stats = running.snapshot();
         rows = vectors.map((v) => standardize(v as Float32Array, stats!.mean, stats!.std));
       }
+      const shouldStop = () => state.cancelled ?? (this.epoch !== epoch ? new AbortError('The model was reset during training.') : null);
+      const calibration = await calibrate(rows, targets, classes, this.inputDim(), shouldStop);
       const trained = await trainHead({
         rows,
         targets,
         classes,
         inputDim: this.inputDim(),
         onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
-        shouldStop: () => state.cancelled ?? (this.epoch !== epoch ? new AbortError('The model was reset during training.') : null),
+        shouldStop,
       });
+      if (calibration) {
+        // Dividing the logits by T is the same as dividing the weights and bias: serving needs no change.
+        for (let i = 0; i < trained.weights.length; i++) trained.weights[i]! /= calibration.temperature;
+        for (let i = 0; i < trained.bias.length; i++) trained.bias[i]! /= calibration.temperature;
+      }
       if (this.epoch !== epoch) throw new AbortError('The model was reset during training.');
       const version = Math.max(this.meta.maxVersion, this.modelVersion) + 1;
       const record: WeightsRecord = {
@@ -330,6 +366,7 @@ class Model {
         savedAt: Date.now(),
         backend: activeBackend() ?? 'unknown',
         ...(stats ? { mean: stats.mean, std: stats.std } : {}),
+        ...(calibration ? { calibration } : {}),
       };
       const meta = { ...this.meta, maxVersion: version };
       await this.store.saveWeights(record, meta);
@@ -353,7 +390,7 @@ class Model {
     const counts = this.memory.countsByTarget(this.meta.labels.length);
     const byLabel: Record<string, number> = {};
     this.meta.labels.forEach((label, c) => (byLabel[label] = counts[c]!));
-    return { examples: this.memory.size, byLabel, modelVersion: this.modelVersion, training: this.isTraining };
+    return { examples: this.memory.size, byLabel, modelVersion: this.modelVersion, training: this.isTraining, calibration: this.calibration };
   }
 
   async reset(): Promise<void> {
@@ -369,6 +406,8 @@ class Model {
     this.head?.dispose();
     this.head = null;
     this.headStats = null;
+    this.weights = null;
+    this.calibration = null;
     this.modelVersion = 0;
     this.examplesAtLastTrain = -1;
     this.emit({ type: 'reset', key: this.key });
@@ -465,12 +504,12 @@ export class Engine implements EngineApi {
     this.models.get(key)?.cancelTrain(runId);
   }
 
-  async selectForReview(key: string, pool: WireInput[], k: number): Promise<number[]> {
-    const results = await this.model(key).predict(pool);
-    const order = results.map((result, index) => ({ index, confidence: result.confidence }));
-    // Least confident first; ties keep pool order so the answer is deterministic.
-    order.sort((a, b) => a.confidence - b.confidence || a.index - b.index);
-    return order.slice(0, k).map((entry) => entry.index);
+  async selectForReview(key: string, pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
+    return this.model(key).selectForReview(pool, k, strategy);
+  }
+
+  async addLabel(key: string, label: string): Promise<string[]> {
+    return this.model(key).addLabel(label);
   }
 
   async stats(key: string): Promise<Stats> {

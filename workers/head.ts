@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone ships no gradients; the umbrella @tensorflow/tfjs package registers them like this.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { compactColumns, densify, type Vector } from './featurizers/vector.js';
+import { shuffleInPlace } from './shuffle.js';
 
 /** A trained softmax head: plain arrays are the truth (stored, transferred); tensors are a per-backend cache. */
 export interface HeadParams {
@@ -148,7 +149,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
       if (fixed) {
         lossTensor = step(fixed.x, fixed.y, fixed.sw);
       } else {
-        shuffle(order, epoch);
+        shuffleInPlace(order, epoch);
         for (let start = 0; start < n; start += batchSize) {
           const stop = shouldStop?.();
           if (stop) throw stop;
@@ -181,19 +182,5 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
     optimizer.dispose();
     w.dispose();
     b.dispose();
-  }
-}
-
-/** A seeded Fisher–Yates shuffle: the same labels give the same model. */
-function shuffle(order: Int32Array, seed: number): void {
-  let s = (seed * 0x9e3779b1) >>> 0 || 1;
-  for (let i = order.length - 1; i > 0; i--) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    const j = (s >>> 0) % (i + 1);
-    const t = order[i]!;
-    order[i] = order[j]!;
-    order[j] = t;
   }
 }

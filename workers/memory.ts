@@ -1,4 +1,5 @@
-import { isSparse, type Vector } from './featurizers/vector.js';
+import type { Vector } from './featurizers/vector.js';
+import type { Similarity } from './similarity.js';
 
 /** Similarity at which a stored example counts as a near-duplicate and starts to override the head. */
 export const NEAR_DUPLICATE = 0.8;
@@ -21,13 +22,7 @@ interface Entry {
 export class ExampleMemory {
   private readonly entries: Entry[] = [];
   private readonly positions = new Map<string, number>();
-  private scratch: Float32Array | null = null;
-
-  constructor(
-    private readonly dim: () => number,
-    /** For numeric rows: the per-column scale distances are measured in (standard deviations). */
-    private readonly scale: () => Float32Array | null,
-  ) {}
+  constructor(private readonly similarity: Similarity) {}
 
   get size(): number {
     return this.entries.length;
@@ -66,19 +61,19 @@ export class ExampleMemory {
     let top = -Infinity;
     let topSeq = -Infinity;
     let topTarget = -1;
-    const similarity = this.similarityTo(query);
-    for (const entry of this.entries) {
-      const s = similarity(entry.vector);
-      if (s > perClass[entry.target]!) perClass[entry.target] = s;
-      // Ties (two inputs that featurize the same) go to the newest label: the latest human decision wins.
-      if (s > top || (s === top && entry.seq > topSeq)) {
-        top = s;
-        topSeq = entry.seq;
-        topTarget = entry.target;
+    this.similarity.around(query, (similarity) => {
+      for (const entry of this.entries) {
+        const s = similarity(entry.vector);
+        if (s > perClass[entry.target]!) perClass[entry.target] = s;
+        // Ties (two inputs that featurize the same) go to the newest label: the latest human decision wins.
+        if (s > top || (s === top && entry.seq > topSeq)) {
+          top = s;
+          topSeq = entry.seq;
+          topTarget = entry.target;
+        }
       }
-    }
+    });
     if (topTarget >= 0) perClass[topTarget] = top + 1e-9;
-    this.release(query);
     return { perClass, top };
   }
 
@@ -90,38 +85,5 @@ export class ExampleMemory {
     const exps = logits.map((l) => Math.exp(l - max));
     const sum = exps.reduce((a, b) => a + b, 0);
     return Float64Array.from(exps, (e) => e / sum);
-  }
-
-  private similarityTo(query: Vector): (vector: Vector) => number {
-    if (isSparse(query)) {
-      // Text vectors are L2-normalised: cosine similarity is a sparse dot product against a scattered query.
-      const dim = this.dim();
-      if (!this.scratch || this.scratch.length !== dim) this.scratch = new Float32Array(dim);
-      const dense = this.scratch;
-      for (let j = 0; j < query.indices.length; j++) dense[query.indices[j]!] = query.values[j]!;
-      return (vector) => {
-        if (!isSparse(vector)) return 0;
-        let dot = 0;
-        for (let j = 0; j < vector.indices.length; j++) dot += dense[vector.indices[j]!]! * vector.values[j]!;
-        return dot;
-      };
-    }
-    const scale = this.scale();
-    const dim = query.length;
-    return (vector) => {
-      if (isSparse(vector)) return 0;
-      let d2 = 0;
-      for (let i = 0; i < dim; i++) {
-        const d = (query[i]! - vector[i]!) / (scale ? scale[i]! : 1);
-        d2 += d * d;
-      }
-      // 1 for the same row, ~0.8 for rows a tenth of a standard deviation apart in every column.
-      return Math.exp(-d2 / (0.05 * dim));
-    };
-  }
-
-  private release(query: Vector): void {
-    if (!isSparse(query) || !this.scratch) return;
-    for (let j = 0; j < query.indices.length; j++) this.scratch[query.indices[j]!] = 0;
   }
 }

@@ -40,6 +40,8 @@ export interface WeightsRecord {
   examples: number;
   savedAt: number;
   backend: string;
+  /** Temperature scaling fitted on held-out labels (already applied to weights and bias). */
+  calibration?: { temperature: number; heldOut: number; eceBefore: number; eceAfter: number };
 }
 
 export interface LogRecord {

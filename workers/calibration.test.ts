@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest';
+import { expectedCalibrationError, fitTemperature, withTemperature } from './calibration.js';
+import { uncertainty } from './review.js';
+
+describe('expectedCalibrationError', () => {
+  test('is 0 when confidence matches accuracy in every bin', () => {
+    // Ten predictions at 0.7 confidence, seven right.
+    const probs = Array.from({ length: 10 }, () => [0.7, 0.3]).flat();
+    const targets = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1];
+    expect(expectedCalibrationError(probs, targets, 2)).toBeCloseTo(0, 10);
+  });
+
+  test('is the confidence-accuracy gap for an overconfident model', () => {
+    const probs = Array.from({ length: 10 }, () => [0.95, 0.05]).flat();
+    const targets = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1];
+    expect(expectedCalibrationError(probs, targets, 2)).toBeCloseTo(0.45, 10);
+  });
+});
+
+describe('temperature scaling', () => {
+  test('softens an overconfident model until its confidence is honest', () => {
+    // Logits that say ~99 % while the model is right 75 % of the time.
+    const logProbs: number[] = [];
+    const targets: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      logProbs.push(Math.log(0.99), Math.log(0.01));
+      targets.push(i % 4 === 0 ? 1 : 0);
+    }
+    const t = fitTemperature(logProbs, targets, 2);
+    expect(t).toBeGreaterThan(1);
+    const calibrated = withTemperature(logProbs, 2, t);
+    expect(calibrated[0]).toBeCloseTo(0.75, 2);
+    expect(expectedCalibrationError(calibrated, targets, 2)).toBeLessThan(0.01);
+  });
+
+  test('keeps a calibrated model as it is', () => {
+    const logProbs: number[] = [];
+    const targets: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      logProbs.push(Math.log(0.8), Math.log(0.2));
+      targets.push(i % 5 === 0 ? 1 : 0);
+    }
+    expect(fitTemperature(logProbs, targets, 2)).toBeCloseTo(1, 2);
+  });
+});
+
+describe('uncertainty', () => {
+  test('ranks a close call above a sure one under every measure', () => {
+    for (const strategy of ['least-confidence', 'margin', 'entropy'] as const) {
+      expect(uncertainty([0.5, 0.45, 0.05], strategy)).toBeGreaterThan(uncertainty([0.9, 0.05, 0.05], strategy));
+    }
+  });
+
+  test('margin and least-confidence disagree where they should', () => {
+    // Same top probability, but the second one is close in the first case only.
+    expect(uncertainty([0.5, 0.49, 0.01], 'margin')).toBeGreaterThan(uncertainty([0.5, 0.25, 0.25], 'margin'));
+    expect(uncertainty([0.5, 0.49, 0.01], 'least-confidence')).toBe(uncertainty([0.5, 0.25, 0.25], 'least-confidence'));
+    expect(uncertainty([1 / 3, 1 / 3, 1 / 3], 'entropy')).toBeCloseTo(1, 10);
+  });
+});

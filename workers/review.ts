@@ -1,0 +1,77 @@
+import type { ReviewStrategy } from '../src/protocol.js';
+import type { Vector } from './featurizers/vector.js';
+import type { Similarity } from './similarity.js';
+
+/** How unsure a probability vector is, in [0, 1]: higher means a person's answer teaches the model more. */
+export function uncertainty(probs: ArrayLike<number>, strategy: Exclude<ReviewStrategy, 'diverse'>): number {
+  let first = 0;
+  let second = 0;
+  let entropy = 0;
+  for (let c = 0; c < probs.length; c++) {
+    const p = probs[c]!;
+    if (p > first) {
+      second = first;
+      first = p;
+    } else if (p > second) {
+      second = p;
+    }
+    if (p > 0) entropy -= p * Math.log(p);
+  }
+  switch (strategy) {
+    case 'least-confidence':
+      return 1 - first;
+    case 'margin':
+      return 1 - (first - second);
+    case 'entropy':
+      return probs.length > 1 ? entropy / Math.log(probs.length) : 0;
+  }
+}
+
+/** Candidates the diverse strategy considers: the most uncertain few times k, so its cost does not grow with the pool. */
+const DIVERSE_CANDIDATES_PER_PICK = 10;
+const DIVERSE_MIN_CANDIDATES = 200;
+
+/**
+ * Ranks a pool for human review, most informative first. `diverse` picks greedily by margin uncertainty times
+ * distance from what is already picked, so a batch of k covers k different things rather than k near-copies.
+ * Ties keep pool order, so the answer is deterministic.
+ */
+export function rankForReview(
+  probs: readonly ArrayLike<number>[],
+  vectors: readonly Vector[],
+  k: number,
+  strategy: ReviewStrategy,
+  similarity: Similarity,
+): number[] {
+  const n = probs.length;
+  const take = Math.min(k, n);
+  const base = strategy === 'diverse' ? 'margin' : strategy;
+  const scores = probs.map((p) => uncertainty(p, base));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  if (strategy !== 'diverse') return order.slice(0, take);
+
+  const candidates = order.slice(0, Math.min(n, Math.max(DIVERSE_MIN_CANDIDATES, take * DIVERSE_CANDIDATES_PER_PICK)));
+  const closest = new Float64Array(candidates.length);
+  const picked: number[] = [];
+  const taken = new Uint8Array(candidates.length);
+  for (let t = 0; t < take; t++) {
+    let best = -1;
+    let bestScore = -Infinity;
+    candidates.forEach((index, c) => {
+      if (taken[c]) return;
+      const score = scores[index]! * (1 - Math.max(0, Math.min(1, closest[c]!)));
+      if (score > bestScore) {
+        bestScore = score;
+        best = c;
+      }
+    });
+    taken[best] = 1;
+    picked.push(candidates[best]!);
+    similarity.around(vectors[candidates[best]!]!, (similarTo) => {
+      candidates.forEach((index, c) => {
+        if (!taken[c]) closest[c] = Math.max(closest[c]!, similarTo(vectors[index]!));
+      });
+    });
+  }
+  return picked;
+}

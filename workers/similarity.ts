@@ -1,0 +1,48 @@
+import { isSparse, type Vector } from './featurizers/vector.js';
+
+/**
+ * Similarity in [0, 1]-ish between featurised inputs: cosine for L2-normalised text vectors, a Gaussian of the
+ * standardised distance for numeric rows. Shared by the instant memory and diversity-aware review selection.
+ */
+export class Similarity {
+  private scratch: Float32Array | null = null;
+
+  constructor(
+    private readonly dim: () => number,
+    /** For numeric rows: the per-column scale distances are measured in (standard deviations). */
+    private readonly scale: () => Float32Array | null,
+  ) {}
+
+  /** Runs `use` with a function giving any vector's similarity to `query`; must not be re-entered inside `use`. */
+  around<T>(query: Vector, use: (similarity: (vector: Vector) => number) => T): T {
+    if (isSparse(query)) {
+      // A sparse dot product against the query scattered into a reused dense buffer.
+      const dim = this.dim();
+      if (!this.scratch || this.scratch.length !== dim) this.scratch = new Float32Array(dim);
+      const dense = this.scratch;
+      for (let j = 0; j < query.indices.length; j++) dense[query.indices[j]!] = query.values[j]!;
+      try {
+        return use((vector) => {
+          if (!isSparse(vector)) return 0;
+          let dot = 0;
+          for (let j = 0; j < vector.indices.length; j++) dot += dense[vector.indices[j]!]! * vector.values[j]!;
+          return dot;
+        });
+      } finally {
+        for (let j = 0; j < query.indices.length; j++) dense[query.indices[j]!] = 0;
+      }
+    }
+    const scale = this.scale();
+    const dim = query.length;
+    return use((vector) => {
+      if (isSparse(vector)) return 0;
+      let d2 = 0;
+      for (let i = 0; i < dim; i++) {
+        const d = (query[i]! - vector[i]!) / (scale ? scale[i]! : 1);
+        d2 += d * d;
+      }
+      // 1 for the same row, ~0.8 for rows a tenth of a standard deviation apart in every column.
+      return Math.exp(-d2 / (0.05 * dim));
+    });
+  }
+}
