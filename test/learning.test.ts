@@ -13,7 +13,10 @@ describe('selectForReview strategies', () => {
     const picked = await clf.selectForReview(pool, 4, { strategy });
     expect(picked).toHaveLength(4);
     expect(new Set(picked).size).toBe(4);
-    for (const index of picked) expect(index).toBeGreaterThanOrEqual(0), expect(index).toBeLessThan(pool.length);
+    for (const index of picked) {
+      expect(index).toBeGreaterThanOrEqual(0);
+      expect(index).toBeLessThan(pool.length);
+    }
   });
 
   test('margin ranks by the gap between the two most probable labels', async () => {
