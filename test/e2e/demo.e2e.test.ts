@@ -22,6 +22,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const requests: string[] = [];
+/** Set once the page showed its predictions: later steps fail at once without it, instead of each timing out. */
+let loaded = false;
 const pageErrors: string[] = [];
 const consoleErrors: string[] = [];
 
@@ -45,16 +47,27 @@ function tagWith(text: string): Locator {
   return tags().filter({ hasText: text });
 }
 
-/** Resolves once `count` tags exist and every one of them shows a prediction. */
+/** Resolves once `count` tags exist and every one of them shows a prediction; else says what the page showed. */
 async function waitForPredictions(count: number): Promise<void> {
-  await page.waitForFunction(
-    (expected) => {
-      const all = [...document.querySelectorAll<HitlTag>('hitl-classifier')];
-      return all.length === expected && all.every((tag) => tag.prediction != null);
-    },
-    count,
-    { timeout: 120_000, polling: 100 },
-  );
+  try {
+    await page.waitForFunction(
+      (expected) => {
+        const all = [...document.querySelectorAll<HitlTag>('hitl-classifier')];
+        return all.length === expected && all.every((tag) => tag.prediction != null);
+      },
+      count,
+      { timeout: 60_000, polling: 100 },
+    );
+  } catch (error) {
+    const shown = await page.evaluate(() =>
+      [...document.querySelectorAll('hitl-classifier')].map((tag) => tag.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim()),
+    );
+    throw new Error(
+      `Expected ${count} tags with a prediction. The tags show: ${JSON.stringify(shown.slice(0, 3))}; ` +
+        `page errors: ${JSON.stringify(pageErrors)}; console errors: ${JSON.stringify(consoleErrors.slice(0, 5))}`,
+      { cause: error },
+    );
+  }
 }
 
 function predictedLabel(tag: Locator): Promise<string | null | undefined> {
@@ -116,6 +129,7 @@ describe('the demo page (npm start)', () => {
     expect(await page.title()).toContain('Acme Help Desk');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('learns from you');
     await waitForPredictions(SEED_MESSAGES);
+    loaded = true;
     // A fresh profile: nothing labelled, so the model cannot name a label yet.
     expect(await predictedLabel(tagWith(BILLING_TEXT))).toBeNull();
     await expect.poll(() => stat('examples').textContent(), POLL).toBe('0');
@@ -123,6 +137,7 @@ describe('the demo page (npm start)', () => {
   });
 
   it('stores a label picked with a click, and the other messages re-predict', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
     const tag = tagWith(BILLING_TEXT);
     const billing = tag.getByRole('button', { name: 'billing', exact: true });
     await billing.click();
@@ -150,6 +165,7 @@ describe('the demo page (npm start)', () => {
   });
 
   it('adds a typed message to the inbox as a new classified tag', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
     await page.getByRole('textbox', { name: 'New message' }).fill(ADDED_TEXT);
     await page.getByRole('button', { name: 'Add to inbox' }).click();
     await waitForPredictions(SEED_MESSAGES + 1);
@@ -158,6 +174,7 @@ describe('the demo page (npm start)', () => {
   });
 
   it('keeps the label and the added message after a reload', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
     await page.reload();
     await waitForPredictions(SEED_MESSAGES + 1);
     const tag = tagWith(BILLING_TEXT);
@@ -171,6 +188,7 @@ describe('the demo page (npm start)', () => {
   });
 
   it('trains on request with a progress display, and Reset deletes everything once confirmed', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
     // Training needs two labels.
     await tagWith(BUG_TEXT).getByRole('button', { name: 'bug', exact: true }).click();
     await expect.poll(() => stat('examples').textContent(), POLL).toBe('2');
