@@ -147,7 +147,7 @@ let notice: { text: string; error: boolean } | null = null;
 function renderStats(next: Stats): void {
   stats = next;
   statExamples.textContent = String(next.examples);
-  statVersion.textContent = next.modelVersion === 0 ? 'untrained' : `v${next.modelVersion}`;
+  statVersion.textContent = next.modelVersion === 0 ? 'none' : `v${next.modelVersion}`;
   statBackend.textContent = BACKEND_NAMES[next.backend] ?? next.backend;
 
   const most = Math.max(1, ...LABELS.map((label) => next.byLabel[label] ?? 0));

@@ -78,10 +78,10 @@ function stat(name: string): Locator {
   return page.getByTestId(`stat-${name}`);
 }
 
-/** 'untrained' → 0, 'v3' → 3. */
+/** 'none' → 0, 'v3' → 3. */
 async function modelVersion(): Promise<number> {
   const text = (await stat('version').textContent()) ?? '';
-  return text === 'untrained' ? 0 : Number(text.replace(/^v/, ''));
+  return text === 'none' ? 0 : Number(text.replace(/^v/, ''));
 }
 
 function labelCount(label: string): Locator {
