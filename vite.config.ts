@@ -19,6 +19,8 @@ const optimizeDeps = {
     '@tensorflow/tfjs-backend-wasm',
     '@tensorflow/tfjs-backend-webgl',
     '@tensorflow/tfjs-backend-webgpu',
+    '@tensorflow/tfjs-layers',
+    '@tensorflow/tfjs-converter',
   ],
 };
 
