@@ -1,0 +1,33 @@
+// Runs the image featurizer experiment (bench/image-experiment.bench-test.ts) in headless Chromium, apart from
+// the test suite: `npx vitest run --config bench/vitest.image.config.ts` (IMAGE_EXPERIMENT=full for the ablations).
+// BENCH_FILE=bench/matmul-probe.bench-test.ts runs the matMul timing probe behind the head.ts proposal instead.
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+
+export default defineConfig({
+  root: import.meta.dirname + '/..',
+  publicDir: false,
+  optimizeDeps: {
+    // Pre-bundled up front: a dependency discovered mid-run makes Vite reload the page and the run fails.
+    include: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-core/dist/register_all_gradients',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+    ],
+  },
+  worker: { format: 'es' },
+  test: {
+    include: [process.env.BENCH_FILE ?? 'bench/image-experiment.bench-test.ts'],
+    testTimeout: 1_800_000,
+    provide: { imageExperiment: process.env.IMAGE_EXPERIMENT ?? 'default' },
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({ launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS } }),
+      instances: [{ browser: 'chromium' }],
+      screenshotFailures: false,
+    },
+  },
+});
