@@ -376,11 +376,16 @@ export interface DistanceProfile {
   cosShiftedCopy: number;
   cosSameClass: number;
   cosOtherClass: number;
+  /** Median of workers/similarity.ts's Gaussian with column standard deviations of these rows as the scale. */
+  gaussShiftedCopy: number;
+  gaussSameClass: number;
+  gaussOtherClass: number;
 }
 
 /**
  * How far apart features are for a near-duplicate (a one-pixel shift), two digits of a class, and two of different
- * classes: the scale the engine's instant memory needs to call something a near-duplicate.
+ * classes: the scale the engine's instant memory needs to call something a near-duplicate. The Gaussian is the one
+ * workers/similarity.ts applies to dense rows, exp(-Σ((a - b) / std)² / (0.05 · dim)).
  */
 export async function distanceProfile(config: ImageFeatureConfig = DEFAULT_IMAGE_FEATURES, pairs = 300): Promise<DistanceProfile> {
   const mnist = loadMnist();
@@ -415,6 +420,10 @@ export async function distanceProfile(config: ImageFeatureConfig = DEFAULT_IMAGE
     });
     return ab / Math.sqrt(aa * bb);
   };
+  const stats = new RunningStats(dim);
+  rows.slice(0, 3 * pairs).forEach((row) => stats.add(row));
+  const { std } = stats.snapshot();
+  const gauss = (a: Float32Array, b: Float32Array) => Math.exp(-a.reduce((sum, v, i) => sum + ((v - b[i]!) / std[i]!) ** 2, 0) / (0.05 * dim));
   const median = (values: number[]) => values.sort((x, y) => x - y)[values.length >> 1]!;
   const over = (offset: number, f: (a: Float32Array, b: Float32Array) => number) => median(firsts.map((_, k) => f(rows[k]!, rows[offset + k]!)));
   return {
@@ -424,5 +433,8 @@ export async function distanceProfile(config: ImageFeatureConfig = DEFAULT_IMAGE
     cosShiftedCopy: over(3 * pairs, cos),
     cosSameClass: over(pairs, cos),
     cosOtherClass: over(2 * pairs, cos),
+    gaussShiftedCopy: over(3 * pairs, gauss),
+    gaussSameClass: over(pairs, gauss),
+    gaussOtherClass: over(2 * pairs, gauss),
   };
 }
