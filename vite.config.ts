@@ -14,7 +14,6 @@ const optimizeDeps = {
     'lit/decorators.js',
     'lit/directives/class-map.js',
     '@tensorflow/tfjs-core',
-    '@tensorflow/tfjs-core/dist/register_all_gradients',
     '@tensorflow/tfjs-backend-cpu',
     '@tensorflow/tfjs-backend-wasm',
     '@tensorflow/tfjs-backend-webgl',

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { engine } from './engine-client.js';
+import { toWireImage, type ImageInput } from './image-input.js';
 import {
   BACKEND_REQUESTS,
   INPUT_KINDS,
@@ -9,6 +10,7 @@ import {
   type BackendName,
   type BackendRequest,
   type EngineEvent,
+  type FeatureExtractorSpec,
   type InputKind,
   type LabelMeta,
   type LabelResult,
@@ -25,7 +27,7 @@ import {
 } from './protocol.js';
 
 /** A text, or a row of numbers for `input: 'features'`. */
-export type ClassifierInput = string | ArrayLike<number>;
+export type ClassifierInput = string | ArrayLike<number> | ImageInput;
 
 export interface ClassifierOptions {
   /** One model per (origin, name): every handle and element using this name shares it. */
@@ -42,6 +44,11 @@ export interface ClassifierOptions {
   storage?: StorageKind;
   /** Retrain in the background after new labels: `true` (default, after 1.5 s of quiet), `false`, or a delay in ms. */
   autoTrain?: boolean | number;
+  /**
+   * Image models only: transfer learning from a frozen TensorFlow.js layers or graph model the site hosts
+   * (its model.json URL, resolved against the page). Same-origin unless `allowedOrigins` lists the model's origin.
+   */
+  featureExtractor?: string | FeatureExtractorSpec;
 }
 
 export interface TrainOptions {
@@ -77,8 +84,13 @@ export class Classifier extends EventTarget {
   readonly #unsubscribe: () => void;
 
   /** Use `createClassifier()`; the constructor is internal. */
+  readonly #featureExtractor: FeatureExtractorSpec | undefined;
+
   constructor(
-    options: Required<Omit<ClassifierOptions, 'autoTrain'>> & { autoTrainDelayMs: number },
+    options: Required<Omit<ClassifierOptions, 'autoTrain' | 'featureExtractor'>> & {
+      autoTrainDelayMs: number;
+      featureExtractor: FeatureExtractorSpec | undefined;
+    },
     opened: { labels: string[]; backend: BackendName; generation: number; handle: string },
   ) {
     super();
@@ -88,6 +100,7 @@ export class Classifier extends EventTarget {
     this.storage = options.storage;
     this.requestedBackend = options.backend;
     this.#autoTrainDelayMs = options.autoTrainDelayMs;
+    this.#featureExtractor = options.featureExtractor;
     this.#key = modelKey(options);
     this.#labels = opened.labels;
     this.#backend = opened.backend;
@@ -116,23 +129,22 @@ export class Classifier extends EventTarget {
   }
 
   async predict(input: ClassifierInput): Promise<Prediction> {
-    const wire = toWire(this.input, input, 'input');
-    const [raw] = await this.#call((api) => api.predict(this.#key, [wire]));
+    const { wire, transfer } = await toWire(this.input, input, 'input');
+    const [raw] = await this.#call((api) => api.predict(this.#key, Comlink.transfer([wire], transfer)));
     return this.#withReview(raw as RawPrediction);
   }
 
   /** Predictions in input order. */
   async predictBatch(inputs: readonly ClassifierInput[]): Promise<Prediction[]> {
     if (!Array.isArray(inputs)) throw new TypeError(`predictBatch expects an array of inputs, got ${describe(inputs)}.`);
-    const wire = inputs.map((input, i) => toWire(this.input, input, `inputs[${i}]`));
-    if (wire.length === 0) return [];
-    const raws = await this.#call((api) => api.predict(this.#key, wire));
+    const { wires, transfer } = await toWires(this.input, inputs, 'inputs');
+    if (wires.length === 0) return [];
+    const raws = await this.#call((api) => api.predict(this.#key, Comlink.transfer(wires, transfer)));
     return raws.map((raw) => this.#withReview(raw));
   }
 
   /** Stores a human label; resolves once it is durably stored, and the next `predict(input)` reflects it. */
   async label(input: ClassifierInput, label: string, meta: LabelMeta = {}): Promise<LabelResult> {
-    const wire = toWire(this.input, input, 'input');
     this.#checkLabel(label);
     if (meta === null || typeof meta !== 'object') throw new TypeError(`label() options must be an object, got ${describe(meta)}.`);
     const clean: LabelMeta = {};
@@ -144,7 +156,8 @@ export class Classifier extends EventTarget {
       if (typeof meta.annotator !== 'string') throw new TypeError(`annotator must be a string, got ${describe(meta.annotator)}.`);
       clean.annotator = meta.annotator;
     }
-    return this.#call((api) => api.label(this.#key, transferable(wire), label, clean));
+    const { wire, transfer } = await toWire(this.input, input, 'input');
+    return this.#call((api) => api.label(this.#key, sendable(wire, transfer), label, clean));
   }
 
   /** A full retrain on every stored label; resolves once the new model serves predictions. */
@@ -178,9 +191,9 @@ export class Classifier extends EventTarget {
     if (!Array.isArray(pool)) throw new TypeError(`selectForReview expects an array as pool, got ${describe(pool)}.`);
     if (typeof k !== 'number') throw new TypeError(`k must be a number, got ${describe(k)}.`);
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}.`);
-    const wire = pool.map((input, i) => toWire(this.input, input, `pool[${i}]`));
-    if (wire.length === 0 || k === 0) return [];
-    return this.#call((api) => api.selectForReview(this.#key, wire, k, strategy));
+    const { wires, transfer } = await toWires(this.input, pool, 'pool');
+    if (wires.length === 0 || k === 0) return [];
+    return this.#call((api) => api.selectForReview(this.#key, Comlink.transfer(wires, transfer), k, strategy));
   }
 
   /** Adds a class to the live model: stored labels and the trained head keep everything they knew. */
@@ -194,8 +207,8 @@ export class Classifier extends EventTarget {
 
   /** The label a person gave to exactly this input (as stored, surviving reloads), or null. */
   async getLabel(input: ClassifierInput): Promise<StoredLabel | null> {
-    const wire = toWire(this.input, input, 'input');
-    return this.#call((api) => api.getLabel(this.#key, wire));
+    const { wire, transfer } = await toWire(this.input, input, 'input');
+    return this.#call((api) => api.getLabel(this.#key, sendable(wire, transfer)));
   }
 
   async stats(): Promise<Stats> {
@@ -254,7 +267,9 @@ export class Classifier extends EventTarget {
   }
 
   #spec(): ModelSpec {
-    return { name: this.name, labels: this.#labels, input: this.input, storage: this.storage };
+    const spec: ModelSpec = { name: this.name, labels: this.#labels, input: this.input, storage: this.storage };
+    if (this.#featureExtractor) spec.featureExtractor = this.#featureExtractor;
+    return spec;
   }
 }
 
@@ -268,16 +283,12 @@ async function openOn(spec: ModelSpec, backend: BackendRequest, autoTrainDelayMs
 /** Creates (or opens the stored) model `name` and returns a handle to it. */
 export async function createClassifier(options: ClassifierOptions): Promise<Classifier> {
   const resolved = resolveOptions(options);
-  if (resolved.input === 'image') {
-    throw new DOMException(
-      "input: 'image' is not supported yet in this version of hitl-classifier; use 'text' or 'features'.",
-      'NotSupportedError',
-    );
-  }
   engine.acquire();
   try {
+    const spec: ModelSpec = { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage };
+    if (resolved.featureExtractor) spec.featureExtractor = resolved.featureExtractor;
     const opened = await openOn(
-      { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage },
+      spec,
       resolved.backend,
       resolved.autoTrainDelayMs,
     );
@@ -312,7 +323,39 @@ function resolveOptions(options: ClassifierOptions) {
   if (typeof autoTrain === 'boolean') autoTrainDelayMs = autoTrain ? DEFAULT_AUTO_TRAIN_MS : 0;
   else if (typeof autoTrain === 'number' && Number.isFinite(autoTrain) && autoTrain >= 0) autoTrainDelayMs = autoTrain;
   else throw new TypeError(`autoTrain must be a boolean or a delay in ms ≥ 0, got ${describe(autoTrain)}.`);
-  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs };
+  const featureExtractor = resolveExtractor(options.featureExtractor, input);
+  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor };
+}
+
+/** Resolves the model URL against the page: in the worker a relative URL would resolve against the worker script. */
+function resolveExtractor(value: ClassifierOptions['featureExtractor'], input: InputKind): FeatureExtractorSpec | undefined {
+  if (value === undefined) return undefined;
+  if (input !== 'image') throw new TypeError(`featureExtractor is for input: 'image' only; this model's input is '${input}'.`);
+  const spec = typeof value === 'string' ? { url: value } : value;
+  if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
+    throw new TypeError(`featureExtractor must be a model.json URL or { url, allowedOrigins?, inputRange? }, got ${describe(value)}.`);
+  }
+  let url: string;
+  try {
+    url = new URL(spec.url, document.baseURI).href;
+  } catch (error) {
+    throw new TypeError(`featureExtractor URL ${JSON.stringify(spec.url)} is not a valid URL.`, { cause: error });
+  }
+  const resolved: FeatureExtractorSpec = { url };
+  if (spec.allowedOrigins !== undefined) {
+    if (!Array.isArray(spec.allowedOrigins) || spec.allowedOrigins.some((o) => typeof o !== 'string')) {
+      throw new TypeError(`featureExtractor.allowedOrigins must be an array of origins, got ${describe(spec.allowedOrigins)}.`);
+    }
+    resolved.allowedOrigins = [...spec.allowedOrigins];
+  }
+  if (spec.inputRange !== undefined) {
+    const range = spec.inputRange as unknown;
+    if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v)) || range[0] === range[1]) {
+      throw new RangeError(`featureExtractor.inputRange must be two different finite numbers such as [0, 1] or [-1, 1], got ${describe(range)}.`);
+    }
+    resolved.inputRange = [range[0] as number, range[1] as number];
+  }
+  return resolved;
 }
 
 function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): asserts value is T {
@@ -322,13 +365,19 @@ function oneOf<T extends string>(what: string, value: unknown, allowed: readonly
   }
 }
 
+interface Prepared {
+  wire: WireInput;
+  transfer: Transferable[];
+}
+
 /** Checks an input on the main thread so the error keeps its class and names the argument. */
-function toWire(kind: InputKind, input: unknown, what: string): WireInput {
+async function toWire(kind: InputKind, input: unknown, what: string): Promise<Prepared> {
   if (kind === 'text') {
     if (typeof input !== 'string') throw new TypeError(`${what} must be a string (text), got ${describe(input)}.`);
     if (input.trim() === '') throw new RangeError(`${what} must contain some text; got an empty string.`);
-    return input;
+    return { wire: input, transfer: [] };
   }
+  if (kind === 'image') return toWireImage(input, what);
   const isNumbers = Array.isArray(input) || (ArrayBuffer.isView(input) && !(input instanceof DataView));
   if (!isNumbers) throw new TypeError(`${what} must be an array or Float32Array of numbers, got ${describe(input)}.`);
   const values = input as ArrayLike<unknown>;
@@ -341,11 +390,17 @@ function toWire(kind: InputKind, input: unknown, what: string): WireInput {
     if (!Number.isFinite(n)) throw new RangeError(`${what}[${i}] must be a finite number, got ${n}.`);
     row[i] = n;
   }
-  return row;
+  return { wire: row, transfer: [row.buffer] };
 }
 
-function transferable(wire: WireInput): WireInput {
-  return typeof wire === 'string' ? wire : Comlink.transfer(wire, [wire.buffer]);
+/** Marks buffers for transfer; Comlink keys that in a WeakMap, so plain strings go as they are. */
+function sendable<T extends WireInput>(wire: T, transfer: Transferable[]): T {
+  return typeof wire === 'string' || transfer.length === 0 ? wire : Comlink.transfer(wire, transfer);
+}
+
+async function toWires(kind: InputKind, inputs: readonly unknown[], what: string): Promise<{ wires: WireInput[]; transfer: Transferable[] }> {
+  const prepared = await Promise.all(inputs.map((input, i) => toWire(kind, input, `${what}[${i}]`)));
+  return { wires: prepared.map((p) => p.wire), transfer: prepared.flatMap((p) => p.transfer) };
 }
 
 function describe(value: unknown): string {

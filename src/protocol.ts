@@ -26,6 +26,17 @@ export interface ModelSpec {
   labels: string[];
   input: InputKind;
   storage: StorageKind;
+  /** Image models only: a frozen TensorFlow.js model the site hosts, used as the feature extractor. */
+  featureExtractor?: FeatureExtractorSpec;
+}
+
+/** A site-hosted feature extractor; `url` is absolute by the time it reaches the worker. */
+export interface FeatureExtractorSpec {
+  url: string;
+  /** Origins other than the page's own that the site allows models to load from. */
+  allowedOrigins?: string[];
+  /** What pixel bytes 0…255 map onto; [0, 1] by default, [-1, 1] for MobileNet-style models. */
+  inputRange?: [number, number];
 }
 
 /** A model is identified by its name and where it lives: a memory model never sees a stored one. */
@@ -33,8 +44,17 @@ export function modelKey(spec: Pick<ModelSpec, 'name' | 'storage'>): string {
   return `${spec.storage}:${spec.name}`;
 }
 
-/** Inputs as they travel to the worker: text as is, numeric rows as Float32Array. */
-export type WireInput = string | Float32Array;
+/**
+ * An image on its way to the worker. Blobs are decoded there; elements and canvases become ImageBitmaps on the
+ * page (the only way to move their pixels), ImageData travels as its pixels. The worker resizes all of them.
+ */
+export type WireImage =
+  | { image: 'bitmap'; bitmap: ImageBitmap }
+  | { image: 'blob'; blob: Blob }
+  | { image: 'pixels'; width: number; height: number; data: Uint8ClampedArray };
+
+/** Inputs as they travel to the worker: text as is, numeric rows as Float32Array, images as a {@link WireImage}. */
+export type WireInput = string | Float32Array | WireImage;
 
 export interface Prediction {
   /** Unique id; pass it to `label()` so the log links the human decision to what was shown. */

@@ -31,10 +31,6 @@ describe('createClassifier', () => {
     await expect(attempt).rejects.toThrow(message);
   });
 
-  test("says plainly that input: 'image' is not supported yet", async () => {
-    await expect(createClassifier({ ...base, input: 'image' })).rejects.toThrow(/'image' is not supported yet/);
-  });
-
   test('opens with the given labels and defaults', async () => {
     const clf = await classifier({ storage: 'memory' });
     expect(clf.labels).toEqual(['billing', 'bug', 'feature']);

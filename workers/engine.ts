@@ -20,6 +20,8 @@ import {
 } from '../src/protocol.js';
 import { activeBackend, useBackend } from './backend.js';
 import { RunningStats, standardize } from './featurizers/features.js';
+import type { FeatureExtractor } from './featurizers/extractor.js';
+import { decodeImage, type SquarePixels } from './featurizers/image-decode.js';
 import { TEXT_DIM, featurizeText } from './featurizers/text.js';
 import type { Vector } from './featurizers/vector.js';
 import { ServingHead, trainHead } from './head.js';
@@ -27,7 +29,18 @@ import { calibrate } from './calibrate.js';
 import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
 import { rankForReview } from './review.js';
 import { Similarity } from './similarity.js';
-import { IndexedDbStore, MemoryStore, type ExampleRecord, type ModelMeta, type ModelStore, type WeightsRecord } from './storage.js';
+import {
+  IndexedDbStore,
+  MemoryStore,
+  type ExampleRecord,
+  type ModelMeta,
+  type ModelStore,
+  type StoredInput,
+  type WeightsRecord,
+} from './storage.js';
+
+/** The image featurizer (and its convolution weights) loads only for image models. */
+const imageFeaturizer = () => import('./featurizers/image.js');
 
 /** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */
 const RECENT_PREDICTIONS = 10_000;
@@ -36,11 +49,17 @@ class AbortError extends Error {
   override name = 'AbortError';
 }
 
-async function inputId(kind: InputKind, input: WireInput): Promise<string> {
-  const bytes =
-    typeof input === 'string'
-      ? new TextEncoder().encode(`t:${input}`)
-      : new Uint8Array([...new TextEncoder().encode('f:'), ...new Uint8Array(input.buffer, input.byteOffset, input.byteLength)]);
+/** The id of an input: a hash of its canonical form, so the same text, row or picture is one example. */
+async function inputId(kind: InputKind, input: StoredInput): Promise<string> {
+  let bytes: Uint8Array<ArrayBuffer>;
+  if (typeof input === 'string') {
+    bytes = new TextEncoder().encode(`t:${input}`);
+  } else {
+    const raw = input instanceof Float32Array ? input : input.data;
+    bytes = new Uint8Array(2 + raw.byteLength);
+    bytes.set(new TextEncoder().encode(input instanceof Float32Array ? 'f:' : 'i:'));
+    bytes.set(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), 2);
+  }
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return `${kind[0]}-${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
@@ -60,6 +79,8 @@ class Model {
   modelVersion = 0;
   readonly memory: ExampleMemory;
   readonly similarity: Similarity;
+  /** A site-hosted frozen model that featurizes images instead of the built-in scattering transform. */
+  private extractor: FeatureExtractor | null = null;
   /** The saved head as trained; re-expanded when labels are added after it. */
   private weights: WeightsRecord | null = null;
   calibration: Stats['calibration'] = null;
@@ -81,6 +102,7 @@ class Model {
     this.key = modelKey(spec);
     this.meta = { name: spec.name, labels: [...spec.labels], input: spec.input, featureDim: null, maxVersion: 0, createdAt: Date.now() };
     this.similarity = new Similarity(
+      spec.input === 'features' ? 'gaussian' : 'cosine',
       () => this.inputDim(),
       () => this.liveStats?.snapshot().std ?? null,
     );
@@ -99,8 +121,31 @@ class Model {
     return this.spec.input === 'text' ? TEXT_DIM : (this.meta.featureDim ?? 0);
   }
 
+  /** Names how inputs become vectors: a model trained on one featurizer means nothing with another. */
+  private async featurizerId(): Promise<string> {
+    if (this.spec.input === 'text') return 'hashed-ngrams-v1';
+    if (this.spec.input === 'features') return 'raw-rows';
+    return this.extractor ? `extractor:${this.extractor.url}` : `scattering-${(await imageFeaturizer()).IMAGE_SIZE}`;
+  }
+
   async load(): Promise<void> {
+    const extractor = this.spec.featureExtractor;
+    if (extractor) {
+      const { loadFeatureExtractor } = await import('./featurizers/extractor.js');
+      this.extractor = await loadFeatureExtractor(extractor.url, {
+        ...(extractor.allowedOrigins ? { allowedOrigins: extractor.allowedOrigins } : {}),
+        ...(extractor.inputRange ? { inputRange: extractor.inputRange } : {}),
+      });
+    }
+    const featurizer = await this.featurizerId();
+    this.meta.featurizer = featurizer;
     const { meta, examples, weights } = await this.store.load();
+    if (meta?.featurizer !== undefined && meta.featurizer !== featurizer) {
+      throw new TypeError(
+        `Model "${this.spec.name}" was built with the featurizer '${meta.featurizer}', not '${featurizer}': its labels and ` +
+          'weights would mean nothing. Open it with the same featureExtractor, use another name, or reset() it.',
+      );
+    }
     if (meta) {
       if (meta.input !== this.spec.input) {
         throw new TypeError(
@@ -115,12 +160,13 @@ class Model {
             'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.',
         );
       }
-      this.meta = { ...meta, labels: [...meta.labels, ...this.spec.labels.filter((l) => !meta.labels.includes(l))] };
-      if (this.meta.labels.length !== meta.labels.length) await this.store.saveMeta(this.meta);
+      this.meta = { ...meta, featurizer, labels: [...meta.labels, ...this.spec.labels.filter((l) => !meta.labels.includes(l))] };
+      if (this.meta.labels.length !== meta.labels.length || meta.featurizer === undefined) await this.store.saveMeta(this.meta);
     } else {
       await this.store.saveMeta(this.meta);
     }
-    for (const example of examples) this.remember(example);
+    const vectors = await this.vectorize(examples.map((example) => example.input));
+    examples.forEach((example, i) => this.remember(example, vectors[i]!));
     if (weights) this.installWeights(weights);
   }
 
@@ -150,16 +196,15 @@ class Model {
     return [...this.meta.labels];
   }
 
-  private remember(example: ExampleRecord): void {
+  private remember(example: ExampleRecord, vector: Vector): void {
     const target = this.meta.labels.indexOf(example.label);
     if (target < 0) return;
-    const vector = this.featurize(example.input);
     this.memory.upsert(example.id, target, vector, example.seq);
     this.labelsById.set(example.id, stored(example));
     this.seq = Math.max(this.seq, example.seq + 1);
-    if (vector instanceof Float32Array) {
-      this.liveStats ??= new RunningStats(vector.length);
-      this.liveStats.add(vector);
+    if (this.spec.input === 'features') {
+      this.liveStats ??= new RunningStats((vector as Float32Array).length);
+      this.liveStats.add(vector as Float32Array);
     }
   }
 
@@ -184,18 +229,41 @@ class Model {
     this.modelVersion = record.version;
   }
 
-  /** Text → hashed sparse vector; numeric rows are checked against the model's fixed length. */
-  featurize(input: WireInput): Vector {
-    if (this.spec.input === 'text') {
-      if (typeof input !== 'string') throw new TypeError('Expected a string for a text model.');
-      return featurizeText(input);
+  /** What is stored and hashed for an input: the text, the checked row, or the decoded, resized picture. */
+  async canonical(input: WireInput): Promise<StoredInput> {
+    switch (this.spec.input) {
+      case 'text':
+        if (typeof input !== 'string') throw new TypeError('Expected a string for a text model.');
+        return input;
+      case 'features': {
+        if (!(input instanceof Float32Array)) throw new TypeError('Expected a Float32Array for a features model.');
+        const dim = this.meta.featureDim;
+        if (dim !== null && input.length !== dim) {
+          throw new RangeError(`Expected a row of ${dim} numbers (this model's feature length), got ${input.length}.`);
+        }
+        return input;
+      }
+      case 'image': {
+        if (typeof input === 'string' || input instanceof Float32Array) throw new TypeError('Expected an image for an image model.');
+        const size = this.extractor ? this.extractor.inputSize : (await imageFeaturizer()).IMAGE_SIZE;
+        return decodeImage(input, size);
+      }
     }
-    if (!(input instanceof Float32Array)) throw new TypeError('Expected a Float32Array for a features model.');
-    const dim = this.meta.featureDim;
-    if (dim !== null && input.length !== dim) {
-      throw new RangeError(`Expected a row of ${dim} numbers (this model's feature length), got ${input.length}.`);
+  }
+
+  async canonicalAll(inputs: WireInput[]): Promise<StoredInput[]> {
+    return Promise.all(inputs.map((input) => this.canonical(input)));
+  }
+
+  /** Text → hashed sparse vector; numeric rows as they are; pictures → convolutional features, in one batch. */
+  async vectorize(inputs: readonly StoredInput[]): Promise<Vector[]> {
+    if (this.spec.input === 'image') {
+      if (inputs.length === 0) return [];
+      if (this.extractor) return this.extractor.featurize(inputs as SquarePixels[]);
+      const { featurizeImages } = await imageFeaturizer();
+      return featurizeImages(inputs as SquarePixels[]);
     }
-    return input;
+    return inputs.map((input) => (typeof input === 'string' ? featurizeText(input) : (input as Float32Array)));
   }
 
   /** Class probabilities per input: the trained head, blended with the instant memory near labelled examples. */
@@ -214,7 +282,8 @@ class Model {
       if (!headProbs) return ExampleMemory.distribution(perClass, true);
       const head = headProbs.subarray(r * classes, (r + 1) * classes);
       // Near-duplicates of a labelled example follow the human label; elsewhere the head generalises.
-      const alpha = top > NEAR_DUPLICATE ? Math.min(1, ((top - NEAR_DUPLICATE) / (1 - NEAR_DUPLICATE)) ** 2) : 0;
+      const near0 = NEAR_DUPLICATE[this.spec.input];
+      const alpha = top > near0 ? Math.min(1, ((top - near0) / (1 - near0)) ** 2) : 0;
       if (alpha === 0) return Float64Array.from(head);
       const near = ExampleMemory.distribution(perClass, false);
       return Float64Array.from(head, (p, c) => (1 - alpha) * p + alpha * near[c]!);
@@ -224,7 +293,7 @@ class Model {
 
   async predict(inputs: WireInput[]): Promise<{ label: string | null; confidence: number; scores: Record<string, number> }[]> {
     const labels = this.meta.labels;
-    const { probs, hasModel } = await this.probabilities(inputs.map((input) => this.featurize(input)));
+    const { probs, hasModel } = await this.probabilities(await this.vectorize(await this.canonicalAll(inputs)));
     return probs.map((row) => {
       const sum = row.reduce((a, b) => a + b, 0);
       const scores: Record<string, number> = {};
@@ -239,7 +308,7 @@ class Model {
 
   /** Indices into `pool`, most informative first. */
   async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
-    const vectors = pool.map((input) => this.featurize(input));
+    const vectors = await this.vectorize(await this.canonicalAll(pool));
     const { probs } = await this.probabilities(vectors);
     return rankForReview(probs, vectors, k, strategy, this.similarity);
   }
@@ -249,14 +318,15 @@ class Model {
     if (target < 0) {
       throw new RangeError(`Unknown label ${JSON.stringify(label)}: expected one of ${this.meta.labels.map((l) => JSON.stringify(l)).join(', ')}.`);
     }
-    const vector = this.featurize(input);
-    const id = await inputId(this.spec.input, input);
+    const canonical = await this.canonical(input);
+    const [vector] = (await this.vectorize([canonical])) as [Vector];
+    const id = await inputId(this.spec.input, canonical);
     let newMeta: ModelMeta | undefined;
     if (vector instanceof Float32Array && this.meta.featureDim === null) {
       newMeta = { ...this.meta, featureDim: vector.length };
     }
     const previous = this.labelsById.get(id)?.label;
-    const example: ExampleRecord = { id, input, label, time: Date.now(), seq: this.seq };
+    const example: ExampleRecord = { id, input: canonical, label, time: Date.now(), seq: this.seq };
     if (meta.annotator !== undefined) example.annotator = meta.annotator;
     if (meta.predictionId !== undefined) example.predictionId = meta.predictionId;
     const log = {
@@ -276,9 +346,9 @@ class Model {
     this.seq += 1;
     this.memory.upsert(id, target, vector, example.seq);
     this.labelsById.set(id, stored(example));
-    if (vector instanceof Float32Array && previous === undefined) {
-      this.liveStats ??= new RunningStats(vector.length);
-      this.liveStats.add(vector);
+    if (this.spec.input === 'features' && previous === undefined) {
+      this.liveStats ??= new RunningStats((vector as Float32Array).length);
+      this.liveStats.add(vector as Float32Array);
     }
     this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
     this.scheduleAutoTrain();
@@ -286,8 +356,7 @@ class Model {
   }
 
   async getLabel(input: WireInput): Promise<StoredLabel | null> {
-    this.featurize(input);
-    return this.labelsById.get(await inputId(this.spec.input, input)) ?? null;
+    return this.labelsById.get(await inputId(this.spec.input, await this.canonical(input))) ?? null;
   }
 
   private get autoTrainDelayMs(): number {
@@ -333,6 +402,8 @@ class Model {
     try {
       let rows: Vector[] = vectors;
       let stats: { mean: Float32Array; std: Float32Array } | null = null;
+      // Numeric columns come in any units; image features are already on one scale, and standardising them
+      // costs accuracy (2 points on MNIST at 800 labels, bench/image-experiment.ts).
       if (this.spec.input === 'features') {
         const running = new RunningStats(this.inputDim());
         for (const v of vectors) running.add(v as Float32Array);
@@ -419,6 +490,8 @@ class Model {
     if (this.training) this.training.cancelled = new AbortError('The model was closed during training.');
     this.head?.dispose();
     this.head = null;
+    this.extractor?.dispose();
+    this.extractor = null;
     this.store.close();
   }
 }
@@ -451,6 +524,12 @@ export class Engine implements EngineApi {
     if (model) {
       if (model.spec.input !== spec.input) {
         throw new TypeError(`Model "${spec.name}" is open for input '${model.spec.input}', not '${spec.input}'.`);
+      }
+      if (model.spec.featureExtractor?.url !== spec.featureExtractor?.url) {
+        throw new TypeError(
+          `Model "${spec.name}" is open with featureExtractor ${JSON.stringify(model.spec.featureExtractor?.url ?? null)}, ` +
+            `not ${JSON.stringify(spec.featureExtractor?.url ?? null)}: every handle of one model must use the same one.`,
+        );
       }
       await model.extendLabels(spec.labels);
     } else {

@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone ships no gradients; the umbrella @tensorflow/tfjs package registers them like this.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { compactColumns, densify, type Vector } from './featurizers/vector.js';
 import { shuffleInPlace } from './shuffle.js';
 
@@ -83,6 +81,14 @@ const TARGET_STEPS = 80;
 const LEARNING_RATE = 0.1;
 const L2 = 1e-4;
 
+type Batch = {
+  x: tf.Tensor2D;
+  xt: tf.Tensor2D;
+  y: tf.Tensor2D;
+  /** Sample weights normalised to sum to 1, as a column. */
+  sw: tf.Tensor2D;
+};
+
 /** Lets predictions and pings through while training: at most ~20 ms of work between yields. */
 async function breathe(state: { last: number }): Promise<void> {
   if (performance.now() - state.last < 20) return;
@@ -118,36 +124,51 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
   ]) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
   const optimizer = tf.train.adam(LEARNING_RATE);
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  let fixed: { x: tf.Tensor2D; y: tf.Tensor2D; sw: tf.Tensor1D } | null = null;
+  let fixed: Batch | null = null;
   const scratch = new Float32Array(batchSize * inputDim);
   const yielded = { last: performance.now() };
   let lastLoss = NaN;
 
-  const batchTensors = (indices: Int32Array) => {
+  const batchTensors = (indices: Int32Array): Batch => {
     const part = Array.from(indices, (i) => rows[i]!);
     const x = tf.tensor2d(densify(part, inputDim, scratch).slice(0, part.length * inputDim), [part.length, inputDim]);
     const y = tf.cast(tf.oneHot(tf.tensor1d(Array.from(indices, (i) => targets[i]!), 'int32'), classes), 'float32') as tf.Tensor2D;
-    const sw = tf.tensor1d(Array.from(indices, (i) => sampleWeights[i]!));
-    return { x, y, sw };
+    const weights = Array.from(indices, (i) => sampleWeights[i]!);
+    const total = weights.reduce((a, v) => a + v, 0);
+    const sw = tf.tensor2d(weights.map((v) => v / total), [part.length, 1]);
+    // matMul(x, g, transposeA) is ~5× slower on wasm than a plain matMul with x transposed once per batch.
+    return { x, xt: tf.transpose(x), y, sw };
   };
 
-  const step = (x: tf.Tensor2D, y: tf.Tensor2D, sw: tf.Tensor1D): tf.Scalar =>
-    optimizer.minimize(
-      () => {
-        const logits = tf.add(tf.matMul(x, w), b);
-        const nll = tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1));
-        return tf.add(tf.div(tf.sum(tf.mul(nll, sw)), tf.sum(sw)), tf.mul(L2, tf.sum(tf.square(w)))) as tf.Scalar;
-      },
-      true,
-      [w, b],
-    ) as tf.Scalar;
+  /**
+   * One Adam step on the weighted cross-entropy + L2, with the gradient written out (softmax − onehot) so the
+   * pre-transposed batch can be used; the same model as autodiff, several times faster.
+   */
+  const step = ({ x, xt, y, sw }: Batch): tf.Scalar => {
+    const { loss, dW, db } = tf.tidy(() => {
+      const logp = tf.logSoftmax(tf.add(tf.matMul(x, w), b));
+      const g = tf.mul(tf.sub(tf.exp(logp), y), sw);
+      const nll = tf.neg(tf.sum(tf.mul(y, logp), 1, true));
+      return {
+        loss: tf.add(tf.sum(tf.mul(nll, sw)), tf.mul(L2, tf.sum(tf.square(w)))) as tf.Scalar,
+        dW: tf.add(tf.matMul(xt, g), tf.mul(2 * L2, w)),
+        db: tf.sum(g, 0),
+      };
+    });
+    optimizer.applyGradients([
+      { name: w.name, tensor: dW },
+      { name: b.name, tensor: db },
+    ]);
+    tf.dispose([dW, db]);
+    return loss;
+  };
 
   try {
     if (fullBatch) fixed = tf.tidy(() => batchTensors(order));
     for (let epoch = 1; epoch <= epochs; epoch++) {
       let lossTensor: tf.Scalar | null = null;
       if (fixed) {
-        lossTensor = step(fixed.x, fixed.y, fixed.sw);
+        lossTensor = step(fixed);
       } else {
         shuffleInPlace(order, epoch);
         for (let start = 0; start < n; start += batchSize) {
@@ -155,8 +176,8 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
           if (stop) throw stop;
           const batch = tf.tidy(() => batchTensors(order.subarray(start, start + batchSize)));
           lossTensor?.dispose();
-          lossTensor = step(batch.x, batch.y, batch.sw);
-          tf.dispose([batch.x, batch.y, batch.sw]);
+          lossTensor = step(batch);
+          tf.dispose([batch.x, batch.xt, batch.y, batch.sw]);
           await breathe(yielded);
         }
       }
@@ -178,7 +199,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
     }
     return { inputDim: options.inputDim, labels: [], weights, bias, loss: lastLoss };
   } finally {
-    if (fixed) tf.dispose([fixed.x, fixed.y, fixed.sw]);
+    if (fixed) tf.dispose([fixed.x, fixed.xt, fixed.y, fixed.sw]);
     optimizer.dispose();
     w.dispose();
     b.dispose();

@@ -1,8 +1,13 @@
+import type { InputKind } from '../src/protocol.js';
 import type { Vector } from './featurizers/vector.js';
 import type { Similarity } from './similarity.js';
 
-/** Similarity at which a stored example counts as a near-duplicate and starts to override the head. */
-export const NEAR_DUPLICATE = 0.8;
+/**
+ * Similarity at which a stored example counts as a near-duplicate and starts to override the head. Image
+ * features of two different digits of one class already reach ~0.88 cosine (a one-pixel shift ~0.98), so
+ * images need a higher bar than text.
+ */
+export const NEAR_DUPLICATE: Record<InputKind, number> = { text: 0.8, features: 0.8, image: 0.93 };
 /** How sharply the memory prefers its closest class; high enough that an exact match is decisive. */
 const SHARPNESS_NEAR = 20;
 /** Before any head is trained, the memory alone answers, and should say so with modest confidence. */

@@ -1,13 +1,15 @@
 import { isSparse, type Vector } from './featurizers/vector.js';
 
 /**
- * Similarity in [0, 1]-ish between featurised inputs: cosine for L2-normalised text vectors, a Gaussian of the
- * standardised distance for numeric rows. Shared by the instant memory and diversity-aware review selection.
+ * Similarity in [0, 1]-ish between featurised inputs: cosine for text (sparse, L2-normalised) and image
+ * features, a Gaussian of the standardised distance for raw numeric rows. Shared by the instant memory and diversity-aware review selection.
  */
 export class Similarity {
   private scratch: Float32Array | null = null;
 
   constructor(
+    /** Cosine for featurizers whose vectors have a meaningful direction (text, images); Gaussian for raw numeric rows. */
+    private readonly metric: 'cosine' | 'gaussian',
     private readonly dim: () => number,
     /** For numeric rows: the per-column scale distances are measured in (standard deviations). */
     private readonly scale: () => Float32Array | null,
@@ -32,8 +34,15 @@ export class Similarity {
         for (let j = 0; j < query.indices.length; j++) dense[query.indices[j]!] = 0;
       }
     }
-    const scale = this.scale();
     const dim = query.length;
+    if (this.metric === 'cosine') {
+      const queryNorm = Math.sqrt(dot(query, query)) || 1;
+      return use((vector) => {
+        if (isSparse(vector)) return 0;
+        return dot(query, vector) / (queryNorm * (Math.sqrt(dot(vector, vector)) || 1));
+      });
+    }
+    const scale = this.scale();
     return use((vector) => {
       if (isSparse(vector)) return 0;
       let d2 = 0;
@@ -45,4 +54,10 @@ export class Similarity {
       return Math.exp(-d2 / (0.05 * dim));
     });
   }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }

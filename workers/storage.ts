@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { InputKind } from '../src/protocol.js';
+import type { SquarePixels } from './featurizers/image-decode.js';
 
 /** Bumped with every schema change; `upgrade` walks from any older version to this one, step by step. */
 export const SCHEMA_VERSION = 1;
@@ -12,13 +13,18 @@ export interface ModelMeta {
   featureDim: number | null;
   /** The highest model version ever saved; kept by reset() so versions only grow. */
   maxVersion: number;
+  /** How inputs become vectors (e.g. 'hashed-ngrams-v1', or the feature extractor's URL). */
+  featurizer?: string;
   createdAt: number;
 }
+
+/** An input as stored: the text, the numeric row, or the picture decoded and resized for the featurizer. */
+export type StoredInput = string | Float32Array | SquarePixels;
 
 export interface ExampleRecord {
   /** A hash of the input: labelling the same input again replaces the record. */
   id: string;
-  input: string | Float32Array;
+  input: StoredInput;
   label: string;
   annotator?: string;
   predictionId?: string;
