@@ -285,7 +285,7 @@ class Model {
       const near0 = NEAR_DUPLICATE[this.spec.input];
       const alpha = top > near0 ? Math.min(1, ((top - near0) / (1 - near0)) ** 2) : 0;
       if (alpha === 0) return Float64Array.from(head);
-      const near = ExampleMemory.distribution(perClass, false);
+      const near = ExampleMemory.distribution(perClass, false, near0);
       return Float64Array.from(head, (p, c) => (1 - alpha) * p + alpha * near[c]!);
     });
     return { probs, hasModel };

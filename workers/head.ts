@@ -74,8 +74,12 @@ export interface TrainHeadOptions {
   shouldStop?: () => Error | null;
 }
 
-/** Full-batch below this many floats per batch; mini-batches above it, so memory stays bounded at 10,000 examples. */
-const FULL_BATCH_FLOATS = 8 * 1024 * 1024;
+/**
+ * Full-batch (the batch and its transpose stay on the backend, 2 × 64 MB at most) below this many floats; mini-batches
+ * above it, so memory stays bounded at 10,000 examples. 800 e-mails (~13 M floats) train full-batch: ~4× faster
+ * than densifying mini-batches every step.
+ */
+const FULL_BATCH_FLOATS = 16 * 1024 * 1024;
 const MINI_BATCH = 256;
 const TARGET_STEPS = 80;
 const LEARNING_RATE = 0.1;
