@@ -150,7 +150,7 @@ const EVAL_CHUNK = 50;
 const PEER_SHARE = 0.25;
 const RANDOM_SHARE = 0.2;
 /** The ceiling runs when its estimated time ends within this share of the budget past the budget's end. */
-const CEILING_GRACE = 0.25;
+const CEILING_GRACE = 0.1;
 /**
  * How the cost of an active-learning budget grows with its size: (next / previous) ** this. Each budget adds
  * twice the labels of the one before, and training and scoring cost more with more labels: measured 1.5–2.1× per
