@@ -25,6 +25,7 @@ import {
   type ImagePixels,
 } from '../workers/featurizers/image.js';
 import { ServingHead, trainHead } from '../workers/head.js';
+import { seededRandom } from '../scripts/seeded-random.mjs';
 
 const PIXELS = 28 * 28;
 
@@ -68,17 +69,6 @@ export function digitPixels(mnist: Mnist, index: number): ImagePixels {
   return { width: 28, height: 28, data };
 }
 
-/** mulberry32: splits depend on the seed only. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A seeded split: `test` images first, then `train` labelled ones, disjoint, uniformly at random over all digits. */
 export function splitMnist(mnist: Mnist, seed: number, train: number, test: number): { train: Int32Array; test: Int32Array } {

