@@ -105,6 +105,14 @@ class EngineConnection {
     }, this.settings().heartbeatMs);
   }
 
+  /** Applies new timing settings to a heartbeat already running (its period was fixed when it started). */
+  retune(): void {
+    if (this.heartbeat === undefined) return;
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    if (this.pending.size > 0) this.startHeartbeat();
+  }
+
   kill(reason: Error): void {
     if (this.dead) return;
     this.dead = reason;
@@ -158,6 +166,7 @@ class Engine {
 
   configure(options: Partial<EngineClientOptions>): void {
     this.options = { ...this.options, ...options };
+    this.connection?.retune();
   }
 
   acquire(): void {

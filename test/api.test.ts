@@ -405,6 +405,20 @@ describe('a dying or hung worker', () => {
     expect(await clf.getLabel(tickets.bug[1])).toMatchObject({ label: 'bug' });
   });
 
+  test('a worker busy with a long batch over many labels keeps answering pings and is not declared hung', async () => {
+    const clf = await classifier({ storage: 'memory', input: 'features', labels: ['a', 'b'] });
+    const row = (i: number) => Array.from({ length: 64 }, (_, j) => Math.sin(i * 0.37 + j));
+    for (let i = 0; i < 1500; i++) await clf.label(row(i), i % 2 ? 'a' : 'b');
+    engine.configure({ hangTimeoutMs: 250, heartbeatMs: 25 });
+    try {
+      // 1,500 rows against 1,500 stored examples: far longer than 250 ms of memory scanning on this machine.
+      const predictions = await clf.predictBatch(Array.from({ length: 1500 }, (_, i) => row(i + 0.5)));
+      expect(predictions).toHaveLength(1500);
+    } finally {
+      engine.configure({ hangTimeoutMs: 20_000, heartbeatMs: 1_000 });
+    }
+  });
+
   test('a worker that stops answering is declared hung within the timeout and replaced', async () => {
     const clf = await classifier({ storage: 'memory' });
     await clf.label('short', 'bug');

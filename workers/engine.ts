@@ -276,7 +276,7 @@ class Model {
       headProbs = await this.head.predict(rows);
     }
     const hasModel = this.memory.size > 0 || headProbs !== null;
-    const probs = vectors.map((vector, r) => {
+    const blend = (vector: Vector, r: number): Float64Array => {
       if (!hasModel) return new Float64Array(classes).fill(1 / classes);
       const { perClass, top } = this.memory.nearest(vector, classes);
       if (!headProbs) return ExampleMemory.distribution(perClass, true);
@@ -287,7 +287,18 @@ class Model {
       if (alpha === 0) return Float64Array.from(head);
       const near = ExampleMemory.distribution(perClass, false, near0);
       return Float64Array.from(head, (p, c) => (1 - alpha) * p + alpha * near[c]!);
-    });
+    };
+    // The memory scan grows with the labels (seconds for a large batch over thousands of them): yield now and
+    // then so pings are answered and a busy worker is never mistaken for a hung one.
+    const probs: Float64Array[] = [];
+    let since = performance.now();
+    for (let r = 0; r < vectors.length; r++) {
+      probs.push(blend(vectors[r]!, r));
+      if (performance.now() - since > 50) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        since = performance.now();
+      }
+    }
     return { probs, hasModel };
   }
 
