@@ -176,11 +176,7 @@ export class Classifier extends EventTarget {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const result = await this.#call((api) =>
-        api.train(this.#key, runId, onProgress ? Comlink.proxy(onProgress) : undefined),
-      );
-      await this.#refreshBackend();
-      return result;
+      return await this.#call((api) => api.train(this.#key, runId, onProgress ? Comlink.proxy(onProgress) : undefined));
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -250,10 +246,6 @@ export class Classifier extends EventTarget {
     if (!this.#labels.includes(label)) {
       throw new RangeError(`Unknown label ${JSON.stringify(label)}: expected one of ${this.#labels.map((l) => JSON.stringify(l)).join(', ')}.`);
     }
-  }
-
-  async #refreshBackend(): Promise<void> {
-    this.#backend = (await this.#call((api) => api.stats(this.#key))).backend;
   }
 
   /** Every call goes through here: reopens the model on a fresh worker after a crash. */

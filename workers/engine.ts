@@ -196,13 +196,14 @@ class Model {
     return [...this.meta.labels];
   }
 
-  private remember(example: ExampleRecord, vector: Vector): void {
+  /** Puts a stored example into the memory; `isNew` is false when it relabels an input already counted in the stats. */
+  private remember(example: ExampleRecord, vector: Vector, isNew = true): void {
     const target = this.meta.labels.indexOf(example.label);
     if (target < 0) return;
     this.memory.upsert(example.id, target, vector, example.seq);
     this.labelsById.set(example.id, stored(example));
     this.seq = Math.max(this.seq, example.seq + 1);
-    if (this.spec.input === 'features') {
+    if (this.spec.input === 'features' && isNew) {
       this.liveStats ??= new RunningStats((vector as Float32Array).length);
       this.liveStats.add(vector as Float32Array);
     }
@@ -354,13 +355,7 @@ class Model {
     // Stored first: if the write fails, memory is untouched and the caller sees the error.
     await this.store.saveExample(example, log, newMeta);
     if (newMeta) this.meta = newMeta;
-    this.seq += 1;
-    this.memory.upsert(id, target, vector, example.seq);
-    this.labelsById.set(id, stored(example));
-    if (this.spec.input === 'features' && previous === undefined) {
-      this.liveStats ??= new RunningStats((vector as Float32Array).length);
-      this.liveStats.add(vector as Float32Array);
-    }
+    this.remember(example, vector, previous === undefined);
     this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
     this.scheduleAutoTrain();
     return { exampleId: id, replaced: previous !== undefined, examples: this.memory.size };
