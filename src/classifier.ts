@@ -3,6 +3,8 @@ import { engine } from './engine-client.js';
 import { toWireImage, type ImageInput } from './image-input.js';
 import {
   BACKEND_REQUESTS,
+  DECISION_ACTIONS,
+  DEFAULT_REVIEW_STRATEGY,
   INPUT_KINDS,
   REVIEW_STRATEGIES,
   STORAGE_KINDS,
@@ -11,10 +13,16 @@ import {
   type BackendRequest,
   type EngineEvent,
   type FeatureExtractorSpec,
+  type ImportResult,
   type InputKind,
+  type LogEntry,
+  type QualityReport,
+  type QueueItem,
+  type UndoResult,
   type LabelMeta,
   type LabelResult,
   type ModelSpec,
+  type OpenOptions,
   type Prediction,
   type RawPrediction,
   type ReviewStrategy,
@@ -26,8 +34,21 @@ import {
   type WireInput,
 } from './protocol.js';
 
+export { DEFAULT_REVIEW_STRATEGY };
+
 /** A text, or a row of numbers for `input: 'features'`. */
 export type ClassifierInput = string | ArrayLike<number> | ImageInput;
+
+/** What `predict` records besides answering. */
+export interface PredictOptions {
+  /** A prediction that needs review goes into the persistent review queue. Default: true for predict, false for predictBatch. */
+  queue?: boolean;
+  /** Log it in the audit log as a prediction a person saw. Default false. */
+  shown?: boolean;
+}
+
+/** Human decisions the quality report looks at, and the drift windows' size: the default `window`. */
+const DEFAULT_QUALITY_WINDOW = 200;
 
 export interface ClassifierOptions {
   /** One model per (origin, name): every handle and element using this name shares it. */
@@ -49,6 +70,11 @@ export interface ClassifierOptions {
    * (its model.json URL, resolved against the page). Same-origin unless `allowedOrigins` lists the model's origin.
    */
   featureExtractor?: string | FeatureExtractorSpec;
+  /**
+   * Default true. False: store no raw input — examples keep their featurised vector (enough to retrain), the log
+   * and the queue keep the input's hash. While any handle of a model says false, the model stores no inputs.
+   */
+  keepInputs?: boolean;
 }
 
 export interface TrainOptions {
@@ -64,11 +90,6 @@ export class ClassifierChangeEvent extends Event {
 }
 
 const DEFAULT_AUTO_TRAIN_MS = 1500;
-/**
- * Margin: in `npm run bench:learning` (2026-11-25) it matched random labelling's 800-label accuracy with 200 labels on
- * SpamAssassin and was among the best on MNIST at 400; `diverse` led at the smallest budgets. Revisit with longer runs.
- */
-export const DEFAULT_REVIEW_STRATEGY: ReviewStrategy = 'margin';
 
 /** The public handle returned by `createClassifier`: a thin, typed client of the engine worker. */
 export class Classifier extends EventTarget {
@@ -77,6 +98,8 @@ export class Classifier extends EventTarget {
   readonly threshold: number;
   readonly storage: StorageKind;
   readonly requestedBackend: BackendRequest;
+  /** False: the model stores features and hashes, never raw inputs. */
+  readonly keepInputs: boolean;
   #labels: string[];
   #backend: BackendName;
   #generation: number;
@@ -102,6 +125,7 @@ export class Classifier extends EventTarget {
     this.threshold = options.threshold;
     this.storage = options.storage;
     this.requestedBackend = options.backend;
+    this.keepInputs = options.keepInputs;
     this.#autoTrainDelayMs = options.autoTrainDelayMs;
     this.#featureExtractor = options.featureExtractor;
     this.#key = modelKey(options);
@@ -131,23 +155,37 @@ export class Classifier extends EventTarget {
     return this.#closed;
   }
 
-  async predict(input: ClassifierInput): Promise<Prediction> {
+  /**
+   * The model's answer. A prediction that needs review joins the review queue (`queue`, default true); `shown: true`
+   * logs it as seen by a person. Both writes happen after the answer, batched, never delaying it.
+   */
+  async predict(input: ClassifierInput, options: PredictOptions = {}): Promise<Prediction> {
+    const recording = this.#predictOptions(options, true);
     const { wire, transfer } = await toWire(this.input, input, 'input');
-    const [raw] = await this.#call((api) => api.predict(this.#key, Comlink.transfer([wire], transfer)));
+    const [raw] = await this.#call((api) => api.predict(this.#key, Comlink.transfer([wire], transfer), recording));
     return this.#withReview(raw as RawPrediction);
   }
 
-  /** Predictions in input order. */
-  async predictBatch(inputs: readonly ClassifierInput[]): Promise<Prediction[]> {
+  /** Predictions in input order. Writes nothing unless `options` asks (`queue` defaults to false here). */
+  async predictBatch(inputs: readonly ClassifierInput[], options: PredictOptions = {}): Promise<Prediction[]> {
     if (!Array.isArray(inputs)) throw new TypeError(`predictBatch expects an array of inputs, got ${describe(inputs)}.`);
+    const recording = this.#predictOptions(options, false);
     const { wires, transfer } = await toWires(this.input, inputs, 'inputs');
     if (wires.length === 0) return [];
-    const raws = await this.#call((api) => api.predict(this.#key, Comlink.transfer(wires, transfer)));
+    const raws = await this.#call((api) => api.predict(this.#key, Comlink.transfer(wires, transfer), recording));
     return raws.map((raw) => this.#withReview(raw));
   }
 
-  /** Stores a human label; resolves once it is durably stored, and the next `predict(input)` reflects it. */
-  async label(input: ClassifierInput, label: string, meta: LabelMeta = {}): Promise<LabelResult> {
+  #predictOptions(options: PredictOptions, queueByDefault: boolean): { queue: boolean; shown: boolean; threshold: number } | undefined {
+    if (options === null || typeof options !== 'object') throw new TypeError(`predict options must be an object, got ${describe(options)}.`);
+    const { queue = queueByDefault, shown = false } = options;
+    if (typeof queue !== 'boolean') throw new TypeError(`queue must be a boolean, got ${describe(queue)}.`);
+    if (typeof shown !== 'boolean') throw new TypeError(`shown must be a boolean, got ${describe(shown)}.`);
+    // Nothing to record: the worker skips even the bookkeeping (predictBatch throughput).
+    return queue || shown ? { queue, shown, threshold: this.threshold } : undefined;
+  }
+
+  #labelMeta(label: string, meta: LabelMeta): LabelMeta {
     this.#checkLabel(label);
     if (meta === null || typeof meta !== 'object') throw new TypeError(`label() options must be an object, got ${describe(meta)}.`);
     const clean: LabelMeta = {};
@@ -159,8 +197,92 @@ export class Classifier extends EventTarget {
       if (typeof meta.annotator !== 'string') throw new TypeError(`annotator must be a string, got ${describe(meta.annotator)}.`);
       clean.annotator = meta.annotator;
     }
+    if (meta.action !== undefined) {
+      oneOf('action', meta.action, DECISION_ACTIONS);
+      clean.action = meta.action;
+    }
+    return clean;
+  }
+
+  /**
+   * Stores a human decision; resolves once it is durably stored (with its `decisionId` for `undo`), and the next
+   * `predict(input)` reflects it. Labelling an input removes it from the review queue.
+   */
+  async label(input: ClassifierInput, label: string, meta: LabelMeta = {}): Promise<LabelResult> {
+    const clean = this.#labelMeta(label, meta);
     const { wire, transfer } = await toWire(this.input, input, 'input');
     return this.#call((api) => api.label(this.#key, sendable(wire, transfer), label, clean));
+  }
+
+  /** Labels a queue item by its id: what a review UI does when the model keeps no inputs (`keepInputs: false`). */
+  async labelQueued(itemId: string, label: string, meta: LabelMeta = {}): Promise<LabelResult> {
+    checkId('itemId', itemId);
+    const clean = this.#labelMeta(label, meta);
+    return this.#call((api) => api.labelQueued(this.#key, itemId, label, clean));
+  }
+
+  /** Reverts a decision: the example's previous label (or none), back into the queue if it came from there. */
+  async undo(decisionId: string): Promise<UndoResult> {
+    checkId('decisionId', decisionId);
+    return this.#call((api) => api.undo(this.#key, decisionId));
+  }
+
+  /** Pending review items, most informative first (skipped ones last), re-predicted by the current model. */
+  async queue(options: { limit?: number } = {}): Promise<QueueItem[]> {
+    if (options === null || typeof options !== 'object') throw new TypeError(`queue options must be an object, got ${describe(options)}.`);
+    const { limit = Number.MAX_SAFE_INTEGER } = options;
+    wholeNumber('limit', limit);
+    const items = await this.#call((api) => api.queue(this.#key, limit));
+    return items.map((item) => ({ ...item, prediction: this.#withReview(item.prediction) }));
+  }
+
+  /** Adds inputs to the review queue (once each, by input hash); resolves with the queue size. */
+  async enqueue(inputs: ClassifierInput | readonly ClassifierInput[]): Promise<number> {
+    const many = Array.isArray(inputs) && !(this.input === 'features' && inputs.every((v) => typeof v === 'number'));
+    const list = many ? (inputs as readonly ClassifierInput[]) : [inputs as ClassifierInput];
+    const { wires, transfer } = await toWires(this.input, list, 'inputs');
+    return this.#call((api) => api.enqueue(this.#key, Comlink.transfer(wires, transfer)));
+  }
+
+  /** Moves a queue item behind every other; it stays pending. */
+  async skip(itemId: string): Promise<void> {
+    checkId('itemId', itemId);
+    await this.#call((api) => api.skip(this.#key, itemId));
+  }
+
+  /** Agreement, confusion, reliability, auto-accept share (at this handle's threshold) and drift, from the audit log. */
+  async quality(options: { window?: number } = {}): Promise<QualityReport> {
+    if (options === null || typeof options !== 'object') throw new TypeError(`quality options must be an object, got ${describe(options)}.`);
+    const { window = DEFAULT_QUALITY_WINDOW } = options;
+    wholeNumber('window', window);
+    if (window < 1) throw new RangeError(`window must be at least 1, got ${window}.`);
+    return this.#call((api) => api.quality(this.#key, window, this.threshold));
+  }
+
+  /** Predictions people saw and their decisions, newest last. `since`: ms since the epoch; `limit`: the newest n. */
+  async auditLog(options: { limit?: number; since?: number } = {}): Promise<LogEntry[]> {
+    if (options === null || typeof options !== 'object') throw new TypeError(`auditLog options must be an object, got ${describe(options)}.`);
+    const { limit = Number.MAX_SAFE_INTEGER, since = 0 } = options;
+    wholeNumber('limit', limit);
+    if (typeof since !== 'number' || Number.isNaN(since)) throw new TypeError(`since must be a time in ms, got ${describe(since)}.`);
+    return this.#call((api) => api.auditLog(this.#key, limit, since));
+  }
+
+  /** Labels, log, queue and weights as one JSON Lines Blob (see the README for the format). */
+  async export(): Promise<Blob> {
+    return this.#call((api) => api.exportBundle(this.#key));
+  }
+
+  /**
+   * Merges an `export()` file into this model: validated in full first, then applied in one transaction. A bad
+   * file rejects with a TypeError or RangeError naming the problem and changes nothing.
+   */
+  async import(data: Blob): Promise<ImportResult> {
+    if (!(data instanceof Blob)) throw new TypeError(`import() expects a Blob or File from export(), got ${describe(data)}.`);
+    const result = await this.#call((api) => api.importBundle(this.#key, data));
+    // The file may have brought labels: know them now, not when the 'labels-changed' event arrives.
+    this.#labels = Object.keys((await this.#call((api) => api.stats(this.#key))).byLabel);
+    return result;
   }
 
   /** A full retrain on every stored label; resolves once the new model serves predictions. */
@@ -252,7 +374,7 @@ export class Classifier extends EventTarget {
   async #call<T>(run: (api: Comlink.Remote<import('./protocol.js').EngineApi>) => Promise<T>): Promise<T> {
     if (this.#closed) throw new Error(`Classifier "${this.name}" is closed; create a new one with createClassifier().`);
     if (engine.generation !== this.#generation || !engine.running) {
-      const opened = await openOn(this.#spec(), this.requestedBackend, this.#autoTrainDelayMs);
+      const opened = await openOn(this.#spec(), { backend: this.requestedBackend, autoTrainDelayMs: this.#autoTrainDelayMs, keepInputs: this.keepInputs });
       this.#labels = opened.labels;
       this.#backend = opened.backend;
       this.#generation = opened.generation;
@@ -268,10 +390,10 @@ export class Classifier extends EventTarget {
   }
 }
 
-async function openOn(spec: ModelSpec, backend: BackendRequest, autoTrainDelayMs: number) {
+async function openOn(spec: ModelSpec, options: OpenOptions) {
   const connection = engine.current();
   const generation = engine.generation;
-  const opened = await connection.call((api) => api.open(spec, { backend, autoTrainDelayMs }));
+  const opened = await connection.call((api) => api.open(spec, options));
   return { ...opened, generation };
 }
 
@@ -282,11 +404,7 @@ export async function createClassifier(options: ClassifierOptions): Promise<Clas
   try {
     const spec: ModelSpec = { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage };
     if (resolved.featureExtractor) spec.featureExtractor = resolved.featureExtractor;
-    const opened = await openOn(
-      spec,
-      resolved.backend,
-      resolved.autoTrainDelayMs,
-    );
+    const opened = await openOn(spec, { backend: resolved.backend, autoTrainDelayMs: resolved.autoTrainDelayMs, keepInputs: resolved.keepInputs });
     return new Classifier(resolved, opened);
   } catch (error) {
     engine.release();
@@ -298,7 +416,7 @@ function resolveOptions(options: ClassifierOptions) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createClassifier expects an options object, got ${describe(options)}.`);
   }
-  const { name, labels, input = 'text', threshold = 0.8, backend = 'auto', storage = 'indexeddb', autoTrain = true } = options;
+  const { name, labels, input = 'text', threshold = 0.8, backend = 'auto', storage = 'indexeddb', autoTrain = true, keepInputs = true } = options;
   if (typeof name !== 'string') throw new TypeError(`name must be a string, got ${describe(name)}.`);
   if (name.trim() === '') throw new RangeError('name must not be empty.');
   if (!Array.isArray(labels)) throw new TypeError(`labels must be an array of strings, got ${describe(labels)}.`);
@@ -318,8 +436,9 @@ function resolveOptions(options: ClassifierOptions) {
   if (typeof autoTrain === 'boolean') autoTrainDelayMs = autoTrain ? DEFAULT_AUTO_TRAIN_MS : 0;
   else if (typeof autoTrain === 'number' && Number.isFinite(autoTrain) && autoTrain >= 0) autoTrainDelayMs = autoTrain;
   else throw new TypeError(`autoTrain must be a boolean or a delay in ms ≥ 0, got ${describe(autoTrain)}.`);
+  if (typeof keepInputs !== 'boolean') throw new TypeError(`keepInputs must be a boolean, got ${describe(keepInputs)}.`);
   const featureExtractor = resolveExtractor(options.featureExtractor, input);
-  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor };
+  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor, keepInputs };
 }
 
 /** Resolves the model URL against the page: in the worker a relative URL would resolve against the worker script. */
@@ -351,6 +470,16 @@ function resolveExtractor(value: ClassifierOptions['featureExtractor'], input: I
     resolved.inputRange = [range[0] as number, range[1] as number];
   }
   return resolved;
+}
+
+function checkId(what: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${describe(value)}.`);
+  if (value === '') throw new RangeError(`${what} must not be empty.`);
+}
+
+function wholeNumber(what: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}.`);
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${what} must be a whole number ≥ 0, got ${value}.`);
 }
 
 function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): asserts value is T {

@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  DEFAULT_REVIEW_STRATEGY,
   modelKey,
   type BackendName,
+  type DecisionAction,
+  type ImportResult,
+  type LogEntry,
+  type PredictOptions,
+  type QualityReport,
+  type RawQueueItem,
+  type UndoResult,
   type EngineApi,
   type EngineEvent,
-  type InputKind,
   type LabelMeta,
   type LabelResult,
   type ModelSpec,
@@ -29,12 +36,20 @@ import { calibrate } from './calibrate.js';
 import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
 import { rankForReview } from './review.js';
 import { Similarity } from './similarity.js';
+import { byTime, inputView, loggedInput, toLogEntry } from './audit.js';
+import { encodeBundle, parseBundle } from './bundle.js';
+import { inputId } from './input-id.js';
+import { computeQuality } from './quality.js';
+import { rankQueue } from './queue.js';
 import {
   IndexedDbStore,
   MemoryStore,
   type ExampleRecord,
+  type LoadedModel,
+  type LogRecord,
   type ModelMeta,
   type ModelStore,
+  type QueueRecord,
   type StoredInput,
   type WeightsRecord,
 } from './storage.js';
@@ -49,20 +64,24 @@ class AbortError extends Error {
   override name = 'AbortError';
 }
 
-/** The id of an input: a hash of its canonical form, so the same text, row or picture is one example. */
-async function inputId(kind: InputKind, input: StoredInput): Promise<string> {
-  let bytes: Uint8Array<ArrayBuffer>;
-  if (typeof input === 'string') {
-    bytes = new TextEncoder().encode(`t:${input}`);
-  } else {
-    const raw = input instanceof Float32Array ? input : input.data;
-    bytes = new Uint8Array(2 + raw.byteLength);
-    bytes.set(new TextEncoder().encode(input instanceof Float32Array ? 'f:' : 'i:'));
-    bytes.set(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), 2);
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return `${kind[0]}-${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+/** A prediction answered but not yet written: the log and queue writes happen after the answer, in batches. */
+interface PendingPrediction {
+  prediction: RawPrediction;
+  input: StoredInput;
+  vector: Vector;
+  shown: boolean;
+  queue: boolean;
+  threshold: number;
 }
+
+interface QueueEntry {
+  record: QueueRecord;
+  /** Featurised once, then reused by every re-ranking. */
+  vector?: Vector;
+}
+
+/** At most this many 'training-progress' events a second: enough for a progress bar, not a flood of messages. */
+const PROGRESS_EVENT_MS = 100;
 
 function stored(example: ExampleRecord): StoredLabel {
   return { label: example.label, time: example.time, ...(example.annotator !== undefined ? { annotator: example.annotator } : {}) };
@@ -73,6 +92,8 @@ class Model {
   readonly key: string;
   /** Each open handle's background-training delay: training runs after the shortest positive one. */
   readonly handles = new Map<string, number>();
+  /** Each open handle's keepInputs: raw inputs are stored only while every handle allows it (privacy wins). */
+  readonly keepInputsByHandle = new Map<string, boolean>();
   meta: ModelMeta;
   head: ServingHead | null = null;
   headStats: { mean: Float32Array; std: Float32Array } | null = null;
@@ -93,6 +114,13 @@ class Model {
   /** Bumped by reset(): a training that started before it must not install its result. */
   private epoch = 0;
   private examplesAtLastTrain = -1;
+  /** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */
+  private readonly recent = new Map<string, RawPrediction>();
+  /** The review queue as stored, kept here so ranking needs no read. */
+  private readonly queued = new Map<string, QueueEntry>();
+  private pending: PendingPrediction[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly spec: ModelSpec,
@@ -117,6 +145,10 @@ class Model {
     return this.training !== null;
   }
 
+  get keepInputs(): boolean {
+    return [...this.keepInputsByHandle.values()].every(Boolean);
+  }
+
   inputDim(): number {
     return this.spec.input === 'text' ? TEXT_DIM : (this.meta.featureDim ?? 0);
   }
@@ -139,7 +171,7 @@ class Model {
     }
     const featurizer = await this.featurizerId();
     this.meta.featurizer = featurizer;
-    const { meta, examples, weights } = await this.store.load();
+    const { meta, examples, weights, queue } = await this.store.load();
     if (meta?.featurizer !== undefined && meta.featurizer !== featurizer) {
       throw new TypeError(
         `Model "${this.spec.name}" was built with the featurizer '${meta.featurizer}', not '${featurizer}': its labels and ` +
@@ -165,9 +197,27 @@ class Model {
     } else {
       await this.store.saveMeta(this.meta);
     }
-    const vectors = await this.vectorize(examples.map((example) => example.input));
-    examples.forEach((example, i) => this.remember(example, vectors[i]!));
+    await this.hydrate({ meta: this.meta, examples, weights, queue });
+  }
+
+  /**
+   * Fills memory, head and queue from stored records. Vectors are computed first and the state swapped in without
+   * an await, so a prediction never sees a half-filled memory.
+   */
+  private async hydrate({ examples, weights, queue }: LoadedModel): Promise<void> {
+    const withInput = examples.filter((e) => e.input !== undefined);
+    const computed = await this.vectorize(withInput.map((e) => e.input!));
+    const vectorOf = new Map(withInput.map((e, i) => [e.id, computed[i]!]));
+    this.memory.clear();
+    this.labelsById.clear();
+    this.liveStats = null;
+    for (const example of examples) {
+      const vector = example.vector ?? vectorOf.get(example.id);
+      if (vector) this.remember(example, vector);
+    }
     if (weights) this.installWeights(weights);
+    this.queued.clear();
+    for (const record of queue) this.queued.set(record.id, record.vector ? { record, vector: record.vector } : { record });
   }
 
   /** Labels given to open() after the model exists can only extend it. */
@@ -303,9 +353,9 @@ class Model {
     return { probs, hasModel };
   }
 
-  async predict(inputs: WireInput[]): Promise<{ label: string | null; confidence: number; scores: Record<string, number> }[]> {
+  /** Scores → predictions with their label, confidence, id and the version that answered. */
+  private toPredictions(probs: readonly Float64Array[], hasModel: boolean): RawPrediction[] {
     const labels = this.meta.labels;
-    const { probs, hasModel } = await this.probabilities(await this.vectorize(await this.canonicalAll(inputs)));
     return probs.map((row) => {
       const sum = row.reduce((a, b) => a + b, 0);
       const scores: Record<string, number> = {};
@@ -314,8 +364,96 @@ class Model {
         scores[label] = row[c]! / sum;
         if (row[c]! > row[best]!) best = c;
       });
-      return hasModel ? { label: labels[best]!, confidence: scores[labels[best]!]!, scores } : { label: null, confidence: 0, scores };
+      const top = hasModel ? { label: labels[best]!, confidence: scores[labels[best]!]! } : { label: null, confidence: 0 };
+      return { id: crypto.randomUUID(), ...top, scores, modelVersion: this.modelVersion };
     });
+  }
+
+  private rememberPrediction(prediction: RawPrediction): void {
+    this.recent.set(prediction.id, prediction);
+    if (this.recent.size > RECENT_PREDICTIONS) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  /** Predictions in input order. What `options` asks to log or queue is written after the answer, batched. */
+  async predict(inputs: WireInput[], options?: PredictOptions): Promise<RawPrediction[]> {
+    const canonical = await this.canonicalAll(inputs);
+    const vectors = await this.vectorize(canonical);
+    const { probs, hasModel } = await this.probabilities(vectors);
+    const predictions = this.toPredictions(probs, hasModel);
+    for (const prediction of predictions) this.rememberPrediction(prediction);
+    if (options && (options.shown || options.queue)) {
+      predictions.forEach((prediction, i) => {
+        const queue = options.queue && (prediction.label === null || prediction.confidence < options.threshold);
+        if (options.shown || queue) {
+          this.pending.push({ prediction, input: canonical[i]!, vector: vectors[i]!, shown: options.shown, queue, threshold: options.threshold });
+        }
+      });
+      // A macrotask later: the answer is posted first, and one transaction carries every prediction until then.
+      this.flushTimer ??= setTimeout(() => void this.flush(), 0);
+    }
+    return predictions;
+  }
+
+  /** Writes pending predict-path records; every read of the log or queue awaits this first, so reads see them. */
+  flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const items = this.pending.splice(0);
+    if (items.length === 0) return this.flushing;
+    const epoch = this.epoch;
+    const run = this.flushing.then(async () => {
+      const ids = await Promise.all(items.map((item) => inputId(this.spec.input, item.input)));
+      if (this.epoch !== epoch) return; // reset since: these predictions belong to a model that is gone
+      const log: LogRecord[] = [];
+      const queue: QueueRecord[] = [];
+      let added = false;
+      items.forEach((item, i) => {
+        const id = ids[i]!;
+        const { prediction } = item;
+        if (item.shown) {
+          const record: LogRecord = {
+            kind: 'prediction',
+            time: Date.now(),
+            exampleId: id,
+            predictionId: prediction.id,
+            predicted: { label: prediction.label, confidence: prediction.confidence, modelVersion: prediction.modelVersion },
+            modelVersion: prediction.modelVersion,
+          };
+          const input = this.logInput(item.input);
+          if (input !== undefined) record.input = input;
+          log.push(record);
+        }
+        // An input a person already labelled is decided; predicting it again does not make it pending.
+        if (item.queue && !this.labelsById.has(id)) {
+          const existing = this.queued.get(id);
+          const record: QueueRecord = existing
+            ? { ...existing.record, prediction }
+            : { id, prediction, addedAt: Date.now(), skipped: 0, ...this.keptInput(item.input, item.vector) };
+          added ||= !existing;
+          this.queued.set(id, { record, vector: item.vector });
+          queue.push(record);
+        }
+      });
+      await this.store.record(log, queue);
+      if (added) this.emitQueueSize();
+    });
+    this.flushing = run.catch((error: unknown) => console.warn('hitl-classifier: could not write the prediction log or queue', error));
+    return this.flushing;
+  }
+
+  /** What the log keeps: a picture's size always (never its pixels); text and rows only while inputs are kept. */
+  private logInput(input: StoredInput): LogRecord['input'] {
+    const isPicture = typeof input === 'object' && !(input instanceof Float32Array);
+    return isPicture || this.keepInputs ? loggedInput(input) : undefined;
+  }
+
+  /** The input as stored, or only its vector when the model keeps no inputs. */
+  private keptInput(input: StoredInput, vector: Vector): { input: StoredInput } | { vector: Vector } {
+    return this.keepInputs ? { input } : { vector };
+  }
+
+  private emitQueueSize(): void {
+    this.emit({ type: 'queue-changed', key: this.key, size: this.queued.size });
   }
 
   /** Indices into `pool`, most informative first. */
@@ -325,40 +463,255 @@ class Model {
     return rankForReview(probs, vectors, k, strategy, this.similarity);
   }
 
-  async label(input: WireInput, label: string, meta: LabelMeta, predicted: RawPrediction | undefined): Promise<LabelResult> {
-    const target = this.meta.labels.indexOf(label);
-    if (target < 0) {
-      throw new RangeError(`Unknown label ${JSON.stringify(label)}: expected one of ${this.meta.labels.map((l) => JSON.stringify(l)).join(', ')}.`);
-    }
+  async label(input: WireInput, label: string, meta: LabelMeta): Promise<LabelResult> {
+    this.checkLabel(label);
     const canonical = await this.canonical(input);
     const [vector] = (await this.vectorize([canonical])) as [Vector];
-    const id = await inputId(this.spec.input, canonical);
+    return this.decide(await inputId(this.spec.input, canonical), canonical, vector, label, meta);
+  }
+
+  /** Labels a pending queue item by id: with `keepInputs: false` the page has no input to pass. */
+  async labelQueued(itemId: string, label: string, meta: LabelMeta): Promise<LabelResult> {
+    this.checkLabel(label);
+    await this.flush();
+    const entry = this.queued.get(itemId);
+    if (!entry) throw new RangeError(`No pending queue item ${JSON.stringify(itemId)}: it was labelled already or never queued.`);
+    const { input } = entry.record;
+    const vector = entry.vector ?? entry.record.vector ?? ((await this.vectorize([input!])) as [Vector])[0];
+    return this.decide(itemId, input, vector, label, meta);
+  }
+
+  private checkLabel(label: string): void {
+    if (!this.meta.labels.includes(label)) {
+      throw new RangeError(`Unknown label ${JSON.stringify(label)}: expected one of ${this.meta.labels.map((l) => JSON.stringify(l)).join(', ')}.`);
+    }
+  }
+
+  /** What the person was shown before deciding: the prediction they name, else the queued one for this input. */
+  private async shownBefore(id: string, predictionId: string | undefined): Promise<RawPrediction | LogRecord['predicted'] | undefined> {
+    if (predictionId !== undefined) {
+      const recent = this.recent.get(predictionId);
+      if (recent) return recent;
+      // After a reload the memory of recent predictions is gone, but a shown one is in the log.
+      const logged = await this.store.findPrediction(predictionId);
+      if (logged?.predicted) return logged.predicted;
+    }
+    return this.queued.get(id)?.record.prediction;
+  }
+
+  private async decide(id: string, canonical: StoredInput | undefined, vector: Vector, label: string, meta: LabelMeta): Promise<LabelResult> {
+    await this.flush();
     let newMeta: ModelMeta | undefined;
     if (vector instanceof Float32Array && this.meta.featureDim === null) {
       newMeta = { ...this.meta, featureDim: vector.length };
     }
+    const predicted = await this.shownBefore(id, meta.predictionId);
     const previous = this.labelsById.get(id)?.label;
-    const example: ExampleRecord = { id, input: canonical, label, time: Date.now(), seq: this.seq };
+    const decisionId = crypto.randomUUID();
+    const example: ExampleRecord = { id, label, time: Date.now(), seq: this.seq, decisionId };
+    if (canonical !== undefined && this.keepInputs) example.input = canonical;
+    else example.vector = vector;
     if (meta.annotator !== undefined) example.annotator = meta.annotator;
     if (meta.predictionId !== undefined) example.predictionId = meta.predictionId;
-    const log = {
-      kind: 'label' as const,
+    const action: DecisionAction | undefined = meta.action ?? (predicted && predicted.label !== null ? (predicted.label === label ? 'accept' : 'correct') : undefined);
+    const log: LogRecord = {
+      kind: 'label',
       time: example.time,
       exampleId: id,
       label,
       modelVersion: this.modelVersion,
+      decisionId,
+      ...(action !== undefined ? { action } : {}),
       ...(previous !== undefined ? { previousLabel: previous } : {}),
       ...(meta.annotator !== undefined ? { annotator: meta.annotator } : {}),
       ...(meta.predictionId !== undefined ? { predictionId: meta.predictionId } : {}),
       ...(predicted ? { predicted: { label: predicted.label, confidence: predicted.confidence, modelVersion: predicted.modelVersion } } : {}),
     };
+    const logged = canonical === undefined ? undefined : this.logInput(canonical);
+    if (logged !== undefined) log.input = logged;
     // Stored first: if the write fails, memory is untouched and the caller sees the error.
-    await this.store.saveExample(example, log, newMeta);
+    await this.store.saveDecision(example, log, newMeta);
     if (newMeta) this.meta = newMeta;
     this.remember(example, vector, previous === undefined);
+    const wasQueued = this.queued.delete(id);
+    this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
+    if (wasQueued) this.emitQueueSize();
+    this.scheduleAutoTrain();
+    return { decisionId, exampleId: id, replaced: previous !== undefined, examples: this.memory.size };
+  }
+
+  /** Reverts one decision: the example's previous label (or none), the queue item back; logged as an undo. */
+  async undo(decisionId: string): Promise<UndoResult> {
+    await this.flush();
+    const outcome = await this.store.undo(decisionId, (decision, restored) => ({
+      kind: 'undo',
+      time: Date.now(),
+      exampleId: decision.exampleId,
+      decisionId,
+      modelVersion: this.modelVersion,
+      ...(restored ? { label: restored.label } : {}),
+      ...(decision.label !== undefined ? { previousLabel: decision.label } : {}),
+    }));
+    const id = outcome.decision.exampleId;
+    const restored = outcome.restored;
+    if (restored) {
+      const vector = restored.vector ?? ((await this.vectorize([restored.input!])) as [Vector])[0];
+      this.remember(restored, vector, false);
+    } else {
+      this.memory.remove(id);
+      this.labelsById.delete(id);
+    }
+    if (outcome.requeued) {
+      const record = outcome.requeued;
+      this.queued.set(id, record.vector ? { record, vector: record.vector } : { record });
+      this.emitQueueSize();
+    }
     this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
     this.scheduleAutoTrain();
-    return { exampleId: id, replaced: previous !== undefined, examples: this.memory.size };
+    return { exampleId: id, restoredLabel: restored?.label ?? null, examples: this.memory.size };
+  }
+
+  /** Pending items, most informative first, each re-predicted by the current model. */
+  async queue(limit: number): Promise<RawQueueItem[]> {
+    await this.flush();
+    const entries = [...this.queued.values()].sort((a, b) => a.record.addedAt - b.record.addedAt || (a.record.id < b.record.id ? -1 : 1));
+    if (entries.length === 0) return [];
+    const missing = entries.filter((e) => !e.vector);
+    const computed = await this.vectorize(missing.map((e) => e.record.input!));
+    missing.forEach((e, i) => (e.vector = computed[i]!));
+    const vectors = entries.map((e) => e.vector!);
+    const { probs, hasModel } = await this.probabilities(vectors);
+    const fresh = this.toPredictions(probs, hasModel);
+    entries.forEach((e, i) => {
+      const old = e.record.prediction;
+      const now = fresh[i]!;
+      // Same model, same answer: keep the prediction (and its id) the page may already be showing.
+      if (old.modelVersion !== now.modelVersion || old.label !== now.label || Math.abs(old.confidence - now.confidence) > 1e-6) {
+        e.record = { ...e.record, prediction: now };
+        this.rememberPrediction(now);
+      }
+    });
+    const { order, scores } = rankQueue(
+      entries.map((e, i) => ({ probs: probs[i]!, vector: vectors[i]!, skipped: e.record.skipped })),
+      DEFAULT_REVIEW_STRATEGY,
+      this.similarity,
+    );
+    return order.slice(0, limit).map((i) => {
+      const { record } = entries[i]!;
+      const item: RawQueueItem = { id: record.id, prediction: record.prediction, score: scores[i]!, addedAt: record.addedAt, skipped: record.skipped > 0 };
+      if (record.input !== undefined) item.input = inputView(record.input);
+      return item;
+    });
+  }
+
+  /** Adds inputs to the queue (once each); resolves with the queue size. */
+  async enqueue(inputs: WireInput[]): Promise<number> {
+    await this.flush();
+    const canonical = await this.canonicalAll(inputs);
+    const vectors = await this.vectorize(canonical);
+    const ids = await Promise.all(canonical.map((input) => inputId(this.spec.input, input)));
+    const { probs, hasModel } = await this.probabilities(vectors);
+    const predictions = this.toPredictions(probs, hasModel);
+    const added: QueueRecord[] = [];
+    const now = Date.now();
+    ids.forEach((id, i) => {
+      if (this.queued.has(id) || added.some((r) => r.id === id)) return;
+      this.rememberPrediction(predictions[i]!);
+      added.push({ id, prediction: predictions[i]!, addedAt: now, skipped: 0, ...this.keptInput(canonical[i]!, vectors[i]!) });
+    });
+    if (added.length > 0) {
+      await this.store.putQueued(added);
+      added.forEach((record) => this.queued.set(record.id, { record, vector: vectors[ids.indexOf(record.id)]! }));
+      this.emitQueueSize();
+    }
+    return this.queued.size;
+  }
+
+  /** Moves an item behind every other (still pending). */
+  async skip(itemId: string): Promise<void> {
+    await this.flush();
+    const entry = this.queued.get(itemId);
+    if (!entry) throw new RangeError(`No pending queue item ${JSON.stringify(itemId)}: it was labelled already or never queued.`);
+    const last = Math.max(0, ...[...this.queued.values()].map((e) => e.record.skipped));
+    const record = { ...entry.record, skipped: last + 1 };
+    await this.store.putQueued([record]);
+    entry.record = record;
+    this.emitQueueSize();
+  }
+
+  async quality(window: number, threshold: number): Promise<QualityReport> {
+    await this.flush();
+    return computeQuality(await this.store.readLog(), this.meta.labels, threshold, window);
+  }
+
+  /** Newest last; `since` in ms since the epoch; `limit` keeps the newest. */
+  async auditLog(limit: number, since: number): Promise<LogEntry[]> {
+    await this.flush();
+    const records = (await this.store.readLog()).filter((r) => r.time >= since).sort(byTime);
+    return records.slice(Math.max(0, records.length - limit)).map(toLogEntry);
+  }
+
+  async exportBundle(): Promise<Blob> {
+    await this.flush();
+    return encodeBundle(await this.store.dump(), this.meta);
+  }
+
+  /** Validates the whole file, then applies it in one transaction: all of it or nothing. */
+  async importBundle(data: Blob): Promise<ImportResult> {
+    await this.flush();
+    const parsed = await parseBundle(data, {
+      input: this.spec.input,
+      featurizer: await this.featurizerId(),
+      labels: this.meta.labels,
+      featureDim: this.meta.featureDim,
+      textDim: TEXT_DIM,
+      imageSize: this.spec.input === 'image' ? (this.extractor ? this.extractor.inputSize : (await imageFeaturizer()).IMAGE_SIZE) : null,
+    });
+    const epoch = this.epoch;
+    // A model that keeps no inputs stores what it imports the same way: vectors, never the raw inputs.
+    const strip = async <T extends { input?: StoredInput; vector?: Vector }>(records: T[]): Promise<T[]> => {
+      if (this.keepInputs) return records;
+      const raw = records.filter((r) => r.input !== undefined);
+      const vectors = await this.vectorize(raw.map((r) => r.input!));
+      return records.map((r) => {
+        const i = raw.indexOf(r);
+        if (i < 0) return r;
+        const { input: _input, ...rest } = r;
+        return { ...rest, vector: vectors[i]! } as T;
+      });
+    };
+    const examples = (await strip(parsed.examples)).map((e, i) => ({ ...e, seq: this.seq + i }));
+    const queue = (await strip(parsed.queue)).filter((q) => !examples.some((e) => e.id === q.id));
+    const version = parsed.weights ? Math.max(parsed.weights.version, Math.max(this.meta.maxVersion, this.modelVersion) + 1) : this.modelVersion;
+    const weights = parsed.weights ? { ...parsed.weights, version } : null;
+    const meta: ModelMeta = {
+      ...this.meta,
+      labels: parsed.labels,
+      featureDim: this.meta.featureDim ?? parsed.featureDim,
+      maxVersion: Math.max(this.meta.maxVersion, version),
+    };
+    const log: LogRecord[] = [
+      ...parsed.log,
+      {
+        kind: 'import',
+        time: Date.now(),
+        exampleId: '',
+        modelVersion: version,
+        detail: `${examples.length} examples, ${parsed.log.length} log entries, ${queue.length} queue items${weights ? ' and weights' : ''} from model "${parsed.header.model}"`,
+      },
+    ];
+    if (this.epoch !== epoch) throw new AbortError('The model was reset during the import; nothing was imported.');
+    await this.store.applyImport({ meta, examples, queue, log, weights });
+    const labelsAdded = meta.labels.length !== this.meta.labels.length;
+    this.meta = meta;
+    await this.hydrate(await this.store.load());
+    if (labelsAdded) this.emit({ type: 'labels-changed', key: this.key, labels: [...meta.labels] });
+    this.emit({ type: 'imported', key: this.key, examples: examples.length });
+    this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
+    if (weights) this.emit({ type: 'model-updated', key: this.key, modelVersion: this.modelVersion });
+    this.emitQueueSize();
+    if (!weights && examples.length > 0) this.scheduleAutoTrain();
+    return { examples: examples.length, logEntries: parsed.log.length, modelVersion: this.modelVersion };
   }
 
   async getLabel(input: WireInput): Promise<StoredLabel | null> {
@@ -385,7 +738,17 @@ class Model {
   /** Full retrain on every stored label; runs one at a time per model, and predictions keep using the current head. */
   train(runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
     clearTimeout(this.autoTimer);
-    const run = this.trainChain.then(() => this.trainNow(runId, onProgress));
+    // Every training, background ones included, reports progress to every page: a model panel shows the loss.
+    let lastEvent = -Infinity;
+    const progress = (p: TrainProgress) => {
+      const now = performance.now();
+      if (p.epoch === 1 || p.epoch >= p.epochs || now - lastEvent >= PROGRESS_EVENT_MS) {
+        lastEvent = now;
+        this.emit({ type: 'training-progress', key: this.key, epoch: p.epoch, epochs: p.epochs, loss: p.loss });
+      }
+      onProgress?.(p);
+    };
+    const run = this.trainChain.then(() => this.trainNow(runId, progress));
     this.trainChain = run.catch(() => undefined);
     return run;
   }
@@ -475,8 +838,14 @@ class Model {
     clearTimeout(this.autoTimer);
     if (this.training) this.training.cancelled = new AbortError('The model was reset during training.');
     const meta: ModelMeta = { ...this.meta, featureDim: null, maxVersion: Math.max(this.meta.maxVersion, this.modelVersion) };
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending = [];
+    await this.flushing;
     await this.store.clear(meta);
     this.meta = meta;
+    this.queued.clear();
+    this.recent.clear();
     this.memory.clear();
     this.labelsById.clear();
     this.liveStats = null;
@@ -488,9 +857,12 @@ class Model {
     this.modelVersion = 0;
     this.examplesAtLastTrain = -1;
     this.emit({ type: 'reset', key: this.key });
+    this.emitQueueSize();
   }
 
-  dispose(): void {
+  /** Writes what is pending, then releases everything: the last handle's close must not lose queued predictions. */
+  async dispose(): Promise<void> {
+    await this.flush();
     this.epoch += 1;
     clearTimeout(this.autoTimer);
     if (this.training) this.training.cancelled = new AbortError('The model was closed during training.');
@@ -507,7 +879,6 @@ export class Engine implements EngineApi {
   private readonly models = new Map<string, Model>();
   private readonly opening = new Map<string, Promise<Model>>();
   private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private readonly recent = new Map<string, RawPrediction>();
 
   async ping(): Promise<'pong'> {
     return 'pong';
@@ -556,6 +927,7 @@ export class Engine implements EngineApi {
     }
     const handle = crypto.randomUUID();
     model.handles.set(handle, options.autoTrainDelayMs);
+    model.keepInputsByHandle.set(handle, options.keepInputs !== false);
     return { key, handle, labels: [...model.labels], backend, modelVersion: model.modelVersion, examples: model.memory.size };
   }
 
@@ -565,20 +937,48 @@ export class Engine implements EngineApi {
     return model;
   }
 
-  async predict(key: string, inputs: WireInput[]): Promise<RawPrediction[]> {
-    const model = this.model(key);
-    const results = await model.predict(inputs);
-    return results.map((result) => {
-      const prediction: RawPrediction = { id: crypto.randomUUID(), ...result, modelVersion: model.modelVersion };
-      this.recent.set(prediction.id, prediction);
-      if (this.recent.size > RECENT_PREDICTIONS) this.recent.delete(this.recent.keys().next().value!);
-      return prediction;
-    });
+  async predict(key: string, inputs: WireInput[], options?: PredictOptions): Promise<RawPrediction[]> {
+    return this.model(key).predict(inputs, options);
   }
 
   async label(key: string, input: WireInput, label: string, meta: LabelMeta): Promise<LabelResult> {
-    const predicted = meta.predictionId !== undefined ? this.recent.get(meta.predictionId) : undefined;
-    return this.model(key).label(input, label, meta, predicted);
+    return this.model(key).label(input, label, meta);
+  }
+
+  async labelQueued(key: string, itemId: string, label: string, meta: LabelMeta): Promise<LabelResult> {
+    return this.model(key).labelQueued(itemId, label, meta);
+  }
+
+  async undo(key: string, decisionId: string): Promise<UndoResult> {
+    return this.model(key).undo(decisionId);
+  }
+
+  async queue(key: string, limit: number): Promise<RawQueueItem[]> {
+    return this.model(key).queue(limit);
+  }
+
+  async enqueue(key: string, inputs: WireInput[]): Promise<number> {
+    return this.model(key).enqueue(inputs);
+  }
+
+  async skip(key: string, itemId: string): Promise<void> {
+    return this.model(key).skip(itemId);
+  }
+
+  async quality(key: string, window: number, threshold: number): Promise<QualityReport> {
+    return this.model(key).quality(window, threshold);
+  }
+
+  async auditLog(key: string, limit: number, since: number): Promise<LogEntry[]> {
+    return this.model(key).auditLog(limit, since);
+  }
+
+  async exportBundle(key: string): Promise<Blob> {
+    return this.model(key).exportBundle();
+  }
+
+  async importBundle(key: string, data: Blob): Promise<ImportResult> {
+    return this.model(key).importBundle(data);
   }
 
   async train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
@@ -613,9 +1013,10 @@ export class Engine implements EngineApi {
     const model = this.models.get(key);
     if (!model) return;
     model.handles.delete(handle);
+    model.keepInputsByHandle.delete(handle);
     if (model.handles.size === 0) {
-      model.dispose();
       this.models.delete(key);
+      await model.dispose();
     }
   }
 

@@ -48,6 +48,16 @@ export class ExampleMemory {
     }
   }
 
+  /** Forgets one example (undo of the decision that added it); keeps the others' order, which training sees. */
+  remove(id: string): boolean {
+    const position = this.positions.get(id);
+    if (position === undefined) return false;
+    this.entries.splice(position, 1);
+    this.positions.delete(id);
+    for (let i = position; i < this.entries.length; i++) this.positions.set(this.entries[i]!.id, i);
+    return true;
+  }
+
   clear(): void {
     this.entries.length = 0;
     this.positions.clear();

@@ -1,0 +1,464 @@
+import { DECISION_ACTIONS, LOG_KINDS, type InputKind, type LogEntry, type RawPrediction } from '../src/protocol.js';
+import { fromLogEntry, toLogEntry } from './audit.js';
+import { inputId } from './input-id.js';
+import type { Vector } from './featurizers/vector.js';
+import type { Dump, ExampleRecord, LogRecord, ModelMeta, QueueRecord, StoredInput, WeightsRecord } from './storage.js';
+
+/**
+ * The export format: JSON Lines (UTF-8). Line 1 is the header; then one line per example, log entry and queue item,
+ * and at most one weights line. Float arrays travel as base64 of their little-endian float32 bytes, so they
+ * round-trip bit for bit; numeric inputs stay readable JSON arrays (a float32 printed as a double is exact too).
+ */
+export const BUNDLE_FORMAT = 'hitl-classifier';
+export const BUNDLE_VERSION = 1;
+/** Files above this are refused before being read: a bundle of 50,000 labelled e-mails is ~100 MB. */
+export const IMPORT_MAX_BYTES = 200 * 1024 * 1024;
+
+export interface BundleHeader {
+  format: typeof BUNDLE_FORMAT;
+  version: number;
+  model: string;
+  labels: string[];
+  input: InputKind;
+  featurizer: string;
+  featureDim: number | null;
+  exportedAt: number;
+  /** Line counts, so a truncated file is caught. */
+  counts: { examples: number; log: number; queue: number; weights: number };
+}
+
+// ---- base64 of typed arrays (page and worker both have btoa/atob) ----
+
+function toBase64(array: Float32Array | Int32Array | Uint8ClampedArray): string {
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string, what: string): Uint8Array<ArrayBuffer> {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    throw new TypeError(`${what} is not valid base64.`);
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+// ---- encoding ----
+
+type EncodedInput = string | number[] | { width: number; height: number; rgba: string };
+type EncodedVector = { dense: string } | { indices: string; values: string };
+
+function encodeInput(input: StoredInput): EncodedInput {
+  if (typeof input === 'string') return input;
+  if (input instanceof Float32Array) return Array.from(input);
+  return { width: input.width, height: input.height, rgba: toBase64(input.data) };
+}
+
+function encodeVector(vector: Vector): EncodedVector {
+  return vector instanceof Float32Array ? { dense: toBase64(vector) } : { indices: toBase64(vector.indices), values: toBase64(vector.values) };
+}
+
+/** The whole model as one JSON Lines Blob. */
+export function encodeBundle(dump: Dump, meta: ModelMeta): Blob {
+  const header: BundleHeader = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    model: meta.name,
+    labels: meta.labels,
+    input: meta.input,
+    featurizer: meta.featurizer ?? '',
+    featureDim: meta.featureDim,
+    exportedAt: Date.now(),
+    counts: { examples: dump.examples.length, log: dump.log.length, queue: dump.queue.length, weights: dump.weights ? 1 : 0 },
+  };
+  const lines: string[] = [JSON.stringify(header)];
+  for (const e of dump.examples) {
+    lines.push(
+      JSON.stringify({
+        type: 'example',
+        id: e.id,
+        label: e.label,
+        time: e.time,
+        ...(e.annotator !== undefined ? { annotator: e.annotator } : {}),
+        ...(e.predictionId !== undefined ? { predictionId: e.predictionId } : {}),
+        ...(e.decisionId !== undefined ? { decisionId: e.decisionId } : {}),
+        ...(e.input !== undefined ? { input: encodeInput(e.input) } : {}),
+        ...(e.vector !== undefined ? { vector: encodeVector(e.vector) } : {}),
+      }),
+    );
+  }
+  for (const r of dump.log) lines.push(JSON.stringify({ type: 'log', ...toLogEntry(r) }));
+  for (const q of dump.queue) {
+    lines.push(
+      JSON.stringify({
+        type: 'queue',
+        id: q.id,
+        addedAt: q.addedAt,
+        skipped: q.skipped,
+        prediction: q.prediction,
+        ...(q.input !== undefined ? { input: encodeInput(q.input) } : {}),
+        ...(q.vector !== undefined ? { vector: encodeVector(q.vector) } : {}),
+      }),
+    );
+  }
+  const w = dump.weights;
+  if (w) {
+    lines.push(
+      JSON.stringify({
+        type: 'weights',
+        version: w.version,
+        labels: w.labels,
+        inputDim: w.inputDim,
+        weights: toBase64(w.weights),
+        bias: toBase64(w.bias),
+        ...(w.mean ? { mean: toBase64(w.mean) } : {}),
+        ...(w.std ? { std: toBase64(w.std) } : {}),
+        examples: w.examples,
+        savedAt: w.savedAt,
+        backend: w.backend,
+        ...(w.calibration ? { calibration: w.calibration } : {}),
+      }),
+    );
+  }
+  return new Blob([lines.join('\n'), '\n'], { type: 'application/x-ndjson' });
+}
+
+// ---- parsing and validation ----
+
+/** What the importing model is: the file must fit it. */
+export interface BundleTarget {
+  input: InputKind;
+  featurizer: string;
+  labels: readonly string[];
+  /** The model's numeric row / image feature length, or null before its first example. */
+  featureDim: number | null;
+  /** Text models: the hashed feature space. */
+  textDim: number;
+  /** Image models: the side of the stored square picture. */
+  imageSize: number | null;
+}
+
+export interface ParsedBundle {
+  header: BundleHeader;
+  /** The model's labels, then labels only the file has (an import extends a model's labels, never drops any). */
+  labels: string[];
+  featureDim: number | null;
+  /** In file order, `seq` 0…n-1: the caller renumbers after its own. */
+  examples: ExampleRecord[];
+  queue: QueueRecord[];
+  log: LogRecord[];
+  /** Columns already in the order of `labels`. */
+  weights: WeightsRecord | null;
+}
+
+class Line {
+  constructor(readonly n: number, readonly what: string) {}
+  type(message: string): TypeError {
+    return new TypeError(`Import rejected, nothing was changed: line ${this.n} (${this.what}): ${message}`);
+  }
+  range(message: string): RangeError {
+    return new RangeError(`Import rejected, nothing was changed: line ${this.n} (${this.what}): ${message}`);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const ID = /^[tfi]-[0-9a-f]{32}$/;
+
+function floats(at: Line, value: unknown, field: string, length: number): Float32Array {
+  if (!isText(value)) throw at.type(`${field} must be a base64 string of float32 values.`);
+  const bytes = fromBase64(value, `${field}`);
+  if (bytes.length !== length * 4) throw at.range(`${field} must hold ${length} float32 values, got ${bytes.length / 4}.`);
+  const array = new Float32Array(bytes.buffer);
+  const bad = array.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw at.range(`${field}[${bad}] is ${array[bad]}; every value must be finite.`);
+  return array;
+}
+
+/** Parses and checks a whole bundle; throws TypeError/RangeError naming the line and the problem. Writes nothing. */
+export async function parseBundle(data: Blob, target: BundleTarget): Promise<ParsedBundle> {
+  if (!(data instanceof Blob)) throw new TypeError(`import() expects a Blob or File from export(), got ${data === null ? 'null' : typeof data}.`);
+  if (data.size > IMPORT_MAX_BYTES) {
+    throw new RangeError(`Import rejected, nothing was changed: the file is ${(data.size / 2 ** 20).toFixed(1)} MB; the limit is ${IMPORT_MAX_BYTES / 2 ** 20} MB.`);
+  }
+  if (data.size === 0) throw new TypeError('Import rejected, nothing was changed: the file is empty.');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await data.arrayBuffer());
+  } catch {
+    throw new TypeError('Import rejected, nothing was changed: the file is not UTF-8 text (expected the JSON Lines file export() writes).');
+  }
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const rows = lines.map((line, i) => {
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      throw new TypeError(`Import rejected, nothing was changed: line ${i + 1} is not valid JSON${i === 0 ? ' (expected the JSON Lines file export() writes)' : ''}.`);
+    }
+  });
+
+  const header = checkHeader(rows[0], target);
+  const labels = [...target.labels, ...header.labels.filter((l) => !target.labels.includes(l))];
+  let featureDim = target.featureDim;
+  if (header.featureDim !== null) {
+    if (featureDim !== null && header.featureDim !== featureDim) {
+      throw new Line(1, 'header').range(`featureDim is ${header.featureDim}, but this model's inputs have ${featureDim} values.`);
+    }
+    featureDim = header.featureDim;
+  }
+  const inputDim = target.input === 'text' ? target.textDim : featureDim;
+
+  const examples: ExampleRecord[] = [];
+  const queue: QueueRecord[] = [];
+  const log: LogRecord[] = [];
+  let weights: WeightsRecord | null = null;
+  const seen = new Set<string>();
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i];
+    const type = isObject(row) ? row.type : undefined;
+    const at = new Line(i + 1, isText(type) ? type : 'unknown');
+    if (!isObject(row)) throw at.type('expected a JSON object.');
+    switch (type) {
+      case 'example': {
+        const example = await checkExample(at, row, target, header.labels, featureDim, inputDim);
+        if (seen.has(example.id)) throw at.range(`the example ${example.id} appears twice.`);
+        seen.add(example.id);
+        examples.push({ ...example, seq: examples.length });
+        break;
+      }
+      case 'log':
+        log.push(checkLog(at, row));
+        break;
+      case 'queue':
+        queue.push(await checkQueued(at, row, target, header.labels, featureDim, inputDim));
+        break;
+      case 'weights':
+        if (weights) throw at.range('a second weights line; a file holds one model.');
+        weights = checkWeights(at, row, labels, inputDim);
+        break;
+      default:
+        throw at.type(`unknown line type ${JSON.stringify(type)}; expected "example", "log", "queue" or "weights".`);
+    }
+  }
+  const counts = { examples: examples.length, log: log.length, queue: queue.length, weights: weights ? 1 : 0 };
+  for (const key of Object.keys(counts) as (keyof typeof counts)[]) {
+    if (counts[key] !== header.counts[key]) {
+      throw new RangeError(
+        `Import rejected, nothing was changed: the header announces ${header.counts[key]} ${key} line(s), the file holds ${counts[key]} (truncated or edited?).`,
+      );
+    }
+  }
+  return { header, labels, featureDim, examples, queue, log, weights };
+}
+
+function checkHeader(row: unknown, target: BundleTarget): BundleHeader {
+  const at = new Line(1, 'header');
+  if (!isObject(row) || row.format !== BUNDLE_FORMAT) throw at.type(`expected {"format":"${BUNDLE_FORMAT}",…}: this is not a hitl-classifier export.`);
+  if (row.version !== BUNDLE_VERSION) {
+    throw at.range(`format version ${JSON.stringify(row.version)} is not one this library reads (it reads version ${BUNDLE_VERSION}).`);
+  }
+  if (row.input !== target.input) throw at.type(`the file holds a '${String(row.input)}' model; this model's input is '${target.input}'.`);
+  if (row.featurizer !== target.featurizer) {
+    throw at.type(`the file was featurized with '${String(row.featurizer)}', this model with '${target.featurizer}': its weights would mean nothing here.`);
+  }
+  const labels = row.labels;
+  if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => isText(l) && l.trim() !== '') || new Set(labels).size !== labels.length) {
+    throw at.type('labels must be an array of at least 2 distinct, non-empty strings.');
+  }
+  const fd = row.featureDim;
+  if (fd !== null && !(typeof fd === 'number' && Number.isInteger(fd) && fd > 0)) throw at.type('featureDim must be null or a whole number > 0.');
+  const counts = row.counts;
+  const isCount = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  if (!isObject(counts) || !isCount(counts.examples) || !isCount(counts.log) || !isCount(counts.queue) || !isCount(counts.weights)) {
+    throw at.type('counts must be {examples, log, queue, weights}, each a whole number ≥ 0.');
+  }
+  if (!isText(row.model)) throw at.type('model must be the model name, a string.');
+  return row as unknown as BundleHeader;
+}
+
+function checkInput(at: Line, value: unknown, target: BundleTarget, featureDim: number | null): StoredInput {
+  switch (target.input) {
+    case 'text':
+      if (!isText(value) || value.trim() === '') throw at.type('input must be a non-empty string for a text model.');
+      return value;
+    case 'features': {
+      if (!Array.isArray(value) || value.length === 0) throw at.type('input must be an array of numbers for a features model.');
+      if (featureDim !== null && value.length !== featureDim) throw at.range(`input must hold ${featureDim} numbers, got ${value.length}.`);
+      const bad = value.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+      if (bad >= 0) throw at.range(`input[${bad}] must be a finite number, got ${JSON.stringify(value[bad])}.`);
+      return Float32Array.from(value as number[]);
+    }
+    case 'image': {
+      if (!isObject(value) || !isText(value.rgba)) throw at.type('input must be {width, height, rgba: base64} for an image model.');
+      const side = target.imageSize ?? 0;
+      if (value.width !== side || value.height !== side) {
+        throw at.range(`the stored picture must be ${side}×${side} (this model's featurizer size), got ${String(value.width)}×${String(value.height)}.`);
+      }
+      const bytes = fromBase64(value.rgba, 'input.rgba');
+      if (bytes.length !== side * side * 4) throw at.range(`input.rgba must hold ${side * side * 4} bytes, got ${bytes.length}.`);
+      return { width: side, height: side, data: new Uint8ClampedArray(bytes.buffer) };
+    }
+  }
+}
+
+function checkVector(at: Line, value: unknown, inputDim: number | null): Vector {
+  if (!isObject(value)) throw at.type('vector must be {dense} or {indices, values}.');
+  if (inputDim === null) throw at.range('a featurised example needs the header featureDim.');
+  if (isText(value.dense)) return floats(at, value.dense, 'vector.dense', inputDim);
+  if (!isText(value.indices) || !isText(value.values)) throw at.type('vector must be {dense} or {indices, values}.');
+  const raw = fromBase64(value.indices, 'vector.indices');
+  if (raw.length % 4 !== 0) throw at.range('vector.indices must be whole int32 values.');
+  const indices = new Int32Array(raw.buffer);
+  for (let j = 0; j < indices.length; j++) {
+    if (indices[j]! < 0 || indices[j]! >= inputDim || (j > 0 && indices[j]! <= indices[j - 1]!)) {
+      throw at.range(`vector.indices must be increasing and within 0…${inputDim - 1}.`);
+    }
+  }
+  return { indices, values: floats(at, value.values, 'vector.values', indices.length) };
+}
+
+/** The input or its vector, and an id that matches the input's hash when the input is there. */
+async function checkItem(at: Line, row: Record<string, unknown>, target: BundleTarget, featureDim: number | null, inputDim: number | null) {
+  if (!isText(row.id) || !ID.test(row.id) || row.id[0] !== target.input[0]) throw at.type(`id must be an input hash such as "${target.input[0]}-" and 32 hex digits.`);
+  const item: { id: string; input?: StoredInput; vector?: Vector } = { id: row.id };
+  if (row.input !== undefined) {
+    item.input = checkInput(at, row.input, target, featureDim);
+    const hash = await inputId(target.input, item.input);
+    if (hash !== row.id) throw at.range(`id ${row.id} is not the hash of its input (expected ${hash}): the file was edited.`);
+  }
+  if (row.vector !== undefined) item.vector = checkVector(at, row.vector, inputDim);
+  if (item.input === undefined && item.vector === undefined) throw at.type('needs the input or its vector.');
+  return item;
+}
+
+async function checkExample(
+  at: Line,
+  row: Record<string, unknown>,
+  target: BundleTarget,
+  labels: readonly string[],
+  featureDim: number | null,
+  inputDim: number | null,
+): Promise<Omit<ExampleRecord, 'seq'>> {
+  if (target.input !== 'text' && featureDim === null) throw at.range('the header gives no featureDim, which every file with examples has.');
+  const item = await checkItem(at, row, target, featureDim, inputDim);
+  if (!isText(row.label) || !labels.includes(row.label)) {
+    throw at.range(`label ${JSON.stringify(row.label)} is not one of the header's labels ${JSON.stringify(labels)}.`);
+  }
+  if (!isTime(row.time)) throw at.type('time must be a number of ms since the epoch.');
+  const example: Omit<ExampleRecord, 'seq'> = { ...item, label: row.label, time: row.time };
+  for (const key of ['annotator', 'predictionId', 'decisionId'] as const) {
+    const v = row[key];
+    if (v !== undefined) {
+      if (!isText(v)) throw at.type(`${key} must be a string.`);
+      example[key] = v;
+    }
+  }
+  return example;
+}
+
+function checkPrediction(at: Line, value: unknown, labels: readonly string[]): RawPrediction {
+  if (!isObject(value) || !isText(value.id) || !isObject(value.scores)) throw at.type('prediction must be {id, label, confidence, scores, modelVersion}.');
+  const { label, confidence, modelVersion, scores } = value;
+  if (label !== null && !(isText(label) && labels.includes(label))) throw at.range(`prediction.label ${JSON.stringify(label)} is not one of the labels.`);
+  if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) throw at.range('prediction.confidence must be in 0…1.');
+  if (typeof modelVersion !== 'number' || !Number.isInteger(modelVersion) || modelVersion < 0) throw at.range('prediction.modelVersion must be a whole number ≥ 0.');
+  for (const [k, v] of Object.entries(scores)) {
+    if (!labels.includes(k) || typeof v !== 'number' || !Number.isFinite(v)) throw at.range(`prediction.scores[${JSON.stringify(k)}] is not a score of a known label.`);
+  }
+  return { id: value.id, label, confidence, modelVersion, scores: scores as Record<string, number> };
+}
+
+async function checkQueued(
+  at: Line,
+  row: Record<string, unknown>,
+  target: BundleTarget,
+  labels: readonly string[],
+  featureDim: number | null,
+  inputDim: number | null,
+): Promise<QueueRecord> {
+  const item = await checkItem(at, row, target, featureDim, inputDim);
+  if (!isTime(row.addedAt)) throw at.type('addedAt must be a number of ms since the epoch.');
+  if (typeof row.skipped !== 'number' || !Number.isInteger(row.skipped) || row.skipped < 0) throw at.type('skipped must be a whole number ≥ 0.');
+  return { ...item, addedAt: row.addedAt, skipped: row.skipped, prediction: checkPrediction(at, row.prediction, labels) };
+}
+
+function checkLog(at: Line, row: Record<string, unknown>): LogRecord {
+  if (!(LOG_KINDS as readonly unknown[]).includes(row.kind)) throw at.type(`kind must be one of ${LOG_KINDS.join(', ')}.`);
+  if (!isTime(row.time)) throw at.type('time must be a number of ms since the epoch.');
+  if (!isText(row.inputHash)) throw at.type('inputHash must be a string.');
+  if (typeof row.modelVersion !== 'number' || !Number.isInteger(row.modelVersion) || row.modelVersion < 0) throw at.type('modelVersion must be a whole number ≥ 0.');
+  if (row.predicted !== null && !isText(row.predicted)) throw at.type('predicted must be a label or null.');
+  if (typeof row.confidence !== 'number' || !(row.confidence >= 0 && row.confidence <= 1)) throw at.range('confidence must be in 0…1.');
+  for (const key of ['human', 'previousLabel', 'annotator', 'predictionId', 'decisionId', 'detail'] as const) {
+    if (row[key] !== undefined && !isText(row[key])) throw at.type(`${key} must be a string.`);
+  }
+  if (row.action !== undefined && !(DECISION_ACTIONS as readonly unknown[]).includes(row.action)) throw at.type(`action must be one of ${DECISION_ACTIONS.join(', ')}.`);
+  const input = row.input;
+  if (input !== undefined) {
+    const ok =
+      isText(input) ||
+      (Array.isArray(input) && input.every((v) => typeof v === 'number' && Number.isFinite(v))) ||
+      (isObject(input) && Number.isInteger(input.width) && Number.isInteger(input.height));
+    if (!ok) throw at.type('input must be a text, an array of numbers or an image size {width, height}.');
+  }
+  const { type: _type, ...entry } = row;
+  return fromLogEntry(entry as unknown as LogEntry);
+}
+
+function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly string[], inputDim: number | null): WeightsRecord {
+  const fileLabels = row.labels;
+  if (!Array.isArray(fileLabels) || fileLabels.length < 2 || !fileLabels.every((l) => isText(l) && labels.includes(l)) || new Set(fileLabels).size !== fileLabels.length) {
+    throw at.range(`labels must be distinct labels of the model, got ${JSON.stringify(fileLabels)}.`);
+  }
+  if (typeof row.inputDim !== 'number' || !Number.isInteger(row.inputDim) || row.inputDim <= 0) throw at.type('inputDim must be a whole number > 0.');
+  if (inputDim !== null && row.inputDim !== inputDim) throw at.range(`inputDim is ${row.inputDim}; this model's inputs have ${inputDim} features.`);
+  if (typeof row.version !== 'number' || !Number.isInteger(row.version) || row.version < 1) throw at.type('version must be a whole number ≥ 1.');
+  const dim = row.inputDim;
+  const k = fileLabels.length;
+  const w = floats(at, row.weights, 'weights', dim * k);
+  const b = floats(at, row.bias, 'bias', k);
+  const record: WeightsRecord = {
+    version: row.version,
+    labels: [...labels],
+    inputDim: dim,
+    weights: w,
+    bias: b,
+    examples: typeof row.examples === 'number' ? row.examples : 0,
+    savedAt: isTime(row.savedAt) ? row.savedAt : Date.now(),
+    backend: isText(row.backend) ? row.backend : 'unknown',
+  };
+  if (row.mean !== undefined) record.mean = floats(at, row.mean, 'mean', dim);
+  if (row.std !== undefined) {
+    record.std = floats(at, row.std, 'std', dim);
+    if (record.std.some((s) => s <= 0)) throw at.range('std must be > 0 everywhere.');
+  }
+  const c = row.calibration;
+  if (c !== undefined) {
+    if (!isObject(c) || ![c.temperature, c.heldOut, c.eceBefore, c.eceAfter].every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      throw at.type('calibration must be {temperature, heldOut, eceBefore, eceAfter}, all numbers.');
+    }
+    record.calibration = c as unknown as WeightsRecord['calibration'];
+  }
+  // Columns into the model's label order; a label the head never saw starts far below the others, as addLabel does.
+  const classes = labels.length;
+  if (classes !== k || fileLabels.some((l, i) => labels[i] !== l)) {
+    const weightsOut = new Float32Array(dim * classes);
+    const minBias = Math.min(...b);
+    const biasOut = new Float32Array(classes);
+    labels.forEach((label, c2) => {
+      const from = (fileLabels as string[]).indexOf(label);
+      biasOut[c2] = from >= 0 ? b[from]! : minBias - 4;
+      if (from >= 0) for (let r = 0; r < dim; r++) weightsOut[r * classes + c2] = w[r * k + from]!;
+    });
+    record.weights = weightsOut;
+    record.bias = biasOut;
+  }
+  return record;
+}
