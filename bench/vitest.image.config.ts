@@ -1,6 +1,6 @@
 // Runs the image featurizer experiment (bench/image-experiment.bench-test.ts) in headless Chromium, apart from
 // the test suite: `npx vitest run --config bench/vitest.image.config.ts` (IMAGE_EXPERIMENT=full for the ablations).
-// BENCH_FILE=bench/matmul-probe.bench-test.ts runs the matMul timing probe behind the head.ts proposal instead.
+// BENCH_FILE=bench/mm-probe.bench-test.ts or bench/train-probe.bench-test.ts run the head-training timing probes instead.
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';

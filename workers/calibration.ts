@@ -1,5 +1,7 @@
 /** Confidence bins for the expected calibration error, equal-width over [0, 1]. */
 const BINS = 10;
+/** Variance of the prior on log T; see fitTemperature. */
+const PRIOR_VARIANCE = 1;
 
 /**
  * Expected calibration error: the gap between confidence and accuracy, averaged over equal-width confidence
@@ -51,13 +53,17 @@ function negativeLogLikelihood(logProbs: ArrayLike<number>, targets: ArrayLike<n
 
 /**
  * Temperature scaling (Guo et al. 2017): the one number that makes held-out human labels most likely.
- * A golden-section search over log T in [1/20, 20]; NLL is unimodal in T for a fixed model.
+ * A golden-section search over log T in [1/20, 20]; NLL (and NLL plus the prior) is unimodal in log T.
  */
 export function fitTemperature(logProbs: ArrayLike<number>, targets: ArrayLike<number>, classes: number): number {
   const phi = (Math.sqrt(5) - 1) / 2;
   let lo = Math.log(1 / 20);
   let hi = Math.log(20);
-  const f = (logT: number) => negativeLogLikelihood(logProbs, targets, classes, Math.exp(logT));
+  // A standard-normal prior on log T (MAP, not maximum likelihood): a handful of held-out labels that the model
+  // all gets right would otherwise drive T to the search bound and make every later answer near-certain; with
+  // hundreds of held-out labels the data outweighs the prior.
+  const f = (logT: number) =>
+    negativeLogLikelihood(logProbs, targets, classes, Math.exp(logT)) + (logT * logT) / (2 * PRIOR_VARIANCE * targets.length);
   let a = hi - phi * (hi - lo);
   let b = lo + phi * (hi - lo);
   let fa = f(a);

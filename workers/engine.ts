@@ -31,8 +31,8 @@ import type { FeatureExtractor } from './featurizers/extractor.js';
 import { decodeImage, type SquarePixels } from './featurizers/image-decode.js';
 import { TEXT_DIM, featurizeText } from './featurizers/text.js';
 import type { Vector } from './featurizers/vector.js';
-import { ServingHead, trainHead } from './head.js';
-import { calibrate } from './calibrate.js';
+import { ServingHead } from './head.js';
+import { trainCalibrated } from './calibrate.js';
 import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
 import { rankForReview } from './review.js';
 import { Similarity } from './similarity.js';
@@ -780,12 +780,7 @@ class Model {
         rows = vectors.map((v) => standardize(v as Float32Array, stats!.mean, stats!.std));
       }
       const shouldStop = () => state.cancelled ?? (this.epoch !== epoch ? new AbortError('The model was reset during training.') : null);
-      const calibration = await calibrate(rows, targets, classes, this.inputDim(), shouldStop);
-      const trained = await trainHead({
-        rows,
-        targets,
-        classes,
-        inputDim: this.inputDim(),
+      const { head: trained, calibration } = await trainCalibrated(rows, targets, classes, this.inputDim(), {
         onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
         shouldStop,
       });

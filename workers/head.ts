@@ -74,6 +74,14 @@ export interface TrainHeadOptions {
   shouldStop?: () => Error | null;
 }
 
+export interface TrainHeadsOptions extends TrainHeadOptions {
+  /**
+   * Which rows each head learns from (1 = used), one mask per head; progress reports the first head's loss.
+   * Heads share every pass over the batch, so two heads cost little more than one (see trainHeads).
+   */
+  subsets: Uint8Array[];
+}
+
 /**
  * Full-batch (the batch and its transpose stay on the backend, 2 × 64 MB at most) below this many floats; mini-batches
  * above it, so memory stays bounded at 10,000 examples. 800 e-mails (~13 M floats) train full-batch: ~4× faster
@@ -86,11 +94,14 @@ const LEARNING_RATE = 0.1;
 const L2 = 1e-4;
 
 type Batch = {
+  /** rows × dim, for the weight gradient. */
   x: tf.Tensor2D;
+  /** dim × rows, for the logits. */
   xt: tf.Tensor2D;
-  y: tf.Tensor2D;
-  /** Sample weights normalised to sum to 1, as a column. */
-  sw: tf.Tensor2D;
+  /** One-hot targets, classes × rows. */
+  yt: tf.Tensor2D;
+  /** Per-head sample weights, each head's summing to 1 over the batch (0 for rows it does not learn from): heads × 1 × rows. */
+  sw: tf.Tensor3D;
 };
 
 /** Lets predictions and pings through while training: at most ~20 ms of work between yields. */
@@ -100,32 +111,48 @@ async function breathe(state: { last: number }): Promise<void> {
   state.last = performance.now();
 }
 
+/** Trains one softmax head on every row; see trainHeads. */
+export async function trainHead(options: TrainHeadOptions): Promise<HeadParams & { loss: number }> {
+  const [head] = await trainHeads({ ...options, subsets: [new Uint8Array(options.rows.length).fill(1)] });
+  return head!;
+}
+
 /**
- * Trains a softmax head from zero with Adam on class-balanced cross-entropy plus L2.
+ * Trains softmax heads from zero with Adam on class-balanced cross-entropy plus L2, each on its own subset of the
+ * rows, in one pass per step: the weights of all heads are the rows of one (heads·classes) × dim matrix, so each
+ * step reads the batch twice — logits = W·xᵀ, gradient = gᵀ·x — whatever the number of heads. On wasm the batch
+ * read is the cost (800 e-mails × 16,384 columns: 2 heads in one pass took 60 % of the time of two passes), and
+ * these two products are the fastest orientations of the four (bench/mm-probe.bench-test.ts). Adam and L2 act
+ * element by element, so every head ends exactly where training it alone would.
  * Starting from zero makes a retrain on the same labels give the same model.
  * Every tensor made here is disposed before it returns or throws.
  */
-export async function trainHead(options: TrainHeadOptions): Promise<HeadParams & { loss: number }> {
-  const { targets, classes, onEpoch, shouldStop } = options;
+export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParams & { loss: number })[]> {
+  const { targets, classes, onEpoch, shouldStop, subsets } = options;
+  const heads = subsets.length;
   const compact = compactColumns(options.rows, options.inputDim);
   const { rows, dim: inputDim } = compact;
   const n = rows.length;
-  const counts = new Float32Array(classes);
-  targets.forEach((t) => (counts[t]! += 1));
-  const present = counts.filter((c) => c > 0).length;
-  // Balanced weights: every labelled class pulls equally, however few examples it has.
-  const sampleWeights = Float32Array.from(targets, (t) => n / (present * counts[t]!));
+  // Balanced weights: every labelled class pulls equally on a head, however few examples it has.
+  const sampleWeights = subsets.map((subset) => {
+    const counts = new Float32Array(classes);
+    targets.forEach((t, i) => (counts[t]! += subset[i]!));
+    const present = counts.filter((c) => c > 0).length;
+    const used = counts.reduce((a, c) => a + c, 0);
+    return Float32Array.from(targets, (t, i) => (subset[i] ? used / (present * counts[t]!) : 0));
+  });
 
   const fullBatch = n * inputDim <= FULL_BATCH_FLOATS;
   const batchSize = fullBatch ? n : MINI_BATCH;
   const stepsPerEpoch = Math.ceil(n / batchSize);
   const epochs = fullBatch ? TARGET_STEPS : Math.min(60, Math.max(4, Math.ceil(TARGET_STEPS / stepsPerEpoch)));
+  const outputs = heads * classes;
 
   // tf.variable keeps its own copy: the zeros it starts from must be disposed, or every training leaks two tensors.
   const [w, b] = tf.tidy(() => [
-    tf.variable(tf.zeros([inputDim, classes]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>,
-    tf.variable(tf.zeros([classes]), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>,
-  ]) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
+    tf.variable(tf.zeros([outputs, inputDim]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>,
+    tf.variable(tf.zeros([outputs, 1]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>,
+  ]) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R2>];
   const optimizer = tf.train.adam(LEARNING_RATE);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   let fixed: Batch | null = null;
@@ -136,27 +163,40 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
   const batchTensors = (indices: Int32Array): Batch => {
     const part = Array.from(indices, (i) => rows[i]!);
     const x = tf.tensor2d(densify(part, inputDim, scratch).slice(0, part.length * inputDim), [part.length, inputDim]);
-    const y = tf.cast(tf.oneHot(tf.tensor1d(Array.from(indices, (i) => targets[i]!), 'int32'), classes), 'float32') as tf.Tensor2D;
-    const weights = Array.from(indices, (i) => sampleWeights[i]!);
-    const total = weights.reduce((a, v) => a + v, 0);
-    const sw = tf.tensor2d(weights.map((v) => v / total), [part.length, 1]);
-    // matMul(x, g, transposeA) is ~5× slower on wasm than a plain matMul with x transposed once per batch.
-    return { x, xt: tf.transpose(x), y, sw };
+    const yt = tf.transpose(tf.cast(tf.oneHot(tf.tensor1d(Array.from(indices, (i) => targets[i]!), 'int32'), classes), 'float32')) as tf.Tensor2D;
+    const weights = new Float32Array(heads * part.length);
+    sampleWeights.forEach((perRow, h) => {
+      let total = 0;
+      indices.forEach((i) => (total += perRow[i]!));
+      if (total > 0) indices.forEach((i, j) => (weights[h * part.length + j] = perRow[i]! / total));
+    });
+    return { x, xt: tf.transpose(x), yt, sw: tf.tensor3d(weights, [heads, 1, part.length]) };
   };
 
   /**
-   * One Adam step on the weighted cross-entropy + L2, with the gradient written out (softmax − onehot) so the
-   * pre-transposed batch can be used; the same model as autodiff, several times faster.
+   * One Adam step on the weighted cross-entropy + L2 of every head, with the gradient written out
+   * (softmax − onehot): the same model as autodiff, with the products in the orientations wasm runs fastest.
    */
-  const step = ({ x, xt, y, sw }: Batch): tf.Scalar => {
+  const step = ({ x, xt, yt, sw }: Batch): tf.Tensor1D => {
+    const m = x.shape[0];
     const { loss, dW, db } = tf.tidy(() => {
-      const logp = tf.logSoftmax(tf.add(tf.matMul(x, w), b));
-      const g = tf.mul(tf.sub(tf.exp(logp), y), sw);
-      const nll = tf.neg(tf.sum(tf.mul(y, logp), 1, true));
+      const z = tf.reshape(tf.add(tf.matMul(w, xt), b), [heads, classes, m]);
+      // tf.logSoftmax takes the last axis only; the classes are the middle one here.
+      const logp = tf.sub(z, tf.logSumExp(z, 1, true));
+      const g = tf.mul(tf.sub(tf.exp(logp), yt), sw);
+      const nll = tf.neg(tf.sum(tf.mul(yt, logp), 1));
+      const g2 = tf.reshape(g, [outputs, m]);
       return {
-        loss: tf.add(tf.sum(tf.mul(nll, sw)), tf.mul(L2, tf.sum(tf.square(w)))) as tf.Scalar,
-        dW: tf.add(tf.matMul(xt, g), tf.mul(2 * L2, w)),
-        db: tf.sum(g, 0),
+        // The first head's loss only: it is the one progress reports.
+        loss: tf.reshape(
+          tf.add(
+            tf.sum(tf.mul(tf.slice(nll, [0, 0], [1, m]), tf.reshape(tf.slice(sw, [0, 0, 0], [1, 1, m]), [1, m]))),
+            tf.mul(L2, tf.sum(tf.square(tf.slice(w, [0, 0], [classes, inputDim])))),
+          ),
+          [1],
+        ) as tf.Tensor1D,
+        dW: tf.add(tf.matMul(g2, x), tf.mul(2 * L2, w)),
+        db: tf.sum(g2, 1, true),
       };
     });
     optimizer.applyGradients([
@@ -170,7 +210,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
   try {
     if (fullBatch) fixed = tf.tidy(() => batchTensors(order));
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      let lossTensor: tf.Scalar | null = null;
+      let lossTensor: tf.Tensor1D | null = null;
       if (fixed) {
         lossTensor = step(fixed);
       } else {
@@ -181,7 +221,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
           const batch = tf.tidy(() => batchTensors(order.subarray(start, start + batchSize)));
           lossTensor?.dispose();
           lossTensor = step(batch);
-          tf.dispose([batch.x, batch.xt, batch.y, batch.sw]);
+          tf.dispose([batch.x, batch.xt, batch.yt, batch.sw]);
           await breathe(yielded);
         }
       }
@@ -196,14 +236,17 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
       await breathe(yielded);
     }
     const [trained, bias] = (await Promise.all([w.data(), b.data()])) as [Float32Array, Float32Array];
-    let weights = trained;
-    if (compact.columns) {
-      weights = new Float32Array(options.inputDim * classes);
-      compact.columns.forEach((column, a) => weights.set(trained.subarray(a * classes, (a + 1) * classes), column * classes));
-    }
-    return { inputDim: options.inputDim, labels: [], weights, bias, loss: lastLoss };
+    return subsets.map((_, h) => {
+      // Back to the serving layout: inputDim × classes, row-major, over every original column.
+      const weights = new Float32Array(options.inputDim * classes);
+      for (let a = 0; a < inputDim; a++) {
+        const column = compact.columns ? compact.columns[a]! : a;
+        for (let c = 0; c < classes; c++) weights[column * classes + c] = trained[(h * classes + c) * inputDim + a]!;
+      }
+      return { inputDim: options.inputDim, labels: [], weights, bias: bias.slice(h * classes, (h + 1) * classes), loss: lastLoss };
+    });
   } finally {
-    if (fixed) tf.dispose([fixed.x, fixed.xt, fixed.y, fixed.sw]);
+    if (fixed) tf.dispose([fixed.x, fixed.xt, fixed.yt, fixed.sw]);
     optimizer.dispose();
     w.dispose();
     b.dispose();
