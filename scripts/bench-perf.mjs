@@ -1,0 +1,411 @@
+// `npm run bench:perf`: builds the package and the benchmark page with Vite, serves both from a plain static
+// server, and measures in headless Chromium, for `auto` and each backend: bytes before the first prediction,
+// cold start, warm predict latency (text and image), predictBatch throughput and selectForReview over a pool of
+// 10,000 texts, correction-to-effect, full retrain at 1,000 and 10,000 examples, main-thread long tasks, heap and
+// tensors after 1,000 cycles, and the knn-classifier peer at 1,000 and 10,000 stored examples. Prints a table with
+// the issue-7 budgets beside the figures and writes bench/results/perf.json. Options (all optional):
+//   --backends=auto,webgpu,webgl,wasm,cpu   --quick (smaller counts, ≈ 3 minutes)   --no-build (reuse the last build)
+//   --no-isolated (skip the cross-origin-isolated wasm run)   --train-cap=60 (seconds)   --out=bench/results/perf.json
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { fileSizes, staticGraph } from './bundle-size.mjs';
+import { CHROMIUM_ARGS, WEBGPU_ARGS, requireChromium } from './chromium.mjs';
+import { DATA_DIR, prepareData } from './prepare-data.mjs';
+import { seededRandom } from './seeded-random.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = join(root, 'node_modules', '.cache', 'hitl-bench-perf');
+const LIB_OUT = join(CACHE, 'lib');
+const PAGE_OUT = join(CACHE, 'page');
+const TEXTS = join(CACHE, 'data', 'perf-texts.json');
+const ALL_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** The issue-7 budgets on this machine (2 cores, no GPU, headless Chromium). */
+const BUDGETS = {
+  mainJsGzipKB: 30,
+  coldStartMs: 1500,
+  warmPredictP95Ms: 10,
+  correctionP95Ms: 100,
+  batchPerSecond: 5000,
+  selectMs: 2000,
+  trainLongTasks: 0,
+};
+
+const { values: args } = parseArgs({
+  options: {
+    backends: { type: 'string', default: ALL_BACKENDS.join(',') },
+    quick: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    'no-isolated': { type: 'boolean', default: false },
+    'train-cap': { type: 'string' },
+    out: { type: 'string', default: join('bench', 'results', 'perf.json') },
+  },
+});
+
+const started = performance.now();
+const elapsed = () => {
+  const s = Math.round((performance.now() - started) / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+const log = (message) => console.log(`[${elapsed()}] ${message}`);
+
+// ---- data ----------------------------------------------------------------------------------------------------
+
+/**
+ * Short real texts: the paragraphs of the SpamAssassin e-mails (40–400 characters, mostly letters, no MIME or
+ * HTML lines), each with its e-mail's label, deduplicated and in a seeded random order. ~20,000 of them: the
+ * first 10,000 are stored as labelled examples, the next 10,000 are the pool predicted and ranked for review.
+ */
+function prepareTexts() {
+  const spam = JSON.parse(readFileSync(join(DATA_DIR, 'spam.json'), 'utf8'));
+  const seen = new Set();
+  const texts = [];
+  for (const { text, label } of [...spam.train, ...spam.test]) {
+    for (const paragraph of text.split(/\n\s*\n/)) {
+      const flat = paragraph.replace(/\s+/g, ' ').trim();
+      if (flat.length < 40 || flat.length > 400 || flat.split(' ').length < 6) continue;
+      if ((flat.match(/[a-z]/gi) ?? []).length < flat.length * 0.6) continue;
+      if (/content-type|boundary=|=[0-9a-f]{2}|<\w+/i.test(flat) || seen.has(flat)) continue;
+      seen.add(flat);
+      texts.push({ text: flat, label });
+    }
+  }
+  const random = seededRandom(7);
+  for (let i = texts.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [texts[i], texts[j]] = [texts[j], texts[i]];
+  }
+  mkdirSync(dirname(TEXTS), { recursive: true });
+  writeFileSync(TEXTS, JSON.stringify(texts));
+  return texts.length;
+}
+
+// ---- builds --------------------------------------------------------------------------------------------------
+
+async function buildAll() {
+  const quiet = { logLevel: 'warn', clearScreen: false };
+  // The package exactly as `npm run build` makes it, but into the cache: dist/ may be in use by a test.
+  await build({ configFile: join(root, 'vite.config.ts'), mode: 'lib', ...quiet, build: { outDir: LIB_OUT, emptyOutDir: true } });
+  await build({
+    configFile: join(root, 'vite.config.ts'),
+    mode: 'production',
+    root,
+    base: '/',
+    ...quiet,
+    build: { outDir: PAGE_OUT, emptyOutDir: true, target: 'es2022', rollupOptions: { input: join(root, 'bench', 'perf.html') } },
+  });
+}
+
+// ---- static server -------------------------------------------------------------------------------------------
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm' };
+
+/** Where each served path lives on disk, so sizes can be measured from the files. */
+function mounts() {
+  return {
+    '/lib/': LIB_OUT,
+    '/cold/': join(root, 'bench'),
+    '/data/perf-texts.json': TEXTS,
+    '/data/mnist.json': join(DATA_DIR, 'mnist.json'),
+    '/': PAGE_OUT,
+  };
+}
+
+function fileFor(path) {
+  const table = mounts();
+  const mount = Object.keys(table).sort((a, b) => b.length - a.length).find((prefix) => path.startsWith(prefix));
+  if (!mount) return null;
+  const base = table[mount];
+  if (!mount.endsWith('/')) return path === mount ? base : null;
+  const file = normalize(join(base, path.slice(mount.length) || 'index.html'));
+  return file.startsWith(normalize(base + sep)) ? file : null;
+}
+
+async function serve(headers = {}) {
+  const server = createServer((req, res) => {
+    const file = fileFor(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+function sizes(path) {
+  const file = fileFor(path);
+  return file && existsSync(file) ? fileSizes(file) : { raw: 0, gzip: 0 };
+}
+
+// ---- cold start ----------------------------------------------------------------------------------------------
+
+/**
+ * Main-thread and worker resources of a page, by kind, with the sizes of the files served. A module worker's
+ * static imports are fetched on the page's behalf (they show in its resource timing), so the split is by module
+ * graph: main-thread code is the entry and its static imports; every other script loaded is worker code.
+ */
+async function loadedBytes(page) {
+  const origin = new URL(page.url()).origin;
+  const names = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  for (const worker of page.workers()) {
+    names.push(...(await worker.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)).catch(() => [])));
+  }
+  const loaded = new Set(names.filter((url) => url.startsWith(origin)).map((url) => new URL(url).pathname).filter((p) => p.startsWith('/lib/')));
+  const main = staticGraph(join(LIB_OUT, 'hitl-classifier.js'));
+  const sum = (test) => {
+    const picked = [...loaded].filter((p) => test(p, fileFor(p)));
+    return picked.reduce((acc, p) => ({ raw: acc.raw + sizes(p).raw, gzip: acc.gzip + sizes(p).gzip, files: [...acc.files, p.replace(/^.*\//, '')] }), { raw: 0, gzip: 0, files: [] });
+  };
+  return {
+    mainJs: sum((p, file) => p.endsWith('.js') && main.has(file)),
+    workerJs: sum((p, file) => p.endsWith('.js') && !main.has(file)),
+    wasm: sum((p) => p.endsWith('.wasm')),
+  };
+}
+
+async function coldVisit(context, origin, backend, cdpClear) {
+  const page = await context.newPage();
+  if (cdpClear) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.clearBrowserCache');
+  }
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}/cold/perf-cold.html?backend=${backend}`);
+  await page.waitForFunction(() => window.coldStart?.firstPrediction !== null, undefined, { timeout: 60_000 });
+  const state = await page.evaluate(() => window.coldStart);
+  const bytes = await loadedBytes(page);
+  return { page, errors, ms: Math.round(state.firstPrediction - state.scriptTag), fromNavigation: Math.round(state.firstPrediction), prediction: state.prediction, bytes };
+}
+
+async function coldStart(browser, origin, backend, texts) {
+  // First visit: nothing cached, nothing stored (the element shows its no-model state).
+  const context = await browser.newContext();
+  try {
+    const first = await coldVisit(context, origin, backend, true);
+    const trained = await first.page.evaluate((items) => window.setupColdModel(items), texts.slice(0, 200));
+    await first.page.close();
+    // Return visit with an empty HTTP cache: the stored model answers the first prediction.
+    const stored = await coldVisit(context, origin, backend, true);
+    await stored.page.close();
+    return {
+      firstVisitMs: first.ms,
+      storedModelMs: stored.ms,
+      storedModelFromNavigationMs: stored.fromNavigation,
+      storedPrediction: stored.prediction ? { label: stored.prediction.label, modelVersion: stored.prediction.modelVersion } : null,
+      setupTrainMs: trained.ms,
+      bytes: stored.bytes,
+      errors: [...first.errors, ...stored.errors],
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+// ---- suite ---------------------------------------------------------------------------------------------------
+
+async function suite(browser, origin, backend, config) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  await page.exposeFunction('benchProgress', (message) => log(message));
+  try {
+    await page.goto(`${origin}/bench/perf.html`);
+    await page.waitForFunction(() => typeof window.runPerfBenchmark === 'function', undefined, { timeout: 60_000 });
+    const result = await page.evaluate((c) => window.runPerfBenchmark(c), { ...config, backend });
+    return { ...result, problems };
+  } finally {
+    await context.close();
+  }
+}
+
+// ---- table ---------------------------------------------------------------------------------------------------
+
+const fmt = (v, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : Number(v).toFixed(digits));
+const kb = (bytes) => fmt(bytes / 1024, 1);
+
+function table(headers, rows) {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells) => cells.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function rowsFor(runs, stored) {
+  const [small, big] = [Math.min(...stored), Math.max(...stored)];
+  const get = (fn) => runs.map((r) => {
+    try {
+      return fn(r);
+    } catch {
+      return '–';
+    }
+  });
+  const train = (r, n) => {
+    const t = r.suite.text.train[n];
+    if (!t) return '–';
+    if (t.over) return `> ${fmt(t.over / 1000, 0)} s`;
+    if (t.error) return 'error';
+    return fmt(t.ms);
+  };
+  const pool = (m) => (m ? `${fmt(m.ms)}${m.projected ? ' (proj.)' : ''}` : '–');
+  return [
+    ['backend in use', '', ...get((r) => r.suite.backend + (r.isolated ? ' (isolated)' : ''))],
+    ['main-thread JS, KB gzip', `≤ ${BUDGETS.mainJsGzipKB}`, ...get((r) => kb(r.cold.bytes.mainJs.gzip))],
+    ['worker JS, KB gzip', '', ...get((r) => kb(r.cold.bytes.workerJs.gzip))],
+    ['wasm, KB (gzip)', '', ...get((r) => (r.cold.bytes.wasm.raw ? `${kb(r.cold.bytes.wasm.raw)} (${kb(r.cold.bytes.wasm.gzip)})` : '0'))],
+    ['cold start, first visit, ms', `≤ ${BUDGETS.coldStartMs}`, ...get((r) => fmt(r.cold.firstVisitMs))],
+    ['cold start, stored model, ms', `≤ ${BUDGETS.coldStartMs}`, ...get((r) => fmt(r.cold.storedModelMs))],
+    [`predict text p50/p95 ms, ${small} stored`, `p95 ≤ ${BUDGETS.warmPredictP95Ms}`, ...get((r) => `${fmt(r.suite.text.predict[small].p50, 1)} / ${fmt(r.suite.text.predict[small].p95, 1)}`)],
+    [`predict text p50/p95 ms, ${big} stored`, `p95 ≤ ${BUDGETS.warmPredictP95Ms}`, ...get((r) => `${fmt(r.suite.text.predict[big].p50, 1)} / ${fmt(r.suite.text.predict[big].p95, 1)}`)],
+    ['predict image p50/p95 ms', `p95 ≤ ${BUDGETS.warmPredictP95Ms}`, ...get((r) => (r.suite.image ? `${fmt(r.suite.image.predict.p50, 1)} / ${fmt(r.suite.image.predict.p95, 1)}` : '–'))],
+    [`predictBatch, texts/s (${big} stored)`, `≥ ${BUDGETS.batchPerSecond}`, ...get((r) => fmt(r.suite.text.batch.perSecond) + (r.suite.text.batch.projected ? ' (sample)' : ''))],
+    [`selectForReview ${runs[0]?.config.pool ?? ''} texts, ms`, `≤ ${BUDGETS.selectMs}`, ...get((r) => pool(r.suite.text.select))],
+    ['correction-to-effect p95, ms', `≤ ${BUDGETS.correctionP95Ms}`, ...get((r) => `${fmt(r.suite.text.correction.p95)}${r.suite.text.correction.failures ? ` (${r.suite.text.correction.failures} failed)` : ''}`)],
+    [`retrain ${small} texts, ms`, '', ...get((r) => train(r, small))],
+    [`retrain ${big} texts, ms`, '', ...get((r) => train(r, big))],
+    ['long tasks while training (n / max ms)', `${BUDGETS.trainLongTasks}`, ...get((r) => {
+      const all = Object.values(r.suite.text.train).map((t) => t.longTasks);
+      return `${all.reduce((s, t) => s + t.count, 0)} / ${Math.max(0, ...all.map((t) => t.maxMs))}`;
+    })],
+    ['long tasks in predictBatch (n / max ms)', '', ...get((r) => `${r.suite.text.batch.longTasks.count} / ${r.suite.text.batch.longTasks.maxMs}`)],
+    ['long tasks in 1,000 cycles (n / max ms)', '', ...get((r) => (r.suite.cycles ? `${r.suite.cycles.longTasks.count} / ${r.suite.cycles.longTasks.maxMs}` : '–'))],
+    ['JS heap MB before → after cycles', '', ...get((r) => (r.suite.cycles?.heapMB ? `${r.suite.cycles.heapMB.before} → ${r.suite.cycles.heapMB.after}` : '–'))],
+    ['worker tensors before → after cycles', 'equal', ...get((r) => (r.suite.cycles ? `${r.suite.cycles.tensors.before} → ${r.suite.cycles.tensors.after}` : '–'))],
+  ];
+}
+
+function peerRows(runs) {
+  const rows = [];
+  for (const r of runs) {
+    const peer = r.suite.peer;
+    if (!peer) continue;
+    for (const n of Object.keys(peer.ours).map(Number)) {
+      const ours = peer.ours[n];
+      const knn = peer.knn[n];
+      rows.push([`${r.suite.backend} vs knn (${peer.knnBackend})`, n, `${fmt(ours.p50, 2)} / ${fmt(ours.p95, 2)}`, `${fmt(knn.p50, 2)} / ${fmt(knn.p95, 2)}`, `${fmt(knn.p50 / ours.p50, 1)}×`]);
+    }
+  }
+  return rows;
+}
+
+// ---- main ----------------------------------------------------------------------------------------------------
+
+function gitCommit() {
+  try {
+    const git = (...a) => execFileSync('git', a, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git('status', '--porcelain', '--', 'src', 'workers') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/ or workers/' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main() {
+  const backends = args.backends.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const b of backends) if (!ALL_BACKENDS.includes(b)) throw new Error(`Unknown backend ${b}: use ${ALL_BACKENDS.join(', ')}.`);
+  const quick = args.quick;
+  const config = {
+    stored: quick ? [200, 2_000] : [1_000, 10_000],
+    pool: quick ? 2_000 : 10_000,
+    warmRuns: quick ? 40 : 100,
+    corrections: quick ? 10 : 30,
+    cycles: quick ? 200 : 1_000,
+    trainCapMs: Number(args['train-cap'] ?? (quick ? 20 : 60)) * 1000,
+    poolCapMs: quick ? 20_000 : 60_000,
+    image: true,
+  };
+
+  prepareData({ log });
+  log(`${prepareTexts()} texts prepared`);
+  if (!args['no-build'] || !existsSync(join(LIB_OUT, 'hitl-classifier.js')) || !existsSync(join(PAGE_OUT, 'bench', 'perf.html'))) {
+    log('building the package and the benchmark page');
+    await buildAll();
+  }
+  const texts = JSON.parse(readFileSync(TEXTS, 'utf8'));
+  const plain = await serve();
+  const isolated = await serve({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+  // One browser with the WebGPU flag for every run: `auto` must see the software adapter and refuse it.
+  const browser = await chromium.launch({
+    executablePath: requireChromium(),
+    args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+    headless: true,
+  });
+  const runs = [];
+  const plan = backends.map((backend) => ({ backend, isolated: false }));
+  if (!args['no-isolated'] && backends.includes('wasm')) plan.push({ backend: 'wasm', isolated: true });
+  try {
+    for (const { backend, isolated: crossOriginIsolated } of plan) {
+      const origin = crossOriginIsolated ? isolated.origin : plain.origin;
+      const label = `${backend}${crossOriginIsolated ? ' (cross-origin isolated)' : ''}`;
+      log(`--- ${label}: cold start`);
+      const runConfig = {
+        ...config,
+        // The peer and the 1,000 cycles once, with auto (the choice a site gets); the forced backends skip them.
+        peer: backend === 'auto' && !crossOriginIsolated,
+        cycles: backend === 'auto' && !crossOriginIsolated ? config.cycles : 0,
+      };
+      const run = { backend, isolated: crossOriginIsolated, config: runConfig };
+      try {
+        run.cold = await coldStart(browser, origin, backend, texts);
+        log(`${label}: cold ${JSON.stringify({ ...run.cold, bytes: undefined })}`);
+        run.suite = await suite(browser, origin, backend, runConfig);
+      } catch (error) {
+        run.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        log(`${label}: ERROR ${run.error}`);
+      }
+      runs.push(run);
+    }
+  } finally {
+    await browser.close();
+    plain.server.close();
+    isolated.server.close();
+  }
+
+  const ok = runs.filter((r) => r.suite && r.cold);
+  const headers = ['measure', 'budget', ...ok.map((r) => `${r.backend}${r.isolated ? '+coi' : ''}`)];
+  const rows = rowsFor(ok, config.stored);
+  console.log(`\nPerformance (${cpus().length} cores, ${cpus()[0]?.model ?? ''}; figures from a machine shared with other work)`);
+  console.log(table(headers, rows));
+  const peer = peerRows(ok);
+  if (peer.length > 0) {
+    console.log('\nPeer: predict latency p50 / p95, ms, on the same features (MNIST pixels, input: \'features\'); knn-classifier k=10');
+    console.log(table(['run', 'stored', 'ours', 'knn-classifier', 'knn p50 / ours p50'], peer));
+  }
+  for (const r of runs.filter((x) => x.error)) console.log(`\n${r.backend}: ERROR ${r.error}`);
+  const problems = ok.flatMap((r) => [...(r.suite.problems ?? []), ...(r.cold.errors ?? [])].map((p) => `${r.backend}: ${p}`));
+  if (problems.length > 0) console.log(`\nPage problems (${problems.length}, first 10):\n  ${problems.slice(0, 10).join('\n  ')}`);
+
+  const output = {
+    generatedAt: new Date().toISOString(),
+    commit: gitCommit(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    budgets: BUDGETS,
+    config: { ...config, backends, quick },
+    wallSeconds: Math.round((performance.now() - started) / 1000),
+    table: { headers, rows, peer },
+    runs,
+  };
+  const out = resolve(root, args.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
+  log(`wrote ${out.slice(root.length + 1)} (${output.wallSeconds} s in all)`);
+  if (runs.some((r) => r.error)) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
