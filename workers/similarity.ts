@@ -9,10 +9,11 @@ export class Similarity {
 
   constructor(
     /** Cosine for featurizers whose vectors have a meaningful direction (text, images); Gaussian for raw numeric rows. */
-    private readonly metric: 'cosine' | 'gaussian',
-    private readonly dim: () => number,
+    readonly metric: 'cosine' | 'gaussian',
+    /** Length of the vectors compared (the hashed text space for sparse ones). */
+    readonly dim: () => number,
     /** For numeric rows: the per-column scale distances are measured in (standard deviations). */
-    private readonly scale: () => Float32Array | null,
+    readonly scale: () => Float32Array | null,
   ) {}
 
   /** Runs `use` with a function giving any vector's similarity to `query`; must not be re-entered inside `use`. */
@@ -56,7 +57,7 @@ export class Similarity {
   }
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
+export function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
