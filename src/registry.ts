@@ -1,5 +1,5 @@
 import { createClassifier, type Classifier, type ClassifierOptions } from './classifier.js';
-import { modelKey } from './protocol.js';
+import { modelKey, type StorageKind } from './protocol.js';
 
 /**
  * Long enough for an element moved in the DOM, or re-inserted by a framework a few tasks later, to re-acquire
@@ -18,6 +18,8 @@ interface Entry {
 /** The entry new acquirers of a key join; an older entry lives on in `byHandle` until its users release it. */
 const current = new Map<string, Entry>();
 const byHandle = new WeakMap<Classifier, Entry>();
+/** Keys of models as they are opened, for elements waiting to join one by name. */
+const openings = new EventTarget();
 
 /**
  * A handle on model `options.name` shared with every other acquirer of the same (storage, name): one
@@ -37,6 +39,12 @@ export async function acquireClassifier(options: ClassifierOptions): Promise<Cla
       drop(shared);
       throw error;
     }
+    if (options.input !== undefined && classifier.input !== options.input) {
+      drop(shared);
+      throw new TypeError(
+        `The model "${options.name}" is already open on this page for ${classifier.input} input, not ${options.input}; use another model name for ${options.input} input.`,
+      );
+    }
     const missing = options.labels.filter((label) => !classifier.labels.includes(label));
     if (missing.length === 0) return classifier;
     // Opening with more labels extends the stored model; earlier users keep their handle until they release it.
@@ -44,6 +52,29 @@ export async function acquireClassifier(options: ClassifierOptions): Promise<Cla
     return open(key, { ...options, labels: [...classifier.labels, ...missing] });
   }
   return open(key, options);
+}
+
+/**
+ * Joins a model that an element or `acquireClassifier` call on this page has opened, knowing only its name:
+ * resolves with the shared handle (pair it with `releaseClassifier`), or null when none is open now.
+ */
+export async function joinClassifier(name: string, storage: StorageKind = 'indexeddb'): Promise<Classifier | null> {
+  const shared = current.get(modelKey({ name, storage }));
+  if (!shared) return null;
+  hold(shared);
+  try {
+    return await shared.ready;
+  } catch {
+    drop(shared);
+    return null;
+  }
+}
+
+/** Calls `listener` with the model key each time a model is opened on this page; returns the unsubscribe. */
+export function onModelOpened(listener: (key: string) => void): () => void {
+  const handler = (event: Event) => listener((event as CustomEvent<string>).detail);
+  openings.addEventListener('opened', handler);
+  return () => openings.removeEventListener('opened', handler);
 }
 
 /** Gives back one `acquireClassifier`; the handle is closed shortly after its last holder releases it. */
@@ -58,7 +89,10 @@ function open(key: string, options: ClassifierOptions): Promise<Classifier> {
   const entry: Entry = { key, ready, refs: 1, releaseTimer: undefined };
   current.set(key, entry);
   ready.then(
-    (classifier) => byHandle.set(classifier, entry),
+    (classifier) => {
+      byHandle.set(classifier, entry);
+      openings.dispatchEvent(new CustomEvent('opened', { detail: key }));
+    },
     () => {
       // A failed open must not stick: the next acquirer tries again.
       if (current.get(key) === entry) current.delete(key);

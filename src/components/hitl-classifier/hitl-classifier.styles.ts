@@ -64,6 +64,44 @@ export const styles = css`
     border-color: var(--_error);
   }
 
+  /* Silent: the page's own content as it is, nothing of ours around it. */
+  .base.silent {
+    display: block;
+    padding: 0;
+    border: 0;
+    background: none;
+  }
+
+  .prediction.stale {
+    opacity: 0.6;
+  }
+
+  .label.rejected {
+    text-decoration: line-through;
+  }
+
+  .review,
+  .after {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em;
+  }
+
+  button.accept {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--_on-accent);
+  }
+
+  button.rejected {
+    text-decoration: line-through;
+  }
+
+  button[aria-disabled='true'] {
+    cursor: default;
+    opacity: 0.55;
+  }
+
   .content {
     overflow-wrap: anywhere;
   }
@@ -124,7 +162,7 @@ export const styles = css`
     cursor: pointer;
   }
 
-  button:hover:not(:disabled) {
+  button:hover:not([aria-disabled='true']) {
     border-color: var(--_accent);
   }
 

@@ -1,0 +1,452 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import type { Classifier } from '../../classifier.js';
+import { HitlLabelEvent, HitlUndoEvent } from '../../events.js';
+import type { BackendRequest, DecisionAction, EngineEvent, InputKind, QueueItem, StorageKind } from '../../protocol.js';
+import { ModelConnection, labelsConverter, messageOf } from '../shared/model-connection.js';
+import { styles } from './hitl-review-queue.styles.js';
+
+/** Items fetched per refresh: the person sees one at a time, the count comes from the engine's queue size. */
+const PAGE_SIZE = 50;
+const UNDO_DEPTH = 10;
+
+interface Decision {
+  decisionId: string;
+  item: QueueItem;
+  label: string;
+}
+
+const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
+
+/**
+ * @summary Reviews a model's persistent queue of uncertain predictions one item at a time, from the keyboard:
+ * accept, reject and pick, skip, undo. Labelled items leave the queue and teach the model.
+ *
+ * @fires hitl-label - A decision is durably stored (`HitlLabelEvent`: `label`, `prediction`, `annotator`, `action`, `decisionId`).
+ * @fires hitl-undo - A decision was undone and its item is back in the queue (`HitlUndoEvent`).
+ *
+ * @csspart base - The outer box.
+ * @csspart progress - The progress line (reviewed / left) and its bar.
+ * @csspart item - The item under review.
+ * @csspart text - The text of a text item.
+ * @csspart image - The canvas showing an image item.
+ * @csspart prediction - The live region with the question "Is this …?".
+ * @csspart label - The predicted label.
+ * @csspart confidence - Its confidence.
+ * @csspart review - The accept / reject / skip / undo buttons.
+ * @csspart actions - The label buttons.
+ * @csspart button - Every button; also `accept`, `reject`, `skip`, `undo` or `label-button`.
+ * @csspart message - Empty queue, waiting and error messages.
+ *
+ * @cssprop --hitl-font-family - Font of the whole element.
+ * @cssprop --hitl-font-size - Base font size.
+ * @cssprop --hitl-radius - Corner radius.
+ * @cssprop --hitl-spacing - Padding.
+ * @cssprop --hitl-accent-color - Accept button, progress bar.
+ * @cssprop --hitl-accent-contrast-color - Text on the accent color.
+ * @cssprop --hitl-background - Background.
+ * @cssprop --hitl-text-color - Main text color.
+ * @cssprop --hitl-muted-color - Secondary text.
+ * @cssprop --hitl-border-color - Borders.
+ * @cssprop --hitl-review-color - The rejected label.
+ * @cssprop --hitl-error-color - Errors.
+ * @cssprop --hitl-focus-ring-color - Keyboard focus outline.
+ */
+@customElement('hitl-review-queue')
+export class HitlReviewQueue extends LitElement {
+  static override styles = styles;
+  /** `element.focus()` lands on the item, where the keys work. */
+  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+
+  /** Name of the model whose queue to review. */
+  @property() model = '';
+
+  /** The model's labels (comma-separated): needed only to open the model when no other element on the page has. */
+  @property({ converter: labelsConverter }) labels: string[] = [];
+
+  /** The model's input kind (`text`, `image`, `features`), used with `labels` to open it. */
+  @property() input: InputKind | undefined;
+
+  /** `indexeddb` (default) or `memory`, as the model was opened with. */
+  @property() storage: StorageKind = 'indexeddb';
+
+  /** Backend, if this element is the first to open the model. */
+  @property() backend: BackendRequest = 'auto';
+
+  /** Who reviews, recorded with every decision. */
+  @property() annotator: string | undefined;
+
+  @state() private _items: QueueItem[] = [];
+  /** Queue size as the engine reports it (the list holds at most a page of it). */
+  @state() private _size: number | null = null;
+  @state() private _reviewed = 0;
+  @state() private _rejected: string | null = null;
+  @state() private _busy = false;
+  @state() private _error: string | null = null;
+  @state() private _loaded = false;
+  @state() private _undoDepth = 0;
+
+  @query('canvas[part~="image"]') private _canvas!: HTMLCanvasElement | null;
+
+  readonly #connection = new ModelConnection(this, {
+    onConnected: () => {
+      this._loaded = false;
+      this.#refresh();
+    },
+    onEvent: (event) => this.#onEngineEvent(event),
+  });
+  #decisions: Decision[] = [];
+  /** An item to show first after the next refresh: the one just undone, or the one on screen. */
+  #front: string | null = null;
+  #refreshing = false;
+  #refreshAgain = false;
+  #drawn: QueueItem | null = null;
+
+  constructor() {
+    super();
+    this.addEventListener('keydown', this.#onKeyDown);
+  }
+
+  /** The shared classifier handle, or null while connecting. */
+  get classifier(): Classifier | null {
+    return this.#connection.classifier;
+  }
+
+  /** The item under review, or null when the queue is empty. */
+  get current(): QueueItem | null {
+    return this._items[0] ?? null;
+  }
+
+  /** Pending items as the engine last reported (null before the first answer). */
+  get remaining(): number | null {
+    return this._size;
+  }
+
+  /** Decisions made in this element (undone ones subtracted). */
+  get reviewed(): number {
+    return this._reviewed;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model') || changed.has('labels') || changed.has('input') || changed.has('storage') || changed.has('backend')) {
+      this.#connection.sync();
+    }
+  }
+
+  protected override updated(): void {
+    const item = this.current;
+    if (item !== this.#drawn) {
+      this.#drawn = item;
+      const input = item?.input;
+      if (this._canvas && input && typeof input === 'object' && !Array.isArray(input)) drawPixels(this._canvas, input);
+    }
+  }
+
+  override render(): TemplateResult {
+    const connection = this.#connection;
+    const labels = connection.classifier?.labels ?? [];
+    const item = this.current;
+    return html`
+      <div part="base" class="base">
+        ${this.#renderProgress()}
+        ${connection.message
+          ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>${connection.message}</p>`
+          : !connection.classifier || !this._loaded
+            ? html`<p part="message" class="message" role="status">Loading the review queue…</p>`
+            : item
+              ? this.#renderItem(item, labels)
+              : html`<p part="message" class="message empty" role="status" tabindex="0">Nothing to review: the queue is empty.</p>`}
+        ${this._error ? html`<p part="message" class="message error" role="alert">${this._error}</p>` : nothing}
+        ${connection.classifier && this._loaded && !item && this._undoDepth > 0
+          ? html`<div part="review" class="review">
+              <button part="button undo" type="button" aria-keyshortcuts="Backspace" @click=${() => void this.#undo()}>Undo</button>
+            </div>`
+          : nothing}
+        <p class="keys" aria-hidden="true">
+          <kbd>a</kbd>/<kbd>Enter</kbd> accept · <kbd>x</kbd> reject · <kbd>1</kbd>–<kbd>9</kbd> label · <kbd>s</kbd> skip · <kbd>⌫</kbd> undo
+        </p>
+      </div>
+    `;
+  }
+
+  #renderProgress(): TemplateResult {
+    const left = this._size;
+    const total = left === null ? 0 : left + this._reviewed;
+    const text = left === null ? '' : `${this._reviewed} reviewed · ${left} left`;
+    return html`<div part="progress" class="progress">
+      <span class="count" role="status">${text}</span>
+      <progress max=${Math.max(total, 1)} .value=${this._reviewed} aria-label="Review progress"></progress>
+    </div>`;
+  }
+
+  #renderItem(item: QueueItem, labels: readonly string[]): TemplateResult {
+    const prediction = item.prediction;
+    const picking = this._rejected !== null;
+    const disabled = this._busy ? 'true' : 'false';
+    return html`
+      <figure part="item" class="item" tabindex="0" aria-label="Item to review">${this.#renderInput(item)}</figure>
+      <p part="prediction" class="prediction" aria-live="polite">
+        ${picking
+          ? html`Not <span part="label" class="label rejected">${this._rejected}</span>. Which label is it?`
+          : prediction.label === null
+            ? html`No model yet. Which label is it?`
+            : html`Is this <span part="label" class="label">${prediction.label}</span>?
+                <span part="confidence" class="confidence">${percent.format(prediction.confidence)}</span>`}
+      </p>
+      <div part="review" class="review" role="group" aria-label="Decide">
+        ${prediction.label !== null && !picking
+          ? html`<button part="button accept" type="button" class="accept" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
+                Accept
+              </button>
+              <button part="button reject" type="button" class="reject" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
+                Reject
+              </button>`
+          : nothing}
+        <button part="button skip" type="button" class="skip" aria-keyshortcuts="s" aria-disabled=${disabled} @click=${() => void this.#skip()}>Skip</button>
+        <button part="button undo" type="button" class="undo" aria-keyshortcuts="Backspace" aria-disabled=${this._busy || this._undoDepth === 0 ? 'true' : 'false'} @click=${() => void this.#undo()}>
+          Undo
+        </button>
+      </div>
+      <div part="actions" class="actions" role="group" aria-label="Choose the correct label">
+        ${labels.map(
+          (label, i) => html`<button
+            part="button label-button"
+            type="button"
+            class=${classMap({ suggested: !picking && label === prediction.label, rejected: label === this._rejected })}
+            aria-disabled=${this._busy || label === this._rejected ? 'true' : 'false'}
+            aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
+            @click=${() => void this.#decide(label)}
+          >${label}</button>`,
+        )}
+      </div>
+    `;
+  }
+
+  #renderInput(item: QueueItem): TemplateResult {
+    const input = item.input;
+    if (input === undefined) {
+      return html`<p part="text" class="text unavailable">The input is not stored (the model keeps no inputs); item ${item.id.slice(0, 12)}.</p>`;
+    }
+    if (typeof input === 'string') return html`<blockquote part="text" class="text">${input}</blockquote>`;
+    if (Array.isArray(input)) return html`<p part="text" class="text numbers">${input.map((v) => formatNumber(v)).join(', ')}</p>`;
+    return html`<canvas part="image" class="image" width=${input.width} height=${input.height} role="img" aria-label=${`Image to review, ${input.width}×${input.height} pixels`}></canvas>`;
+  }
+
+  // ---- Queue --------------------------------------------------------------------------------------------------------
+
+  #onEngineEvent(event: EngineEvent): void {
+    if (event.type === 'queue-changed') this._size = event.size;
+    if (event.type === 'queue-changed' || event.type === 'model-updated' || event.type === 'reset' || event.type === 'imported' || event.type === 'labels-changed') {
+      if (event.type === 'reset' || event.type === 'imported') {
+        this.#decisions = [];
+        this._undoDepth = 0;
+      }
+      this.#refresh();
+    }
+  }
+
+  /** Coalesces refreshes: one queue() call in flight, and at most one more after it. */
+  #refresh(): void {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return;
+    }
+    this.#refreshing = true;
+    void (async () => {
+      try {
+        do {
+          this.#refreshAgain = false;
+          await this.#load();
+        } while (this.#refreshAgain);
+      } finally {
+        this.#refreshing = false;
+      }
+    })();
+  }
+
+  async #load(): Promise<void> {
+    const classifier = this.#connection.classifier;
+    if (!classifier) return;
+    let items: QueueItem[];
+    try {
+      items = await classifier.queue({ limit: PAGE_SIZE });
+    } catch (error) {
+      if (classifier === this.#connection.classifier) this._error = `Could not load the review queue: ${messageOf(error)}`;
+      return;
+    }
+    if (classifier !== this.#connection.classifier) return;
+    // The item on screen stays there while the person looks at it, even if a retrained model reorders the queue.
+    const front = this.#front ?? this.current?.id ?? null;
+    this.#front = null;
+    const index = front === null ? -1 : items.findIndex((item) => item.id === front);
+    if (index > 0) items = [items[index]!, ...items.slice(0, index), ...items.slice(index + 1)];
+    if (this._items[0]?.id !== items[0]?.id) this._rejected = null;
+    this._items = items;
+    // A short page is the whole queue; a full one is a lower bound until a queue-changed event gives the size.
+    this._size = items.length < PAGE_SIZE ? items.length : Math.max(this._size ?? 0, items.length);
+    this._loaded = true;
+  }
+
+  // ---- Decisions ----------------------------------------------------------------------------------------------------
+
+  async #accept(): Promise<void> {
+    const label = this.current?.prediction.label;
+    if (label != null && this._rejected === null) await this.#decide(label);
+  }
+
+  #reject(): boolean {
+    const label = this.current?.prediction.label;
+    if (label == null || this._busy || this._rejected !== null) return false;
+    this._rejected = label;
+    return true;
+  }
+
+  async #decide(label: string): Promise<void> {
+    const classifier = this.#connection.classifier;
+    const item = this.current;
+    if (!classifier || !item || this._busy || label === this._rejected) return;
+    const prediction = item.prediction;
+    const action: DecisionAction = prediction.label === label ? 'accept' : this._rejected !== null ? 'reject' : 'correct';
+    const annotator = this.annotator?.trim() || undefined;
+    this._busy = true;
+    try {
+      const { decisionId } = await classifier.labelQueued(item.id, label, { predictionId: prediction.id, annotator, action });
+      this.#decisions = [...this.#decisions, { decisionId, item, label }].slice(-UNDO_DEPTH);
+      this._undoDepth = this.#decisions.length;
+      this._reviewed += 1;
+      this._error = null;
+      this._rejected = null;
+      // Next item at once; the engine's queue-changed event brings the authoritative list.
+      this._items = this._items.filter((other) => other.id !== item.id);
+      if (this._size !== null) this._size = Math.max(0, this._size - 1);
+      this.dispatchEvent(new HitlLabelEvent(label, prediction, annotator, { action, decisionId }));
+    } catch (error) {
+      this._error = `Could not save the label "${label}": ${messageOf(error)}`;
+    } finally {
+      this._busy = false;
+    }
+    this.#refresh();
+  }
+
+  async #skip(): Promise<void> {
+    const classifier = this.#connection.classifier;
+    const item = this.current;
+    if (!classifier || !item || this._busy) return;
+    this._busy = true;
+    try {
+      await classifier.skip(item.id);
+      this._rejected = null;
+      this._error = null;
+      this._items = [...this._items.slice(1), item];
+    } catch (error) {
+      this._error = `Could not skip this item: ${messageOf(error)}`;
+    } finally {
+      this._busy = false;
+    }
+    this.#refresh();
+  }
+
+  async #undo(): Promise<void> {
+    const classifier = this.#connection.classifier;
+    const last = this.#decisions.at(-1);
+    if (!classifier || !last || this._busy) return;
+    this._busy = true;
+    try {
+      const result = await classifier.undo(last.decisionId);
+      this.#decisions = this.#decisions.slice(0, -1);
+      this._undoDepth = this.#decisions.length;
+      this._reviewed = Math.max(0, this._reviewed - 1);
+      this._error = null;
+      this._rejected = null;
+      // The undone item comes back in front, so the person decides it again.
+      this.#front = last.item.id;
+      this._items = [last.item, ...this._items.filter((other) => other.id !== last.item.id)];
+      this.dispatchEvent(new HitlUndoEvent(last.decisionId, result.restoredLabel));
+    } catch (error) {
+      this._error = `Could not undo the last decision: ${messageOf(error)}`;
+    } finally {
+      this._busy = false;
+    }
+    this.#refresh();
+  }
+
+  readonly #onKeyDown = (event: KeyboardEvent): void => {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+    const origin = event.composedPath()[0];
+    const onButton = origin instanceof HTMLButtonElement;
+    let handled = true;
+    switch (event.key) {
+      case 'Enter':
+        if (onButton) return;
+        void this.#accept();
+        break;
+      case 'a':
+      case 'A':
+        void this.#accept();
+        break;
+      case 'x':
+      case 'X':
+        handled = this.#reject();
+        break;
+      case 's':
+      case 'S':
+        void this.#skip();
+        break;
+      case ' ':
+        if (onButton) return;
+        void this.#skip();
+        break;
+      case 'Escape':
+        handled = this._rejected !== null;
+        this._rejected = null;
+        break;
+      case 'Backspace':
+      case 'u':
+        void this.#undo();
+        break;
+      default: {
+        const labels = this.#connection.classifier?.labels ?? [];
+        const label = /^[1-9]$/.test(event.key) ? labels[Number(event.key) - 1] : undefined;
+        handled = label !== undefined;
+        if (label !== undefined) void this.#decide(label);
+      }
+    }
+    if (handled) event.preventDefault();
+  };
+}
+
+/** Paints stored pixels: RGBA, RGB or one grey byte per pixel. */
+function drawPixels(canvas: HTMLCanvasElement, input: { width: number; height: number; data: Uint8ClampedArray }): void {
+  const { width, height, data } = input;
+  const context = canvas.getContext('2d');
+  if (!context || width <= 0 || height <= 0) return;
+  const pixels = width * height;
+  const channels = data.length / pixels;
+  const rgba = new Uint8ClampedArray(pixels * 4);
+  for (let p = 0; p < pixels; p++) {
+    if (channels >= 4) {
+      rgba.set(data.subarray(p * channels, p * channels + 4), p * 4);
+    } else if (channels === 3) {
+      rgba.set(data.subarray(p * 3, p * 3 + 3), p * 4);
+      rgba[p * 4 + 3] = 255;
+    } else {
+      const grey = data[p]!;
+      rgba[p * 4] = grey;
+      rgba[p * 4 + 1] = grey;
+      rgba[p * 4 + 2] = grey;
+      rgba[p * 4 + 3] = 255;
+    }
+  }
+  context.putImageData(new ImageData(rgba, width, height), 0, 0);
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hitl-review-queue': HitlReviewQueue;
+  }
+}

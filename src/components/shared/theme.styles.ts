@@ -1,0 +1,110 @@
+import { css } from 'lit';
+
+/**
+ * The --hitl-* theme shared by the queue and the panel (the same tokens and defaults as <hitl-classifier>):
+ * every property falls back to a private --_* value, and the dark defaults apply only where the page set nothing.
+ */
+export const theme = css`
+  :host {
+    --_font: var(--hitl-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_font-size: var(--hitl-font-size, 0.9375rem);
+    --_radius: var(--hitl-radius, 0.5rem);
+    --_spacing: var(--hitl-spacing, 0.75rem);
+    --_accent: var(--hitl-accent-color, #2457c5);
+    --_on-accent: var(--hitl-accent-contrast-color, #ffffff);
+    --_background: var(--hitl-background, #ffffff);
+    --_text: var(--hitl-text-color, #1b1d22);
+    --_muted: var(--hitl-muted-color, #5b6170);
+    --_border: var(--hitl-border-color, #d3d7df);
+    --_review: var(--hitl-review-color, #8a4b00);
+    --_review-background: var(--hitl-review-background, #fff1db);
+    --_error: var(--hitl-error-color, #b3261e);
+    --_focus: var(--hitl-focus-ring-color, var(--_accent));
+
+    display: block;
+    color-scheme: light dark;
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    line-height: 1.45;
+    color: var(--_text);
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_accent: var(--hitl-accent-color, #8fb0ff);
+      --_on-accent: var(--hitl-accent-contrast-color, #0c1630);
+      --_background: var(--hitl-background, #1c1e24);
+      --_text: var(--hitl-text-color, #e8eaef);
+      --_muted: var(--hitl-muted-color, #a4aab8);
+      --_border: var(--hitl-border-color, #3c414d);
+      --_review: var(--hitl-review-color, #ffc877);
+      --_review-background: var(--hitl-review-background, #3a2a10);
+      --_error: var(--hitl-error-color, #ffb4ab);
+    }
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  .base {
+    display: grid;
+    gap: calc(var(--_spacing) * 0.75);
+    padding: var(--_spacing);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_background);
+  }
+
+  .message {
+    margin: 0;
+    color: var(--_muted);
+  }
+
+  .message.error {
+    color: var(--_error);
+    font-weight: 600;
+  }
+
+  button {
+    font: inherit;
+    padding: 0.3em 0.9em;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: transparent;
+    color: var(--_text);
+    cursor: pointer;
+  }
+
+  button:hover:not([aria-disabled='true']):not(:disabled) {
+    border-color: var(--_accent);
+  }
+
+  button.primary,
+  button.accept {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--_on-accent);
+  }
+
+  button[aria-disabled='true'],
+  button:disabled {
+    cursor: default;
+    opacity: 0.55;
+  }
+
+  :focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+
+  progress {
+    accent-color: var(--_accent);
+  }
+
+  @media (forced-colors: active) {
+    .base {
+      border-color: CanvasText;
+    }
+  }
+`;
