@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ClassifierChangeEvent } from '../src/classifier.js';
-import type { EngineEvent } from '../src/protocol.js';
+import type { EngineEvent, Prediction } from '../src/protocol.js';
 import { classifier, closeAll, labelTickets, tickets, type TicketLabel } from './helpers.js';
 
 afterEach(closeAll);
@@ -24,7 +24,7 @@ describe('quality', () => {
       [tickets.feature[5], 'feature'],
       ['Please add an invoice export to the billing page', 'feature'],
     ];
-    const shown = [];
+    const shown: Prediction[] = [];
     for (const [text, human] of cases) {
       const p = await clf.predict(text, { shown: true, queue: false });
       shown.push(p);
@@ -61,7 +61,7 @@ describe('quality', () => {
     const clf = await classifier({ threshold: 0.5 });
     await labelTickets(clf, 4);
     await clf.train();
-    const mixed = Array.from({ length: 100 }, (_, i) => stream((['billing', 'bug', 'feature'] as const)[i % 3], 1, i)[0]!);
+    const mixed = Array.from({ length: 100 }, (_, i) => stream((['billing', 'bug', 'feature'] as const)[i % 3]!, 1, i)[0]!);
     await clf.predictBatch(mixed, { shown: true });
     const calm = (await clf.quality({ window: 50 })).drift;
     expect(calm).toMatchObject({ drifted: false, referenceSize: 50, recentSize: 50, reasons: [] });
