@@ -1,5 +1,5 @@
 export { createClassifier, Classifier, ClassifierChangeEvent } from './classifier.js';
-export type { ClassifierOptions, ClassifierInput, TrainOptions } from './classifier.js';
+export type { ClassifierOptions, ClassifierInput, TrainOptions, PredictOptions } from './classifier.js';
 export type {
   Prediction,
   Stats,
@@ -12,6 +12,17 @@ export type {
   BackendRequest,
   StorageKind,
   StoredLabel,
+  DecisionAction,
+  QueueItem,
+  UndoResult,
+  LogEntry,
+  QualityReport,
+  DriftReport,
+  ReliabilityBin,
+  ImportResult,
 } from './protocol.js';
-export { HitlPredictionEvent, HitlLabelEvent } from './events.js';
+export { HitlPredictionEvent, HitlLabelEvent, HitlReviewNeededEvent, HitlUndoEvent, HitlDriftEvent } from './events.js';
 export { HitlClassifier } from './components/hitl-classifier/hitl-classifier.js';
+export type { HitlClassifierMode, HitlClassifierState } from './components/hitl-classifier/hitl-classifier.js';
+export { HitlReviewQueue } from './components/hitl-review-queue/hitl-review-queue.js';
+export { HitlModelPanel } from './components/hitl-model-panel/hitl-model-panel.js';

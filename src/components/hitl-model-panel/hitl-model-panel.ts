@@ -1,0 +1,567 @@
+import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import type { Classifier } from '../../classifier.js';
+import { HitlDriftEvent } from '../../events.js';
+import type { BackendRequest, EngineEvent, InputKind, QualityReport, Stats, StorageKind } from '../../protocol.js';
+import { ModelConnection, labelsConverter, messageOf } from '../shared/model-connection.js';
+import { styles } from './hitl-model-panel.styles.js';
+
+const DEFAULT_WINDOW = 200;
+const DEFAULT_REFRESH_S = 10;
+/** Decisions averaged per point of the agreement chart. */
+const AGREEMENT_SMOOTHING = 10;
+
+const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
+const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+
+interface TrainingState {
+  epoch: number;
+  epochs: number;
+  loss: number | null;
+}
+
+/**
+ * @summary What a person responsible for a model needs at a glance: backend, version, labels per class, training
+ * with progress and loss, agreement with people over time, a confusion matrix, a reliability diagram, the
+ * auto-accept share, drift warnings, and export / import / reset.
+ *
+ * @fires hitl-drift - The drift report turned to drifted (`HitlDriftEvent`, `detail`: the `DriftReport`).
+ *
+ * @csspart base - The outer box.
+ * @csspart summary - Model name, backend and version.
+ * @csspart counts - Labels per class.
+ * @csspart training - The training progress bar, status and Train now button.
+ * @csspart drift - The drift warning.
+ * @csspart agreement - The agreement-over-time chart (SVG).
+ * @csspart confusion - The confusion matrix table.
+ * @csspart reliability - The reliability diagram (SVG).
+ * @csspart auto-accept - The auto-accept share.
+ * @csspart data - Export, import and reset.
+ * @csspart button - Every button.
+ * @csspart message - Status and error messages.
+ *
+ * @cssprop --hitl-font-family - Font of the whole element.
+ * @cssprop --hitl-font-size - Base font size.
+ * @cssprop --hitl-radius - Corner radius.
+ * @cssprop --hitl-spacing - Padding.
+ * @cssprop --hitl-accent-color - Bars, chart lines, primary buttons.
+ * @cssprop --hitl-accent-contrast-color - Text on the accent color.
+ * @cssprop --hitl-background - Background.
+ * @cssprop --hitl-text-color - Main text color.
+ * @cssprop --hitl-muted-color - Secondary text, axes, the diagonal.
+ * @cssprop --hitl-border-color - Borders and grid lines.
+ * @cssprop --hitl-review-color - The drift warning.
+ * @cssprop --hitl-review-background - Background of the drift warning.
+ * @cssprop --hitl-error-color - Errors and the reset confirmation.
+ * @cssprop --hitl-focus-ring-color - Keyboard focus outline.
+ */
+@customElement('hitl-model-panel')
+export class HitlModelPanel extends LitElement {
+  static override styles = styles;
+
+  /** Name of the model to show. */
+  @property() model = '';
+
+  /** The model's labels (comma-separated): needed only to open the model when no other element on the page has. */
+  @property({ converter: labelsConverter }) labels: string[] = [];
+
+  /** The model's input kind (`text`, `image`, `features`), used with `labels` to open it. */
+  @property() input: InputKind | undefined;
+
+  /** `indexeddb` (default) or `memory`, as the model was opened with. */
+  @property() storage: StorageKind = 'indexeddb';
+
+  /** Backend, if this element is the first to open the model. */
+  @property() backend: BackendRequest = 'auto';
+
+  /** How many of the latest human decisions (and shown predictions per drift window) the quality figures cover. */
+  @property({ attribute: 'window', type: Number }) qualityWindow = DEFAULT_WINDOW;
+
+  /**
+   * Seconds between quality refreshes while the page is visible (predictions shown elsewhere send no event);
+   * 0 turns it off. Labels, training, imports and resets refresh at once regardless.
+   */
+  @property({ attribute: 'refresh-interval', type: Number }) refreshInterval = DEFAULT_REFRESH_S;
+
+  @state() private _stats: Stats | null = null;
+  @state() private _quality: QualityReport | null = null;
+  @state() private _training: TrainingState | null = null;
+  @state() private _status: { text: string; error: boolean } | null = null;
+  @state() private _confirmReset = false;
+  @state() private _busy: 'train' | 'export' | 'import' | 'reset' | null = null;
+  @state() private _download: { url: string; name: string; size: number } | null = null;
+
+  readonly #connection = new ModelConnection(this, {
+    onConnected: () => void this.refresh(),
+    onEvent: (event) => this.#onEngineEvent(event),
+  });
+  /** The refresh loop in progress: one stats/quality pair in flight, at most one more queued behind it. */
+  #refreshing: Promise<void> | null = null;
+  #refreshAgain = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #run: AbortController | null = null;
+  /** Whether the last report was drifted: `hitl-drift` fires on the change to true only. */
+  #drifted = false;
+
+  /** The shared classifier handle, or null while connecting. */
+  get classifier(): Classifier | null {
+    return this.#connection.classifier;
+  }
+
+  /** The latest stats shown, or null before the first. */
+  get stats(): Stats | null {
+    return this._stats;
+  }
+
+  /** The latest quality report shown, or null before the first. */
+  get quality(): QualityReport | null {
+    return this._quality;
+  }
+
+  /**
+   * Reads stats and quality again now (they also refresh on every change of the model and on a timer); resolves
+   * once what the model held at the time of the call is shown. Never rejects: errors are shown in the panel.
+   */
+  refresh(): Promise<void> {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = (async () => {
+      try {
+        do {
+          this.#refreshAgain = false;
+          await this.#load();
+        } while (this.#refreshAgain);
+      } finally {
+        this.#refreshing = null;
+      }
+    })();
+    return this.#refreshing;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#startTimer();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#run?.abort();
+    if (this._download) URL.revokeObjectURL(this._download.url);
+    this._download = null;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model') || changed.has('labels') || changed.has('input') || changed.has('storage') || changed.has('backend')) {
+      if (changed.has('model') || changed.has('storage')) {
+        this._stats = null;
+        this._quality = null;
+        this.#drifted = false;
+      }
+      this.#connection.sync();
+    }
+    if (changed.has('qualityWindow') && changed.get('qualityWindow') !== undefined) void this.refresh();
+    if (changed.has('refreshInterval') && this.isConnected) this.#startTimer();
+  }
+
+  #startTimer(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    const seconds = Number(this.refreshInterval);
+    if (!(seconds > 0)) return;
+    this.#timer = setInterval(() => {
+      if (document.visibilityState === 'visible' && this.#connection.classifier) void this.refresh();
+    }, seconds * 1000);
+  }
+
+  #window(): number {
+    const value = Number(this.qualityWindow);
+    return Number.isInteger(value) && value >= 1 ? value : DEFAULT_WINDOW;
+  }
+
+  async #load(): Promise<void> {
+    const classifier = this.#connection.classifier;
+    if (!classifier) return;
+    let stats: Stats;
+    let quality: QualityReport;
+    try {
+      [stats, quality] = await Promise.all([classifier.stats(), classifier.quality({ window: this.#window() })]);
+    } catch (error) {
+      if (classifier === this.#connection.classifier) this._status = { text: `Could not read the model: ${messageOf(error)}`, error: true };
+      return;
+    }
+    if (classifier !== this.#connection.classifier) return;
+    this._stats = stats;
+    this._quality = quality;
+    if (!stats.training && this.#run === null) this._training = null;
+    const drifted = quality.drift.drifted;
+    if (drifted && !this.#drifted) this.dispatchEvent(new HitlDriftEvent(quality.drift));
+    this.#drifted = drifted;
+  }
+
+  #onEngineEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'training-progress':
+        this._training = { epoch: event.epoch, epochs: event.epochs, loss: event.loss };
+        return;
+      case 'training':
+        if (event.running) this._training ??= { epoch: 0, epochs: 0, loss: null };
+        else if (this.#run === null) this._training = null;
+        void this.refresh();
+        return;
+      case 'queue-changed':
+        // Every uncertain prediction shown changes the queue: a cheap hint that the log moved too.
+        void this.refresh();
+        return;
+      default:
+        void this.refresh();
+    }
+  }
+
+  // ---- Rendering ----------------------------------------------------------------------------------------------------
+
+  override render(): TemplateResult {
+    const connection = this.#connection;
+    const classifier = connection.classifier;
+    return html`
+      <section part="base" class="base" aria-label=${`Model ${this.model}`}>
+        ${connection.message
+          ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>${connection.message}</p>`
+          : nothing}
+        ${classifier && this._stats ? this.#renderBody(classifier, this._stats) : connection.message ? nothing : html`<p part="message" class="message" role="status">Loading the model…</p>`}
+      </section>
+    `;
+  }
+
+  #renderBody(classifier: Classifier, stats: Stats): TemplateResult {
+    const quality = this._quality;
+    return html`
+      <dl part="summary" class="summary">
+        <div><dt>Model</dt><dd>${classifier.name}</dd></div>
+        <div><dt>Backend</dt><dd data-stat="backend">${BACKEND_NAMES[stats.backend] ?? stats.backend}</dd></div>
+        <div><dt>Version</dt><dd data-stat="version">${stats.modelVersion === 0 ? 'none' : `v${stats.modelVersion}`}</dd></div>
+        <div><dt>Examples</dt><dd data-stat="examples">${stats.examples}</dd></div>
+      </dl>
+      ${quality?.drift.drifted ? this.#renderDrift(quality) : nothing}
+      ${this.#renderCounts(classifier, stats)}
+      ${this.#renderTraining(stats)}
+      ${quality ? this.#renderQuality(quality) : nothing}
+      ${this.#renderData(classifier)}
+    `;
+  }
+
+  #renderDrift(quality: QualityReport): TemplateResult {
+    const drift = quality.drift;
+    return html`<div part="drift" class="drift" role="alert">
+      <strong>Drift: recent predictions differ from earlier ones</strong>
+      <span class="note">(shift ${drift.score?.toFixed(2) ?? '–'} &gt; ${drift.threshold}, ${drift.recentSize} recent vs ${drift.referenceSize} earlier)</span>
+      <ul>
+        ${drift.reasons.map((reason) => html`<li>${reason}</li>`)}
+      </ul>
+    </div>`;
+  }
+
+  #renderCounts(classifier: Classifier, stats: Stats): TemplateResult {
+    const labels = [...new Set([...classifier.labels, ...Object.keys(stats.byLabel)])];
+    const most = Math.max(1, ...labels.map((label) => stats.byLabel[label] ?? 0));
+    return html`<div part="counts" class="block counts">
+      <h3>Labels per class</h3>
+      <ul aria-label="Examples per label">
+        ${labels.map((label) => {
+          const count = stats.byLabel[label] ?? 0;
+          return html`<li data-label=${label}>
+            <span class="name">${label}</span><span class="count">${count}</span>
+            <svg class="bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
+              ${svg`<rect width=${((count / most) * 100).toFixed(1)} height="4"></rect>`}
+            </svg>
+          </li>`;
+        })}
+      </ul>
+    </div>`;
+  }
+
+  #renderTraining(stats: Stats): TemplateResult {
+    const training = this._training;
+    const running = training !== null || stats.training;
+    const canTrain = Object.values(stats.byLabel).filter((n) => n > 0).length >= 2;
+    let status: string;
+    if (training && training.epochs > 0) status = `Epoch ${training.epoch} of ${training.epochs} · loss ${training.loss?.toFixed(3) ?? '–'}`;
+    else if (running) status = 'Training…';
+    else if (stats.modelVersion === 0) status = canTrain ? 'Not trained yet.' : 'Training needs labels of at least 2 classes.';
+    else status = `Model v${stats.modelVersion} serves predictions.`;
+    return html`<div part="training" class="block training">
+      <div class="row">
+        <button part="button train" type="button" class="primary" ?disabled=${!canTrain && this.#run === null} @click=${() => this.#trainOrCancel()}>
+          ${this.#run ? 'Cancel training' : 'Train now'}
+        </button>
+        <progress
+          aria-label="Training progress"
+          max=${training && training.epochs > 0 ? training.epochs : 1}
+          .value=${training && training.epochs > 0 ? training.epoch : 0}
+          ?hidden=${!running}
+        ></progress>
+      </div>
+      <p part="message" class="message" role="status">${status}</p>
+      ${this._status ? html`<p part="message" class=${classMap({ message: true, error: this._status.error })} role=${this._status.error ? 'alert' : 'status'}>${this._status.text}</p>` : nothing}
+    </div>`;
+  }
+
+  #renderQuality(quality: QualityReport): TemplateResult {
+    const auto = quality.autoAccept;
+    return html`<div class="block quality">
+      <h3>Agreement with people</h3>
+      ${quality.decisions === 0
+        ? html`<p part="message" class="message">No human decisions on shown predictions yet.</p>`
+        : html`<p class="figure">
+              <strong data-stat="agreement">${quality.agreementRate === null ? '–' : percent.format(quality.agreementRate)}</strong>
+              of the last ${quality.agreement.length} decisions agreed with the model
+            </p>
+            ${this.#agreementChart(quality)}`}
+      <h3>Confusion matrix</h3>
+      ${this.#confusionTable(quality)}
+      <h3>Reliability</h3>
+      ${this.#reliabilityChart(quality)}
+      <h3>Auto-accept</h3>
+      <p part="auto-accept" class="figure" data-stat="auto-accept">
+        ${auto.share === null
+          ? 'No predictions shown yet.'
+          : html`<strong>${percent.format(auto.share)}</strong> of ${auto.predictions} shown predictions were at or above the threshold
+              (auto-accepted)${auto.checked > 0 && auto.correctWhenChecked !== null
+                ? html`; people checked ${auto.checked} of them and ${percent.format(auto.correctWhenChecked)} were right`
+                : nothing}.`}
+      </p>
+    </div>`;
+  }
+
+  #agreementChart(quality: QualityReport): TemplateResult {
+    const points = quality.agreement;
+    const width = 200;
+    const height = 60;
+    // A moving average: single decisions are 0 or 1 and would draw a comb, not a trend.
+    const k = Math.min(AGREEMENT_SMOOTHING, points.length);
+    const values: number[] = [];
+    let sum = 0;
+    points.forEach((point, i) => {
+      sum += point.agreed ? 1 : 0;
+      if (i >= k) sum -= points[i - k]!.agreed ? 1 : 0;
+      if (i >= k - 1) values.push(sum / k);
+    });
+    const x = (i: number) => (values.length === 1 ? width / 2 : (i / (values.length - 1)) * width);
+    const y = (v: number) => height - v * height;
+    const line = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    const rate = quality.agreementRate === null ? 'unknown' : percent.format(quality.agreementRate);
+    return html`<svg
+      part="agreement"
+      class="chart agreement"
+      viewBox="-2 -2 ${width + 4} ${height + 4}"
+      role="img"
+      aria-label=${`Agreement over the last ${points.length} decisions, ${k}-decision moving average; overall ${rate}`}
+    >
+      ${svg`<line class="grid" x1="0" x2=${width} y1=${y(0.5)} y2=${y(0.5)}></line>
+        <line class="axis" x1="0" x2=${width} y1=${height} y2=${height}></line>
+        ${values.length === 1
+          ? svg`<circle class="series" cx=${x(0)} cy=${y(values[0]!)} r="2"></circle>`
+          : svg`<polyline class="series" points=${line}></polyline>`}`}
+    </svg>`;
+  }
+
+  #confusionTable(quality: QualityReport): TemplateResult {
+    const { labels, matrix } = quality.confusion;
+    if (quality.decisions === 0 || labels.length === 0) return html`<p part="message" class="message">Appears after the first human decisions.</p>`;
+    return html`<table part="confusion" class="confusion">
+      <caption>Rows: the label people gave · columns: the label the model predicted</caption>
+      <thead>
+        <tr>
+          <th scope="col"><span class="visually-hidden">Human label</span></th>
+          ${labels.map((label) => html`<th scope="col">${label}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${labels.map(
+          (human, r) => html`<tr>
+            <th scope="row">${human}</th>
+            ${labels.map((_, c) => {
+              const n = matrix[r]?.[c] ?? 0;
+              return html`<td class=${classMap({ hit: r === c && n > 0, miss: r !== c && n > 0 })}>${n}</td>`;
+            })}
+          </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  #reliabilityChart(quality: QualityReport): TemplateResult {
+    const bins = quality.reliability.bins.filter((bin) => bin.count > 0 && bin.accuracy !== null && bin.confidence !== null);
+    if (bins.length === 0) return html`<p part="message" class="message">Appears after the first human decisions.</p>`;
+    const size = 100;
+    const most = Math.max(...bins.map((bin) => bin.count));
+    const ece = quality.reliability.ece;
+    const line = bins.map((bin) => `${(bin.confidence! * size).toFixed(1)},${(size - bin.accuracy! * size).toFixed(1)}`).join(' ');
+    return html`<svg
+        part="reliability"
+        class="chart reliability"
+        viewBox="-8 -4 ${size + 12} ${size + 14}"
+        role="img"
+        aria-label=${`Reliability diagram: confidence against accuracy over ${bins.length} bins; expected calibration error ${ece === null ? 'unknown' : ece.toFixed(3)}`}
+      >
+        ${svg`<rect class="frame" x="0" y="0" width=${size} height=${size}></rect>
+          <line class="diagonal" x1="0" y1=${size} x2=${size} y2="0"></line>
+          ${bins.map(
+            (bin) => svg`<rect class="bin" x=${(bin.lo * size).toFixed(1)} width=${((bin.hi - bin.lo) * size).toFixed(1)}
+              y=${(size - bin.accuracy! * size).toFixed(1)} height=${(bin.accuracy! * size).toFixed(1)}
+              opacity=${(0.25 + 0.5 * (bin.count / most)).toFixed(2)}><title>${`${Math.round(bin.lo * 100)}–${Math.round(bin.hi * 100)}%: ${bin.count} decisions, accuracy ${percent.format(bin.accuracy!)}`}</title></rect>`,
+          )}
+          <polyline class="series" points=${line}></polyline>
+          <text class="tick" x="0" y=${size + 9}>0</text>
+          <text class="tick" x=${size} y=${size + 9} text-anchor="end">confidence 1</text>
+          <text class="tick" x="-2" y="4" text-anchor="end">1</text>`}
+      </svg>
+      <p class="note">Bars: how often people agreed, per confidence bin; on the diagonal the confidence is honest.
+        ${ece === null ? nothing : html`Expected calibration error <span data-stat="ece">${ece.toFixed(3)}</span>.`}</p>`;
+  }
+
+  #renderData(classifier: Classifier): TemplateResult {
+    const busy = this._busy !== null;
+    return html`<div part="data" class="block data">
+      <h3>Data</h3>
+      <div class="row">
+        <button part="button export" type="button" ?disabled=${busy} @click=${() => void this.#export(classifier)}>Export</button>
+        <label class="file">
+          <span>Import…</span>
+          <input type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain" ?disabled=${busy} @change=${(event: Event) => void this.#import(classifier, event)} />
+        </label>
+        <button part="button reset" type="button" ?disabled=${busy || this._confirmReset} @click=${() => this.#askReset()}>Reset…</button>
+      </div>
+      ${this._download
+        ? html`<p class="message">Exported: <a part="download" href=${this._download.url} download=${this._download.name}>${this._download.name}</a> (${formatBytes(this._download.size)})</p>`
+        : nothing}
+      ${this._confirmReset
+        ? html`<div class="confirm" role="alertdialog" aria-labelledby="reset-question" aria-describedby="reset-detail">
+            <p id="reset-question"><strong>Delete everything of the model "${classifier.name}"?</strong></p>
+            <p id="reset-detail">Its labels, trained weights, review queue and audit log are deleted from this browser. This cannot be undone.</p>
+            <div class="row">
+              <button part="button confirm-reset" type="button" class="danger" @click=${() => void this.#reset(classifier)}>Delete everything</button>
+              <button part="button cancel-reset" type="button" class="cancel" @click=${() => this.#cancelReset()}>Cancel</button>
+            </div>
+          </div>`
+        : nothing}
+    </div>`;
+  }
+
+  // ---- Actions ------------------------------------------------------------------------------------------------------
+
+  #trainOrCancel(): void {
+    if (this.#run) {
+      this.#run.abort();
+      return;
+    }
+    const classifier = this.#connection.classifier;
+    if (!classifier) return;
+    const run = new AbortController();
+    this.#run = run;
+    this._status = null;
+    this._training = { epoch: 0, epochs: 0, loss: null };
+    void (async () => {
+      try {
+        const result = await classifier.train({
+          signal: run.signal,
+          onProgress: ({ epoch, epochs, loss }) => {
+            this._training = { epoch, epochs, loss };
+          },
+        });
+        this._status = { text: `Trained v${result.modelVersion} on ${result.examples} examples in ${(result.ms / 1000).toFixed(1)} s.`, error: false };
+      } catch (error) {
+        this._status = run.signal.aborted
+          ? { text: 'Training cancelled; the previous model still answers.', error: false }
+          : { text: `Training failed: ${messageOf(error)}`, error: true };
+      } finally {
+        this.#run = null;
+        this._training = null;
+        void this.refresh();
+      }
+    })();
+  }
+
+  async #export(classifier: Classifier): Promise<void> {
+    this._busy = 'export';
+    this._status = null;
+    try {
+      const blob = await classifier.export();
+      if (this._download) URL.revokeObjectURL(this._download.url);
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      const name = `${classifier.name.replace(/[^\w.-]+/g, '_')}-${stamp}.hitl.jsonl`;
+      const url = URL.createObjectURL(blob);
+      this._download = { url, name, size: blob.size };
+      // Start the download at once; the link stays for saving again.
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = name;
+      link.click();
+    } catch (error) {
+      this._status = { text: `Export failed: ${messageOf(error)}`, error: true };
+    } finally {
+      this._busy = null;
+    }
+  }
+
+  async #import(classifier: Classifier, event: Event): Promise<void> {
+    const field = event.target as HTMLInputElement;
+    const file = field.files?.[0];
+    if (!file) return;
+    this._busy = 'import';
+    this._status = null;
+    try {
+      const result = await classifier.import(file);
+      this._status = { text: `Imported ${result.examples} examples and ${result.logEntries} log entries from ${file.name}; model v${result.modelVersion}.`, error: false };
+    } catch (error) {
+      this._status = { text: `Import of ${file.name} failed, nothing was changed: ${messageOf(error)}`, error: true };
+    } finally {
+      this._busy = null;
+      // The same file chosen again must fire change again.
+      field.value = '';
+      void this.refresh();
+    }
+  }
+
+  #askReset(): void {
+    this._confirmReset = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('button.cancel')?.focus());
+  }
+
+  #cancelReset(): void {
+    this._confirmReset = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[part~="reset"]')?.focus());
+  }
+
+  async #reset(classifier: Classifier): Promise<void> {
+    this._confirmReset = false;
+    this._busy = 'reset';
+    this._status = null;
+    try {
+      await classifier.reset();
+      this.#drifted = false;
+      this._status = { text: 'Deleted: the model starts over.', error: false };
+    } catch (error) {
+      this._status = { text: `Reset failed: ${messageOf(error)}`, error: true };
+    } finally {
+      this._busy = null;
+      void this.refresh();
+    }
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hitl-model-panel': HitlModelPanel;
+  }
+}
