@@ -78,6 +78,9 @@ interface QueueEntry {
   record: QueueRecord;
   /** Featurised once, then reused by every re-ranking. */
   vector?: Vector;
+  /** Class probabilities and the model state they came from: re-predicted only when that state changed. */
+  probs?: Float64Array;
+  stamp?: string;
 }
 
 /** At most this many 'training-progress' events a second: enough for a progress bar, not a flood of messages. */
@@ -119,6 +122,8 @@ class Model {
   /** The review queue as stored, kept here so ranking needs no read. */
   private readonly queued = new Map<string, QueueEntry>();
   private pending: PendingPrediction[] = [];
+  /** Bumped whenever the memory of labels changes: with the model version it says whether a prediction is stale. */
+  private memoryChanges = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -209,6 +214,7 @@ class Model {
     const computed = await this.vectorize(withInput.map((e) => e.input!));
     const vectorOf = new Map(withInput.map((e, i) => [e.id, computed[i]!]));
     this.memory.clear();
+    this.memoryChanges += 1;
     this.labelsById.clear();
     this.liveStats = null;
     for (const example of examples) {
@@ -250,6 +256,7 @@ class Model {
   private remember(example: ExampleRecord, vector: Vector, isNew = true): void {
     const target = this.meta.labels.indexOf(example.label);
     if (target < 0) return;
+    this.memoryChanges += 1;
     this.memory.upsert(example.id, target, vector, example.seq);
     this.labelsById.set(example.id, stored(example));
     this.seq = Math.max(this.seq, example.seq + 1);
@@ -559,6 +566,7 @@ class Model {
       this.remember(restored, vector, false);
     } else {
       this.memory.remove(id);
+      this.memoryChanges += 1;
       this.labelsById.delete(id);
     }
     if (outcome.requeued) {
@@ -579,18 +587,26 @@ class Model {
     const missing = entries.filter((e) => !e.vector);
     const computed = await this.vectorize(missing.map((e) => e.record.input!));
     missing.forEach((e, i) => (e.vector = computed[i]!));
+    // Only items whose prediction is stale are predicted again: re-reading an unchanged queue costs a sort.
+    const stamp = `${this.modelVersion}:${this.memoryChanges}:${this.meta.labels.length}`;
+    const stale = entries.filter((e) => e.stamp !== stamp);
+    if (stale.length > 0) {
+      const { probs, hasModel } = await this.probabilities(stale.map((e) => e.vector!));
+      const fresh = this.toPredictions(probs, hasModel);
+      stale.forEach((e, i) => {
+        e.probs = probs[i]!;
+        e.stamp = stamp;
+        const old = e.record.prediction;
+        const now = fresh[i]!;
+        // Same model, same answer: keep the prediction (and its id) the page may already be showing.
+        if (old.modelVersion !== now.modelVersion || old.label !== now.label || Math.abs(old.confidence - now.confidence) > 1e-6) {
+          e.record = { ...e.record, prediction: now };
+          this.rememberPrediction(now);
+        }
+      });
+    }
     const vectors = entries.map((e) => e.vector!);
-    const { probs, hasModel } = await this.probabilities(vectors);
-    const fresh = this.toPredictions(probs, hasModel);
-    entries.forEach((e, i) => {
-      const old = e.record.prediction;
-      const now = fresh[i]!;
-      // Same model, same answer: keep the prediction (and its id) the page may already be showing.
-      if (old.modelVersion !== now.modelVersion || old.label !== now.label || Math.abs(old.confidence - now.confidence) > 1e-6) {
-        e.record = { ...e.record, prediction: now };
-        this.rememberPrediction(now);
-      }
-    });
+    const probs = entries.map((e) => e.probs!);
     const { order, scores } = rankQueue(
       entries.map((e, i) => ({ probs: probs[i]!, vector: vectors[i]!, skipped: e.record.skipped })),
       DEFAULT_REVIEW_STRATEGY,
@@ -842,6 +858,7 @@ class Model {
     this.queued.clear();
     this.recent.clear();
     this.memory.clear();
+    this.memoryChanges += 1;
     this.labelsById.clear();
     this.liveStats = null;
     this.head?.dispose();
