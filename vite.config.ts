@@ -66,7 +66,7 @@ export default defineConfig(({ mode }) => ({
         test: {
           name: 'chromium',
           include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', '**/*.webgpu.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           browser: browser(CHROMIUM_ARGS),

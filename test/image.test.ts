@@ -1,37 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { classifier, closeAll, readDatabase, uniqueName } from './helpers.js';
+import { draw } from './shapes.js';
 
 afterEach(closeAll);
-
-/** A picture of a shape, drawn the way a page would: on a canvas, with a little jitter per seed. */
-function draw(shape: 'circle' | 'square' | 'cross', seed: number, size = 64): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = size;
-  canvas.height = size;
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = seed % 2 ? '#101820' : '#202830';
-  ctx.fillRect(0, 0, size, size);
-  ctx.fillStyle = ctx.strokeStyle = ['#f2f2f2', '#ffd166', '#8ecae6'][seed % 3]!;
-  ctx.lineWidth = size / 10;
-  const jitter = ((seed * 7) % 9) - 4;
-  const c = size / 2 + jitter;
-  const r = size / 4 + ((seed * 3) % 5);
-  if (shape === 'circle') {
-    ctx.beginPath();
-    ctx.arc(c, c, r, 0, Math.PI * 2);
-    ctx.fill();
-  } else if (shape === 'square') {
-    ctx.fillRect(c - r, c - r, 2 * r, 2 * r);
-  } else {
-    ctx.beginPath();
-    ctx.moveTo(c - r, c - r);
-    ctx.lineTo(c + r, c + r);
-    ctx.moveTo(c + r, c - r);
-    ctx.lineTo(c - r, c + r);
-    ctx.stroke();
-  }
-  return canvas;
-}
 
 function imageData(canvas: HTMLCanvasElement): ImageData {
   return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
@@ -98,21 +69,6 @@ describe('image input', () => {
     expect(input.width).toBe(input.height);
     expect(input.data.length).toBe(input.width * input.height * 4);
     expect(input.width).toBeLessThan(300);
-  });
-
-  test('learns shapes from a few labelled pictures and corrects at once', async () => {
-    const clf = await classifier({ storage: 'memory', input: 'image', labels: ['circle', 'square', 'cross'] });
-    const shapes = ['circle', 'square', 'cross'] as const;
-    for (let seed = 0; seed < 8; seed++) for (const shape of shapes) await clf.label(draw(shape, seed), shape);
-    await clf.train();
-    const held = shapes.flatMap((shape) => [20, 21, 22, 23].map((seed) => ({ shape, canvas: draw(shape, seed) })));
-    const predictions = await clf.predictBatch(held.map((h) => h.canvas));
-    const correct = predictions.filter((p, i) => p.label === held[i]!.shape).length;
-    expect(correct / held.length).toBeGreaterThanOrEqual(0.75);
-    const wrong = held.find((_, i) => predictions[i]!.label === held[i]!.shape)!;
-    const other = shapes.find((s) => s !== wrong.shape)!;
-    await clf.label(wrong.canvas, other);
-    expect((await clf.predict(wrong.canvas)).label).toBe(other);
   });
 });
 
