@@ -54,7 +54,9 @@ export default defineConfig(({ mode }) => ({
           copyPublicDir: false,
           rollupOptions: {
             input: resolve(root, 'src/index.ts'),
-            preserveEntrySignatures: 'strict' as const,
+            // The queue and panel chunks (loaded on first use) import Lit, the API and the worker URL from the
+            // entry itself, instead of all three moving into a shared chunk the entry would have to load too.
+            preserveEntrySignatures: 'allow-extension' as const,
             output: { format: 'es' as const, entryFileNames: 'hitl-classifier.js' },
           },
         }
