@@ -238,7 +238,8 @@ export class HitlClassifier extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('htmlFor') && this.isConnected) this.#bindTarget();
-    if (changed.has('model') || changed.has('labels') || changed.has('threshold') || changed.has('backend') || changed.has('storage') || changed.has('htmlFor')) {
+    const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'mode', 'htmlFor'] as const;
+    if (config.some((key) => changed.has(key))) {
       this.#sync();
       if (changed.has('htmlFor')) this.#requestPrediction();
     }
