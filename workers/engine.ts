@@ -40,7 +40,7 @@ import { byTime, inputView, loggedInput, toLogEntry } from './audit.js';
 import { encodeBundle, parseBundle } from './bundle.js';
 import { inputId } from './input-id.js';
 import { computeQuality } from './quality.js';
-import { rankQueue } from './queue.js';
+import { leastInformative, rankQueue } from './queue.js';
 import {
   IndexedDbStore,
   MemoryStore,
@@ -82,6 +82,12 @@ interface QueueEntry {
   probs?: Float64Array;
   stamp?: string;
 }
+
+/**
+ * Predictions queue themselves up to this many pending items; past it the least uncertain pending item makes room
+ * (explicit `enqueue` is not limited). Every label re-ranks the queue, so its size is what a review step costs.
+ */
+export const QUEUE_AUTO_LIMIT = 10_000;
 
 /** At most this many 'training-progress' events a second: enough for a progress bar, not a flood of messages. */
 const PROGRESS_EVENT_MS = 100;
@@ -441,7 +447,14 @@ class Model {
           queue.push(record);
         }
       });
-      await this.store.record(log, queue);
+      let evict: string[] = [];
+      if (this.queued.size > QUEUE_AUTO_LIMIT) {
+        const pending = [...this.queued.values()].map((e) => ({ id: e.record.id, probs: Object.values(e.record.prediction.scores) }));
+        evict = leastInformative(pending, this.queued.size - QUEUE_AUTO_LIMIT, DEFAULT_REVIEW_STRATEGY);
+      }
+      for (const id of evict) this.queued.delete(id);
+      const kept = evict.length > 0 ? queue.filter((record) => this.queued.has(record.id)) : queue;
+      await this.store.record(log, kept, evict);
       if (added) this.emitQueueSize();
     });
     this.flushing = run.catch((error: unknown) => console.warn('hitl-classifier: could not write the prediction log or queue', error));

@@ -31,3 +31,13 @@ export function rankQueue(items: readonly Rankable[], strategy: ReviewStrategy, 
     .sort((a, b) => items[a]!.skipped - items[b]!.skipped);
   return { order: [...ranked, ...skipped], scores };
 }
+
+/** The ids of the `n` items a full queue can best lose: the least uncertain under `strategy` (diverse: margin). */
+export function leastInformative(items: readonly { id: string; probs: ArrayLike<number> }[], n: number, strategy: ReviewStrategy): string[] {
+  const base = strategy === 'diverse' ? 'margin' : strategy;
+  return items
+    .map((item, i) => ({ id: item.id, i, score: uncertainty(item.probs, base) }))
+    .sort((a, b) => a.score - b.score || a.i - b.i)
+    .slice(0, Math.max(0, n))
+    .map((item) => item.id);
+}

@@ -151,8 +151,8 @@ export interface ModelStore {
   undo(decisionId: string, undoLog: (decision: LogRecord, restored: ExampleRecord | null) => LogRecord): Promise<UndoOutcome>;
   /** Weights and meta in one transaction: a half-written model is never loaded. */
   saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void>;
-  /** Batched writes of the predict path: log entries and queue entries in one relaxed transaction. */
-  record(log: LogRecord[], queue: QueueRecord[]): Promise<void>;
+  /** Batched writes of the predict path: log entries, queue entries and queue evictions in one relaxed transaction. */
+  record(log: LogRecord[], queue: QueueRecord[], evict?: string[]): Promise<void>;
   putQueued(records: QueueRecord[]): Promise<void>;
   readLog(): Promise<LogRecord[]>;
   findPrediction(predictionId: string): Promise<LogRecord | undefined>;
@@ -322,14 +322,19 @@ export class IndexedDbStore implements ModelStore {
     await Promise.all([tx.objectStore('weights').put(weights, 'current'), tx.objectStore('meta').put(meta, 'model'), tx.done]);
   }
 
-  async record(log: LogRecord[], queue: QueueRecord[]): Promise<void> {
-    if (log.length === 0 && queue.length === 0) return;
+  async record(log: LogRecord[], queue: QueueRecord[], evict: string[] = []): Promise<void> {
+    if (log.length === 0 && queue.length === 0 && evict.length === 0) return;
     const db = await this.open();
     // Relaxed: these follow answers already given; a crash loses at most the last batch of them, never a label.
     const tx = db.transaction(['log', 'queue'], 'readwrite', { durability: 'relaxed' });
     const logStore = tx.objectStore('log');
     const queueStore = tx.objectStore('queue');
-    await Promise.all([...log.map((r) => logStore.add(r)), ...queue.map((r) => queueStore.put(r)), tx.done]);
+    await Promise.all([
+      ...log.map((r) => logStore.add(r)),
+      ...queue.map((r) => queueStore.put(r)),
+      ...evict.map((id) => queueStore.delete(id)),
+      tx.done,
+    ]);
   }
 
   async putQueued(records: QueueRecord[]): Promise<void> {
@@ -467,9 +472,10 @@ export class MemoryStore implements ModelStore {
     this.meta = meta;
   }
 
-  async record(log: LogRecord[], queue: QueueRecord[]): Promise<void> {
+  async record(log: LogRecord[], queue: QueueRecord[], evict: string[] = []): Promise<void> {
     for (const r of log) this.log.push({ ...r, id: this.nextLogId++ });
     for (const q of queue) this.queue.set(q.id, q);
+    for (const id of evict) this.queue.delete(id);
   }
 
   async putQueued(records: QueueRecord[]): Promise<void> {
