@@ -550,7 +550,8 @@ export class HitlClassifier extends LitElement {
   readonly #onChange = (event: Event): void => {
     if (!(event instanceof ClassifierChangeEvent)) return;
     const { type } = event.change;
-    if (type !== 'examples-changed' && type !== 'model-updated' && type !== 'reset' && type !== 'imported') return;
+    // Not on queue-changed: this tag's own uncertain predictions cause it, and predicting again would loop.
+    if (type === 'training' || type === 'training-progress' || type === 'queue-changed') return;
     if (type === 'reset' || type === 'imported') {
       this._human = null;
       this.#decisions = [];
