@@ -106,6 +106,10 @@ export const styles = css`
     overflow-wrap: anywhere;
   }
 
+  .content.empty {
+    display: none;
+  }
+
   .prediction {
     display: flex;
     flex-wrap: wrap;

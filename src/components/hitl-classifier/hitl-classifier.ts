@@ -266,7 +266,7 @@ export class HitlClassifier extends LitElement {
     }
     return html`
       <div part="base" class=${classMap({ base: true, [view]: true, picking: this._rejected !== null })}>
-        <div part="content" class="content"><slot></slot></div>
+        <div part="content" class=${classMap({ content: true, empty: !this.#hasContent() })}><slot></slot></div>
         <div part="prediction" class=${classMap({ prediction: true, stale: this._predicting })} aria-live="polite" aria-busy=${this._predicting ? 'true' : 'false'}>
           ${this.#renderPrediction(view)}
         </div>
@@ -355,7 +355,12 @@ export class HitlClassifier extends LitElement {
     `;
   }
 
-  #unavailable(view: HitlClassifierState): boolean {
+  /** With `for`, the tag often has no content of its own: its empty box would only push the prediction down. */
+  #hasContent(): boolean {
+    return [...this.childNodes].some((node) => node instanceof Element || (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()));
+  }
+
+    #unavailable(view: HitlClassifierState): boolean {
     return this._classifier === null || this._busy !== null || this._formDisabled || view === 'empty' || view === 'error';
   }
 

@@ -145,6 +145,10 @@ export const styles = [
       fill: var(--_accent);
     }
 
+    .chart .point {
+      fill: var(--_text);
+    }
+
     .chart .tick {
       font-size: 7px;
       fill: var(--_muted);

@@ -342,7 +342,7 @@ export class HitlModelPanel extends LitElement {
     const width = 200;
     const height = 60;
     // A moving average: single decisions are 0 or 1 and would draw a comb, not a trend.
-    const k = Math.min(AGREEMENT_SMOOTHING, points.length);
+    const k = Math.max(1, Math.min(AGREEMENT_SMOOTHING, Math.floor(points.length / 2)));
     const values: number[] = [];
     let sum = 0;
     points.forEach((point, i) => {
@@ -400,7 +400,6 @@ export class HitlModelPanel extends LitElement {
     const size = 100;
     const most = Math.max(...bins.map((bin) => bin.count));
     const ece = quality.reliability.ece;
-    const line = bins.map((bin) => `${(bin.confidence! * size).toFixed(1)},${(size - bin.accuracy! * size).toFixed(1)}`).join(' ');
     return html`<svg
         part="reliability"
         class="chart reliability"
@@ -415,12 +414,12 @@ export class HitlModelPanel extends LitElement {
               y=${(size - bin.accuracy! * size).toFixed(1)} height=${(bin.accuracy! * size).toFixed(1)}
               opacity=${(0.25 + 0.5 * (bin.count / most)).toFixed(2)}><title>${`${Math.round(bin.lo * 100)}–${Math.round(bin.hi * 100)}%: ${bin.count} decisions, accuracy ${percent.format(bin.accuracy!)}`}</title></rect>`,
           )}
-          <polyline class="series" points=${line}></polyline>
+          ${bins.map((bin) => svg`<circle class="point" cx=${(bin.confidence! * size).toFixed(1)} cy=${(size - bin.accuracy! * size).toFixed(1)} r="2"></circle>`)}
           <text class="tick" x="0" y=${size + 9}>0</text>
           <text class="tick" x=${size} y=${size + 9} text-anchor="end">confidence 1</text>
           <text class="tick" x="-2" y="4" text-anchor="end">1</text>`}
       </svg>
-      <p class="note">Bars: how often people agreed, per confidence bin; on the diagonal the confidence is honest.
+      <p class="note">Bars: how often people agreed, per confidence bin (dots at the bin's mean confidence); on the diagonal the confidence is honest.
         ${ece === null ? nothing : html`Expected calibration error <span data-stat="ece">${ece.toFixed(3)}</span>.`}</p>`;
   }
 
