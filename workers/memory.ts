@@ -31,6 +31,8 @@ interface Entry {
   norm2: number;
   /** `Math.sqrt(dot(v, v)) || 1`, as the cosine of dense vectors divides by it. */
   norm: number;
+  /** A sparse vector of norm other than 1 (an empty text), which the bounds do not cover. */
+  irregular: boolean;
 }
 
 /** One feature's postings: the slots of the sparse examples that use it, with their values. */
@@ -54,12 +56,15 @@ export class ExampleMemory {
   private readonly positions = new Map<string, number>();
   private readonly slots: (Entry | null)[] = [];
   private readonly freeSlots: number[] = [];
-  private readonly postings = new Map<number, Postings>();
+  /** Postings by feature index (a dense array: the hashed text space is small, and lookups are per query feature). */
+  private readonly postings: (Postings | undefined)[] = [];
   /** Sparse examples whose norm is not 1 (an empty text): the bounds do not cover them, so they are always scored. */
   private readonly irregular = new Set<Entry>();
-  private scratch = { acc: new Float64Array(0), queryMass: new Float64Array(0), valueMass: new Float64Array(0), stamp: new Int32Array(0) };
+  private scratch = { acc: new Float64Array(0), stamp: new Int32Array(0) };
+  private pruneRows = new Float64Array(0);
   private stampNow = 0;
   private denseQuery: Float32Array | null = null;
+  private met = new Int32Array(0);
 
   constructor(private readonly similarity: Similarity) {}
 
@@ -108,7 +113,7 @@ export class ExampleMemory {
     this.positions.clear();
     this.slots.length = 0;
     this.freeSlots.length = 0;
-    this.postings.clear();
+    this.postings.length = 0;
     this.irregular.clear();
   }
 
@@ -167,19 +172,23 @@ export class ExampleMemory {
   // ---- index ---------------------------------------------------------------------------------------------------
 
   private makeEntry(id: string, target: number, vector: Vector, seq: number, slot: number, position: number): Entry {
-    const norm2 = isSparse(vector) ? dot(vector.values, vector.values) : dot(vector, vector);
-    return { id, target, vector, seq, slot, position, norm2, norm: isSparse(vector) ? 1 : Math.sqrt(norm2) || 1 };
+    const sparse = isSparse(vector);
+    const norm2 = sparse ? dot(vector.values, vector.values) : dot(vector, vector);
+    return { id, target, vector, seq, slot, position, norm2, norm: sparse ? 1 : Math.sqrt(norm2) || 1, irregular: sparse && Math.abs(norm2 - 1) > 1e-6 };
   }
 
   private index(entry: Entry): void {
     if (!isSparse(entry.vector)) return;
-    if (Math.abs(entry.norm2 - 1) > 1e-6) this.irregular.add(entry);
+    if (entry.irregular) this.irregular.add(entry);
     const { indices, values } = entry.vector;
+    // Grown with explicit holes filled, so the array stays a fast packed one rather than a dictionary.
+    const last = indices.length > 0 ? indices[indices.length - 1]! : -1;
+    while (this.postings.length <= last) this.postings.push(undefined);
     for (let j = 0; j < indices.length; j++) {
-      let list = this.postings.get(indices[j]!);
+      let list = this.postings[indices[j]!];
       if (!list) {
         list = { slots: new Int32Array(4), values: new Float32Array(4), length: 0 };
-        this.postings.set(indices[j]!, list);
+        this.postings[indices[j]!] = list;
       }
       if (list.length === list.slots.length) {
         const slots = new Int32Array(list.length * 2);
@@ -199,7 +208,7 @@ export class ExampleMemory {
     if (!isSparse(entry.vector)) return;
     this.irregular.delete(entry);
     for (const feature of entry.vector.indices) {
-      const list = this.postings.get(feature);
+      const list = this.postings[feature];
       if (!list) continue;
       // Posting order is free: each example's sum runs in the query's feature order, not the list's.
       const at = list.slots.subarray(0, list.length).indexOf(entry.slot);
@@ -207,23 +216,35 @@ export class ExampleMemory {
       list.length -= 1;
       list.slots[at] = list.slots[list.length]!;
       list.values[at] = list.values[list.length]!;
-      if (list.length === 0) this.postings.delete(feature);
+      if (list.length === 0) this.postings[feature] = undefined;
     }
   }
 
+  /** Per-slot scratch for a full scoring pass, reset lazily through a stamp per lookup. */
   private scratchFor(): ExampleMemory['scratch'] {
     const size = this.slots.length;
     if (this.scratch.stamp.length < size) {
       const grown = Math.max(size, this.scratch.stamp.length * 2, 64);
-      this.scratch = { acc: new Float64Array(grown), queryMass: new Float64Array(grown), valueMass: new Float64Array(grown), stamp: new Int32Array(grown) };
-      this.stampNow = 0;
+      this.scratch = { acc: new Float64Array(grown), stamp: new Int32Array(grown) };
     }
+    this.nextStamp();
+    return this.scratch;
+  }
+
+  private pruneScratch(): Float64Array {
+    if (this.pruneRows.length < this.slots.length * 4) this.pruneRows = new Float64Array(Math.max(this.slots.length, this.pruneRows.length / 2, 64) * 4);
+    this.nextStamp();
+    return this.pruneRows;
+  }
+
+  /** Stamps only grow, so no scratch row can carry a stale one from an earlier lookup (2³¹ lookups per worker). */
+  private nextStamp(): void {
     this.stampNow += 1;
     if (this.stampNow === 0x7fffffff) {
       this.scratch.stamp.fill(0);
+      this.pruneRows.fill(0);
       this.stampNow = 1;
     }
-    return this.scratch;
   }
 
   // ---- sparse (text) -------------------------------------------------------------------------------------------
@@ -262,16 +283,17 @@ export class ExampleMemory {
     const { acc, stamp } = this.scratchFor();
     const now = this.stampNow;
     for (let j = 0; j < query.indices.length; j++) {
-      const list = this.postings.get(query.indices[j]!);
+      const list = this.postings[query.indices[j]!];
       if (!list) continue;
       const q = query.values[j]!;
-      for (let p = 0; p < list.length; p++) {
-        const slot = list.slots[p]!;
+      const { slots, values, length } = list;
+      for (let p = 0; p < length; p++) {
+        const slot = slots[p]!;
         if (stamp[slot] !== now) {
           stamp[slot] = now;
           acc[slot] = 0;
         }
-        acc[slot]! += q * list.values[p]!;
+        acc[slot]! += q * values[p]!;
       }
     }
     for (const entry of this.entries) visit(entry, isSparse(entry.vector) && stamp[entry.slot] === now ? acc[entry.slot]! : 0);
@@ -285,9 +307,11 @@ export class ExampleMemory {
    */
   private sparsePruned(query: SparseVector, floor: number, tau: number, visit: (entry: Entry, s: number) => void): void {
     const n = query.indices.length;
-    const df = new Int32Array(n);
-    for (let j = 0; j < n; j++) df[j] = this.postings.get(query.indices[j]!)?.length ?? 0;
-    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => df[a]! - df[b]! || a - b);
+    // Rarest first (ties by position): document frequency and position packed in one number, sorted numerically.
+    const keys = new Float64Array(n);
+    for (let j = 0; j < n; j++) keys[j] = (this.postings[query.indices[j]!]?.length ?? 0) * 65_536 + j;
+    keys.sort();
+    const order = Int32Array.from(keys, (key) => key % 65_536);
     let probeMass = 0;
     let probeCount = 0;
     while (probeCount < n && probeMass <= tau + SLACK) {
@@ -299,40 +323,47 @@ export class ExampleMemory {
     for (let k = probeCount; k < n; k++) restMass += query.values[order[k]!]! ** 2;
     const restNorm = Math.sqrt(restMass);
 
-    const { acc, queryMass, valueMass, stamp } = this.scratchFor();
+    // One interleaved row per slot (stamp, dot, query mass, value mass): one cache line per posting visited.
+    const rows = this.pruneScratch();
     const now = this.stampNow;
-    const met: number[] = [];
+    if (this.met.length < this.slots.length) this.met = new Int32Array(Math.max(this.slots.length, this.met.length * 2));
+    const met = this.met;
+    let metCount = 0;
     for (let k = 0; k < probeCount; k++) {
       const j = order[k]!;
-      const list = this.postings.get(query.indices[j]!);
+      const list = this.postings[query.indices[j]!];
       if (!list) continue;
       const q = query.values[j]!;
       const q2 = q * q;
-      for (let p = 0; p < list.length; p++) {
-        const slot = list.slots[p]!;
-        const v = list.values[p]!;
-        if (stamp[slot] !== now) {
-          stamp[slot] = now;
-          acc[slot] = 0;
-          queryMass[slot] = 0;
-          valueMass[slot] = 0;
-          met.push(slot);
+      const { slots, values, length } = list;
+      for (let p = 0; p < length; p++) {
+        const at = slots[p]! * 4;
+        const v = values[p]!;
+        if (rows[at] !== now) {
+          rows[at] = now;
+          rows[at + 1] = q * v;
+          rows[at + 2] = q2;
+          rows[at + 3] = v * v;
+          met[metCount++] = slots[p]!;
+        } else {
+          rows[at + 1]! += q * v;
+          rows[at + 2]! += q2;
+          rows[at + 3]! += v * v;
         }
-        acc[slot]! += q * v;
-        queryMass[slot]! += q2;
-        valueMass[slot]! += v * v;
       }
     }
 
     const dense = this.scatter(query);
     const survivors: Entry[] = [];
     try {
-      for (const slot of met) {
+      // Bounds first, from the flat arrays: most examples met stop here without their entry being touched.
+      for (let m = 0; m < metCount; m++) {
+        const slot = met[m]!;
+        const at = slot * 4;
+        if (probeMass - rows[at + 2]! >= tau + SLACK) continue;
+        if (rows[at + 1]! + restNorm * Math.sqrt(Math.max(0, 1 + SLACK - rows[at + 3]!)) <= floor - SLACK) continue;
         const entry = this.slots[slot]!;
-        if (this.irregular.has(entry)) continue;
-        if (probeMass - queryMass[slot]! >= tau + SLACK) continue;
-        if (acc[slot]! + restNorm * Math.sqrt(Math.max(0, 1 + SLACK - valueMass[slot]!)) <= floor - SLACK) continue;
-        survivors.push(entry);
+        if (!entry.irregular) survivors.push(entry);
       }
       for (const entry of this.irregular) survivors.push(entry);
       // Full-scan order, so ties resolve exactly as a scan resolves them.
