@@ -99,6 +99,11 @@ describe('import', () => {
     expect(logB.at(-1)).toMatchObject({ kind: 'import', modelVersion: 1 });
     expect(logB.at(-1)!.detail).toMatch(/13 examples, 14 log entries, 2 queue items and weights from model "source-/);
 
+    // The same file again changes no label and adds no log entry twice: only a record of the import itself.
+    expect(await b.import(file)).toEqual({ examples: 13, logEntries: 0, modelVersion: 2 });
+    expect(await b.auditLog()).toHaveLength(logB.length + 1);
+    expect((await b.stats()).byLabel).toEqual(sa.byLabel);
+
     // The import survives a reload of B.
     const name = b.name;
     await closeAll();
