@@ -267,7 +267,7 @@ export class HitlClassifier extends LitElement {
     return html`
       <div part="base" class=${classMap({ base: true, [view]: true, picking: this._rejected !== null })}>
         <div part="content" class=${classMap({ content: true, empty: !this.#hasContent() })}><slot></slot></div>
-        <div part="prediction" class=${classMap({ prediction: true, stale: this._predicting })} aria-live="polite" aria-busy=${this._predicting ? 'true' : 'false'}>
+        <div id="prediction" part="prediction" class=${classMap({ prediction: true, stale: this._predicting })} aria-live="polite" aria-busy=${this._predicting ? 'true' : 'false'}>
           ${this.#renderPrediction(view)}
         </div>
         ${this._error && view !== 'error' ? html`<p class="message error" role="alert">${this._error}</p>` : nothing}
@@ -322,10 +322,10 @@ export class HitlClassifier extends LitElement {
     return html`
       ${ask
         ? html`<div part="review" class="review" role="group" aria-label="Review the prediction">
-            <button part="button accept" type="button" class="accept" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
+            <button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
               Accept
             </button>
-            <button part="button reject" type="button" class="reject" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
+            <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
               Choose another
             </button>
           </div>`

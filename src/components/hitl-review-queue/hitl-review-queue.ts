@@ -186,7 +186,7 @@ export class HitlReviewQueue extends LitElement {
     const disabled = this._busy ? 'true' : 'false';
     return html`
       <figure part="item" class="item" tabindex="0" aria-label="Item to review">${this.#renderInput(item)}</figure>
-      <p part="prediction" class="prediction" aria-live="polite">
+      <p id="prediction" part="prediction" class="prediction" aria-live="polite">
         ${picking
           ? html`Not <span part="label" class="label rejected">${this._rejected}</span>. Which label is it?`
           : prediction.label === null
@@ -196,10 +196,10 @@ export class HitlReviewQueue extends LitElement {
       </p>
       <div part="review" class="review" role="group" aria-label="Decide">
         ${prediction.label !== null && !picking
-          ? html`<button part="button accept" type="button" class="accept" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
+          ? html`<button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
                 Accept
               </button>
-              <button part="button reject" type="button" class="reject" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
+              <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
                 Reject
               </button>`
           : nothing}
