@@ -1,11 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { openDB } from 'idb';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendRequest } from '../src/protocol.js';
 
-/** Order tried by `auto` after a real-GPU WebGPU: measured fastest first on a machine without a GPU (FACTS.md). */
+/**
+ * Order tried by `auto` when calibration has nothing to compare (no real GPU): measured fastest first on a machine
+ * without one (FACTS.md). A software WebGL (SwiftShader) is still better than nothing when WASM cannot start.
+ */
 const FALLBACK_ORDER: BackendName[] = ['wasm', 'webgl', 'cpu'];
+/** Where calibration results live, per device: one small database for the origin, shared by every model. */
+const DEVICE_DB = 'hitl-classifier:device';
+const CALIBRATION_STORE = 'calibration';
+/** Bump when the calibration workload changes: older results were measured on something else. */
+const CALIBRATION_VERSION = 1;
 
 interface GpuAdapterInfoLike {
   vendor?: string;
@@ -110,9 +119,162 @@ async function startOnce(name: BackendName): Promise<void> {
   active = name;
 }
 
-async function chooseAuto(): Promise<BackendName> {
+export interface WebGlReport {
+  available: boolean;
+  software: boolean;
+  description: string;
+}
+
+/** Says whether WebGL2 works here (in this worker, on an OffscreenCanvas) and whether its renderer is software. */
+export function inspectWebGl(): WebGlReport {
+  if (typeof OffscreenCanvas === 'undefined') return { available: false, software: false, description: 'no OffscreenCanvas' };
+  let gl: WebGL2RenderingContext | null;
+  try {
+    gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  } catch {
+    gl = null;
+  }
+  if (!gl) return { available: false, software: false, description: 'no WebGL2 context' };
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return { available: true, software: /swiftshader|llvmpipe|lavapipe|software|softpipe|microsoft basic render/i.test(renderer), description: renderer || 'unnamed renderer' };
+}
+
+/** What `auto` measured on one device: milliseconds per backend for the calibration workload, fastest first. */
+export interface Calibration {
+  device: string;
+  version: number;
+  order: BackendName[];
+  ms: Partial<Record<BackendName, number>>;
+  measuredAt: number;
+}
+
+/**
+ * The work `auto` times: one block of head predictions and one training-style product (x · W, softmax, Xᵀ · G),
+ * the shapes the engine sends a backend. The first run (shader compilation, warm-up) is not counted; the best of
+ * three is, so a busy moment does not decide.
+ */
+async function calibrationWorkload(): Promise<number> {
+  const [rows, dim, classes] = [128, 1024, 8];
+  const x = tf.randomUniform([rows, dim], -1, 1, 'float32', 1);
+  const xt = tf.transpose(x);
+  const w = tf.randomUniform([dim, classes], -0.1, 0.1, 'float32', 2);
+  try {
+    const once = async () => {
+      const out = tf.tidy(() => {
+        const p = tf.softmax(tf.matMul(x, w));
+        return tf.matMul(xt, p);
+      });
+      try {
+        await out.data();
+      } finally {
+        out.dispose();
+      }
+    };
+    await once();
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await once();
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  } finally {
+    tf.dispose([x, xt, w]);
+  }
+}
+
+/**
+ * Starts each candidate and times the calibration workload on it; the fastest comes first in `order`, the ones
+ * that could not start are left out. Leaves the fastest backend active.
+ */
+export async function calibrate(candidates: readonly BackendName[], device = 'unnamed device'): Promise<Calibration> {
+  const ms: Partial<Record<BackendName, number>> = {};
+  for (const name of candidates) {
+    try {
+      await startOnce(name);
+      ms[name] = Math.round((await calibrationWorkload()) * 1000) / 1000;
+    } catch {
+      // Not available here: simply not a candidate.
+    }
+  }
+  const order = (Object.keys(ms) as BackendName[]).sort((a, b) => ms[a]! - ms[b]! || candidates.indexOf(a) - candidates.indexOf(b));
+  if (order[0]) await startOnce(order[0]);
+  return { device, version: CALIBRATION_VERSION, order, ms, measuredAt: Date.now() };
+}
+
+async function deviceDb() {
+  return openDB(DEVICE_DB, 1, {
+    upgrade(db) {
+      db.createObjectStore(CALIBRATION_STORE);
+    },
+  });
+}
+
+/** The calibration stored for this device, or null (none, another workload version, or no IndexedDB here). */
+export async function storedCalibration(device: string): Promise<Calibration | null> {
+  try {
+    const db = await deviceDb();
+    try {
+      const found = (await db.get(CALIBRATION_STORE, device)) as Calibration | undefined;
+      return found?.version === CALIBRATION_VERSION ? found : null;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+async function storeCalibration(calibration: Calibration): Promise<void> {
+  try {
+    const db = await deviceDb();
+    try {
+      await db.put(CALIBRATION_STORE, calibration, calibration.device);
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Private mode or a full disk: the next visit calibrates again, nothing else changes.
+  }
+}
+
+/**
+ * Names the device for the cache: browser, cores, the WebGPU adapter and whether threads are possible. A new GPU,
+ * browser version or isolation setting is a new device and gets measured again.
+ */
+function deviceName(gpu: WebGpuAdapterReport): string {
+  const nav = navigator as Navigator & { hardwareConcurrency?: number };
+  return [nav.userAgent, `cores ${nav.hardwareConcurrency ?? '?'}`, `webgpu ${gpu.available ? gpu.description : 'none'}`, `isolated ${self.crossOriginIsolated === true}`].join(' | ');
+}
+
+let sessionCalibration: Calibration | null = null;
+
+/** The calibration `auto` used in this worker, if it ran or was read from the cache. */
+export function lastCalibration(): Calibration | null {
+  return sessionCalibration;
+}
+
+/**
+ * `auto`: the fastest backend this device really has. Only real GPUs (WebGPU, WebGL) are raced against WASM, once
+ * per device, and the result is kept in IndexedDB when `persist` allows; a software adapter is never a candidate
+ * (it is the slowest of all), and the CPU backend is only the last resort. Without a real GPU nothing needs
+ * measuring: WASM (SIMD, and threads when the page is cross-origin isolated) is the choice.
+ */
+async function chooseAuto(persist: boolean): Promise<BackendName> {
   const gpu = await inspectWebGpu();
-  const order: BackendName[] = gpu.available && !gpu.software ? ['webgpu', ...FALLBACK_ORDER] : FALLBACK_ORDER;
+  const device = deviceName(gpu);
+  let calibration = sessionCalibration?.device === device ? sessionCalibration : persist ? await storedCalibration(device) : null;
+  if (!calibration) {
+    const gl = inspectWebGl();
+    const candidates: BackendName[] = [...(gpu.available && !gpu.software ? (['webgpu'] as const) : []), ...(gl.available && !gl.software ? (['webgl'] as const) : []), 'wasm'];
+    calibration =
+      candidates.length > 1 ? await calibrate(candidates, device) : { device, version: CALIBRATION_VERSION, order: candidates, ms: {}, measuredAt: Date.now() };
+    if (persist) await storeCalibration(calibration);
+  }
+  sessionCalibration = calibration;
+  const order = [...calibration.order, ...FALLBACK_ORDER.filter((name) => !calibration.order.includes(name))];
   const failures: string[] = [];
   for (const name of order) {
     try {
@@ -128,12 +290,13 @@ async function chooseAuto(): Promise<BackendName> {
 /**
  * Makes `request` the active backend of this worker and says which one that is.
  * One backend serves the whole worker: `auto` keeps whatever is active, a forced name switches to it.
+ * `persist`: `auto` may keep its calibration in IndexedDB (not for pages that asked to store nothing).
  */
-export async function useBackend(request: BackendRequest): Promise<BackendName> {
+export async function useBackend(request: BackendRequest, options: { persist?: boolean } = {}): Promise<BackendName> {
   if (request === 'auto') {
     const active = activeBackend();
     if (active) return active;
-    autoChoice ??= chooseAuto();
+    autoChoice ??= chooseAuto(options.persist ?? false);
     autoChoice.catch(() => (autoChoice = null));
     return autoChoice;
   }
