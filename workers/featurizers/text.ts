@@ -33,11 +33,25 @@ function hash(text: string, start: number, end: number, seed: number): number {
   return h >>> 0;
 }
 
-function add(counts: Map<number, number>, h: number, weight: number): void {
+/**
+ * Per-bucket sums for the text being featurized, reused across calls (featurizing is synchronous): a typed array
+ * and the list of buckets touched are several times faster than a Map, and sum in the same order, so the features
+ * are the same numbers.
+ */
+const sums = new Float64Array(TEXT_DIM);
+const touched = new Int32Array(TEXT_DIM);
+let touchedCount = 0;
+const seen = new Uint8Array(TEXT_DIM);
+
+function add(h: number, weight: number): void {
   // The top bit signs the feature, so collisions cancel out on average instead of piling up.
   const bucket = h & (TEXT_DIM - 1);
   const signed = h & 0x80000000 ? -weight : weight;
-  counts.set(bucket, (counts.get(bucket) ?? 0) + signed);
+  if (!seen[bucket]) {
+    seen[bucket] = 1;
+    touched[touchedCount++] = bucket;
+  }
+  sums[bucket]! += signed;
 }
 
 /** Lower-cases and NFKC-folds so "Ｉｎｖｏｉｃｅ", "INVOICE" and "invoice" meet; keeps every script's letters. */
@@ -56,30 +70,42 @@ const WORD = /[\p{L}\p{N}\p{M}]+|[\p{S}\p{P}]/gu;
 export function featurizeText(text: string): SparseVector {
   const normalized = normalizeText(text);
   const words = normalized.match(WORD) ?? [];
-  const counts = new Map<number, number>();
+  touchedCount = 0;
   let previous: string | null = null;
   for (const word of words) {
-    add(counts, hash(word, 0, word.length, WORD_SEED), WORD_WEIGHT);
+    add(hash(word, 0, word.length, WORD_SEED), WORD_WEIGHT);
     if (previous !== null) {
       const pair = `${previous} ${word}`;
-      add(counts, hash(pair, 0, pair.length, BIGRAM_SEED), BIGRAM_WEIGHT);
+      add(hash(pair, 0, pair.length, BIGRAM_SEED), BIGRAM_WEIGHT);
     }
     previous = word;
     const padded = ` ${word} `;
     for (const n of CHAR_NGRAMS) {
-      for (let i = 0; i + n <= padded.length; i++) add(counts, hash(padded, i, i + n, CHAR_SEED + n), CHAR_WEIGHT);
+      for (let i = 0; i + n <= padded.length; i++) add(hash(padded, i, i + n, CHAR_SEED + n), CHAR_WEIGHT);
     }
   }
-  const indices = Int32Array.from([...counts.keys()].filter((k) => counts.get(k) !== 0)).sort();
+  let kept = 0;
+  for (let t = 0; t < touchedCount; t++) if (sums[touched[t]!] !== 0) kept += 1;
+  const indices = new Int32Array(kept);
+  kept = 0;
+  for (let t = 0; t < touchedCount; t++) {
+    const bucket = touched[t]!;
+    if (sums[bucket] !== 0) indices[kept++] = bucket;
+  }
+  indices.sort();
   const values = new Float32Array(indices.length);
   let norm = 0;
   indices.forEach((index, j) => {
-    const count = counts.get(index)!;
+    const count = sums[index]!;
     // Sub-linear term frequency: a word said ten times is not ten times the evidence.
     const v = Math.sign(count) * Math.log1p(Math.abs(count));
     values[j] = v;
     norm += v * v;
   });
+  for (let t = 0; t < touchedCount; t++) {
+    sums[touched[t]!] = 0;
+    seen[touched[t]!] = 0;
+  }
   norm = Math.sqrt(norm);
   if (norm > 0) for (let j = 0; j < values.length; j++) values[j]! /= norm;
   return { indices, values };
