@@ -111,7 +111,8 @@ describe('keepInputs: false', () => {
     const secret = 'Confidential: the merger with Initech closes Friday';
     const p = await clf.predict(secret, { shown: true });
     expect(p.needsReview).toBe(true);
-    await clf.enqueue('Another confidential memo about Initech');
+    const memo = 'Another confidential memo about Initech';
+    await clf.enqueue(memo);
     const queued = await clf.queue();
     expect(queued.length).toBeGreaterThanOrEqual(2);
     for (const item of queued) expect(item.input).toBeUndefined();
@@ -131,14 +132,28 @@ describe('keepInputs: false', () => {
     const log = await clf.auditLog();
     expect(log.every((e) => e.input === undefined && /^t-[0-9a-f]{32}$/.test(e.inputHash))).toBe(true);
 
-    // Reload: close every handle, reopen, retrain from the stored vectors alone.
+    // A twin that keeps its inputs, given the same labels in the same order, is the reference model.
+    const twin = await classifier({ name: uniqueName('twin'), storage: 'memory' });
+    await labelTickets(twin, 4);
+    const first = await twin.label(secret, 'feature');
+    if (first.exampleId !== queued[0]!.id) {
+      await twin.undo(first.decisionId);
+      await twin.label(memo, 'feature');
+    }
+    await twin.train();
+    const held = [tickets.billing[5], tickets.bug[5], tickets.feature[5], 'Refund the crash', 'Add an export button'];
+    const reference = await twin.predictBatch(held);
+
+    // Reload: close every handle, reopen, retrain from the stored vectors alone: the same model as the twin's.
     await closeAll();
     const again = await classifier({ name, keepInputs: false });
     expect((await again.stats()).examples).toBe(13);
     expect((await again.train()).examples).toBe(13);
-    const held = [tickets.billing[5], tickets.bug[5], tickets.feature[5]];
     const predictions = await again.predictBatch(held);
-    expect(predictions.filter((q, i) => q.label === ['billing', 'bug', 'feature'][i]).length).toBeGreaterThanOrEqual(2);
+    predictions.forEach((q, i) => {
+      expect(q.label).toBe(reference[i]!.label);
+      expect(q.confidence).toBeCloseTo(reference[i]!.confidence, 5);
+    });
     expect((await again.predict(tickets.bug[0])).label).toBe('bug');
   });
 

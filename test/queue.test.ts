@@ -126,6 +126,20 @@ describe('review queue', () => {
     ]);
   });
 
+  test("storage: 'memory' keeps the same queue, undo and log contract", async () => {
+    const clf = await classifier({ storage: 'memory', threshold: 1 });
+    await labelTickets(clf, 1);
+    await clf.enqueue(unsure.slice(0, 3));
+    const [top] = await clf.queue();
+    const decision = await clf.label(top!.input as string, 'bug', { predictionId: top!.prediction.id });
+    expect(await clf.queue()).toHaveLength(2);
+    await expect(clf.undo('unknown')).rejects.toThrow(RangeError);
+    expect(await clf.undo(decision.decisionId)).toEqual({ exampleId: top!.id, restoredLabel: null, examples: 3 });
+    expect((await clf.queue()).map((q) => q.id)).toContain(top!.id);
+    await expect(clf.undo(decision.decisionId)).rejects.toThrow(/already undone/);
+    expect((await clf.auditLog()).map((e) => e.kind)).toEqual(['decision', 'decision', 'decision', 'decision', 'undo']);
+  });
+
   test('survives a reload: every handle closed, the database reopened', async () => {
     const name = uniqueName('queue-reload');
     const clf = await classifier({ name, threshold: 1 });

@@ -415,10 +415,10 @@ export class IndexedDbStore implements ModelStore {
 /** `storage: 'memory'`: the same contract, kept in the worker and gone with it. */
 export class MemoryStore implements ModelStore {
   private meta: ModelMeta | undefined;
-  private examples = new Map<string, ExampleRecord>();
+  private readonly examples = new Map<string, ExampleRecord>();
   private weights: WeightsRecord | undefined;
   private log: LogRecord[] = [];
-  private queue = new Map<string, QueueRecord>();
+  private readonly queue = new Map<string, QueueRecord>();
   private nextLogId = 1;
 
   async load(): Promise<LoadedModel> {
@@ -434,28 +434,41 @@ export class MemoryStore implements ModelStore {
     this.meta = meta;
   }
 
-  /** Changes go to copies that replace the live maps only if `work` succeeds: the memory twin of a transaction. */
+  /**
+   * The memory twin of a transaction: changes go to the live maps with a journal of how to take each back, replayed
+   * in reverse if `work` fails, so a failed decision or undo leaves nothing behind (and no map is copied).
+   */
   private async inTransaction<T>(work: (tables: Tables) => Promise<T>): Promise<T> {
-    const examples = new Map(this.examples);
-    const queue = new Map(this.queue);
-    const log = [...this.log];
-    let nextLogId = this.nextLogId;
-    const tables: Tables = {
-      getExample: async (id) => examples.get(id),
-      putExample: async (example) => examples.set(example.id, example),
-      deleteExample: async (id) => examples.delete(id),
-      getQueued: async (id) => queue.get(id),
-      putQueued: async (record) => queue.set(record.id, record),
-      deleteQueued: async (id) => queue.delete(id),
-      addLog: async (record) => log.push({ ...record, id: nextLogId++ }),
-      logByDecision: async (decisionId) => log.filter((r) => r.decisionId === decisionId),
+    const journal: (() => void)[] = [];
+    const setIn = <V>(map: Map<string, V>, key: string, value: V | undefined) => {
+      const before = map.get(key);
+      const had = map.has(key);
+      journal.push(() => (had ? map.set(key, before as V) : map.delete(key)));
+      if (value === undefined) map.delete(key);
+      else map.set(key, value);
     };
-    const result = await work(tables);
-    this.examples = examples;
-    this.queue = queue;
-    this.log = log;
-    this.nextLogId = nextLogId;
-    return result;
+    const tables: Tables = {
+      getExample: async (id) => this.examples.get(id),
+      putExample: async (example) => setIn(this.examples, example.id, example),
+      deleteExample: async (id) => setIn(this.examples, id, undefined),
+      getQueued: async (id) => this.queue.get(id),
+      putQueued: async (record) => setIn(this.queue, record.id, record),
+      deleteQueued: async (id) => setIn(this.queue, id, undefined),
+      addLog: async (record) => {
+        this.log.push({ ...record, id: this.nextLogId++ });
+        journal.push(() => {
+          this.log.pop();
+          this.nextLogId -= 1;
+        });
+      },
+      logByDecision: async (decisionId) => this.log.filter((r) => r.decisionId === decisionId),
+    };
+    try {
+      return await work(tables);
+    } catch (error) {
+      for (const undo of journal.reverse()) undo();
+      throw error;
+    }
   }
 
   async saveDecision(example: ExampleRecord, log: LogRecord, meta?: ModelMeta): Promise<void> {
