@@ -275,6 +275,20 @@ function summarize(results) {
     lines.push(`(e) ${r.dataset} train() at 800 labels, ms (target ≤ ${limit}): ${parts.join(', ')}`);
   }
   for (const r of ok) if (r.ceiling) lines.push(`    ${r.dataset} ceiling train() with all ${r.ceiling.labels} labels: ${ms(r.ceiling.trainMs)} ms`);
+
+  // (f) corrections: the corrected input every time, a near-duplicate at least 9 times in 10.
+  facts.corrections = {};
+  for (const r of ok) {
+    const c = r.corrections;
+    if (!c) continue;
+    facts.corrections[r.dataset] = c;
+    const exactOk = c.corrected > 0 && c.exact === c.corrected;
+    const nearOk = c.nearTried > 0 && c.near / c.nearTried >= 0.9;
+    lines.push(
+      `(f) ${r.dataset} corrections at ${c.labels} labels: corrected input ${c.exact}/${c.corrected}${exactOk ? ' ✓' : ' ✗'}, ` +
+        `near-duplicate ${c.near}/${c.nearTried}${c.nearTried ? ` (${Math.round((100 * c.near) / c.nearTried)} %)` : ''}${nearOk ? ' ✓' : ' ✗'} (target ≥ 90 %; ${c.nearDuplicate})`,
+    );
+  }
   return { lines, facts };
 }
 

@@ -133,7 +133,14 @@ export interface Stats {
    * How well confidence matches accuracy on human labels the last training held out: the softmax temperature it
    * fitted and the expected calibration error before and after; null before a training with enough labels.
    */
-  calibration: { temperature: number; heldOut: number; eceBefore: number; eceAfter: number } | null;
+  calibration: {
+    temperature: number;
+    /** Weight of the nearest-labelled-example vote mixed into every answer, fitted with the temperature (0: the head alone). */
+    voteWeight?: number;
+    heldOut: number;
+    eceBefore: number;
+    eceAfter: number;
+  } | null;
 }
 
 export interface OpenResult {

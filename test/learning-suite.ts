@@ -58,8 +58,15 @@ export function describeLearning(backend: BackendRequest): void {
       const clf = await classifier({ backend, storage: 'memory' });
       await labelTickets(clf, 3);
       await clf.train();
-      const copies = Array.from({ length: 6 }, (_, i) => `the billing page crashes when I add a feature request ${'!'.repeat(i + 1)}`);
-      const others = ['my account is locked after the update', 'dark mode please', 'refund for the crash', 'export to pdf fails'];
+      // Copies of whichever of these the model is least sure about: the most uncertain item, six times over.
+      const candidates = ['the billing page crashes when I add a feature request', 'refund for the crash', 'please add an invoice export', 'the new dashboard is slow'];
+      const margins = (await clf.predictBatch(candidates)).map((p) => {
+        const [a, b] = Object.values(p.scores).sort((x, y) => y - x);
+        return a! - b!;
+      });
+      const base = candidates[margins.indexOf(Math.min(...margins))]!;
+      const copies = Array.from({ length: 6 }, (_, i) => `${base} ${'!'.repeat(i + 1)}`);
+      const others = ['my account is locked after the update', 'dark mode please', 'export to pdf fails', 'thanks for the quick reply'].filter((t) => t !== base);
       const pool = [...copies, ...others];
       const margin = await clf.selectForReview(pool, 4, { strategy: 'margin' });
       const diverse = await clf.selectForReview(pool, 4, { strategy: 'diverse' });
@@ -123,9 +130,30 @@ export function describeLearning(backend: BackendRequest): void {
       expect(calibration).not.toBeNull();
       expect(calibration!.heldOut).toBe(16);
       expect(calibration!.temperature).toBeGreaterThan(0);
-      expect(calibration!.eceAfter).toBeLessThanOrEqual(calibration!.eceBefore + 1e-9);
+      expect(calibration!.voteWeight).toBeGreaterThanOrEqual(0);
+      expect(calibration!.voteWeight).toBeLessThanOrEqual(0.75);
+      for (const ece of [calibration!.eceBefore, calibration!.eceAfter]) expect(ece).toBeGreaterThanOrEqual(0);
       const near = await clf.predict([0.5, 0.5]);
       expect(near.confidence).toBeLessThan(0.9);
+      // Confidence means what it says on fresh rows from the same distribution (a fixed seed: the same rows every run).
+      const rows = Array.from({ length: 300 }, (_, i) => {
+        const label = i % 2 === 0 ? 'low' : 'high';
+        return { label, x: [(label === 'low' ? 0 : 1) + (random() - 0.5) * 2.2, random()] };
+      });
+      const predictions = await clf.predictBatch(rows.map((r) => r.x));
+      const sure = predictions.map((p, i) => ({ p, right: p.label === rows[i]!.label })).filter(({ p }) => p.confidence >= 0.8);
+      expect(sure.length).toBeGreaterThan(30);
+      expect(sure.filter((s) => s.right).length / sure.length).toBeGreaterThanOrEqual(0.8);
+      const bins = Array.from({ length: 10 }, () => ({ n: 0, right: 0, confidence: 0 }));
+      predictions.forEach((p, i) => {
+        const bin = bins[Math.min(9, Math.floor(p.confidence * 10))]!;
+        bin.n += 1;
+        bin.confidence += p.confidence;
+        bin.right += Number(p.label === rows[i]!.label);
+      });
+      const ece = bins.reduce((sum, b) => (b.n ? sum + (b.n / rows.length) * Math.abs(b.right / b.n - b.confidence / b.n) : sum), 0);
+      // 16 held-out labels fix the temperature only roughly; the benchmark checks ECE ≤ 0.05 with hundreds.
+      expect(ece).toBeLessThan(0.15);
     });
   });
 

@@ -444,6 +444,9 @@ function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly s
     if (!isObject(c) || ![c.temperature, c.heldOut, c.eceBefore, c.eceAfter].every((v) => typeof v === 'number' && Number.isFinite(v))) {
       throw at.type('calibration must be {temperature, heldOut, eceBefore, eceAfter}, all numbers.');
     }
+    if (c.voteWeight !== undefined && !(typeof c.voteWeight === 'number' && c.voteWeight >= 0 && c.voteWeight <= 1)) {
+      throw at.range('calibration.voteWeight must be a number in [0, 1].');
+    }
     record.calibration = c as unknown as WeightsRecord['calibration'];
   }
   // Columns into the model's label order; a label the head never saw starts far below the others, as addLabel does.

@@ -1,5 +1,5 @@
 import type { Vector } from './featurizers/vector.js';
-import { expectedCalibrationError, fitTemperature, withTemperature } from './calibration.js';
+import { blend, expectedCalibrationError, fitBlend } from './calibration.js';
 import { ServingHead, trainHeads, type HeadParams, type TrainHeadOptions } from './head.js';
 import { shuffleInPlace } from './shuffle.js';
 
@@ -9,6 +9,8 @@ const HELD_OUT_SHARE = 0.2;
 
 export interface Calibration {
   temperature: number;
+  /** Weight of the nearest-neighbour vote in served probabilities, fitted with the temperature (0: the head alone). */
+  voteWeight: number;
   heldOut: number;
   eceBefore: number;
   eceAfter: number;
@@ -32,16 +34,24 @@ export async function trainCalibrated(
   targets: Int32Array,
   classes: number,
   inputDim: number,
-  options: Pick<TrainHeadOptions, 'onEpoch' | 'shouldStop'> = {},
+  options: Pick<TrainHeadOptions, 'onEpoch' | 'shouldStop'> & {
+    /**
+     * The soft vote of the nearest labelled examples for each held-out row (held-out rows × classes, row-major),
+     * counting only the rows the second head trained on, as serving would with those labels. Without it the
+     * head is served alone.
+     */
+    votes?: (heldOut: readonly number[], trainedOn: Uint8Array) => Float64Array;
+  } = {},
 ): Promise<CalibratedHead> {
+  const { votes: voteFor, ...trainOptions } = options;
   const all = new Uint8Array(rows.length).fill(1);
   const heldOut = heldOutSplit(targets, classes);
   if (!heldOut) {
-    const [head] = await trainHeads({ rows, targets, classes, inputDim, ...options, subsets: [all] });
+    const [head] = await trainHeads({ rows, targets, classes, inputDim, ...trainOptions, subsets: [all] });
     return { head: head!, calibration: null };
   }
   const train = Uint8Array.from(heldOut.isHeld, (held) => 1 - held);
-  const [head, partial] = await trainHeads({ rows, targets, classes, inputDim, ...options, subsets: [all, train] });
+  const [head, partial] = await trainHeads({ rows, targets, classes, inputDim, ...trainOptions, subsets: [all, train] });
   const probe = new ServingHead({ ...partial!, labels: Array.from({ length: classes }, (_, c) => String(c)) });
   let probs: Float32Array;
   try {
@@ -51,14 +61,16 @@ export async function trainCalibrated(
   }
   const heldTargets = Int32Array.from(heldOut.indices, (i) => targets[i]!);
   const logProbs = Float64Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
-  const temperature = fitTemperature(logProbs, heldTargets, classes);
+  const votes = voteFor ? voteFor(heldOut.indices, train) : null;
+  const { temperature, voteWeight } = fitBlend(logProbs, votes, heldTargets, classes);
   return {
     head: head!,
     calibration: {
       temperature,
+      voteWeight,
       heldOut: heldOut.indices.length,
       eceBefore: expectedCalibrationError(probs, heldTargets, classes),
-      eceAfter: expectedCalibrationError(withTemperature(logProbs, classes, temperature), heldTargets, classes),
+      eceAfter: expectedCalibrationError(blend(logProbs, votes, classes, temperature, voteWeight), heldTargets, classes),
     },
   };
 }

@@ -33,6 +33,7 @@ import { TEXT_DIM, featurizeText } from './featurizers/text.js';
 import type { Vector } from './featurizers/vector.js';
 import { ServingHead } from './head.js';
 import { trainCalibrated } from './calibrate.js';
+import { nearestVote } from './calibration.js';
 import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
 import { rankForReview } from './review.js';
 import { Similarity } from './similarity.js';
@@ -59,6 +60,13 @@ const imageFeaturizer = () => import('./featurizers/image.js');
 
 /** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */
 const RECENT_PREDICTIONS = 10_000;
+/**
+ * The nearest-neighbour vote (see voteWeight) while there are at most this many labels: it gains most with few
+ * labels (SpamAssassin: +3.6 points at 20, +0.2 at 800) and costs a scan of every label per prediction.
+ */
+const VOTE_MAX_EXAMPLES = 1000;
+/** The vote's weight before there are enough labels to fit it: 0.5 gave 87.4 % against 83.8 % for the head alone on SpamAssassin at 20 labels. */
+const DEFAULT_VOTE_WEIGHT = 0.5;
 
 class AbortError extends Error {
   override name = 'AbortError';
@@ -346,17 +354,23 @@ class Model {
       headProbs = await this.head.predict(rows);
     }
     const hasModel = this.memory.size > 0 || headProbs !== null;
+    const voteWeight = this.voteWeight();
     const blend = (vector: Vector, r: number): Float64Array => {
       if (!hasModel) return new Float64Array(classes).fill(1 / classes);
-      const { perClass, top } = this.memory.nearest(vector, classes);
-      if (!headProbs) return ExampleMemory.distribution(perClass, true);
-      const head = headProbs.subarray(r * classes, (r + 1) * classes);
-      // Near-duplicates of a labelled example follow the human label; elsewhere the head generalises.
       const near0 = NEAR_DUPLICATE[this.spec.input];
+      // With a head and no vote only near-duplicates count, so the memory need not score examples below the bar.
+      const { perClass, top } = this.memory.nearest(vector, classes, headProbs && voteWeight === 0 ? near0 : undefined);
+      if (!headProbs) return ExampleMemory.distribution(perClass, true);
+      let head = Float64Array.from(headProbs.subarray(r * classes, (r + 1) * classes));
+      if (voteWeight > 0) {
+        const vote = nearestVote(perClass);
+        head = head.map((p, c) => (1 - voteWeight) * p + voteWeight * vote[c]!);
+      }
+      // Near-duplicates of a labelled example follow the human label; elsewhere the head generalises.
       const alpha = top > near0 ? Math.min(1, ((top - near0) / (1 - near0)) ** 2) : 0;
-      if (alpha === 0) return Float64Array.from(head);
+      if (alpha === 0) return head;
       const near = ExampleMemory.distribution(perClass, false, near0);
-      return Float64Array.from(head, (p, c) => (1 - alpha) * p + alpha * near[c]!);
+      return head.map((p, c) => (1 - alpha) * p + alpha * near[c]!);
     };
     // The memory scan grows with the labels (seconds for a large batch over thousands of them): yield now and
     // then so pings are answered and a busy worker is never mistaken for a hung one.
@@ -370,6 +384,18 @@ class Model {
       }
     }
     return { probs, hasModel };
+  }
+
+  /**
+   * How much the nearest-neighbour vote weighs next to the head: what the last training fitted on held-out labels
+   * (0 for heads saved before the vote existed, whose temperature was fitted without it), or DEFAULT_VOTE_WEIGHT
+   * while there are too few labels to fit it; 0 past VOTE_MAX_EXAMPLES, where the vote costs a scan of every label.
+   */
+  private voteWeight(): number {
+    if (!this.head || this.memory.size > VOTE_MAX_EXAMPLES) return 0;
+    const fitted = this.weights?.calibration;
+    if (fitted) return fitted.voteWeight ?? 0;
+    return DEFAULT_VOTE_WEIGHT;
   }
 
   /** Scores → predictions with their label, confidence, id and the version that answered. */
@@ -792,6 +818,16 @@ class Model {
     return run;
   }
 
+  /** The vote each held-out example would get from the examples the calibration head trained on (see calibrate.ts). */
+  private heldOutVotes(vectors: readonly Vector[], targets: Int32Array, heldOut: readonly number[], trainedOn: Uint8Array): Float64Array {
+    const classes = this.meta.labels.length;
+    const memory = new ExampleMemory(this.similarity);
+    vectors.forEach((vector, i) => trainedOn[i] && memory.upsert(String(i), targets[i]!, vector, i));
+    const out = new Float64Array(heldOut.length * classes);
+    heldOut.forEach((i, h) => out.set(nearestVote(memory.nearest(vectors[i]!, classes).perClass), h * classes));
+    return out;
+  }
+
   private async trainNow(runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
     const started = performance.now();
     const epoch = this.epoch;
@@ -822,6 +858,7 @@ class Model {
       const { head: trained, calibration } = await trainCalibrated(rows, targets, classes, this.inputDim(), {
         onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
         shouldStop,
+        ...(vectors.length <= VOTE_MAX_EXAMPLES ? { votes: (heldOut, trainedOn) => this.heldOutVotes(vectors, targets, heldOut, trainedOn) } : {}),
       });
       if (calibration) {
         // Dividing the logits by T is the same as dividing the weights and bias: serving needs no change.
@@ -930,7 +967,8 @@ export class Engine implements EngineApi {
   };
 
   async open(spec: ModelSpec, options: OpenOptions): Promise<OpenResult> {
-    const backend = await useBackend(options.backend);
+    // A page that stores nothing keeps the backend calibration in memory too.
+    const backend = await useBackend(options.backend, { persist: spec.storage === 'indexeddb' });
     const key = modelKey(spec);
     let model = this.models.get(key);
     if (model) {

@@ -70,7 +70,7 @@ export interface WeightsRecord {
   savedAt: number;
   backend: string;
   /** Temperature scaling fitted on held-out labels (already applied to weights and bias). */
-  calibration?: { temperature: number; heldOut: number; eceBefore: number; eceAfter: number };
+  calibration?: { temperature: number; heldOut: number; eceBefore: number; eceAfter: number; /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number };
 }
 
 /** What the log keeps of an input: text, a numeric row, or an image's size only. */
