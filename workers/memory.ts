@@ -18,6 +18,8 @@ const SHARPNESS_NEAR = 8;
 const SHARPNESS_ALONE = 5;
 /** Float slack for the pruning bounds: a bound must never drop an example whose exact similarity is above the floor. */
 const SLACK = 1e-5;
+/** Numeric rows left in reach below this many are scored exactly rather than pruned column by column. */
+const EXACT_BELOW = 32;
 
 interface Entry {
   id: string;
@@ -65,6 +67,10 @@ export class ExampleMemory {
   private stampNow = 0;
   private denseQuery: Float32Array | null = null;
   private met = new Int32Array(0);
+  /** Numeric rows (Gaussian metric), column-major by slot: value of column i for slot s at i · capacity + s. */
+  private columns = new Float32Array(0);
+  private columnDim = -1;
+  private columnCapacity = 0;
 
   constructor(private readonly similarity: Similarity) {}
 
@@ -115,6 +121,9 @@ export class ExampleMemory {
     this.freeSlots.length = 0;
     this.postings.length = 0;
     this.irregular.clear();
+    this.columns = new Float32Array(0);
+    this.columnDim = -1;
+    this.columnCapacity = 0;
   }
 
   /** Snapshot for training: rows and targets in insertion order. */
@@ -178,7 +187,10 @@ export class ExampleMemory {
   }
 
   private index(entry: Entry): void {
-    if (!isSparse(entry.vector)) return;
+    if (!isSparse(entry.vector)) {
+      this.storeColumns(entry.slot, entry.vector);
+      return;
+    }
     if (entry.irregular) this.irregular.add(entry);
     const { indices, values } = entry.vector;
     // Grown with explicit holes filled, so the array stays a fast packed one rather than a dictionary.
@@ -202,6 +214,25 @@ export class ExampleMemory {
       list.values[list.length] = values[j]!;
       list.length += 1;
     }
+  }
+
+  /** Copies a numeric row into the column store (Gaussian metric only; rows of another length turn the store off). */
+  private storeColumns(slot: number, row: Float32Array): void {
+    if (this.similarity.metric !== 'gaussian') return;
+    if (this.columnDim === -1) this.columnDim = row.length;
+    if (row.length !== this.columnDim) {
+      this.columnDim = -2;
+      return;
+    }
+    const dim = this.columnDim;
+    if (slot >= this.columnCapacity) {
+      const capacity = Math.max(64, this.columnCapacity * 2, slot + 1);
+      const grown = new Float32Array(dim * capacity);
+      for (let i = 0; i < dim; i++) grown.set(this.columns.subarray(i * this.columnCapacity, (i + 1) * this.columnCapacity), i * capacity);
+      this.columns = grown;
+      this.columnCapacity = capacity;
+    }
+    for (let i = 0; i < dim; i++) this.columns[i * this.columnCapacity + slot] = row[i]!;
   }
 
   private unindex(entry: Entry): void {
@@ -397,23 +428,64 @@ export class ExampleMemory {
     }
     const scale = this.similarity.scale();
     const width = 0.05 * dim;
-    // exp(−d²/width) > floor ⇔ d² < −width·ln(floor): a partial sum of squares past that can stop early.
+    // exp(−d²/width) > floor ⇔ d² < −width·ln(floor): rows whose partial sum of squares passes that are too far.
     const limit = floor !== undefined && floor > 0 && floor < 1 ? -width * Math.log(floor) * (1 + SLACK) + SLACK : Infinity;
-    const order = Number.isFinite(limit) ? this.widestFirst(scale, dim) : null;
-    for (const entry of this.entries) {
-      const vector = entry.vector;
-      if (isSparse(vector)) {
-        visit(entry, 0);
-        continue;
-      }
-      if (order && partialDistance(query, vector, scale, order, limit) >= limit) continue;
+    const exact = (entry: Entry) => {
+      const vector = entry.vector as Float32Array;
       let d2 = 0;
       for (let i = 0; i < dim; i++) {
         const d = (query[i]! - vector[i]!) / (scale ? scale[i]! : 1);
         d2 += d * d;
       }
       // 1 for the same row, ~0.8 for rows a tenth of a standard deviation apart in every column.
-      visit(entry, Math.exp(-d2 / width));
+      return Math.exp(-d2 / width);
+    };
+    if (!Number.isFinite(limit) || this.columnDim !== dim) {
+      for (const entry of this.entries) visit(entry, isSparse(entry.vector) ? 0 : exact(entry));
+      return;
+    }
+    // Column by column, widest spread first, over every row still in reach: one column is one sequential read,
+    // where row by row each of a few scattered columns costs a cache miss. Most rows are out of reach within a
+    // dozen columns; the few left are then scored exactly, in scan order.
+    const order = this.widestFirst(scale, dim);
+    let count = 0;
+    const alive = new Int32Array(this.entries.length);
+    const slots = new Int32Array(this.entries.length);
+    for (const entry of this.entries) {
+      if (isSparse(entry.vector)) continue;
+      alive[count] = entry.position;
+      slots[count] = entry.slot;
+      count += 1;
+    }
+    const d2 = new Float64Array(count);
+    const columns = this.columns;
+    const capacity = this.columnCapacity;
+    for (let k = 0; k < dim && count > EXACT_BELOW; k++) {
+      const i = order[k]!;
+      const inverse = 1 / (scale ? scale[i]! : 1);
+      const q = query[i]!;
+      const base = i * capacity;
+      for (let a = 0; a < count; a++) {
+        const d = (q - columns[base + slots[a]!]!) * inverse;
+        d2[a]! += d * d;
+      }
+      if ((k & 3) === 3) {
+        let kept = 0;
+        for (let a = 0; a < count; a++) {
+          if (d2[a]! >= limit) continue;
+          alive[kept] = alive[a]!;
+          slots[kept] = slots[a]!;
+          d2[kept] = d2[a]!;
+          kept += 1;
+        }
+        count = kept;
+      }
+    }
+    for (let a = 0; a < count; a++) {
+      const entry = this.entries[alive[a]!]!;
+      const similarity = exact(entry);
+      // Only what passes the floor: a row left in reach is not necessarily closer than one dropped.
+      if (similarity > floor!) visit(entry, similarity);
     }
   }
 
@@ -427,16 +499,4 @@ export class ExampleMemory {
     this.orderCache = { scale, dim, order };
     return order;
   }
-}
-
-/** Sum of squared standardised differences in `order`, stopping once it reaches `limit` (the row is too far). */
-function partialDistance(query: Float32Array, vector: Float32Array, scale: Float32Array | null, order: Int32Array, limit: number): number {
-  let d2 = 0;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    const d = (query[i]! - vector[i]!) / (scale ? scale[i]! : 1);
-    d2 += d * d;
-    if ((k & 7) === 7 && d2 >= limit) return d2;
-  }
-  return d2;
 }
