@@ -28,7 +28,7 @@ export interface BenchConfig {
   seedSize: number;
   /** Unlabelled items selection may choose from: a seeded random subset of the train split, for speed. */
   poolSize: number;
-  /** k values tried for the knn peer; the table shows k = 10 and the best of these. */
+  /** k values tried for the knn peer; the table shows k = 3 (knn-classifier's default) and the best of these. */
   knnK: number[];
   threshold: number;
   backend: BackendRequest;
