@@ -23,6 +23,7 @@ import {
   type LabelResult,
   type ModelSpec,
   type OpenOptions,
+  type RawExportedModel,
   type Prediction,
   type RawPrediction,
   type ReviewStrategy,
@@ -75,6 +76,12 @@ export interface ClassifierOptions {
    * and the queue keep the input's hash. While any handle of a model says false, the model stores no inputs.
    */
   keepInputs?: boolean;
+}
+
+/** `exportModel()`'s result: TensorFlow.js layers-model files of the trained head. */
+export interface ExportedModel extends RawExportedModel {
+  /** [model.json, weights.bin]: ready to download, or to load with `tf.loadLayersModel(tf.io.browserFiles(files))`. */
+  files: [File, File];
 }
 
 export interface TrainOptions {
@@ -283,6 +290,16 @@ export class Classifier extends EventTarget {
     // The file may have brought labels: know them now, not when the 'labels-changed' event arrives.
     this.#labels = Object.keys((await this.#call((api) => api.stats(this.#key))).byLabel);
     return result;
+  }
+
+  /**
+   * The trained head as standard TensorFlow.js layers-model files (one Dense softmax layer), to use the model
+   * elsewhere; `metadata` (also in model.json) says what the model takes and what it leaves out. Rejects with a
+   * RangeError while nothing has been trained.
+   */
+  async exportModel(): Promise<ExportedModel> {
+    const exported = await this.#call((api) => api.exportModel(this.#key));
+    return { ...exported, files: [exported.modelJson, exported.weights] };
   }
 
   /** A full retrain on every stored label; resolves once the new model serves predictions. */

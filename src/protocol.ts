@@ -294,6 +294,46 @@ export interface ImportResult {
   modelVersion: number;
 }
 
+/**
+ * What `exportModel()` writes into model.json as `userDefinedMetadata` (`model.getUserDefinedMetadata()` once
+ * loaded): enough to feed the exported model and to know what it leaves out.
+ */
+export interface ExportedModelMetadata {
+  format: 'hitl-classifier/head';
+  formatVersion: 1;
+  /** The classifier's name and the version of the trained model exported. */
+  name: string;
+  modelVersion: number;
+  /** Output column c is the probability of labels[c]. */
+  labels: string[];
+  input: InputKind;
+  /** How inputs become rows: 'hashed-ngrams-v1', 'raw-rows', 'scattering-28' or 'extractor:<model.json URL>'. */
+  featurizer: string;
+  /** Length of each row the model takes. */
+  inputDim: number;
+  /** What a row is, in words. */
+  expects: string;
+  /** 'folded': the column standardisation is part of the layer, so it takes raw rows. */
+  standardization: 'folded' | 'none';
+  /** The softmax temperature fitted on held-out labels, already divided into the weights (1: none fitted). */
+  temperature: number;
+  /** Weight the served answers give the nearest-labelled-example vote, which the exported model does not have. */
+  voteWeight: number;
+  /** What serving in the widget adds that a layers model cannot carry. */
+  leftOut: string[];
+  /** ISO time of the export. */
+  exportedAt: string;
+}
+
+/** Standard TensorFlow.js layers-model artifacts, as the worker returns them. */
+export interface RawExportedModel {
+  /** model.json: topology, weights manifest (naming weights.bin) and {@link ExportedModelMetadata}. */
+  modelJson: File;
+  /** weights.bin: the float32 kernel (inputDim × labels) and bias. */
+  weights: File;
+  metadata: ExportedModelMetadata;
+}
+
 /** The engine worker's API, reached through Comlink. Methods take and return plain data only. */
 export interface EngineApi {
   ping(): Promise<'pong'>;
@@ -312,6 +352,8 @@ export interface EngineApi {
   auditLog(key: string, limit: number, since: number): Promise<LogEntry[]>;
   exportBundle(key: string): Promise<Blob>;
   importBundle(key: string, data: Blob): Promise<ImportResult>;
+  /** The trained head as TensorFlow.js layers-model files; rejects with a RangeError before the first training. */
+  exportModel(key: string): Promise<RawExportedModel>;
   train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult>;
   cancelTrain(key: string, runId: string): Promise<void>;
   selectForReview(key: string, pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]>;

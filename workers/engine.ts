@@ -4,6 +4,7 @@ import {
   modelKey,
   type BackendName,
   type DecisionAction,
+  type ExportedModelMetadata,
   type ImportResult,
   type LogEntry,
   type PredictOptions,
@@ -17,6 +18,7 @@ import {
   type ModelSpec,
   type OpenOptions,
   type OpenResult,
+  type RawExportedModel,
   type RawPrediction,
   type ReviewStrategy,
   type Stats,
@@ -717,6 +719,59 @@ class Model {
     return encodeBundle(await this.store.dump(), this.meta);
   }
 
+  /**
+   * The served head as a standard TensorFlow.js layers model (workers/export-model.ts): the head alone, with its
+   * temperature and any standardisation folded in; the metadata says what it takes and what serving adds to it.
+   */
+  async exportModel(): Promise<RawExportedModel> {
+    if (!this.head) {
+      throw new RangeError(
+        `Model "${this.spec.name}" has no trained model to export yet: label examples of at least 2 labels and call train() (or let background training run) first.`,
+      );
+    }
+    // Read together before any await: a training that finishes meanwhile must not mix two models in one export.
+    const { params } = this.head;
+    const standardization = this.headStats;
+    const modelVersion = this.modelVersion;
+    const temperature = this.calibration?.temperature ?? 1;
+    const voteWeight = this.voteWeight();
+    const { inputDim, labels } = params;
+    const featurizer = this.meta.featurizer ?? (await this.featurizerId());
+    let expects: string;
+    if (this.spec.input === 'text') {
+      expects = `The ${inputDim}-value hashed n-gram vector of a text (${featurizer}: featurizeText in workers/featurizers/text.ts, densified), not the text.`;
+    } else if (this.spec.input === 'features') {
+      expects = `A raw row of ${inputDim} numbers, in the columns and units the model was labelled with: the standardisation is folded into the layer.`;
+    } else if (this.extractor) {
+      expects = `The ${inputDim} outputs (average-pooled, L2-normalised) of the feature extractor ${this.extractor.url} for an image, not pixels: run that model first.`;
+    } else {
+      const size = (await imageFeaturizer()).IMAGE_SIZE;
+      expects = `The ${inputDim} wavelet-scattering features of an image resized to ${size}×${size} (featurizeImages in workers/featurizers/image.ts), not pixels.`;
+    }
+    const metadata: ExportedModelMetadata = {
+      format: 'hitl-classifier/head',
+      formatVersion: 1,
+      name: this.spec.name,
+      modelVersion,
+      labels: [...labels],
+      input: this.spec.input,
+      featurizer,
+      inputDim,
+      expects,
+      standardization: standardization ? 'folded' : 'none',
+      temperature,
+      voteWeight,
+      leftOut: [
+        'The instant example memory: in the widget an input near a labelled example follows its human label at once; this model answers from its weights alone.',
+        `The nearest-labelled-example vote the widget mixes into each answer (voteWeight ${voteWeight}; 0 past ${VOTE_MAX_EXAMPLES} labels).`,
+        ...(this.spec.input === 'features' ? [] : [`The featurizer ${featurizer}: the model takes featurized rows (see expects).`]),
+      ],
+      exportedAt: new Date().toISOString(),
+    };
+    const { exportHead } = await import('./export-model.js');
+    return { ...(await exportHead({ head: params, standardization, metadata })), metadata };
+  }
+
   /** Validates the whole file, then applies it in one transaction: all of it or nothing. */
   async importBundle(data: Blob): Promise<ImportResult> {
     await this.flush();
@@ -1052,6 +1107,10 @@ export class Engine implements EngineApi {
 
   async importBundle(key: string, data: Blob): Promise<ImportResult> {
     return this.model(key).importBundle(data);
+  }
+
+  async exportModel(key: string): Promise<RawExportedModel> {
+    return this.model(key).exportModel();
   }
 
   async train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
