@@ -6,6 +6,7 @@
 // the issue-7 budgets beside the figures and writes bench/results/perf.json. Options (all optional):
 //   --backends=auto,webgpu,webgl,wasm,cpu   --quick (smaller counts, ≈ 3 minutes)   --no-build (reuse the last build)
 //   --no-isolated (skip the cross-origin-isolated wasm run)   --train-cap=60 (seconds)   --out=bench/results/perf.json
+//   --markdown (also print the tables as Markdown, for the README)   --full (forced backends at every size too, ≈ 25 min)
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({
     'no-isolated': { type: 'boolean', default: false },
     'train-cap': { type: 'string' },
     out: { type: 'string', default: join('bench', 'results', 'perf.json') },
+    markdown: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
   },
 });
 
@@ -147,6 +150,15 @@ function sizes(path) {
   return file && existsSync(file) ? fileSizes(file) : { raw: 0, gzip: 0 };
 }
 
+/** Rejects after `ms` with a message naming `what`: a backend that stalls must not stall the whole run. */
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 // ---- cold start ----------------------------------------------------------------------------------------------
 
 /**
@@ -193,7 +205,8 @@ async function coldStart(browser, origin, backend, texts) {
   const context = await browser.newContext();
   try {
     const first = await coldVisit(context, origin, backend, true);
-    const trained = await first.page.evaluate((items) => window.setupColdModel(items), texts.slice(0, 200));
+    // A small stored model: what matters is that the first prediction comes from a trained head read from disk.
+    const trained = await withTimeout(first.page.evaluate((items) => window.setupColdModel(items), texts.slice(0, 20)), 180_000, 'training the stored model');
     await first.page.close();
     // Return visit with an empty HTTP cache: the stored model answers the first prediction.
     const stored = await coldVisit(context, origin, backend, true);
@@ -226,7 +239,7 @@ async function suite(browser, origin, backend, config) {
   try {
     await page.goto(`${origin}/bench/perf.html`);
     await page.waitForFunction(() => typeof window.runPerfBenchmark === 'function', undefined, { timeout: 60_000 });
-    const result = await page.evaluate((c) => window.runPerfBenchmark(c), { ...config, backend });
+    const result = await withTimeout(page.evaluate((c) => window.runPerfBenchmark(c), { ...config, backend }), config.suiteCapMs, `the ${backend} suite`);
     return { ...result, problems };
   } finally {
     await context.close();
@@ -325,6 +338,8 @@ async function main() {
     cycles: quick ? 200 : 1_000,
     trainCapMs: Number(args['train-cap'] ?? (quick ? 20 : 60)) * 1000,
     poolCapMs: quick ? 20_000 : 60_000,
+    /** A backend's whole suite is abandoned (reported as an error) after this long. */
+    suiteCapMs: (quick ? 4 : 12) * 60_000,
     image: true,
   };
 
@@ -351,11 +366,18 @@ async function main() {
       const origin = crossOriginIsolated ? isolated.origin : plain.origin;
       const label = `${backend}${crossOriginIsolated ? ' (cross-origin isolated)' : ''}`;
       log(`--- ${label}: cold start`);
+      const main = backend === 'auto' && !crossOriginIsolated;
       const runConfig = {
         ...config,
-        // The peer and the 1,000 cycles once, with auto (the choice a site gets); the forced backends skip them.
-        peer: backend === 'auto' && !crossOriginIsolated,
-        cycles: backend === 'auto' && !crossOriginIsolated ? config.cycles : 0,
+        // Everything once, at full size, with auto (the choice a site gets). To fit the run in ~10 minutes the forced
+        // backends store the smaller count only (their pool is still full size) and skip the peer and the cycles,
+        // unless --full.
+        stored: main || args.full ? config.stored : config.stored.slice(0, 1),
+        trainCapMs: main || args.full ? config.trainCapMs : Math.min(config.trainCapMs, 30_000),
+        warmRuns: main || args.full ? config.warmRuns : Math.ceil(config.warmRuns / 2),
+        corrections: main || args.full ? config.corrections : Math.ceil(config.corrections / 2),
+        peer: main,
+        cycles: main ? config.cycles : 0,
       };
       const run = { backend, isolated: crossOriginIsolated, config: runConfig };
       try {
@@ -385,6 +407,11 @@ async function main() {
     console.log(table(['run', 'stored', 'ours', 'knn-classifier', 'knn p50 / ours p50'], peer));
   }
   for (const r of runs.filter((x) => x.error)) console.log(`\n${r.backend}: ERROR ${r.error}`);
+  if (args.markdown) {
+    const md = (cells) => `| ${cells.join(' | ')} |`;
+    console.log(`\n${md(headers)}\n${md(headers.map(() => '---'))}\n${rows.map(md).join('\n')}`);
+    if (peer.length > 0) console.log(`\n${md(['run', 'stored', 'ours p50 / p95 ms', 'knn-classifier p50 / p95 ms', 'knn / ours (p50)'])}\n${md(['---', '---', '---', '---', '---'])}\n${peer.map(md).join('\n')}`);
+  }
   const problems = ok.flatMap((r) => [...(r.suite.problems ?? []), ...(r.cold.errors ?? [])].map((p) => `${r.backend}: ${p}`));
   if (problems.length > 0) console.log(`\nPage problems (${problems.length}, first 10):\n  ${problems.slice(0, 10).join('\n  ')}`);
 
