@@ -1,20 +1,22 @@
-// The demo as a visitor meets it: `npm start`'s Vite server, a fresh browser profile, a click on a label, a reload.
+// The demo as a visitor meets it: `npm start`'s Vite server (after its `prestart` data step), a fresh browser
+// profile, labels given by click and by keyboard, the simulated annotator run on the iris table, a reload.
 // Runs in Node (vitest project 'e2e') and drives the system Chromium through playwright-core.
+import { readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, requireChromium } from '../../scripts/chromium.mjs';
+import { DEMO_DATA_DIR, prepareDemoData } from '../../scripts/prepare-demo-data.mjs';
 
-const SEED_MESSAGES = 12;
-const BILLING_TEXT = 'I was charged twice for my March invoice';
-const BUG_TEXT = 'The export button does nothing in Firefox';
-const ADDED_TEXT = 'My latest invoice shows the wrong VAT number for our company.';
+const INBOX_PAGE = 12;
 const POLL = { timeout: 60_000, interval: 100 };
 
-/** What the test reads from a `<hitl-classifier>` inside the page (this Node program does not load src/). */
-type HitlTag = HTMLElement & { prediction?: { label: string | null } | null; value?: string | null };
+/** What the test reads from the elements inside the page (this Node program does not load src/). */
+type HitlTag = HTMLElement & { prediction?: { label: string | null } | null; value?: string | null; state?: string };
+type HitlPanel = HTMLElement & { stats?: { examples: number; backend: string } | null };
+type HitlQueue = HTMLElement & { current?: unknown; reviewed?: number; remaining?: number | null };
 
 let server: ViteDevServer;
 let origin: string;
@@ -22,10 +24,13 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const requests: string[] = [];
-/** Set once the page showed its predictions: later steps fail at once without it, instead of each timing out. */
-let loaded = false;
 const pageErrors: string[] = [];
 const consoleErrors: string[] = [];
+/** Set once the inbox showed its predictions: later steps fail at once without it, instead of each timing out. */
+let loaded = false;
+
+let spamTruth: string[];
+let irisTruth: string[];
 
 /** A port nobody listens on now; Vite is given it explicitly so the HMR client connects to the same one. */
 async function freePort(): Promise<number> {
@@ -39,56 +44,49 @@ async function freePort(): Promise<number> {
   });
 }
 
-function tags(): Locator {
-  return page.locator('hitl-classifier');
+function inboxTag(index: number): Locator {
+  return page.locator(`#task-inbox hitl-classifier[data-index="${index}"]`);
 }
 
-function tagWith(text: string): Locator {
-  return tags().filter({ hasText: text });
+function panel(task: string): Locator {
+  return page.locator(`#task-${task} hitl-model-panel`);
 }
 
-/** Resolves once `count` tags exist and every one of them shows a prediction; else says what the page showed. */
-async function waitForPredictions(count: number): Promise<void> {
+function panelExamples(task: string): Promise<number | undefined> {
+  return panel(task).evaluate((element: HitlPanel) => element.stats?.examples);
+}
+
+/** Resolves once the task is built and each of its tags shows a prediction; else says what the page showed. */
+async function waitForTask(task: string, tags: number): Promise<void> {
   try {
     await page.waitForFunction(
-      (expected) => {
-        const all = [...document.querySelectorAll<HitlTag>('hitl-classifier')];
-        return all.length === expected && all.every((tag) => tag.prediction != null);
+      ({ name, count }) => {
+        const section = document.querySelector(`#task-${name}`);
+        const all = [...(section?.querySelectorAll<HitlTag>('hitl-classifier') ?? [])];
+        return section?.getAttribute('data-ready') === 'true' && all.length === count && all.every((tag) => tag.prediction != null);
       },
-      count,
-      { timeout: 60_000, polling: 100 },
+      { name: task, count: tags },
+      { timeout: 90_000, polling: 100 },
     );
   } catch (error) {
     const shown = await page.evaluate(() =>
-      [...document.querySelectorAll('hitl-classifier')].map((tag) => tag.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim()),
+      [...document.querySelectorAll('hitl-classifier')].slice(0, 3).map((tag) => tag.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim()),
     );
     throw new Error(
-      `Expected ${count} tags with a prediction. The tags show: ${JSON.stringify(shown.slice(0, 3))}; ` +
+      `Expected the ${task} task with ${tags} predicted tags. Tags show: ${JSON.stringify(shown)}; ` +
         `page errors: ${JSON.stringify(pageErrors)}; console errors: ${JSON.stringify(consoleErrors.slice(0, 5))}`,
       { cause: error },
     );
   }
 }
 
-function predictedLabel(tag: Locator): Promise<string | null | undefined> {
-  return tag.evaluate((element: HitlTag) => element.prediction?.label);
-}
-
-function stat(name: string): Locator {
-  return page.getByTestId(`stat-${name}`);
-}
-
-/** 'none' → 0, 'v3' → 3. */
-async function modelVersion(): Promise<number> {
-  const text = (await stat('version').textContent()) ?? '';
-  return text === 'none' ? 0 : Number(text.replace(/^v/, ''));
-}
-
-function labelCount(label: string): Locator {
-  return page.locator(`#label-counts li[data-label="${label}"] .label-count`);
-}
-
 beforeAll(async () => {
+  // What `npm start`'s prestart step does; a no-op when the files are there.
+  prepareDemoData({ log: () => {} });
+  const read = (file: string): { items: unknown[] } => JSON.parse(readFileSync(join(DEMO_DATA_DIR, file), 'utf8'));
+  spamTruth = (read('spam.json').items as { label: string }[]).map((item) => item.label);
+  irisTruth = (read('iris.json').items as { label: string }[]).map((item) => item.label);
+
   const port = await freePort();
   server = await createServer({
     configFile: resolve('vite.config.ts'),
@@ -106,7 +104,7 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${port}`;
 
   browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS, headless: true });
-  context = await browser.newContext();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Context-wide, so requests from the engine worker are recorded too, not only the page's.
   context.on('request', (request) => requests.push(request.url()));
   page = await context.newPage();
@@ -124,102 +122,122 @@ afterAll(async () => {
 });
 
 describe('the demo page (npm start)', () => {
-  it('serves the Acme Help Desk inbox and shows a prediction for every message', async () => {
+  it('serves the site: what the widget is, that it stays on the device, and the inbox with its queue and panel', async () => {
     await page.goto(`${origin}/`);
-    expect(await page.title()).toContain('Acme Help Desk');
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('learns from you');
-    await waitForPredictions(SEED_MESSAGES);
+    expect(await page.title()).toContain('hitl-classifier demo');
+    const intro = (await page.locator('.intro').textContent()) ?? '';
+    expect(intro).toContain('human-in-the-loop classifier');
+    expect(intro).toContain('Nothing leaves it');
+    expect(intro).toMatch(/Web Worker runs TensorFlow\.js/);
+    expect(await page.getByRole('navigation', { name: 'Tasks' }).getByRole('link').allTextContents()).toEqual(['Inbox triage', 'Digits', 'Iris table']);
+
+    await waitForTask('inbox', INBOX_PAGE);
     loaded = true;
     // A fresh profile: nothing labelled, so the model cannot name a label yet.
-    expect(await predictedLabel(tagWith(BILLING_TEXT))).toBeNull();
-    await expect.poll(() => stat('examples').textContent(), POLL).toBe('0');
-    expect(await stat('backend').textContent()).toMatch(/^(WebGPU|WebGL|WASM|CPU)$/);
-  });
-
-  it('stores a label picked with a click, and the other messages re-predict', async () => {
-    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
-    const tag = tagWith(BILLING_TEXT);
-    const billing = tag.getByRole('button', { name: 'billing', exact: true });
-    await billing.click();
-
-    await expect.poll(() => billing.getAttribute('aria-pressed'), POLL).toBe('true');
-    const pressed = tag.getByRole('button', { pressed: true });
-    expect(await pressed.count()).toBe(1);
-    await expect.poll(() => tag.evaluate((element: HitlTag) => element.value), POLL).toBe('billing');
-    expect(await tag.locator('[part="label"]').textContent()).toBe('billing');
-    await expect.poll(() => predictedLabel(tag), POLL).toBe('billing');
-    await expect.poll(() => stat('examples').textContent(), POLL).toBe('1');
-    await expect.poll(() => labelCount('billing').textContent(), POLL).toBe('1');
-    expect(await labelCount('bug').textContent()).toBe('0');
-
-    // With one labelled example the model has an answer for every message: each tag must have asked again.
+    expect(await inboxTag(0).evaluate((tag: HitlTag) => tag.state)).toBe('no-model');
+    await expect.poll(() => panelExamples('inbox'), POLL).toBe(0);
+    expect(await panel('inbox').evaluate((element: HitlPanel) => element.stats?.backend)).toMatch(/^(webgpu|webgl|wasm|cpu)$/);
+    // Every shown e-mail the model is unsure about waits in the queue.
     await expect
-      .poll(
-        () =>
-          page.evaluate(() =>
-            [...document.querySelectorAll<HitlTag>('hitl-classifier')].filter((element) => element.prediction?.label == null).length,
-          ),
-        POLL,
-      )
-      .toBe(0);
+      .poll(() => page.locator('#task-inbox hitl-review-queue').evaluate((queue: HitlQueue) => queue.remaining ?? 0), POLL)
+      .toBeGreaterThanOrEqual(INBOX_PAGE);
   });
 
-  it('adds a typed message to the inbox as a new classified tag', async () => {
+  it('labels one e-mail with a click and another from the keyboard', async () => {
     expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
-    await page.getByRole('textbox', { name: 'New message' }).fill(ADDED_TEXT);
-    await page.getByRole('button', { name: 'Add to inbox' }).click();
-    await waitForPredictions(SEED_MESSAGES + 1);
-    expect(await predictedLabel(tagWith(ADDED_TEXT))).not.toBeNull();
-    expect(await tagWith(ADDED_TEXT).getByRole('button').count()).toBeGreaterThanOrEqual(4);
+    const first = inboxTag(0);
+    const button = first.getByRole('button', { name: spamTruth[0], exact: true });
+    await button.click();
+    await expect.poll(() => button.getAttribute('aria-pressed'), POLL).toBe('true');
+    await expect.poll(() => first.evaluate((tag: HitlTag) => tag.state), POLL).toBe('labelled');
+    expect(await first.evaluate((tag: HitlTag) => tag.value)).toBe(spamTruth[0]);
+
+    // Keys 1 and 2 pick the first and second label (spam, ham) while focus is in the tag.
+    const second = inboxTag(1);
+    await second.evaluate((tag) => tag.focus());
+    await page.keyboard.press(spamTruth[1] === 'spam' ? '1' : '2');
+    await expect.poll(() => second.evaluate((tag: HitlTag) => tag.value), POLL).toBe(spamTruth[1]);
+    await expect.poll(() => second.evaluate((tag: HitlTag) => tag.state), POLL).toBe('labelled');
+    await expect.poll(() => panelExamples('inbox'), POLL).toBe(2);
+    // With labels the model answers for every other e-mail on the page.
+    await expect
+      .poll(() => page.evaluate(() => [...document.querySelectorAll<HitlTag>('#task-inbox hitl-classifier')].every((tag) => tag.prediction?.label != null)), POLL)
+      .toBe(true);
   });
 
-  it('keeps the label and the added message after a reload', async () => {
+  it('reviews the queue from the keyboard: a decision leaves the queue and teaches the model', async () => {
     expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    const queue = page.locator('#task-inbox hitl-review-queue');
+    await expect.poll(() => queue.evaluate((element: HitlQueue) => element.current != null), POLL).toBe(true);
+    await queue.evaluate((element) => element.focus());
+    await page.keyboard.press('a');
+    await expect.poll(() => queue.evaluate((element: HitlQueue) => element.reviewed), POLL).toBe(1);
+    await expect.poll(() => panelExamples('inbox'), POLL).toBe(3);
+  });
+
+  it('runs the simulated annotator on the iris table: the curve rises and the savings are shown', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    await page.getByRole('link', { name: 'Iris table' }).click();
+    await page.waitForSelector('#task-iris[data-ready="true"]', { timeout: 60_000 });
+    expect(await page.locator('#task-inbox').isHidden()).toBe(true);
+    const sim = page.getByTestId('sim-iris');
+    await sim.getByTestId('sim-start').click();
+    await expect.poll(() => sim.getAttribute('data-state'), { timeout: 120_000, interval: 250 }).toBe('done');
+
+    // Every point of both curves, from the table under the chart.
+    const rows = await sim.getByTestId('sim-table').locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? '')),
+    );
+    const value = (text: string): number => Number(text.replace(/[^\d.]/g, ''));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    const active = rows.map((row) => value(row[1]!));
+    const random = rows.map((row) => value(row[2]!));
+    expect(active.at(-1)!).toBeGreaterThan(active[0]!);
+    expect(random.at(-1)!).toBeGreaterThan(random[0]!);
+    expect(active.at(-1)!).toBeGreaterThanOrEqual(80);
+    // The chart draws both lines with a dot per point.
+    expect(await sim.locator('svg .series-active circle').count()).toBe(rows.length);
+    expect(await sim.locator('svg .series-random circle').count()).toBe(rows.length);
+
+    expect(await sim.getByTestId('sim-active').textContent()).toMatch(/^\d+\.\d % with \d+ labels$/);
+    expect(await sim.getByTestId('sim-random').textContent()).toMatch(/^\d+\.\d % with \d+ labels$/);
+    expect(await sim.getByTestId('sim-saved').textContent()).toMatch(/^(\d+ of \d+ \(\d+ %\): active reached|None yet|Not yet)/);
+    expect(await sim.getByTestId('sim-auto').textContent()).toMatch(/^\d+ of 50 held-out predictions \(\d+ %\), (right \d+\.\d % of the time|none to check yet)$/);
+
+    // The simulation has its own models: the hand-labelled iris model is untouched.
+    await expect.poll(() => panelExamples('iris'), POLL).toBe(0);
+
+    await sim.getByTestId('sim-reset').click();
+    await expect.poll(() => sim.getAttribute('data-state'), POLL).toBe('ready');
+    expect(await sim.getByTestId('sim-table').locator('tbody tr').count()).toBe(0);
+    expect(await sim.getByTestId('sim-active').textContent()).toBe('–');
+  });
+
+  it('labels an iris row by click', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    const row = page.locator('#task-iris tr[data-index="0"]');
+    const button = row.getByRole('button', { name: `${irisTruth[0]} (flower 1)` });
+    await expect.poll(() => button.isEnabled(), POLL).toBe(true);
+    await button.click();
+    await expect.poll(() => button.getAttribute('aria-pressed'), POLL).toBe('true');
+    await expect.poll(() => panelExamples('iris'), POLL).toBe(1);
+  });
+
+  it('keeps every label after a reload', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    await page.goto(`${origin}/#inbox`);
     await page.reload();
-    await waitForPredictions(SEED_MESSAGES + 1);
-    const tag = tagWith(BILLING_TEXT);
-    await expect.poll(() => predictedLabel(tag), POLL).toBe('billing');
-    expect(await tag.evaluate((element: HitlTag) => element.value)).toBe('billing');
-    // The tag shows the stored human label itself, not just a matching prediction.
-    await expect.poll(() => tag.getByRole('button', { name: 'billing', exact: true }).getAttribute('aria-pressed'), POLL).toBe('true');
-    expect(await tag.locator('[part="label"]').textContent()).toBe('billing');
-    await expect.poll(() => stat('examples').textContent(), POLL).toBe('1');
-    await expect.poll(() => labelCount('billing').textContent(), POLL).toBe('1');
-  });
+    await waitForTask('inbox', INBOX_PAGE);
+    for (const index of [0, 1]) {
+      await expect.poll(() => inboxTag(index).evaluate((tag: HitlTag) => tag.state), POLL).toBe('labelled');
+      expect(await inboxTag(index).evaluate((tag: HitlTag) => tag.value)).toBe(spamTruth[index]);
+      expect(await inboxTag(index).getByRole('button', { name: spamTruth[index], exact: true }).getAttribute('aria-pressed')).toBe('true');
+    }
+    await expect.poll(() => panelExamples('inbox'), POLL).toBe(3);
 
-  it('trains on request with a progress display, and Reset deletes everything once confirmed', async () => {
-    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
-    // Training needs two labels.
-    await tagWith(BUG_TEXT).getByRole('button', { name: 'bug', exact: true }).click();
-    await expect.poll(() => stat('examples').textContent(), POLL).toBe('2');
-
-    // Progress may flash by in a fraction of a second: record every text the status line shows.
-    await page.evaluate(() => {
-      const status = document.querySelector('#train-status')!;
-      const seen: string[] = [];
-      new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
-      (window as unknown as { statusLog: string[] }).statusLog = seen;
-    });
-    const before = await modelVersion();
-    await page.getByRole('button', { name: 'Train now' }).click();
-    await expect.poll(modelVersion, POLL).toBeGreaterThan(before);
-    await expect.poll(() => page.getByRole('button', { name: 'Train now' }).isEnabled(), POLL).toBe(true);
-    const log = await page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
-    expect(log.some((text) => /^Epoch \d+ of \d+ · loss \d/.test(text))).toBe(true);
-    expect(await page.locator('#train-status').textContent()).toMatch(/^Model v\d+ learned from 2 examples/);
-
-    // Cancel keeps everything.
-    await page.getByRole('button', { name: 'Reset…' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
-    expect(await page.getByRole('dialog').isVisible()).toBe(false);
-    expect(await stat('examples').textContent()).toBe('2');
-
-    await page.getByRole('button', { name: 'Reset…' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Delete everything' }).click();
-    await expect.poll(() => stat('examples').textContent(), POLL).toBe('0');
-    await expect.poll(() => tags().count(), POLL).toBe(SEED_MESSAGES);
-    await expect.poll(() => predictedLabel(tagWith(BILLING_TEXT)), POLL).toBeNull();
-    expect(await labelCount('billing').textContent()).toBe('0');
+    await page.getByRole('link', { name: 'Iris table' }).click();
+    const button = page.locator('#task-iris tr[data-index="0"]').getByRole('button', { name: `${irisTruth[0]} (flower 1)` });
+    await expect.poll(() => button.getAttribute('aria-pressed'), POLL).toBe('true');
   });
 
   it('talks to nobody but the dev server, and throws nothing', () => {
