@@ -17,9 +17,9 @@ export function emailText(email: Email): string {
   return `${email.subject}\n${email.body}`;
 }
 
-function emailRow(email: Email, index: number): HTMLLIElement {
+function emailRow(email: Email, index: number, mode: Mode): HTMLLIElement {
   const tag = el('hitl-classifier', {
-    attrs: { model: INBOX_MODEL, labels: 'spam,ham', annotator: 'you', 'data-index': index },
+    attrs: { model: INBOX_MODEL, labels: 'spam,ham', annotator: 'you', mode, 'data-index': index },
   });
   // Subject and body as separate nodes for styling; a newline between them keeps the words apart in the text.
   tag.append(el('strong', { class: 'mail-subject', text: email.subject }), '\n', el('span', { class: 'mail-body', text: email.body }));
@@ -37,8 +37,58 @@ function emailRow(email: Email, index: number): HTMLLIElement {
   );
 }
 
+type Mode = 'suggest' | 'review' | 'silent';
+
+const MODES: { mode: Mode; text: string }[] = [
+  { mode: 'suggest', text: 'Always suggest' },
+  { mode: 'review', text: 'Ask only when unsure' },
+  { mode: 'silent', text: 'Silent' },
+];
+
+/** The tags' `mode`, for every e-mail on the page: what a site would set once for its whole inbox. */
+function modePicker(onChange: (mode: Mode) => void): HTMLElement {
+  const options = MODES.map(({ mode, text }) => {
+    const input = el('input', { attrs: { type: 'radio', name: 'inbox-mode', value: mode, checked: mode === 'suggest' } });
+    input.addEventListener('change', () => {
+      if (input.checked) onChange(mode);
+    });
+    return el('label', { class: 'segment' }, input, el('span', { text }));
+  });
+  return el('fieldset', { class: 'segments' }, el('legend', { class: 'visually-hidden', text: 'How the tags show their predictions' }), ...options);
+}
+
+/**
+ * A form field classified as it is typed (`for=`), and a form-associated tag (`name=`): its label is submitted with
+ * the form like any other field.
+ */
+function composeCard(): HTMLElement {
+  const field = el('textarea', {
+    attrs: { id: 'inbox-compose', name: 'message', rows: 3, maxlength: 2000, placeholder: 'e.g. Congratulations! You have been selected for a free cruise…' },
+  });
+  const tag = el('hitl-classifier', {
+    attrs: { model: INBOX_MODEL, labels: 'spam,ham', for: 'inbox-compose', name: 'folder', annotator: 'you', 'data-testid': 'compose-classifier' },
+  });
+  const result = el('p', { class: 'compose-result', attrs: { 'aria-live': 'polite', 'data-testid': 'compose-result' } });
+  const form = el(
+    'form',
+    { class: 'card compose' },
+    el('label', { class: 'compose-label', text: 'Write an e-mail and watch it being classified as you type', attrs: { for: 'inbox-compose' } }),
+    field,
+    tag,
+    el('div', { class: 'compose-actions' }, el('button', { class: 'button', text: 'File it', attrs: { type: 'submit' } }), result),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    // What a server would receive: the tag submits its label under its name, next to the text.
+    const folder = new FormData(form).get('folder');
+    result.textContent = typeof folder === 'string' ? `The form would send folder = “${folder}” with the message.` : 'Nothing to send yet: type a message first.';
+  });
+  return form;
+}
+
 export function buildInbox(root: HTMLElement, data: SpamData): void {
   const list = el('ol', { class: 'mail-list', attrs: { 'aria-label': 'E-mails' } });
+  let mode: Mode = 'suggest';
   const count = el('p', { class: 'list-count', attrs: { 'aria-live': 'polite', 'data-testid': 'inbox-count' } });
   const items = data.items;
   const pages = pager({
@@ -47,7 +97,7 @@ export function buildInbox(root: HTMLElement, data: SpamData): void {
     noun: 'e-mails',
     show: (page) => {
       const from = page * PAGE_SIZE;
-      list.replaceChildren(...items.slice(from, from + PAGE_SIZE).map((email, k) => emailRow(email, from + k)));
+      list.replaceChildren(...items.slice(from, from + PAGE_SIZE).map((email, k) => emailRow(email, from + k, mode)));
       updateCount();
     },
   });
@@ -62,7 +112,11 @@ export function buildInbox(root: HTMLElement, data: SpamData): void {
   list.addEventListener('hitl-prediction', updateCount);
   list.addEventListener('hitl-label', updateCount);
   list.addEventListener('hitl-undo', updateCount);
-  root.append(el('div', { class: 'list-head' }, count), list, pages.element);
+  const picker = modePicker((next) => {
+    mode = next;
+    for (const tag of list.querySelectorAll('hitl-classifier')) tag.setAttribute('mode', next);
+  });
+  root.append(composeCard(), el('div', { class: 'list-head' }, count, picker), list, pages.element);
   pages.go(0);
 }
 

@@ -36,7 +36,7 @@ async function freePort() {
 async function settle(page, task) {
   await page.waitForSelector(`#task-${task}[data-ready="true"]`, { timeout: 120_000 });
   await page.waitForFunction(
-    (name) => [...document.querySelectorAll(`#task-${name} hitl-classifier`)].every((tag) => tag.prediction != null),
+    (name) => [...document.querySelectorAll(`#task-${name} hitl-classifier[data-index]`)].every((tag) => tag.prediction != null),
     task,
     { timeout: 120_000, polling: 250 },
   );

@@ -62,7 +62,8 @@ async function waitForTask(task: string, tags: number): Promise<void> {
     await page.waitForFunction(
       ({ name, count }) => {
         const section = document.querySelector(`#task-${name}`);
-        const all = [...(section?.querySelectorAll<HitlTag>('hitl-classifier') ?? [])];
+        // The e-mails and gallery digits (the compose box and the pad wait for input before they predict).
+        const all = [...(section?.querySelectorAll<HitlTag>('hitl-classifier[data-index]') ?? [])];
         return section?.getAttribute('data-ready') === 'true' && all.length === count && all.every((tag) => tag.prediction != null);
       },
       { name: task, count: tags },
@@ -161,7 +162,7 @@ describe('the demo page (npm start)', () => {
     await expect.poll(() => panelExamples('inbox'), POLL).toBe(2);
     // With labels the model answers for every other e-mail on the page.
     await expect
-      .poll(() => page.evaluate(() => [...document.querySelectorAll<HitlTag>('#task-inbox hitl-classifier')].every((tag) => tag.prediction?.label != null)), POLL)
+      .poll(() => page.evaluate(() => [...document.querySelectorAll<HitlTag>('#task-inbox hitl-classifier[data-index]')].every((tag) => tag.prediction?.label != null)), POLL)
       .toBe(true);
   });
 
@@ -175,12 +176,43 @@ describe('the demo page (npm start)', () => {
     await expect.poll(() => panelExamples('inbox'), POLL).toBe(3);
   });
 
+  it('switches the tags between suggest, review and silent modes', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    const modes = () => page.locator('#task-inbox hitl-classifier[data-index]').evaluateAll((tags) => [...new Set(tags.map((tag) => tag.getAttribute('mode')))]);
+    const buttons = () =>
+      page.locator('#task-inbox hitl-classifier[data-index]').evaluateAll((tags) => tags.reduce((sum, tag) => sum + (tag.shadowRoot?.querySelectorAll('button').length ?? 0), 0));
+    expect(await buttons()).toBeGreaterThan(0);
+    await page.getByText('Silent', { exact: true }).click();
+    expect(await modes()).toEqual(['silent']);
+    await expect.poll(buttons, POLL).toBe(0);
+    await page.getByText('Always suggest', { exact: true }).click();
+    expect(await modes()).toEqual(['suggest']);
+    await expect.poll(buttons, POLL).toBeGreaterThan(0);
+  });
+
+  it('classifies a typed e-mail as it is typed, and submits its label with the form', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    const tag = page.getByTestId('compose-classifier');
+    expect(await tag.evaluate((element: HitlTag) => element.state)).toBe('empty');
+    await page.getByLabel(/Write an e-mail/).fill('Congratulations! You have won a free cruise. Click here to claim your prize now!!!');
+    await expect.poll(() => tag.evaluate((element: HitlTag) => element.prediction?.label ?? null), POLL).not.toBeNull();
+    const label = await tag.evaluate((element: HitlTag) => element.value);
+    await page.getByRole('button', { name: 'File it' }).click();
+    expect(await page.getByTestId('compose-result').textContent()).toBe(`The form would send folder = “${label}” with the message.`);
+  });
+
   it('runs the simulated annotator on the iris table: the curve rises and the savings are shown', async () => {
     expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
     await page.getByRole('link', { name: 'Iris table' }).click();
     await page.waitForSelector('#task-iris[data-ready="true"]', { timeout: 60_000 });
     expect(await page.locator('#task-inbox').isHidden()).toBe(true);
     const sim = page.getByTestId('sim-iris');
+    await sim.getByTestId('sim-start').click();
+    // Pause lets the round in progress finish, then holds; Resume goes on from there.
+    await sim.getByTestId('sim-pause').click();
+    await expect.poll(() => sim.getAttribute('data-state'), POLL).toBe('paused');
+    const pausedAt = await sim.getByTestId('sim-table').locator('tbody tr').count();
+    expect(await sim.getByTestId('sim-start').textContent()).toBe('Resume');
     await sim.getByTestId('sim-start').click();
     await expect.poll(() => sim.getAttribute('data-state'), { timeout: 120_000, interval: 250 }).toBe('done');
 
@@ -190,6 +222,7 @@ describe('the demo page (npm start)', () => {
     );
     const value = (text: string): number => Number(text.replace(/[^\d.]/g, ''));
     expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.length).toBeGreaterThan(pausedAt);
     const active = rows.map((row) => value(row[1]!));
     const random = rows.map((row) => value(row[2]!));
     expect(active.at(-1)!).toBeGreaterThan(active[0]!);
@@ -238,6 +271,39 @@ describe('the demo page (npm start)', () => {
     await page.getByRole('link', { name: 'Iris table' }).click();
     const button = page.locator('#task-iris tr[data-index="0"]').getByRole('button', { name: `${irisTruth[0]} (flower 1)` });
     await expect.poll(() => button.getAttribute('aria-pressed'), POLL).toBe('true');
+  });
+
+  it('classifies a digit drawn on the pad with the mouse, and takes its label', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    await page.getByRole('link', { name: 'Digits' }).click();
+    await waitForTask('digits', 12);
+    const pad = page.getByTestId('pad');
+    // Mouse events only reach what is inside the viewport.
+    await pad.scrollIntoViewIfNeeded();
+    const box = (await pad.boundingBox())!;
+    const at = (x: number, y: number): [number, number] => [box.x + box.width * x, box.y + box.height * y];
+    await page.mouse.move(...at(0.3, 0.25));
+    await page.mouse.down();
+    for (const [x, y] of [[0.7, 0.25], [0.55, 0.5], [0.45, 0.78]] as const) await page.mouse.move(...at(x, y), { steps: 8 });
+    await page.mouse.up();
+
+    // The stroke reached the 28 × 28 picture the model reads…
+    const lit = await page.locator('#pad-input').evaluate((canvas: HTMLCanvasElement) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, 28, 28);
+      let count = 0;
+      for (let p = 0; p < data.length; p += 4) if (data[p]! > 128) count += 1;
+      return count;
+    });
+    expect(lit).toBeGreaterThan(20);
+    // …and a tag reads it: no labelled digit yet, so it asks to be taught.
+    const tag = page.getByTestId('pad-classifier');
+    await expect.poll(() => tag.evaluate((element: HitlTag) => element.state), POLL).toBe('no-model');
+    await tag.getByRole('button', { name: '7', exact: true }).click();
+    await expect.poll(() => tag.evaluate((element: HitlTag) => element.state), POLL).toBe('labelled');
+    await expect.poll(() => panelExamples('digits'), POLL).toBe(1);
+
+    await page.locator('#task-digits').getByRole('button', { name: 'Clear' }).click();
+    expect(await tag.count()).toBe(0);
   });
 
   it('talks to nobody but the dev server, and throws nothing', () => {
