@@ -20,6 +20,13 @@ const optimizeDeps = {
     '@tensorflow/tfjs-backend-webgpu',
     '@tensorflow/tfjs-layers',
     '@tensorflow/tfjs-converter',
+    // The accessibility and React tests (issue 8).
+    'axe-core',
+    'react',
+    'react/jsx-runtime',
+    'react/jsx-dev-runtime',
+    'react-dom/client',
+    '@lit/react',
   ],
 };
 

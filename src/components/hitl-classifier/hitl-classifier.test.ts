@@ -572,8 +572,13 @@ describe('<hitl-classifier> states, modes, keys, sources and forms', () => {
     await expect.element(pressed).toHaveAttribute('aria-pressed', 'true');
     expect(getComputedStyle(pressed.element()).backgroundColor).toBe('rgb(1, 2, 3)');
 
-    const rules = [...(HitlClassifier.styles as { styleSheet?: CSSStyleSheet }).styleSheet?.cssRules ?? []];
-    const dark = rules.find((rule) => rule instanceof CSSMediaRule && rule.conditionText.includes('prefers-color-scheme: dark'));
-    expect(dark?.cssText).toContain('--_background');
+    // The defaults follow the element's color-scheme (the user's preference unless the page sets one).
+    const base = element.shadowRoot?.querySelector('[part="base"]') as Element;
+    element.style.colorScheme = 'light';
+    expect(getComputedStyle(base).backgroundColor).toBe('rgb(255, 255, 255)');
+    element.style.colorScheme = 'dark';
+    expect(getComputedStyle(base).backgroundColor).toBe('rgb(28, 30, 36)');
+    element.style.setProperty('--hitl-background', 'rgb(7, 8, 9)');
+    expect(getComputedStyle(base).backgroundColor).toBe('rgb(7, 8, 9)');
   });
 });

@@ -14,6 +14,7 @@ import {
   type StoredLabel,
 } from '../../protocol.js';
 import { acquireClassifier, releaseClassifier } from '../../registry.js';
+import { fill, format, mergeStrings } from '../shared/strings.js';
 import { styles } from './hitl-classifier.styles.js';
 
 /** A mutation per keystroke in editable content: predict once the text has settled. */
@@ -55,16 +56,119 @@ const labelsConverter = {
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 
+/** Every string `<hitl-classifier>` shows or announces; `{…}` are placeholders filled in where it is used. */
+export interface HitlClassifierStrings {
+  /** While the model opens. */
+  loading: string;
+  /** Before the first prediction of an input. */
+  predicting: string;
+  /** The model knows no label yet. */
+  noModel: string;
+  /** No content to classify (generic). */
+  nothingToClassify: string;
+  /** The content (or the `for` field) has no text. */
+  noText: string;
+  /** An `<img>` without a source. */
+  noImage: string;
+  /** A `<canvas>` of 0 pixels. */
+  emptyCanvas: string;
+  /** `for` names no element: `{id}`. */
+  noTarget: string;
+  /** A confident prediction: `{label}` and `{confidence}` become the label and the percentage. */
+  predicted: string;
+  /** A prediction that needs review: `{label}`. The confidence and the badge follow it. */
+  question: string;
+  /** The badge of a prediction below the threshold. */
+  needsReview: string;
+  /** After a rejection: `{label}` is the rejected label. */
+  rejectedQuestion: string;
+  /** The badge of a human label: `{annotator}`. */
+  labelledBy: string;
+  /** The badge of a human label without an annotator. */
+  labelledByYou: string;
+  /** Accessible name of the accept / choose-another group. */
+  reviewGroup: string;
+  /** Accessible name of the group of label buttons. */
+  labelsGroup: string;
+  accept: string;
+  reject: string;
+  undo: string;
+  /** `{reason}`: predicting this text failed. */
+  classifyTextFailed: string;
+  /** `{reason}`: predicting this image failed. */
+  classifyImageFailed: string;
+  /** `{label}`, `{reason}`: storing a label failed. */
+  labelFailed: string;
+  /** `{reason}`: undoing failed. */
+  undoFailed: string;
+  /** `{model}`, `{reason}`: opening the model failed. */
+  openFailed: string;
+  /** No `model` attribute. */
+  missingModel: string;
+  /** Fewer than 2 labels: `{got}` is `noLabels` or `oneLabel`. */
+  tooFewLabels: string;
+  noLabels: string;
+  /** `{label}`: the only label given. */
+  oneLabel: string;
+  /** `{label}` appears twice. */
+  duplicateLabel: string;
+  /** `{value}`: a threshold outside (0, 1]. */
+  badThreshold: string;
+  /** `{options}`, `{value}`. */
+  badBackend: string;
+  /** `{options}`, `{value}`. */
+  badStorage: string;
+  /** `{options}`, `{value}`. */
+  badMode: string;
+}
+
+/** The English defaults; set `strings` on the element to replace any of them. */
+export const HITL_CLASSIFIER_STRINGS: Readonly<HitlClassifierStrings> = Object.freeze({
+  loading: 'Loading the model…',
+  predicting: 'Predicting…',
+  noModel: 'No model yet — pick a label to teach it',
+  nothingToClassify: 'Nothing to classify',
+  noText: 'No text to classify',
+  noImage: 'No image to classify',
+  emptyCanvas: 'The canvas is empty (0 pixels)',
+  noTarget: 'No element with id "{id}" to classify',
+  predicted: 'Predicted: {label} {confidence}',
+  question: 'Is this {label}?',
+  needsReview: 'Needs review',
+  rejectedQuestion: 'Not {label}. Which label is it?',
+  labelledBy: 'Labelled by {annotator}',
+  labelledByYou: 'Labelled by you',
+  reviewGroup: 'Review the prediction',
+  labelsGroup: 'Choose the correct label',
+  accept: 'Accept',
+  reject: 'Choose another',
+  undo: 'Undo',
+  classifyTextFailed: 'Could not classify this text: {reason}',
+  classifyImageFailed: 'Could not classify this image: {reason}',
+  labelFailed: 'Could not save the label "{label}": {reason}',
+  undoFailed: 'Could not undo the last decision: {reason}',
+  openFailed: 'Could not open the model "{model}": {reason}',
+  missingModel: 'Set the model attribute to the name of the shared model, for example model="tickets".',
+  tooFewLabels: 'Set labels to at least 2 comma-separated labels, for example labels="billing,bug,feature" (got {got}).',
+  noLabels: 'none',
+  oneLabel: 'only "{label}"',
+  duplicateLabel: 'Each label must appear once in labels, but "{label}" appears twice.',
+  badThreshold: 'Set threshold to a number above 0 and at most 1, for example threshold="0.8" (got "{value}").',
+  badBackend: 'Set backend to one of {options} (got "{value}").',
+  badStorage: 'Set storage to one of {options} (got "{value}").',
+  badMode: 'Set mode to one of {options} (got "{value}").',
+});
+
 /**
  * @summary Classifies its own text (or a slotted image, or another element named by `for`) with an on-device model
  * shared by every element naming the same `model`, and lets a person accept or correct it; corrections teach the model.
  *
  * @slot - The content to classify: its text (trimmed), or the first `<img>`/`<canvas>` in it.
  *
- * @fires hitl-prediction - A new prediction is shown (`HitlPredictionEvent`, with `prediction`).
- * @fires hitl-review-needed - A prediction below the threshold for an input nobody labelled (`HitlReviewNeededEvent`).
- * @fires hitl-label - A person's label is durably stored (`HitlLabelEvent`: `label`, `prediction`, `annotator`, `action`, `decisionId`).
- * @fires hitl-undo - The element's last decision was undone (`HitlUndoEvent`: `decisionId`, `restoredLabel`).
+ * @fires {HitlPredictionEvent} hitl-prediction - A new prediction is shown (`HitlPredictionEvent`, with `prediction`).
+ * @fires {HitlReviewNeededEvent} hitl-review-needed - A prediction below the threshold for an input nobody labelled (`HitlReviewNeededEvent`).
+ * @fires {HitlLabelEvent} hitl-label - A person's label is durably stored (`HitlLabelEvent`: `label`, `prediction`, `annotator`, `action`, `decisionId`).
+ * @fires {HitlUndoEvent} hitl-undo - The element's last decision was undone (`HitlUndoEvent`: `decisionId`, `restoredLabel`).
  *
  * @csspart base - The outer box.
  * @csspart content - The wrapper around the slotted content.
@@ -75,6 +179,10 @@ const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFrac
  * @csspart review - The "Is this …?" group with the accept and choose-another buttons.
  * @csspart actions - The group of label buttons.
  * @csspart button - Every button; label buttons also have `label-button`, the others `accept`, `reject` or `undo`.
+ * @csspart label-button - Each label button (named after its label; `aria-pressed` on the human label).
+ * @csspart accept - The Accept button (accepts the prediction).
+ * @csspart reject - The Choose another button (rejects the prediction, then a label button decides).
+ * @csspart undo - The Undo button, after a decision made here.
  *
  * @cssprop --hitl-font-family - Font of the whole element.
  * @cssprop --hitl-font-size - Base font size.
@@ -125,6 +233,12 @@ export class HitlClassifier extends LitElement {
 
   /** The form field name: with it, `value` is submitted with the form the element sits in. */
   @property({ reflect: true }) name: string | undefined;
+
+  /**
+   * Replaces any of the texts the element shows or announces (`HitlClassifierStrings`); the rest keep their
+   * defaults (`HITL_CLASSIFIER_STRINGS`).
+   */
+  @property({ attribute: false }) strings: Partial<HitlClassifierStrings> = {};
 
   @state() private _classifier: Classifier | null = null;
   @state() private _prediction: Prediction | null = null;
@@ -232,13 +346,15 @@ export class HitlClassifier extends LitElement {
     this.#connectedKey = null;
   }
 
+  /** @internal Form-associated lifecycle: a disabled `<fieldset>` disables the controls. */
   formDisabledCallback(disabled: boolean): void {
     this._formDisabled = disabled;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('htmlFor') && this.isConnected) this.#bindTarget();
-    const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'mode', 'htmlFor'] as const;
+    // `strings`: an attribute error on screen is worded by them.
+    const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'mode', 'htmlFor', 'strings'] as const;
     if (config.some((key) => changed.has(key))) {
       this.#sync();
       if (changed.has('htmlFor')) this.#requestPrediction();
@@ -276,36 +392,42 @@ export class HitlClassifier extends LitElement {
     `;
   }
 
+  #strings(): HitlClassifierStrings {
+    return mergeStrings(HITL_CLASSIFIER_STRINGS, this.strings);
+  }
+
   #renderPrediction(view: HitlClassifierState): TemplateResult {
     const prediction = this._prediction;
     const human = this.#currentHuman();
+    const t = this.#strings();
     switch (view) {
       case 'error':
         return html`<span class="message error">${this._fatalError ?? this._error}</span>`;
       case 'loading':
-        return html`<span class="message">Loading the model…</span>`;
+        return html`<span class="message">${t.loading}</span>`;
       case 'empty': {
         const source = this.#source();
-        return html`<span class="message">${source.kind === 'none' ? source.message : 'Nothing to classify'}</span>`;
+        return html`<span class="message">${source.kind === 'none' ? source.message : t.nothingToClassify}</span>`;
       }
       case 'predicting':
-        return html`<span class="message">Predicting…</span>`;
+        return html`<span class="message">${t.predicting}</span>`;
       case 'no-model':
-        return html`<span class="message">No model yet — pick a label to teach it</span>`;
+        return html`<span class="message">${t.noModel}</span>`;
       case 'labelled':
         return html`<span part="label" class="label">${human?.label}</span>
-          <span part="badge" class="badge human">${human?.annotator ? `Labelled by ${human.annotator}` : 'Labelled by you'}</span>`;
+          <span part="badge" class="badge human">${human?.annotator ? format(t.labelledBy, { annotator: human.annotator }) : t.labelledByYou}</span>`;
       case 'confident':
-        return html`<span>Predicted:</span>
-          <span part="label" class="label">${prediction?.label}</span>
-          <span part="confidence" class="confidence">${percent.format(prediction?.confidence ?? 0)}</span>`;
+        return html`${fill(t.predicted, {
+          label: html`<span part="label" class="label">${prediction?.label}</span>`,
+          confidence: html`<span part="confidence" class="confidence">${percent.format(prediction?.confidence ?? 0)}</span>`,
+        })}`;
       case 'needs-review':
         if (this._rejected !== null) {
-          return html`<span>Not <span part="label" class="label rejected">${this._rejected}</span>. Which label is it?</span>`;
+          return html`<span>${fill(t.rejectedQuestion, { label: html`<span part="label" class="label rejected">${this._rejected}</span>` })}</span>`;
         }
-        return html`<span>Is this <span part="label" class="label">${prediction?.label}</span>?</span>
+        return html`<span>${fill(t.question, { label: html`<span part="label" class="label">${prediction?.label}</span>` })}</span>
           <span part="confidence" class="confidence">${percent.format(prediction?.confidence ?? 0)}</span>
-          <span part="badge" class="badge review">Needs review</span>`;
+          <span part="badge" class="badge review">${t.needsReview}</span>`;
     }
   }
 
@@ -319,19 +441,20 @@ export class HitlClassifier extends LitElement {
     const ask = view === 'needs-review' && !picking;
     const showLabels = this.mode === 'suggest' || picking || view === 'no-model' || view === 'needs-review';
     const undo = view === 'labelled' && this.#lastDecision() !== null;
+    const t = this.#strings();
     return html`
       ${ask
-        ? html`<div part="review" class="review" role="group" aria-label="Review the prediction">
+        ? html`<div part="review" class="review" role="group" aria-label=${t.reviewGroup}>
             <button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
-              Accept
+              ${t.accept}
             </button>
             <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
-              Choose another
+              ${t.reject}
             </button>
           </div>`
         : nothing}
       ${showLabels
-        ? html`<div part="actions" class="actions" role="group" aria-label="Choose the correct label">
+        ? html`<div part="actions" class="actions" role="group" aria-label=${t.labelsGroup}>
             ${this._labels.map(
               (label, i) => html`<button
                 part="button label-button"
@@ -348,7 +471,7 @@ export class HitlClassifier extends LitElement {
       ${undo
         ? html`<div class="after">
             <button part="button undo" type="button" class="undo" aria-keyshortcuts="Backspace" aria-disabled=${disabled} @click=${() => void this.#undo()}>
-              Undo
+              ${t.undo}
             </button>
           </div>`
         : nothing}
@@ -392,14 +515,14 @@ export class HitlClassifier extends LitElement {
     const id = typeof this.htmlFor === 'string' ? this.htmlFor.trim() : '';
     if (id !== '') {
       const target = this.#findTarget();
-      if (!target) return { kind: 'none', message: `No element with id "${id}" to classify` };
+      if (!target) return { kind: 'none', message: format(this.#strings().noTarget, { id }) };
       if (target instanceof HTMLImageElement || target instanceof HTMLCanvasElement) return this.#imageSource(target);
       const raw = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ? target.value : target.textContent ?? '';
-      return textSource(raw);
+      return textSource(raw, this.#strings().noText);
     }
     const image = this.#imageElement();
     if (image) return this.#imageSource(image);
-    return textSource(this.textContent ?? '');
+    return textSource(this.textContent ?? '', this.#strings().noText);
   }
 
   /** The image being classified: the `for` target if it is one, else the first slotted img or canvas. */
@@ -414,10 +537,10 @@ export class HitlClassifier extends LitElement {
   #imageSource(image: HTMLImageElement | HTMLCanvasElement): Source {
     if (image instanceof HTMLImageElement) {
       const src = image.currentSrc || image.src;
-      if (!src) return { kind: 'none', message: 'No image to classify' };
+      if (!src) return { kind: 'none', message: this.#strings().noImage };
       return { kind: 'image', image, key: `img:${src}` };
     }
-    if (image.width === 0 || image.height === 0) return { kind: 'none', message: 'The canvas is empty (0 pixels)' };
+    if (image.width === 0 || image.height === 0) return { kind: 'none', message: this.#strings().emptyCanvas };
     return { kind: 'image', image, key: `canvas:${this._sourceVersion}` };
   }
 
@@ -507,7 +630,7 @@ export class HitlClassifier extends LitElement {
         this.#requestPrediction();
       },
       (error: unknown) => {
-        if (connection === this.#connection) this._fatalError = `Could not open the model "${config.options.name}": ${messageOf(error)}`;
+        if (connection === this.#connection) this._fatalError = format(this.#strings().openFailed, { model: config.options.name, reason: messageOf(error) });
       },
     );
   }
@@ -523,31 +646,32 @@ export class HitlClassifier extends LitElement {
   }
 
   #readConfig(): { options: ClassifierOptions & { threshold: number; input: InputKind } } | { error: string } {
+    const t = this.#strings();
     const name = typeof this.model === 'string' ? this.model.trim() : '';
-    if (name === '') return { error: 'Set the model attribute to the name of the shared model, for example model="tickets".' };
+    if (name === '') return { error: t.missingModel };
     const raw: unknown = this.labels;
     const labels = typeof raw === 'string' ? splitLabels(raw) : Array.isArray(raw) ? raw.map((l) => String(l).trim()).filter((l) => l !== '') : [];
     if (labels.length < 2) {
-      const got = labels.length === 0 ? 'none' : `only "${labels[0]}"`;
-      return { error: `Set labels to at least 2 comma-separated labels, for example labels="billing,bug,feature" (got ${got}).` };
+      const got = labels.length === 0 ? t.noLabels : format(t.oneLabel, { label: labels[0]! });
+      return { error: format(t.tooFewLabels, { got }) };
     }
     const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
-    if (duplicate !== undefined) return { error: `Each label must appear once in labels, but "${duplicate}" appears twice.` };
+    if (duplicate !== undefined) return { error: format(t.duplicateLabel, { label: duplicate }) };
     const threshold = this.threshold ?? DEFAULT_THRESHOLD;
     if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
-      return { error: `Set threshold to a number above 0 and at most 1, for example threshold="0.8" (got "${this.getAttribute('threshold') ?? String(threshold)}").` };
+      return { error: format(t.badThreshold, { value: this.getAttribute('threshold') ?? String(threshold) }) };
     }
     const backend = this.backend ?? 'auto';
     if (!BACKEND_REQUESTS.includes(backend)) {
-      return { error: `Set backend to one of ${BACKEND_REQUESTS.join(', ')} (got "${String(backend)}").` };
+      return { error: format(t.badBackend, { options: BACKEND_REQUESTS.join(', '), value: String(backend) }) };
     }
     const storage = this.storage ?? 'indexeddb';
     if (!STORAGE_KINDS.includes(storage)) {
-      return { error: `Set storage to one of ${STORAGE_KINDS.join(', ')} (got "${String(storage)}").` };
+      return { error: format(t.badStorage, { options: STORAGE_KINDS.join(', '), value: String(storage) }) };
     }
     const mode = this.mode ?? 'suggest';
     if (!HITL_CLASSIFIER_MODES.includes(mode)) {
-      return { error: `Set mode to one of ${HITL_CLASSIFIER_MODES.join(', ')} (got "${String(mode)}").` };
+      return { error: format(t.badMode, { options: HITL_CLASSIFIER_MODES.join(', '), value: String(mode) }) };
     }
     return { options: { name, labels, threshold, backend, storage, input: this.#inputKind() } };
   }
@@ -622,8 +746,8 @@ export class HitlClassifier extends LitElement {
       [prediction, stored] = await Promise.all([classifier.predict(input, { shown: this.mode !== 'silent' }), classifier.getLabel(input)]);
     } catch (error) {
       if (connection === this.#connection) {
-        const what = source.kind === 'text' ? 'this text' : 'this image';
-        this._error = `Could not classify ${what}: ${messageOf(error)}`;
+        const t = this.#strings();
+        this._error = format(source.kind === 'text' ? t.classifyTextFailed : t.classifyImageFailed, { reason: messageOf(error) });
       }
       return;
     } finally {
@@ -688,7 +812,7 @@ export class HitlClassifier extends LitElement {
     try {
       ({ decisionId } = await classifier.label(input, label, { predictionId: prediction?.id, annotator, action }));
     } catch (error) {
-      if (connection === this.#connection) this._error = `Could not save the label "${label}": ${messageOf(error)}`;
+      if (connection === this.#connection) this._error = format(this.#strings().labelFailed, { label, reason: messageOf(error) });
       return;
     } finally {
       if (connection === this.#connection) this._busy = null;
@@ -720,7 +844,7 @@ export class HitlClassifier extends LitElement {
       if (hadFocus) this.#focusNext = '.accept, .actions button';
       this.dispatchEvent(new HitlUndoEvent(last.decisionId, result.restoredLabel));
     } catch (error) {
-      if (connection === this.#connection) this._error = `Could not undo the last decision: ${messageOf(error)}`;
+      if (connection === this.#connection) this._error = format(this.#strings().undoFailed, { reason: messageOf(error) });
     } finally {
       if (connection === this.#connection) this._busy = null;
     }
@@ -773,9 +897,9 @@ export class HitlClassifier extends LitElement {
   }
 }
 
-function textSource(raw: string): Source {
+function textSource(raw: string, empty: string): Source {
   const text = raw.trim();
-  return text === '' ? { kind: 'none', message: 'No text to classify' } : { kind: 'text', text, key: `text:${text}` };
+  return text === '' ? { kind: 'none', message: empty } : { kind: 'text', text, key: `text:${text}` };
 }
 
 function isEditable(node: EventTarget | undefined): boolean {

@@ -4,7 +4,8 @@ import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlDriftEvent } from '../../events.js';
 import type { BackendRequest, EngineEvent, InputKind, QualityReport, Stats, StorageKind } from '../../protocol.js';
-import { ModelConnection, labelsConverter, messageOf } from '../shared/model-connection.js';
+import { CONNECTION_STRINGS, ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
+import { fill, format, mergeStrings } from '../shared/strings.js';
 import { styles } from './hitl-model-panel.styles.js';
 
 const DEFAULT_WINDOW = 200;
@@ -14,6 +15,160 @@ const AGREEMENT_SMOOTHING = 10;
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+
+/** Every string `<hitl-model-panel>` shows or announces; `{…}` are placeholders filled in where it is used. */
+export interface HitlModelPanelStrings extends ConnectionStrings {
+  /** Accessible name of the panel: `{model}`. */
+  panelLabel: string;
+  /** Before the first figures arrive. */
+  loading: string;
+  /** `{reason}`: why stats or quality could not be read. */
+  readFailed: string;
+  modelTerm: string;
+  backendTerm: string;
+  versionTerm: string;
+  examplesTerm: string;
+  /** The version before the first training. */
+  versionNone: string;
+  /** A trained version: `{version}`. */
+  version: string;
+  /** Heading of the drift warning. */
+  driftTitle: string;
+  /** `{score}`, `{threshold}`, `{recent}`, `{reference}`: the figures behind the drift warning. */
+  driftDetail: string;
+  countsTitle: string;
+  /** Accessible name of the list of examples per label. */
+  countsLabel: string;
+  trainNow: string;
+  cancelTraining: string;
+  /** Accessible name of the training progress bar. */
+  trainingProgress: string;
+  /** `{epoch}`, `{epochs}`, `{loss}`. */
+  epoch: string;
+  training: string;
+  notTrained: string;
+  needsTwoClasses: string;
+  /** `{version}`: the model version serving predictions. */
+  serving: string;
+  /** `{version}`, `{examples}`, `{seconds}`: a finished training run. */
+  trained: string;
+  cancelled: string;
+  /** `{reason}`. */
+  trainFailed: string;
+  agreementTitle: string;
+  noDecisions: string;
+  /** `{rate}` (emphasised) of the last `{count}` decisions. */
+  agreementFigure: string;
+  /** Accessible name of the agreement chart: `{count}`, `{smoothing}`, `{rate}`. */
+  agreementChart: string;
+  /** A figure not known yet. */
+  unknown: string;
+  confusionTitle: string;
+  confusionCaption: string;
+  /** The header of the column of human labels. */
+  humanLabel: string;
+  /** Placeholder for the confusion matrix and reliability diagram before any decision. */
+  appearsLater: string;
+  reliabilityTitle: string;
+  /** Accessible name of the reliability diagram: `{bins}`, `{ece}`. */
+  reliabilityChart: string;
+  /** Tooltip of one bin: `{lo}`, `{hi}` (percent), `{count}`, `{accuracy}`. */
+  reliabilityBin: string;
+  /** Axis label at confidence 1. */
+  confidenceAxis: string;
+  reliabilityNote: string;
+  /** `{ece}`: the expected calibration error. */
+  ece: string;
+  autoAcceptTitle: string;
+  noPredictions: string;
+  /** `{share}` (emphasised) of `{predictions}` shown predictions. */
+  autoAccept: string;
+  /** `{checked}`, `{correct}`: appended to `autoAccept` when people checked some. */
+  autoAcceptChecked: string;
+  dataTitle: string;
+  export: string;
+  import: string;
+  reset: string;
+  /** `{link}` to the file, `{size}`. */
+  exported: string;
+  /** `{reason}`. */
+  exportFailed: string;
+  /** `{examples}`, `{logEntries}`, `{file}`, `{version}`. */
+  imported: string;
+  /** `{file}`, `{reason}`. */
+  importFailed: string;
+  /** The reset question: `{model}`. */
+  confirmReset: string;
+  confirmResetDetail: string;
+  confirmResetButton: string;
+  cancel: string;
+  resetDone: string;
+  /** `{reason}`. */
+  resetFailed: string;
+}
+
+/** The English defaults; set `strings` on the element to replace any of them. */
+export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.freeze({
+  ...CONNECTION_STRINGS,
+  panelLabel: 'Model {model}',
+  loading: 'Loading the model…',
+  readFailed: 'Could not read the model: {reason}',
+  modelTerm: 'Model',
+  backendTerm: 'Backend',
+  versionTerm: 'Version',
+  examplesTerm: 'Examples',
+  versionNone: 'none',
+  version: 'v{version}',
+  driftTitle: 'Drift: recent predictions differ from earlier ones',
+  driftDetail: '(shift {score} > {threshold}, {recent} recent vs {reference} earlier)',
+  countsTitle: 'Labels per class',
+  countsLabel: 'Examples per label',
+  trainNow: 'Train now',
+  cancelTraining: 'Cancel training',
+  trainingProgress: 'Training progress',
+  epoch: 'Epoch {epoch} of {epochs} · loss {loss}',
+  training: 'Training…',
+  notTrained: 'Not trained yet.',
+  needsTwoClasses: 'Training needs labels of at least 2 classes.',
+  serving: 'Model v{version} serves predictions.',
+  trained: 'Trained v{version} on {examples} examples in {seconds} s.',
+  cancelled: 'Training cancelled; the previous model still answers.',
+  trainFailed: 'Training failed: {reason}',
+  agreementTitle: 'Agreement with people',
+  noDecisions: 'No human decisions on shown predictions yet.',
+  agreementFigure: '{rate} of the last {count} decisions agreed with the model',
+  agreementChart: 'Agreement over the last {count} decisions, {smoothing}-decision moving average; overall {rate}',
+  unknown: '–',
+  confusionTitle: 'Confusion matrix',
+  confusionCaption: 'Rows: the label people gave · columns: the label the model predicted',
+  humanLabel: 'Human label',
+  appearsLater: 'Appears after the first human decisions.',
+  reliabilityTitle: 'Reliability',
+  reliabilityChart: 'Reliability diagram: confidence against accuracy over {bins} bins; expected calibration error {ece}',
+  reliabilityBin: '{lo}–{hi}%: {count} decisions, accuracy {accuracy}',
+  confidenceAxis: 'confidence 1',
+  reliabilityNote:
+    "Bars: how often people agreed, per confidence bin (dots at the bin's mean confidence); on the diagonal the confidence is honest.",
+  ece: 'Expected calibration error {ece}.',
+  autoAcceptTitle: 'Auto-accept',
+  noPredictions: 'No predictions shown yet.',
+  autoAccept: '{share} of {predictions} shown predictions were at or above the threshold (auto-accepted)',
+  autoAcceptChecked: '; people checked {checked} of them and {correct} were right',
+  dataTitle: 'Data',
+  export: 'Export',
+  import: 'Import…',
+  reset: 'Reset…',
+  exported: 'Exported: {link} ({size})',
+  exportFailed: 'Export failed: {reason}',
+  imported: 'Imported {examples} examples and {logEntries} log entries from {file}; model v{version}.',
+  importFailed: 'Import of {file} failed, nothing was changed: {reason}',
+  confirmReset: 'Delete everything of the model "{model}"?',
+  confirmResetDetail: 'Its labels, trained weights, review queue and audit log are deleted from this browser. This cannot be undone.',
+  confirmResetButton: 'Delete everything',
+  cancel: 'Cancel',
+  resetDone: 'Deleted: the model starts over.',
+  resetFailed: 'Reset failed: {reason}',
+});
 
 interface TrainingState {
   epoch: number;
@@ -26,7 +181,7 @@ interface TrainingState {
  * with progress and loss, agreement with people over time, a confusion matrix, a reliability diagram, the
  * auto-accept share, drift warnings, and export / import / reset.
  *
- * @fires hitl-drift - The drift report turned to drifted (`HitlDriftEvent`, `detail`: the `DriftReport`).
+ * @fires {HitlDriftEvent} hitl-drift - The drift report turned to drifted (`HitlDriftEvent`, `detail`: the `DriftReport`).
  *
  * @csspart base - The outer box.
  * @csspart summary - Model name, backend and version.
@@ -38,7 +193,13 @@ interface TrainingState {
  * @csspart reliability - The reliability diagram (SVG).
  * @csspart auto-accept - The auto-accept share.
  * @csspart data - Export, import and reset.
- * @csspart button - Every button.
+ * @csspart button - Every button; also `train`, `export`, `reset`, `confirm-reset` or `cancel-reset`.
+ * @csspart train - The Train now / Cancel training button.
+ * @csspart export - The Export button.
+ * @csspart reset - The Reset… button.
+ * @csspart confirm-reset - Delete everything, in the reset question.
+ * @csspart cancel-reset - Cancel, in the reset question.
+ * @csspart download - The link to the exported file, to save it again.
  * @csspart message - Status and error messages.
  *
  * @cssprop --hitl-font-family - Font of the whole element.
@@ -84,6 +245,12 @@ export class HitlModelPanel extends LitElement {
    */
   @property({ attribute: 'refresh-interval', type: Number }) refreshInterval = DEFAULT_REFRESH_S;
 
+  /**
+   * Replaces any of the texts the element shows or announces (`HitlModelPanelStrings`); the rest keep their
+   * defaults (`HITL_MODEL_PANEL_STRINGS`).
+   */
+  @property({ attribute: false }) strings: Partial<HitlModelPanelStrings> = {};
+
   @state() private _stats: Stats | null = null;
   @state() private _quality: QualityReport | null = null;
   @state() private _training: TrainingState | null = null;
@@ -95,6 +262,7 @@ export class HitlModelPanel extends LitElement {
   readonly #connection = new ModelConnection(this, {
     onConnected: () => void this.refresh(),
     onEvent: (event) => this.#onEngineEvent(event),
+    strings: () => this.#strings(),
   });
   /** The refresh loop in progress: one stats/quality pair in flight, at most one more queued behind it. */
   #refreshing: Promise<void> | null = null;
@@ -139,6 +307,10 @@ export class HitlModelPanel extends LitElement {
       }
     })();
     return this.#refreshing;
+  }
+
+  #strings(): HitlModelPanelStrings {
+    return mergeStrings(HITL_MODEL_PANEL_STRINGS, this.strings);
   }
 
   override connectedCallback(): void {
@@ -191,7 +363,7 @@ export class HitlModelPanel extends LitElement {
     try {
       [stats, quality] = await Promise.all([classifier.stats(), classifier.quality({ window: this.#window() })]);
     } catch (error) {
-      if (classifier === this.#connection.classifier) this._status = { text: `Could not read the model: ${messageOf(error)}`, error: true };
+      if (classifier === this.#connection.classifier) this._status = { text: format(this.#strings().readFailed, { reason: messageOf(error) }), error: true };
       return;
     }
     if (classifier !== this.#connection.classifier) return;
@@ -227,50 +399,53 @@ export class HitlModelPanel extends LitElement {
   override render(): TemplateResult {
     const connection = this.#connection;
     const classifier = connection.classifier;
+    const t = this.#strings();
     return html`
-      <section part="base" class="base" aria-label=${`Model ${this.model}`}>
+      <section part="base" class="base" aria-label=${format(t.panelLabel, { model: this.model })}>
         ${connection.message
           ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>${connection.message}</p>`
           : nothing}
-        ${classifier && this._stats ? this.#renderBody(classifier, this._stats) : connection.message ? nothing : html`<p part="message" class="message" role="status">Loading the model…</p>`}
+        ${classifier && this._stats ? this.#renderBody(classifier, this._stats) : connection.message ? nothing : html`<p part="message" class="message" role="status">${t.loading}</p>`}
       </section>
     `;
   }
 
   #renderBody(classifier: Classifier, stats: Stats): TemplateResult {
     const quality = this._quality;
+    const t = this.#strings();
     return html`
       <dl part="summary" class="summary">
-        <div><dt>Model</dt><dd>${classifier.name}</dd></div>
-        <div><dt>Backend</dt><dd data-stat="backend">${BACKEND_NAMES[stats.backend] ?? stats.backend}</dd></div>
-        <div><dt>Version</dt><dd data-stat="version">${stats.modelVersion === 0 ? 'none' : `v${stats.modelVersion}`}</dd></div>
-        <div><dt>Examples</dt><dd data-stat="examples">${stats.examples}</dd></div>
+        <div><dt>${t.modelTerm}</dt><dd>${classifier.name}</dd></div>
+        <div><dt>${t.backendTerm}</dt><dd data-stat="backend">${BACKEND_NAMES[stats.backend] ?? stats.backend}</dd></div>
+        <div><dt>${t.versionTerm}</dt><dd data-stat="version">${stats.modelVersion === 0 ? t.versionNone : format(t.version, { version: stats.modelVersion })}</dd></div>
+        <div><dt>${t.examplesTerm}</dt><dd data-stat="examples">${stats.examples}</dd></div>
       </dl>
-      ${quality?.drift.drifted ? this.#renderDrift(quality) : nothing}
-      ${this.#renderCounts(classifier, stats)}
-      ${this.#renderTraining(stats)}
-      ${quality ? this.#renderQuality(quality) : nothing}
-      ${this.#renderData(classifier)}
+      ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing}
+      ${this.#renderCounts(classifier, stats, t)}
+      ${this.#renderTraining(stats, t)}
+      ${quality ? this.#renderQuality(quality, t) : nothing}
+      ${this.#renderData(classifier, t)}
     `;
   }
 
-  #renderDrift(quality: QualityReport): TemplateResult {
+  #renderDrift(quality: QualityReport, t: HitlModelPanelStrings): TemplateResult {
     const drift = quality.drift;
+    const detail = { score: drift.score?.toFixed(2) ?? t.unknown, threshold: drift.threshold, recent: drift.recentSize, reference: drift.referenceSize };
     return html`<div part="drift" class="drift" role="alert">
-      <strong>Drift: recent predictions differ from earlier ones</strong>
-      <span class="note">(shift ${drift.score?.toFixed(2) ?? '–'} &gt; ${drift.threshold}, ${drift.recentSize} recent vs ${drift.referenceSize} earlier)</span>
+      <strong>${t.driftTitle}</strong>
+      <span class="note">${format(t.driftDetail, detail)}</span>
       <ul>
         ${drift.reasons.map((reason) => html`<li>${reason}</li>`)}
       </ul>
     </div>`;
   }
 
-  #renderCounts(classifier: Classifier, stats: Stats): TemplateResult {
+  #renderCounts(classifier: Classifier, stats: Stats, t: HitlModelPanelStrings): TemplateResult {
     const labels = [...new Set([...classifier.labels, ...Object.keys(stats.byLabel)])];
     const most = Math.max(1, ...labels.map((label) => stats.byLabel[label] ?? 0));
     return html`<div part="counts" class="block counts">
-      <h3>Labels per class</h3>
-      <ul aria-label="Examples per label">
+      <h3>${t.countsTitle}</h3>
+      <ul aria-label=${t.countsLabel}>
         ${labels.map((label) => {
           const count = stats.byLabel[label] ?? 0;
           return html`<li data-label=${label}>
@@ -284,22 +459,22 @@ export class HitlModelPanel extends LitElement {
     </div>`;
   }
 
-  #renderTraining(stats: Stats): TemplateResult {
+  #renderTraining(stats: Stats, t: HitlModelPanelStrings): TemplateResult {
     const training = this._training;
     const running = training !== null || stats.training;
     const canTrain = Object.values(stats.byLabel).filter((n) => n > 0).length >= 2;
     let status: string;
-    if (training && training.epochs > 0) status = `Epoch ${training.epoch} of ${training.epochs} · loss ${training.loss?.toFixed(3) ?? '–'}`;
-    else if (running) status = 'Training…';
-    else if (stats.modelVersion === 0) status = canTrain ? 'Not trained yet.' : 'Training needs labels of at least 2 classes.';
-    else status = `Model v${stats.modelVersion} serves predictions.`;
+    if (training && training.epochs > 0) status = format(t.epoch, { epoch: training.epoch, epochs: training.epochs, loss: training.loss?.toFixed(3) ?? t.unknown });
+    else if (running) status = t.training;
+    else if (stats.modelVersion === 0) status = canTrain ? t.notTrained : t.needsTwoClasses;
+    else status = format(t.serving, { version: stats.modelVersion });
     return html`<div part="training" class="block training">
       <div class="row">
         <button part="button train" type="button" class="primary" ?disabled=${!canTrain && this.#run === null} @click=${() => this.#trainOrCancel()}>
-          ${this.#run ? 'Cancel training' : 'Train now'}
+          ${this.#run ? t.cancelTraining : t.trainNow}
         </button>
         <progress
-          aria-label="Training progress"
+          aria-label=${t.trainingProgress}
           max=${training && training.epochs > 0 ? training.epochs : 1}
           .value=${training && training.epochs > 0 ? training.epoch : 0}
           ?hidden=${!running}
@@ -310,34 +485,32 @@ export class HitlModelPanel extends LitElement {
     </div>`;
   }
 
-  #renderQuality(quality: QualityReport): TemplateResult {
+  #renderQuality(quality: QualityReport, t: HitlModelPanelStrings): TemplateResult {
     const auto = quality.autoAccept;
+    const rate = html`<strong data-stat="agreement">${quality.agreementRate === null ? t.unknown : percent.format(quality.agreementRate)}</strong>`;
     return html`<div class="block quality">
-      <h3>Agreement with people</h3>
+      <h3>${t.agreementTitle}</h3>
       ${quality.decisions === 0
-        ? html`<p part="message" class="message">No human decisions on shown predictions yet.</p>`
-        : html`<p class="figure">
-              <strong data-stat="agreement">${quality.agreementRate === null ? '–' : percent.format(quality.agreementRate)}</strong>
-              of the last ${quality.agreement.length} decisions agreed with the model
-            </p>
-            ${this.#agreementChart(quality)}`}
-      <h3>Confusion matrix</h3>
-      ${this.#confusionTable(quality)}
-      <h3>Reliability</h3>
-      ${this.#reliabilityChart(quality)}
-      <h3>Auto-accept</h3>
+        ? html`<p part="message" class="message">${t.noDecisions}</p>`
+        : html`<p class="figure">${fill(t.agreementFigure, { rate, count: quality.agreement.length })}</p>
+            ${this.#agreementChart(quality, t)}`}
+      <h3>${t.confusionTitle}</h3>
+      ${this.#confusionTable(quality, t)}
+      <h3>${t.reliabilityTitle}</h3>
+      ${this.#reliabilityChart(quality, t)}
+      <h3>${t.autoAcceptTitle}</h3>
       <p part="auto-accept" class="figure" data-stat="auto-accept">
         ${auto.share === null
-          ? 'No predictions shown yet.'
-          : html`<strong>${percent.format(auto.share)}</strong> of ${auto.predictions} shown predictions were at or above the threshold
-              (auto-accepted)${auto.checked > 0 && auto.correctWhenChecked !== null
-                ? html`; people checked ${auto.checked} of them and ${percent.format(auto.correctWhenChecked)} were right`
+          ? t.noPredictions
+          : html`${fill(t.autoAccept, { share: html`<strong>${percent.format(auto.share)}</strong>`, predictions: auto.predictions })}${auto.checked > 0 &&
+              auto.correctWhenChecked !== null
+                ? format(t.autoAcceptChecked, { checked: auto.checked, correct: percent.format(auto.correctWhenChecked) })
                 : nothing}.`}
       </p>
     </div>`;
   }
 
-  #agreementChart(quality: QualityReport): TemplateResult {
+  #agreementChart(quality: QualityReport, t: HitlModelPanelStrings): TemplateResult {
     const points = quality.agreement;
     const width = 200;
     const height = 60;
@@ -353,13 +526,13 @@ export class HitlModelPanel extends LitElement {
     const x = (i: number) => (values.length === 1 ? width / 2 : (i / (values.length - 1)) * width);
     const y = (v: number) => height - v * height;
     const line = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    const rate = quality.agreementRate === null ? 'unknown' : percent.format(quality.agreementRate);
+    const rate = quality.agreementRate === null ? t.unknown : percent.format(quality.agreementRate);
     return html`<svg
       part="agreement"
       class="chart agreement"
       viewBox="-2 -2 ${width + 4} ${height + 4}"
       role="img"
-      aria-label=${`Agreement over the last ${points.length} decisions, ${k}-decision moving average; overall ${rate}`}
+      aria-label=${format(t.agreementChart, { count: points.length, smoothing: k, rate })}
     >
       ${svg`<line class="grid" x1="0" x2=${width} y1=${y(0.5)} y2=${y(0.5)}></line>
         <line class="axis" x1="0" x2=${width} y1=${height} y2=${height}></line>
@@ -369,14 +542,14 @@ export class HitlModelPanel extends LitElement {
     </svg>`;
   }
 
-  #confusionTable(quality: QualityReport): TemplateResult {
+  #confusionTable(quality: QualityReport, t: HitlModelPanelStrings): TemplateResult {
     const { labels, matrix } = quality.confusion;
-    if (quality.decisions === 0 || labels.length === 0) return html`<p part="message" class="message">Appears after the first human decisions.</p>`;
+    if (quality.decisions === 0 || labels.length === 0) return html`<p part="message" class="message">${t.appearsLater}</p>`;
     return html`<table part="confusion" class="confusion">
-      <caption>Rows: the label people gave · columns: the label the model predicted</caption>
+      <caption>${t.confusionCaption}</caption>
       <thead>
         <tr>
-          <th scope="col"><span class="visually-hidden">Human label</span></th>
+          <th scope="col"><span class="visually-hidden">${t.humanLabel}</span></th>
           ${labels.map((label) => html`<th scope="col">${label}</th>`)}
         </tr>
       </thead>
@@ -394,9 +567,9 @@ export class HitlModelPanel extends LitElement {
     </table>`;
   }
 
-  #reliabilityChart(quality: QualityReport): TemplateResult {
+  #reliabilityChart(quality: QualityReport, t: HitlModelPanelStrings): TemplateResult {
     const bins = quality.reliability.bins.filter((bin) => bin.count > 0 && bin.accuracy !== null && bin.confidence !== null);
-    if (bins.length === 0) return html`<p part="message" class="message">Appears after the first human decisions.</p>`;
+    if (bins.length === 0) return html`<p part="message" class="message">${t.appearsLater}</p>`;
     const size = 100;
     const most = Math.max(...bins.map((bin) => bin.count));
     const ece = quality.reliability.ece;
@@ -405,46 +578,60 @@ export class HitlModelPanel extends LitElement {
         class="chart reliability"
         viewBox="-8 -4 ${size + 12} ${size + 14}"
         role="img"
-        aria-label=${`Reliability diagram: confidence against accuracy over ${bins.length} bins; expected calibration error ${ece === null ? 'unknown' : ece.toFixed(3)}`}
+        aria-label=${format(t.reliabilityChart, { bins: bins.length, ece: ece === null ? t.unknown : ece.toFixed(3) })}
       >
         ${svg`<rect class="frame" x="0" y="0" width=${size} height=${size}></rect>
           <line class="diagonal" x1="0" y1=${size} x2=${size} y2="0"></line>
           ${bins.map(
             (bin) => svg`<rect class="bin" x=${(bin.lo * size).toFixed(1)} width=${((bin.hi - bin.lo) * size).toFixed(1)}
               y=${(size - bin.accuracy! * size).toFixed(1)} height=${(bin.accuracy! * size).toFixed(1)}
-              opacity=${(0.25 + 0.5 * (bin.count / most)).toFixed(2)}><title>${`${Math.round(bin.lo * 100)}–${Math.round(bin.hi * 100)}%: ${bin.count} decisions, accuracy ${percent.format(bin.accuracy!)}`}</title></rect>`,
+              opacity=${(0.25 + 0.5 * (bin.count / most)).toFixed(2)}><title>${format(t.reliabilityBin, { lo: Math.round(bin.lo * 100), hi: Math.round(bin.hi * 100), count: bin.count, accuracy: percent.format(bin.accuracy!) })}</title></rect>`,
           )}
           ${bins.map((bin) => svg`<circle class="point" cx=${(bin.confidence! * size).toFixed(1)} cy=${(size - bin.accuracy! * size).toFixed(1)} r="2"></circle>`)}
           <text class="tick" x="0" y=${size + 9}>0</text>
-          <text class="tick" x=${size} y=${size + 9} text-anchor="end">confidence 1</text>
+          <text class="tick" x=${size} y=${size + 9} text-anchor="end">${t.confidenceAxis}</text>
           <text class="tick" x="-2" y="4" text-anchor="end">1</text>`}
       </svg>
-      <p class="note">Bars: how often people agreed, per confidence bin (dots at the bin's mean confidence); on the diagonal the confidence is honest.
-        ${ece === null ? nothing : html`Expected calibration error <span data-stat="ece">${ece.toFixed(3)}</span>.`}</p>`;
+      <p class="note">${t.reliabilityNote}
+        ${ece === null ? nothing : fill(t.ece, { ece: html`<span data-stat="ece">${ece.toFixed(3)}</span>` })}</p>`;
   }
 
-  #renderData(classifier: Classifier): TemplateResult {
+  #renderData(classifier: Classifier, t: HitlModelPanelStrings): TemplateResult {
     const busy = this._busy !== null;
+    const download = this._download;
     return html`<div part="data" class="block data">
-      <h3>Data</h3>
+      <h3>${t.dataTitle}</h3>
       <div class="row">
-        <button part="button export" type="button" ?disabled=${busy} @click=${() => void this.#export(classifier)}>Export</button>
+        <button part="button export" type="button" ?disabled=${busy} @click=${() => void this.#export(classifier)}>${t.export}</button>
         <label class="file">
-          <span>Import…</span>
+          <span>${t.import}</span>
           <input type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain" ?disabled=${busy} @change=${(event: Event) => void this.#import(classifier, event)} />
         </label>
-        <button part="button reset" type="button" ?disabled=${busy || this._confirmReset} @click=${() => this.#askReset()}>Reset…</button>
+        <button part="button reset" type="button" ?disabled=${busy || this._confirmReset} @click=${() => this.#askReset()}>${t.reset}</button>
       </div>
-      ${this._download
-        ? html`<p class="message">Exported: <a part="download" href=${this._download.url} download=${this._download.name}>${this._download.name}</a> (${formatBytes(this._download.size)})</p>`
+      ${download
+        ? html`<p class="message">
+            ${fill(t.exported, { link: html`<a part="download" href=${download.url} download=${download.name}>${download.name}</a>`, size: formatBytes(download.size) })}
+          </p>`
         : nothing}
       ${this._confirmReset
-        ? html`<div class="confirm" role="alertdialog" aria-labelledby="reset-question" aria-describedby="reset-detail">
-            <p id="reset-question"><strong>Delete everything of the model "${classifier.name}"?</strong></p>
-            <p id="reset-detail">Its labels, trained weights, review queue and audit log are deleted from this browser. This cannot be undone.</p>
+        ? html`<div
+            class="confirm"
+            role="alertdialog"
+            aria-labelledby="reset-question"
+            aria-describedby="reset-detail"
+            @keydown=${(event: KeyboardEvent) => {
+              // As in a dialog: Escape answers "no".
+              if (event.key !== 'Escape') return;
+              event.preventDefault();
+              this.#cancelReset();
+            }}
+          >
+            <p id="reset-question"><strong>${format(t.confirmReset, { model: classifier.name })}</strong></p>
+            <p id="reset-detail">${t.confirmResetDetail}</p>
             <div class="row">
-              <button part="button confirm-reset" type="button" class="danger" @click=${() => void this.#reset(classifier)}>Delete everything</button>
-              <button part="button cancel-reset" type="button" class="cancel" @click=${() => this.#cancelReset()}>Cancel</button>
+              <button part="button confirm-reset" type="button" class="danger" @click=${() => void this.#reset(classifier)}>${t.confirmResetButton}</button>
+              <button part="button cancel-reset" type="button" class="cancel" @click=${() => this.#cancelReset()}>${t.cancel}</button>
             </div>
           </div>`
         : nothing}
@@ -472,11 +659,11 @@ export class HitlModelPanel extends LitElement {
             this._training = { epoch, epochs, loss };
           },
         });
-        this._status = { text: `Trained v${result.modelVersion} on ${result.examples} examples in ${(result.ms / 1000).toFixed(1)} s.`, error: false };
+        const t = this.#strings();
+        this._status = { text: format(t.trained, { version: result.modelVersion, examples: result.examples, seconds: (result.ms / 1000).toFixed(1) }), error: false };
       } catch (error) {
-        this._status = run.signal.aborted
-          ? { text: 'Training cancelled; the previous model still answers.', error: false }
-          : { text: `Training failed: ${messageOf(error)}`, error: true };
+        const t = this.#strings();
+        this._status = run.signal.aborted ? { text: t.cancelled, error: false } : { text: format(t.trainFailed, { reason: messageOf(error) }), error: true };
       } finally {
         this.#run = null;
         this._training = null;
@@ -501,7 +688,7 @@ export class HitlModelPanel extends LitElement {
       link.download = name;
       link.click();
     } catch (error) {
-      this._status = { text: `Export failed: ${messageOf(error)}`, error: true };
+      this._status = { text: format(this.#strings().exportFailed, { reason: messageOf(error) }), error: true };
     } finally {
       this._busy = null;
     }
@@ -515,9 +702,10 @@ export class HitlModelPanel extends LitElement {
     this._status = null;
     try {
       const result = await classifier.import(file);
-      this._status = { text: `Imported ${result.examples} examples and ${result.logEntries} log entries from ${file.name}; model v${result.modelVersion}.`, error: false };
+      const values = { examples: result.examples, logEntries: result.logEntries, file: file.name, version: result.modelVersion };
+      this._status = { text: format(this.#strings().imported, values), error: false };
     } catch (error) {
-      this._status = { text: `Import of ${file.name} failed, nothing was changed: ${messageOf(error)}`, error: true };
+      this._status = { text: format(this.#strings().importFailed, { file: file.name, reason: messageOf(error) }), error: true };
     } finally {
       this._busy = null;
       // The same file chosen again must fire change again.
@@ -543,9 +731,9 @@ export class HitlModelPanel extends LitElement {
     try {
       await classifier.reset();
       this.#drifted = false;
-      this._status = { text: 'Deleted: the model starts over.', error: false };
+      this._status = { text: this.#strings().resetDone, error: false };
     } catch (error) {
-      this._status = { text: `Reset failed: ${messageOf(error)}`, error: true };
+      this._status = { text: format(this.#strings().resetFailed, { reason: messageOf(error) }), error: true };
     } finally {
       this._busy = null;
       void this.refresh();

@@ -4,7 +4,8 @@ import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlLabelEvent, HitlUndoEvent } from '../../events.js';
 import type { BackendRequest, DecisionAction, EngineEvent, InputKind, QueueItem, StorageKind } from '../../protocol.js';
-import { ModelConnection, labelsConverter, messageOf } from '../shared/model-connection.js';
+import { CONNECTION_STRINGS, ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
+import { fill, format, mergeStrings } from '../shared/strings.js';
 import { styles } from './hitl-review-queue.styles.js';
 
 /** Items fetched per refresh: the person sees one at a time, the count comes from the engine's queue size. */
@@ -19,12 +20,80 @@ interface Decision {
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 
+/** Every string `<hitl-review-queue>` shows or announces; `{…}` are placeholders filled in where it is used. */
+export interface HitlReviewQueueStrings extends ConnectionStrings {
+  /** While the model and its queue load. */
+  loading: string;
+  /** The queue is empty. */
+  empty: string;
+  /** The progress line: `{reviewed}` decisions made here, `{left}` items pending. */
+  progress: string;
+  /** Accessible name of the progress bar. */
+  progressLabel: string;
+  /** Accessible name of the item under review. */
+  itemLabel: string;
+  /** Accessible name of an image item: `{width}`, `{height}` in pixels. */
+  imageLabel: string;
+  /** An item whose input is not stored (`keepInputs: false`); `{id}` is the start of its id. */
+  notStored: string;
+  /** The question about the prediction: `{label}` is the predicted label. */
+  question: string;
+  /** The question while the model has no labelled example. */
+  noModelQuestion: string;
+  /** After a rejection: `{label}` is the rejected label. */
+  rejectedQuestion: string;
+  /** Accessible name of the accept / reject / skip / undo group. */
+  decideGroup: string;
+  /** Accessible name of the group of label buttons. */
+  labelsGroup: string;
+  accept: string;
+  reject: string;
+  skip: string;
+  undo: string;
+  /** The key hint line: `{a}`, `{enter}`, `{x}`, `{digits}`, `{s}` and `{backspace}` become the keys. */
+  keys: string;
+  /** `{reason}`: why the queue could not be read. */
+  loadFailed: string;
+  /** `{label}`, `{reason}`: a label that could not be stored. */
+  labelFailed: string;
+  /** `{reason}`: why the item could not be skipped. */
+  skipFailed: string;
+  /** `{reason}`: why the last decision could not be undone. */
+  undoFailed: string;
+}
+
+/** The English defaults; set `strings` on the element to replace any of them. */
+export const HITL_REVIEW_QUEUE_STRINGS: Readonly<HitlReviewQueueStrings> = Object.freeze({
+  ...CONNECTION_STRINGS,
+  loading: 'Loading the review queue…',
+  empty: 'Nothing to review: the queue is empty.',
+  progress: '{reviewed} reviewed · {left} left',
+  progressLabel: 'Review progress',
+  itemLabel: 'Item to review',
+  imageLabel: 'Image to review, {width}×{height} pixels',
+  notStored: 'The input is not stored (the model keeps no inputs); item {id}.',
+  question: 'Is this {label}?',
+  noModelQuestion: 'No model yet. Which label is it?',
+  rejectedQuestion: 'Not {label}. Which label is it?',
+  decideGroup: 'Decide',
+  labelsGroup: 'Choose the correct label',
+  accept: 'Accept',
+  reject: 'Reject',
+  skip: 'Skip',
+  undo: 'Undo',
+  keys: '{a}/{enter} accept · {x} reject · {digits} label · {s} skip · {backspace} undo',
+  loadFailed: 'Could not load the review queue: {reason}',
+  labelFailed: 'Could not save the label "{label}": {reason}',
+  skipFailed: 'Could not skip this item: {reason}',
+  undoFailed: 'Could not undo the last decision: {reason}',
+});
+
 /**
  * @summary Reviews a model's persistent queue of uncertain predictions one item at a time, from the keyboard:
  * accept, reject and pick, skip, undo. Labelled items leave the queue and teach the model.
  *
- * @fires hitl-label - A decision is durably stored (`HitlLabelEvent`: `label`, `prediction`, `annotator`, `action`, `decisionId`).
- * @fires hitl-undo - A decision was undone and its item is back in the queue (`HitlUndoEvent`).
+ * @fires {HitlLabelEvent} hitl-label - A decision is durably stored (`HitlLabelEvent`: `label`, `prediction`, `annotator`, `action`, `decisionId`).
+ * @fires {HitlUndoEvent} hitl-undo - A decision was undone and its item is back in the queue (`HitlUndoEvent`).
  *
  * @csspart base - The outer box.
  * @csspart progress - The progress line (reviewed / left) and its bar.
@@ -37,6 +106,11 @@ const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFrac
  * @csspart review - The accept / reject / skip / undo buttons.
  * @csspart actions - The label buttons.
  * @csspart button - Every button; also `accept`, `reject`, `skip`, `undo` or `label-button`.
+ * @csspart accept - The Accept button.
+ * @csspart reject - The Reject button (then a label button decides).
+ * @csspart skip - The Skip button (the item goes to the back of the queue).
+ * @csspart undo - The Undo button.
+ * @csspart label-button - Each label button.
  * @csspart message - Empty queue, waiting and error messages.
  *
  * @cssprop --hitl-font-family - Font of the whole element.
@@ -50,6 +124,7 @@ const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFrac
  * @cssprop --hitl-muted-color - Secondary text.
  * @cssprop --hitl-border-color - Borders.
  * @cssprop --hitl-review-color - The rejected label.
+ * @cssprop --hitl-review-background - Background of review markers (a shared theme token).
  * @cssprop --hitl-error-color - Errors.
  * @cssprop --hitl-focus-ring-color - Keyboard focus outline.
  */
@@ -77,6 +152,12 @@ export class HitlReviewQueue extends LitElement {
   /** Who reviews, recorded with every decision. */
   @property() annotator: string | undefined;
 
+  /**
+   * Replaces any of the texts the element shows or announces (`HitlReviewQueueStrings`); the rest keep their
+   * defaults (`HITL_REVIEW_QUEUE_STRINGS`).
+   */
+  @property({ attribute: false }) strings: Partial<HitlReviewQueueStrings> = {};
+
   @state() private _items: QueueItem[] = [];
   /** Queue size as the engine reports it (the list holds at most a page of it). */
   @state() private _size: number | null = null;
@@ -95,6 +176,7 @@ export class HitlReviewQueue extends LitElement {
       this.#refresh();
     },
     onEvent: (event) => this.#onEngineEvent(event),
+    strings: () => this.#strings(),
   });
   #decisions: Decision[] = [];
   /** An item to show first after the next refresh: the one just undone, or the one on screen. */
@@ -128,6 +210,10 @@ export class HitlReviewQueue extends LitElement {
     return this._reviewed;
   }
 
+  #strings(): HitlReviewQueueStrings {
+    return mergeStrings(HITL_REVIEW_QUEUE_STRINGS, this.strings);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model') || changed.has('labels') || changed.has('input') || changed.has('storage') || changed.has('backend')) {
       this.#connection.sync();
@@ -147,24 +233,26 @@ export class HitlReviewQueue extends LitElement {
     const connection = this.#connection;
     const labels = connection.classifier?.labels ?? [];
     const item = this.current;
+    const t = this.#strings();
+    const key = (name: string) => html`<kbd>${name}</kbd>`;
     return html`
       <div part="base" class="base">
         ${this.#renderProgress()}
         ${connection.message
           ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>${connection.message}</p>`
           : !connection.classifier || !this._loaded
-            ? html`<p part="message" class="message" role="status">Loading the review queue…</p>`
+            ? html`<p part="message" class="message" role="status">${t.loading}</p>`
             : item
               ? this.#renderItem(item, labels)
-              : html`<p part="message" class="message empty" role="status" tabindex="0">Nothing to review: the queue is empty.</p>`}
+              : html`<p part="message" class="message empty" role="status" tabindex="0">${t.empty}</p>`}
         ${this._error ? html`<p part="message" class="message error" role="alert">${this._error}</p>` : nothing}
         ${connection.classifier && this._loaded && !item && this._undoDepth > 0
           ? html`<div part="review" class="review">
-              <button part="button undo" type="button" aria-keyshortcuts="Backspace" @click=${() => void this.#undo()}>Undo</button>
+              <button part="button undo" type="button" aria-keyshortcuts="Backspace" @click=${() => void this.#undo()}>${t.undo}</button>
             </div>`
           : nothing}
         <p class="keys" aria-hidden="true">
-          <kbd>a</kbd>/<kbd>Enter</kbd> accept · <kbd>x</kbd> reject · <kbd>1</kbd>–<kbd>9</kbd> label · <kbd>s</kbd> skip · <kbd>⌫</kbd> undo
+          ${fill(t.keys, { a: key('a'), enter: key('Enter'), x: key('x'), digits: html`${key('1')}–${key('9')}`, s: key('s'), backspace: key('⌫') })}
         </p>
       </div>
     `;
@@ -173,10 +261,11 @@ export class HitlReviewQueue extends LitElement {
   #renderProgress(): TemplateResult {
     const left = this._size;
     const total = left === null ? 0 : left + this._reviewed;
-    const text = left === null ? '' : `${this._reviewed} reviewed · ${left} left`;
+    const t = this.#strings();
+    const text = left === null ? '' : format(t.progress, { reviewed: this._reviewed, left });
     return html`<div part="progress" class="progress">
       <span class="count" role="status">${text}</span>
-      <progress max=${Math.max(total, 1)} .value=${this._reviewed} aria-label="Review progress"></progress>
+      <progress max=${Math.max(total, 1)} .value=${this._reviewed} aria-label=${t.progressLabel}></progress>
     </div>`;
   }
 
@@ -184,31 +273,32 @@ export class HitlReviewQueue extends LitElement {
     const prediction = item.prediction;
     const picking = this._rejected !== null;
     const disabled = this._busy ? 'true' : 'false';
+    const t = this.#strings();
     return html`
-      <figure part="item" class="item" tabindex="0" aria-label="Item to review">${this.#renderInput(item)}</figure>
+      <figure part="item" class="item" tabindex="0" aria-label=${t.itemLabel}>${this.#renderInput(item, t)}</figure>
       <p id="prediction" part="prediction" class="prediction" aria-live="polite">
         ${picking
-          ? html`Not <span part="label" class="label rejected">${this._rejected}</span>. Which label is it?`
+          ? fill(t.rejectedQuestion, { label: html`<span part="label" class="label rejected">${this._rejected}</span>` })
           : prediction.label === null
-            ? html`No model yet. Which label is it?`
-            : html`Is this <span part="label" class="label">${prediction.label}</span>?
+            ? t.noModelQuestion
+            : html`${fill(t.question, { label: html`<span part="label" class="label">${prediction.label}</span>` })}
                 <span part="confidence" class="confidence">${percent.format(prediction.confidence)}</span>`}
       </p>
-      <div part="review" class="review" role="group" aria-label="Decide">
+      <div part="review" class="review" role="group" aria-label=${t.decideGroup}>
         ${prediction.label !== null && !picking
           ? html`<button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
-                Accept
+                ${t.accept}
               </button>
               <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
-                Reject
+                ${t.reject}
               </button>`
           : nothing}
-        <button part="button skip" type="button" class="skip" aria-keyshortcuts="s" aria-disabled=${disabled} @click=${() => void this.#skip()}>Skip</button>
+        <button part="button skip" type="button" class="skip" aria-keyshortcuts="s" aria-disabled=${disabled} @click=${() => void this.#skip()}>${t.skip}</button>
         <button part="button undo" type="button" class="undo" aria-keyshortcuts="Backspace" aria-disabled=${this._busy || this._undoDepth === 0 ? 'true' : 'false'} @click=${() => void this.#undo()}>
-          Undo
+          ${t.undo}
         </button>
       </div>
-      <div part="actions" class="actions" role="group" aria-label="Choose the correct label">
+      <div part="actions" class="actions" role="group" aria-label=${t.labelsGroup}>
         ${labels.map(
           (label, i) => html`<button
             part="button label-button"
@@ -223,14 +313,14 @@ export class HitlReviewQueue extends LitElement {
     `;
   }
 
-  #renderInput(item: QueueItem): TemplateResult {
+  #renderInput(item: QueueItem, t: HitlReviewQueueStrings): TemplateResult {
     const input = item.input;
     if (input === undefined) {
-      return html`<p part="text" class="text unavailable">The input is not stored (the model keeps no inputs); item ${item.id.slice(0, 12)}.</p>`;
+      return html`<p part="text" class="text unavailable">${format(t.notStored, { id: item.id.slice(0, 12) })}</p>`;
     }
     if (typeof input === 'string') return html`<blockquote part="text" class="text">${input}</blockquote>`;
     if (Array.isArray(input)) return html`<p part="text" class="text numbers">${input.map((v) => formatNumber(v)).join(', ')}</p>`;
-    return html`<canvas part="image" class="image" width=${input.width} height=${input.height} role="img" aria-label=${`Image to review, ${input.width}×${input.height} pixels`}></canvas>`;
+    return html`<canvas part="image" class="image" width=${input.width} height=${input.height} role="img" aria-label=${format(t.imageLabel, { width: input.width, height: input.height })}></canvas>`;
   }
 
   // ---- Queue --------------------------------------------------------------------------------------------------------
@@ -272,7 +362,7 @@ export class HitlReviewQueue extends LitElement {
     try {
       items = await classifier.queue({ limit: PAGE_SIZE });
     } catch (error) {
-      if (classifier === this.#connection.classifier) this._error = `Could not load the review queue: ${messageOf(error)}`;
+      if (classifier === this.#connection.classifier) this._error = format(this.#strings().loadFailed, { reason: messageOf(error) });
       return;
     }
     if (classifier !== this.#connection.classifier) return;
@@ -322,7 +412,7 @@ export class HitlReviewQueue extends LitElement {
       if (this._size !== null) this._size = Math.max(0, this._size - 1);
       this.dispatchEvent(new HitlLabelEvent(label, prediction, annotator, { action, decisionId }));
     } catch (error) {
-      this._error = `Could not save the label "${label}": ${messageOf(error)}`;
+      this._error = format(this.#strings().labelFailed, { label, reason: messageOf(error) });
     } finally {
       this._busy = false;
     }
@@ -340,7 +430,7 @@ export class HitlReviewQueue extends LitElement {
       this._error = null;
       this._items = [...this._items.slice(1), item];
     } catch (error) {
-      this._error = `Could not skip this item: ${messageOf(error)}`;
+      this._error = format(this.#strings().skipFailed, { reason: messageOf(error) });
     } finally {
       this._busy = false;
     }
@@ -364,7 +454,7 @@ export class HitlReviewQueue extends LitElement {
       this._items = [last.item, ...this._items.filter((other) => other.id !== last.item.id)];
       this.dispatchEvent(new HitlUndoEvent(last.decisionId, result.restoredLabel));
     } catch (error) {
-      this._error = `Could not undo the last decision: ${messageOf(error)}`;
+      this._error = format(this.#strings().undoFailed, { reason: messageOf(error) });
     } finally {
       this._busy = false;
     }

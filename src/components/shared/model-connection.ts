@@ -2,6 +2,41 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ClassifierChangeEvent, type Classifier } from '../../classifier.js';
 import { BACKEND_REQUESTS, INPUT_KINDS, STORAGE_KINDS, modelKey, type BackendRequest, type EngineEvent, type InputKind, type StorageKind } from '../../protocol.js';
 import { acquireClassifier, joinClassifier, onModelOpened, releaseClassifier } from '../../registry.js';
+import { format } from './strings.js';
+
+/** The messages a model-bound element shows about its attributes and its model; `{…}` are placeholders. */
+export interface ConnectionStrings {
+  /** No `model` attribute. */
+  missingModel: string;
+  /** `storage` is not one of `{options}`; `{value}` is what was given. */
+  badStorage: string;
+  /** `backend` is not one of `{options}`; `{value}` is what was given. */
+  badBackend: string;
+  /** `input` is not one of `{options}`; `{value}` is what was given. */
+  badInput: string;
+  /** Only one label, `{label}`. */
+  tooFewLabels: string;
+  /** `{label}` appears twice in `labels`. */
+  duplicateLabel: string;
+  /** Nobody on the page opened the model `{model}` yet. */
+  waiting: string;
+  /** The model `{model}` takes `{actual}` input, not `{expected}`. */
+  wrongInput: string;
+  /** Opening the model `{model}` failed with `{reason}`. */
+  openFailed: string;
+}
+
+export const CONNECTION_STRINGS: ConnectionStrings = {
+  missingModel: 'Set the model attribute to the name of the model, for example model="tickets".',
+  badStorage: 'Set storage to one of {options} (got "{value}").',
+  badBackend: 'Set backend to one of {options} (got "{value}").',
+  badInput: 'Set input to one of {options} (got "{value}").',
+  tooFewLabels: 'Set labels to at least 2 comma-separated labels, or leave it out to join the open model (got only "{label}").',
+  duplicateLabel: 'Each label must appear once in labels, but "{label}" appears twice.',
+  waiting: 'Waiting for the model "{model}" to open: set labels (and input) on this element to open it here.',
+  wrongInput: 'The model "{model}" takes {actual} input, not {expected}.',
+  openFailed: 'Could not open the model "{model}": {reason}',
+};
 
 /** The attributes every model-bound element reads. */
 export interface ModelAttributes {
@@ -12,8 +47,10 @@ export interface ModelAttributes {
   backend: BackendRequest;
 }
 
+type Message = { key: keyof ConnectionStrings; values: Record<string, string> };
+
 type Config =
-  | { error: string }
+  | { error: Message }
   | { name: string; storage: StorageKind; backend: BackendRequest; labels: string[] | null; input: InputKind | undefined };
 
 export const labelsConverter = {
@@ -40,25 +77,31 @@ export function messageOf(error: unknown): string {
 export class ModelConnection implements ReactiveController {
   /** The shared handle, or null while connecting, waiting or in error. */
   classifier: Classifier | null = null;
-  /** Why there is no handle: bad attributes, a failed open, or a model nobody opened yet. */
-  message: string | null = null;
+  /** Why there is no handle: bad attributes, a failed open, or a model nobody opened yet (in the current strings). */
+  get message(): string | null {
+    return this.#message && format(this.#strings()[this.#message.key], this.#message.values);
+  }
   /** True when `message` is an error rather than a wait. */
   failed = false;
 
   readonly #host: ReactiveControllerHost & HTMLElement & ModelAttributes;
   readonly #onEvent: (event: EngineEvent) => void;
   readonly #onConnected: (classifier: Classifier) => void;
+  readonly #strings: () => ConnectionStrings;
+  /** Kept unformatted, so new strings apply to a message already shown. */
+  #message: Message | null = null;
   #key: string | null = null;
   #connection = 0;
   #stopWaiting: (() => void) | null = null;
 
   constructor(
     host: ReactiveControllerHost & HTMLElement & ModelAttributes,
-    callbacks: { onEvent: (event: EngineEvent) => void; onConnected: (classifier: Classifier) => void },
+    callbacks: { onEvent: (event: EngineEvent) => void; onConnected: (classifier: Classifier) => void; strings: () => ConnectionStrings },
   ) {
     this.#host = host;
     this.#onEvent = callbacks.onEvent;
     this.#onConnected = callbacks.onConnected;
+    this.#strings = callbacks.strings;
     host.addController(this);
   }
 
@@ -96,7 +139,7 @@ export class ModelConnection implements ReactiveController {
           return;
         }
         if (!classifier) {
-          this.#set(null, `Waiting for the model "${name}" to open: set labels (and input) on this element to open it here.`, false);
+          this.#set(null, { key: 'waiting', values: { model: name } }, false);
           this.#stopWaiting = onModelOpened((opened) => {
             if (opened !== modelKey({ name, storage }) || connection !== this.#connection) return;
             this.#key = null;
@@ -106,7 +149,7 @@ export class ModelConnection implements ReactiveController {
         }
         if (input && classifier.input !== input) {
           releaseClassifier(classifier);
-          this.#set(null, `The model "${name}" takes ${classifier.input} input, not ${input}.`, true);
+          this.#set(null, { key: 'wrongInput', values: { model: name, actual: classifier.input, expected: input } }, true);
           return;
         }
         classifier.addEventListener('change', this.#onChange);
@@ -114,7 +157,7 @@ export class ModelConnection implements ReactiveController {
         this.#onConnected(classifier);
       },
       (error: unknown) => {
-        if (connection === this.#connection) this.#set(null, `Could not open the model "${name}": ${messageOf(error)}`, true);
+        if (connection === this.#connection) this.#set(null, { key: 'openFailed', values: { model: name, reason: messageOf(error) } }, true);
       },
     );
   }
@@ -122,19 +165,19 @@ export class ModelConnection implements ReactiveController {
   #readConfig(): Config {
     const host = this.#host;
     const name = typeof host.model === 'string' ? host.model.trim() : '';
-    if (name === '') return { error: 'Set the model attribute to the name of the model, for example model="tickets".' };
+    if (name === '') return { error: { key: 'missingModel', values: {} } };
     const storage = host.storage ?? 'indexeddb';
-    if (!STORAGE_KINDS.includes(storage)) return { error: `Set storage to one of ${STORAGE_KINDS.join(', ')} (got "${String(storage)}").` };
+    if (!STORAGE_KINDS.includes(storage)) return { error: { key: 'badStorage', values: { options: STORAGE_KINDS.join(', '), value: String(storage) } } };
     const backend = host.backend ?? 'auto';
-    if (!BACKEND_REQUESTS.includes(backend)) return { error: `Set backend to one of ${BACKEND_REQUESTS.join(', ')} (got "${String(backend)}").` };
+    if (!BACKEND_REQUESTS.includes(backend)) return { error: { key: 'badBackend', values: { options: BACKEND_REQUESTS.join(', '), value: String(backend) } } };
     const input = host.input || undefined;
-    if (input !== undefined && !INPUT_KINDS.includes(input)) return { error: `Set input to one of ${INPUT_KINDS.join(', ')} (got "${String(input)}").` };
+    if (input !== undefined && !INPUT_KINDS.includes(input)) return { error: { key: 'badInput', values: { options: INPUT_KINDS.join(', '), value: String(input) } } };
     const raw: unknown = host.labels;
     const labels = typeof raw === 'string' ? splitLabels(raw) : Array.isArray(raw) ? raw.map((l) => String(l).trim()).filter((l) => l !== '') : [];
     if (labels.length === 0) return { name, storage, backend, labels: null, input };
-    if (labels.length < 2) return { error: `Set labels to at least 2 comma-separated labels, or leave it out to join the open model (got only "${labels[0]}").` };
+    if (labels.length < 2) return { error: { key: 'tooFewLabels', values: { label: labels[0]! } } };
     const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
-    if (duplicate !== undefined) return { error: `Each label must appear once in labels, but "${duplicate}" appears twice.` };
+    if (duplicate !== undefined) return { error: { key: 'duplicateLabel', values: { label: duplicate } } };
     return { name, storage, backend, labels, input };
   }
 
@@ -142,9 +185,9 @@ export class ModelConnection implements ReactiveController {
     if (event instanceof ClassifierChangeEvent) this.#onEvent(event.change);
   };
 
-  #set(classifier: Classifier | null, message: string | null, failed: boolean): void {
+  #set(classifier: Classifier | null, message: Message | null, failed: boolean): void {
     this.classifier = classifier;
-    this.message = message;
+    this.#message = message;
     this.failed = failed;
     this.#host.requestUpdate();
   }

@@ -2,7 +2,8 @@ import { css } from 'lit';
 
 /**
  * The --hitl-* theme shared by the queue and the panel (the same tokens and defaults as <hitl-classifier>):
- * every property falls back to a private --_* value, and the dark defaults apply only where the page set nothing.
+ * every property falls back to a private --_* value. Defaults come in light and dark (light-dark()), chosen by the
+ * element's color-scheme: the user's preference, unless the page sets `color-scheme: light` or `dark` on the element.
  */
 export const theme = css`
   :host {
@@ -10,15 +11,15 @@ export const theme = css`
     --_font-size: var(--hitl-font-size, 0.9375rem);
     --_radius: var(--hitl-radius, 0.5rem);
     --_spacing: var(--hitl-spacing, 0.75rem);
-    --_accent: var(--hitl-accent-color, #2457c5);
-    --_on-accent: var(--hitl-accent-contrast-color, #ffffff);
-    --_background: var(--hitl-background, #ffffff);
-    --_text: var(--hitl-text-color, #1b1d22);
-    --_muted: var(--hitl-muted-color, #5b6170);
-    --_border: var(--hitl-border-color, #d3d7df);
-    --_review: var(--hitl-review-color, #8a4b00);
-    --_review-background: var(--hitl-review-background, #fff1db);
-    --_error: var(--hitl-error-color, #b3261e);
+    --_accent: var(--hitl-accent-color, light-dark(#2457c5, #8fb0ff));
+    --_on-accent: var(--hitl-accent-contrast-color, light-dark(#ffffff, #0c1630));
+    --_background: var(--hitl-background, light-dark(#ffffff, #1c1e24));
+    --_text: var(--hitl-text-color, light-dark(#1b1d22, #e8eaef));
+    --_muted: var(--hitl-muted-color, light-dark(#5b6170, #a4aab8));
+    --_border: var(--hitl-border-color, light-dark(#d3d7df, #3c414d));
+    --_review: var(--hitl-review-color, light-dark(#8a4b00, #ffc877));
+    --_review-background: var(--hitl-review-background, light-dark(#fff1db, #3a2a10));
+    --_error: var(--hitl-error-color, light-dark(#b3261e, #ffb4ab));
     --_focus: var(--hitl-focus-ring-color, var(--_accent));
 
     display: block;
@@ -27,20 +28,6 @@ export const theme = css`
     font-size: var(--_font-size);
     line-height: 1.45;
     color: var(--_text);
-  }
-
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_accent: var(--hitl-accent-color, #8fb0ff);
-      --_on-accent: var(--hitl-accent-contrast-color, #0c1630);
-      --_background: var(--hitl-background, #1c1e24);
-      --_text: var(--hitl-text-color, #e8eaef);
-      --_muted: var(--hitl-muted-color, #a4aab8);
-      --_border: var(--hitl-border-color, #3c414d);
-      --_review: var(--hitl-review-color, #ffc877);
-      --_review-background: var(--hitl-review-background, #3a2a10);
-      --_error: var(--hitl-error-color, #ffb4ab);
-    }
   }
 
   :host([hidden]) {
