@@ -269,13 +269,14 @@ function rowsFor(runs, stored) {
   const train = (r, n) => {
     const t = r.suite.text.train[n];
     if (!t) return '–';
-    if (t.over) return `> ${fmt(t.over / 1000, 0)} s`;
+    if (t.over) return `> ${fmt(t.over / 1000, 0)} s${t.stillRunning ? ' (cancel ignored)' : ''}`;
     if (t.error) return 'error';
     return fmt(t.ms);
   };
   const pool = (m) => (m ? `${fmt(m.ms)}${m.projected ? ' (proj.)' : ''}` : '–');
   return [
     ['backend in use', '', ...get((r) => r.suite.backend + (r.isolated ? ' (isolated)' : ''))],
+    ['trained head served the figures below', '', ...get((r) => (r.suite.text.headServed ? 'yes' : 'no (training over the cap)'))],
     ['main-thread JS, KB gzip', `≤ ${BUDGETS.mainJsGzipKB}`, ...get((r) => kb(r.cold.bytes.mainJs.gzip))],
     ['worker JS, KB gzip', '', ...get((r) => kb(r.cold.bytes.workerJs.gzip))],
     ['wasm, KB (gzip)', '', ...get((r) => (r.cold.bytes.wasm.raw ? `${kb(r.cold.bytes.wasm.raw)} (${kb(r.cold.bytes.wasm.gzip)})` : '0'))],
@@ -378,6 +379,7 @@ async function main() {
         corrections: main || args.full ? config.corrections : Math.ceil(config.corrections / 2),
         peer: main,
         cycles: main ? config.cycles : 0,
+        trainLast: !main,
       };
       const run = { backend, isolated: crossOriginIsolated, config: runConfig };
       try {
