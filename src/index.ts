@@ -24,10 +24,12 @@ export type {
   ImportResult,
 } from './protocol.js';
 export { HitlPredictionEvent, HitlLabelEvent, HitlReviewNeededEvent, HitlUndoEvent, HitlDriftEvent } from './events.js';
-export { HitlClassifier } from './components/hitl-classifier/hitl-classifier.js';
-export type { HitlClassifierMode, HitlClassifierState } from './components/hitl-classifier/hitl-classifier.js';
-export type { HitlReviewQueue } from './components/hitl-review-queue/hitl-review-queue.js';
-export type { HitlModelPanel } from './components/hitl-model-panel/hitl-model-panel.js';
+export { HitlClassifier, HITL_CLASSIFIER_STRINGS } from './components/hitl-classifier/hitl-classifier.js';
+export type { HitlClassifierMode, HitlClassifierState, HitlClassifierStrings } from './components/hitl-classifier/hitl-classifier.js';
+// Types only: a value export would pull the queue and panel into the entry (they load on first use).
+export type { HitlReviewQueue, HitlReviewQueueStrings } from './components/hitl-review-queue/hitl-review-queue.js';
+export type { HitlModelPanel, HitlModelPanelStrings } from './components/hitl-model-panel/hitl-model-panel.js';
+export type { ConnectionStrings } from './components/shared/model-connection.js';
 export { defineHitlTools } from './components/define-on-demand.js';
 
 // <hitl-classifier> is defined by importing this module; the queue and panel load when the page first uses them.
