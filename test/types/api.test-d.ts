@@ -127,6 +127,9 @@ export function events(element: HTMLElement): void {
 
 export async function tools(): Promise<void> {
   const { HitlReviewQueue: Queue, HitlModelPanel: Panel } = await defineHitlTools();
-  assert<IsExact<InstanceType<typeof Queue>, HitlReviewQueue>>();
-  assert<IsExact<InstanceType<typeof Panel>, HitlModelPanel>>();
+  const queue = new Queue();
+  const panel = new Panel();
+  queue.model = panel.model = 'tickets';
+  assert<IsExact<typeof queue, HitlReviewQueue>>();
+  assert<IsExact<typeof panel, HitlModelPanel>>();
 }
