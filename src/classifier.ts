@@ -76,6 +76,12 @@ export interface ClassifierOptions {
    * and the queue keep the input's hash. While any handle of a model says false, the model stores no inputs.
    */
   keepInputs?: boolean;
+  /**
+   * Keep labels, audit log entries and review-queue items for this many days, then delete them (in IndexedDB, for
+   * real) when the model opens and hourly while it is open. Default: keep them until `reset()`. While several
+   * handles of a model are open, the shortest period wins.
+   */
+  retentionDays?: number;
 }
 
 /** `exportModel()`'s result: TensorFlow.js layers-model files of the trained head. */
@@ -107,6 +113,10 @@ export class Classifier extends EventTarget {
   readonly requestedBackend: BackendRequest;
   /** False: the model stores features and hashes, never raw inputs. */
   readonly keepInputs: boolean;
+  /** Days after which labels, log entries and queue items are deleted; null: kept until reset(). */
+  readonly retentionDays: number | null;
+  #persistent: boolean;
+  #storageProblem: string | null;
   #labels: string[];
   #backend: BackendName;
   #generation: number;
@@ -115,16 +125,18 @@ export class Classifier extends EventTarget {
   readonly #key: string;
   readonly #autoTrainDelayMs: number;
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeCrash: () => void;
 
   /** Use `createClassifier()`; the constructor is internal. */
   readonly #featureExtractor: FeatureExtractorSpec | undefined;
 
   constructor(
-    options: Required<Omit<ClassifierOptions, 'autoTrain' | 'featureExtractor'>> & {
+    options: Required<Omit<ClassifierOptions, 'autoTrain' | 'featureExtractor' | 'retentionDays'>> & {
       autoTrainDelayMs: number;
       featureExtractor: FeatureExtractorSpec | undefined;
+      retentionDays: number | undefined;
     },
-    opened: { labels: string[]; backend: BackendName; generation: number; handle: string },
+    opened: { labels: string[]; backend: BackendName; generation: number; handle: string; persistent: boolean; storageProblem?: string },
   ) {
     super();
     this.name = options.name;
@@ -133,6 +145,9 @@ export class Classifier extends EventTarget {
     this.storage = options.storage;
     this.requestedBackend = options.backend;
     this.keepInputs = options.keepInputs;
+    this.retentionDays = options.retentionDays ?? null;
+    this.#persistent = opened.persistent;
+    this.#storageProblem = opened.storageProblem ?? null;
     this.#autoTrainDelayMs = options.autoTrainDelayMs;
     this.#featureExtractor = options.featureExtractor;
     this.#key = modelKey(options);
@@ -145,6 +160,9 @@ export class Classifier extends EventTarget {
       // Another handle added a label: this one must accept it too.
       if (event.type === 'labels-changed') this.#labels = [...event.labels];
       this.dispatchEvent(new ClassifierChangeEvent(event));
+    });
+    this.#unsubscribeCrash = engine.onCrash((reason) => {
+      this.dispatchEvent(new ClassifierChangeEvent({ type: 'engine-restarted', key: this.#key, message: reason.message }));
     });
   }
 
@@ -160,6 +178,20 @@ export class Classifier extends EventTarget {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * True when labels and the model are kept in IndexedDB. False for `storage: 'memory'`, and when the browser
+   * refused IndexedDB (a private mode, a blocked or newer-versioned database): then the model works on this page
+   * but nothing is kept, and `storageProblem` says why.
+   */
+  get persistent(): boolean {
+    return this.#persistent;
+  }
+
+  /** Why a model asked to use IndexedDB lives in memory only, or null. */
+  get storageProblem(): string | null {
+    return this.#storageProblem;
   }
 
   /**
@@ -365,6 +397,7 @@ export class Classifier extends EventTarget {
     if (this.#closed) return;
     this.#closed = true;
     this.#unsubscribe();
+    this.#unsubscribeCrash();
     try {
       if (engine.running && engine.generation === this.#generation) {
         await engine.call((api) => api.close(this.#key, this.#handle));
@@ -391,13 +424,21 @@ export class Classifier extends EventTarget {
   async #call<T>(run: (api: Comlink.Remote<import('./protocol.js').EngineApi>) => Promise<T>): Promise<T> {
     if (this.#closed) throw new Error(`Classifier "${this.name}" is closed; create a new one with createClassifier().`);
     if (engine.generation !== this.#generation || !engine.running) {
-      const opened = await openOn(this.#spec(), { backend: this.requestedBackend, autoTrainDelayMs: this.#autoTrainDelayMs, keepInputs: this.keepInputs });
+      const opened = await openOn(this.#spec(), this.#openOptions());
       this.#labels = opened.labels;
+      this.#persistent = opened.persistent;
+      this.#storageProblem = opened.storageProblem ?? null;
       this.#backend = opened.backend;
       this.#generation = opened.generation;
       this.#handle = opened.handle;
     }
     return engine.call(run);
+  }
+
+  #openOptions(): OpenOptions {
+    const options: OpenOptions = { backend: this.requestedBackend, autoTrainDelayMs: this.#autoTrainDelayMs, keepInputs: this.keepInputs };
+    if (this.retentionDays !== null) options.retentionDays = this.retentionDays;
+    return options;
   }
 
   #spec(): ModelSpec {
@@ -421,7 +462,9 @@ export async function createClassifier(options: ClassifierOptions): Promise<Clas
   try {
     const spec: ModelSpec = { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage };
     if (resolved.featureExtractor) spec.featureExtractor = resolved.featureExtractor;
-    const opened = await openOn(spec, { backend: resolved.backend, autoTrainDelayMs: resolved.autoTrainDelayMs, keepInputs: resolved.keepInputs });
+    const openOptions: OpenOptions = { backend: resolved.backend, autoTrainDelayMs: resolved.autoTrainDelayMs, keepInputs: resolved.keepInputs };
+    if (resolved.retentionDays !== undefined) openOptions.retentionDays = resolved.retentionDays;
+    const opened = await openOn(spec, openOptions);
     return new Classifier(resolved, opened);
   } catch (error) {
     engine.release();
@@ -454,8 +497,13 @@ function resolveOptions(options: ClassifierOptions) {
   else if (typeof autoTrain === 'number' && Number.isFinite(autoTrain) && autoTrain >= 0) autoTrainDelayMs = autoTrain;
   else throw new TypeError(`autoTrain must be a boolean or a delay in ms ≥ 0, got ${describe(autoTrain)}.`);
   if (typeof keepInputs !== 'boolean') throw new TypeError(`keepInputs must be a boolean, got ${describe(keepInputs)}.`);
+  const { retentionDays } = options;
+  if (retentionDays !== undefined) {
+    if (typeof retentionDays !== 'number') throw new TypeError(`retentionDays must be a number of days, got ${describe(retentionDays)}.`);
+    if (!(Number.isFinite(retentionDays) && retentionDays > 0)) throw new RangeError(`retentionDays must be a finite number of days above 0, got ${retentionDays}.`);
+  }
   const featureExtractor = resolveExtractor(options.featureExtractor, input);
-  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor, keepInputs };
+  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor, keepInputs, retentionDays };
 }
 
 /** Resolves the model URL against the page: in the worker a relative URL would resolve against the worker script. */

@@ -15,6 +15,12 @@ export interface EngineClientOptions {
 
 const defaults: EngineClientOptions = { hangTimeoutMs: 20_000, heartbeatMs: 1_000 };
 
+/**
+ * Users are told of a crash (and predict again, starting a fresh worker) at most this often: an input that kills
+ * every worker it reaches must not restart workers in a loop.
+ */
+const CRASH_NOTICE_INTERVAL_MS = 30_000;
+
 type Pending = (error: Error) => void;
 
 /**
@@ -163,6 +169,8 @@ class Engine {
   private options: EngineClientOptions = { ...defaults };
   generation = 0;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly crashListeners = new Set<(reason: Error) => void>();
+  private lastCrashNotice = -Infinity;
 
   configure(options: Partial<EngineClientOptions>): void {
     this.options = { ...this.options, ...options };
@@ -195,6 +203,12 @@ class Engine {
     return () => this.listeners.delete(listener);
   }
 
+  /** Calls `listener` when the worker dies or hangs while in use (not when the last user shut it down). */
+  onCrash(listener: (reason: Error) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
   /** Runs a call on the live worker, starting one if needed. */
   call<T>(run: (api: Comlink.Remote<EngineApi>) => Promise<T>): Promise<T> {
     return this.current().call(run);
@@ -204,7 +218,14 @@ class Engine {
     if (!this.connection || this.connection.dead) {
       this.generation += 1;
       const connection = new EngineConnection(() => this.options, (dead) => {
-        if (this.connection === dead) this.connection = null;
+        if (this.connection !== dead) return;
+        this.connection = null;
+        const now = performance.now();
+        if (now - this.lastCrashNotice < CRASH_NOTICE_INTERVAL_MS) return;
+        this.lastCrashNotice = now;
+        const reason = dead.dead!;
+        // After the pending calls have rejected: a user that asks again then gets the fresh worker.
+        queueMicrotask(() => this.crashListeners.forEach((listener) => listener(reason)));
       });
       connection.listeners.add((event) => this.listeners.forEach((listener) => listener(event)));
       this.connection = connection;

@@ -151,6 +151,9 @@ export interface OpenResult {
   backend: BackendName;
   modelVersion: number;
   examples: number;
+  /** False when IndexedDB could not be used and the model lives in memory only; `storageProblem` says why. */
+  persistent: boolean;
+  storageProblem?: string;
 }
 
 /** Notifications the worker pushes to every page-side connection. */
@@ -162,7 +165,14 @@ export type EngineEvent =
   | { type: 'reset'; key: string }
   | { type: 'labels-changed'; key: string; labels: string[] }
   | { type: 'queue-changed'; key: string; size: number }
-  | { type: 'imported'; key: string; examples: number };
+  | { type: 'imported'; key: string; examples: number }
+  /** A write failed because the browser's storage is full (`problem: 'quota'`); `message` says what to do. */
+  | { type: 'storage-error'; key: string; problem: 'quota'; message: string }
+  /**
+   * Page-side: the engine worker died or stopped answering and was ended; the next call starts a fresh one, which
+   * reloads the model from IndexedDB. Elements predict again on it, so they recover on their own.
+   */
+  | { type: 'engine-restarted'; key: string; message: string };
 
 export interface OpenOptions {
   backend: BackendRequest;
@@ -170,6 +180,8 @@ export interface OpenOptions {
   autoTrainDelayMs: number;
   /** False: this handle wants no raw input stored; the model stores none while any such handle is open. */
   keepInputs: boolean;
+  /** Delete labels, log entries and queue items older than this many days; the shortest of all open handles wins. */
+  retentionDays?: number;
 }
 
 /** How `predict` records what it answered; every write happens after the answer, in one batched transaction. */

@@ -44,9 +44,11 @@ import { encodeBundle, parseBundle } from './bundle.js';
 import { inputId } from './input-id.js';
 import { computeQuality } from './quality.js';
 import { leastInformative, rankQueue } from './queue.js';
+import { TabCoordination, type TabChange } from './coordination.js';
 import {
   IndexedDbStore,
   MemoryStore,
+  StorageUnavailableError,
   type ExampleRecord,
   type LoadedModel,
   type LogRecord,
@@ -105,6 +107,10 @@ function logKey(entry: LogEntry): string {
   return JSON.stringify(rest);
 }
 
+/** How often an open model with a retention period deletes what has expired since it opened. */
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** At most this many 'training-progress' events a second: enough for a progress bar, not a flood of messages. */
 const PROGRESS_EVENT_MS = 100;
 
@@ -148,6 +154,13 @@ class Model {
   private memoryChanges = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Other tabs of the origin using this stored model (null for memory models). */
+  coordination: TabCoordination | null = null;
+  /** Each open handle's retention period in days (absent: keep forever); the shortest wins. */
+  readonly retentionByHandle = new Map<string, number>();
+  private retentionTimer: ReturnType<typeof setInterval> | undefined;
+  /** Changes read back from other tabs, one at a time. */
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly spec: ModelSpec,
@@ -868,7 +881,7 @@ class Model {
       }
       onProgress?.(p);
     };
-    const run = this.trainChain.then(() => this.trainNow(runId, progress));
+    const run = this.trainChain.then(() => this.exclusive(() => this.trainNow(runId, progress)));
     this.trainChain = run.catch(() => undefined);
     return run;
   }
@@ -948,6 +961,115 @@ class Model {
     }
   }
 
+  /**
+   * Runs `work` while no other tab trains or imports this model, after reading back what they saved: the
+   * version this tab then saves is above every version any tab saved, and the labels they stored are included.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const coordination = this.coordination;
+    if (!coordination) return work();
+    return coordination.exclusive(async () => {
+      await this.syncing;
+      const { meta, weights } = await this.store.loadHead();
+      this.adopt(meta, weights);
+      return work();
+    });
+  }
+
+  /** Another tab stored a change: read it back, so this tab predicts, trains and versions from the same data. */
+  syncFromOtherTab(change: TabChange): Promise<void> {
+    this.syncing = this.syncing
+      .then(() => this.syncNow(change))
+      .catch((error: unknown) => console.warn('hitl-classifier: could not read back a change made in another tab', error));
+    return this.syncing;
+  }
+
+  private async syncNow(change: TabChange): Promise<void> {
+    if (change === 'model-updated') {
+      const { meta, weights } = await this.store.loadHead();
+      this.adopt(meta, weights);
+      return;
+    }
+    await this.flush();
+    const epoch = this.epoch;
+    const loaded = await this.store.load();
+    if (this.epoch !== epoch) return;
+    if (change === 'reset') {
+      // A training this tab runs from the examples that are gone must not save its result.
+      this.epoch += 1;
+      if (this.training) this.training.cancelled = new AbortError('The model was reset in another tab during training.');
+      this.recent.clear();
+    }
+    const labelsBefore = this.meta.labels.length;
+    const versionBefore = this.modelVersion;
+    this.adoptMeta(loaded.meta);
+    if (!loaded.weights && this.head) {
+      this.head.dispose();
+      this.head = null;
+      this.headStats = null;
+      this.weights = null;
+      this.calibration = null;
+      this.modelVersion = 0;
+      this.examplesAtLastTrain = -1;
+    }
+    await this.hydrate({ ...loaded, meta: this.meta });
+    this.coordination?.quietly(() => {
+      if (this.meta.labels.length !== labelsBefore) this.emit({ type: 'labels-changed', key: this.key, labels: [...this.meta.labels] });
+      if (change === 'reset') this.emit({ type: 'reset', key: this.key });
+      this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
+      if (this.modelVersion !== versionBefore) this.emit({ type: 'model-updated', key: this.key, modelVersion: this.modelVersion });
+      this.emitQueueSize();
+    });
+  }
+
+  /** Takes the stored meta's labels and highest version, and the stored head when it is newer than this one. */
+  private adopt(meta: ModelMeta | undefined, weights: WeightsRecord | undefined): void {
+    const labelsBefore = this.meta.labels.length;
+    this.adoptMeta(meta);
+    const newer = weights !== undefined && weights.version > this.modelVersion;
+    if (newer) {
+      this.installWeights(weights);
+      this.meta = { ...this.meta, maxVersion: Math.max(this.meta.maxVersion, weights.version) };
+    }
+    this.coordination?.quietly(() => {
+      if (this.meta.labels.length !== labelsBefore) this.emit({ type: 'labels-changed', key: this.key, labels: [...this.meta.labels] });
+      if (newer) this.emit({ type: 'model-updated', key: this.key, modelVersion: this.modelVersion });
+    });
+  }
+
+  private adoptMeta(stored: ModelMeta | undefined): void {
+    if (!stored) return;
+    const added = stored.labels.filter((label) => !this.meta.labels.includes(label));
+    this.meta = {
+      ...this.meta,
+      labels: [...this.meta.labels, ...added],
+      featureDim: this.meta.featureDim ?? stored.featureDim,
+      maxVersion: Math.max(this.meta.maxVersion, stored.maxVersion),
+    };
+    if (added.length > 0 && this.weights) this.installWeights(this.weights);
+  }
+
+  /** The shortest retention period of the open handles, in days, or null when none asks for one. */
+  private get retentionDays(): number | null {
+    const days = [...this.retentionByHandle.values()];
+    return days.length > 0 ? Math.min(...days) : null;
+  }
+
+  /** Deletes labels, log entries and queue items older than the retention period, for real, in storage and here. */
+  async purgeExpired(): Promise<void> {
+    const days = this.retentionDays;
+    clearInterval(this.retentionTimer);
+    this.retentionTimer = undefined;
+    if (days === null) return;
+    this.retentionTimer = setInterval(() => void this.purgeExpired().catch(() => undefined), RETENTION_SWEEP_MS);
+    await this.flush();
+    const removed = await this.store.purgeBefore(Date.now() - days * DAY_MS);
+    if (removed.examples === 0 && removed.queue === 0) return;
+    await this.hydrate(await this.store.load());
+    this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
+    this.emitQueueSize();
+  }
+
   cancelTrain(runId: string): void {
     if (this.training?.runId === runId) this.training.cancelled = new AbortError('Training was cancelled.');
   }
@@ -990,6 +1112,8 @@ class Model {
   /** Writes what is pending, then releases everything: the last handle's close must not lose queued predictions. */
   async dispose(): Promise<void> {
     await this.flush();
+    clearInterval(this.retentionTimer);
+    this.coordination?.close();
     this.epoch += 1;
     clearTimeout(this.autoTimer);
     if (this.training) this.training.cancelled = new AbortError('The model was closed during training.');
@@ -1040,8 +1164,7 @@ export class Engine implements EngineApi {
     } else {
       let pending = this.opening.get(key);
       if (!pending) {
-        const fresh = new Model(spec, spec.storage === 'memory' ? new MemoryStore() : new IndexedDbStore(spec.name), this.emit);
-        pending = fresh.load().then(() => fresh);
+        pending = this.create(spec);
         this.opening.set(key, pending);
       }
       try {
@@ -1056,7 +1179,61 @@ export class Engine implements EngineApi {
     const handle = crypto.randomUUID();
     model.handles.set(handle, options.autoTrainDelayMs);
     model.keepInputsByHandle.set(handle, options.keepInputs !== false);
-    return { key, handle, labels: [...model.labels], backend, modelVersion: model.modelVersion, examples: model.memory.size };
+    if (options.retentionDays !== undefined) {
+      model.retentionByHandle.set(handle, options.retentionDays);
+      await model.purgeExpired();
+    }
+    const problem = this.storageProblems.get(key);
+    return {
+      key,
+      handle,
+      labels: [...model.labels],
+      backend,
+      modelVersion: model.modelVersion,
+      examples: model.memory.size,
+      persistent: spec.storage === 'indexeddb' && problem === undefined,
+      ...(problem !== undefined ? { storageProblem: problem } : {}),
+    };
+  }
+
+  /** Why a stored model lives in memory only on this page (IndexedDB refused), by model key. */
+  private readonly storageProblems = new Map<string, string>();
+
+  /**
+   * A new Model on IndexedDB when the browser lets this origin use it, else in memory (said in `open`'s result);
+   * stored models also coordinate with the other tabs of the origin.
+   */
+  private async create(spec: ModelSpec): Promise<Model> {
+    const key = modelKey(spec);
+    let store: ModelStore = new MemoryStore();
+    let coordination: TabCoordination | null = null;
+    if (spec.storage === 'indexeddb') {
+      const stored = new IndexedDbStore(spec.name, {
+        onProblem: (problem) => this.emit({ type: 'storage-error', key, problem: problem.kind, message: problem.message }),
+      });
+      try {
+        await stored.probe();
+        store = stored;
+        this.storageProblems.delete(key);
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError)) throw error;
+        this.storageProblems.set(key, `${error.message} Labels and the model work on this page but nothing will be kept after it closes.`);
+      }
+    }
+    // Messages from other tabs only arrive after this task, when `model` is set.
+    if (store instanceof IndexedDbStore) coordination = new TabCoordination(spec.name, (change) => void model.syncFromOtherTab(change));
+    const model: Model = new Model(spec, store, (event) => {
+      this.emit(event);
+      coordination?.announce(event);
+    });
+    model.coordination = coordination;
+    try {
+      await model.load();
+    } catch (error) {
+      coordination?.close();
+      throw error;
+    }
+    return model;
   }
 
   private model(key: string): Model {
@@ -1106,7 +1283,9 @@ export class Engine implements EngineApi {
   }
 
   async importBundle(key: string, data: Blob): Promise<ImportResult> {
-    return this.model(key).importBundle(data);
+    const model = this.model(key);
+    // Like training, an import may write weights: one tab at a time, above every version stored.
+    return model.exclusive(() => model.importBundle(data));
   }
 
   async exportModel(key: string): Promise<RawExportedModel> {
@@ -1146,6 +1325,7 @@ export class Engine implements EngineApi {
     if (!model) return;
     model.handles.delete(handle);
     model.keepInputsByHandle.delete(handle);
+    model.retentionByHandle.delete(handle);
     if (model.handles.size === 0) {
       this.models.delete(key);
       await model.dispose();

@@ -162,7 +162,39 @@ export interface ModelStore {
   /** Deletes labels, weights, queue and log; keeps `meta` (as given) so versions keep growing. */
   clear(meta: ModelMeta): Promise<void>;
   logCount(): Promise<number>;
+  /** Meta and weights alone, as stored now: what another tab may have changed without touching the examples. */
+  loadHead(): Promise<{ meta: ModelMeta | undefined; weights: WeightsRecord | undefined }>;
+  /** Deletes examples, log entries and queue items older than `cutoff` (ms since the epoch) in one transaction. */
+  purgeBefore(cutoff: number): Promise<{ examples: number; log: number; queue: number }>;
   close(): void;
+}
+
+/** What went wrong with a model's storage, as the engine reports it to every page. */
+export interface StorageProblem {
+  kind: 'quota';
+  message: string;
+}
+
+/** The browser refused to write: the storage for this origin is full. Nothing of the failed write was kept. */
+export const QUOTA_MESSAGE =
+  "The browser's storage for this site is full, so nothing of this change was saved (QuotaExceededError). " +
+  'Free some space: export and reset models you no longer need, or clear this site\'s data in the browser settings, then try again.';
+
+/** How long an open waits for an older connection in another tab that does not close before giving up on storage. */
+export const BLOCKED_TIMEOUT_MS = 5_000;
+
+/**
+ * Two tabs write one meta record: versions must only grow and a label one tab added must never vanish because
+ * another tab wrote the meta it had in memory. Labels are only ever appended, so the stored order stays first.
+ */
+export function mergeMeta(stored: ModelMeta | undefined, incoming: ModelMeta): ModelMeta {
+  if (!stored) return incoming;
+  const labels = [...stored.labels, ...incoming.labels.filter((label) => !stored.labels.includes(label))];
+  return { ...incoming, labels, maxVersion: Math.max(stored.maxVersion, incoming.maxVersion) };
+}
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'QuotaExceededError';
 }
 
 export function databaseName(model: string): string {
@@ -212,15 +244,79 @@ async function applyUndo(
   return { decision, restored: example, requeued: queued };
 }
 
+/** The browser gave this origin no usable IndexedDB: the model works in memory and keeps nothing. */
+export class StorageUnavailableError extends Error {
+  override name = 'StorageUnavailableError';
+}
+
+/** Stores every model needs; a database opened at a newer version (a newer library in another tab) must have them. */
+const STORES = ['meta', 'examples', 'weights', 'log', 'queue'] as const;
+
+export interface IndexedDbStoreOptions {
+  /** Told about a full disk (each time a write fails for it), so pages can say what to do. */
+  onProblem?: (problem: StorageProblem) => void;
+  /** How long to wait for another tab's old connection to close before giving up on storage. */
+  blockedTimeoutMs?: number;
+}
+
 /** One IndexedDB database per model name, so models never contend for a transaction or block each other's upgrades. */
 export class IndexedDbStore implements ModelStore {
   private db: Promise<IDBPDatabase<HitlDB>> | null = null;
+  private readonly onProblem: ((problem: StorageProblem) => void) | undefined;
+  private readonly blockedTimeoutMs: number;
 
-  constructor(private readonly name: string) {}
+  constructor(private readonly name: string, options: IndexedDbStoreOptions = {}) {
+    this.onProblem = options.onProblem;
+    this.blockedTimeoutMs = options.blockedTimeoutMs ?? BLOCKED_TIMEOUT_MS;
+  }
+
+  /** Opens (creating or upgrading) the database now: rejects with StorageUnavailableError when it cannot be used. */
+  async probe(): Promise<void> {
+    await this.open();
+  }
 
   private open(): Promise<IDBPDatabase<HitlDB>> {
-    this.db ??= openDB<HitlDB>(databaseName(this.name), SCHEMA_VERSION, {
+    this.db ??= this.connect().catch((error: unknown) => {
+      this.db = null;
+      throw error;
+    });
+    return this.db;
+  }
+
+  private async connect(): Promise<IDBPDatabase<HitlDB>> {
+    if (typeof indexedDB === 'undefined') throw new StorageUnavailableError('This browser offers no IndexedDB here.');
+    try {
+      return await this.openAt(SCHEMA_VERSION);
+    } catch (error) {
+      // Another tab runs a newer library that upgraded the database: its schema only adds, so open it as it is.
+      if (!(error instanceof DOMException && error.name === 'VersionError')) throw this.unavailable(error);
+      const db = await this.openAt(undefined).catch((again: unknown) => Promise.reject(this.unavailable(again)));
+      const missing = STORES.filter((store) => !db.objectStoreNames.contains(store));
+      if (missing.length > 0) {
+        db.close();
+        throw new StorageUnavailableError(`The database of model "${this.name}" (version ${db.version}) lacks the stores ${missing.join(', ')}.`);
+      }
+      return db;
+    }
+  }
+
+  private unavailable(error: unknown): Error {
+    if (error instanceof StorageUnavailableError) return error;
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new StorageUnavailableError(`The browser refused to open the database of model "${this.name}" (${reason}).`);
+  }
+
+  /** `version` undefined opens at whatever version exists. A blocked open waits, but not forever. */
+  private openAt(version: number | undefined): Promise<IDBPDatabase<HitlDB>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let gaveUp = false;
+    const opening = openDB<HitlDB>(databaseName(this.name), version, {
       upgrade(db, oldVersion, _newVersion, tx) {
+        // Given up on (the model went on in memory): leave the database as the other tab has it.
+        if (gaveUp) {
+          tx.abort();
+          return;
+        }
         if (oldVersion < 1) {
           db.createObjectStore('meta');
           db.createObjectStore('examples', { keyPath: 'id' });
@@ -236,36 +332,59 @@ export class IndexedDbStore implements ModelStore {
           db.createObjectStore('queue', { keyPath: 'id' });
         }
       },
+      // Another tab keeps an older connection open and does not close it: wait a while, then work without storage.
+      blocked: () => {
+        timer ??= setTimeout(() => {
+          gaveUp = true;
+          rejectBlocked(
+            new StorageUnavailableError(
+              `Another tab keeps an older version of the database of model "${this.name}" open, so it cannot be upgraded. ` +
+                'Close the other tabs of this site and reload.',
+            ),
+          );
+        }, this.blockedTimeoutMs);
+      },
       // Another tab wants a newer schema: get out of its way; the next call reopens.
       blocking: () => this.close(),
       terminated: () => {
         this.db = null;
       },
-    }).catch((error: unknown) => {
-      this.db = null;
-      throw error;
     });
-    return this.db;
+    let rejectBlocked: (error: Error) => void = () => undefined;
+    const blocked = new Promise<never>((_resolve, reject) => (rejectBlocked = reject));
+    // An open given up on may still succeed later: close it then, or it would block the next upgrade in turn.
+    void opening.then((db) => gaveUp && db.close(), () => undefined);
+    return Promise.race([opening, blocked]).finally(() => clearTimeout(timer));
   }
 
   async load(): Promise<LoadedModel> {
-    const db = await this.open();
-    const tx = db.transaction(['meta', 'examples', 'weights', 'queue'], 'readonly');
-    const [meta, examples, weights, queue] = await Promise.all([
-      tx.objectStore('meta').get('model'),
-      tx.objectStore('examples').getAll(),
-      tx.objectStore('weights').get('current'),
-      tx.objectStore('queue').getAll(),
-      tx.done,
-    ]);
-    examples.sort((a, b) => a.seq - b.seq);
-    return { meta, examples, weights, queue };
+    return this.write(async (db) => {
+      const tx = db.transaction(['meta', 'examples', 'weights', 'queue'], 'readonly');
+      const [meta, examples, weights, queue] = await Promise.all([
+        tx.objectStore('meta').get('model'),
+        tx.objectStore('examples').getAll(),
+        tx.objectStore('weights').get('current'),
+        tx.objectStore('queue').getAll(),
+        tx.done,
+      ]);
+      examples.sort((a, b) => a.seq - b.seq);
+      return { meta, examples, weights, queue };
+    }, true);
   }
 
   async saveMeta(meta: ModelMeta): Promise<void> {
-    const db = await this.open();
-    const tx = db.transaction('meta', 'readwrite', { durability: 'strict' });
-    await Promise.all([tx.store.put(meta, 'model'), tx.done]);
+    await this.write(async (db) => {
+      const tx = db.transaction('meta', 'readwrite', { durability: 'strict' });
+      await Promise.all([tx.store.get('model').then((stored) => tx.store.put(mergeMeta(stored, meta), 'model')), tx.done]);
+    });
+  }
+
+  async loadHead(): Promise<{ meta: ModelMeta | undefined; weights: WeightsRecord | undefined }> {
+    return this.write(async (db) => {
+      const tx = db.transaction(['meta', 'weights'], 'readonly');
+      const [meta, weights] = await Promise.all([tx.objectStore('meta').get('model'), tx.objectStore('weights').get('current'), tx.done]);
+      return { meta, weights };
+    }, true);
   }
 
   private tables(db: IDBPDatabase<HitlDB>, durability: IDBTransactionDurability) {
@@ -288,11 +407,14 @@ export class IndexedDbStore implements ModelStore {
 
   /** Runs `work` in one transaction; a thrown error aborts it, so nothing it did is kept. */
   private async inTransaction<T>(work: (tables: Tables, meta: (m: ModelMeta) => Promise<unknown>) => Promise<T>): Promise<T> {
-    const db = await this.open();
+    return this.write((db) => this.runTransaction(db, work));
+  }
+
+  private async runTransaction<T>(db: IDBPDatabase<HitlDB>, work: (tables: Tables, meta: (m: ModelMeta) => Promise<unknown>) => Promise<T>): Promise<T> {
     const { tx, tables } = this.tables(db, 'strict');
     let result: T;
     try {
-      result = await work(tables, (m) => tx.objectStore('meta').put(m, 'model'));
+      result = await work(tables, async (m) => tx.objectStore('meta').put(mergeMeta(await tx.objectStore('meta').get('model'), m), 'model'));
     } catch (error) {
       try {
         tx.abort();
@@ -316,94 +438,173 @@ export class IndexedDbStore implements ModelStore {
     return this.inTransaction((tables) => applyUndo(tables, decisionId, undoLog));
   }
 
+  /**
+   * Weights and meta in one transaction. A version not above the highest one stored (another tab saved a newer
+   * model meanwhile) is refused, so the stored model never goes back.
+   */
   async saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void> {
-    const db = await this.open();
-    const tx = db.transaction(['weights', 'meta'], 'readwrite', { durability: 'strict' });
-    await Promise.all([tx.objectStore('weights').put(weights, 'current'), tx.objectStore('meta').put(meta, 'model'), tx.done]);
+    await this.write(async (db) => {
+      const tx = db.transaction(['weights', 'meta'], 'readwrite', { durability: 'strict' });
+      const metaStore = tx.objectStore('meta');
+      const stored = await metaStore.get('model');
+      const current = await tx.objectStore('weights').get('current');
+      const newest = Math.max(stored?.maxVersion ?? 0, current?.version ?? 0);
+      if (weights.version <= newest) {
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        throw new RangeError(`Model version ${weights.version} is not newer than version ${newest}, which another tab saved meanwhile; train again.`);
+      }
+      await Promise.all([tx.objectStore('weights').put(weights, 'current'), metaStore.put(mergeMeta(stored, meta), 'model'), tx.done]);
+    });
   }
 
   async record(log: LogRecord[], queue: QueueRecord[], evict: string[] = []): Promise<void> {
     if (log.length === 0 && queue.length === 0 && evict.length === 0) return;
-    const db = await this.open();
-    // Relaxed: these follow answers already given; a crash loses at most the last batch of them, never a label.
-    const tx = db.transaction(['log', 'queue'], 'readwrite', { durability: 'relaxed' });
-    const logStore = tx.objectStore('log');
-    const queueStore = tx.objectStore('queue');
-    await Promise.all([
-      ...log.map((r) => logStore.add(r)),
-      ...queue.map((r) => queueStore.put(r)),
-      ...evict.map((id) => queueStore.delete(id)),
-      tx.done,
-    ]);
+    await this.write(async (db) => {
+      // Relaxed: these follow answers already given; a crash loses at most the last batch of them, never a label.
+      const tx = db.transaction(['log', 'queue'], 'readwrite', { durability: 'relaxed' });
+      const logStore = tx.objectStore('log');
+      const queueStore = tx.objectStore('queue');
+      await Promise.all([
+        ...log.map((r) => logStore.add(r)),
+        ...queue.map((r) => queueStore.put(r)),
+        ...evict.map((id) => queueStore.delete(id)),
+        tx.done,
+      ]);
+    });
   }
 
   async putQueued(records: QueueRecord[]): Promise<void> {
-    const db = await this.open();
-    const tx = db.transaction('queue', 'readwrite', { durability: 'strict' });
-    await Promise.all([...records.map((r) => tx.store.put(r)), tx.done]);
+    await this.write(async (db) => {
+      const tx = db.transaction('queue', 'readwrite', { durability: 'strict' });
+      await Promise.all([...records.map((r) => tx.store.put(r)), tx.done]);
+    });
   }
 
   async readLog(): Promise<LogRecord[]> {
-    const db = await this.open();
-    return db.getAll('log');
+    return this.write((db) => db.getAll('log'), true);
   }
 
   async findPrediction(predictionId: string): Promise<LogRecord | undefined> {
-    const db = await this.open();
-    const found = await db.getAllFromIndex('log', 'by-prediction', predictionId);
+    const found = await this.write((db) => db.getAllFromIndex('log', 'by-prediction', predictionId), true);
     return found.find((r) => r.kind === 'prediction');
   }
 
   async dump(): Promise<Dump> {
-    const db = await this.open();
-    const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log'], 'readonly');
-    const [meta, examples, weights, queue, log] = await Promise.all([
-      tx.objectStore('meta').get('model'),
-      tx.objectStore('examples').getAll(),
-      tx.objectStore('weights').get('current'),
-      tx.objectStore('queue').getAll(),
-      tx.objectStore('log').getAll(),
-      tx.done,
-    ]);
-    examples.sort((a, b) => a.seq - b.seq);
-    return { meta, examples, weights, queue, log };
+    return this.write(async (db) => {
+      const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log'], 'readonly');
+      const [meta, examples, weights, queue, log] = await Promise.all([
+        tx.objectStore('meta').get('model'),
+        tx.objectStore('examples').getAll(),
+        tx.objectStore('weights').get('current'),
+        tx.objectStore('queue').getAll(),
+        tx.objectStore('log').getAll(),
+        tx.done,
+      ]);
+      examples.sort((a, b) => a.seq - b.seq);
+      return { meta, examples, weights, queue, log };
+    }, true);
   }
 
   async applyImport(plan: ImportPlan): Promise<void> {
-    const db = await this.open();
-    const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log'], 'readwrite', { durability: 'strict' });
-    const examples = tx.objectStore('examples');
-    const queue = tx.objectStore('queue');
-    const log = tx.objectStore('log');
-    await Promise.all([
-      tx.objectStore('meta').put(plan.meta, 'model'),
-      ...plan.examples.map((e) => examples.put(e)),
-      // A labelled input is no longer pending, whichever side labelled it.
-      ...plan.examples.map((e) => queue.delete(e.id)),
-      ...plan.queue.map((q) => queue.put(q)),
-      ...plan.log.map((r) => log.add(r)),
-      plan.weights ? tx.objectStore('weights').put(plan.weights, 'current') : null,
-      tx.done,
-    ]);
+    await this.write(async (db) => {
+      const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log'], 'readwrite', { durability: 'strict' });
+      const examples = tx.objectStore('examples');
+      const queue = tx.objectStore('queue');
+      const log = tx.objectStore('log');
+      const metaStore = tx.objectStore('meta');
+      await Promise.all([
+        metaStore.get('model').then((stored) => metaStore.put(mergeMeta(stored, plan.meta), 'model')),
+        ...plan.examples.map((e) => examples.put(e)),
+        // A labelled input is no longer pending, whichever side labelled it.
+        ...plan.examples.map((e) => queue.delete(e.id)),
+        ...plan.queue.map((q) => queue.put(q)),
+        ...plan.log.map((r) => log.add(r)),
+        plan.weights ? tx.objectStore('weights').put(plan.weights, 'current') : null,
+        tx.done,
+      ]);
+    });
   }
 
   async clear(meta: ModelMeta): Promise<void> {
-    const db = await this.open();
-    const tx = db.transaction(['examples', 'weights', 'log', 'queue', 'meta'], 'readwrite', { durability: 'strict' });
-    await Promise.all([
-      tx.objectStore('examples').clear(),
-      tx.objectStore('weights').clear(),
-      tx.objectStore('log').clear(),
-      tx.objectStore('queue').clear(),
-      tx.objectStore('meta').put(meta, 'model'),
-      tx.done,
-    ]);
+    await this.write(async (db) => {
+      const tx = db.transaction(['examples', 'weights', 'log', 'queue', 'meta'], 'readwrite', { durability: 'strict' });
+      const metaStore = tx.objectStore('meta');
+      await Promise.all([
+        tx.objectStore('examples').clear(),
+        tx.objectStore('weights').clear(),
+        tx.objectStore('log').clear(),
+        tx.objectStore('queue').clear(),
+        // featureDim goes (a reset model may take rows of another length); versions and labels stay.
+        metaStore.get('model').then((stored) => metaStore.put({ ...mergeMeta(stored, meta), featureDim: meta.featureDim }, 'model')),
+        tx.done,
+      ]);
+    });
+  }
+
+  async purgeBefore(cutoff: number): Promise<{ examples: number; log: number; queue: number }> {
+    return this.write(async (db) => {
+      const tx = db.transaction(['examples', 'log', 'queue'], 'readwrite', { durability: 'strict' });
+      const counts = { examples: 0, log: 0, queue: 0 };
+      // Log entries by their time index; examples and queue items by a scan (they have no time index in schema 2).
+      let logCursor = await tx.objectStore('log').index('by-time').openCursor(IDBKeyRange.upperBound(cutoff, true));
+      while (logCursor) {
+        await logCursor.delete();
+        counts.log += 1;
+        logCursor = await logCursor.continue();
+      }
+      let exampleCursor = await tx.objectStore('examples').openCursor();
+      while (exampleCursor) {
+        if (exampleCursor.value.time < cutoff) {
+          await exampleCursor.delete();
+          counts.examples += 1;
+        }
+        exampleCursor = await exampleCursor.continue();
+      }
+      let queueCursor = await tx.objectStore('queue').openCursor();
+      while (queueCursor) {
+        if (queueCursor.value.addedAt < cutoff) {
+          await queueCursor.delete();
+          counts.queue += 1;
+        }
+        queueCursor = await queueCursor.continue();
+      }
+      await tx.done;
+      return counts;
+    });
   }
 
   async logCount(): Promise<number> {
-    const db = await this.open();
-    return db.count('log');
+    return this.write((db) => db.count('log'), true);
   }
+
+  /**
+   * Every operation goes through here: a connection closed under it (another tab upgraded the database, or the
+   * browser terminated it) is reopened and the operation tried once more; a full disk becomes a QuotaExceededError
+   * that says what to do, reported to the engine as well.
+   */
+  private async write<T>(operation: (db: IDBPDatabase<HitlDB>) => Promise<T>, reads = false): Promise<T> {
+    let result: T;
+    try {
+      try {
+        result = await operation(await this.open());
+      } catch (error) {
+        if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+        this.close();
+        result = await operation(await this.open());
+      }
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+      // Told once per spell of full storage: a page that reacts by writing again must not hear of it in a loop.
+      if (!this.full) this.onProblem?.({ kind: 'quota', message: QUOTA_MESSAGE });
+      this.full = true;
+      throw new DOMException(QUOTA_MESSAGE, 'QuotaExceededError');
+    }
+    if (!reads) this.full = false;
+    return result;
+  }
+
+  private full = false;
 
   close(): void {
     const db = this.db;
@@ -528,6 +729,20 @@ export class MemoryStore implements ModelStore {
 
   async logCount(): Promise<number> {
     return this.log.length;
+  }
+
+  async loadHead(): Promise<{ meta: ModelMeta | undefined; weights: WeightsRecord | undefined }> {
+    return { meta: this.meta, weights: this.weights };
+  }
+
+  async purgeBefore(cutoff: number): Promise<{ examples: number; log: number; queue: number }> {
+    const counts = { examples: 0, log: 0, queue: 0 };
+    for (const [id, example] of this.examples) if (example.time < cutoff && this.examples.delete(id)) counts.examples += 1;
+    for (const [id, item] of this.queue) if (item.addedAt < cutoff && this.queue.delete(id)) counts.queue += 1;
+    const kept = this.log.filter((r) => r.time >= cutoff);
+    counts.log = this.log.length - kept.length;
+    this.log = kept;
+    return counts;
   }
 
   close(): void {
