@@ -222,16 +222,12 @@ export class Simulation {
           autoTrain: false,
         });
       }
-      while (this.#state === 'running') {
-        const arm = this.#nextArm();
-        if (!arm) {
-          this.#state = 'done';
-          break;
-        }
+      for (let arm = this.#nextArm(); this.#state === 'running' && arm; arm = this.#nextArm()) {
         await this.#round(arm);
         this.#render();
       }
-      if (this.#state === 'pausing') this.#state = 'paused';
+      // A pause asked for during the last round finds nothing left to pause.
+      if (this.#state === 'running' || this.#state === 'pausing') this.#state = this.#nextArm() ? 'paused' : 'done';
     } catch (error) {
       this.#state = 'error';
       this.#message = `The simulation stopped: ${errorText(error)}`;

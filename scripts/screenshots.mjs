@@ -123,11 +123,14 @@ async function main() {
           console.log(`screenshots/${task}-${name}-${scheme}.png`);
         }
       }
-      // The first screen alone, for the README.
+      // Two crops at desktop width: the task with its queue and panel, and its simulated annotator.
       await page.emulateMedia({ colorScheme: 'light' });
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.locator(`#task-${task}`).scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(OUT, `${task}-desktop-task.png`), clip: await taskClip(page, task) });
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: join(OUT, `${task}-desktop-task.png`), fullPage: true, clip: await pageBox(page, '.tabs', `#task-${task} .task-grid`, 960) });
+      await page.screenshot({ path: join(OUT, `${task}-desktop-sim.png`), fullPage: true, clip: await pageBox(page, `#task-${task} .sim`, `#task-${task} .sim`) });
+      console.log(`screenshots/${task}-desktop-task.png, screenshots/${task}-desktop-sim.png`);
+      console.log(`  ${task} simulation: ${await simFigures(page, task)}`);
       await context.close();
     }
   } finally {
@@ -136,12 +139,23 @@ async function main() {
   }
 }
 
-/** The tabs, the task's items, its queue and panel: the part worth a README picture. */
-async function taskClip(page, task) {
-  const tabs = await page.locator('.tabs').boundingBox();
-  const grid = await page.locator(`#task-${task} .task-grid`).boundingBox();
-  const scroll = await page.evaluate(() => window.scrollY);
-  return { x: 0, y: tabs.y + scroll - 16, width: 1280, height: Math.min(1100, grid.y + grid.height - tabs.y + 32) };
+/** From the top of `from` to the bottom of `to` (at most `maxHeight`), full width, in page coordinates. */
+async function pageBox(page, from, to, maxHeight = Infinity) {
+  return page.evaluate(
+    ({ from, to, maxHeight }) => {
+      const top = document.querySelector(from).getBoundingClientRect().top + window.scrollY - 16;
+      const bottom = document.querySelector(to).getBoundingClientRect().bottom + window.scrollY + 16;
+      return { x: 0, y: top, width: document.documentElement.clientWidth, height: Math.min(maxHeight, bottom - top) };
+    },
+    { from, to, maxHeight },
+  );
+}
+
+/** The figures the simulation card shows, for the log (and the README's numbers). */
+async function simFigures(page, task) {
+  const card = page.getByTestId(`sim-${task}`);
+  const read = async (id) => (await card.getByTestId(id).textContent())?.trim();
+  return `${await read('sim-status')} | active ${await read('sim-active')} | random ${await read('sim-random')} | not needed: ${await read('sim-saved')} | auto-accepted: ${await read('sim-auto')}`;
 }
 
 main().catch((error) => {
