@@ -429,7 +429,9 @@ window.runPerfBenchmark = async (config: PerfConfig): Promise<PerfResult> => {
   };
   const clf = await textSuite(config, data, result);
   if (!config.trainLast) await clf.close();
-  if (config.image) {
+  // A first training that ignored cancellation still holds the worker: later figures would time it, not the backend.
+  const stuck = Object.values(result.text.train).some((t) => t.stillRunning);
+  if (config.image && !stuck) {
     result.image = await imageSuite(config, data);
     progress(`${config.backend}: image predict ${JSON.stringify(result.image)}`);
   }
@@ -438,7 +440,7 @@ window.runPerfBenchmark = async (config: PerfConfig): Promise<PerfResult> => {
     progress(`${config.backend}: cycles ${JSON.stringify(result.cycles)}`);
   }
   if (config.peer) result.peer = await peerSuite(config, data);
-  if (config.trainLast) {
+  if (config.trainLast && !stuck) {
     const n = Math.max(...config.stored);
     progress(`${config.backend}: ${n} texts stored; training`);
     result.text.train[n] = await trainCapped(clf, config.trainCapMs);
