@@ -1,0 +1,170 @@
+// `npm run bench:soak`: one page of headless Chromium stores 10,000 labels through the public API (each a durable
+// IndexedDB write) and retrains 50 times along the way, sampling the engine worker's JS heap (DevTools protocol),
+// the page's heap and the TensorFlow.js tensor count after every retrain; then a new page reloads the model and
+// checks that every label and the last model are there. Prints a table and writes bench/results/soak.json.
+// Options: --labels=10000 --retrains=50 --out=bench/results/soak.json
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { CHROMIUM_ARGS, requireChromium } from './chromium.mjs';
+import { seededRandom } from './seeded-random.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    labels: { type: 'string', default: '10000' },
+    retrains: { type: 'string', default: '50' },
+    out: { type: 'string', default: join('bench', 'results', 'soak.json') },
+  },
+});
+const LABEL_COUNT = Number(args.labels);
+const RETRAINS = Number(args.retrains);
+if (!(LABEL_COUNT > 0 && RETRAINS > 0 && RETRAINS <= LABEL_COUNT)) throw new Error('--labels and --retrains must be positive, retrains ≤ labels');
+
+const started = performance.now();
+const log = (message) => console.log(`[${Math.round((performance.now() - started) / 1000)} s] ${message}`);
+
+// ---- data: distinct support-ticket-like texts from per-label vocabularies, seeded ---------------------------------
+const LABELS = ['billing', 'bug', 'feature'];
+const VOCAB = {
+  billing: 'invoice refund charged twice payment card VAT subscription plan renewal receipt price discount bank transfer'.split(' '),
+  bug: 'crash error broken blank page freezes spinner exception timeout fails login upload export button slow'.split(' '),
+  feature: 'please add dark mode export PDF shortcut integration API schedule report would love support option'.split(' '),
+};
+const COMMON = 'the my our a when after since today again it this account team please help thanks hello'.split(' ');
+function makeItems(count) {
+  const random = seededRandom(6);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const items = [];
+  for (let i = 0; i < count; i++) {
+    const label = LABELS[i % LABELS.length];
+    const words = Array.from({ length: 8 + Math.floor(random() * 10) }, () => (random() < 0.55 ? pick(VOCAB[label]) : pick(COMMON)));
+    // Label noise (5 %) keeps the model from being trivially sure of everything.
+    const shown = random() < 0.05 ? pick(LABELS) : label;
+    items.push([`${words.join(' ')} (ticket ${i})`, shown]);
+  }
+  return items;
+}
+
+// ---- worker heap through the browser's DevTools session ------------------------------------------------------------
+async function workerHeaps(browserSession) {
+  const { targetInfos } = await browserSession.send('Target.getTargets');
+  const heaps = [];
+  for (const target of targetInfos.filter((t) => t.type === 'worker')) {
+    const { sessionId } = await browserSession.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+    const answer = new Promise((done) => {
+      const listener = (event) => {
+        if (event.sessionId !== sessionId) return;
+        const message = JSON.parse(event.message);
+        if (message.id !== 1) return;
+        browserSession.off('Target.receivedMessageFromTarget', listener);
+        done(message.result);
+      };
+      browserSession.on('Target.receivedMessageFromTarget', listener);
+    });
+    // A full collection first (answered before the next message), so the figure is what is live, not what is garbage.
+    await browserSession.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 0, method: 'HeapProfiler.collectGarbage' }) });
+    await browserSession.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
+    const result = await answer;
+    await browserSession.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
+    heaps.push({ url: target.url, usedSize: result.usedSize, totalSize: result.totalSize });
+  }
+  return heaps;
+}
+
+// ---- run ------------------------------------------------------------------------------------------------------------
+const server = await createServer({
+  configFile: join(root, 'vite.config.ts'),
+  mode: 'development',
+  root,
+  cacheDir: join(root, 'node_modules', '.vite', 'bench-soak'),
+  logLevel: 'warn',
+  clearScreen: false,
+  server: { host: '127.0.0.1', port: 0, hmr: false, watch: { ignored: ['**'] } },
+});
+await server.listen();
+const address = server.httpServer.address();
+const origin = `http://127.0.0.1:${address.port}`;
+const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS, headless: true });
+const result = { date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model }, labels: LABEL_COUNT, retrains: RETRAINS, samples: [], reload: null };
+try {
+  const context = await browser.newContext();
+  const browserSession = await browser.newBrowserCDPSession();
+  const openPage = async () => {
+    const page = await context.newPage();
+    await page.goto(`${origin}/bench/soak.html`);
+    await page.waitForFunction(() => document.title === 'soak ready', undefined, { timeout: 180_000 });
+    return page;
+  };
+  const items = makeItems(LABEL_COUNT);
+  const name = `soak-${Date.now()}`;
+  let page = await openPage();
+  const pageSession = await context.newCDPSession(page);
+  const opened = await page.evaluate(([n, l]) => window.soak.open(n, l), [name, LABELS]);
+  if (!opened.persistent) throw new Error('IndexedDB is not available to the benchmark page.');
+  const chunk = Math.ceil(LABEL_COUNT / RETRAINS);
+  for (let r = 0; r < RETRAINS; r++) {
+    const slice = items.slice(r * chunk, Math.min(LABEL_COUNT, (r + 1) * chunk));
+    const labelMs = await page.evaluate((s) => window.soak.label(s), slice);
+    const trained = await page.evaluate(() => window.soak.train());
+    const memory = await page.evaluate(() => window.soak.memory());
+    const worker = (await workerHeaps(browserSession)).find((w) => /engine\.worker/.test(w.url));
+    await pageSession.send('HeapProfiler.collectGarbage');
+    const pageHeap = await pageSession.send('Runtime.getHeapUsage');
+    const sample = {
+      retrain: r + 1,
+      examples: memory.examples,
+      modelVersion: trained.modelVersion,
+      labelMsPerLabel: labelMs / slice.length,
+      trainMs: trained.ms,
+      tensors: memory.tensors,
+      tensorBytes: memory.tensorBytes,
+      workerHeapBytes: worker?.usedSize ?? null,
+      pageHeapBytes: pageHeap.usedSize,
+    };
+    result.samples.push(sample);
+    log(`retrain ${sample.retrain}/${RETRAINS}: ${sample.examples} labels, v${sample.modelVersion}, train ${Math.round(sample.trainMs)} ms, ` +
+      `worker heap ${(sample.workerHeapBytes / 2 ** 20).toFixed(1)} MB, page heap ${(sample.pageHeapBytes / 2 ** 20).toFixed(1)} MB, ${sample.tensors} tensors`);
+  }
+  // A reload: a new page of the same origin opens the model from IndexedDB alone.
+  await page.close();
+  page = await openPage();
+  const reopened = await page.evaluate(([n, l]) => window.soak.open(n, l), [name, LABELS]);
+  const sample = items.filter((_, i) => i % Math.max(1, Math.floor(LABEL_COUNT / 500)) === 0);
+  const check = await page.evaluate((s) => window.soak.check(s), sample);
+  result.reload = { examples: reopened.examples, modelVersion: reopened.modelVersion, checked: sample.length, ...check };
+  await context.close();
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+// ---- report ---------------------------------------------------------------------------------------------------------
+const mb = (bytes) => (bytes === null ? '–' : (bytes / 2 ** 20).toFixed(1));
+const rows = result.samples.filter((s, i, all) => i === 0 || s.retrain % Math.max(1, Math.round(RETRAINS / 10)) === 0 || i === all.length - 1);
+console.log('\n| retrain | labels | version | label ms (mean) | train ms | worker heap MB | page heap MB | tensors | tensor MB |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const s of rows) {
+  console.log(`| ${s.retrain} | ${s.examples} | ${s.modelVersion} | ${s.labelMsPerLabel.toFixed(1)} | ${Math.round(s.trainMs)} | ${mb(s.workerHeapBytes)} | ${mb(s.pageHeapBytes)} | ${s.tensors} | ${mb(s.tensorBytes)} |`);
+}
+const first = result.samples[0];
+const last = result.samples.at(-1);
+const tensorsFlat = result.samples.every((s) => s.tensors === first.tensors);
+const heapPerLabel = last.workerHeapBytes !== null && first.workerHeapBytes !== null ? (last.workerHeapBytes - first.workerHeapBytes) / Math.max(1, last.examples - first.examples) : null;
+result.summary = {
+  tensorsConstant: tensorsFlat,
+  workerHeapBytesPerLabel: heapPerLabel,
+  reloadComplete: result.reload.examples === LABEL_COUNT && result.reload.modelVersion === RETRAINS && result.reload.storedRight === result.reload.checked,
+};
+console.log(`\nTensors after every retrain: ${tensorsFlat ? `constant at ${first.tensors}` : `NOT constant (${first.tensors} → ${last.tensors})`}.`);
+if (heapPerLabel !== null) console.log(`Worker heap grows ${(heapPerLabel / 1024).toFixed(2)} KB per stored label (the example memory), nothing per retrain beyond that.`);
+console.log(`After a reload: ${result.reload.examples} of ${LABEL_COUNT} labels, model v${result.reload.modelVersion} (expected v${RETRAINS}); ` +
+  `${result.reload.storedRight} of ${result.reload.checked} sampled labels read back right, ${result.reload.predictedRight} predicted right.`);
+mkdirSync(dirname(resolve(root, args.out)), { recursive: true });
+writeFileSync(resolve(root, args.out), `${JSON.stringify(result, null, 2)}\n`);
+log(`wrote ${args.out}`);
+if (!result.summary.reloadComplete || !tensorsFlat) process.exitCode = 1;
