@@ -55,7 +55,8 @@ export function drawCurve(root: SVGSVGElement, options: CurveOptions): void {
   if (options.reference) {
     const ry = y(options.reference.accuracy);
     nodes.push(svg('line', { class: 'reference', x1: M.left, x2: W - M.right, y1: ry, y2: ry }));
-    nodes.push(svg('text', { class: 'reference-text', x: W - M.right - 4, y: ry + 16, 'text-anchor': 'end' }, options.reference.text));
+    // Top left, above the line: the curves start low on the left, so the label stays clear of them.
+    nodes.push(svg('text', { class: 'reference-text', x: M.left + 8, y: ry - 7, 'text-anchor': 'start' }, options.reference.text));
   }
   for (const series of options.series) {
     if (series.points.length === 0) continue;

@@ -306,6 +306,21 @@ describe('the demo page (npm start)', () => {
     expect(await tag.count()).toBe(0);
   });
 
+  it('fits a 375 px wide phone: no task scrolls sideways', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    await page.setViewportSize({ width: 375, height: 812 });
+    const widths: Record<string, number> = {};
+    for (const task of ['inbox', 'digits', 'iris']) {
+      await page.getByRole('link', { name: { inbox: 'Inbox triage', digits: 'Digits', iris: 'Iris table' }[task]! }).click();
+      await page.waitForSelector(`#task-${task}[data-ready="true"]`, { timeout: 60_000 });
+      // Layout settles once the elements have rendered what they loaded.
+      await expect.poll(() => panelExamples(task), POLL).toBeDefined();
+      widths[task] = await page.evaluate(() => document.documentElement.scrollWidth);
+    }
+    expect(widths).toEqual({ inbox: 375, digits: 375, iris: 375 });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('talks to nobody but the dev server, and throws nothing', () => {
     const host = new URL(origin).host;
     const elsewhere = requests.filter((url) => {
