@@ -127,6 +127,9 @@ try {
       pageHeapBytes: pageHeap.usedSize,
     };
     result.samples.push(sample);
+    // Written as it goes: a run stopped early still leaves its figures.
+    mkdirSync(dirname(resolve(root, args.out)), { recursive: true });
+    writeFileSync(resolve(root, args.out), `${JSON.stringify({ ...result, partial: true }, null, 2)}\n`);
     log(`retrain ${sample.retrain}/${RETRAINS}: ${sample.examples} labels, v${sample.modelVersion}, train ${Math.round(sample.trainMs)} ms, ` +
       `worker heap ${(sample.workerHeapBytes / 2 ** 20).toFixed(1)} MB, page heap ${(sample.pageHeapBytes / 2 ** 20).toFixed(1)} MB, ${sample.tensors} tensors`);
   }
