@@ -1,7 +1,7 @@
 // `npm run screenshots`: every task of the demo at desktop (1280 px) and phone (375 px) widths, light and dark,
 // into screenshots/ (git-ignored). Serves the demo with Vite like `npm start`, drives the system Chromium.
 // Each task is shown after a few hand labels and a short run of its simulated annotator, as an evaluator would see it.
-//   npm run screenshots -- --sim-seconds=40   (how long each simulation runs before the shot; 0 skips it)
+//   npm run screenshots -- --sim-seconds=120   (the default: how long each simulation may run before the shot; 0 skips it)
 import { mkdirSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -14,7 +14,7 @@ import { prepareDemoData } from './prepare-demo-data.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(root, 'screenshots');
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
-const SIM_SECONDS = Number(arg('sim-seconds', '45'));
+const SIM_SECONDS = Number(arg('sim-seconds', '120'));
 const TASKS = ['inbox', 'digits', 'iris'];
 const WIDTHS = [
   { name: 'desktop', width: 1280, height: 900 },
