@@ -103,6 +103,8 @@ export interface HitlClassifierStrings {
   undoFailed: string;
   /** `{model}`, `{reason}`: opening the model failed. */
   openFailed: string;
+  /** The browser refused storage (a private mode, a blocked database): the model works but keeps nothing. */
+  notKept: string;
   /** No `model` attribute. */
   missingModel: string;
   /** Fewer than 2 labels: `{got}` is `noLabels` or `oneLabel`. */
@@ -148,6 +150,7 @@ export const HITL_CLASSIFIER_STRINGS: Readonly<HitlClassifierStrings> = Object.f
   labelFailed: 'Could not save the label "{label}": {reason}',
   undoFailed: 'Could not undo the last decision: {reason}',
   openFailed: 'Could not open the model "{model}": {reason}',
+  notKept: 'Labels are not saved: this browser does not let the page store data, so they are lost when it closes.',
   missingModel: 'Set the model attribute to the name of the shared model, for example model="tickets".',
   tooFewLabels: 'Set labels to at least 2 comma-separated labels, for example labels="billing,bug,feature" (got {got}).',
   noLabels: 'none',
@@ -176,6 +179,7 @@ export const HITL_CLASSIFIER_STRINGS: Readonly<HitlClassifierStrings> = Object.f
  * @csspart label - The predicted or human label.
  * @csspart confidence - The confidence, as a percentage.
  * @csspart badge - The "Needs review" / "Labelled by …" marker.
+ * @csspart note - Shown while the browser refuses storage: labels are not saved (the reason in its title).
  * @csspart review - The "Is this …?" group with the accept and choose-another buttons.
  * @csspart actions - The group of label buttons.
  * @csspart button - Every button; label buttons also have `label-button`, the others `accept`, `reject` or `undo`.
@@ -387,13 +391,20 @@ export class HitlClassifier extends LitElement {
           ${this.#renderPrediction(view)}
         </div>
         ${this._error && view !== 'error' ? html`<p class="message error" role="alert">${this._error}</p>` : nothing}
+        ${this._classifier && this._classifier.storage === 'indexeddb' && !this._classifier.persistent
+          ? html`<p part="note" class="message" role="status" title=${this._classifier.storageProblem ?? ''}>${this.#strings().notKept}</p>`
+          : nothing}
         ${this._fatalError ? nothing : this.#renderControls(view)}
       </div>
     `;
   }
 
+  /** Merged once per `strings` object: the source and view are read several times a render. */
+  #merged: { from: Partial<HitlClassifierStrings>; strings: HitlClassifierStrings } | null = null;
+
   #strings(): HitlClassifierStrings {
-    return mergeStrings(HITL_CLASSIFIER_STRINGS, this.strings);
+    if (this.#merged?.from !== this.strings) this.#merged = { from: this.strings, strings: mergeStrings(HITL_CLASSIFIER_STRINGS, this.strings) };
+    return this.#merged.strings;
   }
 
   #renderPrediction(view: HitlClassifierState): TemplateResult {
@@ -680,7 +691,8 @@ export class HitlClassifier extends LitElement {
     if (!(event instanceof ClassifierChangeEvent)) return;
     const { type } = event.change;
     // Not on queue-changed: this tag's own uncertain predictions cause it, and predicting again would loop.
-    if (type === 'training' || type === 'training-progress' || type === 'queue-changed') return;
+    // Nor on storage-error: the failed call that caused it shows its own message, and predicting writes too.
+    if (type === 'training' || type === 'training-progress' || type === 'queue-changed' || type === 'storage-error') return;
     if (type === 'reset' || type === 'imported') {
       this._human = null;
       this.#decisions = [];
