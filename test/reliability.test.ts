@@ -56,6 +56,34 @@ describe('IndexedDB refused', () => {
     }
   });
 
+  test('<hitl-classifier> on a model that cannot be stored says plainly that labels are not saved', async () => {
+    const name = uniqueName('refused-tag');
+    const foreign = await openDB(`hitl-classifier:${name}`, 7, { upgrade: (db) => void db.createObjectStore('other') });
+    foreign.close();
+    const tags = [name, uniqueName('stored-tag')].map((model) => {
+      const tag = document.createElement('hitl-classifier') as HitlClassifier;
+      tag.setAttribute('model', model);
+      tag.setAttribute('labels', 'billing,bug,feature');
+      tag.textContent = 'My invoice is wrong';
+      document.body.append(tag);
+      return tag;
+    });
+    try {
+      for (const tag of tags) await until(() => tag.state, (state) => state === 'no-model');
+      const [refused, stored] = tags as [HitlClassifier, HitlClassifier];
+      const note = refused.shadowRoot!.querySelector('[part="note"]');
+      expect(note?.textContent).toMatch(/Labels are not saved: this browser does not let the page store data/);
+      expect(note?.getAttribute('title')).toMatch(/lacks the stores/);
+      expect(refused.classifier!.persistent).toBe(false);
+      // It still works: a click labels the text, in memory.
+      refused.shadowRoot!.querySelector<HTMLButtonElement>('[part~="label-button"]')!.click();
+      await until(() => refused.state, (state) => state === 'labelled');
+      expect(stored.shadowRoot!.querySelector('[part="note"]')).toBeNull();
+    } finally {
+      for (const tag of tags) tag.remove();
+    }
+  });
+
   test('a stored model reports persistent: true, a memory model false without a problem', async () => {
     const stored = await classifier();
     expect(stored.persistent).toBe(true);
