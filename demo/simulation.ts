@@ -296,12 +296,14 @@ export class Simulation {
    * Random order's accuracy at the largest budget both runs have reached, and the fewest labels with which active
    * selection did as well (null: not yet).
    */
-  #savings(): { randomLabels: number; accuracy: number; activeLabels: number | null } | null {
+  #savings(): { randomLabels: number; accuracy: number; activeLabels: number | null; randomFirst: number } | null {
     const { active, random } = this.#arms;
     const reference = random.points[Math.min(active.points.length, random.points.length) - 1];
     if (!reference) return null;
     const reached = active.points.find((point) => point.accuracy >= reference.accuracy);
-    return { randomLabels: reference.labels, accuracy: reference.accuracy, activeLabels: reached?.labels ?? null };
+    // Random order's curve is not monotone: say when it had already been as good with fewer labels.
+    const randomFirst = random.points.find((point) => point.accuracy >= reference.accuracy)!.labels;
+    return { randomLabels: reference.labels, accuracy: reference.accuracy, activeLabels: reached?.labels ?? null, randomFirst };
   }
 
   #render(): void {
@@ -347,9 +349,10 @@ export class Simulation {
       this.#figures.saved.textContent = `Not yet: active has not reached random's ${percent(savings.accuracy)} at ${savings.randomLabels} labels`;
     } else {
       const saved = savings.randomLabels - savings.activeLabels;
+      const earlier = savings.randomFirst < savings.randomLabels ? ` (random first got there at ${savings.randomFirst})` : '';
       this.#figures.saved.textContent =
         saved > 0
-          ? `${saved} of ${savings.randomLabels} (${Math.round((saved / savings.randomLabels) * 100)} %): active reached random's ${percent(savings.accuracy)} with ${savings.activeLabels} labels`
+          ? `${saved} of ${savings.randomLabels} (${Math.round((saved / savings.randomLabels) * 100)} %): active reached random's ${percent(savings.accuracy)} with ${savings.activeLabels} labels${earlier}`
           : `None yet: both need ${savings.randomLabels} labels for ${percent(savings.accuracy)}`;
     }
     const lastActive = active.points.at(-1);
