@@ -69,6 +69,10 @@ const loaders: Record<BackendName, () => Promise<unknown>> = {
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     });
+    // tfjs picks its threaded build whenever the page is cross-origin isolated, and that build starts its threads
+    // from a Blob holding the source of a function the bundler renamed: every thread dies ("e is not defined",
+    // seen here with COOP/COEP) and the backend never starts. Single-threaded SIMD is the build that works.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   },
 };
 
@@ -99,6 +103,17 @@ async function start(name: BackendName): Promise<void> {
   }
 }
 
+/** A backend that has not started after this long never will (a WASM build whose threads all died hangs forever). */
+const START_TIMEOUT_MS = 30_000;
+
+function startWithin(name: BackendName, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not start within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([start(name), timeout]).finally(() => clearTimeout(timer));
+}
+
 let autoChoice: Promise<BackendName> | null = null;
 let active: BackendName | null = null;
 const started = new Map<BackendName, Promise<void>>();
@@ -106,7 +121,7 @@ const started = new Map<BackendName, Promise<void>>();
 async function startOnce(name: BackendName): Promise<void> {
   let promise = started.get(name);
   if (!promise) {
-    promise = start(name);
+    promise = startWithin(name, START_TIMEOUT_MS);
     started.set(name, promise);
     // A failed start may succeed later (a GPU that comes back), so failures are not cached.
     promise.catch(() => started.delete(name));
