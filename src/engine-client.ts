@@ -39,7 +39,10 @@ class EngineConnection {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private readonly subscribed: Promise<void>;
 
-  constructor(private readonly settings: () => EngineClientOptions, private readonly onDeath: (c: EngineConnection) => void) {
+  constructor(
+    private readonly settings: () => EngineClientOptions,
+    private readonly onDeath: (c: EngineConnection) => void,
+  ) {
     this.worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), {
       type: 'module',
       name: 'hitl-classifier-engine',
@@ -55,9 +58,7 @@ class EngineConnection {
       this.kill(new EngineCrashedError('The hitl-classifier engine worker sent a message that could not be read.'));
     });
     this.api = Comlink.wrap<EngineApi>(this.worker);
-    this.subscribed = this.call((api) =>
-      api.subscribe(Comlink.proxy((event: EngineEvent) => this.listeners.forEach((listener) => listener(event)))),
-    );
+    this.subscribed = this.call((api) => api.subscribe(Comlink.proxy((event: EngineEvent) => this.listeners.forEach((listener) => listener(event)))));
     this.subscribed.catch(() => undefined);
   }
 
@@ -107,7 +108,10 @@ class EngineConnection {
         return;
       }
       // A ping is answered between training steps, so a busy but healthy worker keeps proving it is alive.
-      this.api.ping().then(() => this.alive(), () => undefined);
+      this.api.ping().then(
+        () => this.alive(),
+        () => undefined,
+      );
     }, this.settings().heartbeatMs);
   }
 
@@ -217,16 +221,19 @@ class Engine {
   current(): EngineConnection {
     if (!this.connection || this.connection.dead) {
       this.generation += 1;
-      const connection = new EngineConnection(() => this.options, (dead) => {
-        if (this.connection !== dead) return;
-        this.connection = null;
-        const now = performance.now();
-        if (now - this.lastCrashNotice < CRASH_NOTICE_INTERVAL_MS) return;
-        this.lastCrashNotice = now;
-        const reason = dead.dead!;
-        // After the pending calls have rejected: a user that asks again then gets the fresh worker.
-        queueMicrotask(() => this.crashListeners.forEach((listener) => listener(reason)));
-      });
+      const connection = new EngineConnection(
+        () => this.options,
+        (dead) => {
+          if (this.connection !== dead) return;
+          this.connection = null;
+          const now = performance.now();
+          if (now - this.lastCrashNotice < CRASH_NOTICE_INTERVAL_MS) return;
+          this.lastCrashNotice = now;
+          const reason = dead.dead!;
+          // After the pending calls have rejected: a user that asks again then gets the fresh worker.
+          queueMicrotask(() => this.crashListeners.forEach((listener) => listener(reason)));
+        },
+      );
       connection.listeners.add((event) => this.listeners.forEach((listener) => listener(event)));
       this.connection = connection;
     }

@@ -89,7 +89,7 @@ describe('HTML and script payloads are shown as text', () => {
     expect(own.shadowRoot!.querySelector('[part="label"]')!.textContent).toBe(PAYLOADS[0]);
     expect(typed.shadowRoot!.querySelector('[part="label"]')!.textContent).toBe(PAYLOADS[0]);
     // Choosing the script label stores it as the plain string it is.
-    (typed.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="label-button"]')[1]!).click();
+    typed.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="label-button"]')[1]!.click();
     await expect.poll(() => typed.state, { timeout: 30_000 }).toBe('labelled');
     expect(await clf.getLabel(PAYLOADS[3])).toMatchObject({ label: PAYLOADS[1] });
     expect(shadowText(typed)).toContain(PAYLOADS[1]);
@@ -132,7 +132,9 @@ describe('HTML and script payloads are shown as text', () => {
     transfer.items.add(new File([`${PAYLOADS[0]}\n${PAYLOADS[1]}`], `${PAYLOADS[2]}.jsonl`, { type: 'application/x-ndjson' }));
     input.files = transfer.files;
     input.dispatchEvent(new Event('change', { bubbles: true }));
-    await expect.poll(() => panel.shadowRoot!.querySelector('[role="alert"]')?.textContent ?? '', { timeout: 30_000 }).toMatch(/failed, nothing was changed/);
+    await expect
+      .poll(() => panel.shadowRoot!.querySelector('[role="alert"]')?.textContent ?? '', { timeout: 30_000 })
+      .toMatch(/failed, nothing was changed/);
     expect(panel.shadowRoot!.querySelector('[role="alert"]')!.textContent).toContain(PAYLOADS[2]);
     await expectNothingInjected(queue);
     await expectNothingInjected(panel);

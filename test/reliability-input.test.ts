@@ -72,7 +72,12 @@ describe('wrong types and values in calls', () => {
     await expect(again.label([1, 2], 'high')).rejects.toThrow(/row of 3 numbers .* got 2/);
     await expect(again.label(new Float64Array([1, Number.NaN, 3]), 'high')).rejects.toThrow(/input\[1\] must be a finite number, got NaN/);
     await expect(again.label([1, 2, -Infinity], 'high')).rejects.toThrow(/input\[2\] must be a finite number, got -Infinity/);
-    await expect(again.predictBatch([[1, 2, 3], [4, 5]])).rejects.toThrow(RangeError);
+    await expect(
+      again.predictBatch([
+        [1, 2, 3],
+        [4, 5],
+      ]),
+    ).rejects.toThrow(RangeError);
     expect((await readDatabase(name)).examples).toHaveLength(1);
   });
 });
@@ -88,10 +93,18 @@ describe('malformed attributes on the review queue and the panel', () => {
     try {
       const cases: [string, Record<string, string>, RegExp][] = [
         ['hitl-review-queue', { model: '' }, /Set the model attribute to the name of the model/],
-        ['hitl-review-queue', { model: uniqueName('q'), labels: 'a,a', input: 'text' }, /Each label must appear once in labels, but "a" appears twice/],
+        [
+          'hitl-review-queue',
+          { model: uniqueName('q'), labels: 'a,a', input: 'text' },
+          /Each label must appear once in labels, but "a" appears twice/,
+        ],
         ['hitl-review-queue', { model: uniqueName('q'), labels: 'a,b', input: 'audio' }, /Set input to one of text, image, features \(got "audio"\)/],
         ['hitl-model-panel', { model: '' }, /Set the model attribute to the name of the model/],
-        ['hitl-model-panel', { model: uniqueName('p'), labels: 'a,b', input: 'text', storage: 'disk' }, /Set storage to one of indexeddb, memory \(got "disk"\)/],
+        [
+          'hitl-model-panel',
+          { model: uniqueName('p'), labels: 'a,b', input: 'text', storage: 'disk' },
+          /Set storage to one of indexeddb, memory \(got "disk"\)/,
+        ],
       ];
       for (const [tag, attributes, message] of cases) {
         const element = document.createElement(tag);

@@ -69,7 +69,11 @@ describe('IndexedDB refused', () => {
       return tag;
     });
     try {
-      for (const tag of tags) await until(() => tag.state, (state) => state === 'no-model');
+      for (const tag of tags)
+        await until(
+          () => tag.state,
+          (state) => state === 'no-model',
+        );
       const [refused, stored] = tags as [HitlClassifier, HitlClassifier];
       const note = refused.shadowRoot!.querySelector('[part="note"]');
       expect(note?.textContent).toMatch(/Labels are not saved: this browser does not let the page store data/);
@@ -77,7 +81,10 @@ describe('IndexedDB refused', () => {
       expect(refused.classifier!.persistent).toBe(false);
       // It still works: a click labels the text, in memory.
       refused.shadowRoot!.querySelector<HTMLButtonElement>('[part~="label-button"]')!.click();
-      await until(() => refused.state, (state) => state === 'labelled');
+      await until(
+        () => refused.state,
+        (state) => state === 'labelled',
+      );
       expect(stored.shadowRoot!.querySelector('[part="note"]')).toBeNull();
     } finally {
       for (const tag of tags) tag.remove();
@@ -172,7 +179,10 @@ describe('<hitl-classifier> when the worker dies', () => {
     tag.textContent = 'The settings page crashes again after the update';
     document.body.append(tag);
     try {
-      await until(() => tag.prediction?.label, (label) => typeof label === 'string');
+      await until(
+        () => tag.prediction?.label,
+        (label) => typeof label === 'string',
+      );
       const alerts: string[] = [];
       const observer = new MutationObserver(() => {
         const alert = tag.shadowRoot?.querySelector('[role="alert"]')?.textContent;
@@ -188,7 +198,10 @@ describe('<hitl-classifier> when the worker dies', () => {
       engine.crash('The hitl-classifier engine worker was terminated (test).');
       await expect(busy).rejects.toThrow(/terminated \(test\)/);
       // Recovered: a new prediction from the reloaded model, and no error left on screen.
-      await until(() => tag.prediction, (p) => p !== seen && p?.label === seen?.label);
+      await until(
+        () => tag.prediction,
+        (p) => p !== seen && p?.label === seen?.label,
+      );
       observer.disconnect();
       expect(alerts.some((text) => /Could not classify this text: .*terminated \(test\)/.test(text))).toBe(true);
       expect(tag.shadowRoot!.querySelector('[role="alert"]')).toBeNull();

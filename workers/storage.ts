@@ -70,7 +70,13 @@ export interface WeightsRecord {
   savedAt: number;
   backend: string;
   /** Temperature scaling fitted on held-out labels (already applied to weights and bias). */
-  calibration?: { temperature: number; heldOut: number; eceBefore: number; eceAfter: number; /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number };
+  calibration?: {
+    temperature: number;
+    heldOut: number;
+    eceBefore: number;
+    eceAfter: number;
+    /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number;
+  };
 }
 
 /** What the log keeps of an input: text, a numeric row, or an image's size only. */
@@ -178,7 +184,7 @@ export interface StorageProblem {
 /** The browser refused to write: the storage for this origin is full. Nothing of the failed write was kept. */
 export const QUOTA_MESSAGE =
   "The browser's storage for this site is full, so nothing of this change was saved (QuotaExceededError). " +
-  'Free some space: export and reset models you no longer need, or clear this site\'s data in the browser settings, then try again.';
+  "Free some space: export and reset models you no longer need, or clear this site's data in the browser settings, then try again.";
 
 /** How long an open waits for an older connection in another tab that does not close before giving up on storage. */
 export const BLOCKED_TIMEOUT_MS = 5_000;
@@ -229,7 +235,9 @@ async function applyUndo(
   if (!decision) throw new RangeError(`Unknown decision id ${JSON.stringify(decisionId)}: pass the decisionId that label() resolved with.`);
   if (entries.some((entry) => entry.kind === 'undo')) throw new RangeError(`Decision ${JSON.stringify(decisionId)} was already undone.`);
   if (!decision.before) {
-    throw new RangeError(`Decision ${JSON.stringify(decisionId)} was imported or recorded before undo existed, so there is no earlier state to restore.`);
+    throw new RangeError(
+      `Decision ${JSON.stringify(decisionId)} was imported or recorded before undo existed, so there is no earlier state to restore.`,
+    );
   }
   const current = await t.getExample(decision.exampleId);
   if (current?.decisionId !== decisionId) {
@@ -265,7 +273,10 @@ export class IndexedDbStore implements ModelStore {
   private readonly onProblem: ((problem: StorageProblem) => void) | undefined;
   private readonly blockedTimeoutMs: number;
 
-  constructor(private readonly name: string, options: IndexedDbStoreOptions = {}) {
+  constructor(
+    private readonly name: string,
+    options: IndexedDbStoreOptions = {},
+  ) {
     this.onProblem = options.onProblem;
     this.blockedTimeoutMs = options.blockedTimeoutMs ?? BLOCKED_TIMEOUT_MS;
   }
@@ -353,7 +364,10 @@ export class IndexedDbStore implements ModelStore {
     let rejectBlocked: (error: Error) => void = () => undefined;
     const blocked = new Promise<never>((_resolve, reject) => (rejectBlocked = reject));
     // An open given up on may still succeed later: close it then, or it would block the next upgrade in turn.
-    void opening.then((db) => gaveUp && db.close(), () => undefined);
+    void opening.then(
+      (db) => gaveUp && db.close(),
+      () => undefined,
+    );
     return Promise.race([opening, blocked]).finally(() => clearTimeout(timer));
   }
 
@@ -410,7 +424,10 @@ export class IndexedDbStore implements ModelStore {
     return this.write((db) => this.runTransaction(db, work));
   }
 
-  private async runTransaction<T>(db: IDBPDatabase<HitlDB>, work: (tables: Tables, meta: (m: ModelMeta) => Promise<unknown>) => Promise<T>): Promise<T> {
+  private async runTransaction<T>(
+    db: IDBPDatabase<HitlDB>,
+    work: (tables: Tables, meta: (m: ModelMeta) => Promise<unknown>) => Promise<T>,
+  ): Promise<T> {
     const { tx, tables } = this.tables(db, 'strict');
     let result: T;
     try {
@@ -609,7 +626,10 @@ export class IndexedDbStore implements ModelStore {
   close(): void {
     const db = this.db;
     this.db = null;
-    void db?.then((d) => d.close(), () => undefined);
+    void db?.then(
+      (d) => d.close(),
+      () => undefined,
+    );
   }
 }
 

@@ -67,10 +67,19 @@ beforeAll(async () => {
   const demo = join(work, 'demo');
   // Own output folders: `npm run build` (dist/) may run at the same time in another test.
   await build({ configFile: join(root, 'vite.config.ts'), mode: 'lib', root, logLevel: 'warn', build: { outDir: lib, emptyOutDir: true } });
-  await build({ configFile: join(root, 'vite.config.ts'), mode: 'production', root: join(root, 'demo'), logLevel: 'warn', build: { outDir: demo, emptyOutDir: true } });
+  await build({
+    configFile: join(root, 'vite.config.ts'),
+    mode: 'production',
+    root: join(root, 'demo'),
+    logLevel: 'warn',
+    build: { outDir: demo, emptyOutDir: true },
+  });
   writeFileSync(join(work, 'index.html'), PAGE);
   writeFileSync(join(work, 'app.js'), APP);
-  ({ server: strictServer, url: strictSite } = await serveStatic({ '/lib/': lib, '/demo/': demo, '/app/': work }, { 'content-security-policy': STRICT }));
+  ({ server: strictServer, url: strictSite } = await serveStatic(
+    { '/lib/': lib, '/demo/': demo, '/app/': work },
+    { 'content-security-policy': STRICT },
+  ));
   ({ server, url: site } = await serveStatic({ '/lib/': lib, '/app/': work }, { 'content-security-policy': WITHOUT_WASM }));
   browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS, headless: true });
 });

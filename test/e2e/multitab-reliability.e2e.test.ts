@@ -93,12 +93,13 @@ async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, ms
 }
 
 describe('several tabs of one model', () => {
-  test('keep every tab\'s labels, train one at a time, switch to the model another tab saved, and versions only grow', async () => {
+  test("keep every tab's labels, train one at a time, switch to the model another tab saved, and versions only grow", async () => {
     const context = await browser.newContext();
     try {
       const [a, b] = [await newTab(context), await newTab(context)];
       const name = `tabs-${Date.now()}`;
-      for (const page of [a, b]) expect(await inTab(page, (tab, n) => tab.open(n, ['billing', 'bug', 'feature']), name)).toMatchObject({ persistent: true });
+      for (const page of [a, b])
+        expect(await inTab(page, (tab, n) => tab.open(n, ['billing', 'bug', 'feature']), name)).toMatchObject({ persistent: true });
 
       // Both tabs label at the same time, different inputs, plus one input both label (the later label wins, none is lost).
       const labelIn = (page: Page, prefix: string) =>
@@ -114,7 +115,20 @@ describe('several tabs of one model', () => {
       const stored = await inTab(a, (tab, n) => tab.database(n), name);
       expect(stored.examples).toHaveLength(total);
       // Each tab reloaded the other's labels when told: both know all of them, and both answer the other's correction.
-      for (const page of [a, b]) await until(() => inTab(page, (tab) => tab.handle().stats().then((s) => s.examples), null), (n) => n === total);
+      for (const page of [a, b])
+        await until(
+          () =>
+            inTab(
+              page,
+              (tab) =>
+                tab
+                  .handle()
+                  .stats()
+                  .then((s) => s.examples),
+              null,
+            ),
+          (n) => n === total,
+        );
       const other = await inTab(b, (tab, text) => tab.handle().getLabel(text), ticket('bug', 2, 'A'));
       expect(other).toMatchObject({ label: 'bug', annotator: 'A' });
       expect((await inTab(b, (tab, text) => tab.handle().predict(text, { queue: false }), ticket('feature', 1, 'A'))).label).toBe('feature');
@@ -134,7 +148,20 @@ describe('several tabs of one model', () => {
       expect(first!.end).toBeLessThanOrEqual(second!.start);
 
       // The tab that trained first switches to the other's newer model without training; stored versions match.
-      for (const page of [a, b]) await until(() => inTab(page, (tab) => tab.handle().stats().then((s) => s.modelVersion), null), (v) => v === 2);
+      for (const page of [a, b])
+        await until(
+          () =>
+            inTab(
+              page,
+              (tab) =>
+                tab
+                  .handle()
+                  .stats()
+                  .then((s) => s.modelVersion),
+              null,
+            ),
+          (v) => v === 2,
+        );
       const text = 'I was charged twice on my last invoice';
       const [pa, pb] = await Promise.all([a, b].map((page) => inTab(page, (tab, t) => tab.handle().predict(t, { queue: false }), text)));
       expect(pa!.modelVersion).toBe(2);
@@ -146,11 +173,27 @@ describe('several tabs of one model', () => {
 
       // A reset in one tab is a reset in the other; versions keep growing after it.
       await inTab(a, (tab) => tab.handle().reset(), null);
-      await until(() => inTab(b, (tab) => tab.handle().stats().then((s) => [s.examples, s.modelVersion]), null), ([n, v]) => n === 0 && v === 0);
-      await inTab(b, async (tab) => {
-        await tab.handle().label('Refund my order', 'billing');
-        await tab.handle().label('The page crashes', 'bug');
-      }, null);
+      await until(
+        () =>
+          inTab(
+            b,
+            (tab) =>
+              tab
+                .handle()
+                .stats()
+                .then((s) => [s.examples, s.modelVersion]),
+            null,
+          ),
+        ([n, v]) => n === 0 && v === 0,
+      );
+      await inTab(
+        b,
+        async (tab) => {
+          await tab.handle().label('Refund my order', 'billing');
+          await tab.handle().label('The page crashes', 'bug');
+        },
+        null,
+      );
       expect((await inTab(a, (tab) => tab.handle().train(), null)).modelVersion).toBe(3);
     } finally {
       await context.close();
@@ -166,22 +209,33 @@ describe('a tab closed in the middle of something', () => {
       const first = await newTab(context);
       await inTab(first, (tab, n) => tab.open(n, ['billing', 'bug', 'feature']), name);
       const texts = LABELS.flatMap((label) => Array.from({ length: 60 }, (_, i) => [ticket(label, i), label] as const));
-      await inTab(first, async (tab, all) => {
-        for (const [text, label] of all) await tab.handle().label(text, label);
-        await tab.handle().train();
-      }, texts);
+      await inTab(
+        first,
+        async (tab, all) => {
+          for (const [text, label] of all) await tab.handle().label(text, label);
+          await tab.handle().train();
+        },
+        texts,
+      );
       // The page closes itself (through the test) as soon as the second training reports its first epoch.
       let finished = false;
       await first.exposeFunction('trainingStarted', () => void first.close({ runBeforeUnload: false }));
       await first.exposeFunction('trainingFinished', () => (finished = true));
-      const during = inTab(first, async (tab) => {
-        const w = window as unknown as { trainingStarted(): void; trainingFinished(): void };
-        let told = false;
-        await tab.handle().train({ onProgress: () => (told ||= (w.trainingStarted(), true)) });
-        w.trainingFinished();
-      }, null);
+      const during = inTab(
+        first,
+        async (tab) => {
+          const w = window as unknown as { trainingStarted(): void; trainingFinished(): void };
+          let told = false;
+          await tab.handle().train({ onProgress: () => (told ||= (w.trainingStarted(), true)) });
+          w.trainingFinished();
+        },
+        null,
+      );
       await during.catch(() => undefined);
-      await until(async () => first.isClosed(), (closed) => closed);
+      await until(
+        async () => first.isClosed(),
+        (closed) => closed,
+      );
 
       const next = await newTab(context);
       const opened = await inTab(next, (tab, n) => tab.open(n, ['billing', 'bug', 'feature']), name);
@@ -212,12 +266,28 @@ describe('a tab closed in the middle of something', () => {
         if (saved.length === 10) void first.close({ runBeforeUnload: false });
       });
       const texts = Array.from({ length: 60 }, (_, i) => ticket(LABELS[i % 3]!, i, 'S'));
-      await inTab(first, (tab, all) => {
-        const w = window as unknown as { saved(text: string): void };
-        // Many saves in flight at once, as a person clicking through a list fast.
-        all.forEach((text, i) => void tab.handle().label(text, ['billing', 'bug', 'feature'][i % 3]!).then(() => w.saved(text), () => undefined));
-      }, texts).catch(() => undefined);
-      await until(async () => first.isClosed(), (closed) => closed);
+      await inTab(
+        first,
+        (tab, all) => {
+          const w = window as unknown as { saved(text: string): void };
+          // Many saves in flight at once, as a person clicking through a list fast.
+          all.forEach(
+            (text, i) =>
+              void tab
+                .handle()
+                .label(text, ['billing', 'bug', 'feature'][i % 3]!)
+                .then(
+                  () => w.saved(text),
+                  () => undefined,
+                ),
+          );
+        },
+        texts,
+      ).catch(() => undefined);
+      await until(
+        async () => first.isClosed(),
+        (closed) => closed,
+      );
 
       const next = await newTab(context);
       await inTab(next, (tab, n) => tab.open(n, ['billing', 'bug', 'feature']), name);
@@ -245,28 +315,43 @@ describe('storage full', () => {
       await session.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 3 * 1024 * 1024 });
       const name = `quota-${Date.now()}`;
       await inTab(page, (tab, n) => tab.open(n, ['billing', 'bug', 'feature']), name);
-      await inTab(page, async (tab) => {
-        for (const [text, label] of [['Refund please', 'billing'], ['It crashes', 'bug'], ['Add dark mode', 'feature'], ['Wrong VAT on invoice', 'billing']]) {
-          await tab.handle().label(text!, label!);
-        }
-        await tab.handle().train();
-      }, null);
+      await inTab(
+        page,
+        async (tab) => {
+          for (const [text, label] of [
+            ['Refund please', 'billing'],
+            ['It crashes', 'bug'],
+            ['Add dark mode', 'feature'],
+            ['Wrong VAT on invoice', 'billing'],
+          ]) {
+            await tab.handle().label(text!, label!);
+          }
+          await tab.handle().train();
+        },
+        null,
+      );
       const before = await inTab(page, (tab, n) => tab.database(n), name);
-      const outcome = await inTab(page, async (tab) => {
-        // Random letters: Chromium compresses large IndexedDB values, so a repeated string would fit.
-        const bytes = new Uint8Array(4_000_000);
-        for (let i = 0; i < bytes.length; i += 65_536) crypto.getRandomValues(bytes.subarray(i, i + 65_536));
-        let big = 'Please refund ';
-        for (let i = 0; i < bytes.length; i += 8192) big += String.fromCharCode(...Array.from(bytes.subarray(i, i + 8192), (b) => 97 + (b % 26)));
-        try {
-          await tab.handle().label(big, 'billing');
-          return { rejected: false, name: '', message: '', known: await tab.handle().getLabel(big) };
-        } catch (error) {
-          return { rejected: true, name: (error as Error).name, message: (error as Error).message, known: await tab.handle().getLabel(big) };
-        }
-      }, null);
+      const outcome = await inTab(
+        page,
+        async (tab) => {
+          // Random letters: Chromium compresses large IndexedDB values, so a repeated string would fit.
+          const bytes = new Uint8Array(4_000_000);
+          for (let i = 0; i < bytes.length; i += 65_536) crypto.getRandomValues(bytes.subarray(i, i + 65_536));
+          let big = 'Please refund ';
+          for (let i = 0; i < bytes.length; i += 8192) big += String.fromCharCode(...Array.from(bytes.subarray(i, i + 8192), (b) => 97 + (b % 26)));
+          try {
+            await tab.handle().label(big, 'billing');
+            return { rejected: false, name: '', message: '', known: await tab.handle().getLabel(big) };
+          } catch (error) {
+            return { rejected: true, name: (error as Error).name, message: (error as Error).message, known: await tab.handle().getLabel(big) };
+          }
+        },
+        null,
+      );
       expect(outcome).toMatchObject({ rejected: true, name: 'QuotaExceededError', known: null });
-      expect(outcome.message).toMatch(/storage for this site is full, so nothing of this change was saved.*export and reset models you no longer need/);
+      expect(outcome.message).toMatch(
+        /storage for this site is full, so nothing of this change was saved.*export and reset models you no longer need/,
+      );
       const events = (await inTab(page, (tab) => tab.changes(), null)).filter((e) => e.type === 'storage-error');
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ problem: 'quota' });

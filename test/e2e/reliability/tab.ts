@@ -19,7 +19,15 @@ const api = {
   },
   changes: () => changes.map(({ at, change }) => ({ at, ...change })),
   /** Reads the model's database as it is on disk, without the library. */
-  async database(name: string): Promise<{ version: number; examples: { id: string; input?: string; label: string }[]; log: { exampleId: string; kind: string }[]; weights: { version: number; weightsLength: number; inputDim: number; labels: string[] } | null; meta: { maxVersion: number; labels: string[] } | null }> {
+  async database(
+    name: string,
+  ): Promise<{
+    version: number;
+    examples: { id: string; input?: string; label: string }[];
+    log: { exampleId: string; kind: string }[];
+    weights: { version: number; weightsLength: number; inputDim: number; labels: string[] } | null;
+    meta: { maxVersion: number; labels: string[] } | null;
+  }> {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(`hitl-classifier:${name}`);
       request.onsuccess = () => resolve(request.result);
@@ -37,7 +45,9 @@ const api = {
         version: db.version,
         examples: await read('examples'),
         log: await read('log'),
-        weights: weights ? { version: weights.version, weightsLength: weights.weights.length, inputDim: weights.inputDim, labels: weights.labels } : null,
+        weights: weights
+          ? { version: weights.version, weightsLength: weights.weights.length, inputDim: weights.inputDim, labels: weights.labels }
+          : null,
         meta: (await read<{ maxVersion: number; labels: string[] } | undefined>('meta', 'model')) ?? null,
       };
     } finally {
