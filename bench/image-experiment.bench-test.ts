@@ -64,8 +64,14 @@ test('image featurizer on MNIST: 800 labels, 2,000 test images, wasm', async () 
   // console.table does not reach the terminal from browser mode: a Markdown table instead.
   const columns = Object.keys(table[0]!);
   console.log(
-    [`| ${columns.join(' | ')} |`, `|${columns.map(() => ' --- |').join('')}`, ...table.map((row) => `| ${columns.map((c) => String(row[c])).join(' | ')} |`)].join('\n'),
+    [
+      `| ${columns.join(' | ')} |`,
+      `|${columns.map(() => ' --- |').join('')}`,
+      ...table.map((row) => `| ${columns.map((c) => String(row[c])).join(' | ')} |`),
+    ].join('\n'),
   );
   const profile = await distanceProfile();
-  console.log(`feature distances (median d²/dim; cosine): ${JSON.stringify(profile, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(3)) : v))}`);
+  console.log(
+    `feature distances (median d²/dim; cosine): ${JSON.stringify(profile, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(3)) : v))}`,
+  );
 });

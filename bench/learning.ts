@@ -192,7 +192,6 @@ function progress(message: string): void {
   window.benchProgress?.(message);
 }
 
-
 function shuffled(length: number, random: () => number): number[] {
   const order = Array.from({ length }, (_, i) => i);
   for (let i = length - 1; i > 0; i--) {
@@ -318,7 +317,10 @@ export function score(
       if (right) confidentCorrect += 1;
     }
   });
-  const ece = bins.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / n) * Math.abs(bin.correct / bin.count - bin.confidence / bin.count)), 0);
+  const ece = bins.reduce(
+    (sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / n) * Math.abs(bin.correct / bin.count - bin.confidence / bin.count)),
+    0,
+  );
   return {
     accuracy: correct / n,
     ece,
@@ -486,7 +488,12 @@ async function correctionCheck(classifier: Classifier, dataset: Dataset, labels:
     exact: 0,
     nearTried: 0,
     near: 0,
-    nearDuplicate: dataset.fixture.input === 'text' ? 'a line added, the last word dropped or a word doubled' : dataset.fixture.input === 'image' ? 'shifted 1 px or ±12 grey levels of noise' : 'every value moved by up to ±2 %',
+    nearDuplicate:
+      dataset.fixture.input === 'text'
+        ? 'a line added, the last word dropped or a word doubled'
+        : dataset.fixture.input === 'image'
+          ? 'shifted 1 px or ±12 grey levels of noise'
+          : 'every value moved by up to ±2 %',
   };
   for (const [n, i] of wrong.entries()) {
     const truth = dataset.test.label(i);
@@ -505,7 +512,9 @@ async function correctionCheck(classifier: Classifier, dataset: Dataset, labels:
 /** A seeded random sample of at most `size` items, in pool order. */
 function sample(items: number[], size: number, random: () => number): number[] {
   if (items.length <= size) return items.slice();
-  const order = shuffled(items.length, random).slice(0, size).sort((a, b) => a - b);
+  const order = shuffled(items.length, random)
+    .slice(0, size)
+    .sort((a, b) => a - b);
   return order.map((j) => items[j]!);
 }
 
@@ -575,7 +584,11 @@ class ActiveRun {
       const k = Math.min(Math.max(10, Math.round(this.labelled * 0.1)), budget - this.labelled, this.unlabelled.length);
       const candidates = sample(this.unlabelled, config.candidates, this.random);
       const t0 = performance.now();
-      const picked = await this.classifier.selectForReview(candidates.map((i) => dataset.train.input(i)), k, { strategy });
+      const picked = await this.classifier.selectForReview(
+        candidates.map((i) => dataset.train.input(i)),
+        k,
+        { strategy },
+      );
       this.selectMs += performance.now() - t0;
       const where = `${dataset.fixture.name} ${strategy} at ${this.labelled} labels`;
       const items = new Set(validSelection(picked, k, candidates.length, where, this.anomalies).map((p) => candidates[p]!));

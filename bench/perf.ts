@@ -232,7 +232,12 @@ async function textSuite(config: PerfConfig, data: PerfData, result: PerfResult)
   let labelled = 0;
   let labelMs = 0;
   const label = async (n: number) => {
-    const { ms } = await timed(() => labelAll(clf, stored.slice(labelled, n).map((t) => ({ input: t.text, label: t.label }))));
+    const { ms } = await timed(() =>
+      labelAll(
+        clf,
+        stored.slice(labelled, n).map((t) => ({ input: t.text, label: t.label })),
+      ),
+    );
     labelMs += ms;
     labelled = n;
   };
@@ -292,7 +297,10 @@ async function imageSuite(config: PerfConfig, data: PerfData): Promise<PerfResul
     backend: config.backend,
   });
   try {
-    await labelAll(clf, Array.from({ length: 100 }, (_, i) => ({ input: imageData(rows.grey(i), width, height), label: data.mnist.labels[i]! })));
+    await labelAll(
+      clf,
+      Array.from({ length: 100 }, (_, i) => ({ input: imageData(rows.grey(i), width, height), label: data.mnist.labels[i]! })),
+    );
     const trained = await clf.train();
     const queries = Array.from({ length: 50 }, (_, i) => imageData(rows.grey(500 + i), width, height));
     return { predict: await warmLatency(clf, queries, config.warmRuns), trainMs: trained.ms };
@@ -302,7 +310,13 @@ async function imageSuite(config: PerfConfig, data: PerfData): Promise<PerfResul
 }
 
 async function cyclesSuite(config: PerfConfig, data: PerfData): Promise<PerfResult['cycles']> {
-  const clf = await createClassifier({ name: `perf-cycles-${config.backend}`, labels: ['ham', 'spam'], storage: 'memory', autoTrain: false, backend: config.backend });
+  const clf = await createClassifier({
+    name: `perf-cycles-${config.backend}`,
+    labels: ['ham', 'spam'],
+    storage: 'memory',
+    autoTrain: false,
+    backend: config.backend,
+  });
   const texts = data.texts.slice(-2_000);
   const heap = () => {
     window.gc?.();
@@ -357,11 +371,21 @@ async function peerSuite(config: PerfConfig, data: PerfData): Promise<PerfResult
 
   const ours: NonNullable<PerfResult['peer']>['ours'] = {};
   const knn: NonNullable<PerfResult['peer']>['knn'] = {};
-  const clf = await createClassifier({ name: `perf-peer-${config.backend}`, labels, input: 'features', storage: 'memory', autoTrain: false, backend: config.backend });
+  const clf = await createClassifier({
+    name: `perf-peer-${config.backend}`,
+    labels,
+    input: 'features',
+    storage: 'memory',
+    autoTrain: false,
+    backend: config.backend,
+  });
   try {
     let labelled = 0;
     for (const n of counts) {
-      await labelAll(clf, Array.from({ length: n - labelled }, (_, j) => ({ input: vector(labelled + j), label: data.mnist.labels[labelled + j]! })));
+      await labelAll(
+        clf,
+        Array.from({ length: n - labelled }, (_, j) => ({ input: vector(labelled + j), label: data.mnist.labels[labelled + j]! })),
+      );
       labelled = n;
       const trained = await trainCapped(clf, config.trainCapMs);
       ours[n] = { ...(await warmLatency(clf, queries, config.warmRuns)), trainMs: trained.ms };
@@ -396,7 +420,12 @@ async function peerSuite(config: PerfConfig, data: PerfData): Promise<PerfResult
   } finally {
     await clf.close();
   }
-  return { features: `MNIST pixels scaled to [0, 1] (${rows.grey(0).length} values), input: 'features'; knn k=10`, ours, knn, knnBackend: tf.getBackend() };
+  return {
+    features: `MNIST pixels scaled to [0, 1] (${rows.grey(0).length} values), input: 'features'; knn k=10`,
+    ours,
+    knn,
+    knnBackend: tf.getBackend(),
+  };
 }
 
 async function loadData(): Promise<PerfData> {
@@ -421,7 +450,15 @@ window.runPerfBenchmark = async (config: PerfConfig): Promise<PerfResult> => {
     requested: config.backend,
     openMs: 0,
     crossOriginIsolated: self.crossOriginIsolated,
-    text: { labelPerSecond: 0, headServed: false, predict: {}, train: {}, batch: null, select: null, correction: { p50: NaN, p95: NaN, n: 0, failures: 0 } },
+    text: {
+      labelPerSecond: 0,
+      headServed: false,
+      predict: {},
+      train: {},
+      batch: null,
+      select: null,
+      correction: { p50: NaN, p95: NaN, n: 0, failures: 0 },
+    },
     image: null,
     cycles: null,
     peer: null,

@@ -12,9 +12,12 @@ import { ServingHead, trainHead } from '../workers/head.js';
 type Item = { text: string; label: string };
 
 function dot(a: SparseVector, b: SparseVector): number {
-  let i = 0, j = 0, s = 0;
+  let i = 0,
+    j = 0,
+    s = 0;
   while (i < a.indices.length && j < b.indices.length) {
-    const x = a.indices[i]!, y = b.indices[j]!;
+    const x = a.indices[i]!,
+      y = b.indices[j]!;
     if (x === y) s += a.values[i++]! * b.values[j++]!;
     else if (x < y) i++;
     else j++;
@@ -33,7 +36,7 @@ test('spam at 20, 50, 100 labels', async () => {
   }
   const testRows = data.test.map((i) => featurizeText(i.text));
   const truth = Int32Array.from(data.test, (i) => (i.label === 'spam' ? 1 : 0));
-  for (const n of (import.meta.env.VITE_NS ?? "20,50,100").split(",").map(Number)) {
+  for (const n of (import.meta.env.VITE_NS ?? '20,50,100').split(',').map(Number)) {
     const items = order.slice(0, n).map((i) => data.train[i]!);
     const rows = items.map((i) => featurizeText(i.text));
     const targets = Int32Array.from(items, (i) => (i.label === 'spam' ? 1 : 0));
@@ -49,15 +52,17 @@ test('spam at 20, 50, 100 labels', async () => {
       line.push(`head ${acc((i) => (probs[2 * i + 1]! > probs[2 * i]! ? 1 : 0))}`, `1-NN ${acc((i) => nn[i]!)}`);
       // Class centroids (Rocchio) on the same features.
       for (const beta of [0.25, 0.5, 0.75]) {
-        line.push(`blend β=${beta} ${acc((i) => {
-          const s = sims[i]!;
-          const best = [0, 0];
-          s.forEach((v, r) => (best[targets[r]!] = Math.max(best[targets[r]!]!, v)));
-          const e = best.map((v) => Math.exp(v / 0.05));
-          const pk = e[1]! / (e[0]! + e[1]!);
-          const p = (1 - beta) * probs[2 * i + 1]! + beta * pk;
-          return p > 0.5 ? 1 : 0;
-        })}`);
+        line.push(
+          `blend β=${beta} ${acc((i) => {
+            const s = sims[i]!;
+            const best = [0, 0];
+            s.forEach((v, r) => (best[targets[r]!] = Math.max(best[targets[r]!]!, v)));
+            const e = best.map((v) => Math.exp(v / 0.05));
+            const pk = e[1]! / (e[0]! + e[1]!);
+            const p = (1 - beta) * probs[2 * i + 1]! + beta * pk;
+            return p > 0.5 ? 1 : 0;
+          })}`,
+        );
       }
       void l2;
     }

@@ -52,7 +52,9 @@ export function drawCurve(root: SVGSVGElement, options: CurveOptions): void {
   nodes.push(svg('line', { class: 'axis', x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom }));
   nodes.push(svg('text', { class: 'axis-title', x: (M.left + W - M.right) / 2, y: H - 4, 'text-anchor': 'middle' }, 'labels given by the annotator'));
   const middle = (M.top + H - M.bottom) / 2;
-  nodes.push(svg('text', { class: 'axis-title', x: 14, y: middle, 'text-anchor': 'middle', transform: `rotate(-90 14 ${middle})` }, 'held-out accuracy'));
+  nodes.push(
+    svg('text', { class: 'axis-title', x: 14, y: middle, 'text-anchor': 'middle', transform: `rotate(-90 14 ${middle})` }, 'held-out accuracy'),
+  );
 
   if (options.reference) {
     const ry = y(options.reference.accuracy);

@@ -67,11 +67,24 @@ function toMnist(pad: HTMLCanvasElement, out: HTMLCanvasElement): boolean {
 function buildPad(): HTMLElement {
   const pad = el('canvas', {
     class: 'pad',
-    attrs: { width: PAD, height: PAD, 'aria-label': 'Drawing pad: draw one digit with the mouse, a finger or a pen', role: 'img', 'data-testid': 'pad' },
+    attrs: {
+      width: PAD,
+      height: PAD,
+      'aria-label': 'Drawing pad: draw one digit with the mouse, a finger or a pen',
+      role: 'img',
+      'data-testid': 'pad',
+    },
   });
-  const seen = el('canvas', { class: 'pad-input pixelated', attrs: { id: 'pad-input', width: 28, height: 28, role: 'img', 'aria-label': 'Your digit at 28 × 28 pixels, as the model sees it' } });
+  const seen = el('canvas', {
+    class: 'pad-input pixelated',
+    attrs: { id: 'pad-input', width: 28, height: 28, role: 'img', 'aria-label': 'Your digit at 28 × 28 pixels, as the model sees it' },
+  });
   const clear = el('button', { class: 'button quiet', text: 'Clear', attrs: { type: 'button' } });
-  const slot = el('div', { class: 'pad-result' }, el('p', { class: 'hint', text: 'Draw a digit from 0 to 9 on the black pad. The model answers when you lift the pen.' }));
+  const slot = el(
+    'div',
+    { class: 'pad-result' },
+    el('p', { class: 'hint', text: 'Draw a digit from 0 to 9 on the black pad. The model answers when you lift the pen.' }),
+  );
   const context = pad.getContext('2d', { willReadFrequently: true })!;
   let tag: HitlClassifier | null = null;
 
@@ -122,7 +135,9 @@ function buildPad(): HTMLElement {
     last = null;
     if (!toMnist(pad, seen)) return;
     if (!tag) {
-      tag = el('hitl-classifier', { attrs: { model: DIGITS_MODEL, labels: LABELS, for: 'pad-input', annotator: 'you', 'data-testid': 'pad-classifier' } });
+      tag = el('hitl-classifier', {
+        attrs: { model: DIGITS_MODEL, labels: LABELS, for: 'pad-input', annotator: 'you', 'data-testid': 'pad-classifier' },
+      });
       slot.replaceChildren(tag);
     } else {
       tag.refresh();
@@ -160,7 +175,10 @@ function lineWidth(event: PointerEvent): number {
 }
 
 function digitCard(data: DigitsData, index: number): HTMLElement {
-  const canvas = el('canvas', { class: 'pixelated', attrs: { width: data.width, height: data.height, role: 'img', 'aria-label': `MNIST digit number ${index + 1}` } });
+  const canvas = el('canvas', {
+    class: 'pixelated',
+    attrs: { width: data.width, height: data.height, role: 'img', 'aria-label': `MNIST digit number ${index + 1}` },
+  });
   canvas.getContext('2d')!.putImageData(digitImage(data, index), 0, 0);
   const tag = el('hitl-classifier', { attrs: { model: DIGITS_MODEL, labels: LABELS, annotator: 'you', 'data-index': index } }, canvas);
   return el('li', { class: 'digit' }, tag);
@@ -178,8 +196,19 @@ export function buildDigits(root: HTMLElement, data: DigitsData): void {
     },
   });
   root.append(
-    el('section', { class: 'card pad-card', attrs: { 'aria-labelledby': 'pad-heading' } }, el('h3', { text: 'Drawing pad', attrs: { id: 'pad-heading' } }), buildPad()),
-    el('section', { class: 'card', attrs: { 'aria-labelledby': 'gallery-heading' } }, el('h3', { text: 'MNIST gallery', attrs: { id: 'gallery-heading' } }), gallery, pages.element),
+    el(
+      'section',
+      { class: 'card pad-card', attrs: { 'aria-labelledby': 'pad-heading' } },
+      el('h3', { text: 'Drawing pad', attrs: { id: 'pad-heading' } }),
+      buildPad(),
+    ),
+    el(
+      'section',
+      { class: 'card', attrs: { 'aria-labelledby': 'gallery-heading' } },
+      el('h3', { text: 'MNIST gallery', attrs: { id: 'gallery-heading' } }),
+      gallery,
+      pages.element,
+    ),
   );
   pages.go(0);
 }

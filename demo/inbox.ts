@@ -63,7 +63,13 @@ function modePicker(onChange: (mode: Mode) => void): HTMLElement {
  */
 function composeCard(): HTMLElement {
   const field = el('textarea', {
-    attrs: { id: 'inbox-compose', name: 'message', rows: 3, maxlength: 2000, placeholder: 'e.g. Congratulations! You have been selected for a free cruise…' },
+    attrs: {
+      id: 'inbox-compose',
+      name: 'message',
+      rows: 3,
+      maxlength: 2000,
+      placeholder: 'e.g. Congratulations! You have been selected for a free cruise…',
+    },
   });
   const tag = el('hitl-classifier', {
     attrs: { model: INBOX_MODEL, labels: 'spam,ham', for: 'inbox-compose', name: 'folder', annotator: 'you', 'data-testid': 'compose-classifier' },
@@ -81,7 +87,8 @@ function composeCard(): HTMLElement {
     event.preventDefault();
     // What a server would receive: the tag submits its label under its name, next to the text.
     const folder = new FormData(form).get('folder');
-    result.textContent = typeof folder === 'string' ? `The form would send folder = “${folder}” with the message.` : 'Nothing to send yet: type a message first.';
+    result.textContent =
+      typeof folder === 'string' ? `The form would send folder = “${folder}” with the message.` : 'Nothing to send yet: type a message first.';
   });
   return form;
 }

@@ -25,7 +25,11 @@ export async function buildIris(root: HTMLElement, data: IrisData): Promise<void
     const prediction = el('span', { class: 'iris-prediction', text: '…' });
     const name = `flower ${index + 1}`;
     const buttons = data.labels.map((label) =>
-      el('button', { class: 'chip', text: label, attrs: { type: 'button', 'aria-pressed': 'false', 'aria-label': `${label} (${name})`, disabled: true } }),
+      el('button', {
+        class: 'chip',
+        text: label,
+        attrs: { type: 'button', 'aria-pressed': 'false', 'aria-label': `${label} (${name})`, disabled: true },
+      }),
     );
     const tr = el(
       'tr',
@@ -55,7 +59,10 @@ export async function buildIris(root: HTMLElement, data: IrisData): Promise<void
     ),
     body,
   );
-  root.append(el('div', { class: 'list-head' }, status), el('div', { class: 'table-scroll iris-scroll', attrs: { tabindex: '0', 'aria-label': 'Iris flowers' } }, table));
+  root.append(
+    el('div', { class: 'list-head' }, status),
+    el('div', { class: 'table-scroll iris-scroll', attrs: { tabindex: '0', 'aria-label': 'Iris flowers' } }, table),
+  );
 
   let classifier: Classifier;
   try {
@@ -76,7 +83,10 @@ export async function buildIris(root: HTMLElement, data: IrisData): Promise<void
     // figures), not every re-read caused by a label.
     const shown = stats.modelVersion !== shownVersion;
     const [predictions, humans] = await Promise.all([
-      classifier.predictBatch(rows.map((row) => row.x), { queue: true, shown }),
+      classifier.predictBatch(
+        rows.map((row) => row.x),
+        { queue: true, shown },
+      ),
       Promise.all(rows.map((row) => classifier.getLabel(row.x))),
     ]);
     shownVersion = stats.modelVersion;

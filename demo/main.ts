@@ -55,7 +55,10 @@ function buildSide(side: HTMLElement, task: Task): void {
   const attrs = { model: task.model, labels: task.labels, input: task.input };
   side.append(
     el('h3', { class: 'side-heading', text: 'Review queue' }),
-    el('p', { class: 'side-note', text: 'Uncertain predictions wait here, most informative first. Keys: a accept · x reject · 1–9 pick · s skip · Backspace undo.' }),
+    el('p', {
+      class: 'side-note',
+      text: 'Uncertain predictions wait here, most informative first. Keys: a accept · x reject · 1–9 pick · s skip · Backspace undo.',
+    }),
     el('hitl-review-queue', { attrs: { ...attrs, annotator: 'you' } }),
     el('h3', { class: 'side-heading', text: 'Model' }),
     el('hitl-model-panel', { attrs: { ...attrs, window: 200 } }),

@@ -139,7 +139,16 @@ export class Simulation {
           'figure',
           { class: 'sim-chart' },
           this.#chart,
-          el('figcaption', {}, el('span', { class: 'visually-hidden', text: `Learning curve: accuracy on held-out ${plural} against labels given`, attrs: { id: chartTitle } }), legend),
+          el(
+            'figcaption',
+            {},
+            el('span', {
+              class: 'visually-hidden',
+              text: `Learning curve: accuracy on held-out ${plural} against labels given`,
+              attrs: { id: chartTitle },
+            }),
+            legend,
+          ),
         ),
         el(
           'dl',
@@ -161,7 +170,17 @@ export class Simulation {
           el(
             'table',
             { class: 'data-table', attrs: { 'data-testid': 'sim-table' } },
-            el('thead', {}, el('tr', {}, el('th', { text: 'Labels', attrs: { scope: 'col' } }), el('th', { text: 'Active selection', attrs: { scope: 'col' } }), el('th', { text: 'Random order', attrs: { scope: 'col' } }))),
+            el(
+              'thead',
+              {},
+              el(
+                'tr',
+                {},
+                el('th', { text: 'Labels', attrs: { scope: 'col' } }),
+                el('th', { text: 'Active selection', attrs: { scope: 'col' } }),
+                el('th', { text: 'Random order', attrs: { scope: 'col' } }),
+              ),
+            ),
             this.#table,
           ),
         ),
@@ -258,8 +277,16 @@ export class Simulation {
     } else {
       this.#message = `Active selection: the model picks the ${need} ${plural} it is least sure about…`;
       this.#render();
-      const offered = unlabelled.length > this.#task.candidates ? shuffled(unlabelled.length, this.#random).slice(0, this.#task.candidates).map((k) => unlabelled[k]!) : unlabelled;
-      const chosen = await classifier.selectForReview(offered.map((i) => pool[i]!.input), need);
+      const offered =
+        unlabelled.length > this.#task.candidates
+          ? shuffled(unlabelled.length, this.#random)
+              .slice(0, this.#task.candidates)
+              .map((k) => unlabelled[k]!)
+          : unlabelled;
+      const chosen = await classifier.selectForReview(
+        offered.map((i) => pool[i]!.input),
+        need,
+      );
       picks = chosen.map((k) => offered[k]!);
     }
     this.#message = `${arm.name}: the annotator labels ${picks.length} ${plural}…`;
@@ -367,7 +394,10 @@ export class Simulation {
         { name: random.name, className: 'series-random', points: random.points },
         { name: active.name, className: 'series-active', points: active.points },
       ],
-      reference: savings && active.points.length > 1 ? { accuracy: savings.accuracy, text: `random: ${percent(savings.accuracy)} at ${savings.randomLabels} labels` } : undefined,
+      reference:
+        savings && active.points.length > 1
+          ? { accuracy: savings.accuracy, text: `random: ${percent(savings.accuracy)} at ${savings.randomLabels} labels` }
+          : undefined,
       reached:
         savings?.activeLabels != null && active.points.length > 1
           ? { labels: savings.activeLabels, accuracy: active.points.find((p) => p.labels === savings.activeLabels)!.accuracy }

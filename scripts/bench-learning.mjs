@@ -51,7 +51,11 @@ const { values: args } = parseArgs({
   },
 });
 
-const list = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const started = performance.now();
 const elapsed = () => {
   const s = Math.round((performance.now() - started) / 1000);
@@ -159,12 +163,16 @@ function printDataset(result) {
   }
   console.log(`\nPer checkpoint (confidence threshold ${result.threshold}; backend ${result.backend})`);
   console.log(
-    table(['method', 'labels', 'acc %', 'ECE', `cov≥${result.threshold} %`, `acc≥${result.threshold} %`, 'train ms', 'select ms Σ', 'predict ms', 'temp'], rows),
+    table(
+      ['method', 'labels', 'acc %', 'ECE', `cov≥${result.threshold} %`, `acc≥${result.threshold} %`, 'train ms', 'select ms Σ', 'predict ms', 'temp'],
+      rows,
+    ),
   );
   const stopped = Object.entries(result.stopped ?? {});
   if (stopped.length > 0) console.log(`\nStopped early:\n  ${stopped.map(([m, why]) => `${m}: ${why}`).join('\n  ')}`);
   const errors = Object.entries(result.errors ?? {});
-  if (errors.length > 0) console.log(`\nFailed runs (checkpoints before the failure are kept):\n  ${errors.map(([m, why]) => `${m}: ${why}`).join('\n  ')}`);
+  if (errors.length > 0)
+    console.log(`\nFailed runs (checkpoints before the failure are kept):\n  ${errors.map(([m, why]) => `${m}: ${why}`).join('\n  ')}`);
   if (result.anomalies.length > 0) console.log(`\nAnomalies:\n  ${result.anomalies.join('\n  ')}`);
 }
 
@@ -253,10 +261,13 @@ function summarize(results) {
   facts.eceAtLargestBudget = {};
   for (const r of ok) {
     const largest = r.budgets.at(-1);
-    const values = Object.fromEntries(Object.entries(r.runs).map(([m, cs]) => [m, { labels: cs.at(-1)?.labels ?? null, ece: cs.at(-1)?.ece ?? null }]));
+    const values = Object.fromEntries(
+      Object.entries(r.runs).map(([m, cs]) => [m, { labels: cs.at(-1)?.labels ?? null, ece: cs.at(-1)?.ece ?? null }]),
+    );
     facts.eceAtLargestBudget[r.dataset] = { labels: largest, runs: values };
     const parts = Object.entries(values).map(
-      ([m, v]) => `${m} ${num(v.ece)}${v.labels !== largest ? ` (at ${v.labels ?? '–'}: stopped early)` : ''}${v.ece !== null && v.ece <= 0.05 ? ' ✓' : ' ✗'}`,
+      ([m, v]) =>
+        `${m} ${num(v.ece)}${v.labels !== largest ? ` (at ${v.labels ?? '–'}: stopped early)` : ''}${v.ece !== null && v.ece <= 0.05 ? ' ✓' : ' ✗'}`,
     );
     lines.push(`(d) ${r.dataset} ECE at ${r.budgets.at(-1)} labels (target ≤ 0.05): ${parts.join(', ')}`);
   }
@@ -387,12 +398,18 @@ async function main() {
         await page.goto(`${origin}/bench/learning.html`);
         await page.waitForFunction(() => typeof window.runLearningBenchmark === 'function', undefined, { timeout: 120_000 });
         const left = budgetEnd - performance.now();
-        const budgetMs = Math.max(MIN_BUDGET_MS, Math.round((left * SHARES[dataset]) / datasets.slice(datasets.indexOf(dataset)).reduce((sum, d) => sum + SHARES[d], 0)));
+        const budgetMs = Math.max(
+          MIN_BUDGET_MS,
+          Math.round((left * SHARES[dataset]) / datasets.slice(datasets.indexOf(dataset)).reduce((sum, d) => sum + SHARES[d], 0)),
+        );
         const config = { ...base, dataset, budgetMs };
         let timer;
         const timeout = new Promise((_, fail) => {
           const limit = budgetMs + OVERRUN_MS;
-          timer = setTimeout(() => fail(new Error(`still running ${Math.round(limit / 60_000)} minutes in (budget + ${OVERRUN_MS / 60_000}); abandoned`)), limit);
+          timer = setTimeout(
+            () => fail(new Error(`still running ${Math.round(limit / 60_000)} minutes in (budget + ${OVERRUN_MS / 60_000}); abandoned`)),
+            limit,
+          );
         });
         try {
           results.push(await Promise.race([page.evaluate((c) => window.runLearningBenchmark(c), config), timeout]));

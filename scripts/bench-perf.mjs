@@ -108,7 +108,12 @@ async function buildAll() {
 
 // ---- static server -------------------------------------------------------------------------------------------
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
 
 /** Where each served path lives on disk, so sizes can be measured from the files. */
 function mounts() {
@@ -123,7 +128,9 @@ function mounts() {
 
 function fileFor(path) {
   const table = mounts();
-  const mount = Object.keys(table).sort((a, b) => b.length - a.length).find((prefix) => path.startsWith(prefix));
+  const mount = Object.keys(table)
+    .sort((a, b) => b.length - a.length)
+    .find((prefix) => path.startsWith(prefix));
   if (!mount) return null;
   const base = table[mount];
   if (!mount.endsWith('/')) return path === mount ? base : null;
@@ -172,11 +179,19 @@ async function loadedBytes(page) {
   for (const worker of page.workers()) {
     names.push(...(await worker.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)).catch(() => [])));
   }
-  const loaded = new Set(names.filter((url) => url.startsWith(origin)).map((url) => new URL(url).pathname).filter((p) => p.startsWith('/lib/')));
+  const loaded = new Set(
+    names
+      .filter((url) => url.startsWith(origin))
+      .map((url) => new URL(url).pathname)
+      .filter((p) => p.startsWith('/lib/')),
+  );
   const main = staticGraph(join(LIB_OUT, 'hitl-classifier.js'));
   const sum = (test) => {
     const picked = [...loaded].filter((p) => test(p, fileFor(p)));
-    return picked.reduce((acc, p) => ({ raw: acc.raw + sizes(p).raw, gzip: acc.gzip + sizes(p).gzip, files: [...acc.files, p.replace(/^.*\//, '')] }), { raw: 0, gzip: 0, files: [] });
+    return picked.reduce(
+      (acc, p) => ({ raw: acc.raw + sizes(p).raw, gzip: acc.gzip + sizes(p).gzip, files: [...acc.files, p.replace(/^.*\//, '')] }),
+      { raw: 0, gzip: 0, files: [] },
+    );
   };
   return {
     mainJs: sum((p, file) => p.endsWith('.js') && main.has(file)),
@@ -197,7 +212,14 @@ async function coldVisit(context, origin, backend, cdpClear) {
   await page.waitForFunction(() => window.coldStart?.firstPrediction !== null, undefined, { timeout: 60_000 });
   const state = await page.evaluate(() => window.coldStart);
   const bytes = await loadedBytes(page);
-  return { page, errors, ms: Math.round(state.firstPrediction - state.scriptTag), fromNavigation: Math.round(state.firstPrediction), prediction: state.prediction, bytes };
+  return {
+    page,
+    errors,
+    ms: Math.round(state.firstPrediction - state.scriptTag),
+    fromNavigation: Math.round(state.firstPrediction),
+    prediction: state.prediction,
+    bytes,
+  };
 }
 
 async function coldStart(browser, origin, backend, texts) {
@@ -206,7 +228,11 @@ async function coldStart(browser, origin, backend, texts) {
   try {
     const first = await coldVisit(context, origin, backend, true);
     // A small stored model: what matters is that the first prediction comes from a trained head read from disk.
-    const trained = await withTimeout(first.page.evaluate((items) => window.setupColdModel(items), texts.slice(0, 20)), 180_000, 'training the stored model');
+    const trained = await withTimeout(
+      first.page.evaluate((items) => window.setupColdModel(items), texts.slice(0, 20)),
+      180_000,
+      'training the stored model',
+    );
     await first.page.close();
     // Return visit with an empty HTTP cache: the stored model answers the first prediction.
     const stored = await coldVisit(context, origin, backend, true);
@@ -239,7 +265,11 @@ async function suite(browser, origin, backend, config) {
   try {
     await page.goto(`${origin}/bench/perf.html`);
     await page.waitForFunction(() => typeof window.runPerfBenchmark === 'function', undefined, { timeout: 60_000 });
-    const result = await withTimeout(page.evaluate((c) => window.runPerfBenchmark(c), { ...config, backend }), config.suiteCapMs, `the ${backend} suite`);
+    const result = await withTimeout(
+      page.evaluate((c) => window.runPerfBenchmark(c), { ...config, backend }),
+      config.suiteCapMs,
+      `the ${backend} suite`,
+    );
     return { ...result, problems };
   } finally {
     await context.close();
@@ -259,13 +289,14 @@ function table(headers, rows) {
 
 function rowsFor(runs, stored) {
   const [small, big] = [Math.min(...stored), Math.max(...stored)];
-  const get = (fn) => runs.map((r) => {
-    try {
-      return fn(r);
-    } catch {
-      return '–';
-    }
-  });
+  const get = (fn) =>
+    runs.map((r) => {
+      try {
+        return fn(r);
+      } catch {
+        return '–';
+      }
+    });
   const train = (r, n) => {
     const t = r.suite.text.train[n];
     if (!t) return '–';
@@ -282,22 +313,58 @@ function rowsFor(runs, stored) {
     ['wasm, KB (gzip)', '', ...get((r) => (r.cold.bytes.wasm.raw ? `${kb(r.cold.bytes.wasm.raw)} (${kb(r.cold.bytes.wasm.gzip)})` : '0'))],
     ['cold start, first visit, ms', `≤ ${BUDGETS.coldStartMs}`, ...get((r) => fmt(r.cold.firstVisitMs))],
     ['cold start, stored model, ms', `≤ ${BUDGETS.coldStartMs}`, ...get((r) => fmt(r.cold.storedModelMs))],
-    [`predict text p50/p95 ms, ${small} stored`, `p95 ≤ ${BUDGETS.warmPredictP95Ms}`, ...get((r) => `${fmt(r.suite.text.predict[small].p50, 1)} / ${fmt(r.suite.text.predict[small].p95, 1)}`)],
-    [`predict text p50/p95 ms, ${big} stored`, `p95 ≤ ${BUDGETS.warmPredictP95Ms}`, ...get((r) => `${fmt(r.suite.text.predict[big].p50, 1)} / ${fmt(r.suite.text.predict[big].p95, 1)}`)],
-    ['predict image p50/p95 ms', `p95 ≤ ${BUDGETS.warmPredictP95Ms}`, ...get((r) => (r.suite.image ? `${fmt(r.suite.image.predict.p50, 1)} / ${fmt(r.suite.image.predict.p95, 1)}` : '–'))],
-    [`predictBatch, texts/s (${big} stored)`, `≥ ${BUDGETS.batchPerSecond}`, ...get((r) => fmt(r.suite.text.batch.perSecond) + (r.suite.text.batch.projected ? ' (sample)' : ''))],
+    [
+      `predict text p50/p95 ms, ${small} stored`,
+      `p95 ≤ ${BUDGETS.warmPredictP95Ms}`,
+      ...get((r) => `${fmt(r.suite.text.predict[small].p50, 1)} / ${fmt(r.suite.text.predict[small].p95, 1)}`),
+    ],
+    [
+      `predict text p50/p95 ms, ${big} stored`,
+      `p95 ≤ ${BUDGETS.warmPredictP95Ms}`,
+      ...get((r) => `${fmt(r.suite.text.predict[big].p50, 1)} / ${fmt(r.suite.text.predict[big].p95, 1)}`),
+    ],
+    [
+      'predict image p50/p95 ms',
+      `p95 ≤ ${BUDGETS.warmPredictP95Ms}`,
+      ...get((r) => (r.suite.image ? `${fmt(r.suite.image.predict.p50, 1)} / ${fmt(r.suite.image.predict.p95, 1)}` : '–')),
+    ],
+    [
+      `predictBatch, texts/s (${big} stored)`,
+      `≥ ${BUDGETS.batchPerSecond}`,
+      ...get((r) => fmt(r.suite.text.batch.perSecond) + (r.suite.text.batch.projected ? ' (sample)' : '')),
+    ],
     [`selectForReview ${runs[0]?.config.pool ?? ''} texts, ms`, `≤ ${BUDGETS.selectMs}`, ...get((r) => pool(r.suite.text.select))],
-    ['correction-to-effect p95, ms', `≤ ${BUDGETS.correctionP95Ms}`, ...get((r) => `${fmt(r.suite.text.correction.p95)}${r.suite.text.correction.failures ? ` (${r.suite.text.correction.failures} failed)` : ''}`)],
+    [
+      'correction-to-effect p95, ms',
+      `≤ ${BUDGETS.correctionP95Ms}`,
+      ...get((r) => `${fmt(r.suite.text.correction.p95)}${r.suite.text.correction.failures ? ` (${r.suite.text.correction.failures} failed)` : ''}`),
+    ],
     [`retrain ${small} texts, ms`, '', ...get((r) => train(r, small))],
     [`retrain ${big} texts, ms`, '', ...get((r) => train(r, big))],
-    ['long tasks while training (n / max ms)', `${BUDGETS.trainLongTasks}`, ...get((r) => {
-      const all = Object.values(r.suite.text.train).map((t) => t.longTasks);
-      return `${all.reduce((s, t) => s + t.count, 0)} / ${Math.max(0, ...all.map((t) => t.maxMs))}`;
-    })],
+    [
+      'long tasks while training (n / max ms)',
+      `${BUDGETS.trainLongTasks}`,
+      ...get((r) => {
+        const all = Object.values(r.suite.text.train).map((t) => t.longTasks);
+        return `${all.reduce((s, t) => s + t.count, 0)} / ${Math.max(0, ...all.map((t) => t.maxMs))}`;
+      }),
+    ],
     ['long tasks in predictBatch (n / max ms)', '', ...get((r) => `${r.suite.text.batch.longTasks.count} / ${r.suite.text.batch.longTasks.maxMs}`)],
-    ['long tasks in 1,000 cycles (n / max ms)', '', ...get((r) => (r.suite.cycles ? `${r.suite.cycles.longTasks.count} / ${r.suite.cycles.longTasks.maxMs}` : '–'))],
-    ['JS heap MB before → after cycles', '', ...get((r) => (r.suite.cycles?.heapMB ? `${r.suite.cycles.heapMB.before} → ${r.suite.cycles.heapMB.after}` : '–'))],
-    ['worker tensors before → after cycles', 'equal', ...get((r) => (r.suite.cycles ? `${r.suite.cycles.tensors.before} → ${r.suite.cycles.tensors.after}` : '–'))],
+    [
+      'long tasks in 1,000 cycles (n / max ms)',
+      '',
+      ...get((r) => (r.suite.cycles ? `${r.suite.cycles.longTasks.count} / ${r.suite.cycles.longTasks.maxMs}` : '–')),
+    ],
+    [
+      'JS heap MB before → after cycles',
+      '',
+      ...get((r) => (r.suite.cycles?.heapMB ? `${r.suite.cycles.heapMB.before} → ${r.suite.cycles.heapMB.after}` : '–')),
+    ],
+    [
+      'worker tensors before → after cycles',
+      'equal',
+      ...get((r) => (r.suite.cycles ? `${r.suite.cycles.tensors.before} → ${r.suite.cycles.tensors.after}` : '–')),
+    ],
   ];
 }
 
@@ -309,7 +376,13 @@ function peerRows(runs) {
     for (const n of Object.keys(peer.ours).map(Number)) {
       const ours = peer.ours[n];
       const knn = peer.knn[n];
-      rows.push([`${r.suite.backend} vs knn (${peer.knnBackend})`, n, `${fmt(ours.p50, 2)} / ${fmt(ours.p95, 2)}`, `${fmt(knn.p50, 2)} / ${fmt(knn.p95, 2)}`, `${fmt(knn.p50 / ours.p50, 1)}×`]);
+      rows.push([
+        `${r.suite.backend} vs knn (${peer.knnBackend})`,
+        n,
+        `${fmt(ours.p50, 2)} / ${fmt(ours.p95, 2)}`,
+        `${fmt(knn.p50, 2)} / ${fmt(knn.p95, 2)}`,
+        `${fmt(knn.p50 / ours.p50, 1)}×`,
+      ]);
     }
   }
   return rows;
@@ -328,7 +401,10 @@ function gitCommit() {
 }
 
 async function main() {
-  const backends = args.backends.split(',').map((s) => s.trim()).filter(Boolean);
+  const backends = args.backends
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const b of backends) if (!ALL_BACKENDS.includes(b)) throw new Error(`Unknown backend ${b}: use ${ALL_BACKENDS.join(', ')}.`);
   const quick = args.quick;
   const config = {
@@ -405,14 +481,17 @@ async function main() {
   console.log(table(headers, rows));
   const peer = peerRows(ok);
   if (peer.length > 0) {
-    console.log('\nPeer: predict latency p50 / p95, ms, on the same features (MNIST pixels, input: \'features\'); knn-classifier k=10');
+    console.log("\nPeer: predict latency p50 / p95, ms, on the same features (MNIST pixels, input: 'features'); knn-classifier k=10");
     console.log(table(['run', 'stored', 'ours', 'knn-classifier', 'knn p50 / ours p50'], peer));
   }
   for (const r of runs.filter((x) => x.error)) console.log(`\n${r.backend}: ERROR ${r.error}`);
   if (args.markdown) {
     const md = (cells) => `| ${cells.join(' | ')} |`;
     console.log(`\n${md(headers)}\n${md(headers.map(() => '---'))}\n${rows.map(md).join('\n')}`);
-    if (peer.length > 0) console.log(`\n${md(['run', 'stored', 'ours p50 / p95 ms', 'knn-classifier p50 / p95 ms', 'knn / ours (p50)'])}\n${md(['---', '---', '---', '---', '---'])}\n${peer.map(md).join('\n')}`);
+    if (peer.length > 0)
+      console.log(
+        `\n${md(['run', 'stored', 'ours p50 / p95 ms', 'knn-classifier p50 / p95 ms', 'knn / ours (p50)'])}\n${md(['---', '---', '---', '---', '---'])}\n${peer.map(md).join('\n')}`,
+      );
   }
   const problems = ok.flatMap((r) => [...(r.suite.problems ?? []), ...(r.cold.errors ?? [])].map((p) => `${r.backend}: ${p}`));
   if (problems.length > 0) console.log(`\nPage problems (${problems.length}, first 10):\n  ${problems.slice(0, 10).join('\n  ')}`);

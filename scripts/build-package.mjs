@@ -31,7 +31,10 @@ export async function buildPackage(out = root) {
   writeFileSync(entry, plainWorkerUrl(readFileSync(entry, 'utf8')));
 
   const tsc = require.resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--declarationDir', join(dist, 'types')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--declarationDir', join(dist, 'types')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 
   // The analyzer resolves `outdir` against the working directory: a config of our own points it at `out`.
   const scratch = mkdtempSync(join(tmpdir(), 'hitl-cem-'));

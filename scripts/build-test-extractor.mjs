@@ -17,17 +17,22 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(root, 'test', 'fixtures');
 const SEED = 20_251_203;
 
-
 /** Uniform in ±limit with Glorot's limit, so activations stay O(1) and no ReLU unit is dead for every input. */
 function glorot(random, shape, fanIn, fanOut) {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: size }, () => (random() * 2 - 1) * limit), shape);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => (random() * 2 - 1) * limit),
+    shape,
+  );
 }
 
 function small(random, shape) {
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: size }, () => (random() * 2 - 1) * 0.1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => (random() * 2 - 1) * 0.1),
+    shape,
+  );
 }
 
 /** How the test images are made; written into extractor-expected.json, and extractor.test.ts builds the same. */
@@ -91,7 +96,9 @@ function writeModel(name, modelJson, weights) {
 /** Saves through tfjs's own serialisation, so the model.json is exactly what tfjs-layers writes for a site. */
 async function saveLayers(name, model) {
   let artifacts;
-  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })),
+  );
   const data = Array.isArray(artifacts.weightData) ? tf.io.concatenateArrayBuffers(artifacts.weightData) : artifacts.weightData;
   const modelJson = {
     format: artifacts.format,
@@ -165,11 +172,31 @@ async function main() {
             dilations: { list: { i: ['1', '1', '1', '1'] } },
           },
         },
-        { name: 'conv/BiasAdd', op: 'BiasAdd', input: ['conv/Conv2D', 'conv/bias'], attr: { T: { type: 'DT_FLOAT' }, data_format: { s: b64('NHWC') } } },
+        {
+          name: 'conv/BiasAdd',
+          op: 'BiasAdd',
+          input: ['conv/Conv2D', 'conv/bias'],
+          attr: { T: { type: 'DT_FLOAT' }, data_format: { s: b64('NHWC') } },
+        },
         { name: 'conv/Relu', op: 'Relu', input: ['conv/BiasAdd'], attr: { T: { type: 'DT_FLOAT' } } },
-        { name: 'pool/Mean', op: 'Mean', input: ['conv/Relu', 'pool/axes'], attr: { T: { type: 'DT_FLOAT' }, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } } },
-        { name: 'embed/MatMul', op: 'MatMul', input: ['pool/Mean', 'embed/kernel'], attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } } },
-        { name: 'embed/BiasAdd', op: 'BiasAdd', input: ['embed/MatMul', 'embed/bias'], attr: { T: { type: 'DT_FLOAT' }, data_format: { s: b64('NHWC') } } },
+        {
+          name: 'pool/Mean',
+          op: 'Mean',
+          input: ['conv/Relu', 'pool/axes'],
+          attr: { T: { type: 'DT_FLOAT' }, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } },
+        },
+        {
+          name: 'embed/MatMul',
+          op: 'MatMul',
+          input: ['pool/Mean', 'embed/kernel'],
+          attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } },
+        },
+        {
+          name: 'embed/BiasAdd',
+          op: 'BiasAdd',
+          input: ['embed/MatMul', 'embed/bias'],
+          attr: { T: { type: 'DT_FLOAT' }, data_format: { s: b64('NHWC') } },
+        },
         { name: 'embedding', op: 'Identity', input: ['embed/BiasAdd'], attr: { T: { type: 'DT_FLOAT' } } },
       ],
       library: {},
@@ -217,7 +244,11 @@ async function main() {
     generatedBy: 'scripts/build-test-extractor.mjs',
     modelTopology: {
       node: [
-        { name: 'images', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '16' }, { size: '12' }, { size: '3' }] } } } },
+        {
+          name: 'images',
+          op: 'Placeholder',
+          attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '16' }, { size: '12' }, { size: '3' }] } } },
+        },
         { name: 'out', op: 'Identity', input: ['images'], attr: { T: { type: 'DT_FLOAT' } } },
       ],
       library: {},
@@ -236,7 +267,7 @@ async function main() {
     JSON.stringify(
       {
         about:
-          'Features the fixtures give on the cpu backend (tfjs 4.22, Node) for test images i = 0, 1, 2 at the model\'s size: ' +
+          "Features the fixtures give on the cpu backend (tfjs 4.22, Node) for test images i = 0, 1, 2 at the model's size: " +
           `${IMAGE_FORMULA}; inputs scaled to [0, 1], grey = 0.299 R + 0.587 G + 0.114 B; rows L2-normalised. ` +
           'Written by scripts/build-test-extractor.mjs.',
         ...expected,

@@ -21,7 +21,10 @@ const SYSTEM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bi
 function playwrightChromium() {
   const cache = process.env.PLAYWRIGHT_BROWSERS_PATH || join(homedir(), '.cache', 'ms-playwright');
   if (!existsSync(cache)) return undefined;
-  const dirs = readdirSync(cache).filter((d) => /^chromium-\d+$/.test(d)).sort().reverse();
+  const dirs = readdirSync(cache)
+    .filter((d) => /^chromium-\d+$/.test(d))
+    .sort()
+    .reverse();
   for (const dir of dirs) {
     for (const rel of ['chrome-linux64/chrome', 'chrome-linux/chrome']) {
       const path = join(cache, dir, rel);

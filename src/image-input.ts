@@ -35,7 +35,9 @@ export async function toWireImage(input: unknown, what: string): Promise<{ wire:
       try {
         await input.decode();
       } catch (error) {
-        throw new TypeError(`${what} is an <img> that could not be loaded or decoded (src: ${JSON.stringify(input.currentSrc || input.src)}).`, { cause: error });
+        throw new TypeError(`${what} is an <img> that could not be loaded or decoded (src: ${JSON.stringify(input.currentSrc || input.src)}).`, {
+          cause: error,
+        });
       }
     }
     checkSize(input.naturalWidth, input.naturalHeight, what);
@@ -49,7 +51,9 @@ export async function toWireImage(input: unknown, what: string): Promise<{ wire:
     // A clone is transferred, so the caller's bitmap is not closed under them.
     source = input;
   } else {
-    throw new TypeError(`${what} must be ${EXPECTED}, got ${input === null ? 'null' : typeof input === 'object' ? Object.prototype.toString.call(input).slice(8, -1) : typeof input}.`);
+    throw new TypeError(
+      `${what} must be ${EXPECTED}, got ${input === null ? 'null' : typeof input === 'object' ? Object.prototype.toString.call(input).slice(8, -1) : typeof input}.`,
+    );
   }
   let bitmap: ImageBitmap;
   try {

@@ -114,12 +114,14 @@ function drop(entry: Entry): void {
     entry.releaseTimer = undefined;
     if (entry.refs > 0) return;
     if (current.get(entry.key) === entry) current.delete(entry.key);
-    entry.ready.then(
-      (classifier) => {
-        byHandle.delete(classifier);
-        return classifier.close();
-      },
-      () => undefined,
-    ).catch(() => undefined);
+    entry.ready
+      .then(
+        (classifier) => {
+          byHandle.delete(classifier);
+          return classifier.close();
+        },
+        () => undefined,
+      )
+      .catch(() => undefined);
   }, RELEASE_DELAY_MS);
 }

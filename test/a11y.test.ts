@@ -55,8 +55,13 @@ function element<K extends keyof HTMLElementTagNameMap>(tagName: K, attributes: 
 
 /** Every WCAG 2.0–2.2 A and AA rule axe has, on the given element (shadow roots included). */
 async function violations(context: Element): Promise<string[]> {
-  const result = await axe.run(context, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`);
+  const result = await axe.run(context, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    resultTypes: ['violations'],
+  });
+  return result.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`,
+  );
 }
 
 function shadow(host: Element, selector: string): HTMLElement | null {
@@ -90,8 +95,16 @@ describe.each(SCHEMES)('axe, %s theme', (theme) => {
 
     await seeded(name);
     const unsure = element('hitl-classifier', { model: name, labels: LABELS.join(','), storage: 'memory', threshold: '1' }, UNSURE);
-    const sure = element('hitl-classifier', { model: name, labels: LABELS.join(','), storage: 'memory', threshold: '0.01' }, 'The app crashes when I press the save button');
-    const review = element('hitl-classifier', { model: name, labels: LABELS.join(','), storage: 'memory', threshold: '1', mode: 'review' }, 'Refund please');
+    const sure = element(
+      'hitl-classifier',
+      { model: name, labels: LABELS.join(','), storage: 'memory', threshold: '0.01' },
+      'The app crashes when I press the save button',
+    );
+    const review = element(
+      'hitl-classifier',
+      { model: name, labels: LABELS.join(','), storage: 'memory', threshold: '1', mode: 'review' },
+      'Refund please',
+    );
     container.append(unsure, sure, review);
     await expect.poll(() => [unsure.state, sure.state, review.state], { timeout: 30_000 }).toEqual(['needs-review', 'confident', 'needs-review']);
     expect(await violations(container)).toEqual([]);
@@ -225,7 +238,12 @@ describe('keyboard only', () => {
     await seeded(name);
     const container = stage();
     const before = element('button', {}, 'before');
-    const panel = element('hitl-model-panel', { model: name, labels: LABELS.join(','), storage: 'memory', 'refresh-interval': '0' }) as HitlModelPanel;
+    const panel = element('hitl-model-panel', {
+      model: name,
+      labels: LABELS.join(','),
+      storage: 'memory',
+      'refresh-interval': '0',
+    }) as HitlModelPanel;
     container.append(before, panel);
     await expect.poll(() => panel.stats?.examples, { timeout: 30_000 }).toBe(3);
     before.focus();

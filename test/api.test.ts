@@ -198,11 +198,13 @@ describe('train', () => {
     const clf = await classifier({ storage: 'memory' });
     await labelTickets(clf, 4);
     const progress: number[] = [];
-    const result = await clf.train({ onProgress: ({ epoch, epochs, loss }) => {
-      expect(epoch).toBeLessThanOrEqual(epochs);
-      expect(Number.isFinite(loss)).toBe(true);
-      progress.push(epoch);
-    } });
+    const result = await clf.train({
+      onProgress: ({ epoch, epochs, loss }) => {
+        expect(epoch).toBeLessThanOrEqual(epochs);
+        expect(Number.isFinite(loss)).toBe(true);
+        progress.push(epoch);
+      },
+    });
     expect(result).toMatchObject({ modelVersion: 1, examples: 12 });
     expect(result.ms).toBeGreaterThanOrEqual(0);
     expect(progress.length).toBeGreaterThan(0);
@@ -302,7 +304,11 @@ describe('selectForReview, stats, reset', () => {
     expect(picked).toHaveLength(3);
     expect(new Set(picked).size).toBe(3);
     const confidences = (await clf.predictBatch(pool)).map((p) => p.confidence);
-    const expected = confidences.map((c, i) => ({ c, i })).sort((a, b) => a.c - b.c || a.i - b.i).slice(0, 3).map((e) => e.i);
+    const expected = confidences
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => a.c - b.c || a.i - b.i)
+      .slice(0, 3)
+      .map((e) => e.i);
     expect(picked).toEqual(expected);
     expect(await clf.selectForReview(pool, 99)).toHaveLength(pool.length);
     expect(await clf.selectForReview(pool, 0)).toEqual([]);

@@ -191,7 +191,15 @@ describe('schema upgrade', () => {
       const id = await inputId('text', e.text);
       await v1.saveExample(
         { id, input: e.text, label: e.label, annotator: 'v1-user', time: 1000 + i, seq: i },
-        { kind: 'label', time: 1000 + i, exampleId: id, label: e.label, annotator: 'v1-user', modelVersion: 3, predicted: { label: 'bug', confidence: 0.6, modelVersion: 3 } },
+        {
+          kind: 'label',
+          time: 1000 + i,
+          exampleId: id,
+          label: e.label,
+          annotator: 'v1-user',
+          modelVersion: 3,
+          predicted: { label: 'bug', confidence: 0.6, modelVersion: 3 },
+        },
       );
     }
     // A head that says 'feature' for everything, so the test can tell it was loaded.
@@ -207,12 +215,20 @@ describe('schema upgrade', () => {
 
     const clf = await classifier({ name, labels });
     expect(await clf.stats()).toMatchObject({ examples: 3, modelVersion: 3 });
-    expect((await clf.getLabel(tickets.bug[0]))).toMatchObject({ label: 'bug', annotator: 'v1-user' });
+    expect(await clf.getLabel(tickets.bug[0])).toMatchObject({ label: 'bug', annotator: 'v1-user' });
     expect((await clf.predict('something unrelated to anything', { queue: false })).label).toBe('feature');
 
     const log = await clf.auditLog();
     expect(log).toHaveLength(3);
-    expect(log[0]).toMatchObject({ kind: 'decision', human: 'billing', predicted: 'bug', confidence: 0.6, annotator: 'v1-user', modelVersion: 3, time: 1000 });
+    expect(log[0]).toMatchObject({
+      kind: 'decision',
+      human: 'billing',
+      predicted: 'bug',
+      confidence: 0.6,
+      annotator: 'v1-user',
+      modelVersion: 3,
+      time: 1000,
+    });
     expect(log[0]!.decisionId).toBeUndefined();
 
     // The new stores work on the upgraded database, and the old records are byte-for-byte still there.

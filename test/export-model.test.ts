@@ -70,7 +70,8 @@ test('a features model exports as a layers model that takes raw rows and answers
   const dim = 12;
   const scale = Array.from({ length: dim }, (_, j) => 10 ** ((j % 5) - 2));
   const offset = scale.map((s, j) => s * ((j % 4) * 20 - 10));
-  const row = (rand: () => number, c: number) => Array.from({ length: dim }, (_, j) => offset[j]! + scale[j]! * ((j < 4 ? (c - 1) * 0.8 : 0) + gaussian(rand)));
+  const row = (rand: () => number, c: number) =>
+    Array.from({ length: dim }, (_, j) => offset[j]! + scale[j]! * ((j < 4 ? (c - 1) * 0.8 : 0) + gaussian(rand)));
   const rand = random(1);
   const labelled: number[][] = [];
   for (let i = 0; i < MANY; i++) {
@@ -85,7 +86,11 @@ test('a features model exports as a layers model that takes raw rows and answers
   expect(modelJson.name).toBe('model.json');
   expect(weights.name).toBe('weights.bin');
   expect(weights.size).toBe((dim * 3 + 3) * 4);
-  const json = JSON.parse(await modelJson.text()) as { format: string; weightsManifest: { paths: string[] }[]; userDefinedMetadata: ExportedModelMetadata };
+  const json = JSON.parse(await modelJson.text()) as {
+    format: string;
+    weightsManifest: { paths: string[] }[];
+    userDefinedMetadata: ExportedModelMetadata;
+  };
   expect(json.format).toBe('layers-model');
   expect(json.weightsManifest[0]!.paths).toEqual(['weights.bin']);
   expect(json.userDefinedMetadata).toEqual(metadata);
@@ -132,7 +137,9 @@ test('a text model exports its head over the hashed n-gram vectors', { timeout: 
   const text = (rand: () => number, c: number) => {
     const pick = (words: string[]) => words[Math.floor(rand() * words.length)]!;
     // Common words, one word of the topic and one of any topic: the model should be unsure at times.
-    return Array.from({ length: 9 }, (_, k) => (k === 0 ? pick(topics[c]!) : k === 1 ? pick(topics[Math.floor(rand() * 3)]!) : pick(common))).join(' ');
+    return Array.from({ length: 9 }, (_, k) => (k === 0 ? pick(topics[c]!) : k === 1 ? pick(topics[Math.floor(rand() * 3)]!) : pick(common))).join(
+      ' ',
+    );
   };
   const rand = random(7);
   const labelled: string[] = [];
@@ -142,7 +149,14 @@ test('a text model exports its head over the hashed n-gram vectors', { timeout: 
   }
   await clf.train();
   const { files, metadata } = await clf.exportModel();
-  expect(metadata).toMatchObject({ labels, input: 'text', featurizer: 'hashed-ngrams-v1', inputDim: TEXT_DIM, standardization: 'none', voteWeight: 0 });
+  expect(metadata).toMatchObject({
+    labels,
+    input: 'text',
+    featurizer: 'hashed-ngrams-v1',
+    inputDim: TEXT_DIM,
+    standardization: 'none',
+    voteWeight: 0,
+  });
   expect(metadata.leftOut.join(' ')).toMatch(/featurizer hashed-ngrams-v1/);
 
   const fresh = Array.from({ length: 30 }, (_, i) => `${text(random(5000 + i), i % 3)} tonight`);

@@ -4,13 +4,7 @@ import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName }
 
 afterEach(closeAll);
 
-const heldOut = [
-  tickets.billing[5],
-  tickets.bug[5],
-  tickets.feature[5],
-  'Refund my invoice, the export crashed',
-  'Would love a PDF report feature',
-];
+const heldOut = [tickets.billing[5], tickets.bug[5], tickets.feature[5], 'Refund my invoice, the export crashed', 'Would love a PDF report feature'];
 
 /** A model with labels, a trained head, shown predictions, decisions and a queue with a skipped item. */
 async function populated(name = uniqueName('source'), labels?: string[]): Promise<Classifier> {
@@ -25,7 +19,10 @@ async function populated(name = uniqueName('source'), labels?: string[]): Promis
 }
 
 async function lines(blob: Blob): Promise<Record<string, unknown>[]> {
-  return (await blob.text()).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return (await blob.text())
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function bundle(rows: unknown[]): Blob {
@@ -88,7 +85,7 @@ describe('import', () => {
     const [sa, sb] = [await a.stats(), await b.stats()];
     expect(sb.byLabel).toEqual(sa.byLabel);
     expect(sb.calibration).toEqual(sa.calibration);
-    expect((await b.getLabel(tickets.billing[4]))).toMatchObject({ label: 'billing', annotator: 'ana' });
+    expect(await b.getLabel(tickets.billing[4])).toMatchObject({ label: 'billing', annotator: 'ana' });
     const [qa, qb] = [await a.queue(), await b.queue()];
     expect(qb.map((q) => [q.id, q.input, q.skipped])).toEqual(qa.map((q) => [q.id, q.input, q.skipped]));
     const logA = await a.auditLog();
@@ -136,7 +133,11 @@ describe('import', () => {
     await rows.train();
     const copy = await classifier({ name: uniqueName('rows-copy'), input: 'features', labels: ['low', 'high'] });
     await copy.import(await rows.export());
-    const grid = [[3.5, 150, 0.5], [14, 210, 0.5], [25, 330, 0.5]];
+    const grid = [
+      [3.5, 150, 0.5],
+      [14, 210, 0.5],
+      [25, 330, 0.5],
+    ];
     const [pr, pc] = [await rows.predictBatch(grid), await copy.predictBatch(grid)];
     pc.forEach((p, i) => expect(p.confidence).toBeCloseTo(pr[i]!.confidence, 6));
     // A file for another input kind is refused.
@@ -167,21 +168,61 @@ describe('import', () => {
       ['a newer format version', edit((rows) => (rows[0]!.version = 2)), RangeError, /format version 2 is not one this library reads/],
       ['another input kind', edit((rows) => (rows[0]!.input = 'image')), TypeError, /holds a 'image' model; this model's input is 'text'/],
       ['a truncated file', edit((rows) => rows.splice(rows.length - 1, 1)), RangeError, /announces 1 weights line\(s\), the file holds 0/],
-      ['a line cut in half', new Blob([good.map((r) => JSON.stringify(r)).join('\n').slice(0, -200)]), TypeError, /line \d+ is not valid JSON/],
-      ['NaN in the weights', edit((rows) => {
-        const w = weightsLine(rows);
-        const values = new Float32Array((1 << 14) * 3);
-        values[7] = NaN;
-        w.weights = base64(values);
-      }), RangeError, /line \d+ \(weights\): weights\[7\] is NaN; every value must be finite/],
-      ['weights of the wrong length', edit((rows) => (weightsLine(rows).bias = base64(new Float32Array(2)))), RangeError, /bias must hold 3 float32 values, got 2/],
+      [
+        'a line cut in half',
+        new Blob([
+          good
+            .map((r) => JSON.stringify(r))
+            .join('\n')
+            .slice(0, -200),
+        ]),
+        TypeError,
+        /line \d+ is not valid JSON/,
+      ],
+      [
+        'NaN in the weights',
+        edit((rows) => {
+          const w = weightsLine(rows);
+          const values = new Float32Array((1 << 14) * 3);
+          values[7] = NaN;
+          w.weights = base64(values);
+        }),
+        RangeError,
+        /line \d+ \(weights\): weights\[7\] is NaN; every value must be finite/,
+      ],
+      [
+        'weights of the wrong length',
+        edit((rows) => (weightsLine(rows).bias = base64(new Float32Array(2)))),
+        RangeError,
+        /bias must hold 3 float32 values, got 2/,
+      ],
       ['a weights inputDim for another featurizer', edit((rows) => (weightsLine(rows).inputDim = 512)), RangeError, /inputDim is 512/],
-      ['an unknown line type', edit((rows) => rows.splice(2, 0, { type: 'comment', text: 'hi' })), TypeError, /line 3 \(comment\): unknown line type "comment"/],
-      ['an example with a label the header lacks', edit((rows) => (firstExample(rows).label = 'spam')), RangeError, /label "spam" is not one of the header's labels/],
-      ['an input edited after export', edit((rows) => (firstExample(rows).input = 'something else entirely')), RangeError, /is not the hash of its input/],
+      [
+        'an unknown line type',
+        edit((rows) => rows.splice(2, 0, { type: 'comment', text: 'hi' })),
+        TypeError,
+        /line 3 \(comment\): unknown line type "comment"/,
+      ],
+      [
+        'an example with a label the header lacks',
+        edit((rows) => (firstExample(rows).label = 'spam')),
+        RangeError,
+        /label "spam" is not one of the header's labels/,
+      ],
+      [
+        'an input edited after export',
+        edit((rows) => (firstExample(rows).input = 'something else entirely')),
+        RangeError,
+        /is not the hash of its input/,
+      ],
       ['a duplicated example', edit((rows) => rows.splice(2, 0, structuredClone(firstExample(rows)))), RangeError, /appears twice/],
       ['a log entry of an unknown kind', edit((rows) => (rows.find((r) => r.type === 'log')!.kind = 'guess')), TypeError, /kind must be one of/],
-      ['a queue item with an impossible confidence', edit((rows) => ((rows.find((r) => r.type === 'queue')!.prediction as { confidence: number }).confidence = 3)), RangeError, /prediction.confidence must be in 0…1/],
+      [
+        'a queue item with an impossible confidence',
+        edit((rows) => ((rows.find((r) => r.type === 'queue')!.prediction as { confidence: number }).confidence = 3)),
+        RangeError,
+        /prediction.confidence must be in 0…1/,
+      ],
     ];
     for (const [what, file, type, message] of bad) {
       const attempt = target.import(file);

@@ -26,12 +26,18 @@ export async function closeAll(): Promise<void> {
 }
 
 /** Reads a model's database directly, as a person with devtools would: proof that data is really stored. */
-export async function readDatabase(model: string): Promise<{ examples: Record<string, unknown>[]; log: Record<string, unknown>[]; weights: Record<string, unknown> | undefined; meta: Record<string, unknown> | undefined }> {
+export async function readDatabase(model: string): Promise<{
+  examples: Record<string, unknown>[];
+  log: Record<string, unknown>[];
+  weights: Record<string, unknown> | undefined;
+  meta: Record<string, unknown> | undefined;
+}> {
   const db = await openDB(`hitl-classifier:${model}`);
   try {
     const stores = Array.from(db.objectStoreNames);
     const all = async (store: string) => (stores.includes(store) ? ((await db.getAll(store as never)) as Record<string, unknown>[]) : []);
-    const one = async (store: string, key: string) => (stores.includes(store) ? ((await db.get(store as never, key as never)) as Record<string, unknown> | undefined) : undefined);
+    const one = async (store: string, key: string) =>
+      stores.includes(store) ? ((await db.get(store as never, key as never)) as Record<string, unknown> | undefined) : undefined;
     return { examples: await all('examples'), log: await all('log'), weights: await one('weights', 'current'), meta: await one('meta', 'model') };
   } finally {
     db.close();

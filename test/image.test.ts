@@ -45,7 +45,9 @@ describe('image input', () => {
   test('rejects what is not a decodable image, with an error that says what was expected', async () => {
     const clf = await classifier({ storage: 'memory', input: 'image', labels: ['circle', 'square'] });
     await clf.label(draw('circle', 1), 'circle');
-    await expect(clf.predict('a circle' as never)).rejects.toThrow(/must be an ImageData, ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas or image Blob/);
+    await expect(clf.predict('a circle' as never)).rejects.toThrow(
+      /must be an ImageData, ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas or image Blob/,
+    );
     await expect(clf.predict(null as never)).rejects.toThrow(TypeError);
     await expect(clf.predict([1, 2, 3] as never)).rejects.toThrow(TypeError);
     await expect(clf.predict(new Blob(['not an image'], { type: 'image/png' }))).rejects.toThrow(/could not be decoded as an image/);

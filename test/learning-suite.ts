@@ -59,14 +59,21 @@ export function describeLearning(backend: BackendRequest): void {
       await labelTickets(clf, 3);
       await clf.train();
       // Copies of whichever of these the model is least sure about: the most uncertain item, six times over.
-      const candidates = ['the billing page crashes when I add a feature request', 'refund for the crash', 'please add an invoice export', 'the new dashboard is slow'];
+      const candidates = [
+        'the billing page crashes when I add a feature request',
+        'refund for the crash',
+        'please add an invoice export',
+        'the new dashboard is slow',
+      ];
       const margins = (await clf.predictBatch(candidates)).map((p) => {
         const [a, b] = Object.values(p.scores).sort((x, y) => y - x);
         return a! - b!;
       });
       const base = candidates[margins.indexOf(Math.min(...margins))]!;
       const copies = Array.from({ length: 6 }, (_, i) => `${base} ${'!'.repeat(i + 1)}`);
-      const others = ['my account is locked after the update', 'dark mode please', 'export to pdf fails', 'thanks for the quick reply'].filter((t) => t !== base);
+      const others = ['my account is locked after the update', 'dark mode please', 'export to pdf fails', 'thanks for the quick reply'].filter(
+        (t) => t !== base,
+      );
       const pool = [...copies, ...others];
       const margin = await clf.selectForReview(pool, 4, { strategy: 'margin' });
       const diverse = await clf.selectForReview(pool, 4, { strategy: 'diverse' });
@@ -77,7 +84,9 @@ export function describeLearning(backend: BackendRequest): void {
 
     test('rejects an unknown strategy', async () => {
       const clf = await classifier({ backend, storage: 'memory' });
-      await expect(clf.selectForReview(['a'], 1, { strategy: 'random' as never })).rejects.toThrow(/strategy must be one of 'least-confidence' \| 'margin' \| 'entropy' \| 'diverse'/);
+      await expect(clf.selectForReview(['a'], 1, { strategy: 'random' as never })).rejects.toThrow(
+        /strategy must be one of 'least-confidence' \| 'margin' \| 'entropy' \| 'diverse'/,
+      );
     });
   });
 
@@ -119,7 +128,7 @@ export function describeLearning(backend: BackendRequest): void {
       expect((await clf.stats()).calibration).toBeNull();
       // Overlapping classes: an honest model cannot be sure near the boundary.
       let seed = 7;
-      const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
       for (let i = 0; i < 80; i++) {
         const label = i % 2 === 0 ? 'low' : 'high';
         const centre = label === 'low' ? 0 : 1;

@@ -42,7 +42,11 @@ describe('quality', () => {
     expect(q.agreement.every((a) => a.modelVersion === 1)).toBe(true);
     expect(q.agreementRate).toBeCloseTo(agreed.filter(Boolean).length / cases.length, 12);
     expect(q.confusion.labels).toEqual(['billing', 'bug', 'feature']);
-    const matrix = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    const matrix = [
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
     cases.forEach(([, human], i) => (matrix[q.confusion.labels.indexOf(human)]![q.confusion.labels.indexOf(shown[i]!.label!)]! += 1));
     expect(q.confusion.matrix).toEqual(matrix);
     expect(q.reliability.bins).toHaveLength(10);

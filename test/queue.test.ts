@@ -36,7 +36,11 @@ describe('review queue', () => {
     await clf.predictBatch(unsure.slice(2));
     let queue = await clf.queue();
     expect(queue.map((q) => q.input)).toEqual([unsure[0]]);
-    expect(queue[0]).toMatchObject({ id: expect.stringMatching(/^t-[0-9a-f]{32}$/), skipped: false, prediction: { label: p.label, needsReview: true } });
+    expect(queue[0]).toMatchObject({
+      id: expect.stringMatching(/^t-[0-9a-f]{32}$/),
+      skipped: false,
+      prediction: { label: p.label, needsReview: true },
+    });
     await clf.predictBatch(unsure.slice(2), { queue: true });
     queue = await clf.queue();
     expect(queue.map((q) => q.input).sort()).toEqual([unsure[0], ...unsure.slice(2)].sort());
@@ -171,7 +175,11 @@ describe('review queue', () => {
     // A single row (an array of numbers) is one input; an array of rows is many.
     expect(await rows.enqueue([1, 2, 3])).toBe(1);
     expect(await rows.enqueue([[4, 5, 6], new Float32Array([7, 8, 9])])).toBe(3);
-    expect((await rows.queue()).map((q) => q.input).sort()).toEqual([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+    expect((await rows.queue()).map((q) => q.input).sort()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
 
     const images = await classifier({ input: 'image', labels: ['dark', 'light'], storage: 'memory' });
     const pixels = new ImageData(30, 30);

@@ -38,7 +38,9 @@ test('renders the example: tags get labels and strings as properties, onLabel re
   await expect.element(page.getByText('Last decision: bug (correct)')).toBeVisible();
 
   await userEvent.click(page.getByRole('button', { name: 'Review the queue' }));
-  await expect.poll(() => container!.querySelector('hitl-review-queue')?.shadowRoot?.textContent ?? '', { timeout: 30_000 }).toMatch(/queue is empty|Later/);
+  await expect
+    .poll(() => container!.querySelector('hitl-review-queue')?.shadowRoot?.textContent ?? '', { timeout: 30_000 })
+    .toMatch(/queue is empty|Later/);
   const queue = container.querySelector('hitl-review-queue')!;
   expect(queue.strings).toEqual({ skip: 'Later' });
 });

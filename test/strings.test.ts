@@ -51,7 +51,10 @@ describe('strings', () => {
     // A label with markup in it stays text inside a replaced sentence.
     tag.strings = { ...tag.strings, labelledByYou: 'Von dir', labelledBy: 'Von {annotator}' };
     tag.annotator = '<b>ana</b>';
-    page.getByRole('button', { name: 'bug', exact: true }).element().dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    page
+      .getByRole('button', { name: 'bug', exact: true })
+      .element()
+      .dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
     await expect.poll(() => tag.state, { timeout: 30_000 }).toBe('labelled');
     await expect.poll(() => text(tag)).toContain('Von <b>ana</b>');
     expect(tag.shadowRoot?.querySelector('b')).toBeNull();
@@ -107,7 +110,10 @@ describe('strings', () => {
     expect(queue.shadowRoot?.querySelector('.keys')?.textContent?.replace(/\s+/g, ' ').trim()).toBe('s überspringt');
     expect(text(queue)).toContain(HITL_REVIEW_QUEUE_STRINGS.accept);
 
-    page.getByRole('button', { name: 'bug', exact: true }).element().dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    page
+      .getByRole('button', { name: 'bug', exact: true })
+      .element()
+      .dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
     await expect.poll(() => text(queue), { timeout: 30_000 }).toContain('Nichts zu prüfen.');
   });
 
@@ -119,7 +125,13 @@ describe('strings', () => {
     panel.setAttribute('labels', LABELS.join(','));
     panel.setAttribute('storage', 'memory');
     panel.setAttribute('refresh-interval', '0');
-    panel.strings = { trainNow: 'Jetzt trainieren', countsTitle: 'Beispiele je Kategorie', reset: 'Zurücksetzen…', confirmReset: 'Alles von „{model}“ löschen?', cancel: 'Abbrechen' };
+    panel.strings = {
+      trainNow: 'Jetzt trainieren',
+      countsTitle: 'Beispiele je Kategorie',
+      reset: 'Zurücksetzen…',
+      confirmReset: 'Alles von „{model}“ löschen?',
+      cancel: 'Abbrechen',
+    };
     stage().append(panel);
     await expect.poll(() => panel.stats?.examples, { timeout: 30_000 }).toBe(3);
     await expect.element(page.getByRole('button', { name: 'Jetzt trainieren' })).toBeVisible();

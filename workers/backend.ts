@@ -48,12 +48,15 @@ export async function inspectWebGpu(): Promise<WebGpuAdapterReport> {
     return { available: false, software: false, description: `navigator.gpu.requestAdapter() failed: ${String(error)}` };
   }
   if (!adapter) {
-    return { available: false, software: false, description: 'navigator.gpu.requestAdapter() returned no adapter (no usable GPU, or WebGPU is disabled)' };
+    return {
+      available: false,
+      software: false,
+      description: 'navigator.gpu.requestAdapter() returned no adapter (no usable GPU, or WebGPU is disabled)',
+    };
   }
   const info = adapter.info ?? {};
   const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-  const software =
-    adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|warp/i.test(text);
+  const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|warp/i.test(text);
   return { available: true, software, description: text || 'unnamed adapter' };
 }
 
@@ -153,7 +156,11 @@ export function inspectWebGl(): WebGlReport {
   const debug = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
   gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return { available: true, software: /swiftshader|llvmpipe|lavapipe|software|softpipe|microsoft basic render/i.test(renderer), description: renderer || 'unnamed renderer' };
+  return {
+    available: true,
+    software: /swiftshader|llvmpipe|lavapipe|software|softpipe|microsoft basic render/i.test(renderer),
+    description: renderer || 'unnamed renderer',
+  };
 }
 
 /** What `auto` measured on one device: milliseconds per backend for the calibration workload, fastest first. */
@@ -261,7 +268,12 @@ async function storeCalibration(calibration: Calibration): Promise<void> {
  */
 function deviceName(gpu: WebGpuAdapterReport): string {
   const nav = navigator as Navigator & { hardwareConcurrency?: number };
-  return [nav.userAgent, `cores ${nav.hardwareConcurrency ?? '?'}`, `webgpu ${gpu.available ? gpu.description : 'none'}`, `isolated ${self.crossOriginIsolated === true}`].join(' | ');
+  return [
+    nav.userAgent,
+    `cores ${nav.hardwareConcurrency ?? '?'}`,
+    `webgpu ${gpu.available ? gpu.description : 'none'}`,
+    `isolated ${self.crossOriginIsolated === true}`,
+  ].join(' | ');
 }
 
 let sessionCalibration: Calibration | null = null;
@@ -283,9 +295,15 @@ async function chooseAuto(persist: boolean): Promise<BackendName> {
   let calibration = sessionCalibration?.device === device ? sessionCalibration : persist ? await storedCalibration(device) : null;
   if (!calibration) {
     const gl = inspectWebGl();
-    const candidates: BackendName[] = [...(gpu.available && !gpu.software ? (['webgpu'] as const) : []), ...(gl.available && !gl.software ? (['webgl'] as const) : []), 'wasm'];
+    const candidates: BackendName[] = [
+      ...(gpu.available && !gpu.software ? (['webgpu'] as const) : []),
+      ...(gl.available && !gl.software ? (['webgl'] as const) : []),
+      'wasm',
+    ];
     calibration =
-      candidates.length > 1 ? await calibrate(candidates, device) : { device, version: CALIBRATION_VERSION, order: candidates, ms: {}, measuredAt: Date.now() };
+      candidates.length > 1
+        ? await calibrate(candidates, device)
+        : { device, version: CALIBRATION_VERSION, order: candidates, ms: {}, measuredAt: Date.now() };
     if (persist) await storeCalibration(calibration);
   }
   sessionCalibration = calibration;

@@ -157,7 +157,10 @@ export interface ParsedBundle {
 }
 
 class Line {
-  constructor(readonly n: number, readonly what: string) {}
+  constructor(
+    readonly n: number,
+    readonly what: string,
+  ) {}
   type(message: string): TypeError {
     return new TypeError(`Import rejected, nothing was changed: line ${this.n} (${this.what}): ${message}`);
   }
@@ -185,7 +188,9 @@ function floats(at: Line, value: unknown, field: string, length: number): Float3
 export async function parseBundle(data: Blob, target: BundleTarget): Promise<ParsedBundle> {
   if (!(data instanceof Blob)) throw new TypeError(`import() expects a Blob or File from export(), got ${data === null ? 'null' : typeof data}.`);
   if (data.size > IMPORT_MAX_BYTES) {
-    throw new RangeError(`Import rejected, nothing was changed: the file is ${(data.size / 2 ** 20).toFixed(1)} MB; the limit is ${IMPORT_MAX_BYTES / 2 ** 20} MB.`);
+    throw new RangeError(
+      `Import rejected, nothing was changed: the file is ${(data.size / 2 ** 20).toFixed(1)} MB; the limit is ${IMPORT_MAX_BYTES / 2 ** 20} MB.`,
+    );
   }
   if (data.size === 0) throw new TypeError('Import rejected, nothing was changed: the file is empty.');
   let text: string;
@@ -200,7 +205,9 @@ export async function parseBundle(data: Blob, target: BundleTarget): Promise<Par
     try {
       return JSON.parse(line) as unknown;
     } catch {
-      throw new TypeError(`Import rejected, nothing was changed: line ${i + 1} is not valid JSON${i === 0 ? ' (expected the JSON Lines file export() writes)' : ''}.`);
+      throw new TypeError(
+        `Import rejected, nothing was changed: line ${i + 1} is not valid JSON${i === 0 ? ' (expected the JSON Lines file export() writes)' : ''}.`,
+      );
     }
   });
 
@@ -260,13 +267,16 @@ export async function parseBundle(data: Blob, target: BundleTarget): Promise<Par
 
 function checkHeader(row: unknown, target: BundleTarget): BundleHeader {
   const at = new Line(1, 'header');
-  if (!isObject(row) || row.format !== BUNDLE_FORMAT) throw at.type(`expected {"format":"${BUNDLE_FORMAT}",…}: this is not a hitl-classifier export.`);
+  if (!isObject(row) || row.format !== BUNDLE_FORMAT)
+    throw at.type(`expected {"format":"${BUNDLE_FORMAT}",…}: this is not a hitl-classifier export.`);
   if (row.version !== BUNDLE_VERSION) {
     throw at.range(`format version ${JSON.stringify(row.version)} is not one this library reads (it reads version ${BUNDLE_VERSION}).`);
   }
   if (row.input !== target.input) throw at.type(`the file holds a '${String(row.input)}' model; this model's input is '${target.input}'.`);
   if (row.featurizer !== target.featurizer) {
-    throw at.type(`the file was featurized with '${String(row.featurizer)}', this model with '${target.featurizer}': its weights would mean nothing here.`);
+    throw at.type(
+      `the file was featurized with '${String(row.featurizer)}', this model with '${target.featurizer}': its weights would mean nothing here.`,
+    );
   }
   const labels = row.labels;
   if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => isText(l) && l.trim() !== '') || new Set(labels).size !== labels.length) {
@@ -299,7 +309,9 @@ function checkInput(at: Line, value: unknown, target: BundleTarget, featureDim: 
       if (!isObject(value) || !isText(value.rgba)) throw at.type('input must be {width, height, rgba: base64} for an image model.');
       const side = target.imageSize ?? 0;
       if (value.width !== side || value.height !== side) {
-        throw at.range(`the stored picture must be ${side}×${side} (this model's featurizer size), got ${String(value.width)}×${String(value.height)}.`);
+        throw at.range(
+          `the stored picture must be ${side}×${side} (this model's featurizer size), got ${String(value.width)}×${String(value.height)}.`,
+        );
       }
       const bytes = fromBase64(value.rgba, 'input.rgba');
       if (bytes.length !== side * side * 4) throw at.range(`input.rgba must hold ${side * side * 4} bytes, got ${bytes.length}.`);
@@ -326,7 +338,8 @@ function checkVector(at: Line, value: unknown, inputDim: number | null): Vector 
 
 /** The input or its vector, and an id that matches the input's hash when the input is there. */
 async function checkItem(at: Line, row: Record<string, unknown>, target: BundleTarget, featureDim: number | null, inputDim: number | null) {
-  if (!isText(row.id) || !ID.test(row.id) || row.id[0] !== target.input[0]) throw at.type(`id must be an input hash such as "${target.input[0]}-" and 32 hex digits.`);
+  if (!isText(row.id) || !ID.test(row.id) || row.id[0] !== target.input[0])
+    throw at.type(`id must be an input hash such as "${target.input[0]}-" and 32 hex digits.`);
   const item: { id: string; input?: StoredInput; vector?: Vector } = { id: row.id };
   if (row.input !== undefined) {
     item.input = checkInput(at, row.input, target, featureDim);
@@ -364,13 +377,17 @@ async function checkExample(
 }
 
 function checkPrediction(at: Line, value: unknown, labels: readonly string[]): RawPrediction {
-  if (!isObject(value) || !isText(value.id) || !isObject(value.scores)) throw at.type('prediction must be {id, label, confidence, scores, modelVersion}.');
+  if (!isObject(value) || !isText(value.id) || !isObject(value.scores))
+    throw at.type('prediction must be {id, label, confidence, scores, modelVersion}.');
   const { label, confidence, modelVersion, scores } = value;
-  if (label !== null && !(isText(label) && labels.includes(label))) throw at.range(`prediction.label ${JSON.stringify(label)} is not one of the labels.`);
+  if (label !== null && !(isText(label) && labels.includes(label)))
+    throw at.range(`prediction.label ${JSON.stringify(label)} is not one of the labels.`);
   if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) throw at.range('prediction.confidence must be in 0…1.');
-  if (typeof modelVersion !== 'number' || !Number.isInteger(modelVersion) || modelVersion < 0) throw at.range('prediction.modelVersion must be a whole number ≥ 0.');
+  if (typeof modelVersion !== 'number' || !Number.isInteger(modelVersion) || modelVersion < 0)
+    throw at.range('prediction.modelVersion must be a whole number ≥ 0.');
   for (const [k, v] of Object.entries(scores)) {
-    if (!labels.includes(k) || typeof v !== 'number' || !Number.isFinite(v)) throw at.range(`prediction.scores[${JSON.stringify(k)}] is not a score of a known label.`);
+    if (!labels.includes(k) || typeof v !== 'number' || !Number.isFinite(v))
+      throw at.range(`prediction.scores[${JSON.stringify(k)}] is not a score of a known label.`);
   }
   return { id: value.id, label, confidence, modelVersion, scores: scores as Record<string, number> };
 }
@@ -393,13 +410,15 @@ function checkLog(at: Line, row: Record<string, unknown>): LogRecord {
   if (!(LOG_KINDS as readonly unknown[]).includes(row.kind)) throw at.type(`kind must be one of ${LOG_KINDS.join(', ')}.`);
   if (!isTime(row.time)) throw at.type('time must be a number of ms since the epoch.');
   if (!isText(row.inputHash)) throw at.type('inputHash must be a string.');
-  if (typeof row.modelVersion !== 'number' || !Number.isInteger(row.modelVersion) || row.modelVersion < 0) throw at.type('modelVersion must be a whole number ≥ 0.');
+  if (typeof row.modelVersion !== 'number' || !Number.isInteger(row.modelVersion) || row.modelVersion < 0)
+    throw at.type('modelVersion must be a whole number ≥ 0.');
   if (row.predicted !== null && !isText(row.predicted)) throw at.type('predicted must be a label or null.');
   if (typeof row.confidence !== 'number' || !(row.confidence >= 0 && row.confidence <= 1)) throw at.range('confidence must be in 0…1.');
   for (const key of ['human', 'previousLabel', 'annotator', 'predictionId', 'decisionId', 'detail'] as const) {
     if (row[key] !== undefined && !isText(row[key])) throw at.type(`${key} must be a string.`);
   }
-  if (row.action !== undefined && !(DECISION_ACTIONS as readonly unknown[]).includes(row.action)) throw at.type(`action must be one of ${DECISION_ACTIONS.join(', ')}.`);
+  if (row.action !== undefined && !(DECISION_ACTIONS as readonly unknown[]).includes(row.action))
+    throw at.type(`action must be one of ${DECISION_ACTIONS.join(', ')}.`);
   const input = row.input;
   if (input !== undefined) {
     const ok =
@@ -414,7 +433,12 @@ function checkLog(at: Line, row: Record<string, unknown>): LogRecord {
 
 function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly string[], inputDim: number | null): WeightsRecord {
   const fileLabels = row.labels;
-  if (!Array.isArray(fileLabels) || fileLabels.length < 2 || !fileLabels.every((l) => isText(l) && labels.includes(l)) || new Set(fileLabels).size !== fileLabels.length) {
+  if (
+    !Array.isArray(fileLabels) ||
+    fileLabels.length < 2 ||
+    !fileLabels.every((l) => isText(l) && labels.includes(l)) ||
+    new Set(fileLabels).size !== fileLabels.length
+  ) {
     throw at.range(`labels must be distinct labels of the model, got ${JSON.stringify(fileLabels)}.`);
   }
   if (typeof row.inputDim !== 'number' || !Number.isInteger(row.inputDim) || row.inputDim <= 0) throw at.type('inputDim must be a whole number > 0.');

@@ -48,7 +48,13 @@ export function withTemperature(logProbs: ArrayLike<number>, classes: number, te
  * The served distribution: the head's softmax at temperature T, mixed with weight β with the soft vote of the
  * nearest labelled examples (null: the head alone).
  */
-export function blend(logProbs: ArrayLike<number>, votes: ArrayLike<number> | null, classes: number, temperature: number, voteWeight: number): Float64Array {
+export function blend(
+  logProbs: ArrayLike<number>,
+  votes: ArrayLike<number> | null,
+  classes: number,
+  temperature: number,
+  voteWeight: number,
+): Float64Array {
   const out = withTemperature(logProbs, classes, temperature);
   if (votes && voteWeight > 0) for (let i = 0; i < out.length; i++) out[i] = (1 - voteWeight) * out[i]! + voteWeight * votes[i]!;
   return out;

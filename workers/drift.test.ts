@@ -46,12 +46,7 @@ describe('drift', () => {
 
   test('a shift of predicted labels is flagged and explained', () => {
     const random = seededRandom(7);
-    const report = detectDrift(
-      [...stream(100, [0.2, 0.7, 0.1], 0.6, 1, random), ...stream(100, [0.7, 0.2, 0.1], 0.6, 1, random)],
-      [],
-      100,
-      labels,
-    );
+    const report = detectDrift([...stream(100, [0.2, 0.7, 0.1], 0.6, 1, random), ...stream(100, [0.7, 0.2, 0.1], 0.6, 1, random)], [], 100, labels);
     expect(report.drifted).toBe(true);
     expect(report.labelShift!).toBeGreaterThan(DRIFT_THRESHOLD);
     expect(report.confidenceShift!).toBeLessThan(DRIFT_THRESHOLD);
@@ -63,12 +58,7 @@ describe('drift', () => {
 
   test('falling confidence alone is flagged', () => {
     const random = seededRandom(11);
-    const report = detectDrift(
-      [...stream(80, [0.4, 0.4, 0.2], 0.8, 1, random), ...stream(80, [0.4, 0.4, 0.2], 0.4, 0.7, random)],
-      [],
-      80,
-      labels,
-    );
+    const report = detectDrift([...stream(80, [0.4, 0.4, 0.2], 0.8, 1, random), ...stream(80, [0.4, 0.4, 0.2], 0.4, 0.7, random)], [], 80, labels);
     expect(report.drifted).toBe(true);
     expect(report.confidenceShift!).toBeGreaterThan(DRIFT_THRESHOLD);
     expect(report.labelShift!).toBeLessThan(DRIFT_THRESHOLD);

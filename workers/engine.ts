@@ -580,7 +580,8 @@ class Model {
     else example.vector = vector;
     if (meta.annotator !== undefined) example.annotator = meta.annotator;
     if (meta.predictionId !== undefined) example.predictionId = meta.predictionId;
-    const action: DecisionAction | undefined = meta.action ?? (predicted && predicted.label !== null ? (predicted.label === label ? 'accept' : 'correct') : undefined);
+    const action: DecisionAction | undefined =
+      meta.action ?? (predicted && predicted.label !== null ? (predicted.label === label ? 'accept' : 'correct') : undefined);
     const log: LogRecord = {
       kind: 'label',
       time: example.time,
@@ -674,7 +675,13 @@ class Model {
     );
     return order.slice(0, limit).map((i) => {
       const { record } = entries[i]!;
-      const item: RawQueueItem = { id: record.id, prediction: record.prediction, score: scores[i]!, addedAt: record.addedAt, skipped: record.skipped > 0 };
+      const item: RawQueueItem = {
+        id: record.id,
+        prediction: record.prediction,
+        score: scores[i]!,
+        addedAt: record.addedAt,
+        skipped: record.skipped > 0,
+      };
       if (record.input !== undefined) item.input = inputView(record.input);
       return item;
     });

@@ -28,7 +28,16 @@ export async function exportHead({ head, standardization, metadata }: ExportHead
   const model = tfl.sequential({
     name: 'hitl_classifier',
     // Zeros: the initializer's values are overwritten at once, and a random 16,384 × classes kernel is wasted work.
-    layers: [tfl.layers.dense({ name: 'head', inputShape: [inputDim], units: classes, activation: 'softmax', kernelInitializer: 'zeros', biasInitializer: 'zeros' })],
+    layers: [
+      tfl.layers.dense({
+        name: 'head',
+        inputShape: [inputDim],
+        units: classes,
+        activation: 'softmax',
+        kernelInitializer: 'zeros',
+        biasInitializer: 'zeros',
+      }),
+    ],
   });
   let artifacts: tf.io.ModelArtifacts | null = null;
   try {

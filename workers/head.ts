@@ -163,7 +163,18 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
   const batchTensors = (indices: Int32Array): Batch => {
     const part = Array.from(indices, (i) => rows[i]!);
     const x = tf.tensor2d(densify(part, inputDim, scratch).slice(0, part.length * inputDim), [part.length, inputDim]);
-    const yt = tf.transpose(tf.cast(tf.oneHot(tf.tensor1d(Array.from(indices, (i) => targets[i]!), 'int32'), classes), 'float32')) as tf.Tensor2D;
+    const yt = tf.transpose(
+      tf.cast(
+        tf.oneHot(
+          tf.tensor1d(
+            Array.from(indices, (i) => targets[i]!),
+            'int32',
+          ),
+          classes,
+        ),
+        'float32',
+      ),
+    ) as tf.Tensor2D;
     const weights = new Float32Array(heads * part.length);
     sampleWeights.forEach((perRow, h) => {
       let total = 0;

@@ -82,13 +82,18 @@ function expectSameAboveFloor(got: { perClass: Float64Array; top: number }, want
 describe('example memory index gives the answers of a full scan', () => {
   test('text: every similarity without a floor, and everything above the near-duplicate bar with one', () => {
     const random = seededRandom(11);
-    const similarity = new Similarity('cosine', () => TEXT_DIM, () => null);
+    const similarity = new Similarity(
+      'cosine',
+      () => TEXT_DIM,
+      () => null,
+    );
     const mirror = new Mirror(new ExampleMemory(similarity));
     const classes = 3;
     const texts: string[] = [];
     let seq = 0;
     for (let i = 0; i < 600; i++) {
-      const text = i > 0 && random() < 0.4 ? edit(texts[Math.floor(random() * texts.length)]!, random) : sentence(random, 3 + Math.floor(random() * 12));
+      const text =
+        i > 0 && random() < 0.4 ? edit(texts[Math.floor(random() * texts.length)]!, random) : sentence(random, 3 + Math.floor(random() * 12));
       texts.push(text);
       mirror.upsert(`e${i}`, Math.floor(random() * classes), featurizeText(text), seq++);
     }
@@ -128,7 +133,11 @@ describe('example memory index gives the answers of a full scan', () => {
     const random = seededRandom(5);
     const dim = 24;
     const stats = new RunningStats(dim);
-    const similarity = new Similarity('gaussian', () => dim, () => stats.snapshot().std);
+    const similarity = new Similarity(
+      'gaussian',
+      () => dim,
+      () => stats.snapshot().std,
+    );
     const mirror = new Mirror(new ExampleMemory(similarity));
     const rows: Float32Array[] = [];
     // Scattered rows, and tight clusters of a hundred: many rows in reach at once, so the column-by-column pass runs
@@ -164,10 +173,25 @@ describe('example memory index gives the answers of a full scan', () => {
   test('dense cosine (image features): the same numbers with the norms kept per example', () => {
     const random = seededRandom(3);
     const dim = 64;
-    const similarity = new Similarity('cosine', () => dim, () => null);
+    const similarity = new Similarity(
+      'cosine',
+      () => dim,
+      () => null,
+    );
     const mirror = new Mirror(new ExampleMemory(similarity));
-    for (let i = 0; i < 200; i++) mirror.upsert(`i${i}`, i % 10, Float32Array.from({ length: dim }, () => random()), i);
-    mirror.upsert('i3', 4, Float32Array.from({ length: dim }, () => random()), 500);
+    for (let i = 0; i < 200; i++)
+      mirror.upsert(
+        `i${i}`,
+        i % 10,
+        Float32Array.from({ length: dim }, () => random()),
+        i,
+      );
+    mirror.upsert(
+      'i3',
+      4,
+      Float32Array.from({ length: dim }, () => random()),
+      500,
+    );
     for (let q = 0; q < 50; q++) {
       const query = Float32Array.from({ length: dim }, () => random());
       const want = scan(mirror.list, similarity, query, 10);

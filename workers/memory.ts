@@ -183,7 +183,17 @@ export class ExampleMemory {
   private makeEntry(id: string, target: number, vector: Vector, seq: number, slot: number, position: number): Entry {
     const sparse = isSparse(vector);
     const norm2 = sparse ? dot(vector.values, vector.values) : dot(vector, vector);
-    return { id, target, vector, seq, slot, position, norm2, norm: sparse ? 1 : Math.sqrt(norm2) || 1, irregular: sparse && Math.abs(norm2 - 1) > 1e-6 };
+    return {
+      id,
+      target,
+      vector,
+      seq,
+      slot,
+      position,
+      norm2,
+      norm: sparse ? 1 : Math.sqrt(norm2) || 1,
+      irregular: sparse && Math.abs(norm2 - 1) > 1e-6,
+    };
   }
 
   private index(entry: Entry): void {
@@ -263,7 +273,8 @@ export class ExampleMemory {
   }
 
   private pruneScratch(): Float64Array {
-    if (this.pruneRows.length < this.slots.length * 4) this.pruneRows = new Float64Array(Math.max(this.slots.length, this.pruneRows.length / 2, 64) * 4);
+    if (this.pruneRows.length < this.slots.length * 4)
+      this.pruneRows = new Float64Array(Math.max(this.slots.length, this.pruneRows.length / 2, 64) * 4);
     this.nextStamp();
     return this.pruneRows;
   }

@@ -7,7 +7,15 @@ function shown(label: string, confidence: number): LogRecord {
   return { kind: 'prediction', time: ++time, exampleId: 'x', predicted: { label, confidence, modelVersion: 1 }, modelVersion: 1 };
 }
 function decided(human: string, predicted: string, confidence: number, decisionId = `d${time}`): LogRecord {
-  return { kind: 'label', time: ++time, exampleId: 'x', label: human, decisionId, predicted: { label: predicted, confidence, modelVersion: 1 }, modelVersion: 1 };
+  return {
+    kind: 'label',
+    time: ++time,
+    exampleId: 'x',
+    label: human,
+    decisionId,
+    predicted: { label: predicted, confidence, modelVersion: 1 },
+    modelVersion: 1,
+  };
 }
 
 describe('computeQuality', () => {
@@ -29,9 +37,18 @@ describe('computeQuality', () => {
     expect(q.decisions).toBe(3);
     expect(q.agreement.map((x) => x.agreed)).toEqual([true, false, true]);
     expect(q.agreementRate).toBeCloseTo(2 / 3, 12);
-    expect(q.confusion).toEqual({ labels: ['a', 'b'], matrix: [[1, 1], [0, 1]] });
+    expect(q.confusion).toEqual({
+      labels: ['a', 'b'],
+      matrix: [
+        [1, 1],
+        [0, 1],
+      ],
+    });
     const used = q.reliability.bins.filter((b) => b.count > 0);
-    expect(used.map((b) => [b.lo, b.count, b.accuracy])).toEqual([[0.5, 1, 0], [0.9, 2, 1]]);
+    expect(used.map((b) => [b.lo, b.count, b.accuracy])).toEqual([
+      [0.5, 1, 0],
+      [0.9, 2, 1],
+    ]);
     // ECE: 1/3·|0 − 0.55| + 2/3·|1 − 0.935|
     expect(q.reliability.ece).toBeCloseTo((1 / 3) * 0.55 + (2 / 3) * 0.065, 12);
     expect(q.autoAccept).toEqual({ predictions: 4, aboveThreshold: 2, share: 0.5, checked: 2, correctWhenChecked: 1 });

@@ -57,9 +57,7 @@ export function computeQuality(records: readonly LogRecord[], labels: readonly s
     };
   });
   const ece =
-    recent.length > 0
-      ? bins.reduce((s, b) => (b.count > 0 ? s + (b.count / recent.length) * Math.abs(b.accuracy! - b.confidence!) : s), 0)
-      : null;
+    recent.length > 0 ? bins.reduce((s, b) => (b.count > 0 ? s + (b.count / recent.length) * Math.abs(b.accuracy! - b.confidence!) : s), 0) : null;
 
   const shown = log.filter((r) => r.kind === 'prediction' && r.predicted && r.predicted.label !== null);
   const shownWindow = shown.slice(-window);

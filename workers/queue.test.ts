@@ -2,7 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { leastInformative, rankQueue } from './queue.js';
 import { Similarity } from './similarity.js';
 
-const similarity = new Similarity('cosine', () => 2, () => null);
+const similarity = new Similarity(
+  'cosine',
+  () => 2,
+  () => null,
+);
 const v = (x: number, y: number) => Float32Array.from([x, y]);
 
 describe('rankQueue', () => {

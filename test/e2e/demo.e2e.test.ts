@@ -130,7 +130,11 @@ describe('the demo page (npm start)', () => {
     expect(intro).toContain('human-in-the-loop classifier');
     expect(intro).toContain('Nothing leaves it');
     expect(intro).toMatch(/Web Worker runs TensorFlow\.js/);
-    expect(await page.getByRole('navigation', { name: 'Tasks' }).getByRole('link').allTextContents()).toEqual(['Inbox triage', 'Digits', 'Iris table']);
+    expect(await page.getByRole('navigation', { name: 'Tasks' }).getByRole('link').allTextContents()).toEqual([
+      'Inbox triage',
+      'Digits',
+      'Iris table',
+    ]);
 
     await waitForTask('inbox', INBOX_PAGE);
     loaded = true;
@@ -162,7 +166,13 @@ describe('the demo page (npm start)', () => {
     await expect.poll(() => panelExamples('inbox'), POLL).toBe(2);
     // With labels the model answers for every other e-mail on the page.
     await expect
-      .poll(() => page.evaluate(() => [...document.querySelectorAll<HitlTag>('#task-inbox hitl-classifier[data-index]')].every((tag) => tag.prediction?.label != null)), POLL)
+      .poll(
+        () =>
+          page.evaluate(() =>
+            [...document.querySelectorAll<HitlTag>('#task-inbox hitl-classifier[data-index]')].every((tag) => tag.prediction?.label != null),
+          ),
+        POLL,
+      )
       .toBe(true);
   });
 
@@ -178,9 +188,12 @@ describe('the demo page (npm start)', () => {
 
   it('switches the tags between suggest, review and silent modes', async () => {
     expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
-    const modes = () => page.locator('#task-inbox hitl-classifier[data-index]').evaluateAll((tags) => [...new Set(tags.map((tag) => tag.getAttribute('mode')))]);
+    const modes = () =>
+      page.locator('#task-inbox hitl-classifier[data-index]').evaluateAll((tags) => [...new Set(tags.map((tag) => tag.getAttribute('mode')))]);
     const buttons = () =>
-      page.locator('#task-inbox hitl-classifier[data-index]').evaluateAll((tags) => tags.reduce((sum, tag) => sum + (tag.shadowRoot?.querySelectorAll('button').length ?? 0), 0));
+      page
+        .locator('#task-inbox hitl-classifier[data-index]')
+        .evaluateAll((tags) => tags.reduce((sum, tag) => sum + (tag.shadowRoot?.querySelectorAll('button').length ?? 0), 0));
     expect(await buttons()).toBeGreaterThan(0);
     await page.getByText('Silent', { exact: true }).click();
     expect(await modes()).toEqual(['silent']);
@@ -217,9 +230,10 @@ describe('the demo page (npm start)', () => {
     await expect.poll(() => sim.getAttribute('data-state'), { timeout: 120_000, interval: 250 }).toBe('done');
 
     // Every point of both curves, from the table under the chart.
-    const rows = await sim.getByTestId('sim-table').locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? '')),
-    );
+    const rows = await sim
+      .getByTestId('sim-table')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? '')));
     const value = (text: string): number => Number(text.replace(/[^\d.]/g, ''));
     expect(rows.length).toBeGreaterThanOrEqual(5);
     expect(rows.length).toBeGreaterThan(pausedAt);
@@ -235,7 +249,9 @@ describe('the demo page (npm start)', () => {
     expect(await sim.getByTestId('sim-active').textContent()).toMatch(/^\d+\.\d % with \d+ labels$/);
     expect(await sim.getByTestId('sim-random').textContent()).toMatch(/^\d+\.\d % with \d+ labels$/);
     expect(await sim.getByTestId('sim-saved').textContent()).toMatch(/^(\d+ of \d+ \(\d+ %\): active reached|None yet|Not yet)/);
-    expect(await sim.getByTestId('sim-auto').textContent()).toMatch(/^\d+ of 50 held-out predictions \(\d+ %\), (right \d+\.\d % of the time|none to check yet)$/);
+    expect(await sim.getByTestId('sim-auto').textContent()).toMatch(
+      /^\d+ of 50 held-out predictions \(\d+ %\), (right \d+\.\d % of the time|none to check yet)$/,
+    );
 
     // The simulation has its own models: the hand-labelled iris model is untouched.
     await expect.poll(() => panelExamples('iris'), POLL).toBe(0);
@@ -284,7 +300,12 @@ describe('the demo page (npm start)', () => {
     const at = (x: number, y: number): [number, number] => [box.x + box.width * x, box.y + box.height * y];
     await page.mouse.move(...at(0.3, 0.25));
     await page.mouse.down();
-    for (const [x, y] of [[0.7, 0.25], [0.55, 0.5], [0.45, 0.78]] as const) await page.mouse.move(...at(x, y), { steps: 8 });
+    for (const [x, y] of [
+      [0.7, 0.25],
+      [0.55, 0.5],
+      [0.45, 0.78],
+    ] as const)
+      await page.mouse.move(...at(x, y), { steps: 8 });
     await page.mouse.up();
 
     // The stroke reached the 28 × 28 picture the model reads…

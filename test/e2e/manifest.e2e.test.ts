@@ -159,8 +159,14 @@ describe.each(ELEMENTS)('<%s>', (tag) => {
     const rendered = new Set([...read(file).matchAll(/\bpart="([^"$]+)"/g)].flatMap((m) => m[1]!.trim().split(/\s+/)));
     expect(rendered.size).toBeGreaterThan(5);
     const documented = new Set((element.cssParts ?? []).map((part) => part.name));
-    expect([...rendered].filter((part) => !documented.has(part)), 'parts without @csspart').toEqual([]);
-    expect([...documented].filter((part) => !rendered.has(part)), '@csspart for parts it never renders').toEqual([]);
+    expect(
+      [...rendered].filter((part) => !documented.has(part)),
+      'parts without @csspart',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((part) => !rendered.has(part)),
+      '@csspart for parts it never renders',
+    ).toEqual([]);
     expect(undocumented(element.cssParts)).toEqual([]);
   });
 
@@ -169,8 +175,14 @@ describe.each(ELEMENTS)('<%s>', (tag) => {
     const used = new Set([...styleSources(tag).matchAll(/var\((--hitl-[\w-]+)/g)].map((m) => m[1]!));
     expect(used.size).toBeGreaterThan(5);
     const documented = new Set((element.cssProperties ?? []).map((property) => property.name));
-    expect([...used].filter((name) => !documented.has(name)), 'custom properties without @cssprop').toEqual([]);
-    expect([...documented].filter((name) => !used.has(name)), '@cssprop for properties it never reads').toEqual([]);
+    expect(
+      [...used].filter((name) => !documented.has(name)),
+      'custom properties without @cssprop',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((name) => !used.has(name)),
+      '@cssprop for properties it never reads',
+    ).toEqual([]);
     expect(undocumented(element.cssProperties)).toEqual([]);
   });
 

@@ -44,7 +44,10 @@ beforeAll(async () => {
   mkdirSync(stage);
   await buildPackage(stage);
   for (const file of ['package.json', 'README.md']) cpSync(join(root, file), join(stage, file));
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], stage)) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], stage)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   tarball = join(work, packed[0]!.filename);
   files = packed[0]!.files.map((file) => file.path);
 
@@ -99,7 +102,10 @@ test('no Node API at run time: every import in dist/ is a relative file of the p
   for (const file of scripts) {
     const code = readFileSync(join(dist, file), 'utf8');
     const specifiers = IMPORTS.flatMap((pattern) => [...code.matchAll(pattern)].map((m) => m[1]!));
-    expect(specifiers.filter((specifier) => !specifier.startsWith('./') && !specifier.startsWith('../')), file).toEqual([]);
+    expect(
+      specifiers.filter((specifier) => !specifier.startsWith('./') && !specifier.startsWith('../')),
+      file,
+    ).toEqual([]);
     expect(code, file).not.toMatch(/\bfrom\s*["'`](node:|fs|path|os|crypto|worker_threads)["'`]/);
   }
 });
@@ -120,7 +126,18 @@ tag.mode = 'loud';
 `,
   );
   const tsc = require.resolve('typescript/bin/tsc');
-  const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'es2023,dom,dom.iterable'];
+  const args = [
+    '--noEmit',
+    '--strict',
+    '--target',
+    'es2022',
+    '--module',
+    'esnext',
+    '--moduleResolution',
+    'bundler',
+    '--lib',
+    'es2023,dom,dom.iterable',
+  ];
   // skipLibCheck: lit's and comlink's own declarations are theirs to check; imports of ours must still resolve.
   expect(() => run(process.execPath, [tsc, ...args, '--skipLibCheck', '--experimentalDecorators', 'check.ts'], consumer)).not.toThrow();
 });

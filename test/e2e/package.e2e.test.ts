@@ -97,7 +97,10 @@ test('a plain HTML page imports dist/ from another path and runs the whole loop'
   await tab.goto(`${site}/app/deep/page.html`);
   await tab.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
 
-  const result = await tab.evaluate((name) => (window as unknown as { run(name: string): Promise<Record<string, unknown>> }).run(name), `plain-${Date.now()}`);
+  const result = await tab.evaluate(
+    (name) => (window as unknown as { run(name: string): Promise<Record<string, unknown>> }).run(name),
+    `plain-${Date.now()}`,
+  );
   expect(result.before).toMatchObject({ label: null, needsReview: true, modelVersion: 0 });
   expect(result.after).toMatchObject({ label: 'bug', modelVersion: 1 });
   expect(result.trained).toMatchObject({ modelVersion: 1, examples: 4 });
@@ -121,7 +124,11 @@ test('after a reload, a new page finds every label and the model, and predicts t
   await tab.goto(`${site}/app/deep/page.html`);
   await tab.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
   const name = `reload-${Date.now()}`;
-  type Result = { prediction: { label: string; scores: Record<string, number>; modelVersion: number }; stats: Record<string, unknown>; stored: unknown };
+  type Result = {
+    prediction: { label: string; scores: Record<string, number>; modelVersion: number };
+    stats: Record<string, unknown>;
+    stored: unknown;
+  };
   const persisted = (train: boolean) =>
     tab.evaluate(([n, t]) => (window as unknown as { persisted(n: string, t: boolean): Promise<Result> }).persisted(n, t), [name, train] as const);
   const before = await persisted(true);

@@ -47,7 +47,11 @@ function meanColourGraph(): string {
     format: 'graph-model',
     modelTopology: {
       node: [
-        { name: 'images', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '4' }, { size: '4' }, { size: '3' }] } } } },
+        {
+          name: 'images',
+          op: 'Placeholder',
+          attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '4' }, { size: '4' }, { size: '3' }] } } },
+        },
         { name: 'map', op: 'Identity', input: ['images'], attr: { T: { type: 'DT_FLOAT' } } },
       ],
       library: {},
@@ -233,7 +237,9 @@ describe('refusals', () => {
   });
 
   test('a URL that 404s', async () => {
-    await expect(loadFeatureExtractor(model('extractor-nope'))).rejects.toThrow(/The feature extractor http:\/\/.*\/extractor-nope\/model\.json could not be loaded: HTTP 404/);
+    await expect(loadFeatureExtractor(model('extractor-nope'))).rejects.toThrow(
+      /The feature extractor http:\/\/.*\/extractor-nope\/model\.json could not be loaded: HTTP 404/,
+    );
   });
 
   test('a weights file that 404s', async () => {
@@ -243,8 +249,12 @@ describe('refusals', () => {
   });
 
   test('a file that is not JSON, and JSON that is not a model', async () => {
-    await expect(loadFeatureExtractor(`${FIXTURES}/extractor-layers/weights.bin`)).rejects.toThrow(/weights\.bin is not JSON, so not a TensorFlow\.js model\.json/);
-    await expect(loadFeatureExtractor(model('extractor-not-a-model'))).rejects.toThrow(/extractor-not-a-model\/model\.json is not a TensorFlow\.js model \(it has no modelTopology\)/);
+    await expect(loadFeatureExtractor(`${FIXTURES}/extractor-layers/weights.bin`)).rejects.toThrow(
+      /weights\.bin is not JSON, so not a TensorFlow\.js model\.json/,
+    );
+    await expect(loadFeatureExtractor(model('extractor-not-a-model'))).rejects.toThrow(
+      /extractor-not-a-model\/model\.json is not a TensorFlow\.js model \(it has no modelTopology\)/,
+    );
     await expect(loadFeatureExtractor(`${FIXTURES}/extractor-expected.json`)).rejects.toThrow(/is not a TensorFlow\.js model/);
   });
 

@@ -95,7 +95,9 @@ export async function loadFeatureExtractor(url: string, options: FeatureExtracto
     }
   } catch (error) {
     if (error instanceof FetchError || error instanceof OriginError) throw error;
-    throw new Error(`The feature extractor at ${modelUrl.href} is a ${kind} model that TensorFlow.js could not load: ${message(error)}`, { cause: error });
+    throw new Error(`The feature extractor at ${modelUrl.href} is a ${kind} model that TensorFlow.js could not load: ${message(error)}`, {
+      cause: error,
+    });
   }
 
   try {
@@ -161,11 +163,17 @@ async function asExtractor(model: LoadedModel, kind: 'layers' | 'graph', url: st
   const expectation = 'a feature extractor must take one float image batch [batch, size, size, channels] with channels 1 or 3';
   if (model.inputCount !== 1) throw new Error(`The feature extractor at ${url} takes ${model.inputCount} inputs; ${expectation}.`);
   if (shape.length !== 4 || !(channels === 1 || channels === 3) || height == null || height !== width) {
-    const fixed = shape.length === 4 && (height == null || width == null) ? ' (its height and width must be fixed numbers, to know what size to resize images to)' : '';
+    const fixed =
+      shape.length === 4 && (height == null || width == null)
+        ? ' (its height and width must be fixed numbers, to know what size to resize images to)'
+        : '';
     throw new Error(`The feature extractor at ${url} takes input ${shapeText(shape)}; ${expectation}${fixed}.`);
   }
   if (model.inputDtype !== 'float32') throw new Error(`The feature extractor at ${url} takes ${model.inputDtype} input; ${expectation}.`);
-  if (model.outputCount !== 1) throw new Error(`The feature extractor at ${url} has ${model.outputCount} outputs; it must have one, [batch, features] or [batch, h, w, channels].`);
+  if (model.outputCount !== 1)
+    throw new Error(
+      `The feature extractor at ${url} has ${model.outputCount} outputs; it must have one, [batch, features] or [batch, h, w, channels].`,
+    );
 
   const size = height;
   // A model saved with a fixed batch (often 1 in converted graphs) only accepts exactly that many images.
@@ -309,7 +317,9 @@ function originPolicy(allowed: string[]): OriginPolicy {
       // Reported below with the accepted spellings.
     }
     if (origin === 'null') {
-      throw new TypeError(`allowedOrigins entry ${JSON.stringify(entry)} is not an origin: write one like 'https://models.example.com', or 'data:' / 'blob:'.`);
+      throw new TypeError(
+        `allowedOrigins entry ${JSON.stringify(entry)} is not an origin: write one like 'https://models.example.com', or 'data:' / 'blob:'.`,
+      );
     }
     origins.add(origin);
   }
@@ -342,7 +352,9 @@ function resolveUrl(url: string, baseUrl: string | undefined): URL {
   try {
     return new URL(url, base);
   } catch (error) {
-    throw new TypeError(`The feature extractor URL ${JSON.stringify(short(url))} is not a valid URL${base ? ` (relative to ${base})` : ''}.`, { cause: error });
+    throw new TypeError(`The feature extractor URL ${JSON.stringify(short(url))} is not a valid URL${base ? ` (relative to ${base})` : ''}.`, {
+      cause: error,
+    });
   }
 }
 
@@ -378,7 +390,9 @@ async function fetchModelJson(target: URL, policy: OriginPolicy): Promise<tf.io.
 /** Decides the loader from the file itself, never from the URL: both kinds are called model.json. */
 function modelKind(json: unknown, url: string): 'layers' | 'graph' {
   const notModel = (why: string) =>
-    new Error(`The feature extractor ${short(url)} is not a TensorFlow.js model (${why}). Expected the model.json that tfjs-converter or tfjs-layers' model.save() writes.`);
+    new Error(
+      `The feature extractor ${short(url)} is not a TensorFlow.js model (${why}). Expected the model.json that tfjs-converter or tfjs-layers' model.save() writes.`,
+    );
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw notModel('model.json is not a JSON object');
   const { format, modelTopology, weightsManifest } = json as Record<string, unknown>;
   if (typeof modelTopology !== 'object' || modelTopology === null) throw notModel('it has no modelTopology');
@@ -394,7 +408,11 @@ function modelKind(json: unknown, url: string): 'layers' | 'graph' {
 }
 
 /** tfjs's own HTTP loader, plus the origin rule and an HTTP status check (tfjs reads a 404 page as weights). */
-async function fetchWeights(manifest: tf.io.WeightsManifestConfig, modelUrl: URL, policy: OriginPolicy): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer[]]> {
+async function fetchWeights(
+  manifest: tf.io.WeightsManifestConfig,
+  modelUrl: URL,
+  policy: OriginPolicy,
+): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer[]]> {
   // The same URL rule as tf.io.http: paths are relative to model.json's folder and keep its query string.
   const href = modelUrl.href;
   const lastSlash = href.lastIndexOf('/');

@@ -42,7 +42,10 @@ export async function decodeImage(wire: WireImage, size: number): Promise<Square
     return { width: size, height: size, data };
   } catch (error) {
     if (error instanceof DOMException && error.name === 'SecurityError') {
-      throw new TypeError('The image comes from another origin without CORS permission, so its pixels cannot be read. Serve it from this origin or with crossorigin="anonymous" and CORS headers.', { cause: error });
+      throw new TypeError(
+        'The image comes from another origin without CORS permission, so its pixels cannot be read. Serve it from this origin or with crossorigin="anonymous" and CORS headers.',
+        { cause: error },
+      );
     }
     throw error;
   } finally {

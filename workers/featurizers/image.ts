@@ -248,4 +248,3 @@ export async function featurizeImagesWith(images: readonly ImagePixels[], config
 export function featurizeImages(images: readonly ImagePixels[]): Promise<Float32Array[]> {
   return featurizeImagesWith(images, DEFAULT_IMAGE_FEATURES);
 }
-

@@ -11,7 +11,11 @@ export function isSparse(vector: Vector): vector is SparseVector {
 }
 
 /** Writes rows into one row-major block of `dim` columns, the layout a dense matMul takes. */
-export function densify(rows: readonly Vector[], dim: number, out: Float32Array<ArrayBuffer> = new Float32Array(rows.length * dim)): Float32Array<ArrayBuffer> {
+export function densify(
+  rows: readonly Vector[],
+  dim: number,
+  out: Float32Array<ArrayBuffer> = new Float32Array(rows.length * dim),
+): Float32Array<ArrayBuffer> {
   out.fill(0, 0, rows.length * dim);
   rows.forEach((row, r) => {
     const offset = r * dim;

@@ -31,7 +31,10 @@ function tag(attributes: Record<string, string>, text: string): HitlClassifier {
 }
 
 /** Events as the page sees them: caught on the container, so they must bubble. */
-function record<K extends 'hitl-prediction' | 'hitl-label' | 'hitl-review-needed' | 'hitl-undo'>(target: EventTarget, type: K): HTMLElementEventMap[K][] {
+function record<K extends 'hitl-prediction' | 'hitl-label' | 'hitl-review-needed' | 'hitl-undo'>(
+  target: EventTarget,
+  type: K,
+): HTMLElementEventMap[K][] {
   const seen: HTMLElementEventMap[K][] = [];
   const listener = (event: Event) => seen.push(event as HTMLElementEventMap[K]);
   target.addEventListener(type, listener);

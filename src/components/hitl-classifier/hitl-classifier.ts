@@ -335,7 +335,13 @@ export class HitlClassifier extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#observer.observe(this, { characterData: true, childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'width', 'height'] });
+    this.#observer.observe(this, {
+      characterData: true,
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['src', 'width', 'height'],
+    });
     this.#bindTarget();
     this.#sync();
   }
@@ -382,18 +388,28 @@ export class HitlClassifier extends LitElement {
   override render(): TemplateResult {
     const view = this.#view();
     if (this.mode === 'silent') {
-      return html`<div part="base" class="base silent"><div part="content" class="content"><slot></slot></div></div>`;
+      return html`<div part="base" class="base silent">
+        <div part="content" class="content"><slot></slot></div>
+      </div>`;
     }
     return html`
       <div part="base" class=${classMap({ base: true, [view]: true, picking: this._rejected !== null })}>
         <div part="content" class=${classMap({ content: true, empty: !this.#hasContent() })}><slot></slot></div>
-        <div id="prediction" part="prediction" class=${classMap({ prediction: true, stale: this._predicting })} aria-live="polite" aria-busy=${this._predicting ? 'true' : 'false'}>
+        <div
+          id="prediction"
+          part="prediction"
+          class=${classMap({ prediction: true, stale: this._predicting })}
+          aria-live="polite"
+          aria-busy=${this._predicting ? 'true' : 'false'}
+        >
           ${this.#renderPrediction(view)}
         </div>
         ${this._error && view !== 'error' ? html`<p class="message error" role="alert">${this._error}</p>` : nothing}
-        ${this._classifier && this._classifier.storage === 'indexeddb' && !this._classifier.persistent
-          ? html`<p part="note" class="message" role="status" title=${this._classifier.storageProblem ?? ''}>${this.#strings().notKept}</p>`
-          : nothing}
+        ${
+          this._classifier && this._classifier.storage === 'indexeddb' && !this._classifier.persistent
+            ? html`<p part="note" class="message" role="status" title=${this._classifier.storageProblem ?? ''}>${this.#strings().notKept}</p>`
+            : nothing
+        }
         ${this._fatalError ? nothing : this.#renderControls(view)}
       </div>
     `;
@@ -454,38 +470,70 @@ export class HitlClassifier extends LitElement {
     const undo = view === 'labelled' && this.#lastDecision() !== null;
     const t = this.#strings();
     return html`
-      ${ask
-        ? html`<div part="review" class="review" role="group" aria-label=${t.reviewGroup}>
-            <button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
-              ${t.accept}
-            </button>
-            <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
-              ${t.reject}
-            </button>
-          </div>`
-        : nothing}
-      ${showLabels
-        ? html`<div part="actions" class="actions" role="group" aria-label=${t.labelsGroup}>
-            ${this._labels.map(
-              (label, i) => html`<button
-                part="button label-button"
+      ${
+        ask
+          ? html`<div part="review" class="review" role="group" aria-label=${t.reviewGroup}>
+              <button
+                part="button accept"
                 type="button"
-                class=${classMap({ suggested: human === null && !picking && label === prediction?.label, rejected: label === this._rejected })}
-                aria-pressed=${label === human?.label ? 'true' : 'false'}
-                aria-disabled=${unavailable || label === this._rejected ? 'true' : 'false'}
-                aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
-                @click=${() => void this.#choose(label)}
-              >${label}</button>`,
-            )}
-          </div>`
-        : nothing}
-      ${undo
-        ? html`<div class="after">
-            <button part="button undo" type="button" class="undo" aria-keyshortcuts="Backspace" aria-disabled=${disabled} @click=${() => void this.#undo()}>
-              ${t.undo}
-            </button>
-          </div>`
-        : nothing}
+                class="accept"
+                aria-describedby="prediction"
+                aria-keyshortcuts="Enter a"
+                aria-disabled=${disabled}
+                @click=${() => void this.#accept()}
+              >
+                ${t.accept}
+              </button>
+              <button
+                part="button reject"
+                type="button"
+                class="reject"
+                aria-describedby="prediction"
+                aria-keyshortcuts="x"
+                aria-disabled=${disabled}
+                @click=${() => this.#reject()}
+              >
+                ${t.reject}
+              </button>
+            </div>`
+          : nothing
+      }
+      ${
+        showLabels
+          ? html`<div part="actions" class="actions" role="group" aria-label=${t.labelsGroup}>
+              ${this._labels.map(
+                (label, i) =>
+                  html`<button
+                    part="button label-button"
+                    type="button"
+                    class=${classMap({ suggested: human === null && !picking && label === prediction?.label, rejected: label === this._rejected })}
+                    aria-pressed=${label === human?.label ? 'true' : 'false'}
+                    aria-disabled=${unavailable || label === this._rejected ? 'true' : 'false'}
+                    aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
+                    @click=${() => void this.#choose(label)}
+                  >
+                    ${label}
+                  </button>`,
+              )}
+            </div>`
+          : nothing
+      }
+      ${
+        undo
+          ? html`<div class="after">
+              <button
+                part="button undo"
+                type="button"
+                class="undo"
+                aria-keyshortcuts="Backspace"
+                aria-disabled=${disabled}
+                @click=${() => void this.#undo()}
+              >
+                ${t.undo}
+              </button>
+            </div>`
+          : nothing
+      }
     `;
   }
 
@@ -494,7 +542,7 @@ export class HitlClassifier extends LitElement {
     return [...this.childNodes].some((node) => node instanceof Element || (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()));
   }
 
-    #unavailable(view: HitlClassifierState): boolean {
+  #unavailable(view: HitlClassifierState): boolean {
     return this._classifier === null || this._busy !== null || this._formDisabled || view === 'empty' || view === 'error';
   }
 
@@ -528,7 +576,7 @@ export class HitlClassifier extends LitElement {
       const target = this.#findTarget();
       if (!target) return { kind: 'none', message: format(this.#strings().noTarget, { id }) };
       if (target instanceof HTMLImageElement || target instanceof HTMLCanvasElement) return this.#imageSource(target);
-      const raw = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ? target.value : target.textContent ?? '';
+      const raw = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ? target.value : (target.textContent ?? '');
       return textSource(raw, this.#strings().noText);
     }
     const image = this.#imageElement();
@@ -641,7 +689,8 @@ export class HitlClassifier extends LitElement {
         this.#requestPrediction();
       },
       (error: unknown) => {
-        if (connection === this.#connection) this._fatalError = format(this.#strings().openFailed, { model: config.options.name, reason: messageOf(error) });
+        if (connection === this.#connection)
+          this._fatalError = format(this.#strings().openFailed, { model: config.options.name, reason: messageOf(error) });
       },
     );
   }
@@ -917,7 +966,8 @@ function textSource(raw: string, empty: string): Source {
 function isEditable(node: EventTarget | undefined): boolean {
   if (!(node instanceof HTMLElement)) return false;
   if (node instanceof HTMLTextAreaElement || node instanceof HTMLSelectElement) return true;
-  if (node instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'submit', 'reset', 'image', 'range', 'color', 'file'].includes(node.type);
+  if (node instanceof HTMLInputElement)
+    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'image', 'range', 'color', 'file'].includes(node.type);
   return node.isContentEditable;
 }
 

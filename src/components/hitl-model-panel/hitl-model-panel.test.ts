@@ -74,7 +74,11 @@ describe('<hitl-model-panel>', () => {
       li.querySelector('.name')?.textContent,
       li.querySelector('.count')?.textContent,
     ]);
-    expect(counts).toEqual([['billing', '2'], ['bug', '2'], ['feature', '1']]);
+    expect(counts).toEqual([
+      ['billing', '2'],
+      ['bug', '2'],
+      ['feature', '1'],
+    ]);
 
     // Progress may flash by: record every status text and progress value shown.
     const seen: string[] = [];
@@ -87,7 +91,10 @@ describe('<hitl-model-panel>', () => {
     cleanups.push(() => observer.disconnect());
     await userEvent.click(page.getByRole('button', { name: 'Train now' }));
     await expect.poll(() => stat(panel, 'version'), { timeout: 60_000 }).toMatch(/^v\d+$/);
-    expect(seen.some((text) => /Epoch (\d+) of (\d+) · loss \d+\.\d{3}\s.*\[\1\/\2\]/.test(text)), seen.join('\n')).toBe(true);
+    expect(
+      seen.some((text) => /Epoch (\d+) of (\d+) · loss \d+\.\d{3}\s.*\[\1\/\2\]/.test(text)),
+      seen.join('\n'),
+    ).toBe(true);
     await expect.poll(() => shadowText(panel)).toMatch(/Trained v\d+ on 5 examples/);
     expect((await classifier.stats()).modelVersion).toBeGreaterThan(0);
   });
@@ -133,7 +140,12 @@ describe('<hitl-model-panel>', () => {
     const reliability = part(panel, 'reliability');
     expect(reliability?.getAttribute('role')).toBe('img');
     const diagonal = reliability?.querySelector('line.diagonal');
-    expect([diagonal?.getAttribute('x1'), diagonal?.getAttribute('y1'), diagonal?.getAttribute('x2'), diagonal?.getAttribute('y2')]).toEqual(['0', '100', '100', '0']);
+    expect([diagonal?.getAttribute('x1'), diagonal?.getAttribute('y1'), diagonal?.getAttribute('x2'), diagonal?.getAttribute('y2')]).toEqual([
+      '0',
+      '100',
+      '100',
+      '0',
+    ]);
     const filled = report.reliability.bins.filter((bin) => bin.count > 0);
     expect(reliability?.querySelectorAll('rect.bin')).toHaveLength(filled.length);
 
@@ -151,7 +163,8 @@ describe('<hitl-model-panel>', () => {
     const drifts: HitlDriftEvent[] = [];
     container.addEventListener('hitl-drift', (event) => drifts.push(event));
     const panel = document.createElement('hitl-model-panel');
-    for (const [key, value] of Object.entries({ model: name, labels: LABELS.join(','), storage: 'memory', window: '60', 'refresh-interval': '0' })) panel.setAttribute(key, value);
+    for (const [key, value] of Object.entries({ model: name, labels: LABELS.join(','), storage: 'memory', window: '60', 'refresh-interval': '0' }))
+      panel.setAttribute(key, value);
     container.append(panel);
     await expect.poll(() => panel.quality, { timeout: 30_000 }).not.toBeNull();
 
@@ -208,9 +221,9 @@ describe('<hitl-model-panel>', () => {
     await expect.poll(() => stat(importer, 'examples'), { timeout: 30_000 }).toBe('1');
     const input = importer.shadowRoot?.querySelector<HTMLInputElement>('input[type="file"]') as HTMLInputElement;
     await userEvent.upload(input, corrupted);
-    await expect.poll(() => importer.shadowRoot?.querySelector('[role="alert"]')?.textContent ?? '', { timeout: 30_000 }).toContain(
-      'Import of corrupted.hitl.jsonl failed, nothing was changed:',
-    );
+    await expect
+      .poll(() => importer.shadowRoot?.querySelector('[role="alert"]')?.textContent ?? '', { timeout: 30_000 })
+      .toContain('Import of corrupted.hitl.jsonl failed, nothing was changed:');
     expect((await other.stats()).examples).toBe(1);
     expect(stat(importer, 'examples')).toBe('1');
 

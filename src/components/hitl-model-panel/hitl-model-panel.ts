@@ -147,8 +147,7 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   reliabilityChart: 'Reliability diagram: confidence against accuracy over {bins} bins; expected calibration error {ece}',
   reliabilityBin: '{lo}–{hi}%: {count} decisions, accuracy {accuracy}',
   confidenceAxis: 'confidence 1',
-  reliabilityNote:
-    "Bars: how often people agreed, per confidence bin (dots at the bin's mean confidence); on the diagonal the confidence is honest.",
+  reliabilityNote: "Bars: how often people agreed, per confidence bin (dots at the bin's mean confidence); on the diagonal the confidence is honest.",
   ece: 'Expected calibration error {ece}.',
   autoAcceptTitle: 'Auto-accept',
   noPredictions: 'No predictions shown yet.',
@@ -363,7 +362,8 @@ export class HitlModelPanel extends LitElement {
     try {
       [stats, quality] = await Promise.all([classifier.stats(), classifier.quality({ window: this.#window() })]);
     } catch (error) {
-      if (classifier === this.#connection.classifier) this._status = { text: format(this.#strings().readFailed, { reason: messageOf(error) }), error: true };
+      if (classifier === this.#connection.classifier)
+        this._status = { text: format(this.#strings().readFailed, { reason: messageOf(error) }), error: true };
       return;
     }
     if (classifier !== this.#connection.classifier) return;
@@ -402,9 +402,13 @@ export class HitlModelPanel extends LitElement {
     const t = this.#strings();
     return html`
       <section part="base" class="base" aria-label=${format(t.panelLabel, { model: this.model })}>
-        ${connection.message
-          ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>${connection.message}</p>`
-          : nothing}
+        ${
+          connection.message
+            ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>
+                ${connection.message}
+              </p>`
+            : nothing
+        }
         ${classifier && this._stats ? this.#renderBody(classifier, this._stats) : connection.message ? nothing : html`<p part="message" class="message" role="status">${t.loading}</p>`}
       </section>
     `;
@@ -415,22 +419,36 @@ export class HitlModelPanel extends LitElement {
     const t = this.#strings();
     return html`
       <dl part="summary" class="summary">
-        <div><dt>${t.modelTerm}</dt><dd>${classifier.name}</dd></div>
-        <div><dt>${t.backendTerm}</dt><dd data-stat="backend">${BACKEND_NAMES[stats.backend] ?? stats.backend}</dd></div>
-        <div><dt>${t.versionTerm}</dt><dd data-stat="version">${stats.modelVersion === 0 ? t.versionNone : format(t.version, { version: stats.modelVersion })}</dd></div>
-        <div><dt>${t.examplesTerm}</dt><dd data-stat="examples">${stats.examples}</dd></div>
+        <div>
+          <dt>${t.modelTerm}</dt>
+          <dd>${classifier.name}</dd>
+        </div>
+        <div>
+          <dt>${t.backendTerm}</dt>
+          <dd data-stat="backend">${BACKEND_NAMES[stats.backend] ?? stats.backend}</dd>
+        </div>
+        <div>
+          <dt>${t.versionTerm}</dt>
+          <dd data-stat="version">${stats.modelVersion === 0 ? t.versionNone : format(t.version, { version: stats.modelVersion })}</dd>
+        </div>
+        <div>
+          <dt>${t.examplesTerm}</dt>
+          <dd data-stat="examples">${stats.examples}</dd>
+        </div>
       </dl>
-      ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing}
-      ${this.#renderCounts(classifier, stats, t)}
-      ${this.#renderTraining(stats, t)}
-      ${quality ? this.#renderQuality(quality, t) : nothing}
-      ${this.#renderData(classifier, t)}
+      ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing} ${this.#renderCounts(classifier, stats, t)}
+      ${this.#renderTraining(stats, t)} ${quality ? this.#renderQuality(quality, t) : nothing} ${this.#renderData(classifier, t)}
     `;
   }
 
   #renderDrift(quality: QualityReport, t: HitlModelPanelStrings): TemplateResult {
     const drift = quality.drift;
-    const detail = { score: drift.score?.toFixed(2) ?? t.unknown, threshold: drift.threshold, recent: drift.recentSize, reference: drift.referenceSize };
+    const detail = {
+      score: drift.score?.toFixed(2) ?? t.unknown,
+      threshold: drift.threshold,
+      recent: drift.recentSize,
+      reference: drift.referenceSize,
+    };
     return html`<div part="drift" class="drift" role="alert">
       <strong>${t.driftTitle}</strong>
       <span class="note">${format(t.driftDetail, detail)}</span>
@@ -464,7 +482,8 @@ export class HitlModelPanel extends LitElement {
     const running = training !== null || stats.training;
     const canTrain = Object.values(stats.byLabel).filter((n) => n > 0).length >= 2;
     let status: string;
-    if (training && training.epochs > 0) status = format(t.epoch, { epoch: training.epoch, epochs: training.epochs, loss: training.loss?.toFixed(3) ?? t.unknown });
+    if (training && training.epochs > 0)
+      status = format(t.epoch, { epoch: training.epoch, epochs: training.epochs, loss: training.loss?.toFixed(3) ?? t.unknown });
     else if (running) status = t.training;
     else if (stats.modelVersion === 0) status = canTrain ? t.notTrained : t.needsTwoClasses;
     else status = format(t.serving, { version: stats.modelVersion });
@@ -490,22 +509,27 @@ export class HitlModelPanel extends LitElement {
     const rate = html`<strong data-stat="agreement">${quality.agreementRate === null ? t.unknown : percent.format(quality.agreementRate)}</strong>`;
     return html`<div class="block quality">
       <h3>${t.agreementTitle}</h3>
-      ${quality.decisions === 0
-        ? html`<p part="message" class="message">${t.noDecisions}</p>`
-        : html`<p class="figure">${fill(t.agreementFigure, { rate, count: quality.agreement.length })}</p>
-            ${this.#agreementChart(quality, t)}`}
+      ${
+        quality.decisions === 0
+          ? html`<p part="message" class="message">${t.noDecisions}</p>`
+          : html`<p class="figure">${fill(t.agreementFigure, { rate, count: quality.agreement.length })}</p>
+              ${this.#agreementChart(quality, t)}`
+      }
       <h3>${t.confusionTitle}</h3>
       ${this.#confusionTable(quality, t)}
       <h3>${t.reliabilityTitle}</h3>
       ${this.#reliabilityChart(quality, t)}
       <h3>${t.autoAcceptTitle}</h3>
       <p part="auto-accept" class="figure" data-stat="auto-accept">
-        ${auto.share === null
-          ? t.noPredictions
-          : html`${fill(t.autoAccept, { share: html`<strong>${percent.format(auto.share)}</strong>`, predictions: auto.predictions })}${auto.checked > 0 &&
-              auto.correctWhenChecked !== null
-                ? format(t.autoAcceptChecked, { checked: auto.checked, correct: percent.format(auto.correctWhenChecked) })
-                : nothing}.`}
+        ${
+          auto.share === null
+            ? t.noPredictions
+            : html`${fill(t.autoAccept, { share: html`<strong>${percent.format(auto.share)}</strong>`, predictions: auto.predictions })}${
+                auto.checked > 0 && auto.correctWhenChecked !== null
+                  ? format(t.autoAcceptChecked, { checked: auto.checked, correct: percent.format(auto.correctWhenChecked) })
+                  : nothing
+              }.`
+        }
       </p>
     </div>`;
   }
@@ -536,9 +560,11 @@ export class HitlModelPanel extends LitElement {
     >
       ${svg`<line class="grid" x1="0" x2=${width} y1=${y(0.5)} y2=${y(0.5)}></line>
         <line class="axis" x1="0" x2=${width} y1=${height} y2=${height}></line>
-        ${values.length === 1
-          ? svg`<circle class="series" cx=${x(0)} cy=${y(values[0]!)} r="2"></circle>`
-          : svg`<polyline class="series" points=${line}></polyline>`}`}
+        ${
+          values.length === 1
+            ? svg`<circle class="series" cx=${x(0)} cy=${y(values[0]!)} r="2"></circle>`
+            : svg`<polyline class="series" points=${line}></polyline>`
+        }`}
     </svg>`;
   }
 
@@ -546,7 +572,9 @@ export class HitlModelPanel extends LitElement {
     const { labels, matrix } = quality.confusion;
     if (quality.decisions === 0 || labels.length === 0) return html`<p part="message" class="message">${t.appearsLater}</p>`;
     return html`<table part="confusion" class="confusion">
-      <caption>${t.confusionCaption}</caption>
+      <caption>
+        ${t.confusionCaption}
+      </caption>
       <thead>
         <tr>
           <th scope="col"><span class="visually-hidden">${t.humanLabel}</span></th>
@@ -555,13 +583,14 @@ export class HitlModelPanel extends LitElement {
       </thead>
       <tbody>
         ${labels.map(
-          (human, r) => html`<tr>
-            <th scope="row">${human}</th>
-            ${labels.map((_, c) => {
-              const n = matrix[r]?.[c] ?? 0;
-              return html`<td class=${classMap({ hit: r === c && n > 0, miss: r !== c && n > 0 })}>${n}</td>`;
-            })}
-          </tr>`,
+          (human, r) =>
+            html`<tr>
+              <th scope="row">${human}</th>
+              ${labels.map((_, c) => {
+                const n = matrix[r]?.[c] ?? 0;
+                return html`<td class=${classMap({ hit: r === c && n > 0, miss: r !== c && n > 0 })}>${n}</td>`;
+              })}
+            </tr>`,
         )}
       </tbody>
     </table>`;
@@ -592,8 +621,9 @@ export class HitlModelPanel extends LitElement {
           <text class="tick" x=${size} y=${size + 9} text-anchor="end">${t.confidenceAxis}</text>
           <text class="tick" x="-2" y="4" text-anchor="end">1</text>`}
       </svg>
-      <p class="note">${t.reliabilityNote}
-        ${ece === null ? nothing : fill(t.ece, { ece: html`<span data-stat="ece">${ece.toFixed(3)}</span>` })}</p>`;
+      <p class="note">
+        ${t.reliabilityNote} ${ece === null ? nothing : fill(t.ece, { ece: html`<span data-stat="ece">${ece.toFixed(3)}</span>` })}
+      </p>`;
   }
 
   #renderData(classifier: Classifier, t: HitlModelPanelStrings): TemplateResult {
@@ -605,36 +635,47 @@ export class HitlModelPanel extends LitElement {
         <button part="button export" type="button" ?disabled=${busy} @click=${() => void this.#export(classifier)}>${t.export}</button>
         <label class="file">
           <span>${t.import}</span>
-          <input type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain" ?disabled=${busy} @change=${(event: Event) => void this.#import(classifier, event)} />
+          <input
+            type="file"
+            accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain"
+            ?disabled=${busy}
+            @change=${(event: Event) => void this.#import(classifier, event)}
+          />
         </label>
         <button part="button reset" type="button" ?disabled=${busy || this._confirmReset} @click=${() => this.#askReset()}>${t.reset}</button>
       </div>
-      ${download
-        ? html`<p class="message">
-            ${fill(t.exported, { link: html`<a part="download" href=${download.url} download=${download.name}>${download.name}</a>`, size: formatBytes(download.size) })}
-          </p>`
-        : nothing}
-      ${this._confirmReset
-        ? html`<div
-            class="confirm"
-            role="alertdialog"
-            aria-labelledby="reset-question"
-            aria-describedby="reset-detail"
-            @keydown=${(event: KeyboardEvent) => {
-              // As in a dialog: Escape answers "no".
-              if (event.key !== 'Escape') return;
-              event.preventDefault();
-              this.#cancelReset();
-            }}
-          >
-            <p id="reset-question"><strong>${format(t.confirmReset, { model: classifier.name })}</strong></p>
-            <p id="reset-detail">${t.confirmResetDetail}</p>
-            <div class="row">
-              <button part="button confirm-reset" type="button" class="danger" @click=${() => void this.#reset(classifier)}>${t.confirmResetButton}</button>
-              <button part="button cancel-reset" type="button" class="cancel" @click=${() => this.#cancelReset()}>${t.cancel}</button>
-            </div>
-          </div>`
-        : nothing}
+      ${
+        download
+          ? html`<p class="message">
+              ${fill(t.exported, { link: html`<a part="download" href=${download.url} download=${download.name}>${download.name}</a>`, size: formatBytes(download.size) })}
+            </p>`
+          : nothing
+      }
+      ${
+        this._confirmReset
+          ? html`<div
+              class="confirm"
+              role="alertdialog"
+              aria-labelledby="reset-question"
+              aria-describedby="reset-detail"
+              @keydown=${(event: KeyboardEvent) => {
+                // As in a dialog: Escape answers "no".
+                if (event.key !== 'Escape') return;
+                event.preventDefault();
+                this.#cancelReset();
+              }}
+            >
+              <p id="reset-question"><strong>${format(t.confirmReset, { model: classifier.name })}</strong></p>
+              <p id="reset-detail">${t.confirmResetDetail}</p>
+              <div class="row">
+                <button part="button confirm-reset" type="button" class="danger" @click=${() => void this.#reset(classifier)}>
+                  ${t.confirmResetButton}
+                </button>
+                <button part="button cancel-reset" type="button" class="cancel" @click=${() => this.#cancelReset()}>${t.cancel}</button>
+              </div>
+            </div>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -660,10 +701,15 @@ export class HitlModelPanel extends LitElement {
           },
         });
         const t = this.#strings();
-        this._status = { text: format(t.trained, { version: result.modelVersion, examples: result.examples, seconds: (result.ms / 1000).toFixed(1) }), error: false };
+        this._status = {
+          text: format(t.trained, { version: result.modelVersion, examples: result.examples, seconds: (result.ms / 1000).toFixed(1) }),
+          error: false,
+        };
       } catch (error) {
         const t = this.#strings();
-        this._status = run.signal.aborted ? { text: t.cancelled, error: false } : { text: format(t.trainFailed, { reason: messageOf(error) }), error: true };
+        this._status = run.signal.aborted
+          ? { text: t.cancelled, error: false }
+          : { text: format(t.trainFailed, { reason: messageOf(error) }), error: true };
       } finally {
         this.#run = null;
         this._training = null;

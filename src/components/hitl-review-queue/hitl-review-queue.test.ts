@@ -37,8 +37,17 @@ function record<K extends 'hitl-label' | 'hitl-undo'>(target: EventTarget, type:
   return seen;
 }
 
-async function open(name: string, options: { storage?: 'memory' | 'indexeddb'; labels?: string[]; input?: 'text' | 'image' } = {}): Promise<Classifier> {
-  const classifier = await createClassifier({ name, labels: options.labels ?? LABELS, storage: options.storage ?? 'memory', input: options.input ?? 'text', autoTrain: false });
+async function open(
+  name: string,
+  options: { storage?: 'memory' | 'indexeddb'; labels?: string[]; input?: 'text' | 'image' } = {},
+): Promise<Classifier> {
+  const classifier = await createClassifier({
+    name,
+    labels: options.labels ?? LABELS,
+    storage: options.storage ?? 'memory',
+    input: options.input ?? 'text',
+    autoTrain: false,
+  });
   cleanups.push(() => classifier.close());
   return classifier;
 }
@@ -60,7 +69,12 @@ function shownText(element: HitlReviewQueue): string | undefined {
   return element.shadowRoot?.querySelector('[part~="text"]')?.textContent ?? undefined;
 }
 
-const ITEMS = ['The app crashes and I was charged twice', 'My invoice has a bug in it', 'Add an export to the invoice page', 'Crash on the settings page'];
+const ITEMS = [
+  'The app crashes and I was charged twice',
+  'My invoice has a bug in it',
+  'Add an export to the invoice page',
+  'Crash on the settings page',
+];
 
 describe('<hitl-review-queue>', () => {
   test('shows the queue one item at a time with a progress count; a accepts, the item leaves and is labelled', async () => {
@@ -185,19 +199,24 @@ describe('<hitl-review-queue>', () => {
     await expect.poll(() => element.current, { timeout: 30_000 }).not.toBeNull();
     const canvas = element.shadowRoot?.querySelector<HTMLCanvasElement>('canvas[part~="image"]');
     expect(canvas?.getAttribute('role')).toBe('img');
-    await expect.poll(() => {
-      const data = canvas?.getContext('2d')?.getImageData(0, 0, 1, 1).data;
-      return data ? [...data] : [];
-    }).toSatisfy((rgba: number[]) => rgba[3] === 255 && rgba[0]! > 150 && rgba[1]! < 100);
+    await expect
+      .poll(() => {
+        const data = canvas?.getContext('2d')?.getImageData(0, 0, 1, 1).data;
+        return data ? [...data] : [];
+      })
+      .toSatisfy((rgba: number[]) => rgba[3] === 255 && rgba[0]! > 150 && rgba[1]! < 100);
     expect(shadowText(element)).toContain('No model yet. Which label is it?');
   });
 
   test('the queue survives a reload: a fresh worker shows what was queued in IndexedDB', async () => {
     const name = uniqueModel();
-    cleanups.push(() => new Promise((done) => {
-      const request = indexedDB.deleteDatabase(`hitl-classifier:${name}`);
-      request.onsuccess = request.onerror = request.onblocked = () => done(undefined);
-    }));
+    cleanups.push(
+      () =>
+        new Promise((done) => {
+          const request = indexedDB.deleteDatabase(`hitl-classifier:${name}`);
+          request.onsuccess = request.onerror = request.onblocked = () => done(undefined);
+        }),
+    );
     const first = await createClassifier({ name, labels: LABELS, autoTrain: false });
     await first.enqueue(['Queued before the reload', 'Also queued before the reload']);
     await first.close();
@@ -218,7 +237,8 @@ describe('<hitl-review-queue>', () => {
     expect(element.classifier).toBeNull();
 
     const tag = document.createElement('hitl-classifier');
-    for (const [key, value] of Object.entries({ model: name, labels: LABELS.join(','), storage: 'memory', threshold: '1' })) tag.setAttribute(key, value);
+    for (const [key, value] of Object.entries({ model: name, labels: LABELS.join(','), storage: 'memory', threshold: '1' }))
+      tag.setAttribute(key, value);
     tag.textContent = 'The app crashes and I was charged twice';
     container.append(tag);
     await expect.poll(() => element.classifier, { timeout: 30_000 }).not.toBeNull();

@@ -1,6 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ClassifierChangeEvent, type Classifier } from '../../classifier.js';
-import { BACKEND_REQUESTS, INPUT_KINDS, STORAGE_KINDS, modelKey, type BackendRequest, type EngineEvent, type InputKind, type StorageKind } from '../../protocol.js';
+import {
+  BACKEND_REQUESTS,
+  INPUT_KINDS,
+  STORAGE_KINDS,
+  modelKey,
+  type BackendRequest,
+  type EngineEvent,
+  type InputKind,
+  type StorageKind,
+} from '../../protocol.js';
 import { acquireClassifier, joinClassifier, onModelOpened, releaseClassifier } from '../../registry.js';
 import { format } from './strings.js';
 
@@ -50,8 +59,7 @@ export interface ModelAttributes {
 type Message = { key: keyof ConnectionStrings; values: Record<string, string> };
 
 type Config =
-  | { error: Message }
-  | { name: string; storage: StorageKind; backend: BackendRequest; labels: string[] | null; input: InputKind | undefined };
+  { error: Message } | { name: string; storage: StorageKind; backend: BackendRequest; labels: string[] | null; input: InputKind | undefined };
 
 export const labelsConverter = {
   fromAttribute: (value: string | null): string[] => splitLabels(value ?? ''),
@@ -128,9 +136,7 @@ export class ModelConnection implements ReactiveController {
     }
     const connection = this.#connection;
     const { name, storage, backend, labels, input } = config;
-    const opening = labels
-      ? acquireClassifier({ name, storage, backend, labels, ...(input ? { input } : {}) })
-      : joinClassifier(name, storage);
+    const opening = labels ? acquireClassifier({ name, storage, backend, labels, ...(input ? { input } : {}) }) : joinClassifier(name, storage);
     this.#set(null, null, false);
     opening.then(
       (classifier) => {
@@ -167,11 +173,14 @@ export class ModelConnection implements ReactiveController {
     const name = typeof host.model === 'string' ? host.model.trim() : '';
     if (name === '') return { error: { key: 'missingModel', values: {} } };
     const storage = host.storage ?? 'indexeddb';
-    if (!STORAGE_KINDS.includes(storage)) return { error: { key: 'badStorage', values: { options: STORAGE_KINDS.join(', '), value: String(storage) } } };
+    if (!STORAGE_KINDS.includes(storage))
+      return { error: { key: 'badStorage', values: { options: STORAGE_KINDS.join(', '), value: String(storage) } } };
     const backend = host.backend ?? 'auto';
-    if (!BACKEND_REQUESTS.includes(backend)) return { error: { key: 'badBackend', values: { options: BACKEND_REQUESTS.join(', '), value: String(backend) } } };
+    if (!BACKEND_REQUESTS.includes(backend))
+      return { error: { key: 'badBackend', values: { options: BACKEND_REQUESTS.join(', '), value: String(backend) } } };
     const input = host.input || undefined;
-    if (input !== undefined && !INPUT_KINDS.includes(input)) return { error: { key: 'badInput', values: { options: INPUT_KINDS.join(', '), value: String(input) } } };
+    if (input !== undefined && !INPUT_KINDS.includes(input))
+      return { error: { key: 'badInput', values: { options: INPUT_KINDS.join(', '), value: String(input) } } };
     const raw: unknown = host.labels;
     const labels = typeof raw === 'string' ? splitLabels(raw) : Array.isArray(raw) ? raw.map((l) => String(l).trim()).filter((l) => l !== '') : [];
     if (labels.length === 0) return { name, storage, backend, labels: null, input };

@@ -19,9 +19,7 @@ const api = {
   },
   changes: () => changes.map(({ at, change }) => ({ at, ...change })),
   /** Reads the model's database as it is on disk, without the library. */
-  async database(
-    name: string,
-  ): Promise<{
+  async database(name: string): Promise<{
     version: number;
     examples: { id: string; input?: string; label: string }[];
     log: { exampleId: string; kind: string }[];
