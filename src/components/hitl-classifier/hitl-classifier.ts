@@ -388,20 +388,12 @@ export class HitlClassifier extends LitElement {
   override render(): TemplateResult {
     const view = this.#view();
     if (this.mode === 'silent') {
-      return html`<div part="base" class="base silent">
-        <div part="content" class="content"><slot></slot></div>
-      </div>`;
+      return html`<div part="base" class="base silent"><div part="content" class="content"><slot></slot></div></div>`;
     }
     return html`
       <div part="base" class=${classMap({ base: true, [view]: true, picking: this._rejected !== null })}>
         <div part="content" class=${classMap({ content: true, empty: !this.#hasContent() })}><slot></slot></div>
-        <div
-          id="prediction"
-          part="prediction"
-          class=${classMap({ prediction: true, stale: this._predicting })}
-          aria-live="polite"
-          aria-busy=${this._predicting ? 'true' : 'false'}
-        >
+        <div id="prediction" part="prediction" class=${classMap({ prediction: true, stale: this._predicting })} aria-live="polite" aria-busy=${this._predicting ? 'true' : 'false'}>
           ${this.#renderPrediction(view)}
         </div>
         ${this._error && view !== 'error' ? html`<p class="message error" role="alert">${this._error}</p>` : nothing}
@@ -473,65 +465,39 @@ export class HitlClassifier extends LitElement {
       ${
         ask
           ? html`<div part="review" class="review" role="group" aria-label=${t.reviewGroup}>
-              <button
-                part="button accept"
-                type="button"
-                class="accept"
-                aria-describedby="prediction"
-                aria-keyshortcuts="Enter a"
-                aria-disabled=${disabled}
-                @click=${() => void this.#accept()}
-              >
-                ${t.accept}
-              </button>
-              <button
-                part="button reject"
-                type="button"
-                class="reject"
-                aria-describedby="prediction"
-                aria-keyshortcuts="x"
-                aria-disabled=${disabled}
-                @click=${() => this.#reject()}
-              >
-                ${t.reject}
-              </button>
-            </div>`
+            <button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
+              ${t.accept}
+            </button>
+            <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
+              ${t.reject}
+            </button>
+          </div>`
           : nothing
       }
       ${
         showLabels
           ? html`<div part="actions" class="actions" role="group" aria-label=${t.labelsGroup}>
-              ${this._labels.map(
-                (label, i) =>
-                  html`<button
-                    part="button label-button"
-                    type="button"
-                    class=${classMap({ suggested: human === null && !picking && label === prediction?.label, rejected: label === this._rejected })}
-                    aria-pressed=${label === human?.label ? 'true' : 'false'}
-                    aria-disabled=${unavailable || label === this._rejected ? 'true' : 'false'}
-                    aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
-                    @click=${() => void this.#choose(label)}
-                  >
-                    ${label}
-                  </button>`,
-              )}
-            </div>`
+            ${this._labels.map(
+              (label, i) => html`<button
+                part="button label-button"
+                type="button"
+                class=${classMap({ suggested: human === null && !picking && label === prediction?.label, rejected: label === this._rejected })}
+                aria-pressed=${label === human?.label ? 'true' : 'false'}
+                aria-disabled=${unavailable || label === this._rejected ? 'true' : 'false'}
+                aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
+                @click=${() => void this.#choose(label)}
+              >${label}</button>`,
+            )}
+          </div>`
           : nothing
       }
       ${
         undo
           ? html`<div class="after">
-              <button
-                part="button undo"
-                type="button"
-                class="undo"
-                aria-keyshortcuts="Backspace"
-                aria-disabled=${disabled}
-                @click=${() => void this.#undo()}
-              >
-                ${t.undo}
-              </button>
-            </div>`
+            <button part="button undo" type="button" class="undo" aria-keyshortcuts="Backspace" aria-disabled=${disabled} @click=${() => void this.#undo()}>
+              ${t.undo}
+            </button>
+          </div>`
           : nothing
       }
     `;

@@ -404,9 +404,7 @@ export class HitlModelPanel extends LitElement {
       <section part="base" class="base" aria-label=${format(t.panelLabel, { model: this.model })}>
         ${
           connection.message
-            ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>
-                ${connection.message}
-              </p>`
+            ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>${connection.message}</p>`
             : nothing
         }
         ${classifier && this._stats ? this.#renderBody(classifier, this._stats) : connection.message ? nothing : html`<p part="message" class="message" role="status">${t.loading}</p>`}
@@ -419,25 +417,16 @@ export class HitlModelPanel extends LitElement {
     const t = this.#strings();
     return html`
       <dl part="summary" class="summary">
-        <div>
-          <dt>${t.modelTerm}</dt>
-          <dd>${classifier.name}</dd>
-        </div>
-        <div>
-          <dt>${t.backendTerm}</dt>
-          <dd data-stat="backend">${BACKEND_NAMES[stats.backend] ?? stats.backend}</dd>
-        </div>
-        <div>
-          <dt>${t.versionTerm}</dt>
-          <dd data-stat="version">${stats.modelVersion === 0 ? t.versionNone : format(t.version, { version: stats.modelVersion })}</dd>
-        </div>
-        <div>
-          <dt>${t.examplesTerm}</dt>
-          <dd data-stat="examples">${stats.examples}</dd>
-        </div>
+        <div><dt>${t.modelTerm}</dt><dd>${classifier.name}</dd></div>
+        <div><dt>${t.backendTerm}</dt><dd data-stat="backend">${BACKEND_NAMES[stats.backend] ?? stats.backend}</dd></div>
+        <div><dt>${t.versionTerm}</dt><dd data-stat="version">${stats.modelVersion === 0 ? t.versionNone : format(t.version, { version: stats.modelVersion })}</dd></div>
+        <div><dt>${t.examplesTerm}</dt><dd data-stat="examples">${stats.examples}</dd></div>
       </dl>
-      ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing} ${this.#renderCounts(classifier, stats, t)}
-      ${this.#renderTraining(stats, t)} ${quality ? this.#renderQuality(quality, t) : nothing} ${this.#renderData(classifier, t)}
+      ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing}
+      ${this.#renderCounts(classifier, stats, t)}
+      ${this.#renderTraining(stats, t)}
+      ${quality ? this.#renderQuality(quality, t) : nothing}
+      ${this.#renderData(classifier, t)}
     `;
   }
 
@@ -513,7 +502,7 @@ export class HitlModelPanel extends LitElement {
         quality.decisions === 0
           ? html`<p part="message" class="message">${t.noDecisions}</p>`
           : html`<p class="figure">${fill(t.agreementFigure, { rate, count: quality.agreement.length })}</p>
-              ${this.#agreementChart(quality, t)}`
+            ${this.#agreementChart(quality, t)}`
       }
       <h3>${t.confusionTitle}</h3>
       ${this.#confusionTable(quality, t)}
@@ -572,9 +561,7 @@ export class HitlModelPanel extends LitElement {
     const { labels, matrix } = quality.confusion;
     if (quality.decisions === 0 || labels.length === 0) return html`<p part="message" class="message">${t.appearsLater}</p>`;
     return html`<table part="confusion" class="confusion">
-      <caption>
-        ${t.confusionCaption}
-      </caption>
+      <caption>${t.confusionCaption}</caption>
       <thead>
         <tr>
           <th scope="col"><span class="visually-hidden">${t.humanLabel}</span></th>
@@ -583,14 +570,13 @@ export class HitlModelPanel extends LitElement {
       </thead>
       <tbody>
         ${labels.map(
-          (human, r) =>
-            html`<tr>
-              <th scope="row">${human}</th>
-              ${labels.map((_, c) => {
-                const n = matrix[r]?.[c] ?? 0;
-                return html`<td class=${classMap({ hit: r === c && n > 0, miss: r !== c && n > 0 })}>${n}</td>`;
-              })}
-            </tr>`,
+          (human, r) => html`<tr>
+            <th scope="row">${human}</th>
+            ${labels.map((_, c) => {
+              const n = matrix[r]?.[c] ?? 0;
+              return html`<td class=${classMap({ hit: r === c && n > 0, miss: r !== c && n > 0 })}>${n}</td>`;
+            })}
+          </tr>`,
         )}
       </tbody>
     </table>`;
@@ -621,9 +607,8 @@ export class HitlModelPanel extends LitElement {
           <text class="tick" x=${size} y=${size + 9} text-anchor="end">${t.confidenceAxis}</text>
           <text class="tick" x="-2" y="4" text-anchor="end">1</text>`}
       </svg>
-      <p class="note">
-        ${t.reliabilityNote} ${ece === null ? nothing : fill(t.ece, { ece: html`<span data-stat="ece">${ece.toFixed(3)}</span>` })}
-      </p>`;
+      <p class="note">${t.reliabilityNote}
+        ${ece === null ? nothing : fill(t.ece, { ece: html`<span data-stat="ece">${ece.toFixed(3)}</span>` })}</p>`;
   }
 
   #renderData(classifier: Classifier, t: HitlModelPanelStrings): TemplateResult {
@@ -635,45 +620,38 @@ export class HitlModelPanel extends LitElement {
         <button part="button export" type="button" ?disabled=${busy} @click=${() => void this.#export(classifier)}>${t.export}</button>
         <label class="file">
           <span>${t.import}</span>
-          <input
-            type="file"
-            accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain"
-            ?disabled=${busy}
-            @change=${(event: Event) => void this.#import(classifier, event)}
-          />
+          <input type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain" ?disabled=${busy} @change=${(event: Event) => void this.#import(classifier, event)} />
         </label>
         <button part="button reset" type="button" ?disabled=${busy || this._confirmReset} @click=${() => this.#askReset()}>${t.reset}</button>
       </div>
       ${
         download
           ? html`<p class="message">
-              ${fill(t.exported, { link: html`<a part="download" href=${download.url} download=${download.name}>${download.name}</a>`, size: formatBytes(download.size) })}
-            </p>`
+            ${fill(t.exported, { link: html`<a part="download" href=${download.url} download=${download.name}>${download.name}</a>`, size: formatBytes(download.size) })}
+          </p>`
           : nothing
       }
       ${
         this._confirmReset
           ? html`<div
-              class="confirm"
-              role="alertdialog"
-              aria-labelledby="reset-question"
-              aria-describedby="reset-detail"
-              @keydown=${(event: KeyboardEvent) => {
-                // As in a dialog: Escape answers "no".
-                if (event.key !== 'Escape') return;
-                event.preventDefault();
-                this.#cancelReset();
-              }}
-            >
-              <p id="reset-question"><strong>${format(t.confirmReset, { model: classifier.name })}</strong></p>
-              <p id="reset-detail">${t.confirmResetDetail}</p>
-              <div class="row">
-                <button part="button confirm-reset" type="button" class="danger" @click=${() => void this.#reset(classifier)}>
-                  ${t.confirmResetButton}
-                </button>
-                <button part="button cancel-reset" type="button" class="cancel" @click=${() => this.#cancelReset()}>${t.cancel}</button>
-              </div>
-            </div>`
+            class="confirm"
+            role="alertdialog"
+            aria-labelledby="reset-question"
+            aria-describedby="reset-detail"
+            @keydown=${(event: KeyboardEvent) => {
+              // As in a dialog: Escape answers "no".
+              if (event.key !== 'Escape') return;
+              event.preventDefault();
+              this.#cancelReset();
+            }}
+          >
+            <p id="reset-question"><strong>${format(t.confirmReset, { model: classifier.name })}</strong></p>
+            <p id="reset-detail">${t.confirmResetDetail}</p>
+            <div class="row">
+              <button part="button confirm-reset" type="button" class="danger" @click=${() => void this.#reset(classifier)}>${t.confirmResetButton}</button>
+              <button part="button cancel-reset" type="button" class="cancel" @click=${() => this.#cancelReset()}>${t.cancel}</button>
+            </div>
+          </div>`
           : nothing
       }
     </div>`;

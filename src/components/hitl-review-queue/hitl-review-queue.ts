@@ -240,9 +240,7 @@ export class HitlReviewQueue extends LitElement {
         ${this.#renderProgress()}
         ${
           connection.message
-            ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>
-                ${connection.message}
-              </p>`
+            ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>${connection.message}</p>`
             : !connection.classifier || !this._loaded
               ? html`<p part="message" class="message" role="status">${t.loading}</p>`
               : item
@@ -253,8 +251,8 @@ export class HitlReviewQueue extends LitElement {
         ${
           connection.classifier && this._loaded && !item && this._undoDepth > 0
             ? html`<div part="review" class="review">
-                <button part="button undo" type="button" aria-keyshortcuts="Backspace" @click=${() => void this.#undo()}>${t.undo}</button>
-              </div>`
+              <button part="button undo" type="button" aria-keyshortcuts="Backspace" @click=${() => void this.#undo()}>${t.undo}</button>
+            </div>`
             : nothing
         }
         <p class="keys" aria-hidden="true">
@@ -289,63 +287,35 @@ export class HitlReviewQueue extends LitElement {
             : prediction.label === null
               ? t.noModelQuestion
               : html`${fill(t.question, { label: html`<span part="label" class="label">${prediction.label}</span>` })}
-                  <span part="confidence" class="confidence">${percent.format(prediction.confidence)}</span>`
+                <span part="confidence" class="confidence">${percent.format(prediction.confidence)}</span>`
         }
       </p>
       <div part="review" class="review" role="group" aria-label=${t.decideGroup}>
         ${
           prediction.label !== null && !picking
-            ? html`<button
-                  part="button accept"
-                  type="button"
-                  class="accept"
-                  aria-describedby="prediction"
-                  aria-keyshortcuts="Enter a"
-                  aria-disabled=${disabled}
-                  @click=${() => void this.#accept()}
-                >
-                  ${t.accept}
-                </button>
-                <button
-                  part="button reject"
-                  type="button"
-                  class="reject"
-                  aria-describedby="prediction"
-                  aria-keyshortcuts="x"
-                  aria-disabled=${disabled}
-                  @click=${() => this.#reject()}
-                >
-                  ${t.reject}
-                </button>`
+            ? html`<button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
+                ${t.accept}
+              </button>
+              <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
+                ${t.reject}
+              </button>`
             : nothing
         }
-        <button part="button skip" type="button" class="skip" aria-keyshortcuts="s" aria-disabled=${disabled} @click=${() => void this.#skip()}>
-          ${t.skip}
-        </button>
-        <button
-          part="button undo"
-          type="button"
-          class="undo"
-          aria-keyshortcuts="Backspace"
-          aria-disabled=${this._busy || this._undoDepth === 0 ? 'true' : 'false'}
-          @click=${() => void this.#undo()}
-        >
+        <button part="button skip" type="button" class="skip" aria-keyshortcuts="s" aria-disabled=${disabled} @click=${() => void this.#skip()}>${t.skip}</button>
+        <button part="button undo" type="button" class="undo" aria-keyshortcuts="Backspace" aria-disabled=${this._busy || this._undoDepth === 0 ? 'true' : 'false'} @click=${() => void this.#undo()}>
           ${t.undo}
         </button>
       </div>
       <div part="actions" class="actions" role="group" aria-label=${t.labelsGroup}>
         ${labels.map(
-          (label, i) =>
-            html`<button
-              part="button label-button"
-              type="button"
-              class=${classMap({ suggested: !picking && label === prediction.label, rejected: label === this._rejected })}
-              aria-disabled=${this._busy || label === this._rejected ? 'true' : 'false'}
-              aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
-              @click=${() => void this.#decide(label)}
-            >
-              ${label}
-            </button>`,
+          (label, i) => html`<button
+            part="button label-button"
+            type="button"
+            class=${classMap({ suggested: !picking && label === prediction.label, rejected: label === this._rejected })}
+            aria-disabled=${this._busy || label === this._rejected ? 'true' : 'false'}
+            aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
+            @click=${() => void this.#decide(label)}
+          >${label}</button>`,
         )}
       </div>
     `;
@@ -358,14 +328,7 @@ export class HitlReviewQueue extends LitElement {
     }
     if (typeof input === 'string') return html`<blockquote part="text" class="text">${input}</blockquote>`;
     if (Array.isArray(input)) return html`<p part="text" class="text numbers">${input.map((v) => formatNumber(v)).join(', ')}</p>`;
-    return html`<canvas
-      part="image"
-      class="image"
-      width=${input.width}
-      height=${input.height}
-      role="img"
-      aria-label=${format(t.imageLabel, { width: input.width, height: input.height })}
-    ></canvas>`;
+    return html`<canvas part="image" class="image" width=${input.width} height=${input.height} role="img" aria-label=${format(t.imageLabel, { width: input.width, height: input.height })}></canvas>`;
   }
 
   // ---- Queue --------------------------------------------------------------------------------------------------------
