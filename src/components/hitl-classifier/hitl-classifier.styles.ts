@@ -1,48 +1,10 @@
 import { css } from 'lit';
+import { tokens } from '../shared/theme.styles.js';
 
-/*
- * Every --hitl-* property falls back to a private --_* value, so a page sets only what it wants to change. The
- * defaults come in light and dark (light-dark()), chosen by the element's color-scheme: the user's preference,
- * unless the page sets `color-scheme: light` or `dark` on the element.
- */
-export const styles = css`
-  :host {
-    --_font: var(--hitl-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_font-size: var(--hitl-font-size, 0.9375rem);
-    --_radius: var(--hitl-radius, 0.5rem);
-    --_spacing: var(--hitl-spacing, 0.75rem);
-    --_accent: var(--hitl-accent-color, light-dark(#2457c5, #8fb0ff));
-    --_on-accent: var(--hitl-accent-contrast-color, light-dark(#ffffff, #0c1630));
-    --_background: var(--hitl-background, light-dark(#ffffff, #1c1e24));
-    --_text: var(--hitl-text-color, light-dark(#1b1d22, #e8eaef));
-    --_muted: var(--hitl-muted-color, light-dark(#5b6170, #a4aab8));
-    --_border: var(--hitl-border-color, light-dark(#d3d7df, #3c414d));
-    --_review: var(--hitl-review-color, light-dark(#8a4b00, #ffc877));
-    --_review-background: var(--hitl-review-background, light-dark(#fff1db, #3a2a10));
-    --_error: var(--hitl-error-color, light-dark(#b3261e, #ffb4ab));
-    --_focus: var(--hitl-focus-ring-color, var(--_accent));
-
-    display: block;
-    color-scheme: light dark;
-    font-family: var(--_font);
-    font-size: var(--_font-size);
-    line-height: 1.45;
-    color: var(--_text);
-  }
-
-  :host([hidden]) {
-    display: none;
-  }
-
-  .base {
-    display: grid;
-    gap: calc(var(--_spacing) * 0.75);
-    padding: var(--_spacing);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_background);
-  }
-
+/** <hitl-classifier>'s own rules on top of the shared --hitl-* tokens (see theme.styles.ts). */
+export const styles = [
+  tokens,
+  css`
   .base.needs-review {
     border-color: var(--_review);
   }
@@ -191,4 +153,5 @@ export const styles = css`
       border: 1px solid CanvasText;
     }
   }
-`;
+`,
+];

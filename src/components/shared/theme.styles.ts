@@ -1,11 +1,11 @@
 import { css } from 'lit';
 
 /**
- * The --hitl-* theme shared by the queue and the panel (the same tokens and defaults as <hitl-classifier>):
- * every property falls back to a private --_* value. Defaults come in light and dark (light-dark()), chosen by the
- * element's color-scheme: the user's preference, unless the page sets `color-scheme: light` or `dark` on the element.
+ * The --hitl-* tokens every element shares: each property falls back to a private --_* value. Defaults come in light
+ * and dark (light-dark()), chosen by the element's color-scheme: the user's preference, unless the page sets
+ * `color-scheme: light` or `dark` on the element. Also the host and `.base` box every element draws.
  */
-export const theme = css`
+export const tokens = css`
   :host {
     --_font: var(--hitl-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_font-size: var(--hitl-font-size, 0.9375rem);
@@ -42,7 +42,12 @@ export const theme = css`
     border-radius: var(--_radius);
     background: var(--_background);
   }
+`;
 
+/** The tokens plus the messages and buttons the queue and the panel share (<hitl-classifier> draws its own). */
+export const theme = [
+  tokens,
+  css`
   .message {
     margin: 0;
     color: var(--_muted);
@@ -94,4 +99,5 @@ export const theme = css`
       border-color: CanvasText;
     }
   }
-`;
+`,
+];
