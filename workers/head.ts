@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { compactColumns, densify, type Vector } from './featurizers/vector.js';
+import { compactColumns, densify, isSparse, type SparseVector, type Vector } from './featurizers/vector.js';
 import { shuffleInPlace } from './shuffle.js';
+import { predictSparse, trainSparseHeads } from './sparse-head.js';
 
 /** A trained softmax head: plain arrays are the truth (stored, transferred); tensors are a per-backend cache. */
 export interface HeadParams {
@@ -11,7 +12,7 @@ export interface HeadParams {
   bias: Float32Array;
 }
 
-/** Rows are densified and sent to the backend in blocks of this many, so a batch of 10,000 texts stays small. */
+/** Dense rows are sent to the backend in blocks of this many, so a batch of 10,000 stays small. */
 const PREDICT_BLOCK = 256;
 
 /** Serves a trained head on the active backend. */
@@ -37,8 +38,10 @@ export class ServingHead {
 
   /** Class probabilities, row-major rows × labels. */
   async predict(rows: readonly Vector[]): Promise<Float32Array> {
-    const { inputDim, labels } = this.params;
+    const { inputDim, labels, weights, bias } = this.params;
     const classes = labels.length;
+    // Text: only the non-zeros, on this thread (~1 µs a row, where densifying it for the backend cost ~30).
+    if (rows.every(isSparse)) return predictSparse(rows, weights, bias, classes);
     const out = new Float32Array(rows.length * classes);
     for (let start = 0; start < rows.length; start += PREDICT_BLOCK) {
       const part = rows.slice(start, start + PREDICT_BLOCK);
@@ -83,9 +86,9 @@ export interface TrainHeadsOptions extends TrainHeadOptions {
 }
 
 /**
- * Full-batch (the batch and its transpose stay on the backend, 2 × 64 MB at most) below this many floats; mini-batches
- * above it, so memory stays bounded at 10,000 examples. 800 e-mails (~13 M floats) train full-batch: ~4× faster
- * than densifying mini-batches every step.
+ * Dense rows (numbers, image features) train full-batch (the batch and its transpose stay on the backend, 2 × 64 MB
+ * at most) below this many floats, mini-batches above it, so memory stays bounded at 10,000 examples. Sparse rows
+ * (text) never densify and always train full-batch (sparse-head.ts).
  */
 const FULL_BATCH_FLOATS = 16 * 1024 * 1024;
 const MINI_BATCH = 256;
@@ -123,16 +126,14 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
  * step reads the batch twice — logits = W·xᵀ, gradient = gᵀ·x — whatever the number of heads. On wasm the batch
  * read is the cost (800 e-mails × 16,384 columns: 2 heads in one pass took 60 % of the time of two passes), and
  * these two products are the fastest orientations of the four (bench/mm-probe.bench-test.ts). Adam and L2 act
- * element by element, so every head ends exactly where training it alone would.
+ * element by element, so every head ends exactly where training it alone would. Text rows take the sparse path,
+ * the same model on their non-zeros only (sparse-head.test.ts checks that both paths agree).
  * Starting from zero makes a retrain on the same labels give the same model.
  * Every tensor made here is disposed before it returns or throws.
  */
 export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParams & { loss: number })[]> {
   const { targets, classes, onEpoch, shouldStop, subsets } = options;
   const heads = subsets.length;
-  const compact = compactColumns(options.rows, options.inputDim);
-  const { rows, dim: inputDim } = compact;
-  const n = rows.length;
   // Balanced weights: every labelled class pulls equally on a head, however few examples it has.
   const sampleWeights = subsets.map((subset) => {
     const counts = new Float32Array(classes);
@@ -141,6 +142,10 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
     const used = counts.reduce((a, c) => a + c, 0);
     return Float32Array.from(targets, (t, i) => (subset[i] ? used / (present * counts[t]!) : 0));
   });
+  if (options.rows.length > 0 && options.rows.every(isSparse)) return trainSparse(options, sampleWeights);
+  const compact = compactColumns(options.rows, options.inputDim);
+  const { rows, dim: inputDim } = compact;
+  const n = rows.length;
 
   const fullBatch = n * inputDim <= FULL_BATCH_FLOATS;
   const batchSize = fullBatch ? n : MINI_BATCH;
@@ -262,4 +267,33 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
     w.dispose();
     b.dispose();
   }
+}
+
+/**
+ * Text rows: the same model as the dense path (full batch, TARGET_STEPS Adam steps, the same loss) on the
+ * non-zeros only, which makes the batch size no longer a memory question: every size trains full-batch.
+ */
+async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Array[]): Promise<(HeadParams & { loss: number })[]> {
+  const { targets, classes, inputDim, onEpoch, shouldStop } = options;
+  // Full-batch: each head's weights over the whole batch sum to 1.
+  const normalized = sampleWeights.map((perRow) => {
+    const total = perRow.reduce((a, x) => a + x, 0);
+    return total > 0 ? perRow.map((x) => x / total) : perRow;
+  });
+  const yielded = { last: performance.now() };
+  const { weights, bias, loss } = await trainSparseHeads({
+    rows: options.rows as readonly SparseVector[],
+    targets,
+    classes,
+    inputDim,
+    sampleWeights: normalized,
+    steps: TARGET_STEPS,
+    learningRate: LEARNING_RATE,
+    l2: L2,
+    reportEvery: 10,
+    ...(onEpoch ? { onStep: onEpoch } : {}),
+    ...(shouldStop ? { shouldStop } : {}),
+    breathe: () => breathe(yielded),
+  });
+  return weights.map((w, h) => ({ inputDim, labels: [], weights: w, bias: bias[h]!, loss }));
 }
