@@ -17,14 +17,17 @@ const WORD_WEIGHT = 1;
 const BIGRAM_WEIGHT = 0.7;
 const CHAR_WEIGHT = 0.5;
 
-/** FNV-1a over UTF-16 code units of `text[start, end)`, seeded per feature family. */
-function hash(text: string, start: number, end: number, seed: number): number {
-  let h = seed >>> 0;
+/** FNV-1a steps over UTF-16 code units `codes[start, end)`, from state `h`; no avalanche yet (see finish). */
+function fnv(h: number, codes: Uint16Array, start: number, end: number): number {
   for (let i = start; i < end; i++) {
-    h ^= text.charCodeAt(i);
+    h ^= codes[i]!;
     h = Math.imul(h, 0x01000193);
   }
-  // Final avalanche (murmur3 fmix32) so the low bits used for the bucket depend on every character.
+  return h;
+}
+
+/** Final avalanche (murmur3 fmix32) so the low bits used for the bucket depend on every character. */
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -32,6 +35,13 @@ function hash(text: string, start: number, end: number, seed: number): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
+
+/**
+ * The current word as code units, with a space on either side (` word `), reused across words: hashing from a
+ * typed array, and continuing one FNV state across "previous word, space, word" for the bigram, gives the same
+ * numbers as hashing the joined strings, without building a string per word, pair and n-gram.
+ */
+let codes = new Uint16Array(256);
 
 /**
  * Per-bucket sums for the text being featurized, reused across calls (featurizing is synchronous): a typed array
@@ -71,17 +81,23 @@ export function featurizeText(text: string): SparseVector {
   const normalized = normalizeText(text);
   const words = normalized.match(WORD) ?? [];
   touchedCount = 0;
-  let previous: string | null = null;
+  // FNV state of "previous word + space" under the bigram seed, once there is a previous word.
+  let pairPrefix = 0;
+  let hasPrevious = false;
+  const space = 32;
   for (const word of words) {
-    add(hash(word, 0, word.length, WORD_SEED), WORD_WEIGHT);
-    if (previous !== null) {
-      const pair = `${previous} ${word}`;
-      add(hash(pair, 0, pair.length, BIGRAM_SEED), BIGRAM_WEIGHT);
-    }
-    previous = word;
-    const padded = ` ${word} `;
+    const length = word.length;
+    if (codes.length < length + 2) codes = new Uint16Array(2 * (length + 2));
+    codes[0] = space;
+    for (let i = 0; i < length; i++) codes[i + 1] = word.charCodeAt(i);
+    codes[length + 1] = space;
+    add(finish(fnv(WORD_SEED >>> 0, codes, 1, length + 1)), WORD_WEIGHT);
+    if (hasPrevious) add(finish(fnv(pairPrefix, codes, 1, length + 1)), BIGRAM_WEIGHT);
+    pairPrefix = fnv(BIGRAM_SEED >>> 0, codes, 1, length + 2);
+    hasPrevious = true;
     for (const n of CHAR_NGRAMS) {
-      for (let i = 0; i + n <= padded.length; i++) add(hash(padded, i, i + n, CHAR_SEED + n), CHAR_WEIGHT);
+      const seed = (CHAR_SEED + n) >>> 0;
+      for (let i = 0; i + n <= length + 2; i++) add(finish(fnv(seed, codes, i, i + n)), CHAR_WEIGHT);
     }
   }
   let kept = 0;
