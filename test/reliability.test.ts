@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { engine } from '../src/engine-client.js';
 import '../src/components/hitl-classifier/hitl-classifier.js';
 import type { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
+import { lockName } from '../workers/coordination.js';
 import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName } from './helpers.js';
 
 afterEach(closeAll);
@@ -118,6 +119,40 @@ describe('a newer database version opened elsewhere (versionchange)', () => {
     const db = await openDB(`hitl-classifier:${name}`);
     expect(db.version).toBe(3);
     db.close();
+  });
+});
+
+describe('a training cancelled before it starts', () => {
+  test('while another tab holds the training lock: rejects at once with AbortError and never runs', async () => {
+    const name = uniqueName('cancel-waiting');
+    const clf = await classifier({ name });
+    await labelTickets(clf, 2);
+    expect((await clf.train()).modelVersion).toBe(1);
+    // This page stands in for another tab that is training: it holds the model's lock until told to let go.
+    let release!: () => void;
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const lock = navigator.locks.request(lockName(name), () => {
+      held();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await holding;
+    const controller = new AbortController();
+    const run = clf.train({ signal: controller.signal });
+    const settled = run.then(
+      () => 'resolved',
+      (error: Error) => error.name,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    const outcome = await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
+    expect(outcome).toBe('AbortError');
+    release();
+    await lock;
+    // Had it run once the lock was free, it would have saved version 2.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await clf.stats()).modelVersion).toBe(1);
+    expect((await clf.train()).modelVersion).toBe(2);
   });
 });
 

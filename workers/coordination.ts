@@ -62,11 +62,14 @@ export class TabCoordination {
     }
   }
 
-  /** Runs `work` holding this model's lock in every tab of the origin; without Web Locks, runs it at once. */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` holding this model's lock in every tab of the origin; without Web Locks, runs it at once. Aborting
+   * `signal` while the lock is still awaited rejects with its reason and never runs `work`.
+   */
+  exclusive<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     if (!locks) return work();
-    return locks.request(lockName(this.model), { mode: 'exclusive' }, work) as Promise<T>;
+    return locks.request(lockName(this.model), { mode: 'exclusive', ...(signal ? { signal } : {}) }, work) as Promise<T>;
   }
 
   close(): void {

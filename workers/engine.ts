@@ -140,6 +140,8 @@ class Model {
   private liveStats: RunningStats | null = null;
   private seq = 0;
   private trainChain: Promise<unknown> = Promise.resolve();
+  /** Trainings asked for that have not started yet, by run id: cancelling one aborts its wait. */
+  private readonly waitingRuns = new Map<string, AbortController>();
   private training: { runId: string; cancelled: Error | null } | null = null;
   private autoTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by reset(): a training that started before it must not install its result. */
@@ -888,9 +890,24 @@ class Model {
       }
       onProgress?.(p);
     };
-    const run = this.trainChain.then(() => this.exclusive(() => this.trainNow(runId, progress)));
-    this.trainChain = run.catch(() => undefined);
-    return run;
+    // Until it starts, a run waits behind this tab's trainings and for other tabs' lock; cancelling it there rejects
+    // at once and it never runs (once running, trainNow checks state.cancelled between steps).
+    const waiting = new AbortController();
+    this.waitingRuns.set(runId, waiting);
+    const start = () => {
+      this.waitingRuns.delete(runId);
+      waiting.signal.throwIfAborted();
+      return this.trainNow(runId, progress);
+    };
+    const work = this.trainChain.then(() => {
+      waiting.signal.throwIfAborted();
+      return this.exclusive(start, waiting.signal);
+    });
+    this.trainChain = work.catch(() => undefined);
+    const cancelled = new Promise<never>((_, reject) =>
+      waiting.signal.addEventListener('abort', () => reject(waiting.signal.reason as Error), { once: true }),
+    );
+    return Promise.race([work, cancelled]).finally(() => this.waitingRuns.delete(runId));
   }
 
   /** The vote each held-out example would get from the examples the calibration head trained on (see calibrate.ts). */
@@ -972,7 +989,7 @@ class Model {
    * Runs `work` while no other tab trains or imports this model, after reading back what they saved: the
    * version this tab then saves is above every version any tab saved, and the labels they stored are included.
    */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
+  exclusive<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const coordination = this.coordination;
     if (!coordination) return work();
     return coordination.exclusive(async () => {
@@ -980,7 +997,7 @@ class Model {
       const { meta, weights } = await this.store.loadHead();
       this.adopt(meta, weights);
       return work();
-    });
+    }, signal);
   }
 
   /** Another tab stored a change: read it back, so this tab predicts, trains and versions from the same data. */
@@ -1079,6 +1096,7 @@ class Model {
 
   cancelTrain(runId: string): void {
     if (this.training?.runId === runId) this.training.cancelled = new AbortError('Training was cancelled.');
+    else this.waitingRuns.get(runId)?.abort(new AbortError('Training was cancelled before it started.'));
   }
 
   stats(): Omit<Stats, 'backend'> {
