@@ -51,6 +51,9 @@ export interface PredictOptions {
 /** Human decisions the quality report looks at, and the drift windows' size: the default `window`. */
 const DEFAULT_QUALITY_WINDOW = 200;
 
+/** Texts per predictBatch message: a reply this size is taken in within a few ms on the page. */
+const BATCH_CHUNK = 1000;
+
 export interface ClassifierOptions {
   /** One model per (origin, name): every handle and element using this name shares it. */
   name: string;
@@ -211,8 +214,26 @@ export class Classifier extends EventTarget {
     const recording = this.#predictOptions(options, false);
     const { wires, transfer } = await toWires(this.input, inputs, 'inputs');
     if (wires.length === 0) return [];
-    const raws = await this.#call((api) => api.predict(this.#key, Comlink.transfer(wires, transfer), recording));
-    return raws.map((raw) => this.#withReview(raw));
+    if (transfer.length > 0 || wires.length <= BATCH_CHUNK) {
+      const raws = await this.#call((api) => api.predict(this.#key, Comlink.transfer(wires, transfer), recording));
+      return raws.map((raw) => this.#withReview(raw));
+    }
+    // Texts in chunks, two in flight: the worker works on the next while this thread takes in the last, and no
+    // single reply (10,000 predictions are ~100 ms of structured clone) becomes a long task on the page.
+    const send = (start: number): Promise<RawPrediction[]> => {
+      const reply = this.#call((api) => api.predict(this.#key, wires.slice(start, start + BATCH_CHUNK), recording));
+      // Awaited below; if an earlier chunk fails first, this one's failure is already reported through that one.
+      reply.catch(() => undefined);
+      return reply;
+    };
+    const out: Prediction[] = [];
+    let current = send(0);
+    for (let start = 0; start < wires.length; start += BATCH_CHUNK) {
+      const next = start + BATCH_CHUNK < wires.length ? send(start + BATCH_CHUNK) : null;
+      for (const raw of await current) out.push(this.#withReview(raw));
+      if (next) current = next;
+    }
+    return out;
   }
 
   #predictOptions(options: PredictOptions, queueByDefault: boolean): { queue: boolean; shown: boolean; threshold: number } | undefined {

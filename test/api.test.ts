@@ -109,6 +109,23 @@ describe('predict', () => {
     await expect(clf.predictBatch('text' as never)).rejects.toThrow(TypeError);
     await expect(clf.predictBatch(['ok', 7 as never])).rejects.toThrow(/inputs\[1\] must be a string/);
   });
+
+  test('a batch larger than one message keeps its order across the chunks it is sent in', async () => {
+    const clf = await classifier({ storage: 'memory' });
+    await labelTickets(clf, 3);
+    await clf.train();
+    const labels = ['billing', 'bug', 'feature'] as const;
+    // 2,500 inputs: three chunks, the last one partial; each input's expected label is known from its ticket.
+    const inputs = Array.from({ length: 2_500 }, (_, i) => `${tickets[labels[i % 3]!][4 + (i % 2)]} #${i}`);
+    const batch = await clf.predictBatch(inputs);
+    expect(batch).toHaveLength(inputs.length);
+    const expected = await Promise.all([0, 1, 999, 1000, 1001, 1999, 2000, 2499].map(async (i) => [i, await clf.predict(inputs[i]!)] as const));
+    for (const [i, single] of expected) {
+      expect(batch[i]!.label).toBe(single.label);
+      expect(batch[i]!.confidence).toBeCloseTo(single.confidence, 5);
+    }
+    expect(batch.filter((p, i) => p.label === labels[i % 3]).length).toBeGreaterThan(2_000);
+  });
 });
 
 describe('label', () => {
