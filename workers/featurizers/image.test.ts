@@ -5,6 +5,7 @@ import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { useBackend } from '../backend.js';
 import { ServingHead, trainHead } from '../head.js';
 import { IMAGE_FEATURE_DIM, IMAGE_SIZE, featurizeImages, type ImagePixels } from './image.js';
+import { decodeImage } from './image-decode.js';
 
 const S = IMAGE_SIZE;
 
@@ -90,6 +91,18 @@ describe.each(['wasm', 'cpu'] as const)('featurizeImages on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
     expect(await featurizeImages([])).toEqual([]);
   });
+});
+
+test('pixels already at the featurizer size are taken as they are, the same pixels the canvas path gives', async () => {
+  for (const picture of [ring, photo, red]) {
+    const wire = { image: 'pixels' as const, width: S, height: S, data: picture.data };
+    const direct = await decodeImage(wire, S);
+    const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(picture.data), S, S));
+    const viaCanvas = await decodeImage({ image: 'bitmap', bitmap }, S);
+    expect(direct.data).toEqual(viaCanvas.data);
+    // A copy: the caller's buffer may be reused or transferred.
+    expect(direct.data).not.toBe(picture.data);
+  }
 });
 
 test('wasm and cpu give the same features, and they match the values recorded when the design was fixed', async () => {
