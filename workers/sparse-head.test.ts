@@ -52,7 +52,7 @@ test.each([
   expect(largest).toBeGreaterThan(0.5);
 });
 
-test('serving sparse rows gives the probabilities the backend gives their dense copies', async () => {
+test('sparse rows, and a few dense rows, are served on this thread with the probabilities the backend gives', async () => {
   await useBackend('wasm');
   const { rows, targets } = dataset(80, 3, 11);
   const [trained] = await trainHeads({ rows, targets, classes: 3, inputDim: DIM, subsets: [new Uint8Array(rows.length).fill(1)] });
@@ -63,6 +63,9 @@ test('serving sparse rows gives the probabilities the backend gives their dense 
     expect(tf.memory().numTensors).toBe(before);
     const fromDense = await head.predict(toDense(rows));
     fromDense.forEach((p, i) => expect(fromSparse[i]).toBeCloseTo(p, 5));
+    // A few dense rows are served on this thread rather than the backend: the same probabilities.
+    const few = await head.predict(toDense(rows.slice(0, 5)));
+    few.forEach((p, i) => expect(p).toBeCloseTo(fromDense[i]!, 5));
     const right = targets.reduce((a, t, r) => a + Number(fromSparse[r * 3 + t]! === Math.max(...fromSparse.subarray(r * 3, r * 3 + 3))), 0);
     expect(right / rows.length).toBeGreaterThan(0.9);
   } finally {
