@@ -32,13 +32,13 @@ import { RunningStats, standardize } from './featurizers/features.js';
 import type { FeatureExtractor } from './featurizers/extractor.js';
 import { decodeImage, type SquarePixels } from './featurizers/image-decode.js';
 import { TEXT_DIM, featurizeText } from './featurizers/text.js';
-import type { Vector } from './featurizers/vector.js';
+import { isSparse, type SparseVector, type Vector } from './featurizers/vector.js';
 import { ServingHead } from './head.js';
 import { trainCalibrated } from './calibrate.js';
 import { nearestVote } from './calibration.js';
 import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
 import { rankForReview } from './review.js';
-import { Similarity } from './similarity.js';
+import { bestPerClass, Similarity } from './similarity.js';
 import { byTime, inputView, loggedInput, toLogEntry } from './audit.js';
 import { encodeBundle, parseBundle } from './bundle.js';
 import { inputId } from './input-id.js';
@@ -913,9 +913,22 @@ class Model {
   /** The vote each held-out example would get from the examples the calibration head trained on (see calibrate.ts). */
   private heldOutVotes(vectors: readonly Vector[], targets: Int32Array, heldOut: readonly number[], trainedOn: Uint8Array): Float64Array {
     const classes = this.meta.labels.length;
+    const out = new Float64Array(heldOut.length * classes);
+    if (vectors.every(isSparse)) {
+      const trained = vectors.filter((_, i) => trainedOn[i]) as SparseVector[];
+      const trainedTargets = Int32Array.from(targets.filter((_, i) => trainedOn[i]));
+      const best = bestPerClass(
+        heldOut.map((i) => vectors[i] as SparseVector),
+        trained,
+        trainedTargets,
+        classes,
+        this.inputDim(),
+      );
+      best.forEach((perClass, h) => out.set(nearestVote(perClass), h * classes));
+      return out;
+    }
     const memory = new ExampleMemory(this.similarity);
     vectors.forEach((vector, i) => trainedOn[i] && memory.upsert(String(i), targets[i]!, vector, i));
-    const out = new Float64Array(heldOut.length * classes);
     heldOut.forEach((i, h) => out.set(nearestVote(memory.nearest(vectors[i]!, classes).perClass), h * classes));
     return out;
   }

@@ -1,4 +1,4 @@
-import { isSparse, type Vector } from './featurizers/vector.js';
+import { isSparse, type SparseVector, type Vector } from './featurizers/vector.js';
 
 /**
  * Similarity in [0, 1]-ish between featurised inputs: cosine for text (sparse, L2-normalised) and image
@@ -61,4 +61,47 @@ export function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
+}
+
+/**
+ * For each query, the highest similarity (dot product; the text vectors are unit length) to a row of each class,
+ * −∞ for a class without rows: what ExampleMemory.nearest reports without a floor, for many queries at once. The
+ * rows are packed once and each query is scattered into a dense buffer while every row streams past it: held-out
+ * votes at 800 e-mails took ~1 s through the memory's inverted index, whose common n-grams list most rows.
+ */
+export function bestPerClass(
+  queries: readonly SparseVector[],
+  rows: readonly SparseVector[],
+  targets: Int32Array,
+  classes: number,
+  dim: number,
+): Float64Array[] {
+  let total = 0;
+  for (const row of rows) total += row.indices.length;
+  const indices = new Int32Array(total);
+  const values = new Float32Array(total);
+  const ends = new Int32Array(rows.length);
+  let at = 0;
+  rows.forEach((row, r) => {
+    indices.set(row.indices, at);
+    values.set(row.values, at);
+    at += row.indices.length;
+    ends[r] = at;
+  });
+  const dense = new Float32Array(dim);
+  return queries.map((query) => {
+    for (let j = 0; j < query.indices.length; j++) dense[query.indices[j]!] = query.values[j]!;
+    const best = new Float64Array(classes).fill(-Infinity);
+    let start = 0;
+    for (let r = 0; r < rows.length; r++) {
+      const end = ends[r]!;
+      let sum = 0;
+      for (let j = start; j < end; j++) sum += dense[indices[j]!]! * values[j]!;
+      start = end;
+      const t = targets[r]!;
+      if (sum > best[t]!) best[t] = sum;
+    }
+    for (let j = 0; j < query.indices.length; j++) dense[query.indices[j]!] = 0;
+    return best;
+  });
 }
