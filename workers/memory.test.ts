@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../scripts/seeded-random.mjs';
 import { RunningStats } from './featurizers/features.js';
 import { TEXT_DIM, featurizeText } from './featurizers/text.js';
-import type { Vector } from './featurizers/vector.js';
+import type { SparseVector, Vector } from './featurizers/vector.js';
 import { ExampleMemory } from './memory.js';
 import { Similarity } from './similarity.js';
 
@@ -127,6 +127,204 @@ describe('example memory index gives the answers of a full scan', () => {
     // Both sides of the bar were exercised, or the test proves nothing.
     expect(above).toBeGreaterThan(50);
     expect(below).toBeGreaterThan(50);
+  });
+
+  test('text floor lookups stay exact while the prefix index grows, shrinks and is rebuilt, at floors 0.5 to 0.95', () => {
+    const random = seededRandom(23);
+    const similarity = new Similarity(
+      'cosine',
+      () => TEXT_DIM,
+      () => null,
+    );
+    const mirror = new Mirror(new ExampleMemory(similarity));
+    const classes = 4;
+    const floors = [0.8, 0.95, 0.9, 0.7, 0.85, 0.6, 0.5, 0.75];
+    const texts = new Map<string, string>();
+    let seq = 0;
+    let next = 0;
+    const pick = () => {
+      const ids = Array.from(texts.keys());
+      return ids[Math.floor(random() * ids.length)]!;
+    };
+    // Chains of edits make clusters of near-duplicates at every distance from the bar; some texts stand alone.
+    const add = () => {
+      const id = `t${next++}`;
+      const text = texts.size > 0 && random() < 0.6 ? edit(texts.get(pick())!, random) : sentence(random, 2 + Math.floor(random() * 16));
+      texts.set(id, text);
+      mirror.upsert(id, Math.floor(random() * classes), featurizeText(text), seq++);
+    };
+    const above = new Map<number, number>();
+    const query = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const kind = random();
+        let text: string;
+        if (kind < 0.2) text = texts.get(pick())!;
+        else if (kind < 0.8) text = edit(texts.get(pick())!, random);
+        else text = sentence(random, 1 + Math.floor(random() * 16));
+        const vector = featurizeText(text);
+        const want = scan(mirror.list, similarity, vector, classes);
+        const floor = floors[Math.floor(random() * floors.length)]!;
+        expectSameAboveFloor(mirror.memory.nearest(vector, classes, floor), want, floor);
+        if (want.top > floor) above.set(floor, (above.get(floor) ?? 0) + 1);
+        if (i % 8 === 0) {
+          const full = mirror.memory.nearest(vector, classes);
+          expect(Array.from(full.perClass)).toEqual(Array.from(want.perClass));
+        }
+      }
+    };
+
+    // Lookups from the first example on, so the index is built small and rebuilt at every doubling on the way up.
+    for (let round = 0; round < 10; round++) {
+      const target = 3 * 2 ** round;
+      while (texts.size < Math.min(target, 700)) add();
+      query(12);
+    }
+    // Relabels, replaced texts, and an example removed then added back, between rebuilds.
+    for (let i = 0; i < 60; i++) {
+      const id = pick();
+      if (i % 3 === 0) mirror.upsert(id, (i % classes) as number, featurizeText(texts.get(id)!), seq++);
+      else {
+        texts.set(id, edit(texts.get(id)!, random));
+        mirror.upsert(id, Math.floor(random() * classes), featurizeText(texts.get(id)!), seq++);
+      }
+    }
+    const back = pick();
+    mirror.remove(back);
+    query(10);
+    mirror.upsert(back, 3, featurizeText(texts.get(back)!), seq++);
+    // Vectors the bounds do not cover: an empty text, and a text at twice its unit length.
+    mirror.upsert('empty', 0, featurizeText(''), seq++);
+    const doubled = featurizeText(texts.get(pick())!);
+    mirror.upsert('doubled', 1, { indices: doubled.indices, values: doubled.values.map((v) => 2 * v) }, seq++);
+    query(40);
+    // Down again past several halvings, querying on the way.
+    texts.delete(back);
+    while (texts.size > 20) {
+      for (let i = 0; i < Math.ceil(texts.size / 6); i++) {
+        const id = pick();
+        texts.delete(id);
+        mirror.remove(id);
+      }
+      query(8);
+    }
+    texts.set(back, sentence(random, 6));
+    mirror.upsert(back, 2, featurizeText(texts.get(back)!), seq++);
+    query(10);
+    const empty = featurizeText('');
+    expectSameAboveFloor(mirror.memory.nearest(empty, classes, 0.8), scan(mirror.list, similarity, empty, classes), 0.8);
+
+    // Every floor saw near-duplicates, or a wrong prefix for it could go unnoticed.
+    for (const floor of floors) expect(above.get(floor) ?? 0, `floor ${floor}`).toBeGreaterThan(15);
+  });
+
+  test('random sparse vectors: a floor just below the true nearest similarity still reports it exactly', () => {
+    // The bounds are sharpest to test where the best match sits a hair above the floor: any bound that overstates
+    // what an example lacks, or a prefix a token short, drops it.
+    const random = seededRandom(31);
+    const dim = 4096;
+    const similarity = new Similarity(
+      'cosine',
+      () => dim,
+      () => null,
+    );
+    const mirror = new Mirror(new ExampleMemory(similarity));
+    const unit = (map: Map<number, number>): SparseVector => {
+      const indices = Int32Array.from(Array.from(map.keys()).sort((a, b) => a - b));
+      const norm = Math.sqrt(Array.from(map.values()).reduce((a, v) => a + v * v, 0));
+      return { indices, values: Float32Array.from(indices, (i) => map.get(i)! / norm) };
+    };
+    // Skewed feature use (low indices common, high ones rare) and uneven values, as hashed text has.
+    const feature = () => Math.floor(dim * random() ** 3);
+    const fresh = () => {
+      const map = new Map<number, number>();
+      const nnz = 5 + Math.floor(random() * 60);
+      while (map.size < nnz) map.set(feature(), (random() < 0.5 ? -1 : 1) * (0.1 + random() ** 2));
+      return map;
+    };
+    const perturb = (map: Map<number, number>, strength: number) => {
+      const out = new Map(map);
+      for (const [i, v] of map) {
+        const roll = random();
+        if (roll < strength / 3) out.delete(i);
+        else if (roll < strength) out.set(i, v * (0.3 + 1.4 * random()));
+        else if (roll < strength * 1.05) out.set(i, -v);
+      }
+      for (let k = Math.floor(strength * 10 * random()); k > 0; k--) out.set(feature(), (random() < 0.5 ? -1 : 1) * random());
+      if (out.size === 0) out.set(feature(), 1);
+      return out;
+    };
+    const bases: Map<number, number>[] = [];
+    for (let i = 0; i < 500; i++) {
+      const map = bases.length > 0 && random() < 0.5 ? perturb(bases[Math.floor(random() * bases.length)]!, random()) : fresh();
+      bases.push(map);
+      mirror.upsert(`r${i}`, i % 3, unit(map), i);
+    }
+    let checked = 0;
+    for (let q = 0; q < 400; q++) {
+      const query = unit(perturb(bases[Math.floor(random() * bases.length)]!, random() * 0.8));
+      const want = scan(mirror.list, similarity, query, 3);
+      if (!(want.top > 0.5)) continue;
+      const floor = want.top - (q % 4 === 0 ? 1e-7 : random() * 0.02);
+      expectSameAboveFloor(mirror.memory.nearest(query, 3, floor), want, floor);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  test('a near-duplicate whose only shared prefix token is the one that carries both prefixes past their mass', () => {
+    // Floor 0.8, prefix mass 1 − 0.8² = 0.36; the order puts a and d first, then b, then c. The query's prefix is
+    // a (0.15) then b (0.40), the example's d (0.15) then b (0.40): b, the only token they share before c, is the
+    // one that crosses 0.36 on both sides. cos = 0.25 + 0.6 = 0.85.
+    const similarity = new Similarity(
+      'cosine',
+      () => 64,
+      () => null,
+    );
+    const memory = new ExampleMemory(similarity);
+    const vector = (entries: [number, number][]): SparseVector => ({
+      indices: Int32Array.from(entries, ([i]) => i),
+      values: Float32Array.from(entries, ([, mass]) => Math.sqrt(mass)),
+    });
+    const [a, b, c, d] = [1, 2, 3, 4];
+    const near = vector([
+      [b, 0.25],
+      [c, 0.6],
+      [d, 0.15],
+    ]);
+    const query = vector([
+      [a, 0.15],
+      [b, 0.25],
+      [c, 0.6],
+    ]);
+    memory.upsert('near', 1, near, 0);
+    // Examples that make b less rare than d, and c common.
+    memory.upsert(
+      'b',
+      0,
+      vector([
+        [b, 0.3],
+        [20, 0.7],
+      ]),
+      1,
+    );
+    for (let i = 0; i < 6; i++)
+      memory.upsert(
+        `c${i}`,
+        0,
+        vector([
+          [c, 0.5],
+          [10 + i, 0.5],
+        ]),
+        2 + i,
+      );
+    // Indexed by the first lookup's build, then again one by one after a removal.
+    for (const round of ['built', 'upserted']) {
+      const got = memory.nearest(query, 2, 0.8);
+      expect(got.top, round).toBeGreaterThan(0.84);
+      expect(got.top, round).toBe(memory.nearest(query, 2).top);
+      memory.remove('near');
+      memory.upsert('near', 1, near, 10);
+    }
   });
 
   test('numeric rows: the early-stopping distance keeps every row above the floor exact', () => {

@@ -18,6 +18,10 @@ const SHARPNESS_NEAR = 8;
 const SHARPNESS_ALONE = 5;
 /** Float slack for the pruning bounds: a bound must never drop an example whose exact similarity is above the floor. */
 const SLACK = 1e-5;
+/** A sparse vector counts as unit (and the bounds hold for it) when its squared norm is this close to 1. */
+const UNIT_SLACK = 1e-6;
+/** The unit of the 16-bit values and masses in prefix postings. */
+const UNIT_16 = 1 / 0xffff;
 /** Numeric rows left in reach below this many are scored exactly rather than pruned column by column. */
 const EXACT_BELOW = 32;
 
@@ -45,12 +49,51 @@ interface Postings {
 }
 
 /**
+ * The prefix index for floor lookups. Each unit sparse example is read as tokens, a feature with its sign, and its
+ * prefix is its tokens in one frozen global order up to and including the first where the running squared mass
+ * passes T = 1 − floor². A near-duplicate (cosine above the floor) shares a prefix token with the query: were the
+ * prefixes disjoint, the one that ends first in the order (say the query's) meets the other on none of its features
+ * but with the opposite sign (a same-signed one would be in the other's prefix too), so those features add nothing
+ * positive to the dot product and cos ≤ ‖q outside its prefix‖·‖v‖ = √(1 − mass(prefix(q))) < floor. A sign
+ * halves the examples a token's postings hold for most hashed features, and T is below the 2(1 − floor) of a
+ * distance argument, so both sides of the probe are shorter. Built for the largest T asked so far, which serves
+ * every smaller one (the same argument with each side's own T).
+ *
+ * Postings live in one pool, a segment per token (start, count, capacity), so a lookup reads each token's postings
+ * as one run; a segment that fills up between rebuilds moves to the end of the pool with twice the room.
+ */
+interface PrefixIndex {
+  mass: number;
+  /** Position of each token in the frozen order; a token past its end sits at its own number (after all others). */
+  rank: Int32Array;
+  /** Buckets of the one counting pass that orders a vector's tokens: rank >> shift. */
+  shift: number;
+  /** Unit sparse examples indexed when the order was frozen, and now: a rebuild is due once one is twice the other. */
+  frozenCount: number;
+  count: number;
+  start: Int32Array;
+  length: Int32Array;
+  capacity: Int32Array;
+  used: number;
+  slots: Int32Array;
+  /**
+   * Per posting, in 16 bits each: |value| rounded up (high half) and the example's running squared mass through the
+   * token rounded down (low half), in units of 1/65535. Bounds built from them can only overstate what an example
+   * could reach, and a posting in 8 bytes rather than 12 is fewer cache misses in a probe that is mostly misses.
+   */
+  packed: Uint32Array;
+  /** Per slot: the rank of the prefix's last token (−1 for a slot without one), and the prefix's squared mass. */
+  end: Int32Array;
+  prefixMass: Float64Array;
+}
+
+/**
  * Every labelled example, searchable by similarity: the instant memory that makes a correction take effect
  * on the very next prediction, before any retraining (like tfjs knn-classifier, but combined with the head).
  *
  * Lookups must not scan every example (5,000 text labels made a batch of 200 predictions take 17 s): sparse
  * examples sit in an inverted index, and when only near-duplicates matter (a `floor` is given) a lookup visits only
- * examples that share one of the query's rarest features and could still pass the floor. Every similarity it
+ * examples that share a token of both prefixes (see PrefixIndex) and could still pass the floor. Every similarity it
  * reports is computed exactly as a full scan would (same operations, same order), so answers do not change.
  */
 export class ExampleMemory {
@@ -62,8 +105,18 @@ export class ExampleMemory {
   private readonly postings: (Postings | undefined)[] = [];
   /** Sparse examples whose norm is not 1 (an empty text): the bounds do not cover them, so they are always scored. */
   private readonly irregular = new Set<Entry>();
+  /** For floor lookups only; built on the first one and rebuilt lazily when the count has doubled or halved. */
+  private prefix: PrefixIndex | null = null;
+  /** One vector's prefix as `prefixOf` leaves it, and that method's scratch. */
+  private prefixTokens = new Int32Array(0);
+  private prefixValues = new Float32Array(0);
+  private prefixIncl = new Float64Array(0);
+  private prefixRanks = new Int32Array(0);
+  private prefixSorted = new Int32Array(0);
+  private readonly prefixBuckets = new Int32Array(257);
+  private probeStamps = new Int32Array(0);
+  private probeRows = new Float64Array(0);
   private scratch = { acc: new Float64Array(0), stamp: new Int32Array(0) };
-  private pruneRows = new Float64Array(0);
   private stampNow = 0;
   private denseQuery: Float32Array | null = null;
   private met = new Int32Array(0);
@@ -120,6 +173,7 @@ export class ExampleMemory {
     this.slots.length = 0;
     this.freeSlots.length = 0;
     this.postings.length = 0;
+    this.prefix = null;
     this.irregular.clear();
     this.columns = new Float32Array(0);
     this.columnDim = -1;
@@ -192,7 +246,7 @@ export class ExampleMemory {
       position,
       norm2,
       norm: sparse ? 1 : Math.sqrt(norm2) || 1,
-      irregular: sparse && Math.abs(norm2 - 1) > 1e-6,
+      irregular: sparse && Math.abs(norm2 - 1) > UNIT_SLACK,
     };
   }
 
@@ -202,6 +256,7 @@ export class ExampleMemory {
       return;
     }
     if (entry.irregular) this.irregular.add(entry);
+    else if (this.prefix) this.indexPrefix(this.prefix, entry.slot, entry.vector);
     const { indices, values } = entry.vector;
     // Grown with explicit holes filled, so the array stays a fast packed one rather than a dictionary.
     const last = indices.length > 0 ? indices[indices.length - 1]! : -1;
@@ -247,7 +302,7 @@ export class ExampleMemory {
 
   private unindex(entry: Entry): void {
     if (!isSparse(entry.vector)) return;
-    this.irregular.delete(entry);
+    if (!this.irregular.delete(entry) && this.prefix) this.unindexPrefix(this.prefix, entry.slot, entry.vector);
     for (const feature of entry.vector.indices) {
       const list = this.postings[feature];
       if (!list) continue;
@@ -272,11 +327,15 @@ export class ExampleMemory {
     return this.scratch;
   }
 
-  private pruneScratch(): Float64Array {
-    if (this.pruneRows.length < this.slots.length * 4)
-      this.pruneRows = new Float64Array(Math.max(this.slots.length, this.pruneRows.length / 2, 64) * 4);
+  private probeScratch(): void {
+    const size = this.slots.length;
+    if (this.probeStamps.length < size) {
+      const grown = Math.max(size, this.probeStamps.length * 2, 64);
+      this.probeStamps = new Int32Array(grown);
+      this.probeRows = new Float64Array(grown * 3);
+      this.met = new Int32Array(grown);
+    }
     this.nextStamp();
-    return this.pruneRows;
   }
 
   /** Stamps only grow, so no scratch row can carry a stale one from an earlier lookup (2³¹ lookups per worker). */
@@ -284,7 +343,7 @@ export class ExampleMemory {
     this.stampNow += 1;
     if (this.stampNow === 0x7fffffff) {
       this.scratch.stamp.fill(0);
-      this.pruneRows.fill(0);
+      this.probeStamps.fill(0);
       this.stampNow = 1;
     }
   }
@@ -306,14 +365,14 @@ export class ExampleMemory {
   private sparseNearest(query: SparseVector, floor: number | undefined, visit: (entry: Entry, s: number) => void): void {
     if (this.entries.length === 0) return;
     const queryNorm2 = dot(query.values, query.values);
-    // A near-duplicate of a unit query leaves less than τ = 2(1 − floor) of the query's mass unmatched, since
-    // ‖q − v‖² = 2 − 2·cos. Below floor 0.5 that excludes nothing, so every example is scored.
-    const tau = floor === undefined ? Infinity : 2 * (1 - floor);
-    if (tau >= 1 - 1e-3 || Math.abs(queryNorm2 - 1) > 1e-6) {
+    // A near-duplicate of a unit query shares a token of its prefix of squared mass 1 − floor² (see PrefixIndex).
+    // Without a floor, or with one so low that the prefix would be nearly everything, every example is scored.
+    const prefixMass = floor === undefined || !(floor > 0) ? Infinity : Math.max(0, 1 - floor * floor);
+    if (prefixMass >= 1 - 1e-3 || Math.abs(queryNorm2 - 1) > UNIT_SLACK) {
       this.sparseFull(query, visit);
       return;
     }
-    this.sparsePruned(query, floor!, tau, visit);
+    this.sparsePruned(query, floor!, prefixMass, visit);
   }
 
   /**
@@ -342,80 +401,355 @@ export class ExampleMemory {
   }
 
   /**
-   * Only examples that can be above `floor`. The query's rarest features carrying more than τ of its mass form the
-   * probe set: a near-duplicate must share one of them. Each example met there is then bounded by what it matched
-   * (unmatched query mass must stay under τ; its dot product can gain at most ‖q_rest‖·‖v_rest‖ from the rest)
-   * and scored exactly only if it could still pass.
+   * Only examples that can be above `floor`, found through the prefix index (see PrefixIndex). The query's prefix
+   * tokens are walked in the frozen order; at each token met, every token of either side ranked up to it is known, so
+   * the dot product can gain at most ‖q_rest‖·‖v_rest‖ past it, from the masses not yet accounted for, and an example
+   * that cannot reach the floor that way is dropped for the rest of the lookup. The few left are bounded once more at
+   * the end of the shorter prefix and scored exactly, in scan order, if they could still pass.
    */
-  private sparsePruned(query: SparseVector, floor: number, tau: number, visit: (entry: Entry, s: number) => void): void {
-    const n = query.indices.length;
-    // Rarest first (ties by position): document frequency and position packed in one number, sorted numerically.
-    const keys = new Float64Array(n);
-    for (let j = 0; j < n; j++) keys[j] = (this.postings[query.indices[j]!]?.length ?? 0) * 65_536 + j;
-    keys.sort();
-    const order = Int32Array.from(keys, (key) => key % 65_536);
-    let probeMass = 0;
-    let probeCount = 0;
-    while (probeCount < n && probeMass <= tau + SLACK) {
-      const v = query.values[order[probeCount]!]!;
-      probeMass += v * v;
-      probeCount += 1;
-    }
-    let restMass = 0;
-    for (let k = probeCount; k < n; k++) restMass += query.values[order[k]!]! ** 2;
-    const restNorm = Math.sqrt(restMass);
-
-    // One interleaved row per slot (stamp, dot, query mass, value mass): one cache line per posting visited.
-    const rows = this.pruneScratch();
+  private sparsePruned(query: SparseVector, floor: number, prefixMass: number, visit: (entry: Entry, s: number) => void): void {
+    const index = this.prefixIndexFor(prefixMass);
+    const count = this.prefixOf(query, index, prefixMass);
+    const queryEnd = this.tokenRank(index, this.prefixTokens[count - 1]!);
+    const queryMass = this.prefixIncl[count - 1]!;
+    this.probeScratch();
     const now = this.stampNow;
-    if (this.met.length < this.slots.length) this.met = new Int32Array(Math.max(this.slots.length, this.met.length * 2));
-    const met = this.met;
-    let metCount = 0;
-    for (let k = 0; k < probeCount; k++) {
-      const j = order[k]!;
-      const list = this.postings[query.indices[j]!];
-      if (!list) continue;
-      const q = query.values[j]!;
-      const q2 = q * q;
-      const { slots, values, length } = list;
-      for (let p = 0; p < length; p++) {
-        const at = slots[p]! * 4;
-        const v = values[p]!;
-        if (rows[at] !== now) {
-          rows[at] = now;
-          rows[at + 1] = q * v;
-          rows[at + 2] = q2;
-          rows[at + 3] = v * v;
-          met[metCount++] = slots[p]!;
-        } else {
-          rows[at + 1]! += q * v;
-          rows[at + 2]! += q2;
-          rows[at + 3]! += v * v;
-        }
-      }
-    }
-
-    const dense = this.scatter(query);
+    const metCount = this.probePrefix(index, count, floor - SLACK, now);
+    const kept = this.boundMet(index, metCount, queryEnd, queryMass, floor - SLACK, now);
+    if (kept === 0 && this.irregular.size === 0) return;
     const survivors: Entry[] = [];
+    for (let m = 0; m < kept; m++) survivors.push(this.slots[this.met[m]!]!);
+    for (const entry of this.irregular) survivors.push(entry);
+    // Full-scan order, so ties resolve exactly as a scan resolves them.
+    survivors.sort((a, b) => a.position - b.position);
+    const dense = this.scatter(query);
     try {
-      // Bounds first, from the flat arrays: most examples met stop here without their entry being touched.
-      for (let m = 0; m < metCount; m++) {
-        const slot = met[m]!;
-        const at = slot * 4;
-        if (probeMass - rows[at + 2]! >= tau + SLACK) continue;
-        if (rows[at + 1]! + restNorm * Math.sqrt(Math.max(0, 1 + SLACK - rows[at + 3]!)) <= floor - SLACK) continue;
-        const entry = this.slots[slot]!;
-        if (!entry.irregular) survivors.push(entry);
-      }
-      for (const entry of this.irregular) survivors.push(entry);
-      // Full-scan order, so ties resolve exactly as a scan resolves them.
-      survivors.sort((a, b) => a.position - b.position);
       for (const entry of survivors) {
         const s = this.exactSparse(entry, dense);
         if (s > floor) visit(entry, s);
       }
     } finally {
       for (let j = 0; j < query.indices.length; j++) dense[query.indices[j]!] = 0;
+    }
+  }
+
+  /**
+   * The hot loop of a floor lookup, apart so that the rare paths after it (a survivor to score, a class to report)
+   * cannot deoptimise it. Per slot: a stamp (−now once dropped) and a row of the dot so far with both sides' running
+   * masses at the last token met. Returns how many slots were met and kept on meeting; they are listed in `met`.
+   */
+  private probePrefix(index: PrefixIndex, count: number, bar: number, now: number): number {
+    const { start, length, slots, packed } = index;
+    const tokens = this.prefixTokens;
+    const queryValues = this.prefixValues;
+    const queryIncl = this.prefixIncl;
+    const stamps = this.probeStamps;
+    const rows = this.probeRows;
+    const met = this.met;
+    const tokenCount = start.length;
+    const unit = 1 + UNIT_SLACK;
+    let metCount = 0;
+    for (let k = 0; k < count; k++) {
+      const token = tokens[k]!;
+      if (token >= tokenCount) continue;
+      // Same token, same sign: the product is |q|·|v|, bounded above by the rounded-up |v|.
+      const q = Math.abs(queryValues[k]!) * UNIT_16;
+      const qMass = queryIncl[k]!;
+      const qRest = unit - qMass;
+      const from = start[token]!;
+      const to = from + length[token]!;
+      for (let p = from; p < to; p++) {
+        const slot = slots[p]!;
+        const stamp = stamps[slot]!;
+        if (stamp === -now) continue;
+        const at = slot * 3;
+        const word = packed[p]!;
+        const dot = (stamp === now ? rows[at]! : 0) + q * (word >>> 16);
+        const vMass = (word & 0xffff) * UNIT_16;
+        // sim ≤ dot + √(qRest·vRest); squared rather than a square root per posting.
+        const gap = bar - dot;
+        if (gap >= 0 && qRest * (unit - vMass) <= gap * gap) {
+          stamps[slot] = -now;
+          continue;
+        }
+        if (stamp !== now) {
+          stamps[slot] = now;
+          met[metCount++] = slot;
+        }
+        rows[at] = dot;
+        rows[at + 1] = vMass;
+        rows[at + 2] = qMass;
+      }
+    }
+    return metCount;
+  }
+
+  /**
+   * The examples still in reach once the probe is done, bounded at the end of the shorter prefix: up to there every
+   * same-signed shared token was met, the side whose prefix ends there has all of its prefix mass in, and the other
+   * at least what it had at the last token met. Leaves their slots at the front of `met` and returns how many.
+   */
+  private boundMet(index: PrefixIndex, metCount: number, queryEnd: number, queryMass: number, bar: number, now: number): number {
+    const stamps = this.probeStamps;
+    const rows = this.probeRows;
+    const met = this.met;
+    const unit = 1 + UNIT_SLACK;
+    let kept = 0;
+    for (let m = 0; m < metCount; m++) {
+      const slot = met[m]!;
+      if (stamps[slot] !== now) continue;
+      const at = slot * 3;
+      const exampleEnd = index.end[slot]!;
+      const qMass = queryEnd <= exampleEnd ? queryMass : rows[at + 2]!;
+      const vMass = exampleEnd <= queryEnd ? index.prefixMass[slot]! : rows[at + 1]!;
+      const gap = bar - rows[at]!;
+      if (gap >= 0 && (unit - qMass) * (unit - vMass) <= gap * gap) continue;
+      met[kept++] = slot;
+    }
+    return kept;
+  }
+
+  // ---- prefix index (floor lookups) ----------------------------------------------------------------------------
+
+  /**
+   * The prefix index for a prefix mass, (re)built here rather than on upsert so labelling stays cheap. The order is
+   * frozen between builds, since indexing and querying must share it; refreezing when the count has doubled or
+   * halved keeps it close to the real token statistics, on which the number of postings visited depends.
+   */
+  private prefixIndexFor(mass: number): PrefixIndex {
+    const index = this.prefix;
+    if (index && mass <= index.mass && index.count <= 2 * index.frozenCount && 2 * index.count >= index.frozenCount) return index;
+    return this.rebuildPrefix(Math.max(mass, index?.mass ?? 0));
+  }
+
+  private rebuildPrefix(mass: number): PrefixIndex {
+    const size = Math.max(this.similarity.dim(), this.postings.length);
+    const tokenCount = 2 * size;
+    // Cheapest first: the postings a token adds per unit of squared mass it covers (df² / Σv², the df over the mean
+    // mass), so a prefix reaches its mass through few, short lists. Tokens no example has come first, ties by number.
+    const df = new Float64Array(tokenCount);
+    const sum = new Float64Array(tokenCount);
+    for (let feature = 0; feature < this.postings.length; feature++) {
+      const list = this.postings[feature];
+      if (!list) continue;
+      const { values, length } = list;
+      let positive = 0;
+      let negative = 0;
+      for (let p = 0; p < length; p++) {
+        const v = values[p]!;
+        if (v < 0) negative += v * v;
+        else positive += v * v;
+        df[2 * feature + (v < 0 ? 1 : 0)]! += 1;
+      }
+      sum[2 * feature] = positive;
+      sum[2 * feature + 1] = negative;
+    }
+    // The cost as float32 bits (monotonic for non-negative floats) and the token packed in one exact double, so a
+    // plain numeric sort orders by cost and then by token.
+    const keys = new Float64Array(tokenCount);
+    for (let token = 0; token < tokenCount; token++) {
+      const d = df[token]!;
+      float32[0] = d === 0 ? 0 : sum[token]! > 0 ? (d * d) / sum[token]! : 3e38;
+      keys[token] = float32Bits[0]! * tokenCount + token;
+    }
+    keys.sort();
+    const order = Int32Array.from(keys, (key) => key % tokenCount);
+    const rank = new Int32Array(tokenCount);
+    for (let r = 0; r < tokenCount; r++) rank[order[r]!] = r;
+    const slotCount = Math.max(64, this.slots.length);
+    const index: PrefixIndex = {
+      mass,
+      rank,
+      shift: Math.max(0, 32 - Math.clz32(tokenCount - 1) - 8),
+      frozenCount: 0,
+      count: 0,
+      start: new Int32Array(tokenCount),
+      length: new Int32Array(tokenCount),
+      capacity: new Int32Array(tokenCount),
+      used: 0,
+      slots: new Int32Array(1024),
+      packed: new Uint32Array(1024),
+      end: new Int32Array(slotCount).fill(-1),
+      prefixMass: new Float64Array(slotCount),
+    };
+    // Every prefix at once, token by token in rank order over the full index: a slot takes the token while its
+    // running mass is still within the limit. The same tokens, and the same sums in the same order, as prefixOf
+    // gives one vector (which removal relies on), with no per-vector sort, and each segment written in one run.
+    const running = new Float64Array(slotCount).fill(Infinity);
+    for (const entry of this.entries) {
+      if (!isSparse(entry.vector) || entry.irregular) continue;
+      running[entry.slot] = 0;
+      index.count += 1;
+    }
+    const limit = mass + SLACK;
+    const { start, length: lengths, capacity, end, prefixMass } = index;
+    let poolSlots = index.slots;
+    let poolPacked = index.packed;
+    let used = 0;
+    for (let r = 0; r < tokenCount; r++) {
+      const token = order[r]!;
+      start[token] = used;
+      const list = this.postings[token >> 1];
+      if (!list) continue;
+      const negative = (token & 1) === 1;
+      const { slots, values, length } = list;
+      if (used + length + (length >> 2) + 2 > poolSlots.length) {
+        const grown = Math.max(used + length + (length >> 2) + 2, poolSlots.length * 2);
+        poolSlots = grow(poolSlots, grown);
+        poolPacked = grow(poolPacked, grown);
+      }
+      let count = 0;
+      for (let p = 0; p < length; p++) {
+        const v = values[p]!;
+        if (v < 0 !== negative) continue;
+        const slot = slots[p]!;
+        const before = running[slot]!;
+        if (!(before <= limit)) continue;
+        const after = before + v * v;
+        running[slot] = after;
+        end[slot] = r;
+        prefixMass[slot] = after;
+        poolSlots[used + count] = slot;
+        poolPacked[used + count] = packPosting(v, after);
+        count += 1;
+      }
+      lengths[token] = count;
+      capacity[token] = count === 0 ? 0 : count + (count >> 2) + 2;
+      used += capacity[token]!;
+    }
+    index.slots = poolSlots;
+    index.packed = poolPacked;
+    index.used = used;
+    index.frozenCount = index.count;
+    this.prefix = index;
+    return index;
+  }
+
+  private tokenRank(index: PrefixIndex, token: number): number {
+    return token < index.rank.length ? index.rank[token]! : token;
+  }
+
+  /**
+   * Puts the vector's tokens in rank order into `prefixTokens`, `prefixValues` and `prefixIncl` (running squared
+   * mass) as far as its prefix for `mass` goes, and returns how many that is. One counting pass by the rank's high
+   * bits and an insertion sort within each (small) bucket as it is reached: a full sort of every token cost more
+   * than the rest of a lookup.
+   */
+  private prefixOf(vector: SparseVector, index: PrefixIndex, mass: number): number {
+    const { indices, values } = vector;
+    const n = indices.length;
+    if (this.prefixTokens.length < n) {
+      const grown = Math.max(n, this.prefixTokens.length * 2);
+      this.prefixTokens = new Int32Array(grown);
+      this.prefixValues = new Float32Array(grown);
+      this.prefixIncl = new Float64Array(grown);
+      this.prefixRanks = new Int32Array(grown);
+      this.prefixSorted = new Int32Array(grown);
+    }
+    const ranks = this.prefixRanks;
+    const sorted = this.prefixSorted;
+    const buckets = this.prefixBuckets;
+    const shift = index.shift;
+    buckets.fill(0);
+    for (let j = 0; j < n; j++) {
+      const r = this.tokenRank(index, 2 * indices[j]! + (values[j]! < 0 ? 1 : 0));
+      ranks[j] = r;
+      buckets[Math.min(255, r >> shift) + 1]! += 1;
+    }
+    for (let b = 0; b < 256; b++) buckets[b + 1]! += buckets[b]!;
+    // Stable, so within a bucket positions come in vector order; after this, buckets[b] is where bucket b ends.
+    for (let j = 0; j < n; j++) sorted[buckets[Math.min(255, ranks[j]! >> shift)]!++] = j;
+    const limit = mass + SLACK;
+    let total = 0;
+    let count = 0;
+    let from = 0;
+    for (let b = 0; b < 256 && total <= limit; b++) {
+      const to = buckets[b]!;
+      for (let i = from + 1; i < to; i++) {
+        const j = sorted[i]!;
+        let at = i;
+        while (at > from && ranks[sorted[at - 1]!]! > ranks[j]!) {
+          sorted[at] = sorted[at - 1]!;
+          at -= 1;
+        }
+        sorted[at] = j;
+      }
+      for (let i = from; i < to && total <= limit; i++) {
+        const j = sorted[i]!;
+        const v = values[j]!;
+        total += v * v;
+        this.prefixTokens[count] = 2 * indices[j]! + (v < 0 ? 1 : 0);
+        this.prefixValues[count] = v;
+        this.prefixIncl[count] = total;
+        count += 1;
+      }
+      from = to;
+    }
+    return count;
+  }
+
+  /** Records a slot's prefix end and mass from the last `prefixOf`, growing the per-slot arrays as needed. */
+  private notePrefix(index: PrefixIndex, slot: number, count: number): void {
+    if (slot >= index.end.length) {
+      const grown = Math.max(slot + 1, index.end.length * 2);
+      index.end = grow(index.end, grown, -1);
+      index.prefixMass = grow(index.prefixMass, grown);
+    }
+    index.end[slot] = count > 0 ? this.tokenRank(index, this.prefixTokens[count - 1]!) : -1;
+    index.prefixMass[slot] = count > 0 ? this.prefixIncl[count - 1]! : 0;
+    index.count += 1;
+  }
+
+  private indexPrefix(index: PrefixIndex, slot: number, vector: SparseVector): void {
+    const tokenCount = index.start.length;
+    // A feature past the frozen space (the hashed space grew): the next floor lookup rebuilds for it.
+    if (vector.indices.length > 0 && 2 * vector.indices[vector.indices.length - 1]! + 1 >= tokenCount) {
+      this.prefix = null;
+      return;
+    }
+    const count = this.prefixOf(vector, index, index.mass);
+    this.notePrefix(index, slot, count);
+    for (let k = 0; k < count; k++) {
+      const token = this.prefixTokens[k]!;
+      if (index.length[token] === index.capacity[token]) this.moveSegment(index, token);
+      const at = index.start[token]! + index.length[token]!;
+      index.slots[at] = slot;
+      index.packed[at] = packPosting(this.prefixValues[k]!, this.prefixIncl[k]!);
+      index.length[token]! += 1;
+    }
+  }
+
+  /** A full segment moves to the end of the pool with twice the room; the space it leaves goes at the next rebuild. */
+  private moveSegment(index: PrefixIndex, token: number): void {
+    const capacity = Math.max(4, index.capacity[token]! * 2);
+    if (index.used + capacity > index.slots.length) {
+      const grown = Math.max(index.used + capacity, index.slots.length * 2);
+      index.slots = grow(index.slots, grown);
+      index.packed = grow(index.packed, grown);
+    }
+    const from = index.start[token]!;
+    const length = index.length[token]!;
+    index.slots.copyWithin(index.used, from, from + length);
+    index.packed.copyWithin(index.used, from, from + length);
+    index.start[token] = index.used;
+    index.capacity[token] = capacity;
+    index.used += capacity;
+  }
+
+  /** The prefix under the same frozen order and mass is the same tokens, so exactly those postings go. */
+  private unindexPrefix(index: PrefixIndex, slot: number, vector: SparseVector): void {
+    const count = this.prefixOf(vector, index, index.mass);
+    index.count -= 1;
+    index.end[slot] = -1;
+    for (let k = 0; k < count; k++) {
+      const token = this.prefixTokens[k]!;
+      const from = index.start[token]!;
+      const last = from + index.length[token]! - 1;
+      const at = index.slots.subarray(from, last + 1).indexOf(slot);
+      if (at < 0) continue;
+      index.slots[from + at] = index.slots[last]!;
+      index.packed[from + at] = index.packed[last]!;
+      index.length[token]! -= 1;
     }
   }
 
@@ -511,3 +845,23 @@ export class ExampleMemory {
     return order;
   }
 }
+
+type Growable = Int32Array | Uint32Array | Float64Array;
+
+/** A copy of `array` with room for `length` elements, the new ones set to `fill`. */
+function grow<T extends Growable>(array: T, length: number, fill = 0): T {
+  const grown = new (array.constructor as new (length: number) => T)(length);
+  grown.set(array);
+  if (fill !== 0) grown.fill(fill, array.length);
+  return grown;
+}
+
+/** A prefix posting's `packed` word: |value| rounded up, running mass rounded down, 16 bits each. */
+function packPosting(value: number, mass: number): number {
+  const high = Math.min(0xffff, Math.ceil(Math.abs(value) * 0xffff));
+  const low = Math.min(0xffff, Math.floor(mass * 0xffff));
+  return ((high << 16) | low) >>> 0;
+}
+
+const float32 = new Float32Array(1);
+const float32Bits = new Uint32Array(float32.buffer);
