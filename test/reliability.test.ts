@@ -8,6 +8,7 @@ import { engine } from '../src/engine-client.js';
 import '../src/components/hitl-classifier/hitl-classifier.js';
 import type { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
 import { lockName } from '../workers/coordination.js';
+import { Engine } from '../workers/engine.js';
 import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName } from './helpers.js';
 
 afterEach(closeAll);
@@ -153,6 +154,61 @@ describe('a training cancelled before it starts', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await clf.stats()).modelVersion).toBe(1);
     expect((await clf.train()).modelVersion).toBe(2);
+  });
+});
+
+describe('labels added in two tabs at once', () => {
+  test('every tab numbers them in the stored order, and a head trained in one serves the right labels in the other', async () => {
+    const name = uniqueName('label-race');
+    const clf = await classifier({ name });
+    // A second engine in this page's own thread stands in for another tab: its own IndexedDB connection, locks
+    // and BroadcastChannel, the same origin.
+    const other = new Engine();
+    const { key, handle } = await other.open(
+      { name, labels: ['billing', 'bug', 'feature'], input: 'text', storage: 'indexeddb' },
+      { backend: 'wasm', autoTrainDelayMs: 0, keepInputs: true },
+    );
+    try {
+      // Both add a label before either hears of the other's: one of them writes second.
+      await Promise.all([clf.addLabel('refund'), other.addLabel(key, 'security')]);
+      const stored = () => readDatabase(name).then((db) => (db.meta as { labels: string[] }).labels);
+      const order = await stored();
+      expect([...order].sort()).toEqual(['billing', 'bug', 'feature', 'refund', 'security']);
+      await until(
+        async () => [clf.labels, Object.keys((await other.stats(key)).byLabel)],
+        ([a, b]) => a!.length === 5 && b!.length === 5,
+      );
+      expect(clf.labels).toEqual(order);
+      expect(Object.keys((await other.stats(key)).byLabel)).toEqual(order);
+
+      // Trained in this tab with examples of both new labels; the other tab serves the same head.
+      await labelTickets(clf, 3);
+      const refunds = ['Please refund my last payment', 'I want my money back, refund please', 'Refund the duplicate charge to my card'];
+      const security = [
+        'Someone logged into my account from abroad',
+        'Suspicious login attempt, is my account hacked?',
+        'Enable two-factor login for security',
+      ];
+      for (const text of refunds) await clf.label(text, 'refund');
+      for (const text of security) await clf.label(text, 'security');
+      const { modelVersion } = await clf.train();
+      await until(
+        () => other.stats(key),
+        (stats) => stats.modelVersion === modelVersion,
+      );
+      for (const [text, label] of [
+        ['Refund the duplicate charge please', 'refund'],
+        ['Suspicious login from abroad on my account', 'security'],
+      ] as const) {
+        const mine = await clf.predict(text);
+        const [theirs] = await other.predict(key, [text]);
+        expect(mine.label).toBe(label);
+        expect(theirs!.label).toBe(label);
+        expect(theirs!.confidence).toBeCloseTo(mine.confidence, 5);
+      }
+    } finally {
+      await other.close(key, handle);
+    }
   });
 });
 

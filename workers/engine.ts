@@ -235,9 +235,9 @@ class Model {
         );
       }
       this.meta = { ...meta, featurizer, labels: [...meta.labels, ...this.spec.labels.filter((l) => !meta.labels.includes(l))] };
-      if (this.meta.labels.length !== meta.labels.length || meta.featurizer === undefined) await this.store.saveMeta(this.meta);
+      if (this.meta.labels.length !== meta.labels.length || meta.featurizer === undefined) this.meta = await this.store.saveMeta(this.meta);
     } else {
-      await this.store.saveMeta(this.meta);
+      this.meta = await this.store.saveMeta(this.meta);
     }
     await this.hydrate({ meta: this.meta, examples, weights, queue });
   }
@@ -274,10 +274,16 @@ class Model {
     }
     const added = labels.filter((label) => !this.meta.labels.includes(label));
     if (added.length === 0) return;
-    const meta = { ...this.meta, labels: [...this.meta.labels, ...added] };
-    await this.store.saveMeta(meta);
+    const before = this.meta.labels;
+    // Stored order wins: a label another tab added meanwhile comes before ours, in every tab.
+    const meta = await this.store.saveMeta({ ...this.meta, labels: [...before, ...added] });
     this.meta = meta;
-    if (this.weights) this.installWeights(this.weights);
+    if (!before.every((label, c) => meta.labels[c] === label)) {
+      // Never expected (stored labels only grow), but the memory's label numbers must follow the stored order.
+      await this.hydrate(await this.store.load());
+    } else if (this.weights) {
+      this.installWeights(this.weights);
+    }
     this.emit({ type: 'labels-changed', key: this.key, labels: [...meta.labels] });
   }
 
@@ -304,16 +310,21 @@ class Model {
   }
 
   private installWeights(record: WeightsRecord): void {
-    const classes = this.meta.labels.length;
+    const labels = this.meta.labels;
+    const classes = labels.length;
     let { weights, bias } = record;
-    if (record.labels.length !== classes) {
+    // Columns are matched by label, not position: the head may predate labels added since, and must never serve
+    // one label's column under another's name.
+    const source = labels.map((label) => record.labels.indexOf(label));
+    if (source.length !== record.labels.length || source.some((r, c) => r !== c)) {
       // Labels added after this head was trained: their columns start at zero with a low bias until the next training.
+      const from = record.labels.length;
       const expanded = new Float32Array(record.inputDim * classes);
-      for (let r = 0; r < record.inputDim; r++) {
-        for (let c = 0; c < record.labels.length; c++) expanded[r * classes + c] = weights[r * record.labels.length + c]!;
+      for (let a = 0; a < record.inputDim; a++) {
+        for (let c = 0; c < classes; c++) if (source[c]! >= 0) expanded[a * classes + c] = weights[a * from + source[c]!]!;
       }
       const minBias = Math.min(...bias);
-      bias = Float32Array.from({ length: classes }, (_, c) => (c < record.labels.length ? bias[c]! : minBias - 4));
+      bias = Float32Array.from(source, (r) => (r >= 0 ? bias[r]! : minBias - 4));
       weights = expanded;
     }
     this.weights = record;
@@ -845,9 +856,11 @@ class Model {
     if (this.epoch !== epoch) throw new AbortError('The model was reset during the import; nothing was imported.');
     await this.store.applyImport({ meta, examples, queue, log, weights });
     const labelsAdded = meta.labels.length !== this.meta.labels.length;
-    this.meta = meta;
-    await this.hydrate(await this.store.load());
-    if (labelsAdded) this.emit({ type: 'labels-changed', key: this.key, labels: [...meta.labels] });
+    const loaded = await this.store.load();
+    // What was stored, merged with whatever another tab added: the label order every tab uses.
+    this.meta = { ...meta, labels: loaded.meta?.labels ?? meta.labels };
+    await this.hydrate(loaded);
+    if (labelsAdded) this.emit({ type: 'labels-changed', key: this.key, labels: [...this.meta.labels] });
     this.emit({ type: 'imported', key: this.key, examples: examples.length });
     this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
     if (weights) this.emit({ type: 'model-updated', key: this.key, modelVersion: this.modelVersion });

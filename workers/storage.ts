@@ -147,7 +147,11 @@ export interface UndoOutcome {
 /** Where one model keeps its labels, weights, queue and log. Every write resolves only once it is durable. */
 export interface ModelStore {
   load(): Promise<LoadedModel>;
-  saveMeta(meta: ModelMeta): Promise<void>;
+  /**
+   * Merges `meta` into the stored one (labels only ever appended, in the order the database saw them) and returns
+   * what was stored: another tab may have added a label first, and every tab must number the labels alike.
+   */
+  saveMeta(meta: ModelMeta): Promise<ModelMeta>;
   /**
    * A human decision in one transaction: the example, its log entry (with the state before it, for undo), the
    * queue entry for the input removed, and (when it changed) the meta.
@@ -386,11 +390,19 @@ export class IndexedDbStore implements ModelStore {
     }, true);
   }
 
-  async saveMeta(meta: ModelMeta): Promise<void> {
+  async saveMeta(meta: ModelMeta): Promise<ModelMeta> {
+    let merged = meta;
     await this.write(async (db) => {
       const tx = db.transaction('meta', 'readwrite', { durability: 'strict' });
-      await Promise.all([tx.store.get('model').then((stored) => tx.store.put(mergeMeta(stored, meta), 'model')), tx.done]);
+      await Promise.all([
+        tx.store.get('model').then((stored) => {
+          merged = mergeMeta(stored, meta);
+          return tx.store.put(merged, 'model');
+        }),
+        tx.done,
+      ]);
     });
+    return merged;
   }
 
   async loadHead(): Promise<{ meta: ModelMeta | undefined; weights: WeightsRecord | undefined }> {
@@ -651,8 +663,9 @@ export class MemoryStore implements ModelStore {
     };
   }
 
-  async saveMeta(meta: ModelMeta): Promise<void> {
+  async saveMeta(meta: ModelMeta): Promise<ModelMeta> {
     this.meta = meta;
+    return meta;
   }
 
   /**
