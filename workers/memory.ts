@@ -108,6 +108,12 @@ export class ExampleMemory {
   private readonly irregular = new Set<Entry>();
   /** For floor lookups only; built on the first one and rebuilt lazily when the count has doubled or halved. */
   private prefix: PrefixIndex | null = null;
+  /**
+   * Per token, over the unit sparse examples: how many have it and their summed squared values. Kept up to date here
+   * so that a rebuild orders the tokens without a pass over every posting.
+   */
+  private tokenCounts = new Float64Array(0);
+  private tokenMasses = new Float64Array(0);
   /** One vector's prefix as `prefixOf` leaves it, and that method's scratch. */
   private prefixTokens = new Int32Array(0);
   private prefixValues = new Float32Array(0);
@@ -175,6 +181,8 @@ export class ExampleMemory {
     this.freeSlots.length = 0;
     this.postings.length = 0;
     this.prefix = null;
+    this.tokenCounts = new Float64Array(0);
+    this.tokenMasses = new Float64Array(0);
     this.irregular.clear();
     this.columns = new Float32Array(0);
     this.columnDim = -1;
@@ -257,7 +265,10 @@ export class ExampleMemory {
       return;
     }
     if (entry.irregular) this.irregular.add(entry);
-    else if (this.prefix) this.indexPrefix(this.prefix, entry.slot, entry.vector);
+    else {
+      this.countTokens(entry.vector, 1);
+      if (this.prefix) this.indexPrefix(this.prefix, entry.slot, entry.vector);
+    }
     const { indices, values } = entry.vector;
     // Grown with explicit holes filled, so the array stays a fast packed one rather than a dictionary.
     const last = indices.length > 0 ? indices[indices.length - 1]! : -1;
@@ -282,6 +293,23 @@ export class ExampleMemory {
     }
   }
 
+  private countTokens(vector: SparseVector, sign: 1 | -1): void {
+    const { indices, values } = vector;
+    if (indices.length === 0) return;
+    const needed = 2 * (indices[indices.length - 1]! + 1);
+    if (this.tokenCounts.length < needed) {
+      const grown = Math.max(needed, this.tokenCounts.length * 2, 2 * this.similarity.dim());
+      this.tokenCounts = grow(this.tokenCounts, grown);
+      this.tokenMasses = grow(this.tokenMasses, grown);
+    }
+    for (let j = 0; j < indices.length; j++) {
+      const v = values[j]!;
+      const token = 2 * indices[j]! + (v < 0 ? 1 : 0);
+      this.tokenCounts[token]! += sign;
+      this.tokenMasses[token]! += sign * v * v;
+    }
+  }
+
   /** Copies a numeric row into the column store (Gaussian metric only; rows of another length turn the store off). */
   private storeColumns(slot: number, row: Float32Array): void {
     if (this.similarity.metric !== 'gaussian') return;
@@ -303,7 +331,10 @@ export class ExampleMemory {
 
   private unindex(entry: Entry): void {
     if (!isSparse(entry.vector)) return;
-    if (!this.irregular.delete(entry) && this.prefix) this.unindexPrefix(this.prefix, entry.slot, entry.vector);
+    if (!this.irregular.delete(entry)) {
+      this.countTokens(entry.vector, -1);
+      if (this.prefix) this.unindexPrefix(this.prefix, entry.slot, entry.vector);
+    }
     for (const feature of entry.vector.indices) {
       const list = this.postings[feature];
       if (!list) continue;
@@ -528,28 +559,13 @@ export class ExampleMemory {
     const tokenCount = 2 * size;
     // Cheapest first: the postings a token adds per unit of squared mass it covers (df² / Σv², the df over the mean
     // mass), so a prefix reaches its mass through few, short lists. Tokens no example has come first, ties by number.
-    const df = new Float64Array(tokenCount);
-    const sum = new Float64Array(tokenCount);
-    for (let feature = 0; feature < this.postings.length; feature++) {
-      const list = this.postings[feature];
-      if (!list) continue;
-      const { values, length } = list;
-      let positive = 0;
-      let negative = 0;
-      for (let p = 0; p < length; p++) {
-        const v = values[p]!;
-        if (v < 0) negative += v * v;
-        else positive += v * v;
-        df[2 * feature + (v < 0 ? 1 : 0)]! += 1;
-      }
-      sum[2 * feature] = positive;
-      sum[2 * feature + 1] = negative;
-    }
+    const df = this.tokenCounts;
+    const sum = this.tokenMasses;
     // The cost as float32 bits (monotonic for non-negative floats) and the token packed in one exact double, so a
     // plain numeric sort orders by cost and then by token.
     const keys = new Float64Array(tokenCount);
     for (let token = 0; token < tokenCount; token++) {
-      const d = df[token]!;
+      const d = token < df.length ? df[token]! : 0;
       float32[0] = d === 0 ? 0 : sum[token]! > 0 ? (d * d) / sum[token]! : 3e38;
       keys[token] = float32Bits[0]! * tokenCount + token;
     }
