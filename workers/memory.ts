@@ -1,6 +1,6 @@
 import type { InputKind } from '../src/protocol.js';
 import { isSparse, type SparseVector, type Vector } from './featurizers/vector.js';
-import { dot, type Similarity } from './similarity.js';
+import { dot, inverseScale, type Similarity } from './similarity.js';
 
 /**
  * Similarity at which a stored example counts as a near-duplicate and starts to override the head. Image
@@ -792,11 +792,12 @@ export class ExampleMemory {
     const width = 0.05 * dim;
     // exp(−d²/width) > floor ⇔ d² < −width·ln(floor): rows whose partial sum of squares passes that are too far.
     const limit = floor !== undefined && floor > 0 && floor < 1 ? -width * Math.log(floor) * (1 + SLACK) + SLACK : Infinity;
+    const inverse = inverseScale(scale, dim);
     const exact = (entry: Entry) => {
       const vector = entry.vector as Float32Array;
       let d2 = 0;
       for (let i = 0; i < dim; i++) {
-        const d = (query[i]! - vector[i]!) / (scale ? scale[i]! : 1);
+        const d = (query[i]! - vector[i]!) * inverse[i]!;
         d2 += d * d;
       }
       // 1 for the same row, ~0.8 for rows a tenth of a standard deviation apart in every column.
@@ -824,11 +825,11 @@ export class ExampleMemory {
     const capacity = this.columnCapacity;
     for (let k = 0; k < dim && count > EXACT_BELOW; k++) {
       const i = order[k]!;
-      const inverse = 1 / (scale ? scale[i]! : 1);
+      const columnInverse = inverse[i]!;
       const q = query[i]!;
       const base = i * capacity;
       for (let a = 0; a < count; a++) {
-        const d = (q - columns[base + slots[a]!]!) * inverse;
+        const d = (q - columns[base + slots[a]!]!) * columnInverse;
         d2[a]! += d * d;
       }
       if ((k & 3) === 3) {

@@ -43,18 +43,26 @@ export class Similarity {
         return dot(query, vector) / (queryNorm * (Math.sqrt(dot(vector, vector)) || 1));
       });
     }
-    const scale = this.scale();
+    const inverse = inverseScale(this.scale(), dim);
     return use((vector) => {
       if (isSparse(vector)) return 0;
       let d2 = 0;
       for (let i = 0; i < dim; i++) {
-        const d = (query[i]! - vector[i]!) / (scale ? scale[i]! : 1);
+        const d = (query[i]! - vector[i]!) * inverse[i]!;
         d2 += d * d;
       }
       // 1 for the same row, ~0.8 for rows a tenth of a standard deviation apart in every column.
       return Math.exp(-d2 / (0.05 * dim));
     });
   }
+}
+
+/**
+ * 1 / scale per column (1 without a scale). Distances multiply by it: a division per column and row made the
+ * memory's scan of 1,000 stored rows slower than knn-classifier's.
+ */
+export function inverseScale(scale: Float32Array | null, dim: number): Float64Array {
+  return Float64Array.from({ length: dim }, (_, i) => 1 / (scale ? scale[i]! : 1));
 }
 
 export function dot(a: Float32Array, b: Float32Array): number {
