@@ -16,8 +16,16 @@ test('predictBatch phases', async () => {
   const pool = texts.slice(10_000, 20_000).map((t) => t.text);
   let t = performance.now();
   const rows = stored.map((i) => featurizeText(i.text));
-  console.log(`featurize 10k stored ${(performance.now() - t).toFixed(0)} ms, mean nnz ${(rows.reduce((a, r) => a + r.indices.length, 0) / rows.length).toFixed(0)}`);
-  const memory = new ExampleMemory(new Similarity('cosine', () => TEXT_DIM, () => null));
+  console.log(
+    `featurize 10k stored ${(performance.now() - t).toFixed(0)} ms, mean nnz ${(rows.reduce((a, r) => a + r.indices.length, 0) / rows.length).toFixed(0)}`,
+  );
+  const memory = new ExampleMemory(
+    new Similarity(
+      'cosine',
+      () => TEXT_DIM,
+      () => null,
+    ),
+  );
   t = performance.now();
   rows.forEach((r, i) => memory.upsert(String(i), stored[i]!.label === 'spam' ? 1 : 0, r, i));
   console.log(`index ${(performance.now() - t).toFixed(0)} ms`);
@@ -39,6 +47,8 @@ test('predictBatch phases', async () => {
     t = performance.now();
     for (const v of vectors.slice(0, 1000)) memory.nearest(v, 2);
     const full = performance.now() - t;
-    console.log(`10k pool: featurize ${f.toFixed(0)} ms, head ${h.toFixed(0)} ms, memory(floor) ${m.toFixed(0)} ms, memory full scan 1k ${full.toFixed(0)} ms`);
+    console.log(
+      `10k pool: featurize ${f.toFixed(0)} ms, head ${h.toFixed(0)} ms, memory(floor) ${m.toFixed(0)} ms, memory full scan 1k ${full.toFixed(0)} ms`,
+    );
   }
 });

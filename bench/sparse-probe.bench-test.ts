@@ -16,7 +16,18 @@ test('sparse steps', async () => {
   for (const heads of [1, 2, 2, 2, 2]) {
     const sw = Array.from({ length: heads }, () => new Float32Array(rows.length).fill(1 / rows.length));
     const t = performance.now();
-    await trainSparseHeads({ rows, targets, classes: 2, inputDim: TEXT_DIM, sampleWeights: sw, steps: 80, learningRate: 0.1, l2: 1e-4, reportEvery: 10, breathe: async () => {} });
+    await trainSparseHeads({
+      rows,
+      targets,
+      classes: 2,
+      inputDim: TEXT_DIM,
+      sampleWeights: sw,
+      steps: 80,
+      learningRate: 0.1,
+      l2: 1e-4,
+      reportEvery: 10,
+      breathe: async () => {},
+    });
     const ms = performance.now() - t;
     console.log(`heads ${heads}: ${ms.toFixed(0)} ms, ${((ms * 1e6) / (80 * nnz * 2 * heads * 2)).toFixed(2)} ns per MAC`);
   }
