@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { compactColumns, densify, isSparse, type SparseVector, type Vector } from './featurizers/vector.js';
 import { shuffleInPlace } from './shuffle.js';
-import { predictSparse, trainSparseHeads } from './sparse-head.js';
+import { predictSparse, softmaxInto, trainSparseHeads } from './sparse-head.js';
 
 /** A trained softmax head: plain arrays are the truth (stored, transferred); tensors are a per-backend cache. */
 export interface HeadParams {
@@ -30,11 +30,7 @@ function predictDense(rows: readonly Float32Array[], weights: Float32Array, bias
       const base = a * classes;
       for (let c = 0; c < classes; c++) z[c]! += weights[base + c]! * x;
     }
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, z[c]!);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += z[c] = Math.exp(z[c]! - max);
-    for (let c = 0; c < classes; c++) out[r * classes + c] = z[c]! / sum;
+    softmaxInto(z, out, r * classes);
   });
   return out;
 }

@@ -234,11 +234,16 @@ export function predictSparse(rows: readonly SparseVector[], weights: Float32Arr
       const v = values[j]!;
       for (let c = 0; c < classes; c++) z[c]! += weights[base + c]! * v;
     }
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, z[c]!);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += z[c] = Math.exp(z[c]! - max);
-    for (let c = 0; c < classes; c++) out[r * classes + c] = z[c]! / sum;
+    softmaxInto(z, out, r * classes);
   });
   return out;
+}
+
+/** Writes softmax(z) to out[at, at + z.length); z is scratch and is overwritten. */
+export function softmaxInto(z: Float64Array, out: Float32Array, at: number): void {
+  let max = -Infinity;
+  for (let c = 0; c < z.length; c++) max = Math.max(max, z[c]!);
+  let sum = 0;
+  for (let c = 0; c < z.length; c++) sum += z[c] = Math.exp(z[c]! - max);
+  for (let c = 0; c < z.length; c++) out[at + c] = z[c]! / sum;
 }
