@@ -47,17 +47,8 @@ export function errorText(error: unknown): string {
 export const percent = (value: number, digits = 1): string =>
   `${(value * 100).toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
 
-/** mulberry32: the demo's splits and orders depend on the seed only, so every visitor sees the same run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The repo's one seeded generator: the demo's splits and orders depend on the seed only, so every visitor sees the same run. */
+export { seededRandom } from '../scripts/seeded-random.mjs';
 
 export function shuffled(length: number, random: () => number): number[] {
   const order = Array.from({ length }, (_, i) => i);

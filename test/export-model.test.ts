@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, expect, test } from 'vitest';
+import { seededRandom } from '../scripts/seeded-random.mjs';
 import { engine } from '../src/engine-client.js';
 import type { Classifier } from '../src/classifier.js';
 import type { ExportedModelMetadata } from '../src/protocol.js';
@@ -18,18 +19,6 @@ beforeAll(async () => {
 
 /** Past 1,000 labels the widget serves the head without the nearest-neighbour vote (VOTE_MAX_EXAMPLES). */
 const MANY = 1010;
-
-function random(seed: number): () => number {
-  // mulberry32: the same data on every run.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -72,7 +61,7 @@ test('a features model exports as a layers model that takes raw rows and answers
   const offset = scale.map((s, j) => s * ((j % 4) * 20 - 10));
   const row = (rand: () => number, c: number) =>
     Array.from({ length: dim }, (_, j) => offset[j]! + scale[j]! * ((j < 4 ? (c - 1) * 0.8 : 0) + gaussian(rand)));
-  const rand = random(1);
+  const rand = seededRandom(1);
   const labelled: number[][] = [];
   for (let i = 0; i < MANY; i++) {
     const c = i % 3;
@@ -103,7 +92,7 @@ test('a features model exports as a layers model that takes raw rows and answers
     expect(model.inputs[0]!.shape).toEqual([null, dim]);
     expect(model.getUserDefinedMetadata()).toEqual(metadata);
     // Fresh rows, each far from every labelled one, so the widget's near-duplicate memory stays out of its answer.
-    const fresh = Array.from({ length: 30 }, (_, i) => row(random(1000 + i), i % 3));
+    const fresh = Array.from({ length: 30 }, (_, i) => row(seededRandom(1000 + i), i % 3));
     const std = Array.from({ length: dim }, (_, j) => {
       const mean = labelled.reduce((s, r) => s + r[j]!, 0) / labelled.length;
       return Math.sqrt(labelled.reduce((s, r) => s + (r[j]! - mean) ** 2, 0) / (labelled.length - 1));
@@ -141,7 +130,7 @@ test('a text model exports its head over the hashed n-gram vectors', { timeout: 
       ' ',
     );
   };
-  const rand = random(7);
+  const rand = seededRandom(7);
   const labelled: string[] = [];
   for (let i = 0; i < MANY; i++) {
     labelled.push(text(rand, i % 3));
@@ -159,7 +148,7 @@ test('a text model exports its head over the hashed n-gram vectors', { timeout: 
   });
   expect(metadata.leftOut.join(' ')).toMatch(/featurizer hashed-ngrams-v1/);
 
-  const fresh = Array.from({ length: 30 }, (_, i) => `${text(random(5000 + i), i % 3)} tonight`);
+  const fresh = Array.from({ length: 30 }, (_, i) => `${text(seededRandom(5000 + i), i % 3)} tonight`);
   const vectors = fresh.map(featurizeText);
   const labelledVectors = labelled.map(featurizeText);
   const dense = new Float32Array(fresh.length * TEXT_DIM);

@@ -309,6 +309,17 @@ class Model {
     }
   }
 
+  /** Back to no trained model (a reset, here or in another tab): the memory alone answers until the next training. */
+  private dropHead(): void {
+    this.head?.dispose();
+    this.head = null;
+    this.headStats = null;
+    this.weights = null;
+    this.calibration = null;
+    this.modelVersion = 0;
+    this.examplesAtLastTrain = -1;
+  }
+
   private installWeights(record: WeightsRecord): void {
     const labels = this.meta.labels;
     const classes = labels.length;
@@ -1053,15 +1064,7 @@ class Model {
     const labelsBefore = this.meta.labels.length;
     const versionBefore = this.modelVersion;
     this.adoptMeta(loaded.meta);
-    if (!loaded.weights && this.head) {
-      this.head.dispose();
-      this.head = null;
-      this.headStats = null;
-      this.weights = null;
-      this.calibration = null;
-      this.modelVersion = 0;
-      this.examplesAtLastTrain = -1;
-    }
+    if (!loaded.weights && this.head) this.dropHead();
     await this.hydrate({ ...loaded, meta: this.meta });
     this.coordination?.quietly(() => {
       if (this.meta.labels.length !== labelsBefore) this.emit({ type: 'labels-changed', key: this.key, labels: [...this.meta.labels] });
@@ -1149,13 +1152,7 @@ class Model {
     this.memoryChanges += 1;
     this.labelsById.clear();
     this.liveStats = null;
-    this.head?.dispose();
-    this.head = null;
-    this.headStats = null;
-    this.weights = null;
-    this.calibration = null;
-    this.modelVersion = 0;
-    this.examplesAtLastTrain = -1;
+    this.dropHead();
     this.emit({ type: 'reset', key: this.key });
     this.emitQueueSize();
   }
