@@ -8,15 +8,12 @@ import '../src/index.js';
 import { HitlModelPanel } from '../src/components/hitl-model-panel/hitl-model-panel.js';
 import { HitlReviewQueue } from '../src/components/hitl-review-queue/hitl-review-queue.js';
 import type { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
+import { onCleanup, runCleanups } from './helpers.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
 const UNSURE = 'Something about my account';
 const SCHEMES = ['light', 'dark'] as const;
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+afterEach(runCleanups);
 
 let scheme: 'light' | 'dark' = 'light';
 
@@ -27,7 +24,7 @@ function stage(): HTMLDivElement {
   container.style.background = scheme === 'dark' ? '#111318' : '#ffffff';
   container.style.padding = '8px';
   document.body.append(container);
-  cleanups.push(() => container.remove());
+  onCleanup(() => container.remove());
   return container;
 }
 
@@ -37,7 +34,7 @@ function uniqueModel(): string {
 
 async function seeded(name: string): Promise<Classifier> {
   const classifier = await createClassifier({ name, labels: LABELS, storage: 'memory', autoTrain: false });
-  cleanups.push(() => classifier.close());
+  onCleanup(() => classifier.close());
   await classifier.label('The app crashes when I press save', 'bug');
   await classifier.label('I was charged twice for my invoice', 'billing');
   await classifier.label('Please add a dark mode to the settings', 'feature');

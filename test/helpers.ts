@@ -6,6 +6,25 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${crypto.randomUUID()}`;
 }
 
+const cleanups: (() => unknown)[] = [];
+
+/** Runs `cleanup` after the current test, the last registered first; a file using it calls afterEach(runCleanups). */
+export function onCleanup(cleanup: () => unknown): void {
+  cleanups.push(cleanup);
+}
+
+export async function runCleanups(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+}
+
+/** A container in the page, removed (with every element in it) after the test. */
+export function stage(): HTMLDivElement {
+  const container = document.createElement('div');
+  document.body.append(container);
+  onCleanup(() => container.remove());
+  return container;
+}
+
 const open: Classifier[] = [];
 
 /** createClassifier with test defaults (no background training, so model versions change only when a test trains). */

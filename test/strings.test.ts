@@ -6,24 +6,14 @@ import { createClassifier, type Classifier } from '../src/classifier.js';
 import { HITL_CLASSIFIER_STRINGS, type HitlClassifier } from '../src/index.js';
 import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanel } from '../src/components/hitl-model-panel/hitl-model-panel.js';
 import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueue } from '../src/components/hitl-review-queue/hitl-review-queue.js';
+import { onCleanup, runCleanups, stage } from './helpers.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function stage(): HTMLDivElement {
-  const container = document.createElement('div');
-  document.body.append(container);
-  cleanups.push(() => container.remove());
-  return container;
-}
+afterEach(runCleanups);
 
 async function seeded(name: string): Promise<Classifier> {
   const classifier = await createClassifier({ name, labels: LABELS, storage: 'memory', autoTrain: false });
-  cleanups.push(() => classifier.close());
+  onCleanup(() => classifier.close());
   await classifier.label('The app crashes when I press save', 'bug');
   await classifier.label('I was charged twice for my invoice', 'billing');
   await classifier.label('Please add a dark mode to the settings', 'feature');

@@ -3,21 +3,10 @@ import { page, userEvent } from 'vitest/browser';
 import { createClassifier, type Classifier } from '../../classifier.js';
 import { HitlLabelEvent, HitlPredictionEvent, HitlReviewNeededEvent, HitlUndoEvent } from '../../events.js';
 import { HitlClassifier } from './hitl-classifier.js';
+import { onCleanup, runCleanups, stage } from '../../../test/helpers.js';
 
 const LABELS = 'billing, bug ,feature';
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A container in the page; removed (with every element in it) after the test. */
-function stage(): HTMLDivElement {
-  const container = document.createElement('div');
-  document.body.append(container);
-  cleanups.push(() => container.remove());
-  return container;
-}
+afterEach(runCleanups);
 
 function uniqueModel(): string {
   return `hitl-classifier-test-${crypto.randomUUID()}`;
@@ -38,14 +27,14 @@ function record<K extends 'hitl-prediction' | 'hitl-label' | 'hitl-review-needed
   const seen: HTMLElementEventMap[K][] = [];
   const listener = (event: Event) => seen.push(event as HTMLElementEventMap[K]);
   target.addEventListener(type, listener);
-  cleanups.push(() => target.removeEventListener(type, listener));
+  onCleanup(() => target.removeEventListener(type, listener));
   return seen;
 }
 
 /** A second handle on the same model, to check what the element stored through the public API. */
 async function openSameModel(name: string): Promise<Classifier> {
   const classifier = await createClassifier({ name, labels: ['billing', 'bug', 'feature'], storage: 'memory', autoTrain: false });
-  cleanups.push(() => classifier.close());
+  onCleanup(() => classifier.close());
   return classifier;
 }
 
@@ -223,7 +212,7 @@ describe('<hitl-classifier>', () => {
     const onError = (event: ErrorEvent | PromiseRejectionEvent) => errors.push('error' in event ? event.error : event.reason);
     window.addEventListener('error', onError);
     window.addEventListener('unhandledrejection', onError);
-    cleanups.push(() => {
+    onCleanup(() => {
       window.removeEventListener('error', onError);
       window.removeEventListener('unhandledrejection', onError);
     });
@@ -516,7 +505,7 @@ describe('<hitl-classifier> states, modes, keys, sources and forms', () => {
     await userEvent.click(page.getByRole('button', { name: 'red', exact: true }));
     await expect.poll(() => element.state, { timeout: 30_000 }).toBe('labelled');
     const api = await createClassifier({ name, labels: ['red', 'blue'], input: 'image', storage: 'memory', autoTrain: false });
-    cleanups.push(() => api.close());
+    onCleanup(() => api.close());
     expect((await api.getLabel(canvas('#d00')))?.label).toBe('red');
 
     const image = document.createElement('img');
@@ -560,7 +549,7 @@ describe('<hitl-classifier> states, modes, keys, sources and forms', () => {
     const style = document.createElement('style');
     style.textContent = 'hitl-classifier.themed::part(prediction) { color: rgb(4, 5, 6); }';
     document.head.append(style);
-    cleanups.push(() => style.remove());
+    onCleanup(() => style.remove());
     const element = tag({ model: uniqueModel(), labels: LABELS, storage: 'memory', class: 'themed' }, 'Some text');
     element.style.setProperty('--hitl-accent-color', 'rgb(1, 2, 3)');
     stage().append(element);

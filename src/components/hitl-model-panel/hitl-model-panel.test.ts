@@ -3,20 +3,10 @@ import { page, userEvent } from 'vitest/browser';
 import { createClassifier, type Classifier } from '../../classifier.js';
 import { HitlDriftEvent } from '../../events.js';
 import { HitlModelPanel } from './hitl-model-panel.js';
+import { onCleanup, runCleanups, stage } from '../../../test/helpers.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function stage(): HTMLDivElement {
-  const container = document.createElement('div');
-  document.body.append(container);
-  cleanups.push(() => container.remove());
-  return container;
-}
+afterEach(runCleanups);
 
 function uniqueModel(): string {
   return `hitl-model-panel-test-${crypto.randomUUID()}`;
@@ -31,7 +21,7 @@ function panelTag(attributes: Record<string, string>): HitlModelPanel {
 
 async function open(name: string, labels = LABELS): Promise<Classifier> {
   const classifier = await createClassifier({ name, labels, storage: 'memory', autoTrain: false });
-  cleanups.push(() => classifier.close());
+  onCleanup(() => classifier.close());
   return classifier;
 }
 
@@ -88,7 +78,7 @@ describe('<hitl-model-panel>', () => {
       seen.push(`${training.textContent?.replace(/\s+/g, ' ')} [${bar?.hidden ? 'hidden' : `${bar?.value}/${bar?.max}`}]`);
     });
     observer.observe(training, { subtree: true, childList: true, characterData: true, attributes: true });
-    cleanups.push(() => observer.disconnect());
+    onCleanup(() => observer.disconnect());
     await userEvent.click(page.getByRole('button', { name: 'Train now' }));
     await expect.poll(() => stat(panel, 'version'), { timeout: 60_000 }).toMatch(/^v\d+$/);
     expect(
@@ -238,7 +228,7 @@ describe('<hitl-model-panel>', () => {
     let confirmed = false;
     const original = window.confirm;
     window.confirm = () => ((confirmed = true), true);
-    cleanups.push(() => (window.confirm = original));
+    onCleanup(() => (window.confirm = original));
     const panel = panelTag({ model: name, labels: LABELS.join(','), storage: 'memory' });
     await expect.poll(() => stat(panel, 'examples'), { timeout: 30_000 }).toBe('5');
 

@@ -4,20 +4,10 @@ import { createClassifier, type Classifier } from '../../classifier.js';
 import { HitlLabelEvent, HitlUndoEvent } from '../../events.js';
 import '../hitl-classifier/hitl-classifier.js';
 import { HitlReviewQueue } from './hitl-review-queue.js';
+import { onCleanup, runCleanups, stage } from '../../../test/helpers.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function stage(): HTMLDivElement {
-  const container = document.createElement('div');
-  document.body.append(container);
-  cleanups.push(() => container.remove());
-  return container;
-}
+afterEach(runCleanups);
 
 function uniqueModel(): string {
   return `hitl-review-queue-test-${crypto.randomUUID()}`;
@@ -33,7 +23,7 @@ function record<K extends 'hitl-label' | 'hitl-undo'>(target: EventTarget, type:
   const seen: HTMLElementEventMap[K][] = [];
   const listener = (event: Event) => seen.push(event as HTMLElementEventMap[K]);
   target.addEventListener(type, listener);
-  cleanups.push(() => target.removeEventListener(type, listener));
+  onCleanup(() => target.removeEventListener(type, listener));
   return seen;
 }
 
@@ -48,7 +38,7 @@ async function open(
     input: options.input ?? 'text',
     autoTrain: false,
   });
-  cleanups.push(() => classifier.close());
+  onCleanup(() => classifier.close());
   return classifier;
 }
 
@@ -210,7 +200,7 @@ describe('<hitl-review-queue>', () => {
 
   test('the queue survives a reload: a fresh worker shows what was queued in IndexedDB', async () => {
     const name = uniqueModel();
-    cleanups.push(
+    onCleanup(
       () =>
         new Promise((done) => {
           const request = indexedDB.deleteDatabase(`hitl-classifier:${name}`);
