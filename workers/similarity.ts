@@ -103,8 +103,16 @@ export function bestPerClass(
     let start = 0;
     for (let r = 0; r < rows.length; r++) {
       const end = ends[r]!;
+      // Two independent sums: one chain of dependent additions is bound by the adder's latency.
       let sum = 0;
-      for (let j = start; j < end; j++) sum += dense[indices[j]!]! * values[j]!;
+      let other = 0;
+      let j = start;
+      for (; j + 1 < end; j += 2) {
+        sum += dense[indices[j]!]! * values[j]!;
+        other += dense[indices[j + 1]!]! * values[j + 1]!;
+      }
+      if (j < end) sum += dense[indices[j]!]! * values[j]!;
+      sum += other;
       start = end;
       const t = targets[r]!;
       if (sum > best[t]!) best[t] = sum;
