@@ -37,6 +37,7 @@ import { ServingHead } from './head.js';
 import { trainCalibrated } from './calibrate.js';
 import { nearestVote } from './calibration.js';
 import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
+import { HELPER_MIN_BATCH, HELPER_MIN_EXAMPLES, LookupHelper, type HelperAnswer } from './lookup-helper.js';
 import { rankForReview } from './review.js';
 import { bestPerClass, Similarity } from './similarity.js';
 import { byTime, inputView, loggedInput, toLogEntry } from './audit.js';
@@ -69,6 +70,8 @@ const RECENT_PREDICTIONS = 10_000;
  * labels (SpamAssassin: +3.6 points at 20, +0.2 at 800) and costs a scan of every label per prediction.
  */
 const VOTE_MAX_EXAMPLES = 1000;
+/** The share of a batch this worker keeps when the lookup helper takes the rest (see score). */
+const LOCAL_SHARE = 0.4;
 /** The vote's weight before there are enough labels to fit it: 0.5 gave 87.4 % against 83.8 % for the head alone on SpamAssassin at 20 labels. */
 const DEFAULT_VOTE_WEIGHT = 0.5;
 
@@ -163,6 +166,8 @@ class Model {
   private retentionTimer: ReturnType<typeof setInterval> | undefined;
   /** Changes read back from other tabs, one at a time. */
   private syncing: Promise<void> = Promise.resolve();
+  /** A second worker for large text batches (lookup-helper.ts); once failed, it stays so and is not used. */
+  private lookups: LookupHelper | null = null;
 
   constructor(
     readonly spec: ModelSpec,
@@ -261,6 +266,18 @@ class Model {
     if (weights) this.installWeights(weights);
     this.queued.clear();
     for (const record of queue) this.queued.set(record.id, record.vector ? { record, vector: record.vector } : { record });
+    this.startLookupsWhenLarge();
+  }
+
+  /** A text memory large enough for lookups to dominate a batch gets its helper, if the device has a core for it. */
+  private startLookupsWhenLarge(): void {
+    if (this.lookups || this.spec.input !== 'text' || this.memory.size < HELPER_MIN_EXAMPLES) return;
+    if (typeof Worker === 'undefined' || (navigator.hardwareConcurrency ?? 1) < 2) return;
+    try {
+      this.lookups = new LookupHelper(this.memory);
+    } catch (error) {
+      console.warn('hitl-classifier: could not start the lookup helper; large batches use one core', error);
+    }
   }
 
   /** Labels given to open() after the model exists can only extend it. */
@@ -383,8 +400,12 @@ class Model {
     return inputs.map((input) => (typeof input === 'string' ? featurizeText(input) : (input as Float32Array)));
   }
 
-  /** Class probabilities per input: the trained head, blended with the instant memory near labelled examples. */
-  async probabilities(vectors: readonly Vector[]): Promise<{ probs: Float64Array[]; hasModel: boolean }> {
+  /**
+   * Class probabilities per input: the trained head, blended with the instant memory near labelled examples.
+   * `found` holds near-duplicate lookups already made (by the helper, with the near-duplicate floor), used while
+   * the model still looks them up with that floor.
+   */
+  async probabilities(vectors: readonly Vector[], found?: HelperAnswer['nearest']): Promise<{ probs: Float64Array[]; hasModel: boolean }> {
     const classes = this.meta.labels.length;
     let headProbs: Float32Array | null = null;
     if (this.head) {
@@ -398,7 +419,8 @@ class Model {
       if (!hasModel) return new Float64Array(classes).fill(1 / classes);
       const near0 = NEAR_DUPLICATE[this.spec.input];
       // With a head and no vote only near-duplicates count, so the memory need not score examples below the bar.
-      const { perClass, top } = this.memory.nearest(vector, classes, headProbs && voteWeight === 0 ? near0 : undefined);
+      const floored = headProbs !== null && voteWeight === 0;
+      const { perClass, top } = (floored && found?.[r]) || this.memory.nearest(vector, classes, floored ? near0 : undefined);
       if (!headProbs) return ExampleMemory.distribution(perClass, true);
       let head = Float64Array.from(headProbs.subarray(r * classes, (r + 1) * classes));
       if (voteWeight > 0) {
@@ -423,6 +445,32 @@ class Model {
       }
     }
     return { probs, hasModel };
+  }
+
+  /**
+   * Vectors and class probabilities for a batch. A large text batch over a large memory is shared: the lookup
+   * helper featurizes and looks up the tail in its own worker while this one does the head of the batch, and
+   * if the helper fails this worker does the tail as well.
+   */
+  private async score(canonical: readonly StoredInput[]): Promise<{ vectors: Vector[]; probs: Float64Array[]; hasModel: boolean }> {
+    const helper = this.lookups;
+    if (!helper?.usable || canonical.length < HELPER_MIN_BATCH || !this.head || this.voteWeight() !== 0) {
+      const vectors = await this.vectorize(canonical);
+      return { vectors, ...(await this.probabilities(vectors)) };
+    }
+    // This worker also runs the head, blends and answers for the whole batch, so the helper takes a bit more.
+    const split = Math.round(canonical.length * LOCAL_SHARE);
+    const tail = canonical.slice(split) as string[];
+    const remote = helper.lookup(tail, this.meta.labels.length, NEAR_DUPLICATE.text).catch((error: unknown) => {
+      console.warn('hitl-classifier: the lookup helper failed; this batch is finished on one core', error);
+      return null;
+    });
+    const headVectors = await this.vectorize(canonical.slice(0, split));
+    const first = await this.probabilities(headVectors);
+    const answer = await remote;
+    const tailVectors = answer ? answer.vectors : await this.vectorize(tail);
+    const second = await this.probabilities(tailVectors, answer?.nearest);
+    return { vectors: [...headVectors, ...tailVectors], probs: [...first.probs, ...second.probs], hasModel: second.hasModel };
   }
 
   /**
@@ -461,8 +509,7 @@ class Model {
   /** Predictions in input order. What `options` asks to log or queue is written after the answer, batched. */
   async predict(inputs: WireInput[], options?: PredictOptions): Promise<RawPrediction[]> {
     const canonical = await this.canonicalAll(inputs);
-    const vectors = await this.vectorize(canonical);
-    const { probs, hasModel } = await this.probabilities(vectors);
+    const { vectors, probs, hasModel } = await this.score(canonical);
     const predictions = this.toPredictions(probs, hasModel);
     for (const prediction of predictions) this.rememberPrediction(prediction);
     if (options && (options.shown || options.queue)) {
@@ -549,8 +596,7 @@ class Model {
 
   /** Indices into `pool`, most informative first. */
   async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
-    const vectors = await this.vectorize(await this.canonicalAll(pool));
-    const { probs } = await this.probabilities(vectors);
+    const { vectors, probs } = await this.score(await this.canonicalAll(pool));
     return rankForReview(probs, vectors, k, strategy, this.similarity);
   }
 
@@ -625,6 +671,7 @@ class Model {
     await this.store.saveDecision(example, log, newMeta);
     if (newMeta) this.meta = newMeta;
     this.remember(example, vector, previous === undefined);
+    this.startLookupsWhenLarge();
     const wasQueued = this.queued.delete(id);
     this.emit({ type: 'examples-changed', key: this.key, examples: this.memory.size });
     if (wasQueued) this.emitQueueSize();
@@ -715,9 +762,8 @@ class Model {
   async enqueue(inputs: WireInput[]): Promise<number> {
     await this.flush();
     const canonical = await this.canonicalAll(inputs);
-    const vectors = await this.vectorize(canonical);
+    const { vectors, probs, hasModel } = await this.score(canonical);
     const ids = await Promise.all(canonical.map((input) => inputId(this.spec.input, input)));
-    const { probs, hasModel } = await this.probabilities(vectors);
     const predictions = this.toPredictions(probs, hasModel);
     const added: QueueRecord[] = [];
     const now = Date.now();
@@ -1169,6 +1215,7 @@ class Model {
     this.head = null;
     this.extractor?.dispose();
     this.extractor = null;
+    this.lookups?.dispose();
     this.store.close();
   }
 }

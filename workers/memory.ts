@@ -41,6 +41,13 @@ interface Entry {
   irregular: boolean;
 }
 
+/** Told of every change to a memory, in order, so a copy elsewhere (lookup-helper.ts) holds the same examples. */
+export interface MemoryObserver {
+  upsert(id: string, target: number, vector: Vector, seq: number): void;
+  remove(id: string): void;
+  clear(): void;
+}
+
 /** One feature's postings: the slots of the sparse examples that use it, with their values. */
 interface Postings {
   slots: Int32Array;
@@ -132,13 +139,26 @@ export class ExampleMemory {
   private columnDim = -1;
   private columnCapacity = 0;
 
+  private observer: MemoryObserver | null = null;
+
   constructor(private readonly similarity: Similarity) {}
 
   get size(): number {
     return this.entries.length;
   }
 
+  /** Every example as upsert was given it, in insertion order. */
+  *examples(): IterableIterator<{ id: string; target: number; vector: Vector; seq: number }> {
+    for (const { id, target, vector, seq } of this.entries) yield { id, target, vector, seq };
+  }
+
+  /** From now on `observer` hears of every change (null: no one does). */
+  observe(observer: MemoryObserver | null): void {
+    this.observer = observer;
+  }
+
   upsert(id: string, target: number, vector: Vector, seq: number): void {
+    this.observer?.upsert(id, target, vector, seq);
     const position = this.positions.get(id);
     if (position !== undefined) {
       const old = this.entries[position]!;
@@ -161,6 +181,7 @@ export class ExampleMemory {
   remove(id: string): boolean {
     const position = this.positions.get(id);
     if (position === undefined) return false;
+    this.observer?.remove(id);
     const entry = this.entries[position]!;
     this.unindex(entry);
     this.slots[entry.slot] = null;
@@ -175,6 +196,7 @@ export class ExampleMemory {
   }
 
   clear(): void {
+    this.observer?.clear();
     this.entries.length = 0;
     this.positions.clear();
     this.slots.length = 0;

@@ -1,0 +1,56 @@
+/// <reference lib="webworker" />
+// The lookup helper: a copy of one text model's example memory in a worker of its own, so that a large batch's
+// featurizing and near-duplicate lookups run on two cores (lookup-helper.ts). It loads no TensorFlow.js.
+import { featurizeText, TEXT_DIM } from './featurizers/text.js';
+import { ExampleMemory } from './memory.js';
+import { packVectors, transferables, unpackVectors, type HelperMessage, type HelperReply } from './lookup-protocol.js';
+import { Similarity } from './similarity.js';
+
+// The engine's text similarity: cosine over the hashed space, no scale.
+const memory = new ExampleMemory(
+  new Similarity(
+    'cosine',
+    () => TEXT_DIM,
+    () => null,
+  ),
+);
+
+const reply = (message: HelperReply, transfer: Transferable[] = []) => postMessage(message, transfer);
+
+addEventListener('message', (event: MessageEvent<HelperMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'load': {
+      memory.clear();
+      unpackVectors(message).forEach((vector, i) => memory.upsert(message.ids[i]!, message.targets[i]!, vector, message.seqs[i]!));
+      reply({ type: 'ready' });
+      return;
+    }
+    case 'upsert':
+      memory.upsert(message.id, message.target, { indices: message.indices, values: message.values }, message.seq);
+      return;
+    case 'remove':
+      memory.remove(message.id);
+      return;
+    case 'clear':
+      memory.clear();
+      return;
+    case 'lookup': {
+      const { request, texts, classes, floor } = message;
+      try {
+        const vectors = texts.map((text) => featurizeText(text));
+        const perClass = new Float64Array(texts.length * classes);
+        const top = new Float64Array(texts.length);
+        vectors.forEach((vector, i) => {
+          const found = memory.nearest(vector, classes, floor);
+          perClass.set(found.perClass, i * classes);
+          top[i] = found.top;
+        });
+        const packed = packVectors(vectors);
+        reply({ type: 'result', request, perClass, top, ...packed }, [perClass.buffer, top.buffer, ...transferables(packed)]);
+      } catch (error) {
+        reply({ type: 'failed', request, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+});
