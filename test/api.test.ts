@@ -317,7 +317,9 @@ describe('selectForReview, stats, reset', () => {
     await labelTickets(clf, 3);
     await clf.train();
     const pool = [tickets.bug[0], 'hmm', tickets.billing[1], 'please help with my account and the app', tickets.feature[2]];
-    const picked = await clf.selectForReview(pool, 3);
+    // Without a strategy the default applies ('diverse', the best on the learning benchmark).
+    expect(await clf.selectForReview(pool, 3)).toEqual(await clf.selectForReview(pool, 3, { strategy: 'diverse' }));
+    const picked = await clf.selectForReview(pool, 3, { strategy: 'least-confidence' });
     expect(picked).toHaveLength(3);
     expect(new Set(picked).size).toBe(3);
     const confidences = (await clf.predictBatch(pool)).map((p) => p.confidence);

@@ -743,6 +743,7 @@ class Model {
       entries.map((e, i) => ({ probs: probs[i]!, vector: vectors[i]!, skipped: e.record.skipped })),
       DEFAULT_REVIEW_STRATEGY,
       this.similarity,
+      limit,
     );
     return order.slice(0, limit).map((i) => {
       const { record } = entries[i]!;

@@ -27,6 +27,19 @@ describe('rankQueue', () => {
   });
 });
 
+test('diverse picks the first `limit` items spread out, then the rest by uncertainty alone', () => {
+  const items = [
+    { probs: [0.52, 0.48], vector: v(1, 0), skipped: 0 },
+    { probs: [0.53, 0.47], vector: v(1, 0.01), skipped: 0 },
+    { probs: [0.7, 0.3], vector: v(0, 1), skipped: 0 },
+    { probs: [0.9, 0.1], vector: v(0.7, 0.7), skipped: 0 },
+    { probs: [0.51, 0.49], vector: v(1, 1), skipped: 1 },
+  ];
+  // By margin alone the near-copy (1) comes second; diverse passes it over for the item unlike the first pick.
+  expect(rankQueue(items, 'margin', similarity).order).toEqual([0, 1, 2, 3, 4]);
+  expect(rankQueue(items, 'diverse', similarity, 2).order).toEqual([0, 2, 1, 3, 4]);
+});
+
 describe('leastInformative', () => {
   test('picks the surest predictions, oldest first among equals', () => {
     const items = [

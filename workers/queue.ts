@@ -13,23 +13,32 @@ export interface Rankable {
 /**
  * The review queue's order: items not skipped ranked exactly as `selectForReview` ranks a pool (same strategy,
  * same scores), then skipped items, earliest skip first. Ties keep the given order, so callers pass oldest first.
+ * Only the first `limit` are picked by the strategy itself: `diverse` compares each pick with every candidate, which
+ * over a full queue of 10,000 would be quadratic; the fresh items after them follow by their uncertainty alone.
  */
-export function rankQueue(items: readonly Rankable[], strategy: ReviewStrategy, similarity: Similarity): { order: number[]; scores: number[] } {
+export function rankQueue(
+  items: readonly Rankable[],
+  strategy: ReviewStrategy,
+  similarity: Similarity,
+  limit = items.length,
+): { order: number[]; scores: number[] } {
   const base = strategy === 'diverse' ? 'margin' : strategy;
   const scores = items.map((item) => uncertainty(item.probs, base));
   const fresh = items.map((_, i) => i).filter((i) => items[i]!.skipped === 0);
   const ranked = rankForReview(
     fresh.map((i) => items[i]!.probs),
     fresh.map((i) => items[i]!.vector),
-    fresh.length,
+    Math.min(limit, fresh.length),
     strategy,
     similarity,
   ).map((j) => fresh[j]!);
+  const picked = new Set(ranked);
+  const rest = fresh.filter((i) => !picked.has(i)).sort((a, b) => scores[b]! - scores[a]! || a - b);
   const skipped = items
     .map((_, i) => i)
     .filter((i) => items[i]!.skipped !== 0)
     .sort((a, b) => items[a]!.skipped - items[b]!.skipped);
-  return { order: [...ranked, ...skipped], scores };
+  return { order: [...ranked, ...rest, ...skipped], scores };
 }
 
 /** The ids of the `n` items a full queue can best lose: the least uncertain under `strategy` (diverse: margin). */

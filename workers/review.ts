@@ -54,12 +54,17 @@ export function rankForReview(
   const closest = new Float64Array(candidates.length);
   const picked: number[] = [];
   const taken = new Uint8Array(candidates.length);
+  // What similarity means depends on the featurizer: two unrelated texts sit near 0.1, two different digits' image
+  // features near 0.9. Redundancy is measured from the candidates' typical similarity to the first pick (0) to an
+  // exact copy (1); on raw similarity, image candidates were all nearly redundant and the ranking followed noise.
+  let typical = 0;
   for (let t = 0; t < take; t++) {
     let best = -1;
     let bestScore = -Infinity;
     candidates.forEach((index, c) => {
       if (taken[c]) return;
-      const score = scores[index]! * (1 - Math.max(0, Math.min(1, closest[c]!)));
+      const redundancy = Math.max(0, Math.min(1, (closest[c]! - typical) / (1 - typical)));
+      const score = scores[index]! * (1 - redundancy);
       if (score > bestScore) {
         bestScore = score;
         best = c;
@@ -72,6 +77,13 @@ export function rankForReview(
         if (!taken[c]) closest[c] = Math.max(closest[c]!, similarTo(vectors[index]!));
       });
     });
+    if (t === 0) typical = Math.min(0.99, Math.max(0, median(closest.filter((_, c) => !taken[c]))));
   }
   return picked;
+}
+
+function median(values: Float64Array): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[sorted.length >> 1]!;
 }
