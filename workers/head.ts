@@ -136,7 +136,7 @@ type Batch = {
 const yieldChannel = new MessageChannel();
 const yieldWaiters: (() => void)[] = [];
 yieldChannel.port1.onmessage = () => yieldWaiters.shift()?.();
-function nextTask(): Promise<void> {
+export function nextTask(): Promise<void> {
   return new Promise((resolve) => {
     yieldWaiters.push(resolve);
     yieldChannel.port2.postMessage(null);
