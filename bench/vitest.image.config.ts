@@ -1,6 +1,7 @@
 // Runs the image featurizer experiment (bench/image-experiment.bench-test.ts) in headless Chromium, apart from
 // the test suite: `npx vitest run --config bench/vitest.image.config.ts` (IMAGE_EXPERIMENT=full for the ablations).
-// BENCH_FILE=bench/mm-probe.bench-test.ts or bench/train-probe.bench-test.ts run the head-training timing probes instead.
+// BENCH_FILE=bench/mm-probe.bench-test.ts or bench/train-probe.bench-test.ts run the head-training timing probes instead;
+// bench/helper-probe.bench-test.ts times a 10,000-text batch shared with the lookup helper against the engine alone.
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';

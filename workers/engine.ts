@@ -440,7 +440,8 @@ class Model {
     for (let r = 0; r < vectors.length; r++) {
       probs.push(blend(vectors[r]!, r));
       if (performance.now() - since > 50) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        // A message-channel turn: setTimeout(0) from within a timer is clamped to 4 ms, ~8 % of a long batch.
+        await nextTask();
         since = performance.now();
       }
     }
