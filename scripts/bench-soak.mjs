@@ -120,7 +120,10 @@ try {
       const labelMs = await page.evaluate((s) => window.soak.label(s), slice);
       const trained = await page.evaluate(() => window.soak.train());
       const memory = await page.evaluate(() => window.soak.memory());
-      const worker = (await workerHeaps(browserSession)).find((w) => /engine\.worker/.test(w.url));
+      const heaps = await workerHeaps(browserSession);
+      const worker = heaps.find((w) => /engine\.worker/.test(w.url));
+      // From 2,000 text labels the lookup helper keeps a second copy of the example memory in a worker of its own.
+      const helper = heaps.find((w) => /lookup\.worker/.test(w.url));
       await pageSession.send('HeapProfiler.collectGarbage');
       const pageHeap = await pageSession.send('Runtime.getHeapUsage');
       const sample = {
@@ -132,6 +135,7 @@ try {
         tensors: memory.tensors,
         tensorBytes: memory.tensorBytes,
         workerHeapBytes: worker?.usedSize ?? null,
+        helperHeapBytes: helper?.usedSize ?? null,
         pageHeapBytes: pageHeap.usedSize,
       };
       result.samples.push(sample);
@@ -140,7 +144,7 @@ try {
       writeFileSync(resolve(root, args.out), `${JSON.stringify({ ...result, partial: true }, null, 2)}\n`);
       log(
         `retrain ${sample.retrain}/${RETRAINS}: ${sample.examples} labels, v${sample.modelVersion}, train ${Math.round(sample.trainMs)} ms, ` +
-          `worker heap ${(sample.workerHeapBytes / 2 ** 20).toFixed(1)} MB, page heap ${(sample.pageHeapBytes / 2 ** 20).toFixed(1)} MB, ${sample.tensors} tensors`,
+          `worker heap ${(sample.workerHeapBytes / 2 ** 20).toFixed(1)} MB, helper heap ${sample.helperHeapBytes === null ? '–' : `${(sample.helperHeapBytes / 2 ** 20).toFixed(1)} MB`}, page heap ${(sample.pageHeapBytes / 2 ** 20).toFixed(1)} MB, ${sample.tensors} tensors`,
       );
     }
   } catch (error) {
@@ -171,11 +175,11 @@ try {
 // ---- report ---------------------------------------------------------------------------------------------------------
 const mb = (bytes) => (bytes === null ? '–' : (bytes / 2 ** 20).toFixed(1));
 const rows = result.samples.filter((s, i, all) => i === 0 || s.retrain % Math.max(1, Math.round(RETRAINS / 10)) === 0 || i === all.length - 1);
-console.log('\n| retrain | labels | version | label ms (mean) | train ms | worker heap MB | page heap MB | tensors | tensor MB |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('\n| retrain | labels | version | label ms (mean) | train ms | worker heap MB | helper heap MB | page heap MB | tensors | tensor MB |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const s of rows) {
   console.log(
-    `| ${s.retrain} | ${s.examples} | ${s.modelVersion} | ${s.labelMsPerLabel.toFixed(1)} | ${Math.round(s.trainMs)} | ${mb(s.workerHeapBytes)} | ${mb(s.pageHeapBytes)} | ${s.tensors} | ${mb(s.tensorBytes)} |`,
+    `| ${s.retrain} | ${s.examples} | ${s.modelVersion} | ${s.labelMsPerLabel.toFixed(1)} | ${Math.round(s.trainMs)} | ${mb(s.workerHeapBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pageHeapBytes)} | ${s.tensors} | ${mb(s.tensorBytes)} |`,
   );
 }
 const first = result.samples[0];
