@@ -507,7 +507,10 @@ class Model {
       front = Math.min(back, start + block);
     }
     await Promise.all(fed);
-    for (const [start, end] of failed) local(start, end);
+    for (const [start, end] of failed) {
+      local(start, end);
+      await nextTask();
+    }
     return { vectors, ...(await this.probabilities(vectors, found)) };
   }
 
