@@ -1,6 +1,6 @@
 import type { InputKind } from '../src/protocol.js';
 import { isSparse, type SparseVector, type Vector } from './featurizers/vector.js';
-import { dot, inverseScale, type Similarity } from './similarity.js';
+import { dot, inverseScale, scaledDistance2, type Similarity } from './similarity.js';
 
 /**
  * Similarity at which a stored example counts as a near-duplicate and starts to override the head. Image
@@ -816,12 +816,7 @@ export class ExampleMemory {
     const limit = floor !== undefined && floor > 0 && floor < 1 ? -width * Math.log(floor) * (1 + SLACK) + SLACK : Infinity;
     const inverse = inverseScale(scale, dim);
     const exact = (entry: Entry) => {
-      const vector = entry.vector as Float32Array;
-      let d2 = 0;
-      for (let i = 0; i < dim; i++) {
-        const d = (query[i]! - vector[i]!) * inverse[i]!;
-        d2 += d * d;
-      }
+      const d2 = scaledDistance2(query, entry.vector as Float32Array, inverse);
       // 1 for the same row, ~0.8 for rows a tenth of a standard deviation apart in every column.
       return Math.exp(-d2 / width);
     };

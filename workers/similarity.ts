@@ -46,11 +46,7 @@ export class Similarity {
     const inverse = inverseScale(this.scale(), dim);
     return use((vector) => {
       if (isSparse(vector)) return 0;
-      let d2 = 0;
-      for (let i = 0; i < dim; i++) {
-        const d = (query[i]! - vector[i]!) * inverse[i]!;
-        d2 += d * d;
-      }
+      const d2 = scaledDistance2(query, vector, inverse);
       // 1 for the same row, ~0.8 for rows a tenth of a standard deviation apart in every column.
       return Math.exp(-d2 / (0.05 * dim));
     });
@@ -65,10 +61,38 @@ export function inverseScale(scale: Float32Array | null, dim: number): Float64Ar
   return Float64Array.from({ length: dim }, (_, i) => 1 / (scale ? scale[i]! : 1));
 }
 
+/** Even and odd terms in separate sums: one chain of dependent additions is bound by the adder's latency. */
 export function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
+  let even = 0;
+  let odd = 0;
+  let i = 0;
+  for (; i + 1 < a.length; i += 2) {
+    even += a[i]! * b[i]!;
+    odd += a[i + 1]! * b[i + 1]!;
+  }
+  if (i < a.length) even += a[i]! * b[i]!;
+  return even + odd;
+}
+
+/**
+ * Σ ((a − b) · inverse)² over a's columns, in two sums as in dot. The memory and Similarity.around both call it,
+ * so a lookup reports exactly the similarity a scan would.
+ */
+export function scaledDistance2(a: Float32Array, b: Float32Array, inverse: Float64Array): number {
+  let even = 0;
+  let odd = 0;
+  let i = 0;
+  for (; i + 1 < a.length; i += 2) {
+    const d = (a[i]! - b[i]!) * inverse[i]!;
+    const e = (a[i + 1]! - b[i + 1]!) * inverse[i + 1]!;
+    even += d * d;
+    odd += e * e;
+  }
+  if (i < a.length) {
+    const d = (a[i]! - b[i]!) * inverse[i]!;
+    even += d * d;
+  }
+  return even + odd;
 }
 
 /**
