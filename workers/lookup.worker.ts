@@ -2,7 +2,7 @@
 // The lookup helper: a copy of one text model's example memory in a worker of its own, so that a large batch's
 // featurizing and near-duplicate lookups run on two cores (lookup-helper.ts). It loads no TensorFlow.js.
 import { featurizeText, TEXT_DIM } from './featurizers/text.js';
-import { ExampleMemory } from './memory.js';
+import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
 import { packVectors, transferables, unpackVectors, type HelperMessage, type HelperReply } from './lookup-protocol.js';
 import { Similarity } from './similarity.js';
 
@@ -17,6 +17,15 @@ const memory = new ExampleMemory(
 
 const reply = (message: HelperReply, transfer: Transferable[] = []) => postMessage(message, transfer);
 
+// After changes, once no message has come for a moment: the lookup index is rebuilt while the helper is idle, not
+// during the next batch's first lookup.
+const IDLE_MS = 100;
+let idle: ReturnType<typeof setTimeout> | undefined;
+const prepareWhenIdle = () => {
+  clearTimeout(idle);
+  idle = setTimeout(() => memory.prepare(NEAR_DUPLICATE.text), IDLE_MS);
+};
+
 addEventListener('message', (event: MessageEvent<HelperMessage>) => {
   const message = event.data;
   switch (message.type) {
@@ -24,13 +33,16 @@ addEventListener('message', (event: MessageEvent<HelperMessage>) => {
       memory.clear();
       unpackVectors(message).forEach((vector, i) => memory.upsert(message.ids[i]!, message.targets[i]!, vector, message.seqs[i]!));
       reply({ type: 'ready' });
+      prepareWhenIdle();
       return;
     }
     case 'upsert':
       memory.upsert(message.id, message.target, { indices: message.indices, values: message.values }, message.seq);
+      prepareWhenIdle();
       return;
     case 'remove':
       memory.remove(message.id);
+      prepareWhenIdle();
       return;
     case 'clear':
       memory.clear();

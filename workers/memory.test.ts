@@ -174,9 +174,12 @@ describe('example memory index gives the answers of a full scan', () => {
     };
 
     // Lookups from the first example on, so the index is built small and rebuilt at every doubling on the way up.
+    // Every other round the index is prepared ahead (as an idle lookup helper does), for one of the floors.
+    new ExampleMemory(similarity).prepare(0.8);
     for (let round = 0; round < 10; round++) {
       const target = 3 * 2 ** round;
       while (texts.size < Math.min(target, 700)) add();
+      if (round % 2 === 1) mirror.memory.prepare(floors[round % floors.length]!);
       query(12);
     }
     // Relabels, replaced texts, and an example removed then added back, between rebuilds.
@@ -205,6 +208,7 @@ describe('example memory index gives the answers of a full scan', () => {
         texts.delete(id);
         mirror.remove(id);
       }
+      mirror.memory.prepare(0.8);
       query(8);
     }
     texts.set(back, sentence(random, 6));

@@ -152,6 +152,16 @@ export class ExampleMemory {
     for (const { id, target, vector, seq } of this.entries) yield { id, target, vector, seq };
   }
 
+  /**
+   * Builds (or rebuilds, when the examples have doubled or halved since) the index that lookups with this floor
+   * use, so an idle worker pays for it ahead of its next lookup rather than during it (~0.1 s at 10,000 texts).
+   */
+  prepare(floor: number): void {
+    if (this.entries.length === 0 || !(floor > 0)) return;
+    const prefixMass = Math.max(0, 1 - floor * floor);
+    if (prefixMass < 1 - 1e-3 && this.entries.some((e) => isSparse(e.vector))) this.prefixIndexFor(prefixMass);
+  }
+
   /** From now on `observer` hears of every change (null: no one does). */
   observe(observer: MemoryObserver | null): void {
     this.observer = observer;
