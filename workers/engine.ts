@@ -402,8 +402,8 @@ class Model {
 
   /**
    * Class probabilities per input: the trained head, blended with the instant memory near labelled examples.
-   * `found` holds near-duplicate lookups already made (by the helper, with the near-duplicate floor), used while
-   * the model still looks them up with that floor.
+   * `found` holds near-duplicate lookups score() already made with the near-duplicate floor (here or in the lookup
+   * helper), used while the model still looks them up with that floor.
    */
   async probabilities(vectors: readonly Vector[], found?: HelperAnswer['nearest']): Promise<{ probs: Float64Array[]; hasModel: boolean }> {
     const classes = this.meta.labels.length;

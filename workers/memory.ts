@@ -96,6 +96,16 @@ interface PrefixIndex {
 }
 
 /**
+ * The prefix mass a floor lookup indexes and probes (1 − floor²), or null when the lookup scores every example:
+ * no floor, or one so low that the prefix would be nearly everything.
+ */
+function prefixMassFor(floor: number | undefined): number | null {
+  if (floor === undefined || !(floor > 0)) return null;
+  const mass = Math.max(0, 1 - floor * floor);
+  return mass >= 1 - 1e-3 ? null : mass;
+}
+
+/**
  * Every labelled example, searchable by similarity: the instant memory that makes a correction take effect
  * on the very next prediction, before any retraining (like tfjs knn-classifier, but combined with the head).
  *
@@ -157,9 +167,8 @@ export class ExampleMemory {
    * use, so an idle worker pays for it ahead of its next lookup rather than during it (~0.1 s at 10,000 texts).
    */
   prepare(floor: number): void {
-    if (this.entries.length === 0 || !(floor > 0)) return;
-    const prefixMass = Math.max(0, 1 - floor * floor);
-    if (prefixMass < 1 - 1e-3 && this.entries.some((e) => isSparse(e.vector))) this.prefixIndexFor(prefixMass);
+    const prefixMass = prefixMassFor(floor);
+    if (prefixMass !== null && this.entries.some((e) => isSparse(e.vector))) this.prefixIndexFor(prefixMass);
   }
 
   /** From now on `observer` hears of every change (null: no one does). */
@@ -431,8 +440,8 @@ export class ExampleMemory {
     const queryNorm2 = dot(query.values, query.values);
     // A near-duplicate of a unit query shares a token of its prefix of squared mass 1 − floor² (see PrefixIndex).
     // Without a floor, or with one so low that the prefix would be nearly everything, every example is scored.
-    const prefixMass = floor === undefined || !(floor > 0) ? Infinity : Math.max(0, 1 - floor * floor);
-    if (prefixMass >= 1 - 1e-3 || Math.abs(queryNorm2 - 1) > UNIT_SLACK) {
+    const prefixMass = prefixMassFor(floor);
+    if (prefixMass === null || Math.abs(queryNorm2 - 1) > UNIT_SLACK) {
       this.sparseFull(query, visit);
       return;
     }

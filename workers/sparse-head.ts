@@ -27,7 +27,7 @@ export interface SparseTrainOptions {
   /** How often onStep hears of progress. */
   reportEvery: number;
   shouldStop?: () => Error | null;
-  /** Awaited between row chunks, so the worker answers predictions and pings during a long step. */
+  /** Awaited between row and column chunks, so the worker answers predictions and pings during a long step. */
   breathe: () => Promise<void>;
 }
 
