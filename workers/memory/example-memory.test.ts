@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { seededRandom } from '../scripts/seeded-random.mjs';
-import { RunningStats } from './featurizers/features.js';
-import { TEXT_DIM, featurizeText } from './featurizers/text.js';
-import type { SparseVector, Vector } from './featurizers/vector.js';
-import { ExampleMemory } from './memory.js';
+import { seededRandom } from '../../scripts/seeded-random.mjs';
+import { RunningStats } from '../featurizers/features.js';
+import { TEXT_DIM, featurizeText } from '../featurizers/text.js';
+import type { SparseVector, Vector } from '../featurizers/vector.js';
+import { ExampleMemory } from './example-memory.js';
 import { Similarity } from './similarity.js';
 
 /** The memory lookup as it was before the index: every stored example scored through Similarity.around. */

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
-import { seededRandom } from '../scripts/seeded-random.mjs';
-import { TEXT_DIM, featurizeText } from './featurizers/text.js';
-import type { SparseVector } from './featurizers/vector.js';
-import { ExampleMemory } from './memory.js';
+import { seededRandom } from '../../scripts/seeded-random.mjs';
+import { TEXT_DIM, featurizeText } from '../featurizers/text.js';
+import type { SparseVector } from '../featurizers/vector.js';
+import { ExampleMemory } from './example-memory.js';
 import { bestPerClass, Similarity } from './similarity.js';
 
 const WORDS = 'invoice refund charged twice crash export login password dark mode sync mobile the a to my please help'.split(' ');
