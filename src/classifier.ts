@@ -4,7 +4,6 @@ import { toWireImage, type ImageInput } from './image-input.js';
 import {
   BACKEND_REQUESTS,
   DECISION_ACTIONS,
-  DEFAULT_REVIEW_STRATEGY,
   INPUT_KINDS,
   REVIEW_STRATEGIES,
   STORAGE_KINDS,
@@ -35,7 +34,12 @@ import {
   type WireInput,
 } from './protocol.js';
 
-export { DEFAULT_REVIEW_STRATEGY };
+/**
+ * The strategy `selectForReview` and the review queue rank by when none is given. The engine decides it
+ * (workers/engine/policy.ts, the best mean in `npm run bench:learning`); this names it for pages, and a test keeps
+ * the two in step.
+ */
+export const DEFAULT_REVIEW_STRATEGY: ReviewStrategy = 'diverse';
 
 /** A text, or a row of numbers for `input: 'features'`. */
 export type ClassifierInput = string | ArrayLike<number> | ImageInput;
@@ -377,8 +381,8 @@ export class Classifier extends EventTarget {
   /** Indices into `pool`, most informative first, by `options.strategy` (default {@link DEFAULT_REVIEW_STRATEGY}). */
   async selectForReview(pool: readonly ClassifierInput[], k: number, options: { strategy?: ReviewStrategy } = {}): Promise<number[]> {
     if (options === null || typeof options !== 'object') throw new TypeError(`selectForReview options must be an object, got ${describe(options)}.`);
-    const { strategy = DEFAULT_REVIEW_STRATEGY } = options;
-    oneOf('strategy', strategy, REVIEW_STRATEGIES);
+    const { strategy } = options;
+    if (strategy !== undefined) oneOf('strategy', strategy, REVIEW_STRATEGIES);
     if (!Array.isArray(pool)) throw new TypeError(`selectForReview expects an array as pool, got ${describe(pool)}.`);
     if (typeof k !== 'number') throw new TypeError(`k must be a number, got ${describe(k)}.`);
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}.`);

@@ -20,15 +20,6 @@ export type StorageKind = (typeof STORAGE_KINDS)[number];
 export const REVIEW_STRATEGIES = ['least-confidence', 'margin', 'entropy', 'diverse'] as const;
 export type ReviewStrategy = (typeof REVIEW_STRATEGIES)[number];
 
-/**
- * The strategy with the highest mean test accuracy over every (dataset, budget) point all four reached in
- * `npm run bench:learning` (line (g) of its output; the README has the latest run's figures). `diverse` leads since
- * its redundancy is measured against the pool's typical similarity (image features of different digits sit at ~0.9
- * cosine, which made every candidate look redundant); it is also the only one at 95 % on iris with 20 labels.
- * Also ranks the persistent review queue, so it lives here where the worker can read it.
- */
-export const DEFAULT_REVIEW_STRATEGY: ReviewStrategy = 'diverse';
-
 /** What the worker needs to open (or create) one model. */
 export interface ModelSpec {
   name: string;
@@ -207,7 +198,7 @@ export interface QueueItem {
   input?: StoredInputView;
   /** The latest prediction for it, re-predicted when the model has changed since. */
   prediction: Prediction;
-  /** Informativeness under {@link DEFAULT_REVIEW_STRATEGY}, higher first; skipped items come after every other one. */
+  /** Informativeness under the engine's default review strategy, higher first; skipped items come after every other one. */
   score: number;
   addedAt: number;
   /** True once skipped: it waits behind every item not skipped. */
@@ -370,7 +361,8 @@ export interface EngineApi {
   exportModel(key: string): Promise<RawExportedModel>;
   train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult>;
   cancelTrain(key: string, runId: string): Promise<void>;
-  selectForReview(key: string, pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]>;
+  /** Without a strategy the engine ranks by its default (workers/engine/policy.ts). */
+  selectForReview(key: string, pool: WireInput[], k: number, strategy?: ReviewStrategy): Promise<number[]>;
   /** Adds a class to a live model without losing the others; resolves with the new label list. */
   addLabel(key: string, label: string): Promise<string[]>;
   stats(key: string): Promise<Stats>;

@@ -3,11 +3,11 @@
 import { afterEach, expect, test, vi } from 'vitest';
 import { seededRandom } from '../scripts/seeded-random.mjs';
 import type { RawPrediction } from '../src/protocol.js';
-import { Engine } from '../workers/engine.js';
+import { Engine } from '../workers/engine/engine.js';
 import { featurizeText, TEXT_DIM } from '../workers/featurizers/text.js';
 import { HELPER_MIN_BATCH, HELPER_MIN_EXAMPLES, LookupHelper } from '../workers/lookup-helper.js';
-import { ExampleMemory, NEAR_DUPLICATE } from '../workers/memory.js';
-import { Similarity } from '../workers/similarity.js';
+import { ExampleMemory, NEAR_DUPLICATE } from '../workers/memory/example-memory.js';
+import { Similarity } from '../workers/memory/similarity.js';
 import { onCleanup, runCleanups } from './helpers.js';
 
 afterEach(async () => {

@@ -8,7 +8,7 @@ import { engine } from '../src/engine-client.js';
 import '../src/components/hitl-classifier/hitl-classifier.js';
 import type { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
 import { lockName } from '../workers/coordination.js';
-import { Engine } from '../workers/engine.js';
+import { Engine } from '../workers/engine/engine.js';
 import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName } from './helpers.js';
 
 afterEach(closeAll);

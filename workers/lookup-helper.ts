@@ -1,6 +1,6 @@
 import { isSparse, type SparseVector } from './featurizers/vector.js';
 import { packVectors, transferables, unpackVectors, type HelperMessage, type HelperReply } from './lookup-protocol.js';
-import type { ExampleMemory, MemoryObserver } from './memory.js';
+import type { ExampleMemory, MemoryObserver } from './memory/example-memory.js';
 
 /** A text model's memory gets a helper once it holds this many examples: below, a lookup is cheap (~0.02 ms). */
 export const HELPER_MIN_EXAMPLES = 2_000;

@@ -2,9 +2,9 @@
 // The lookup helper: a copy of one text model's example memory in a worker of its own, so that a large batch's
 // featurizing and near-duplicate lookups run on two cores (lookup-helper.ts). It loads no TensorFlow.js.
 import { featurizeText, TEXT_DIM } from './featurizers/text.js';
-import { ExampleMemory, NEAR_DUPLICATE } from './memory.js';
+import { ExampleMemory, NEAR_DUPLICATE } from './memory/example-memory.js';
 import { packVectors, transferables, unpackVectors, type HelperMessage, type HelperReply } from './lookup-protocol.js';
-import { Similarity } from './similarity.js';
+import { Similarity } from './memory/similarity.js';
 
 // The engine's text similarity: cosine over the hashed space, no scale.
 const memory = new ExampleMemory(

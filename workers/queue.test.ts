@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { leastInformative, rankQueue } from './queue.js';
-import { Similarity } from './similarity.js';
+import { Similarity } from './memory/similarity.js';
 
 const similarity = new Similarity(
   'cosine',

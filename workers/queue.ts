@@ -1,7 +1,7 @@
 import type { ReviewStrategy } from '../src/protocol.js';
 import type { Vector } from './featurizers/vector.js';
 import { rankForReview, uncertainty } from './review.js';
-import type { Similarity } from './similarity.js';
+import type { Similarity } from './memory/similarity.js';
 
 export interface Rankable {
   probs: ArrayLike<number>;

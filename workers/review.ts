@@ -1,6 +1,6 @@
 import type { ReviewStrategy } from '../src/protocol.js';
 import type { Vector } from './featurizers/vector.js';
-import type { Similarity } from './similarity.js';
+import type { Similarity } from './memory/similarity.js';
 
 /** How unsure a probability vector is, in [0, 1]: higher means a person's answer teaches the model more. */
 export function uncertainty(probs: ArrayLike<number>, strategy: Exclude<ReviewStrategy, 'diverse'>): number {

@@ -1,0 +1,106 @@
+import type { DecisionAction, LabelMeta, LabelResult, UndoResult, WireInput } from '../../src/protocol.js';
+import type { Vector } from '../featurizers/vector.js';
+import { inputId } from '../input-id.js';
+import type { ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage.js';
+import type { ModelSession } from './model-session.js';
+
+/**
+ * People's decisions: a label on an input or a queued item, and undoing one. Each is stored with its log entry in one
+ * transaction before the memory follows it, so a failed write leaves the model as it was.
+ */
+export class Decisions {
+  constructor(private readonly session: ModelSession) {}
+
+  async label(input: WireInput, label: string, meta: LabelMeta): Promise<LabelResult> {
+    const { session } = this;
+    session.checkLabel(label);
+    const canonical = await session.featurizer.canonical(input);
+    const [vector] = (await session.vectorize([canonical])) as [Vector];
+    return this.decide(await inputId(session.spec.input, canonical), canonical, vector, label, meta);
+  }
+
+  /** Labels a pending queue item by id: with `keepInputs: false` the page has no input to pass. */
+  async labelQueued(itemId: string, label: string, meta: LabelMeta): Promise<LabelResult> {
+    const { session } = this;
+    session.checkLabel(label);
+    await session.recorder.flush();
+    const entry = session.queue.pending(itemId);
+    const { input } = entry.record;
+    const vector = entry.vector ?? entry.record.vector ?? ((await session.vectorize([input!])) as [Vector])[0];
+    return this.decide(itemId, input, vector, label, meta);
+  }
+
+  private async decide(id: string, canonical: StoredInput | undefined, vector: Vector, label: string, meta: LabelMeta): Promise<LabelResult> {
+    const { session } = this;
+    await session.recorder.flush();
+    let newMeta: ModelMeta | undefined;
+    if (vector instanceof Float32Array && session.meta.featureDim === null) {
+      newMeta = { ...session.meta, featureDim: vector.length };
+    }
+    const predicted = await session.recorder.shownBefore(id, meta.predictionId);
+    const previous = session.examples.label(id)?.label;
+    const decisionId = crypto.randomUUID();
+    const example: ExampleRecord = { id, label, time: Date.now(), seq: session.examples.seq, decisionId };
+    if (canonical !== undefined && session.handles.keepInputs) example.input = canonical;
+    else example.vector = vector;
+    if (meta.annotator !== undefined) example.annotator = meta.annotator;
+    if (meta.predictionId !== undefined) example.predictionId = meta.predictionId;
+    const action: DecisionAction | undefined =
+      meta.action ?? (predicted && predicted.label !== null ? (predicted.label === label ? 'accept' : 'correct') : undefined);
+    const log: LogRecord = {
+      kind: 'label',
+      time: example.time,
+      exampleId: id,
+      label,
+      modelVersion: session.serving.modelVersion,
+      decisionId,
+      ...(action !== undefined ? { action } : {}),
+      ...(previous !== undefined ? { previousLabel: previous } : {}),
+      ...(meta.annotator !== undefined ? { annotator: meta.annotator } : {}),
+      ...(meta.predictionId !== undefined ? { predictionId: meta.predictionId } : {}),
+      ...(predicted ? { predicted: { label: predicted.label, confidence: predicted.confidence, modelVersion: predicted.modelVersion } } : {}),
+    };
+    const logged = canonical === undefined ? undefined : session.handles.logInput(canonical);
+    if (logged !== undefined) log.input = logged;
+    // Stored first: if the write fails, memory is untouched and the caller sees the error.
+    await session.store.saveDecision(example, log, newMeta);
+    if (newMeta) session.meta = newMeta;
+    session.examples.remember(example, vector, session.labels, previous === undefined);
+    session.batches.startWhenLarge();
+    const wasQueued = session.queue.take(id);
+    session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
+    if (wasQueued) session.queue.emitSize();
+    session.training.scheduleAuto();
+    return { decisionId, exampleId: id, replaced: previous !== undefined, examples: session.examples.size };
+  }
+
+  /** Reverts one decision: the example's previous label (or none), the queue item back; logged as an undo. */
+  async undo(decisionId: string): Promise<UndoResult> {
+    const { session } = this;
+    await session.recorder.flush();
+    const outcome = await session.store.undo(decisionId, (decision, restored) => ({
+      kind: 'undo',
+      time: Date.now(),
+      exampleId: decision.exampleId,
+      decisionId,
+      modelVersion: session.serving.modelVersion,
+      ...(restored ? { label: restored.label } : {}),
+      ...(decision.label !== undefined ? { previousLabel: decision.label } : {}),
+    }));
+    const id = outcome.decision.exampleId;
+    const restored = outcome.restored;
+    if (restored) {
+      const vector = restored.vector ?? ((await session.vectorize([restored.input!])) as [Vector])[0];
+      session.examples.remember(restored, vector, session.labels, false);
+    } else {
+      session.examples.forget(id);
+    }
+    if (outcome.requeued) {
+      session.queue.put(outcome.requeued);
+      session.queue.emitSize();
+    }
+    session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
+    session.training.scheduleAuto();
+    return { exampleId: id, restoredLabel: restored?.label ?? null, examples: session.examples.size };
+  }
+}

@@ -1,0 +1,243 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  modelKey,
+  type EngineApi,
+  type EngineEvent,
+  type ImportResult,
+  type LabelMeta,
+  type LabelResult,
+  type LogEntry,
+  type ModelSpec,
+  type OpenOptions,
+  type OpenResult,
+  type PredictOptions,
+  type QualityReport,
+  type RawExportedModel,
+  type RawPrediction,
+  type RawQueueItem,
+  type ReviewStrategy,
+  type Stats,
+  type StoredLabel,
+  type TrainProgress,
+  type TrainResult,
+  type UndoResult,
+  type WireInput,
+} from '../../src/protocol.js';
+import { activeBackend, useBackend } from '../backend.js';
+import { createFeaturizer } from '../featurizers/featurizer.js';
+import { IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage.js';
+import { ModelSession } from './model-session.js';
+import { DEFAULT_REVIEW_STRATEGY } from './policy.js';
+
+/** The engine the worker exposes: every open model of the page, on one TensorFlow.js backend. */
+export class Engine implements EngineApi {
+  private readonly models = new Map<string, ModelSession>();
+  private readonly opening = new Map<string, Promise<ModelSession>>();
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  /** Why a stored model lives in memory only on this page (IndexedDB refused), by model key. */
+  private readonly storageProblems = new Map<string, string>();
+
+  async ping(): Promise<'pong'> {
+    return 'pong';
+  }
+
+  async subscribe(listener: (event: EngineEvent) => void): Promise<void> {
+    this.listeners.add(listener);
+  }
+
+  private emit = (event: EngineEvent): void => {
+    for (const listener of this.listeners) {
+      Promise.resolve(listener(event)).catch(() => this.listeners.delete(listener));
+    }
+  };
+
+  async open(spec: ModelSpec, options: OpenOptions): Promise<OpenResult> {
+    // A page that stores nothing keeps the backend timings in memory too.
+    const backend = await useBackend(options.backend, { persist: spec.storage === 'indexeddb' });
+    const key = modelKey(spec);
+    let model = this.models.get(key);
+    if (model) {
+      if (model.spec.input !== spec.input) {
+        throw new TypeError(`Model "${spec.name}" is open for input '${model.spec.input}', not '${spec.input}'.`);
+      }
+      if (model.spec.featureExtractor?.url !== spec.featureExtractor?.url) {
+        throw new TypeError(
+          `Model "${spec.name}" is open with featureExtractor ${JSON.stringify(model.spec.featureExtractor?.url ?? null)}, ` +
+            `not ${JSON.stringify(spec.featureExtractor?.url ?? null)}: every handle of one model must use the same one.`,
+        );
+      }
+      await model.extendLabels(spec.labels);
+    } else {
+      let pending = this.opening.get(key);
+      if (!pending) {
+        pending = this.create(spec);
+        this.opening.set(key, pending);
+      }
+      try {
+        model = await pending;
+      } finally {
+        this.opening.delete(key);
+      }
+      if (!this.models.has(key)) this.models.set(key, model);
+      model = this.models.get(key)!;
+      await model.extendLabels(spec.labels);
+    }
+    const handle = crypto.randomUUID();
+    model.handles.add(handle, {
+      autoTrainDelayMs: options.autoTrainDelayMs,
+      keepInputs: options.keepInputs !== false,
+      retentionDays: options.retentionDays,
+    });
+    if (options.retentionDays !== undefined) await model.retention.purgeExpired();
+    const problem = this.storageProblems.get(key);
+    return {
+      key,
+      handle,
+      labels: [...model.labels],
+      backend,
+      modelVersion: model.serving.modelVersion,
+      examples: model.examples.size,
+      persistent: spec.storage === 'indexeddb' && problem === undefined,
+      ...(problem !== undefined ? { storageProblem: problem } : {}),
+    };
+  }
+
+  /**
+   * A new session on IndexedDB when the browser lets this origin use it, else in memory (said in `open`'s result);
+   * stored models also coordinate with the other tabs of the origin.
+   */
+  private async create(spec: ModelSpec): Promise<ModelSession> {
+    const key = modelKey(spec);
+    let store: ModelStore = new MemoryStore();
+    if (spec.storage === 'indexeddb') {
+      const stored = new IndexedDbStore(spec.name, {
+        onProblem: (problem) => this.emit({ type: 'storage-error', key, problem: problem.kind, message: problem.message }),
+      });
+      try {
+        await stored.probe();
+        store = stored;
+        this.storageProblems.delete(key);
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError)) throw error;
+        this.storageProblems.set(key, `${error.message} Labels and the model work on this page but nothing will be kept after it closes.`);
+      }
+    }
+    // The numeric featurizer checks rows against the length the session learns from its first labelled row.
+    const opened: { session?: ModelSession } = {};
+    const featurizer = await createFeaturizer({
+      input: spec.input,
+      featureExtractor: spec.featureExtractor,
+      featureDim: () => opened.session?.meta.featureDim ?? null,
+    });
+    const session = new ModelSession(spec, store, featurizer, this.emit);
+    opened.session = session;
+    // Messages from other tabs only arrive after this task, when the session is set.
+    if (store instanceof IndexedDbStore) session.tabs.connect(spec.name);
+    try {
+      await session.load();
+    } catch (error) {
+      session.tabs.close();
+      featurizer.dispose();
+      throw error;
+    }
+    return session;
+  }
+
+  private model(key: string): ModelSession {
+    const model = this.models.get(key);
+    if (!model) throw new Error(`No open model "${key}": call createClassifier() first.`);
+    return model;
+  }
+
+  async predict(key: string, inputs: WireInput[], options?: PredictOptions): Promise<RawPrediction[]> {
+    return this.model(key).predict(inputs, options);
+  }
+
+  async label(key: string, input: WireInput, label: string, meta: LabelMeta): Promise<LabelResult> {
+    return this.model(key).decisions.label(input, label, meta);
+  }
+
+  async labelQueued(key: string, itemId: string, label: string, meta: LabelMeta): Promise<LabelResult> {
+    return this.model(key).decisions.labelQueued(itemId, label, meta);
+  }
+
+  async undo(key: string, decisionId: string): Promise<UndoResult> {
+    return this.model(key).decisions.undo(decisionId);
+  }
+
+  async queue(key: string, limit: number): Promise<RawQueueItem[]> {
+    return this.model(key).queue.list(limit);
+  }
+
+  async enqueue(key: string, inputs: WireInput[]): Promise<number> {
+    return this.model(key).queue.enqueue(inputs);
+  }
+
+  async skip(key: string, itemId: string): Promise<void> {
+    return this.model(key).queue.skip(itemId);
+  }
+
+  async quality(key: string, window: number, threshold: number): Promise<QualityReport> {
+    return this.model(key).quality(window, threshold);
+  }
+
+  async auditLog(key: string, limit: number, since: number): Promise<LogEntry[]> {
+    return this.model(key).auditLog(limit, since);
+  }
+
+  async exportBundle(key: string): Promise<Blob> {
+    return this.model(key).transfer.exportBundle();
+  }
+
+  async importBundle(key: string, data: Blob): Promise<ImportResult> {
+    const model = this.model(key);
+    // Like training, an import may write weights: one tab at a time, above every version stored.
+    return model.tabs.exclusive(() => model.transfer.importBundle(data));
+  }
+
+  async exportModel(key: string): Promise<RawExportedModel> {
+    return this.model(key).transfer.exportModel();
+  }
+
+  async train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
+    return this.model(key).training.train(runId, onProgress);
+  }
+
+  async cancelTrain(key: string, runId: string): Promise<void> {
+    this.models.get(key)?.training.cancel(runId);
+  }
+
+  async selectForReview(key: string, pool: WireInput[], k: number, strategy?: ReviewStrategy): Promise<number[]> {
+    return this.model(key).selectForReview(pool, k, strategy ?? DEFAULT_REVIEW_STRATEGY);
+  }
+
+  async addLabel(key: string, label: string): Promise<string[]> {
+    return this.model(key).addLabel(label);
+  }
+
+  async stats(key: string): Promise<Stats> {
+    return { ...this.model(key).stats(), backend: activeBackend() ?? 'cpu' };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.model(key).reset();
+  }
+
+  async getLabel(key: string, input: WireInput): Promise<StoredLabel | null> {
+    return this.model(key).getLabel(input);
+  }
+
+  async close(key: string, handle: string): Promise<void> {
+    const model = this.models.get(key);
+    if (!model) return;
+    if (model.handles.remove(handle) === 0) {
+      this.models.delete(key);
+      await model.dispose();
+    }
+  }
+
+  async memory(): Promise<{ tensors: number; bytes: number }> {
+    const { numTensors, numBytes } = tf.memory();
+    return { tensors: numTensors, bytes: numBytes };
+  }
+}

@@ -1,0 +1,58 @@
+import type { Vector } from '../featurizers/vector.js';
+import { loggedInput } from '../audit.js';
+import type { LogRecord, StoredInput } from '../storage.js';
+
+export interface HandleSettings {
+  /** Background training runs this long after the last change; 0 or less: never for this handle. */
+  autoTrainDelayMs: number;
+  keepInputs: boolean;
+  retentionDays?: number | undefined;
+}
+
+/**
+ * The open handles of one model and what each asked for. Where handles disagree, the strictest wins: the shortest
+ * positive training delay, the shortest retention, and raw inputs kept only while every handle allows it.
+ */
+export class Handles {
+  private readonly open = new Map<string, HandleSettings>();
+
+  add(handle: string, settings: HandleSettings): void {
+    this.open.set(handle, settings);
+  }
+
+  /** Forgets a handle; resolves to how many remain. */
+  remove(handle: string): number {
+    this.open.delete(handle);
+    return this.open.size;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  get autoTrainDelayMs(): number {
+    const delays = [...this.open.values()].map((s) => s.autoTrainDelayMs).filter((delay) => delay > 0);
+    return delays.length > 0 ? Math.min(...delays) : 0;
+  }
+
+  get keepInputs(): boolean {
+    return [...this.open.values()].every((s) => s.keepInputs);
+  }
+
+  /** The shortest retention period of the open handles, in days, or null when none asks for one. */
+  get retentionDays(): number | null {
+    const days = [...this.open.values()].flatMap((s) => (s.retentionDays !== undefined ? [s.retentionDays] : []));
+    return days.length > 0 ? Math.min(...days) : null;
+  }
+
+  /** What the log keeps: a picture's size always (never its pixels); text and rows only while inputs are kept. */
+  logInput(input: StoredInput): LogRecord['input'] {
+    const isPicture = typeof input === 'object' && !(input instanceof Float32Array);
+    return isPicture || this.keepInputs ? loggedInput(input) : undefined;
+  }
+
+  /** The input as stored, or only its vector when the model keeps no inputs. */
+  keptInput(input: StoredInput, vector: Vector): { input: StoredInput } | { vector: Vector } {
+    return this.keepInputs ? { input } : { vector };
+  }
+}

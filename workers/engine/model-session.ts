@@ -1,0 +1,273 @@
+import {
+  modelKey,
+  type EngineEvent,
+  type LogEntry,
+  type ModelSpec,
+  type PredictOptions,
+  type QualityReport,
+  type RawPrediction,
+  type ReviewStrategy,
+  type Stats,
+  type StoredLabel,
+  type WireInput,
+} from '../../src/protocol.js';
+import { byTime, toLogEntry } from '../audit.js';
+import type { Featurizer } from '../featurizers/featurizer.js';
+import type { Vector } from '../featurizers/vector.js';
+import { inputId } from '../input-id.js';
+import { computeQuality } from '../quality.js';
+import { rankForReview } from '../review.js';
+import type { LoadedModel, ModelMeta, ModelStore, StoredInput } from '../storage.js';
+import { BatchSplit } from './batch-split.js';
+import { Decisions } from './decisions.js';
+import { Examples } from './examples.js';
+import { Handles } from './handles.js';
+import { PredictionRecorder } from './prediction-recorder.js';
+import { Retention } from './retention.js';
+import { ReviewQueue } from './review-queue.js';
+import { Serving } from './serving.js';
+import { TabSync } from './tab-sync.js';
+import { Training } from './training.js';
+import { Transfer } from './transfer.js';
+
+/**
+ * One open model in the worker: what every room shares (its spec, stored meta, store, featurizer, generation and
+ * labelled examples) and the rooms themselves, each owning its own state. The session answers the calls that need no
+ * room of their own and hands the rest to the room that owns them.
+ */
+export class ModelSession {
+  readonly key: string;
+  meta: ModelMeta;
+  /**
+   * Bumped by a reset (here or in another tab) and by close: work that started before it (a training, an import, a
+   * write-behind) must not install or store its result.
+   */
+  generation = 0;
+  readonly handles = new Handles();
+  readonly examples: Examples;
+  readonly serving: Serving;
+  readonly batches: BatchSplit;
+  readonly recorder = new PredictionRecorder(this);
+  readonly queue = new ReviewQueue(this);
+  readonly decisions = new Decisions(this);
+  readonly training = new Training(this);
+  readonly tabs = new TabSync(this);
+  readonly retention = new Retention(this);
+  readonly transfer = new Transfer(this);
+
+  constructor(
+    readonly spec: ModelSpec,
+    readonly store: ModelStore,
+    readonly featurizer: Featurizer,
+    private readonly broadcast: (event: EngineEvent) => void,
+  ) {
+    this.key = modelKey(spec);
+    this.meta = { name: spec.name, labels: [...spec.labels], input: spec.input, featureDim: null, maxVersion: 0, createdAt: Date.now() };
+    this.examples = new Examples(spec.input, () => this.inputDim());
+    this.serving = new Serving(spec.input, this.examples.memory, () => this.meta.labels);
+    this.batches = new BatchSplit(
+      spec.input === 'text',
+      this.examples.memory,
+      this.serving,
+      () => this.meta.labels.length,
+      (inputs) => this.vectorize(inputs),
+    );
+  }
+
+  /** Every event reaches the pages of this tab and, for a stored model, the other tabs. */
+  emit = (event: EngineEvent): void => {
+    this.broadcast(event);
+    this.tabs.announce(event);
+  };
+
+  get labels(): string[] {
+    return this.meta.labels;
+  }
+
+  inputDim(): number {
+    return this.featurizer.dim() ?? 0;
+  }
+
+  /** Opens the stored model, or stores a new one; refuses one stored with another input kind, featurizer or more labels. */
+  async load(): Promise<void> {
+    const { spec, featurizer } = this;
+    const id = featurizer.id;
+    this.meta.featurizer = id;
+    const { meta, examples, weights, queue } = await this.store.load();
+    if (meta?.featurizer !== undefined && meta.featurizer !== id) {
+      throw new TypeError(
+        `Model "${spec.name}" was built with the featurizer '${meta.featurizer}', not '${id}': its labels and ` +
+          'weights would mean nothing. Open it with the same featureExtractor, use another name, or reset() it.',
+      );
+    }
+    if (meta) {
+      if (meta.input !== spec.input) {
+        throw new TypeError(
+          `Model "${spec.name}" is stored for input '${meta.input}', not '${spec.input}'. ` +
+            'Use the same input kind, another name, or reset() the stored model.',
+        );
+      }
+      const missing = meta.labels.filter((label) => !spec.labels.includes(label));
+      if (missing.length > 0) {
+        throw new RangeError(
+          `Model "${spec.name}" is stored with the labels ${JSON.stringify(meta.labels)}; ${JSON.stringify(missing)} ` +
+            'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.',
+        );
+      }
+      this.meta = { ...meta, featurizer: id, labels: [...meta.labels, ...spec.labels.filter((l) => !meta.labels.includes(l))] };
+      if (this.meta.labels.length !== meta.labels.length || meta.featurizer === undefined) this.meta = await this.store.saveMeta(this.meta);
+    } else {
+      this.meta = await this.store.saveMeta(this.meta);
+    }
+    await this.hydrate({ meta: this.meta, examples, weights, queue });
+  }
+
+  /**
+   * Fills memory, head and queue from stored records. Vectors are computed first and the state swapped in without
+   * an await, so a prediction never sees a half-filled memory.
+   */
+  async hydrate({ examples, weights, queue }: LoadedModel): Promise<void> {
+    const withInput = examples.filter((e) => e.input !== undefined);
+    const computed = await this.vectorize(withInput.map((e) => e.input!));
+    const vectorOf = new Map(withInput.map((e, i) => [e.id, computed[i]!]));
+    this.examples.clear();
+    for (const example of examples) {
+      const vector = example.vector ?? vectorOf.get(example.id);
+      if (vector) this.examples.remember(example, vector, this.labels);
+    }
+    if (weights) this.serving.install(weights);
+    this.queue.load(queue);
+    this.batches.startWhenLarge();
+  }
+
+  /** Labels given to open() after the model exists can only extend it. */
+  async extendLabels(labels: string[]): Promise<void> {
+    const missing = this.meta.labels.filter((label) => !labels.includes(label));
+    if (missing.length > 0) {
+      throw new RangeError(
+        `Model "${this.spec.name}" already has the labels ${JSON.stringify(this.meta.labels)}; ${JSON.stringify(missing)} ` +
+          'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.',
+      );
+    }
+    const added = labels.filter((label) => !this.meta.labels.includes(label));
+    if (added.length === 0) return;
+    const before = this.meta.labels;
+    // Stored order wins: a label another tab added meanwhile comes before ours, in every tab.
+    const meta = await this.store.saveMeta({ ...this.meta, labels: [...before, ...added] });
+    this.meta = meta;
+    if (!before.every((label, c) => meta.labels[c] === label)) {
+      // Never expected (stored labels only grow), but the memory's label numbers must follow the stored order.
+      await this.hydrate(await this.store.load());
+    } else {
+      this.serving.reinstall();
+    }
+    this.emit({ type: 'labels-changed', key: this.key, labels: [...meta.labels] });
+  }
+
+  async addLabel(label: string): Promise<string[]> {
+    if (typeof label !== 'string') throw new TypeError(`label must be a string, got ${typeof label}.`);
+    if (label.trim() === '') throw new RangeError('label must not be empty.');
+    if (this.meta.labels.includes(label)) throw new RangeError(`The model already has the label ${JSON.stringify(label)}.`);
+    await this.extendLabels([...this.meta.labels, label]);
+    return [...this.meta.labels];
+  }
+
+  checkLabel(label: string): void {
+    if (!this.meta.labels.includes(label)) {
+      throw new RangeError(`Unknown label ${JSON.stringify(label)}: expected one of ${this.meta.labels.map((l) => JSON.stringify(l)).join(', ')}.`);
+    }
+  }
+
+  canonicalAll(inputs: WireInput[]): Promise<StoredInput[]> {
+    return Promise.all(inputs.map((input) => this.featurizer.canonical(input)));
+  }
+
+  vectorize(inputs: readonly StoredInput[]): Promise<Vector[]> {
+    return this.featurizer.vectorize(inputs);
+  }
+
+  /** Predictions in input order. What `options` asks to log or queue is written after the answer, batched. */
+  async predict(inputs: WireInput[], options?: PredictOptions): Promise<RawPrediction[]> {
+    const canonical = await this.canonicalAll(inputs);
+    const { vectors, probs, hasModel } = await this.batches.score(canonical);
+    const predictions = this.serving.toPredictions(probs, hasModel);
+    for (const prediction of predictions) this.recorder.remember(prediction);
+    if (options && (options.shown || options.queue)) {
+      this.recorder.stage(
+        predictions.flatMap((prediction, i) => {
+          const queue = options.queue && (prediction.label === null || prediction.confidence < options.threshold);
+          return options.shown || queue ? [{ prediction, input: canonical[i]!, vector: vectors[i]!, shown: options.shown, queue }] : [];
+        }),
+      );
+    }
+    return predictions;
+  }
+
+  /** Indices into `pool`, most informative first. */
+  async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
+    const { vectors, probs } = await this.batches.score(await this.canonicalAll(pool));
+    return rankForReview(probs, vectors, k, strategy, this.examples.similarity);
+  }
+
+  async quality(window: number, threshold: number): Promise<QualityReport> {
+    await this.recorder.flush();
+    return computeQuality(await this.store.readLog(), this.meta.labels, threshold, window);
+  }
+
+  /** Newest last; `since` in ms since the epoch; `limit` keeps the newest. */
+  async auditLog(limit: number, since: number): Promise<LogEntry[]> {
+    await this.recorder.flush();
+    const records = (await this.store.readLog()).filter((r) => r.time >= since).sort(byTime);
+    return records.slice(Math.max(0, records.length - limit)).map(toLogEntry);
+  }
+
+  async getLabel(input: WireInput): Promise<StoredLabel | null> {
+    return this.examples.label(await inputId(this.spec.input, await this.featurizer.canonical(input))) ?? null;
+  }
+
+  stats(): Omit<Stats, 'backend'> {
+    return {
+      examples: this.examples.size,
+      byLabel: this.examples.countsByLabel(this.meta.labels),
+      modelVersion: this.serving.modelVersion,
+      training: this.training.isRunning,
+      calibration: this.serving.calibration,
+    };
+  }
+
+  /** Back to no trained model (a reset, here or in another tab): the memory alone answers until the next training. */
+  dropHead(): void {
+    this.serving.drop();
+    this.training.examplesAtLastTrain = -1;
+  }
+
+  async reset(): Promise<void> {
+    this.generation += 1;
+    this.training.stopAuto();
+    this.training.stopRunning('The model was reset during training.');
+    const meta: ModelMeta = { ...this.meta, featureDim: null, maxVersion: Math.max(this.meta.maxVersion, this.serving.modelVersion) };
+    await this.recorder.discard();
+    await this.store.clear(meta);
+    this.meta = meta;
+    this.queue.clear();
+    this.recorder.forgetRecent();
+    this.examples.clear();
+    this.dropHead();
+    this.emit({ type: 'reset', key: this.key });
+    this.queue.emitSize();
+  }
+
+  /** Writes what is pending, then releases everything: the last handle's close must not lose queued predictions. */
+  async dispose(): Promise<void> {
+    await this.recorder.flush();
+    this.retention.stop();
+    this.tabs.close();
+    this.generation += 1;
+    this.training.stopAuto();
+    this.training.stopRunning('The model was closed during training.');
+    this.serving.dispose();
+    this.featurizer.dispose();
+    this.batches.dispose();
+    this.store.close();
+  }
+}

@@ -1,0 +1,30 @@
+import type { ReviewStrategy } from '../../src/protocol.js';
+
+/**
+ * Choices the engine makes for every model unless a caller says otherwise. They live here, not in the wire types,
+ * because they are the engine's policy: the page only passes what a person or a site asked for.
+ */
+
+/**
+ * The strategy with the highest mean test accuracy over every (dataset, budget) point all four reached in
+ * `npm run bench:learning` (docs/benchmarks.md has the latest run's figures). `diverse` leads since its redundancy is
+ * measured against the pool's typical similarity (image features of different digits sit at ~0.9 cosine, which made
+ * every candidate look redundant); it is also the only one at 95 % on iris with 20 labels. It also ranks the
+ * persistent review queue.
+ */
+export const DEFAULT_REVIEW_STRATEGY: ReviewStrategy = 'diverse';
+
+/**
+ * The nearest-neighbour vote (see Serving.voteWeight) while there are at most this many labels: it gains most with
+ * few labels (SpamAssassin: +3.6 points at 20, +0.2 at 800) and costs a scan of every label per prediction.
+ */
+export const VOTE_MAX_EXAMPLES = 1000;
+
+/** The vote's weight before there are enough labels to fit it: 0.5 gave 87.4 % against 83.8 % for the head alone on SpamAssassin at 20 labels. */
+export const DEFAULT_VOTE_WEIGHT = 0.5;
+
+/**
+ * Predictions queue themselves up to this many pending items; past it the least uncertain pending item makes room
+ * (explicit `enqueue` is not limited). Every label re-ranks the queue, so its size is what a review step costs.
+ */
+export const QUEUE_AUTO_LIMIT = 10_000;

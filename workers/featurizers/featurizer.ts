@@ -1,0 +1,60 @@
+import type { FeatureExtractorSpec, InputKind, WireInput } from '../../src/protocol.js';
+import type { StoredInput } from '../storage.js';
+import type { Vector } from './vector.js';
+
+/**
+ * How one kind of input becomes vectors. Every input kind implements it (hashed text n-grams, numeric rows, the
+ * built-in image transform, a site's frozen model), so a new encoder is one new file and the engine never branches on
+ * the input kind to featurize.
+ */
+export interface Featurizer {
+  /**
+   * Names how inputs become vectors. It is stored with the model: a head trained with one featurizer means nothing
+   * with another, so a model opened with a different id is refused.
+   */
+  readonly id: string;
+  readonly input: InputKind;
+  /** Length of every vector, or null while it is unknown (a numeric model before its first row). */
+  dim(): number | null;
+  /**
+   * Checks an input and returns what is stored and hashed for it: the text, the checked row, or the decoded,
+   * resized picture. Must reject bad input with a TypeError or RangeError that names what was expected.
+   */
+  canonical(input: WireInput): Promise<StoredInput>;
+  /** Vectors for canonical inputs, in order, in one batch where the featurizer gains from batching. */
+  vectorize(inputs: readonly StoredInput[]): Promise<Vector[]>;
+  /** What stats, export and import need to know of it. */
+  describe(): FeaturizerDescription;
+  /** Frees what it holds (model weights); it is not used afterwards. */
+  dispose(): void;
+}
+
+export interface FeaturizerDescription {
+  id: string;
+  input: InputKind;
+  /** The side pictures are resized to before they are featurized; null for other inputs. */
+  imageSize: number | null;
+  /** What a vector of `inputDim` values is, in words, for the metadata of an exported model. */
+  expects(inputDim: number): string;
+}
+
+/** What the featurizer of a model is built from: its spec, and the row length a numeric model learnt from its data. */
+export interface FeaturizerOptions {
+  input: InputKind;
+  featureExtractor?: FeatureExtractorSpec | undefined;
+  featureDim: () => number | null;
+}
+
+/** The featurizer for a model's input kind; image featurizers load (and download their weights) only when asked for. */
+export async function createFeaturizer(options: FeaturizerOptions): Promise<Featurizer> {
+  switch (options.input) {
+    case 'text':
+      return new (await import('./text-ngrams.js')).TextNgrams();
+    case 'features':
+      return new (await import('./feature-rows.js')).FeatureRows(options.featureDim);
+    case 'image': {
+      if (options.featureExtractor) return (await import('./site-model.js')).loadSiteModel(options.featureExtractor);
+      return new (await import('./scattering.js')).Scattering();
+    }
+  }
+}
