@@ -1,8 +1,8 @@
 import type { InputKind, StoredLabel } from '../../src/protocol.js';
 import { RunningStats } from '../featurizers/features.js';
 import type { Vector } from '../featurizers/vector.js';
-import { ExampleMemory } from '../memory.js';
-import { Similarity } from '../similarity.js';
+import { ExampleMemory } from '../memory/example-memory.js';
+import { Similarity } from '../memory/similarity.js';
 import type { ExampleRecord } from '../storage.js';
 
 /**

@@ -3,7 +3,7 @@ import { standardize } from '../featurizers/features.js';
 import type { Vector } from '../featurizers/vector.js';
 import { nextTask, ServingHead, type HeadParams } from '../head.js';
 import { nearestVote } from '../calibration.js';
-import { ExampleMemory, NEAR_DUPLICATE } from '../memory.js';
+import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
 import type { WeightsRecord } from '../storage.js';
 import { DEFAULT_VOTE_WEIGHT, VOTE_MAX_EXAMPLES } from './policy.js';
 
