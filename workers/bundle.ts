@@ -2,7 +2,7 @@ import { DECISION_ACTIONS, LOG_KINDS, type InputKind, type LogEntry, type RawPre
 import { fromLogEntry, toLogEntry } from './audit.js';
 import { inputId } from './input-id.js';
 import type { Vector } from './featurizers/vector.js';
-import type { Dump, ExampleRecord, LogRecord, ModelMeta, QueueRecord, StoredInput, WeightsRecord } from './storage.js';
+import type { Dump, ExampleRecord, LogRecord, ModelMeta, QueueRecord, StoredInput, WeightsRecord } from './storage/index.js';
 
 /**
  * The export format: JSON Lines (UTF-8). Line 1 is the header; then one line per example, log entry and queue item,

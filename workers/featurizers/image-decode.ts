@@ -1,11 +1,8 @@
 import type { WireImage } from '../../src/protocol.js';
+import type { SquarePixels } from '../storage/records.js';
 
-/** RGBA pixels of a square image, as the featurizer takes them. */
-export interface SquarePixels {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
+// The pixel type is storage's (a model that keeps inputs stores decoded pictures); featurizers take it from there.
+export type { SquarePixels };
 
 /**
  * Decodes (Blobs) and resizes any wire image to `size`×`size`, centre-cropped to a square so nothing is

@@ -1,10 +1,7 @@
-/** A sparse row: sorted, unique indices with their values. Text features are sparse; numeric rows are dense. */
-export interface SparseVector {
-  readonly indices: Int32Array;
-  readonly values: Float32Array;
-}
+import type { SparseVector, Vector } from '../storage/records.js';
 
-export type Vector = SparseVector | Float32Array;
+// The row types are storage's (a model that keeps no inputs stores vectors); featurizers take them from there.
+export type { SparseVector, Vector };
 
 export function isSparse(vector: Vector): vector is SparseVector {
   return !(vector instanceof Float32Array);

@@ -1,0 +1,33 @@
+// The storage layer's public names. Importers take them from here, so the files behind can move without them knowing.
+export type {
+  Dump,
+  ExampleRecord,
+  ImportPlan,
+  LoadedModel,
+  LogRange,
+  LoggedInput,
+  LogRecord,
+  ModelMeta,
+  PurgeCounts,
+  QueueRecord,
+  SparseVector,
+  SquarePixels,
+  StoredHead,
+  StoredInput,
+  UndoOutcome,
+  Vector,
+  WeightsRecord,
+} from './records.js';
+export { databaseName, SCHEMA_VERSION } from './schema.js';
+export {
+  assertNewer,
+  clearedMeta,
+  mergeMeta,
+  QUOTA_MESSAGE,
+  StorageUnavailableError,
+  type ModelStore,
+  type StorageProblem,
+  type UndoLogWriter,
+} from './store.js';
+export { BLOCKED_TIMEOUT_MS, IndexedDbStore, type IndexedDbStoreOptions } from './indexeddb-store.js';
+export { MemoryStore } from './memory-store.js';

@@ -1,0 +1,419 @@
+import { openDB, type IDBPDatabase } from 'idb';
+import { applyDecision, applyUndo, type Tables } from './decisions.js';
+import type {
+  Dump,
+  ExampleRecord,
+  ImportPlan,
+  LoadedModel,
+  LogRange,
+  LogRecord,
+  ModelMeta,
+  PurgeCounts,
+  QueueRecord,
+  StoredHead,
+  UndoOutcome,
+  WeightsRecord,
+} from './records.js';
+import { databaseName, SCHEMA_VERSION, STORES, upgradeSchema, type HitlDB } from './schema.js';
+import {
+  assertLogRange,
+  assertNewer,
+  clearedMeta,
+  mergeMeta,
+  QUOTA_MESSAGE,
+  StorageUnavailableError,
+  type ModelStore,
+  type StorageProblem,
+  type UndoLogWriter,
+} from './store.js';
+
+/** How long an open waits for an older connection in another tab that does not close before giving up on storage. */
+export const BLOCKED_TIMEOUT_MS = 5_000;
+
+export interface IndexedDbStoreOptions {
+  /** Told about a full disk (each time a write fails for it), so pages can say what to do. */
+  onProblem?: (problem: StorageProblem) => void;
+  /** How long to wait for another tab's old connection to close before giving up on storage. */
+  blockedTimeoutMs?: number;
+}
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'QuotaExceededError';
+}
+
+/**
+ * Runs `work` against an open transaction and commits only if it succeeds: a failed request, or one that throws at
+ * once (a value that cannot be cloned, a missing key), would otherwise leave the requests before it to commit. Issue
+ * requests from async callbacks (`map(async (r) => store.put(r))`) so a throw becomes a rejection `work` awaits, not
+ * one left unhandled when the abort fails the requests already made.
+ */
+async function commitOrAbort<T>(tx: { abort(): void; done: Promise<void> }, work: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    try {
+      tx.abort();
+    } catch {
+      // Already finished or aborted: nothing was written after the failure either way.
+    }
+    await tx.done.catch(() => undefined);
+    throw error;
+  }
+  await tx.done;
+  return result;
+}
+
+/** One IndexedDB database per model name (databaseName), so models never contend for a transaction. */
+export class IndexedDbStore implements ModelStore {
+  private db: Promise<IDBPDatabase<HitlDB>> | null = null;
+  private readonly onProblem: ((problem: StorageProblem) => void) | undefined;
+  private readonly blockedTimeoutMs: number;
+  /** Set while writes fail for a full disk, so the problem is reported once per spell, not once per write. */
+  private full = false;
+
+  constructor(
+    private readonly name: string,
+    options: IndexedDbStoreOptions = {},
+  ) {
+    this.onProblem = options.onProblem;
+    this.blockedTimeoutMs = options.blockedTimeoutMs ?? BLOCKED_TIMEOUT_MS;
+  }
+
+  /** Opens (creating or upgrading) the database now: rejects with StorageUnavailableError when it cannot be used. */
+  async probe(): Promise<void> {
+    await this.open();
+  }
+
+  private open(): Promise<IDBPDatabase<HitlDB>> {
+    this.db ??= this.connect().catch((error: unknown) => {
+      this.db = null;
+      throw error;
+    });
+    return this.db;
+  }
+
+  private async connect(): Promise<IDBPDatabase<HitlDB>> {
+    if (typeof indexedDB === 'undefined') throw new StorageUnavailableError('This browser offers no IndexedDB here.');
+    try {
+      return await this.openAt(SCHEMA_VERSION);
+    } catch (error) {
+      // Another tab runs a newer library that upgraded the database: its schema only adds, so open it as it is.
+      if (!(error instanceof DOMException && error.name === 'VersionError')) throw this.unavailable(error);
+      const db = await this.openAt(undefined).catch((again: unknown) => Promise.reject(this.unavailable(again)));
+      const missing = STORES.filter((store) => !db.objectStoreNames.contains(store));
+      if (missing.length > 0) {
+        db.close();
+        throw new StorageUnavailableError(`The database of model "${this.name}" (version ${db.version}) lacks the stores ${missing.join(', ')}.`);
+      }
+      return db;
+    }
+  }
+
+  private unavailable(error: unknown): Error {
+    if (error instanceof StorageUnavailableError) return error;
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new StorageUnavailableError(`The browser refused to open the database of model "${this.name}" (${reason}).`);
+  }
+
+  /** `version` undefined opens at whatever version exists. A blocked open waits, but not forever. */
+  private openAt(version: number | undefined): Promise<IDBPDatabase<HitlDB>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let gaveUp = false;
+    const opening = openDB<HitlDB>(databaseName(this.name), version, {
+      upgrade(db, oldVersion, _newVersion, tx) {
+        // Given up on (the model went on in memory): leave the database as the other tab has it.
+        if (gaveUp) {
+          tx.abort();
+          return;
+        }
+        upgradeSchema(db, oldVersion, tx);
+      },
+      // Another tab keeps an older connection open and does not close it: wait a while, then work without storage.
+      blocked: () => {
+        timer ??= setTimeout(() => {
+          gaveUp = true;
+          rejectBlocked(
+            new StorageUnavailableError(
+              `Another tab keeps an older version of the database of model "${this.name}" open, so it cannot be upgraded. ` +
+                'Close the other tabs of this site and reload.',
+            ),
+          );
+        }, this.blockedTimeoutMs);
+      },
+      // Another tab wants a newer schema: get out of its way; the next call reopens.
+      blocking: () => this.close(),
+      terminated: () => {
+        this.db = null;
+      },
+    });
+    let rejectBlocked: (error: Error) => void = () => undefined;
+    const blocked = new Promise<never>((_resolve, reject) => (rejectBlocked = reject));
+    // An open given up on may still succeed later: close it then, or it would block the next upgrade in turn.
+    void opening.then(
+      (db) => gaveUp && db.close(),
+      () => undefined,
+    );
+    return Promise.race([opening, blocked]).finally(() => clearTimeout(timer));
+  }
+
+  async load(): Promise<LoadedModel> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['meta', 'examples', 'weights', 'queue'], 'readonly');
+      const [meta, examples, weights, queue] = await Promise.all([
+        tx.objectStore('meta').get('model'),
+        tx.objectStore('examples').getAll(),
+        tx.objectStore('weights').get('current'),
+        tx.objectStore('queue').getAll(),
+        tx.done,
+      ]);
+      examples.sort((a, b) => a.seq - b.seq);
+      return { meta, examples, weights, queue };
+    }, true);
+  }
+
+  async saveMeta(meta: ModelMeta): Promise<ModelMeta> {
+    return this.run(async (db) => {
+      const tx = db.transaction('meta', 'readwrite', { durability: 'strict' });
+      return commitOrAbort(tx, async () => {
+        const merged = mergeMeta(await tx.store.get('model'), meta);
+        await tx.store.put(merged, 'model');
+        return merged;
+      });
+    });
+  }
+
+  async loadHead(): Promise<StoredHead> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['meta', 'weights'], 'readonly');
+      const [meta, weights] = await Promise.all([tx.objectStore('meta').get('model'), tx.objectStore('weights').get('current'), tx.done]);
+      return { meta, weights };
+    }, true);
+  }
+
+  /** Runs a decision or an undo over the four stores it may touch, in one strict transaction. */
+  private decide<T>(work: (tables: Tables, putMeta: (meta: ModelMeta) => Promise<unknown>) => Promise<T>): Promise<T> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['examples', 'log', 'queue', 'meta'], 'readwrite', { durability: 'strict' });
+      const examples = tx.objectStore('examples');
+      const queue = tx.objectStore('queue');
+      const log = tx.objectStore('log');
+      const meta = tx.objectStore('meta');
+      // Async, so a request that throws at once (a record without a key) rejects like any failed request.
+      const tables: Tables = {
+        getExample: async (id) => examples.get(id),
+        putExample: async (example) => examples.put(example),
+        deleteExample: async (id) => examples.delete(id),
+        getQueued: async (id) => queue.get(id),
+        putQueued: async (record) => queue.put(record),
+        deleteQueued: async (id) => queue.delete(id),
+        addLog: async (record) => log.add(record),
+        logByDecision: async (decisionId) => log.index('by-decision').getAll(decisionId),
+      };
+      const putMeta = async (m: ModelMeta) => meta.put(mergeMeta(await meta.get('model'), m), 'model');
+      return commitOrAbort(tx, () => work(tables, putMeta));
+    });
+  }
+
+  async saveDecision(example: ExampleRecord, log: LogRecord, meta?: ModelMeta): Promise<void> {
+    await this.decide(async (tables, putMeta) => {
+      await Promise.all([applyDecision(tables, example, log), meta ? putMeta(meta) : null]);
+    });
+  }
+
+  async undo(decisionId: string, undoLog: UndoLogWriter): Promise<UndoOutcome> {
+    return this.decide((tables) => applyUndo(tables, decisionId, undoLog));
+  }
+
+  async saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void> {
+    await this.run(async (db) => {
+      const tx = db.transaction(['weights', 'meta'], 'readwrite', { durability: 'strict' });
+      const metaStore = tx.objectStore('meta');
+      const weightsStore = tx.objectStore('weights');
+      await commitOrAbort(tx, async () => {
+        const [stored, current] = await Promise.all([metaStore.get('model'), weightsStore.get('current')]);
+        assertNewer(weights, { meta: stored, weights: current });
+        await Promise.all([weightsStore.put(weights, 'current'), metaStore.put(mergeMeta(stored, meta), 'model')]);
+      });
+    });
+  }
+
+  async record(log: LogRecord[], queue: QueueRecord[], evict: string[] = []): Promise<void> {
+    if (log.length === 0 && queue.length === 0 && evict.length === 0) return;
+    await this.run(async (db) => {
+      // Relaxed: these follow answers already given; a crash loses at most the last batch of them, never a label.
+      const tx = db.transaction(['log', 'queue'], 'readwrite', { durability: 'relaxed' });
+      const logStore = tx.objectStore('log');
+      const queueStore = tx.objectStore('queue');
+      await commitOrAbort(tx, () =>
+        Promise.all([
+          ...log.map(async (r) => logStore.add(r)),
+          ...queue.map(async (r) => queueStore.put(r)),
+          ...evict.map(async (id) => queueStore.delete(id)),
+        ]),
+      );
+    });
+  }
+
+  async putQueued(records: QueueRecord[]): Promise<void> {
+    await this.run(async (db) => {
+      const tx = db.transaction('queue', 'readwrite', { durability: 'strict' });
+      await commitOrAbort(tx, () => Promise.all(records.map(async (r) => tx.store.put(r))));
+    });
+  }
+
+  /**
+   * Reads the `by-time` index, which keeps entries by time and then by id. Without a limit, or when the range holds
+   * no more than it, one getAll; otherwise a reverse cursor walks only the newest `limit` entries.
+   */
+  async readLog(range: LogRange = {}): Promise<LogRecord[]> {
+    assertLogRange(range);
+    const { since, limit = Infinity } = range;
+    if (limit === 0) return [];
+    return this.run(async (db) => {
+      const index = db.transaction('log', 'readonly').store.index('by-time');
+      const keys = since === undefined ? null : IDBKeyRange.lowerBound(since);
+      if (limit === Infinity || (await index.count(keys)) <= limit) return index.getAll(keys);
+      const newest: LogRecord[] = [];
+      let cursor = await index.openCursor(keys, 'prev');
+      while (cursor) {
+        newest.push(cursor.value);
+        if (newest.length === limit) break;
+        cursor = await cursor.continue();
+      }
+      return newest.reverse();
+    }, true);
+  }
+
+  async countLog(since?: number): Promise<number> {
+    assertLogRange({ since });
+    return this.run((db) => (since === undefined ? db.count('log') : db.countFromIndex('log', 'by-time', IDBKeyRange.lowerBound(since))), true);
+  }
+
+  async findPrediction(predictionId: string): Promise<LogRecord | undefined> {
+    const found = await this.run((db) => db.getAllFromIndex('log', 'by-prediction', predictionId), true);
+    return found.find((r) => r.kind === 'prediction');
+  }
+
+  async dump(): Promise<Dump> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log'], 'readonly');
+      const [meta, examples, weights, queue, log] = await Promise.all([
+        tx.objectStore('meta').get('model'),
+        tx.objectStore('examples').getAll(),
+        tx.objectStore('weights').get('current'),
+        tx.objectStore('queue').getAll(),
+        tx.objectStore('log').getAll(),
+        tx.done,
+      ]);
+      examples.sort((a, b) => a.seq - b.seq);
+      return { meta, examples, weights, queue, log };
+    }, true);
+  }
+
+  async applyImport(plan: ImportPlan): Promise<void> {
+    await this.run(async (db) => {
+      const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log'], 'readwrite', { durability: 'strict' });
+      const examples = tx.objectStore('examples');
+      const queue = tx.objectStore('queue');
+      const log = tx.objectStore('log');
+      const metaStore = tx.objectStore('meta');
+      await commitOrAbort(tx, () =>
+        Promise.all([
+          metaStore.get('model').then((stored) => metaStore.put(mergeMeta(stored, plan.meta), 'model')),
+          ...plan.examples.map(async (e) => examples.put(e)),
+          // A labelled input is no longer pending, whichever side labelled it.
+          ...plan.examples.map(async (e) => queue.delete(e.id)),
+          ...plan.queue.map(async (q) => queue.put(q)),
+          ...plan.log.map(async (r) => log.add(r)),
+          plan.weights ? tx.objectStore('weights').put(plan.weights, 'current') : null,
+        ]),
+      );
+    });
+  }
+
+  async clear(meta: ModelMeta): Promise<void> {
+    await this.run(async (db) => {
+      const tx = db.transaction(['examples', 'weights', 'log', 'queue', 'meta'], 'readwrite', { durability: 'strict' });
+      const metaStore = tx.objectStore('meta');
+      await commitOrAbort(tx, () =>
+        Promise.all([
+          tx.objectStore('examples').clear(),
+          tx.objectStore('weights').clear(),
+          tx.objectStore('log').clear(),
+          tx.objectStore('queue').clear(),
+          metaStore.get('model').then((stored) => metaStore.put(clearedMeta(stored, meta), 'model')),
+        ]),
+      );
+    });
+  }
+
+  async purgeBefore(cutoff: number): Promise<PurgeCounts> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['examples', 'log', 'queue'], 'readwrite', { durability: 'strict' });
+      return commitOrAbort(tx, async () => {
+        const counts = { examples: 0, log: 0, queue: 0 };
+        // Log entries by their time index; examples and queue items by a scan (they have no time index in schema 2).
+        let logCursor = await tx.objectStore('log').index('by-time').openCursor(IDBKeyRange.upperBound(cutoff, true));
+        while (logCursor) {
+          await logCursor.delete();
+          counts.log += 1;
+          logCursor = await logCursor.continue();
+        }
+        let exampleCursor = await tx.objectStore('examples').openCursor();
+        while (exampleCursor) {
+          if (exampleCursor.value.time < cutoff) {
+            await exampleCursor.delete();
+            counts.examples += 1;
+          }
+          exampleCursor = await exampleCursor.continue();
+        }
+        let queueCursor = await tx.objectStore('queue').openCursor();
+        while (queueCursor) {
+          if (queueCursor.value.addedAt < cutoff) {
+            await queueCursor.delete();
+            counts.queue += 1;
+          }
+          queueCursor = await queueCursor.continue();
+        }
+        return counts;
+      });
+    });
+  }
+
+  /**
+   * Every operation goes through here: a connection closed under it (another tab upgraded the database, or the
+   * browser terminated it) is reopened and the operation tried once more; a full disk becomes a QuotaExceededError
+   * that says what to do, reported to the engine as well. `reads`: the operation writes nothing, so its success
+   * says nothing about whether the disk has room again.
+   */
+  private async run<T>(operation: (db: IDBPDatabase<HitlDB>) => Promise<T>, reads = false): Promise<T> {
+    let result: T;
+    try {
+      try {
+        result = await operation(await this.open());
+      } catch (error) {
+        if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+        this.close();
+        result = await operation(await this.open());
+      }
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+      // Told once per spell of full storage: a page that reacts by writing again must not hear of it in a loop.
+      if (!this.full) this.onProblem?.({ kind: 'quota', message: QUOTA_MESSAGE });
+      this.full = true;
+      throw new DOMException(QUOTA_MESSAGE, 'QuotaExceededError');
+    }
+    if (!reads) this.full = false;
+    return result;
+  }
+
+  close(): void {
+    const db = this.db;
+    this.db = null;
+    void db?.then(
+      (d) => d.close(),
+      () => undefined,
+    );
+  }
+}

@@ -1,0 +1,203 @@
+import { applyDecision, applyUndo, type Tables } from './decisions.js';
+import type {
+  Dump,
+  ExampleRecord,
+  ImportPlan,
+  LoadedModel,
+  LogRange,
+  LogRecord,
+  ModelMeta,
+  PurgeCounts,
+  QueueRecord,
+  StoredHead,
+  UndoOutcome,
+  WeightsRecord,
+} from './records.js';
+import { assertLogRange, assertNewer, clearedMeta, mergeMeta, type ModelStore, type UndoLogWriter } from './store.js';
+
+/** The order of the log's `by-time` index (time, then id): readLog returns entries in it, whichever store. */
+function byIndexOrder(a: LogRecord, b: LogRecord): number {
+  return a.time - b.time || a.id! - b.id!;
+}
+
+/** The order of IndexedDB's string keys (UTF-16 code units, which `<` compares too): queue items come back in it. */
+function byKey(a: QueueRecord, b: QueueRecord): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A copy, as IndexedDB would give: a caller changing the meta it passed or got must not change the stored one. */
+function copyMeta(meta: ModelMeta): ModelMeta {
+  return { ...meta, labels: [...meta.labels] };
+}
+
+/**
+ * IndexedDB refuses a record whose key is not one (DataError) and so writes nothing of its transaction: the maps
+ * would take it, so check first and refuse alike.
+ */
+function assertKeyed(records: readonly { id: unknown }[], store: string): void {
+  for (const record of records) {
+    if (typeof record.id !== 'string') throw new DOMException(`A ${store} record's id must be a string, got ${typeof record.id}.`, 'DataError');
+  }
+}
+
+/**
+ * `storage: 'memory'`: the same contract, kept in the worker and gone with it. Records are held as given (no
+ * structured clone, which would cost a copy of every input); the meta, small and merged, is copied.
+ */
+export class MemoryStore implements ModelStore {
+  private meta: ModelMeta | undefined;
+  private readonly examples = new Map<string, ExampleRecord>();
+  private weights: WeightsRecord | undefined;
+  /** In id order: entries are only appended, and a purge keeps the order of what it leaves. */
+  private log: LogRecord[] = [];
+  private readonly queue = new Map<string, QueueRecord>();
+  private nextLogId = 1;
+
+  async load(): Promise<LoadedModel> {
+    return {
+      meta: this.meta && copyMeta(this.meta),
+      examples: [...this.examples.values()].sort((a, b) => a.seq - b.seq),
+      weights: this.weights,
+      queue: [...this.queue.values()].sort(byKey),
+    };
+  }
+
+  async saveMeta(meta: ModelMeta): Promise<ModelMeta> {
+    this.meta = copyMeta(mergeMeta(this.meta, meta));
+    return copyMeta(this.meta);
+  }
+
+  async loadHead(): Promise<StoredHead> {
+    return { meta: this.meta && copyMeta(this.meta), weights: this.weights };
+  }
+
+  /**
+   * The memory twin of a transaction: changes go to the live maps with a journal of how to take each back, replayed
+   * in reverse if `work` fails, so a failed write leaves nothing behind (and no map is copied).
+   */
+  private async transaction<T>(work: (tables: Tables, putMeta: (meta: ModelMeta) => void) => Promise<T>): Promise<T> {
+    const journal: (() => void)[] = [];
+    const setIn = <V>(map: Map<string, V>, key: string, value: V | undefined) => {
+      const before = map.get(key);
+      const had = map.has(key);
+      journal.push(() => (had ? map.set(key, before as V) : map.delete(key)));
+      if (value === undefined) map.delete(key);
+      else map.set(key, value);
+    };
+    const tables: Tables = {
+      getExample: async (id) => this.examples.get(id),
+      putExample: async (example) => (assertKeyed([example], 'examples'), setIn(this.examples, example.id, example)),
+      deleteExample: async (id) => setIn(this.examples, id, undefined),
+      getQueued: async (id) => this.queue.get(id),
+      putQueued: async (record) => (assertKeyed([record], 'queue'), setIn(this.queue, record.id, record)),
+      deleteQueued: async (id) => setIn(this.queue, id, undefined),
+      addLog: async (record) => {
+        this.log.push({ ...record, id: this.nextLogId++ });
+        journal.push(() => {
+          this.log.pop();
+          this.nextLogId -= 1;
+        });
+      },
+      logByDecision: async (decisionId) => this.log.filter((r) => r.decisionId === decisionId),
+    };
+    const putMeta = (meta: ModelMeta) => {
+      const before = this.meta;
+      journal.push(() => (this.meta = before));
+      this.meta = copyMeta(mergeMeta(before, meta));
+    };
+    try {
+      return await work(tables, putMeta);
+    } catch (error) {
+      for (const undo of journal.reverse()) undo();
+      throw error;
+    }
+  }
+
+  async saveDecision(example: ExampleRecord, log: LogRecord, meta?: ModelMeta): Promise<void> {
+    await this.transaction(async (tables, putMeta) => {
+      await applyDecision(tables, example, log);
+      if (meta) putMeta(meta);
+    });
+  }
+
+  async undo(decisionId: string, undoLog: UndoLogWriter): Promise<UndoOutcome> {
+    return this.transaction((tables) => applyUndo(tables, decisionId, undoLog));
+  }
+
+  async saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void> {
+    assertNewer(weights, { meta: this.meta, weights: this.weights });
+    this.weights = weights;
+    this.meta = copyMeta(mergeMeta(this.meta, meta));
+  }
+
+  async record(log: LogRecord[], queue: QueueRecord[], evict: string[] = []): Promise<void> {
+    assertKeyed(queue, 'queue');
+    for (const r of log) this.log.push({ ...r, id: this.nextLogId++ });
+    for (const q of queue) this.queue.set(q.id, q);
+    for (const id of evict) this.queue.delete(id);
+  }
+
+  async putQueued(records: QueueRecord[]): Promise<void> {
+    assertKeyed(records, 'queue');
+    for (const q of records) this.queue.set(q.id, q);
+  }
+
+  async readLog(range: LogRange = {}): Promise<LogRecord[]> {
+    assertLogRange(range);
+    const { since, limit = Infinity } = range;
+    const inRange = (since === undefined ? [...this.log] : this.log.filter((r) => r.time >= since)).sort(byIndexOrder);
+    return limit >= inRange.length ? inRange : inRange.slice(inRange.length - limit);
+  }
+
+  async countLog(since?: number): Promise<number> {
+    assertLogRange({ since });
+    if (since === undefined) return this.log.length;
+    let count = 0;
+    for (const r of this.log) if (r.time >= since) count += 1;
+    return count;
+  }
+
+  async findPrediction(predictionId: string): Promise<LogRecord | undefined> {
+    return this.log.find((r) => r.kind === 'prediction' && r.predictionId === predictionId);
+  }
+
+  async dump(): Promise<Dump> {
+    return { ...(await this.load()), log: [...this.log] };
+  }
+
+  async applyImport(plan: ImportPlan): Promise<void> {
+    // Checked before anything changes: the import is all of it or nothing, as in one IndexedDB transaction.
+    assertKeyed(plan.examples, 'examples');
+    assertKeyed(plan.queue, 'queue');
+    this.meta = copyMeta(mergeMeta(this.meta, plan.meta));
+    for (const e of plan.examples) {
+      this.examples.set(e.id, e);
+      this.queue.delete(e.id);
+    }
+    for (const q of plan.queue) this.queue.set(q.id, q);
+    for (const r of plan.log) this.log.push({ ...r, id: this.nextLogId++ });
+    if (plan.weights) this.weights = plan.weights;
+  }
+
+  async clear(meta: ModelMeta): Promise<void> {
+    this.examples.clear();
+    this.weights = undefined;
+    this.log = [];
+    this.queue.clear();
+    this.meta = copyMeta(clearedMeta(this.meta, meta));
+  }
+
+  async purgeBefore(cutoff: number): Promise<PurgeCounts> {
+    const counts = { examples: 0, log: 0, queue: 0 };
+    for (const [id, example] of this.examples) if (example.time < cutoff && this.examples.delete(id)) counts.examples += 1;
+    for (const [id, item] of this.queue) if (item.addedAt < cutoff && this.queue.delete(id)) counts.queue += 1;
+    const kept = this.log.filter((r) => r.time >= cutoff);
+    counts.log = this.log.length - kept.length;
+    this.log = kept;
+    return counts;
+  }
+
+  close(): void {
+    // Nothing to release: the data goes with this object.
+  }
+}

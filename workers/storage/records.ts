@@ -1,0 +1,171 @@
+import type { DecisionAction, InputKind, RawPrediction } from '../../src/protocol.js';
+
+// The shapes stored in a model's database. Storage owns them: featurizers import their input and vector types from
+// here, never the other way round, so the storage layer can change without reading the featurizers.
+
+/** RGBA pixels of a square image, as the featurizer takes them and as a model that keeps inputs stores them. */
+export interface SquarePixels {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+/** A sparse row: sorted, unique indices with their values. Text features are sparse; numeric rows are dense. */
+export interface SparseVector {
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+}
+
+export type Vector = SparseVector | Float32Array;
+
+export interface ModelMeta {
+  name: string;
+  labels: string[];
+  input: InputKind;
+  /** Length of a numeric row, fixed by the first labelled example; null for text or before it. */
+  featureDim: number | null;
+  /** The highest model version ever saved; kept by reset() so versions only grow. */
+  maxVersion: number;
+  /** How inputs become vectors (e.g. 'hashed-ngrams-v1', or the feature extractor's URL). */
+  featurizer?: string;
+  createdAt: number;
+}
+
+/** An input as stored: the text, the numeric row, or the picture decoded and resized for the featurizer. */
+export type StoredInput = string | Float32Array | SquarePixels;
+
+export interface ExampleRecord {
+  /** A hash of the input: labelling the same input again replaces the record. */
+  id: string;
+  /** Absent when the model keeps no inputs: then `vector` holds what training needs. */
+  input?: StoredInput;
+  /** The featurised input, stored only when the raw input is not (`keepInputs: false`). */
+  vector?: Vector;
+  label: string;
+  annotator?: string;
+  predictionId?: string;
+  /** The decision that gave this label (schema 2): undo restores the state before it. */
+  decisionId?: string;
+  time: number;
+  /** Insertion order, so the newest of two identical-looking examples wins. */
+  seq: number;
+}
+
+/** A prediction waiting for a person (schema 2). */
+export interface QueueRecord {
+  /** The input hash: one entry per input, and the id its example gets once labelled. */
+  id: string;
+  input?: StoredInput;
+  /** Only when the raw input is not kept: ranking re-predicts from it. */
+  vector?: Vector;
+  prediction: RawPrediction;
+  addedAt: number;
+  /** 0 while not skipped; else the skip order (greater: skipped later, so further back). */
+  skipped: number;
+}
+
+export interface WeightsRecord {
+  version: number;
+  labels: string[];
+  inputDim: number;
+  /** Row-major inputDim × labels.length. */
+  weights: Float32Array;
+  bias: Float32Array;
+  /** Standardisation of numeric rows the head was trained with; absent for text. */
+  mean?: Float32Array;
+  std?: Float32Array;
+  examples: number;
+  savedAt: number;
+  backend: string;
+  /** Temperature scaling fitted on held-out labels (already applied to weights and bias). */
+  calibration?: {
+    temperature: number;
+    heldOut: number;
+    eceBefore: number;
+    eceAfter: number;
+    /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number;
+  };
+}
+
+/** What the log keeps of an input: text, a numeric row, or an image's size only. */
+export type LoggedInput = string | Float32Array | { width: number; height: number };
+
+/**
+ * One audit log record. `kind: 'label'` is a human decision — the v1 name and shape, kept so v1 records need no
+ * rewrite; schema 2 adds the optional fields and the other kinds.
+ */
+export interface LogRecord {
+  /** Assigned by the store when the entry is written (ascending); entries handed to a store come without one. */
+  id?: number;
+  kind: 'label' | 'prediction' | 'undo' | 'import' | 'reset';
+  time: number;
+  /** The input hash ('' for import and reset). */
+  exampleId: string;
+  /** Decision: the human label. Undo: the label restored (absent when the example was removed). */
+  label?: string;
+  previousLabel?: string;
+  annotator?: string;
+  predictionId?: string;
+  /** What the model had shown for this input: for a decision, the prediction it answers; for a prediction, itself. */
+  predicted?: { label: string | null; confidence: number; modelVersion: number };
+  modelVersion: number;
+  decisionId?: string;
+  action?: DecisionAction;
+  input?: LoggedInput;
+  /** Decisions only: the state before it, which undo restores. */
+  before?: { example: ExampleRecord | null; queued: QueueRecord | null };
+  detail?: string;
+}
+
+/**
+ * Which audit log entries to read: those at or after `since` (ms since the epoch), and of them only the newest
+ * `limit`. Entries come oldest first either way, by time and then by id, the order the `by-time` index keeps.
+ */
+export interface LogRange {
+  since?: number;
+  limit?: number;
+}
+
+export interface LoadedModel {
+  meta: ModelMeta | undefined;
+  /** In insertion order (`seq`). */
+  examples: ExampleRecord[];
+  weights: WeightsRecord | undefined;
+  /** By id, the order the queue's key keeps. */
+  queue: QueueRecord[];
+}
+
+/** Meta and weights alone: what another tab may change without touching the examples. */
+export interface StoredHead {
+  meta: ModelMeta | undefined;
+  weights: WeightsRecord | undefined;
+}
+
+export interface Dump extends LoadedModel {
+  /** By id: the order the entries were written in. */
+  log: LogRecord[];
+}
+
+/** Everything an import writes, already validated: applied in one transaction or not at all. */
+export interface ImportPlan {
+  meta: ModelMeta;
+  examples: ExampleRecord[];
+  queue: QueueRecord[];
+  log: LogRecord[];
+  weights: WeightsRecord | null;
+}
+
+export interface UndoOutcome {
+  decision: LogRecord;
+  /** The example as it is again, or null when the decision had created it. */
+  restored: ExampleRecord | null;
+  /** The queue item put back, if the decision had taken it from the queue. */
+  requeued: QueueRecord | null;
+}
+
+/** How many records a retention sweep deleted, per store. */
+export interface PurgeCounts {
+  examples: number;
+  log: number;
+  queue: number;
+}

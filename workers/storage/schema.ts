@@ -1,0 +1,47 @@
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { ExampleRecord, LogRecord, ModelMeta, QueueRecord, WeightsRecord } from './records.js';
+
+/**
+ * Bumped with every schema change; `upgradeSchema` walks from any older version to this one, step by step.
+ * 2: the review queue store, and log indexes by decision and prediction id (audit log, undo). v1 records stay as
+ * they are: a v1 log entry is a v2 decision entry without the optional fields.
+ */
+export const SCHEMA_VERSION = 2;
+
+export interface HitlDB extends DBSchema {
+  meta: { key: 'model'; value: ModelMeta };
+  examples: { key: string; value: ExampleRecord };
+  weights: { key: 'current'; value: WeightsRecord };
+  log: { key: number; value: LogRecord; indexes: { 'by-time': number; 'by-decision': string; 'by-prediction': string } };
+  queue: { key: string; value: QueueRecord };
+}
+
+/** Stores every model needs; a database opened at a newer version (a newer library in another tab) must have them. */
+export const STORES = ['meta', 'examples', 'weights', 'log', 'queue'] as const satisfies readonly StoreNames<HitlDB>[];
+
+/** One database per model name, so models never contend for a transaction or block each other's upgrades. */
+export function databaseName(model: string): string {
+  return `hitl-classifier:${model}`;
+}
+
+/** Brings a database from `oldVersion` to SCHEMA_VERSION inside the open's versionchange transaction. */
+export function upgradeSchema(
+  db: IDBPDatabase<HitlDB>,
+  oldVersion: number,
+  tx: IDBPTransaction<HitlDB, StoreNames<HitlDB>[], 'versionchange'>,
+): void {
+  if (oldVersion < 1) {
+    db.createObjectStore('meta');
+    db.createObjectStore('examples', { keyPath: 'id' });
+    db.createObjectStore('weights');
+    db.createObjectStore('log', { keyPath: 'id', autoIncrement: true }).createIndex('by-time', 'time');
+  }
+  if (oldVersion < 2) {
+    // v1 records keep their ids and fields; they lack decisionId/predictionId-as-prediction, so the new
+    // indexes simply skip them (an index omits records without its key).
+    const log = tx.objectStore('log');
+    log.createIndex('by-decision', 'decisionId');
+    log.createIndex('by-prediction', 'predictionId');
+    db.createObjectStore('queue', { keyPath: 'id' });
+  }
+}

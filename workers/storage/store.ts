@@ -1,0 +1,116 @@
+import type {
+  Dump,
+  ExampleRecord,
+  ImportPlan,
+  LoadedModel,
+  LogRange,
+  LogRecord,
+  ModelMeta,
+  PurgeCounts,
+  QueueRecord,
+  StoredHead,
+  UndoOutcome,
+  WeightsRecord,
+} from './records.js';
+
+/** Writes the undo's own log entry from the decision it reverts and the example it restores. */
+export type UndoLogWriter = (decision: LogRecord, restored: ExampleRecord | null) => LogRecord;
+
+/**
+ * Where one model keeps its labels, weights, queue and log. Every write resolves only once it is durable (except
+ * `record`, see there). The IndexedDB store and the memory store keep this contract alike, down to the order of
+ * what they return: store-contract.test.ts runs the same tests against both.
+ */
+export interface ModelStore {
+  load(): Promise<LoadedModel>;
+  /**
+   * Merges `meta` into the stored one (mergeMeta) and returns what was stored: another tab may have added a label
+   * first, and every tab must number the labels alike.
+   */
+  saveMeta(meta: ModelMeta): Promise<ModelMeta>;
+  /**
+   * A human decision in one transaction: the example, its log entry (with the state before it, for undo), the
+   * queue entry for the input removed, and (when given) the meta, merged like saveMeta.
+   */
+  saveDecision(example: ExampleRecord, log: LogRecord, meta?: ModelMeta): Promise<void>;
+  /** Reverts one decision in one transaction; RangeError naming why when it cannot (unknown, undone, superseded). */
+  undo(decisionId: string, undoLog: UndoLogWriter): Promise<UndoOutcome>;
+  /**
+   * Weights and meta (merged like saveMeta) in one transaction: a half-written model is never loaded. A version
+   * not above every version stored (assertNewer) is refused with a RangeError and nothing is written.
+   */
+  saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void>;
+  /** Batched writes of the predict path: log entries, queue entries and queue evictions in one relaxed transaction. */
+  record(log: LogRecord[], queue: QueueRecord[], evict?: string[]): Promise<void>;
+  putQueued(records: QueueRecord[]): Promise<void>;
+  /** Log entries in `range` (all of them without one), oldest first: by time, then by id. */
+  readLog(range?: LogRange): Promise<LogRecord[]>;
+  /** How many log entries there are at or after `since` (all of them without it). */
+  countLog(since?: number): Promise<number>;
+  /** The prediction entry with this id, the first written if there are several. */
+  findPrediction(predictionId: string): Promise<LogRecord | undefined>;
+  /** Everything, read in one transaction: a consistent snapshot for export. */
+  dump(): Promise<Dump>;
+  /** Writes a validated import in one transaction, meta merged like saveMeta: all of it, or nothing when any part fails. */
+  applyImport(plan: ImportPlan): Promise<void>;
+  /** Deletes labels, weights, queue and log; keeps the meta (clearedMeta) so versions keep growing. */
+  clear(meta: ModelMeta): Promise<void>;
+  /** Meta and weights alone, as stored now: what another tab may have changed without touching the examples. */
+  loadHead(): Promise<StoredHead>;
+  /** Deletes examples, log entries and queue items older than `cutoff` (ms since the epoch) in one transaction. */
+  purgeBefore(cutoff: number): Promise<PurgeCounts>;
+  close(): void;
+}
+
+/** What went wrong with a model's storage, as the engine reports it to every page. */
+export interface StorageProblem {
+  kind: 'quota';
+  message: string;
+}
+
+/** The browser refused to write: the storage for this origin is full. Nothing of the failed write was kept. */
+export const QUOTA_MESSAGE =
+  "The browser's storage for this site is full, so nothing of this change was saved (QuotaExceededError). " +
+  "Free some space: export and reset models you no longer need, or clear this site's data in the browser settings, then try again.";
+
+/** The browser gave this origin no usable IndexedDB: the model works in memory and keeps nothing. */
+export class StorageUnavailableError extends Error {
+  override name = 'StorageUnavailableError';
+}
+
+/**
+ * Two tabs write one meta record: versions must only grow and a label one tab added must never vanish because
+ * another tab wrote the meta it had in memory. Labels are only ever appended, so the stored order stays first.
+ */
+export function mergeMeta(stored: ModelMeta | undefined, incoming: ModelMeta): ModelMeta {
+  if (!stored) return incoming;
+  const labels = [...stored.labels, ...incoming.labels.filter((label) => !stored.labels.includes(label))];
+  return { ...incoming, labels, maxVersion: Math.max(stored.maxVersion, incoming.maxVersion) };
+}
+
+/** The meta a reset keeps: labels and versions merged, but featureDim as given (a reset model may take other rows). */
+export function clearedMeta(stored: ModelMeta | undefined, incoming: ModelMeta): ModelMeta {
+  return { ...mergeMeta(stored, incoming), featureDim: incoming.featureDim };
+}
+
+/**
+ * A saved head must be newer than every version stored, in the meta or the weights: another tab may have saved a
+ * newer model meanwhile, and the stored model must never go back to an older one.
+ */
+export function assertNewer(weights: WeightsRecord, stored: StoredHead): void {
+  const newest = Math.max(stored.meta?.maxVersion ?? 0, stored.weights?.version ?? 0);
+  if (weights.version <= newest) {
+    throw new RangeError(`Model version ${weights.version} is not newer than version ${newest}, which another tab saved meanwhile; train again.`);
+  }
+}
+
+/** `since` must be a key the time index can compare; `limit` a count (Infinity: all of them). */
+export function assertLogRange(range: LogRange): void {
+  if (range.since !== undefined && (typeof range.since !== 'number' || Number.isNaN(range.since))) {
+    throw new RangeError(`A log range's since must be a number of ms since the epoch, got ${String(range.since)}.`);
+  }
+  const limit = range.limit;
+  if (limit !== undefined && !(typeof limit === 'number' && limit >= 0 && (Number.isInteger(limit) || limit === Infinity))) {
+    throw new RangeError(`A log range's limit must be a whole number of entries, 0 or more, got ${String(limit)}.`);
+  }
+}
