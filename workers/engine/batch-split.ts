@@ -3,7 +3,7 @@ import type { Vector } from '../featurizers/vector.js';
 import { nextTask } from '../head.js';
 import { HELPER_MIN_BATCH, HELPER_MIN_EXAMPLES, LookupHelper } from '../lookup-helper.js';
 import { NEAR_DUPLICATE, type ExampleMemory } from '../memory/example-memory.js';
-import type { StoredInput } from '../storage.js';
+import type { StoredInput } from '../storage/index.js';
 import type { Serving } from './serving.js';
 
 /** Texts per block when a batch is shared with the lookup helper: ~50 ms of lookups at 10,000 stored. */

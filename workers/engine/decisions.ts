@@ -1,7 +1,7 @@
 import type { DecisionAction, LabelMeta, LabelResult, UndoResult, WireInput } from '../../src/protocol.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../input-id.js';
-import type { ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage.js';
+import type { ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 
 /**

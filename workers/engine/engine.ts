@@ -25,7 +25,7 @@ import {
 } from '../../src/protocol.js';
 import { activeBackend, useBackend } from '../backend.js';
 import { createFeaturizer } from '../featurizers/featurizer.js';
-import { IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage.js';
+import { IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage/index.js';
 import { ModelSession } from './model-session.js';
 import { DEFAULT_REVIEW_STRATEGY } from './policy.js';
 

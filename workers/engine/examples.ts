@@ -3,7 +3,7 @@ import { RunningStats } from '../featurizers/features.js';
 import type { Vector } from '../featurizers/vector.js';
 import { ExampleMemory } from '../memory/example-memory.js';
 import { Similarity } from '../memory/similarity.js';
-import type { ExampleRecord } from '../storage.js';
+import type { ExampleRecord } from '../storage/index.js';
 
 /**
  * The labelled examples as the model sees them: the instant memory that answers near-duplicates, each input's human

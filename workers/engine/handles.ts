@@ -1,6 +1,6 @@
 import type { Vector } from '../featurizers/vector.js';
 import { loggedInput } from '../audit.js';
-import type { LogRecord, StoredInput } from '../storage.js';
+import type { LogRecord, StoredInput } from '../storage/index.js';
 
 export interface HandleSettings {
   /** Background training runs this long after the last change; 0 or less: never for this handle. */

@@ -11,13 +11,13 @@ import {
   type StoredLabel,
   type WireInput,
 } from '../../src/protocol.js';
-import { byTime, toLogEntry } from '../audit.js';
+import { toLogEntry } from '../audit.js';
 import type { Featurizer } from '../featurizers/featurizer.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../input-id.js';
 import { computeQuality } from '../quality.js';
 import { rankForReview } from '../review.js';
-import type { LoadedModel, ModelMeta, ModelStore, StoredInput } from '../storage.js';
+import type { LoadedModel, ModelMeta, ModelStore, StoredInput } from '../storage/index.js';
 import { BatchSplit } from './batch-split.js';
 import { Decisions } from './decisions.js';
 import { Examples } from './examples.js';
@@ -217,8 +217,7 @@ export class ModelSession {
   /** Newest last; `since` in ms since the epoch; `limit` keeps the newest. */
   async auditLog(limit: number, since: number): Promise<LogEntry[]> {
     await this.recorder.flush();
-    const records = (await this.store.readLog()).filter((r) => r.time >= since).sort(byTime);
-    return records.slice(Math.max(0, records.length - limit)).map(toLogEntry);
+    return (await this.store.readLog({ since, limit })).map(toLogEntry);
   }
 
   async getLabel(input: WireInput): Promise<StoredLabel | null> {

@@ -1,7 +1,7 @@
 import type { RawPrediction } from '../../src/protocol.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../input-id.js';
-import type { LogRecord, QueueRecord, StoredInput } from '../storage.js';
+import type { LogRecord, QueueRecord, StoredInput } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 
 /** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */

@@ -3,7 +3,7 @@ import type { Vector } from '../featurizers/vector.js';
 import { inputView } from '../audit.js';
 import { inputId } from '../input-id.js';
 import { leastInformative, rankQueue } from '../queue.js';
-import type { QueueRecord, StoredInput } from '../storage.js';
+import type { QueueRecord, StoredInput } from '../storage/index.js';
 import { DEFAULT_REVIEW_STRATEGY, QUEUE_AUTO_LIMIT } from './policy.js';
 import type { ModelSession } from './model-session.js';
 

@@ -4,7 +4,7 @@ import type { Vector } from '../featurizers/vector.js';
 import { nextTask, ServingHead, type HeadParams } from '../head.js';
 import { nearestVote } from '../calibration.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
-import type { WeightsRecord } from '../storage.js';
+import type { WeightsRecord } from '../storage/index.js';
 import { DEFAULT_VOTE_WEIGHT, VOTE_MAX_EXAMPLES } from './policy.js';
 
 /** Near-duplicate lookups made ahead of time at the near-duplicate floor (by the batch split), one per vector. */

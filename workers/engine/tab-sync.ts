@@ -1,5 +1,5 @@
 import { TabCoordination, type TabChange } from '../coordination.js';
-import type { ModelMeta, WeightsRecord } from '../storage.js';
+import type { ModelMeta, WeightsRecord } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 
 /**

@@ -6,7 +6,7 @@ import { RunningStats, standardize } from '../featurizers/features.js';
 import { isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
 import { ExampleMemory } from '../memory/example-memory.js';
 import { bestPerClass } from '../memory/similarity.js';
-import type { WeightsRecord } from '../storage.js';
+import type { WeightsRecord } from '../storage/index.js';
 import { abortError, isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 import { VOTE_MAX_EXAMPLES } from './policy.js';

@@ -3,7 +3,7 @@ import { toLogEntry } from '../audit.js';
 import { encodeBundle, parseBundle } from '../bundle.js';
 import { TEXT_DIM } from '../featurizers/text.js';
 import type { Vector } from '../featurizers/vector.js';
-import type { LogRecord, ModelMeta, StoredInput } from '../storage.js';
+import type { LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
 import { abortError } from './errors.js';
 import type { ModelSession } from './model-session.js';
 import { VOTE_MAX_EXAMPLES } from './policy.js';

@@ -1,5 +1,5 @@
 import type { FeatureExtractorSpec, InputKind, WireInput } from '../../src/protocol.js';
-import type { StoredInput } from '../storage.js';
+import type { StoredInput } from '../storage/index.js';
 import type { Vector } from './vector.js';
 
 /**

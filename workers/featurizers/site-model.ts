@@ -1,5 +1,5 @@
 import type { FeatureExtractorSpec, WireInput } from '../../src/protocol.js';
-import type { StoredInput } from '../storage.js';
+import type { StoredInput } from '../storage/index.js';
 import { loadFeatureExtractor, type FeatureExtractor } from './extractor.js';
 import type { Featurizer, FeaturizerDescription } from './featurizer.js';
 import { decodeImage, type SquarePixels } from './image-decode.js';

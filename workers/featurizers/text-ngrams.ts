@@ -1,5 +1,5 @@
 import type { WireInput } from '../../src/protocol.js';
-import type { StoredInput } from '../storage.js';
+import type { StoredInput } from '../storage/index.js';
 import type { Featurizer, FeaturizerDescription } from './featurizer.js';
 import { TEXT_DIM, featurizeText } from './text.js';
 import type { Vector } from './vector.js';
