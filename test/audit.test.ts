@@ -186,7 +186,7 @@ describe('schema upgrade', () => {
       { text: tickets.feature[0], label: 'feature' },
     ];
     // Ids as v1 computed them: the same hash the current code computes, so labels still match their inputs.
-    const { inputId } = await import('../workers/input-id.js');
+    const { inputId } = await import('../workers/audit/input-id.js');
     for (const [i, e] of v1Examples.entries()) {
       const id = await inputId('text', e.text);
       await v1.saveExample(

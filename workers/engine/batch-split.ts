@@ -1,6 +1,6 @@
 import { featurizeText } from '../featurizers/text.js';
 import type { Vector } from '../featurizers/vector.js';
-import { nextTask } from '../head.js';
+import { nextTask } from '../learning/head.js';
 import { HELPER_MIN_BATCH, HELPER_MIN_EXAMPLES, LookupHelper } from '../lookup-helper.js';
 import { NEAR_DUPLICATE, type ExampleMemory } from '../memory/example-memory.js';
 import type { StoredInput } from '../storage/index.js';

@@ -1,6 +1,6 @@
 import type { DecisionAction, LabelMeta, LabelResult, UndoResult, WireInput } from '../../src/protocol.js';
 import type { Vector } from '../featurizers/vector.js';
-import { inputId } from '../input-id.js';
+import { inputId } from '../audit/input-id.js';
 import type { ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 

@@ -1,5 +1,5 @@
 import type { Vector } from '../featurizers/vector.js';
-import { loggedInput } from '../audit.js';
+import { loggedInput } from '../audit/log-records.js';
 import type { LogRecord, StoredInput } from '../storage/index.js';
 
 export interface HandleSettings {

@@ -11,11 +11,11 @@ import {
   type StoredLabel,
   type WireInput,
 } from '../../src/protocol.js';
-import { toLogEntry } from '../audit.js';
+import { toLogEntry } from '../audit/log-records.js';
 import type { Featurizer } from '../featurizers/featurizer.js';
 import type { Vector } from '../featurizers/vector.js';
-import { inputId } from '../input-id.js';
-import { computeQuality } from '../quality.js';
+import { inputId } from '../audit/input-id.js';
+import { computeQuality } from '../audit/quality.js';
 import { rankForReview } from '../review.js';
 import type { LoadedModel, ModelMeta, ModelStore, StoredInput } from '../storage/index.js';
 import { BatchSplit } from './batch-split.js';

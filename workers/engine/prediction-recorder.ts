@@ -1,6 +1,6 @@
 import type { RawPrediction } from '../../src/protocol.js';
 import type { Vector } from '../featurizers/vector.js';
-import { inputId } from '../input-id.js';
+import { inputId } from '../audit/input-id.js';
 import type { LogRecord, QueueRecord, StoredInput } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 

@@ -1,7 +1,7 @@
 import type { RawPrediction, RawQueueItem, WireInput } from '../../src/protocol.js';
 import type { Vector } from '../featurizers/vector.js';
-import { inputView } from '../audit.js';
-import { inputId } from '../input-id.js';
+import { inputView } from '../audit/log-records.js';
+import { inputId } from '../audit/input-id.js';
 import { leastInformative, rankQueue } from '../queue.js';
 import type { QueueRecord, StoredInput } from '../storage/index.js';
 import { DEFAULT_REVIEW_STRATEGY, QUEUE_AUTO_LIMIT } from './policy.js';

@@ -1,8 +1,8 @@
 import type { InputKind, RawPrediction, Stats } from '../../src/protocol.js';
 import { standardize } from '../featurizers/features.js';
 import type { Vector } from '../featurizers/vector.js';
-import { nextTask, ServingHead, type HeadParams } from '../head.js';
-import { nearestVote } from '../calibration.js';
+import { nextTask, ServingHead, type HeadParams } from '../learning/head.js';
+import { nearestVote } from '../learning/calibration.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
 import type { WeightsRecord } from '../storage/index.js';
 import { DEFAULT_VOTE_WEIGHT, VOTE_MAX_EXAMPLES } from './policy.js';

@@ -1,7 +1,7 @@
 import type { TrainProgress, TrainResult } from '../../src/protocol.js';
 import { activeBackend } from '../backend.js';
-import { trainCalibrated } from '../calibrate.js';
-import { nearestVote } from '../calibration.js';
+import { trainCalibrated } from '../learning/calibrate.js';
+import { nearestVote } from '../learning/calibration.js';
 import { RunningStats, standardize } from '../featurizers/features.js';
 import { isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
 import { ExampleMemory } from '../memory/example-memory.js';

@@ -1,6 +1,6 @@
 import type { ExportedModelMetadata, ImportResult, LogEntry, RawExportedModel } from '../../src/protocol.js';
-import { toLogEntry } from '../audit.js';
-import { encodeBundle, parseBundle } from '../bundle.js';
+import { toLogEntry } from '../audit/log-records.js';
+import { encodeBundle, parseBundle } from '../audit/bundle.js';
 import { TEXT_DIM } from '../featurizers/text.js';
 import type { Vector } from '../featurizers/vector.js';
 import type { LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
@@ -63,7 +63,7 @@ export class Transfer {
       ],
       exportedAt: new Date().toISOString(),
     };
-    const { exportHead } = await import('../export-model.js');
+    const { exportHead } = await import('../learning/export-model.js');
     return { ...(await exportHead({ head: params, standardization, metadata })), metadata };
   }
 

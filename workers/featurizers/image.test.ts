@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { digitPixels, loadMnist, splitMnist } from '../../bench/image-experiment.js';
 import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { useBackend } from '../backend.js';
-import { ServingHead, trainHead } from '../head.js';
+import { ServingHead, trainHead } from '../learning/head.js';
 import { IMAGE_FEATURE_DIM, IMAGE_SIZE, featurizeImages, type ImagePixels } from './image.js';
 import { decodeImage } from './image-decode.js';
 

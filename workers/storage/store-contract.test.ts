@@ -1,6 +1,6 @@
 import { deleteDB } from 'idb';
 import { afterEach, describe, expect, test } from 'vitest';
-import { byTime } from '../audit.js';
+import { byTime } from '../audit/log-records.js';
 import { IndexedDbStore } from './indexeddb-store.js';
 import { MemoryStore } from './memory-store.js';
 import type { ExampleRecord, ImportPlan, LogRecord, ModelMeta, QueueRecord, WeightsRecord } from './records.js';

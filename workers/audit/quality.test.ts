@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { computeQuality } from './quality.js';
-import type { LogRecord } from './storage/index.js';
+import type { LogRecord } from '../storage/index.js';
 
 let time = 0;
 function shown(label: string, confidence: number): LogRecord {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ExportedModelMetadata } from '../src/protocol.js';
+import type { ExportedModelMetadata } from '../../src/protocol.js';
 import type { HeadParams } from './head.js';
 
 /** The names the manifest gives the two files: `tf.io.browserFiles` matches weights by file name. */

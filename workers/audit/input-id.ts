@@ -1,5 +1,5 @@
-import type { InputKind } from '../src/protocol.js';
-import type { StoredInput } from './storage/index.js';
+import type { InputKind } from '../../src/protocol.js';
+import type { StoredInput } from '../storage/index.js';
 
 /** The id of an input: a hash of its canonical form, so the same text, row or picture is one example. */
 export async function inputId(kind: InputKind, input: StoredInput): Promise<string> {

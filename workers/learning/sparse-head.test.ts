@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, test } from 'vitest';
-import { seededRandom } from '../scripts/seeded-random.mjs';
-import { useBackend } from './backend.js';
-import { densify, type SparseVector } from './featurizers/vector.js';
+import { seededRandom } from '../../scripts/seeded-random.mjs';
+import { useBackend } from '../backend.js';
+import { densify, type SparseVector } from '../featurizers/vector.js';
 import { ServingHead, trainHeads } from './head.js';
 
 const DIM = 300;

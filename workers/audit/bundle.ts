@@ -1,8 +1,8 @@
-import { DECISION_ACTIONS, LOG_KINDS, type InputKind, type LogEntry, type RawPrediction } from '../src/protocol.js';
-import { fromLogEntry, toLogEntry } from './audit.js';
+import { DECISION_ACTIONS, LOG_KINDS, type InputKind, type LogEntry, type RawPrediction } from '../../src/protocol.js';
+import { fromLogEntry, toLogEntry } from './log-records.js';
 import { inputId } from './input-id.js';
-import type { Vector } from './featurizers/vector.js';
-import type { Dump, ExampleRecord, LogRecord, ModelMeta, QueueRecord, StoredInput, WeightsRecord } from './storage/index.js';
+import type { Vector } from '../featurizers/vector.js';
+import type { Dump, ExampleRecord, LogRecord, ModelMeta, QueueRecord, StoredInput, WeightsRecord } from '../storage/index.js';
 
 /**
  * The export format: JSON Lines (UTF-8). Line 1 is the header; then one line per example, log entry and queue item,

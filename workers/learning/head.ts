@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { compactColumns, densify, isSparse, type SparseVector, type Vector } from './featurizers/vector.js';
+import { compactColumns, densify, isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
 import { shuffleInPlace } from './shuffle.js';
 import { predictSparse, softmaxInto, trainSparseHeads } from './sparse-head.js';
 

@@ -1,4 +1,4 @@
-import type { DriftReport } from '../src/protocol.js';
+import type { DriftReport } from '../../src/protocol.js';
 
 /**
  * Drift is flagged when any shift between the reference and the recent window exceeds 0.3. Every shift is on one

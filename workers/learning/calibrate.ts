@@ -1,4 +1,4 @@
-import type { Vector } from './featurizers/vector.js';
+import type { Vector } from '../featurizers/vector.js';
 import { blend, expectedCalibrationError, fitBlend } from './calibration.js';
 import { ServingHead, trainHeads, type HeadParams, type TrainHeadOptions } from './head.js';
 import { shuffleInPlace } from './shuffle.js';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { expectedCalibrationError, fitTemperature, withTemperature } from './calibration.js';
-import { uncertainty } from './review.js';
+import { uncertainty } from '../review.js';
 
 describe('expectedCalibrationError', () => {
   test('is 0 when confidence matches accuracy in every bin', () => {

@@ -1,4 +1,4 @@
-import type { SparseVector } from './featurizers/vector.js';
+import type { SparseVector } from '../featurizers/vector.js';
 
 /**
  * The softmax head on sparse rows (hashed text), in plain JavaScript. TensorFlow.js has no sparse matMul on its

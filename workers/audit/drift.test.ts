@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { seededRandom } from '../scripts/seeded-random.mjs';
+import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { DRIFT_MIN_DECISIONS, DRIFT_MIN_PREDICTIONS, DRIFT_THRESHOLD, detectDrift, totalVariation, type DriftPrediction } from './drift.js';
 
 const labels = ['spam', 'ham', 'promo'];

@@ -1,5 +1,5 @@
-import type { LogEntry, StoredInputView } from '../src/protocol.js';
-import type { LogRecord, LoggedInput, StoredInput } from './storage/index.js';
+import type { LogEntry, StoredInputView } from '../../src/protocol.js';
+import type { LogRecord, LoggedInput, StoredInput } from '../storage/index.js';
 
 /** What the log keeps of an input: the text or row (copied), and for a picture only its size — never its pixels. */
 export function loggedInput(input: StoredInput): LoggedInput {

@@ -1,7 +1,7 @@
-import type { QualityReport, ReliabilityBin } from '../src/protocol.js';
-import { byTime } from './audit.js';
+import type { QualityReport, ReliabilityBin } from '../../src/protocol.js';
+import { byTime } from './log-records.js';
 import { detectDrift } from './drift.js';
-import type { LogRecord } from './storage/index.js';
+import type { LogRecord } from '../storage/index.js';
 
 /** Reliability diagram buckets: equal width over confidence 0…1, the usual 10 of ECE. */
 export const RELIABILITY_BINS = 10;
