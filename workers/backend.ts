@@ -6,29 +6,49 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import type { BackendName, BackendRequest } from '../src/protocol.js';
 
 /**
- * Order tried by `auto` when calibration has nothing to compare (no real GPU): measured fastest first on a machine
- * without one (FACTS.md). A software WebGL (SwiftShader) is still better than nothing when WASM cannot start.
+ * Order tried by `auto` when the backend race has nothing to compare (no real GPU): measured fastest first on a
+ * machine without one (FACTS.md). A software WebGL (SwiftShader) is still better than nothing when WASM cannot start.
  */
 const FALLBACK_ORDER: BackendName[] = ['wasm', 'webgl', 'cpu'];
-/** Where calibration results live, per device: one small database for the origin, shared by every model. */
+/** Where backend timings live, per device: one small database for the origin, shared by every model. */
 const DEVICE_DB = 'hitl-classifier:device';
-const CALIBRATION_STORE = 'calibration';
-/** Bump when the calibration workload changes: older results were measured on something else. */
-const CALIBRATION_VERSION = 1;
+/**
+ * Version 2 renamed the store (it was 'calibration', a word kept for confidence calibration): the upgrade drops
+ * the old store, so timings taken before are measured again rather than read under a new name.
+ */
+const DEVICE_DB_VERSION = 2;
+const TIMING_STORE = 'backend-timing';
+/** Bump when the timing workload changes: older results were measured on something else. */
+const TIMING_WORKLOAD_VERSION = 1;
 
-interface GpuAdapterInfoLike {
+export interface GpuAdapterInfoLike {
   vendor?: string;
   architecture?: string;
   device?: string;
   description?: string;
   isFallbackAdapter?: boolean;
 }
-interface GpuAdapterLike {
+export interface GpuAdapterLike {
   info?: GpuAdapterInfoLike;
   isFallbackAdapter?: boolean;
 }
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+
+/** Rasterisers that run on the CPU: as a WebGPU adapter or WebGL renderer they are slower than WASM (FACTS.md). */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|warp|microsoft basic render/i;
+
+/** Whether a WebGPU adapter is a software one, from its info and fallback flag: `auto` never races those. */
+export function isSoftwareAdapter(adapter: GpuAdapterLike): boolean {
+  const info = adapter.info ?? {};
+  if (adapter.isFallbackAdapter === true || info.isFallbackAdapter === true) return true;
+  return SOFTWARE_RENDERER.test([info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' '));
+}
+
+/** Whether a WebGL renderer string (the unmasked one where the browser gives it) names a software rasteriser. */
+export function isSoftwareRenderer(renderer: string): boolean {
+  return SOFTWARE_RENDERER.test(renderer);
 }
 
 export interface WebGpuAdapterReport {
@@ -56,8 +76,7 @@ export async function inspectWebGpu(): Promise<WebGpuAdapterReport> {
   }
   const info = adapter.info ?? {};
   const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-  const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|warp/i.test(text);
-  return { available: true, software, description: text || 'unnamed adapter' };
+  return { available: true, software: isSoftwareAdapter(adapter), description: text || 'unnamed adapter' };
 }
 
 const loaders: Record<BackendName, () => Promise<unknown>> = {
@@ -158,13 +177,13 @@ export function inspectWebGl(): WebGlReport {
   gl.getExtension('WEBGL_lose_context')?.loseContext();
   return {
     available: true,
-    software: /swiftshader|llvmpipe|lavapipe|software|softpipe|microsoft basic render/i.test(renderer),
+    software: isSoftwareRenderer(renderer),
     description: renderer || 'unnamed renderer',
   };
 }
 
-/** What `auto` measured on one device: milliseconds per backend for the calibration workload, fastest first. */
-export interface Calibration {
+/** What `auto` measured on one device: milliseconds per backend for the timing workload, fastest first. */
+export interface BackendTiming {
   device: string;
   version: number;
   order: BackendName[];
@@ -177,7 +196,7 @@ export interface Calibration {
  * the shapes the engine sends a backend. The first run (shader compilation, warm-up) is not counted; the best of
  * three is, so a busy moment does not decide.
  */
-async function calibrationWorkload(): Promise<number> {
+async function timingWorkload(): Promise<number> {
   const [rows, dim, classes] = [128, 1024, 8];
   const x = tf.randomUniform([rows, dim], -1, 1, 'float32', 1);
   const xt = tf.transpose(x);
@@ -208,39 +227,42 @@ async function calibrationWorkload(): Promise<number> {
 }
 
 /**
- * Starts each candidate and times the calibration workload on it; the fastest comes first in `order`, the ones
+ * Races the candidates: starts each and times the workload on it; the fastest comes first in `order`, the ones
  * that could not start are left out. Leaves the fastest backend active.
  */
-export async function calibrate(candidates: readonly BackendName[], device = 'unnamed device'): Promise<Calibration> {
+export async function raceBackends(candidates: readonly BackendName[], device = 'unnamed device'): Promise<BackendTiming> {
   const ms: Partial<Record<BackendName, number>> = {};
   for (const name of candidates) {
     try {
       await startOnce(name);
-      ms[name] = Math.round((await calibrationWorkload()) * 1000) / 1000;
+      ms[name] = Math.round((await timingWorkload()) * 1000) / 1000;
     } catch {
       // Not available here: simply not a candidate.
     }
   }
   const order = (Object.keys(ms) as BackendName[]).sort((a, b) => ms[a]! - ms[b]! || candidates.indexOf(a) - candidates.indexOf(b));
   if (order[0]) await startOnce(order[0]);
-  return { device, version: CALIBRATION_VERSION, order, ms, measuredAt: Date.now() };
+  return { device, version: TIMING_WORKLOAD_VERSION, order, ms, measuredAt: Date.now() };
 }
 
 async function deviceDb() {
-  return openDB(DEVICE_DB, 1, {
-    upgrade(db) {
-      db.createObjectStore(CALIBRATION_STORE);
+  return openDB(DEVICE_DB, DEVICE_DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 2) {
+        if (db.objectStoreNames.contains('calibration')) db.deleteObjectStore('calibration');
+        db.createObjectStore(TIMING_STORE);
+      }
     },
   });
 }
 
-/** The calibration stored for this device, or null (none, another workload version, or no IndexedDB here). */
-export async function storedCalibration(device: string): Promise<Calibration | null> {
+/** The backend timing stored for this device, or null (none, another workload version, or no IndexedDB here). */
+export async function storedBackendTiming(device: string): Promise<BackendTiming | null> {
   try {
     const db = await deviceDb();
     try {
-      const found = (await db.get(CALIBRATION_STORE, device)) as Calibration | undefined;
-      return found?.version === CALIBRATION_VERSION ? found : null;
+      const found = (await db.get(TIMING_STORE, device)) as BackendTiming | undefined;
+      return found?.version === TIMING_WORKLOAD_VERSION ? found : null;
     } finally {
       db.close();
     }
@@ -249,16 +271,16 @@ export async function storedCalibration(device: string): Promise<Calibration | n
   }
 }
 
-async function storeCalibration(calibration: Calibration): Promise<void> {
+async function storeBackendTiming(timing: BackendTiming): Promise<void> {
   try {
     const db = await deviceDb();
     try {
-      await db.put(CALIBRATION_STORE, calibration, calibration.device);
+      await db.put(TIMING_STORE, timing, timing.device);
     } finally {
       db.close();
     }
   } catch {
-    // Private mode or a full disk: the next visit calibrates again, nothing else changes.
+    // Private mode or a full disk: the next visit races again, nothing else changes.
   }
 }
 
@@ -276,11 +298,11 @@ function deviceName(gpu: WebGpuAdapterReport): string {
   ].join(' | ');
 }
 
-let sessionCalibration: Calibration | null = null;
+let sessionTiming: BackendTiming | null = null;
 
-/** The calibration `auto` used in this worker, if it ran or was read from the cache. */
-export function lastCalibration(): Calibration | null {
-  return sessionCalibration;
+/** The backend timing `auto` used in this worker, if it ran or was read from the cache. */
+export function lastBackendTiming(): BackendTiming | null {
+  return sessionTiming;
 }
 
 /**
@@ -292,22 +314,22 @@ export function lastCalibration(): Calibration | null {
 async function chooseAuto(persist: boolean): Promise<BackendName> {
   const gpu = await inspectWebGpu();
   const device = deviceName(gpu);
-  let calibration = sessionCalibration?.device === device ? sessionCalibration : persist ? await storedCalibration(device) : null;
-  if (!calibration) {
+  let timing = sessionTiming?.device === device ? sessionTiming : persist ? await storedBackendTiming(device) : null;
+  if (!timing) {
     const gl = inspectWebGl();
     const candidates: BackendName[] = [
       ...(gpu.available && !gpu.software ? (['webgpu'] as const) : []),
       ...(gl.available && !gl.software ? (['webgl'] as const) : []),
       'wasm',
     ];
-    calibration =
+    timing =
       candidates.length > 1
-        ? await calibrate(candidates, device)
-        : { device, version: CALIBRATION_VERSION, order: candidates, ms: {}, measuredAt: Date.now() };
-    if (persist) await storeCalibration(calibration);
+        ? await raceBackends(candidates, device)
+        : { device, version: TIMING_WORKLOAD_VERSION, order: candidates, ms: {}, measuredAt: Date.now() };
+    if (persist) await storeBackendTiming(timing);
   }
-  sessionCalibration = calibration;
-  const order = [...calibration.order, ...FALLBACK_ORDER.filter((name) => !calibration.order.includes(name))];
+  sessionTiming = timing;
+  const order = [...timing.order, ...FALLBACK_ORDER.filter((name) => !timing.order.includes(name))];
   const failures: string[] = [];
   for (const name of order) {
     try {
@@ -323,7 +345,7 @@ async function chooseAuto(persist: boolean): Promise<BackendName> {
 /**
  * Makes `request` the active backend of this worker and says which one that is.
  * One backend serves the whole worker: `auto` keeps whatever is active, a forced name switches to it.
- * `persist`: `auto` may keep its calibration in IndexedDB (not for pages that asked to store nothing).
+ * `persist`: `auto` may keep its backend timing in IndexedDB (not for pages that asked to store nothing).
  */
 export async function useBackend(request: BackendRequest, options: { persist?: boolean } = {}): Promise<BackendName> {
   if (request === 'auto') {
