@@ -6,6 +6,88 @@ export class EngineCrashedError extends Error {
   override name = 'EngineCrashedError';
 }
 
+/** What Comlink's default `throw` serializer sends (the worker keeps that one): an Error's name, message and stack. */
+type SerializedThrow = { isError: true; value: { name: string; message: string; stack?: string } } | { isError: false; value: unknown };
+
+/** The names a DOMException can carry (WebIDL's error names table); `SyntaxError` is left to the JavaScript class. */
+const DOMEXCEPTION_NAMES = new Set([
+  'IndexSizeError',
+  'HierarchyRequestError',
+  'WrongDocumentError',
+  'InvalidCharacterError',
+  'NoModificationAllowedError',
+  'NotFoundError',
+  'NotSupportedError',
+  'InUseAttributeError',
+  'InvalidStateError',
+  'InvalidModificationError',
+  'NamespaceError',
+  'InvalidAccessError',
+  'TypeMismatchError',
+  'SecurityError',
+  'NetworkError',
+  'AbortError',
+  'URLMismatchError',
+  'QuotaExceededError',
+  'TimeoutError',
+  'InvalidNodeTypeError',
+  'DataCloneError',
+  'EncodingError',
+  'NotReadableError',
+  'UnknownError',
+  'ConstraintError',
+  'DataError',
+  'TransactionInactiveError',
+  'ReadOnlyError',
+  'VersionError',
+  'OperationError',
+  'NotAllowedError',
+  'OptOutError',
+]);
+
+const JS_ERRORS: Record<string, new (message: string) => Error> = {
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/**
+ * Only name, message and stack cross the worker boundary: this gives the caller back the class it can test for
+ * (`instanceof TypeError`, `instanceof DOMException` with `name === 'AbortError'`), with the worker's stack where
+ * the class lets it be set. Other names come back as an `Error` carrying that name, as Comlink's default does.
+ */
+function rebuildError({ name, message, stack }: { name: string; message: string; stack?: string }): Error {
+  const Native = Object.hasOwn(JS_ERRORS, name) ? JS_ERRORS[name] : undefined;
+  const error = Native
+    ? new Native(message)
+    : DOMEXCEPTION_NAMES.has(name)
+      ? new DOMException(message, name)
+      : Object.assign(new Error(message), { name });
+  if (stack !== undefined) {
+    try {
+      Object.defineProperty(error, 'stack', { value: stack, writable: true, configurable: true });
+    } catch {
+      // A browser that will not let it be replaced: the page's own stack is still a stack.
+    }
+  }
+  return error;
+}
+
+// One place decides how errors cross from the worker; every call gets them back already rebuilt. The serializer
+// stays Comlink's, so the worker needs no handler of its own and the wire format is the default one.
+const defaultThrow = Comlink.transferHandlers.get('throw')!;
+Comlink.transferHandlers.set('throw', {
+  canHandle: defaultThrow.canHandle,
+  serialize: defaultThrow.serialize,
+  deserialize(serialized: unknown): never {
+    const thrown = serialized as SerializedThrow;
+    throw thrown.isError ? rebuildError(thrown.value) : thrown.value;
+  },
+} satisfies Comlink.TransferHandler<unknown, unknown>);
+
 export interface EngineClientOptions {
   /** A worker that answers nothing for this long while calls are pending is declared hung and replaced. */
   hangTimeoutMs: number;
@@ -78,7 +160,7 @@ class EngineConnection {
         (error: unknown) => {
           this.alive();
           this.pending.delete(fail);
-          reject(rehydrate(error));
+          reject(error);
         },
       );
     });
@@ -138,29 +220,6 @@ class EngineConnection {
 
 function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
-}
-
-/** Errors cross Comlink as plain `Error`s with `name` kept: give callers back the class they can test for. */
-function rehydrate(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const make = (): Error | undefined => {
-    switch (error.name) {
-      case 'TypeError':
-        return new TypeError(error.message);
-      case 'RangeError':
-        return new RangeError(error.message);
-      case 'AbortError':
-        return new DOMException(error.message, 'AbortError');
-      case 'QuotaExceededError':
-        return new DOMException(error.message, 'QuotaExceededError');
-      default:
-        return undefined;
-    }
-  };
-  const typed = make();
-  if (!typed) return error;
-  if (error.stack && !(typed instanceof DOMException)) typed.stack = error.stack;
-  return typed;
 }
 
 /**

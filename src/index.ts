@@ -1,6 +1,7 @@
 import { defineToolsOnDemand } from './components/define-on-demand.js';
 
 export { createClassifier, Classifier, ClassifierChangeEvent } from './classifier.js';
+export { EngineCrashedError } from './engine-client.js';
 export type { ClassifierOptions, ClassifierInput, TrainOptions, PredictOptions } from './classifier.js';
 export type {
   Prediction,

@@ -3,12 +3,11 @@
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { createClassifier, type Classifier } from '../src/classifier.js';
 import '../src/index.js';
 import { HitlModelPanel } from '../src/components/hitl-model-panel/hitl-model-panel.js';
 import { HitlReviewQueue } from '../src/components/hitl-review-queue/hitl-review-queue.js';
 import type { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
-import { onCleanup, runCleanups } from './helpers.js';
+import { onCleanup, runCleanups, seeded, uniqueName } from './helpers.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
 const UNSURE = 'Something about my account';
@@ -26,19 +25,6 @@ function stage(): HTMLDivElement {
   document.body.append(container);
   onCleanup(() => container.remove());
   return container;
-}
-
-function uniqueModel(): string {
-  return `a11y-${crypto.randomUUID()}`;
-}
-
-async function seeded(name: string): Promise<Classifier> {
-  const classifier = await createClassifier({ name, labels: LABELS, storage: 'memory', autoTrain: false });
-  onCleanup(() => classifier.close());
-  await classifier.label('The app crashes when I press save', 'bug');
-  await classifier.label('I was charged twice for my invoice', 'billing');
-  await classifier.label('Please add a dark mode to the settings', 'feature');
-  return classifier;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tagName: K, attributes: Record<string, string>, text = ''): HTMLElementTagNameMap[K] {
@@ -81,9 +67,13 @@ describe.each(SCHEMES)('axe, %s theme', (theme) => {
   });
 
   test('<hitl-classifier>: no model, needs review, picking, labelled, confident, error', async () => {
-    const name = uniqueModel();
+    const name = uniqueName('a11y');
     const container = stage();
-    const fresh = element('hitl-classifier', { model: uniqueModel(), labels: LABELS.join(','), storage: 'memory' }, 'My invoice is charged twice');
+    const fresh = element(
+      'hitl-classifier',
+      { model: uniqueName('a11y'), labels: LABELS.join(','), storage: 'memory' },
+      'My invoice is charged twice',
+    );
     const broken = element('hitl-classifier', { model: name, labels: 'only-one', storage: 'memory' }, 'x');
     container.append(fresh, broken);
     await expect.poll(() => fresh.state, { timeout: 30_000 }).toBe('no-model');
@@ -118,7 +108,7 @@ describe.each(SCHEMES)('axe, %s theme', (theme) => {
   });
 
   test('<hitl-review-queue>: an item, picking a label, the empty queue', async () => {
-    const name = uniqueModel();
+    const name = uniqueName('a11y');
     const classifier = await seeded(name);
     await classifier.enqueue(['Something about my account', 'Where is my order?']);
     const container = stage();
@@ -144,7 +134,7 @@ describe.each(SCHEMES)('axe, %s theme', (theme) => {
   });
 
   test('<hitl-model-panel>: figures, charts, confusion matrix, the reset question', async () => {
-    const name = uniqueModel();
+    const name = uniqueName('a11y');
     const classifier = await seeded(name);
     for (const [text, label] of [
       ['My card was charged twice', 'billing'],
@@ -171,7 +161,7 @@ describe.each(SCHEMES)('axe, %s theme', (theme) => {
 
 describe('keyboard only', () => {
   test('<hitl-classifier>: Tab reaches the controls with a visible ring; keys and Enter decide, Backspace undoes', async () => {
-    const name = uniqueModel();
+    const name = uniqueName('a11y');
     await seeded(name);
     const container = stage();
     const before = element('button', {}, 'before');
@@ -195,7 +185,7 @@ describe('keyboard only', () => {
   });
 
   test('<hitl-review-queue>: Tab to the item, decide, skip and undo from the keyboard, every button reachable', async () => {
-    const name = uniqueModel();
+    const name = uniqueName('a11y');
     const classifier = await seeded(name);
     await classifier.enqueue(['Something about my account', 'Where is my order?', 'Can I pay by card?']);
     const container = stage();
@@ -231,7 +221,7 @@ describe('keyboard only', () => {
   });
 
   test('<hitl-model-panel>: Train now, and reset with its question, from the keyboard; Escape cancels the question', async () => {
-    const name = uniqueModel();
+    const name = uniqueName('a11y');
     await seeded(name);
     const container = stage();
     const before = element('button', {}, 'before');

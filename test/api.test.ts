@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createClassifier, type ClassifierOptions } from '../src/classifier.js';
 import { EngineCrashedError, engine } from '../src/engine-client.js';
-import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName } from './helpers.js';
+import { blockEngineThread, classifier, closeAll, labelTickets, nextChange, readDatabase, throwInEngine, tickets, uniqueName } from './helpers.js';
 
 afterEach(closeAll);
 
@@ -289,8 +289,11 @@ describe('train', () => {
     await updated;
     await eager.close();
     const version = (await quiet.stats()).modelVersion;
+    // A background training would start within the closed handle's 50 ms (or the 1.5 s default): wait past both for
+    // its start or its result, and see neither.
+    const training = nextChange(quiet, (change) => (change.type === 'training' && change.running) || change.type === 'model-updated', 2_500);
     await quiet.label(tickets.bug[5], 'bug');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await training).toBeNull();
     expect((await quiet.stats()).modelVersion).toBe(version);
   });
 
@@ -450,15 +453,53 @@ describe('a dying or hung worker', () => {
     await clf.label('short', 'bug');
     engine.configure({ hangTimeoutMs: 300, heartbeatMs: 50 });
     try {
-      // Featurising these takes the worker well past 300 ms without a break: to the page it looks hung.
-      const huge = Array.from({ length: 1000 }, (_, i) => `${i} ${'lorem ipsum dolor sit amet '.repeat(800)}`);
+      // Fault injection: the worker's thread spins for 20 s and answers nothing, pings included. The batch asked
+      // for behind it must not wait that long.
       const started = performance.now();
-      await expect(clf.predictBatch(huge)).rejects.toThrow(/stopped answering for 300 ms/);
+      const blocked = blockEngineThread(20_000);
+      blocked.catch(() => undefined);
+      await expect(clf.predictBatch(['still there?', tickets.bug[0]])).rejects.toThrow(/stopped answering for 300 ms/);
       expect(performance.now() - started).toBeLessThan(10_000);
+      await expect(blocked).rejects.toThrow(EngineCrashedError);
     } finally {
       engine.configure({ hangTimeoutMs: 20_000, heartbeatMs: 1_000 });
     }
     const fresh = await classifier({ storage: 'memory' });
     expect((await fresh.predict('still works')).label).toBeNull();
+  });
+});
+
+describe('errors from the worker', () => {
+  // Fault injection throws in the worker itself, so these cross the real boundary and the page's Comlink handler.
+  test.each([
+    ['TypeError', 'TypeError', TypeError],
+    ['RangeError', 'RangeError', RangeError],
+  ] as const)('a %s comes back as a %s, with the worker stack', async (kind, name, type) => {
+    await classifier({ storage: 'memory' });
+    const error = await throwInEngine(kind, name, 'thrown in the worker').then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject({ name, message: 'thrown in the worker' });
+    expect((error as Error).stack).toMatch(/faults/);
+  });
+
+  test.each(['AbortError', 'QuotaExceededError', 'NotFoundError', 'DataError'])('a DOMException named %s keeps its class and name', async (name) => {
+    await classifier({ storage: 'memory' });
+    const error = await throwInEngine('DOMException', name, `${name} in the worker`).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error).toMatchObject({ name, message: `${name} in the worker` });
+    // No stack to keep: Chromium gives DOMExceptions none, in the worker or on the page.
+  });
+
+  test('any other error keeps its name and message as a plain Error', async () => {
+    await classifier({ storage: 'memory' });
+    await expect(throwInEngine('Error', 'StorageFullError', 'disk is full')).rejects.toThrow(
+      expect.objectContaining({ name: 'StorageFullError', message: 'disk is full' }),
+    );
   });
 });

@@ -1,5 +1,9 @@
+import type * as Comlink from 'comlink';
 import { openDB } from 'idb';
-import { createClassifier, type Classifier, type ClassifierOptions } from '../src/classifier.js';
+import { createClassifier, type Classifier, type ClassifierChangeEvent, type ClassifierOptions } from '../src/classifier.js';
+import { engine } from '../src/engine-client.js';
+import type { EngineEvent } from '../src/protocol.js';
+import type { EngineFaults } from '../workers/faults.js';
 
 /** Every test gets its own model (and so its own database): tests never see each other's labels. */
 export function uniqueName(prefix: string): string {
@@ -23,6 +27,51 @@ export function stage(): HTMLDivElement {
   document.body.append(container);
   onCleanup(() => container.remove());
   return container;
+}
+
+/** Polls `read` until `check` passes, failing with the last value after `ms` (a bound on a wait, never a measurement). */
+export async function until<T>(read: () => T | Promise<T>, check: (value: T) => boolean, ms = 30_000): Promise<T> {
+  const end = performance.now() + ms;
+  let value = await read();
+  while (!check(value)) {
+    if (performance.now() > end) throw new Error(`Still not there after ${ms} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+/**
+ * The first change on `clf` that `match` accepts, or null when none came within `ms`. For negative checks: wait for
+ * the event that would prove the behaviour wrong, bounded, rather than sleeping and hoping it would have come by then.
+ */
+export function nextChange(clf: Classifier, match: (change: EngineEvent) => boolean, ms: number): Promise<EngineEvent | null> {
+  return new Promise((resolve) => {
+    const listener = (event: Event) => {
+      const { change } = event as ClassifierChangeEvent;
+      if (match(change)) done(change);
+    };
+    function done(change: EngineEvent | null): void {
+      clearTimeout(timer);
+      clf.removeEventListener('change', listener);
+      resolve(change);
+    }
+    const timer = setTimeout(() => done(null), ms);
+    clf.addEventListener('change', listener);
+  });
+}
+
+/**
+ * Fault injection (workers/faults.ts): keeps the page's engine worker from answering anything for `ms`. The promise
+ * settles when the worker is free again, or rejects when the page gives up on it.
+ */
+export function blockEngineThread(ms: number): Promise<void> {
+  return engine.call((api) => (api as unknown as Comlink.Remote<EngineFaults>).blockThread(ms));
+}
+
+/** Fault injection: makes the engine worker throw an error of the given class and name (workers/faults.ts). */
+export function throwInEngine(...args: Parameters<EngineFaults['throwError']>): Promise<void> {
+  return engine.call((api) => (api as unknown as Comlink.Remote<EngineFaults>).throwError(...args));
 }
 
 const open: Classifier[] = [];
@@ -91,6 +140,23 @@ export const tickets = {
 } as const;
 
 export type TicketLabel = keyof typeof tickets;
+
+const SEED_EXAMPLES: readonly (readonly [string, string])[] = [
+  ['The app crashes when I press save', 'bug'],
+  ['I was charged twice for my invoice', 'billing'],
+  ['Please add a dark mode to the settings', 'feature'],
+];
+
+/**
+ * A memory model over billing, bug and feature that knows `examples` (one per label unless given), closed after the
+ * test (a file using it calls afterEach(runCleanups)); queued or shown items then get a predicted label.
+ */
+export async function seeded(name: string, examples: readonly (readonly [string, string])[] = SEED_EXAMPLES): Promise<Classifier> {
+  const clf = await createClassifier({ name, labels: ['billing', 'bug', 'feature'], storage: 'memory', autoTrain: false });
+  onCleanup(() => clf.close());
+  for (const [text, label] of examples) await clf.label(text, label);
+  return clf;
+}
 
 /** Labels the first `perLabel` tickets of each label. */
 export async function labelTickets(clf: Classifier, perLabel: number): Promise<void> {

@@ -6,6 +6,7 @@ import { afterEach, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { App } from '../examples/react/App.js';
 import type { HitlClassifier } from '../src/index.js';
+import { uniqueName } from './helpers.js';
 
 let root: Root | null = null;
 let container: HTMLElement | null = null;
@@ -21,7 +22,7 @@ test('renders the example: tags get labels and strings as properties, onLabel re
   container = document.createElement('div');
   document.body.append(container);
   root = createRoot(container);
-  const model = `react-${crypto.randomUUID()}`;
+  const model = uniqueName('react');
   const tickets = ['My invoice is charged twice', 'The app crashes when I press save'];
   await act(async () => root!.render(createElement(App, { model, tickets, storage: 'memory' })));
 

@@ -9,21 +9,9 @@ import '../src/components/hitl-classifier/hitl-classifier.js';
 import type { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
 import { lockName } from '../workers/coordination.js';
 import { Engine } from '../workers/engine/engine.js';
-import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName } from './helpers.js';
+import { blockEngineThread, classifier, closeAll, labelTickets, nextChange, readDatabase, tickets, uniqueName, until } from './helpers.js';
 
 afterEach(closeAll);
-
-/** Polls `read` until `check` passes, failing with the last value after `ms` (a bound on a wait, never a measurement). */
-async function until<T>(read: () => T | Promise<T>, check: (value: T) => boolean, ms = 30_000): Promise<T> {
-  const end = performance.now() + ms;
-  let value = await read();
-  while (!check(value)) {
-    if (performance.now() > end) throw new Error(`Still not there after ${ms} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
 
 describe('IndexedDB refused', () => {
   test('a database the library cannot use: the model works in memory, says so, and writes nothing there', async () => {
@@ -144,14 +132,20 @@ describe('a training cancelled before it starts', () => {
       () => 'resolved',
       (error: Error) => error.name,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Cancelled while it waits: its request for the lock must be queued behind this page's before the abort.
+    const queued = (state: LockManagerSnapshot) => state.pending?.some((request) => request.name === lockName(name)) === true;
+    await until(() => navigator.locks.query(), queued, 10_000);
     controller.abort();
     const outcome = await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
     expect(outcome).toBe('AbortError');
+    // Had it run once the lock was free, it would have taken the lock and started, then saved version 2: wait for
+    // that start or its result, bounded, and check nobody took the lock after this page.
+    const ran = nextChange(clf, (change) => (change.type === 'training' && change.running) || change.type === 'model-updated', 1_500);
     release();
     await lock;
-    // Had it run once the lock was free, it would have saved version 2.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await ran).toBeNull();
+    const after = await navigator.locks.query();
+    expect([...(after.held ?? []), ...(after.pending ?? [])].filter((request) => request.name === lockName(name))).toEqual([]);
     expect((await clf.stats()).modelVersion).toBe(1);
     expect((await clf.train()).modelVersion).toBe(2);
   });
@@ -280,8 +274,9 @@ describe('<hitl-classifier> when the worker dies', () => {
         if (alert) alerts.push(alert);
       });
       observer.observe(tag.shadowRoot!, { childList: true, subtree: true, characterData: true });
-      // Keep the worker busy, so the element's next prediction is certainly waiting in it when the worker dies.
-      const busy = clf.predictBatch(Array.from({ length: 400 }, (_, i) => `${i} ${'lorem ipsum dolor sit amet '.repeat(700)}`));
+      // Fault injection keeps the worker busy, so the element's next prediction is certainly waiting in it when the
+      // worker dies.
+      const busy = blockEngineThread(20_000);
       busy.catch(() => undefined);
       const seen = tag.prediction;
       tag.refresh();

@@ -2,23 +2,13 @@
 // with the English defaults, placeholders filled in, values inserted as text.
 import { afterEach, describe, expect, test } from 'vitest';
 import { page } from 'vitest/browser';
-import { createClassifier, type Classifier } from '../src/classifier.js';
 import { HITL_CLASSIFIER_STRINGS, type HitlClassifier } from '../src/index.js';
 import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanel } from '../src/components/hitl-model-panel/hitl-model-panel.js';
 import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueue } from '../src/components/hitl-review-queue/hitl-review-queue.js';
-import { onCleanup, runCleanups, stage } from './helpers.js';
+import { runCleanups, seeded, stage, uniqueName } from './helpers.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
 afterEach(runCleanups);
-
-async function seeded(name: string): Promise<Classifier> {
-  const classifier = await createClassifier({ name, labels: LABELS, storage: 'memory', autoTrain: false });
-  onCleanup(() => classifier.close());
-  await classifier.label('The app crashes when I press save', 'bug');
-  await classifier.label('I was charged twice for my invoice', 'billing');
-  await classifier.label('Please add a dark mode to the settings', 'feature');
-  return classifier;
-}
 
 function text(element: Element): string {
   return (element.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ');
@@ -27,7 +17,7 @@ function text(element: Element): string {
 describe('strings', () => {
   test('<hitl-classifier>: replaced texts, names and placeholders; the rest stay English; changes apply at once', async () => {
     const tag = document.createElement('hitl-classifier') as HitlClassifier;
-    tag.setAttribute('model', `strings-${crypto.randomUUID()}`);
+    tag.setAttribute('model', uniqueName('strings'));
     tag.setAttribute('labels', LABELS.join(','));
     tag.setAttribute('storage', 'memory');
     tag.textContent = 'Meine Rechnung ist doppelt';
@@ -51,7 +41,7 @@ describe('strings', () => {
   });
 
   test('<hitl-classifier>: questions with the label anywhere, and attribute errors, in the replaced wording', async () => {
-    const name = `strings-${crypto.randomUUID()}`;
+    const name = uniqueName('strings');
     await seeded(name);
     const tag = document.createElement('hitl-classifier') as HitlClassifier;
     tag.setAttribute('model', name);
@@ -78,9 +68,9 @@ describe('strings', () => {
   });
 
   test('<hitl-review-queue>: progress, buttons, key hint and the waiting message', async () => {
-    const name = `strings-${crypto.randomUUID()}`;
+    const name = uniqueName('strings');
     const waiting = document.createElement('hitl-review-queue') as HitlReviewQueue;
-    waiting.setAttribute('model', `nobody-${crypto.randomUUID()}`);
+    waiting.setAttribute('model', uniqueName('nobody'));
     waiting.setAttribute('storage', 'memory');
     waiting.strings = { waiting: 'Warte auf das Modell „{model}“.' };
     stage().append(waiting);
@@ -108,7 +98,7 @@ describe('strings', () => {
   });
 
   test('<hitl-model-panel>: headings, buttons and the reset question', async () => {
-    const name = `strings-${crypto.randomUUID()}`;
+    const name = uniqueName('strings');
     await seeded(name);
     const panel = document.createElement('hitl-model-panel') as HitlModelPanel;
     panel.setAttribute('model', name);

@@ -1,6 +1,7 @@
 // Compile-only test of the public API (`npm run typecheck` compiles it; nothing runs): what a user of the package
 // writes must type-check, and misuse must not (each `@ts-expect-error` fails the build when the line compiles).
 import {
+  EngineCrashedError,
   HITL_CLASSIFIER_STRINGS,
   HitlClassifier,
   HitlDriftEvent,
@@ -132,4 +133,17 @@ export async function tools(): Promise<void> {
   queue.model = panel.model = 'tickets';
   assert<IsExact<typeof queue, HitlReviewQueue>>();
   assert<IsExact<typeof panel, HitlModelPanel>>();
+}
+
+export async function crashes(clf: Classifier): Promise<void> {
+  // A dead or hung worker rejects pending calls with EngineCrashedError, which callers can test for.
+  try {
+    await clf.predict('My invoice is wrong');
+  } catch (error) {
+    if (error instanceof EngineCrashedError) {
+      assert<IsExact<typeof error, EngineCrashedError>>();
+      const reason: Error = error;
+      void reason;
+    }
+  }
 }
