@@ -4,6 +4,17 @@ import { configs as wcConfigs } from 'eslint-plugin-wc';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// Rules that hold the rooms (issue 16). A later block for the same files replaces an earlier block's
+// no-restricted-imports, so each block lists every pattern that applies to its files.
+const noTensorFlow = { group: ['@tensorflow/*'], message: 'TensorFlow.js belongs in workers/: src/ runs on the main thread.' };
+const workerPatterns = [
+  { group: ['**/components/*', 'lit', 'lit/*'], message: 'The worker has no DOM: no components here.' },
+  {
+    group: ['**/src/*', '**/src/**', '!**/src/protocol.js'],
+    message: 'Worker code never imports page code (src/): only the wire types in src/protocol.ts cross.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'dist-demo/', 'node_modules/', 'bench/results/', 'coverage/', 'examples/*/dist/'] },
   js.configs.recommended,
@@ -41,7 +52,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@tensorflow/*'], message: 'TensorFlow.js belongs in workers/: src/ runs on the main thread.' },
+            noTensorFlow,
             { group: ['**/workers/*', '!**/workers/engine.worker.ts'], message: 'src/ talks to the worker through src/protocol.ts only.' },
           ],
         },
@@ -49,11 +60,52 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workers/**/*.ts'],
+    // Elements stand on the public API and the shared connection layer; the engine is behind the worker boundary.
+    files: ['src/components/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/components/*', 'lit', 'lit/*'], message: 'The worker has no DOM: no components here.' }] },
+        {
+          patterns: [
+            noTensorFlow,
+            {
+              group: ['**/workers/*', '**/workers/**'],
+              message: 'Elements never import workers/: reach the engine through src/classifier.ts (or components/shared/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: workerPatterns }] },
+  },
+  {
+    // Storage keeps records, it does not interpret them: the engine and memory build on storage, never the reverse.
+    files: ['workers/storage/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...workerPatterns,
+            {
+              group: [
+                '**/featurizers/*',
+                '**/featurizers/**',
+                '**/engine/*',
+                '**/engine/**',
+                '**/engine.js',
+                '**/memory/*',
+                '**/memory/**',
+                '**/memory.js',
+              ],
+              message:
+                'Storage never imports featurizers, the engine rooms or the example memory: keep the types it needs in workers/storage/records.ts.',
+            },
+          ],
+        },
       ],
     },
   },
