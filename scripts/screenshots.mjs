@@ -3,15 +3,13 @@
 // Each task is shown after a few hand labels and a short run of its simulated annotator, as an evaluator would see it.
 //   npm run screenshots -- --sim-seconds=120   (the default: how long each simulation may run before the shot; 0 skips it)
 import { mkdirSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, requireChromium } from './chromium.mjs';
+import { ROOT as root, freePort } from './lib.mjs';
 import { prepareDemoData } from './prepare-demo-data.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(root, 'screenshots');
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const SIM_SECONDS = Number(arg('sim-seconds', '120'));
@@ -20,17 +18,6 @@ const WIDTHS = [
   { name: 'desktop', width: 1280, height: 900 },
   { name: 'phone', width: 375, height: 812 },
 ];
-
-async function freePort() {
-  return new Promise((done, fail) => {
-    const probe = createNetServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => done(port));
-    });
-  });
-}
 
 /** Waits until the task is built and every visible tag shows a prediction. */
 async function settle(page, task) {
@@ -172,7 +159,7 @@ async function pageBox(page, from, to, maxHeight = Infinity) {
   );
 }
 
-/** The figures the simulation card shows, for the log (and the README's numbers). */
+/** The figures the simulation card shows, for the log (and the demo table in docs/benchmarks.md). */
 async function simFigures(page, task) {
   const card = page.getByTestId(`sim-${task}`);
   const read = async (id) => (await card.getByTestId(id).textContent())?.trim();

@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHROMIUM_ARGS, requireChromium } from '../../scripts/chromium.mjs';
-import { serveStatic } from './static-server.js';
+import { serveStatic } from '../../scripts/lib.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 

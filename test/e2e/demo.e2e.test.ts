@@ -2,12 +2,12 @@
 // profile, labels given by click and by keyboard, the simulated annotator run on the iris table, a reload.
 // Runs in Node (vitest project 'e2e') and drives the system Chromium through playwright-core.
 import { readFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, requireChromium } from '../../scripts/chromium.mjs';
+import { freePort } from '../../scripts/lib.mjs';
 import { DEMO_DATA_DIR, prepareDemoData } from '../../scripts/prepare-demo-data.mjs';
 
 const INBOX_PAGE = 12;
@@ -31,18 +31,6 @@ let loaded = false;
 
 let spamTruth: string[];
 let irisTruth: string[];
-
-/** A port nobody listens on now; Vite is given it explicitly so the HMR client connects to the same one. */
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createNetServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 function inboxTag(index: number): Locator {
   return page.locator(`#task-inbox hitl-classifier[data-index="${index}"]`);
@@ -88,6 +76,7 @@ beforeAll(async () => {
   spamTruth = (read('spam.json').items as { label: string }[]).map((item) => item.label);
   irisTruth = (read('iris.json').items as { label: string }[]).map((item) => item.label);
 
+  // Given to Vite explicitly, so its HMR client connects to the same port.
   const port = await freePort();
   server = await createServer({
     configFile: resolve('vite.config.ts'),

@@ -15,7 +15,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CHROMIUM_ARGS, requireChromium } from '../../scripts/chromium.mjs';
 import { buildPackage } from '../../scripts/build-package.mjs';
-import { serveStatic } from './static-server.js';
+import { serveStatic } from '../../scripts/lib.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CHROMIUM_ARGS, requireChromium } from '../../scripts/chromium.mjs';
-import { serveStatic } from './static-server.js';
+import { serveStatic } from '../../scripts/lib.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const dist = join(root, 'dist');
