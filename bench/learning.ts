@@ -6,15 +6,11 @@
  */
 import { KNNClassifier } from '@tensorflow-models/knn-classifier';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { createClassifier, type Classifier, type ClassifierInput, type Prediction } from '../src/index.js';
 import type { BackendRequest, ReviewStrategy, Stats } from '../src/protocol.js';
 import { TEXT_DIM, featurizeText } from '../workers/featurizers/text.js';
 import { seededRandom } from '../scripts/seeded-random.mjs';
+import { startPeerBackend } from './peer-backend.js';
 
 export const DATASETS = ['spam', 'iris', 'mnist'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -713,16 +709,6 @@ function pct(value: number): string {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-async function startPeerBackend(): Promise<void> {
-  setWasmPaths({
-    'tfjs-backend-wasm.wasm': wasmUrl,
-    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-  });
-  if (!(await tf.setBackend('wasm').catch(() => false))) await tf.setBackend('cpu');
-  await tf.ready();
 }
 
 async function run(config: BenchConfig): Promise<DatasetResult> {

@@ -6,14 +6,10 @@
  */
 import { KNNClassifier } from '@tensorflow-models/knn-classifier';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { createClassifier, type Classifier, type ClassifierInput } from '../src/index.js';
 import { engine } from '../src/engine-client.js';
 import type { BackendRequest } from '../src/protocol.js';
+import { startPeerBackend } from './peer-backend.js';
 
 export interface PerfConfig {
   backend: BackendRequest;
@@ -361,13 +357,7 @@ async function peerSuite(config: PerfConfig, data: PerfData): Promise<PerfResult
   const queries = Array.from({ length: 60 }, (_, i) => shifted(rows.grey((i * 97) % rows.count), width));
   const counts = config.stored.map((n) => Math.min(n, rows.count)).sort((a, b) => a - b);
 
-  setWasmPaths({
-    'tfjs-backend-wasm.wasm': wasmUrl,
-    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-  });
-  if (!(await tf.setBackend('wasm').catch(() => false))) await tf.setBackend('cpu');
-  await tf.ready();
+  await startPeerBackend();
 
   const ours: NonNullable<PerfResult['peer']>['ours'] = {};
   const knn: NonNullable<PerfResult['peer']>['knn'] = {};
