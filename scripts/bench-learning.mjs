@@ -1,23 +1,33 @@
 // `npm run bench:learning`: prepares the fixtures if needed, serves bench/learning.html with Vite, runs the
 // benchmark in headless Chromium (one fresh page per dataset), prints the tables and the target lines, and
-// writes bench/results/learning.json. Options (all optional):
+// writes bench/results/learning.json and, after a run of every dataset and strategy, the accuracy tables in
+// docs/benchmarks.md (between its `bench:learning` markers). Options (all optional):
 //   --datasets=iris,spam,mnist   --strategies=least-confidence,margin,entropy,diverse   --pool=3000
 //   --candidates=500   --seed-size=10   --knn-k=1,3,10   --backend=auto   --no-ceiling   --minutes=10
 // --minutes is the time budget for the datasets together; each run gets a share and stops at a checkpoint
 // when its share is spent (the tables say so), so a slow engine gives a shorter curve, not a hang.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
+// --report prints the tables of the last run again from bench/results/learning.json (and rewrites docs/ from it);
+// --no-docs leaves docs/ alone.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, requireChromium } from './chromium.mjs';
+import {
+  ROOT as root,
+  elapsedLogger,
+  freePort,
+  gitCommit,
+  grouped,
+  markdownTable,
+  readResults,
+  textTable as table,
+  writeGeneratedSection,
+} from './lib.mjs';
 import { prepareData } from './prepare-data.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(root, 'bench', 'results', 'learning.json');
 const BUDGETS = [20, 50, 100, 200, 400, 800];
 const STRATEGIES = ['least-confidence', 'margin', 'entropy', 'diverse'];
@@ -48,6 +58,7 @@ const { values: args } = parseArgs({
     'no-ceiling': { type: 'boolean', default: false },
     // Prints the tables and target lines of the last run again from bench/results/learning.json, without running.
     report: { type: 'boolean', default: false },
+    'no-docs': { type: 'boolean', default: false },
   },
 });
 
@@ -57,45 +68,13 @@ const list = (text) =>
     .map((s) => s.trim())
     .filter(Boolean);
 const started = performance.now();
-const elapsed = () => {
-  const s = Math.round((performance.now() - started) / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-};
-const log = (message) => console.log(`[${elapsed()}] ${message}`);
-
-async function freePort() {
-  return new Promise((done, fail) => {
-    const probe = createNetServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))));
-    });
-  });
-}
-
-function gitCommit() {
-  try {
-    const git = (...gitArgs) => execFileSync('git', gitArgs, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const commit = git('rev-parse', '--short', 'HEAD');
-    const dirty = git('status', '--porcelain', '--', 'src', 'workers') !== '';
-    return dirty ? `${commit} + uncommitted changes in src/ or workers/` : commit;
-  } catch {
-    return 'unknown';
-  }
-}
+const log = elapsedLogger();
 
 // ---- formatting ------------------------------------------------------------------------------------------
 
 const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}`);
 const num = (v, digits = 3) => (v === null || v === undefined ? '–' : v.toFixed(digits));
 const ms = (v) => (v === null || v === undefined ? '–' : String(Math.round(v)));
-
-function table(headers, rows) {
-  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells) => cells.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 function knnAt(result, labels, k) {
   return result.peer?.checkpoints.find((c) => c.labels === labels)?.byK[k] ?? null;
@@ -174,6 +153,57 @@ function printDataset(result) {
   if (errors.length > 0)
     console.log(`\nFailed runs (checkpoints before the failure are kept):\n  ${errors.map(([m, why]) => `${m}: ${why}`).join('\n  ')}`);
   if (result.anomalies.length > 0) console.log(`\nAnomalies:\n  ${result.anomalies.join('\n  ')}`);
+}
+
+// ---- docs/benchmarks.md -------------------------------------------------------------------------------------------
+
+/** How docs/benchmarks.md names each dataset: [title, what the input is, what one test item is]. */
+const DATASET_TITLES = {
+  spam: ['SpamAssassin', 'text', 'e-mails'],
+  mnist: ['MNIST', 'images, wavelet features, no pretrained weights', 'digits'],
+  iris: ['Iris', 'numbers', 'rows'],
+};
+
+/** The run's accuracy tables, one per dataset, as the section of docs/benchmarks.md. */
+function learningMarkdown(output) {
+  const results = PRINT_ORDER.map((d) => output.datasets.find((r) => r.dataset === d)).filter((r) => r?.status === 'ok');
+  const backends = [...new Set(results.map((r) => r.backend))].join(', ');
+  const parts = [
+    `Latest run: ${output.generatedAt.slice(0, 10)}, commit ${output.commit}, ${output.machine.cpus} CPU cores, backend ${backends}, ` +
+      `${Math.round(output.wallSeconds / 60)} min. Test-split accuracy, %; knn-classifier gets the random run's labels.`,
+  ];
+  for (const r of results) {
+    const [title, kind, noun] = DATASET_TITLES[r.dataset];
+    const methods = Object.keys(r.runs);
+    const rows = r.budgets.map((labels) => {
+      const at = (m) => r.runs[m].find((c) => c.labels === labels);
+      const best = knnBest(r, labels);
+      return [
+        labels,
+        ...methods.map((m) => pct(at(m)?.accuracy)),
+        pct(knnAt(r, labels, KNN_MAIN_K)?.accuracy),
+        best ? `${pct(best.accuracy)} (k=${best.k})` : '–',
+        num(at('random')?.ece),
+      ];
+    });
+    parts.push(
+      '',
+      `**${title}** (${kind}, ${r.labels.length} labels; ${grouped(r.testSize)} test ${noun})`,
+      '',
+      markdownTable(['labels', ...methods, `knn k=${KNN_MAIN_K}`, 'knn best k', 'ECE (random)'], rows),
+    );
+  }
+  return parts.join('\n');
+}
+
+/** docs/ holds a whole comparison only: a run of some datasets or strategies would replace it with part of one. */
+function writeDocs(output) {
+  if (args['no-docs']) return;
+  const complete =
+    RUN_ORDER.every((d) => output.datasets.some((r) => r.dataset === d && r.status === 'ok')) &&
+    STRATEGIES.every((m) => output.config.strategies.includes(m));
+  if (complete) log(`wrote ${writeGeneratedSection('bench:learning', learningMarkdown(output))}`);
+  else log('docs/benchmarks.md keeps the last complete run (this one left out a dataset or strategy, or one failed)');
 }
 
 // ---- targets -----------------------------------------------------------------------------------------------
@@ -322,13 +352,14 @@ function summarize(results) {
 }
 
 function report() {
-  const output = JSON.parse(readFileSync(RESULTS, 'utf8'));
+  const output = readResults(RESULTS, 'bench:learning');
   for (const result of output.datasets) if (result.source) printDataset(result);
   const { lines, facts } = summarize(output.datasets);
   console.log(`\nTargets (issue 3), measured in the run of ${output.generatedAt} (commit ${output.commit}):`);
   for (const line of lines) console.log(`  ${line}`);
   output.summary = { lines, ...facts };
   writeFileSync(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
+  writeDocs(output);
 }
 
 // ---- main --------------------------------------------------------------------------------------------------
@@ -464,6 +495,7 @@ async function main() {
   mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${RESULTS.slice(root.length + 1)} (${output.wallSeconds} s in all)`);
+  writeDocs(output);
   if (results.some((r) => r.status === 'error')) process.exitCode = 1;
 }
 

@@ -3,41 +3,30 @@
 // cold start, warm predict latency (text and image), predictBatch throughput and selectForReview over a pool of
 // 10,000 texts, correction-to-effect, full retrain at 1,000 and 10,000 examples, main-thread long tasks, heap and
 // tensors after 1,000 cycles, and the knn-classifier peer at 1,000 and 10,000 stored examples. Prints a table with
-// the issue-7 budgets beside the figures and writes bench/results/perf.json. Options (all optional):
+// the issue-7 budgets beside the figures, writes bench/results/perf.json and, after a run of every backend at full
+// size, the tables in docs/benchmarks.md (between its `bench:perf` markers). Options (all optional):
 //   --backends=auto,webgpu,webgl,wasm,cpu   --quick (smaller counts, ≈ 3 minutes)   --no-build (reuse the last build)
 //   --no-isolated (skip the cross-origin-isolated wasm run)   --train-cap=60 (seconds)   --out=bench/results/perf.json
-//   --markdown (also print the tables as Markdown, for the README)   --full (forced backends at every size too, ≈ 25 min)
-import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+//   --markdown (also print the tables as Markdown)   --full (forced backends at every size too, ≈ 25 min)
+//   --report (print the tables of the last run again from --out, without running)   --no-docs (leave docs/ alone)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { fileSizes, staticGraph } from './bundle-size.mjs';
 import { CHROMIUM_ARGS, WEBGPU_ARGS, requireChromium } from './chromium.mjs';
+import { BUDGETS, PEER_HEADERS, peerRows, perfMarkdown, perfRows, runHeader } from './bench-perf-tables.mjs';
+import { ROOT as root, elapsedLogger, gitCommit, mountedFile, readResults, serveStatic, textTable, writeGeneratedSection } from './lib.mjs';
 import { DATA_DIR, prepareData } from './prepare-data.mjs';
 import { seededRandom } from './seeded-random.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(root, 'node_modules', '.cache', 'hitl-bench-perf');
 const LIB_OUT = join(CACHE, 'lib');
 const PAGE_OUT = join(CACHE, 'page');
 const TEXTS = join(CACHE, 'data', 'perf-texts.json');
 const ALL_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
-
-/** The issue-7 budgets on this machine (2 cores, no GPU, headless Chromium). */
-const BUDGETS = {
-  mainJsGzipKB: 30,
-  coldStartMs: 1500,
-  warmPredictP95Ms: 10,
-  correctionP95Ms: 100,
-  batchPerSecond: 5000,
-  selectMs: 2000,
-  trainLongTasks: 0,
-};
 
 const { values: args } = parseArgs({
   options: {
@@ -49,15 +38,13 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: join('bench', 'results', 'perf.json') },
     markdown: { type: 'boolean', default: false },
     full: { type: 'boolean', default: false },
+    report: { type: 'boolean', default: false },
+    'no-docs': { type: 'boolean', default: false },
   },
 });
 
 const started = performance.now();
-const elapsed = () => {
-  const s = Math.round((performance.now() - started) / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-};
-const log = (message) => console.log(`[${elapsed()}] ${message}`);
+const log = elapsedLogger();
 
 // ---- data ----------------------------------------------------------------------------------------------------
 
@@ -108,13 +95,6 @@ async function buildAll() {
 
 // ---- static server -------------------------------------------------------------------------------------------
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
-
 /** Where each served path lives on disk, so sizes can be measured from the files. */
 function mounts() {
   return {
@@ -126,31 +106,7 @@ function mounts() {
   };
 }
 
-function fileFor(path) {
-  const table = mounts();
-  const mount = Object.keys(table)
-    .sort((a, b) => b.length - a.length)
-    .find((prefix) => path.startsWith(prefix));
-  if (!mount) return null;
-  const base = table[mount];
-  if (!mount.endsWith('/')) return path === mount ? base : null;
-  const file = normalize(join(base, path.slice(mount.length) || 'index.html'));
-  return file.startsWith(normalize(base + sep)) ? file : null;
-}
-
-async function serve(headers = {}) {
-  const server = createServer((req, res) => {
-    const file = fileFor(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    if (!file || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
-}
+const fileFor = (path) => mountedFile(mounts(), path);
 
 function sizes(path) {
   const file = fileFor(path);
@@ -276,132 +232,10 @@ async function suite(browser, origin, backend, config) {
   }
 }
 
-// ---- table ---------------------------------------------------------------------------------------------------
-
-const fmt = (v, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : Number(v).toFixed(digits));
-const kb = (bytes) => fmt(bytes / 1024, 1);
-
-function table(headers, rows) {
-  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells) => cells.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-function rowsFor(runs, stored) {
-  const [small, big] = [Math.min(...stored), Math.max(...stored)];
-  const get = (fn) =>
-    runs.map((r) => {
-      try {
-        return fn(r);
-      } catch {
-        return '–';
-      }
-    });
-  const train = (r, n) => {
-    const t = r.suite.text.train[n];
-    if (!t) return '–';
-    if (t.over) return `> ${fmt(t.over / 1000, 0)} s${t.stillRunning ? ' (cancel ignored)' : ''}`;
-    if (t.error) return 'error';
-    return fmt(t.ms);
-  };
-  const pool = (m) => (m ? `${fmt(m.ms)}${m.projected ? ' (proj.)' : ''}` : '–');
-  return [
-    ['backend in use', '', ...get((r) => r.suite.backend + (r.isolated ? ' (isolated)' : ''))],
-    ['trained head served the figures below', '', ...get((r) => (r.suite.text.headServed ? 'yes' : 'no (training over the cap)'))],
-    ['main-thread JS, KB gzip', `≤ ${BUDGETS.mainJsGzipKB}`, ...get((r) => kb(r.cold.bytes.mainJs.gzip))],
-    ['worker JS, KB gzip', '', ...get((r) => kb(r.cold.bytes.workerJs.gzip))],
-    ['wasm, KB (gzip)', '', ...get((r) => (r.cold.bytes.wasm.raw ? `${kb(r.cold.bytes.wasm.raw)} (${kb(r.cold.bytes.wasm.gzip)})` : '0'))],
-    ['cold start, first visit, ms', `≤ ${BUDGETS.coldStartMs}`, ...get((r) => fmt(r.cold.firstVisitMs))],
-    ['cold start, stored model, ms', `≤ ${BUDGETS.coldStartMs}`, ...get((r) => fmt(r.cold.storedModelMs))],
-    [
-      `predict text p50/p95 ms, ${small} stored`,
-      `p95 ≤ ${BUDGETS.warmPredictP95Ms}`,
-      ...get((r) => `${fmt(r.suite.text.predict[small].p50, 1)} / ${fmt(r.suite.text.predict[small].p95, 1)}`),
-    ],
-    [
-      `predict text p50/p95 ms, ${big} stored`,
-      `p95 ≤ ${BUDGETS.warmPredictP95Ms}`,
-      ...get((r) => `${fmt(r.suite.text.predict[big].p50, 1)} / ${fmt(r.suite.text.predict[big].p95, 1)}`),
-    ],
-    [
-      'predict image p50/p95 ms',
-      `p95 ≤ ${BUDGETS.warmPredictP95Ms}`,
-      ...get((r) => (r.suite.image ? `${fmt(r.suite.image.predict.p50, 1)} / ${fmt(r.suite.image.predict.p95, 1)}` : '–')),
-    ],
-    ['texts stored for predictBatch and selectForReview', '', ...get((r) => fmt(Math.max(...r.config.stored)))],
-    [
-      'predictBatch, texts/s',
-      `≥ ${BUDGETS.batchPerSecond}`,
-      ...get((r) => fmt(r.suite.text.batch.perSecond) + (r.suite.text.batch.projected ? ' (sample)' : '')),
-    ],
-    [`selectForReview ${runs[0]?.config.pool ?? ''} texts, ms`, `≤ ${BUDGETS.selectMs}`, ...get((r) => pool(r.suite.text.select))],
-    [
-      'correction-to-effect p95, ms',
-      `≤ ${BUDGETS.correctionP95Ms}`,
-      ...get((r) => `${fmt(r.suite.text.correction.p95)}${r.suite.text.correction.failures ? ` (${r.suite.text.correction.failures} failed)` : ''}`),
-    ],
-    [`retrain ${small} texts, ms`, '', ...get((r) => train(r, small))],
-    [`retrain ${big} texts, ms`, '', ...get((r) => train(r, big))],
-    [
-      'long tasks while training (n / max ms)',
-      `${BUDGETS.trainLongTasks}`,
-      ...get((r) => {
-        const all = Object.values(r.suite.text.train).map((t) => t.longTasks);
-        return `${all.reduce((s, t) => s + t.count, 0)} / ${Math.max(0, ...all.map((t) => t.maxMs))}`;
-      }),
-    ],
-    ['long tasks in predictBatch (n / max ms)', '', ...get((r) => `${r.suite.text.batch.longTasks.count} / ${r.suite.text.batch.longTasks.maxMs}`)],
-    [
-      'long tasks in 1,000 cycles (n / max ms)',
-      '',
-      ...get((r) => (r.suite.cycles ? `${r.suite.cycles.longTasks.count} / ${r.suite.cycles.longTasks.maxMs}` : '–')),
-    ],
-    [
-      'JS heap MB before → after cycles',
-      '',
-      ...get((r) => (r.suite.cycles?.heapMB ? `${r.suite.cycles.heapMB.before} → ${r.suite.cycles.heapMB.after}` : '–')),
-    ],
-    [
-      'worker tensors before → after cycles',
-      'equal',
-      ...get((r) => (r.suite.cycles ? `${r.suite.cycles.tensors.before} → ${r.suite.cycles.tensors.after}` : '–')),
-    ],
-  ];
-}
-
-function peerRows(runs) {
-  const rows = [];
-  for (const r of runs) {
-    const peer = r.suite.peer;
-    if (!peer) continue;
-    for (const n of Object.keys(peer.ours).map(Number)) {
-      const ours = peer.ours[n];
-      const knn = peer.knn[n];
-      rows.push([
-        `${r.suite.backend} vs knn (${peer.knnBackend})`,
-        n,
-        `${fmt(ours.p50, 2)} / ${fmt(ours.p95, 2)}`,
-        `${fmt(knn.p50, 2)} / ${fmt(knn.p95, 2)}`,
-        `${fmt(knn.p50 / ours.p50, 1)}×`,
-      ]);
-    }
-  }
-  return rows;
-}
-
 // ---- main ----------------------------------------------------------------------------------------------------
 
-function gitCommit() {
-  try {
-    const git = (...a) => execFileSync('git', a, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = git('status', '--porcelain', '--', 'src', 'workers') !== '';
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/ or workers/' : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
 async function main() {
+  if (args.report) return report(readResults(resolve(root, args.out), 'bench:perf'));
   const backends = args.backends
     .split(',')
     .map((s) => s.trim())
@@ -428,8 +262,14 @@ async function main() {
     await buildAll();
   }
   const texts = JSON.parse(readFileSync(TEXTS, 'utf8'));
-  const plain = await serve();
-  const isolated = await serve({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+  // No caching between visits unless a visit asks for it: cold starts clear the cache themselves.
+  const noCache = { 'cache-control': 'no-cache' };
+  const plain = await serveStatic(mounts(), noCache);
+  const isolated = await serveStatic(mounts(), {
+    ...noCache,
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+  });
   // One browser with the WebGPU flag for every run: `auto` must see the software adapter and refuse it.
   const browser = await chromium.launch({
     executablePath: requireChromium(),
@@ -441,7 +281,7 @@ async function main() {
   if (!args['no-isolated'] && backends.includes('wasm')) plan.push({ backend: 'wasm', isolated: true });
   try {
     for (const { backend, isolated: crossOriginIsolated } of plan) {
-      const origin = crossOriginIsolated ? isolated.origin : plain.origin;
+      const origin = crossOriginIsolated ? isolated.url : plain.url;
       const label = `${backend}${crossOriginIsolated ? ' (cross-origin isolated)' : ''}`;
       log(`--- ${label}: cold start`);
       const main = backend === 'auto' && !crossOriginIsolated;
@@ -475,43 +315,46 @@ async function main() {
     isolated.server.close();
   }
 
-  const ok = runs.filter((r) => r.suite && r.cold);
-  const headers = ['measure', 'budget', ...ok.map((r) => `${r.backend}${r.isolated ? '+coi' : ''}`)];
-  const rows = rowsFor(ok, config.stored);
-  console.log(`\nPerformance (${cpus().length} cores, ${cpus()[0]?.model ?? ''}; figures from a machine shared with other work)`);
-  console.log(table(headers, rows));
-  const peer = peerRows(ok);
-  if (peer.length > 0) {
-    console.log("\nPeer: predict latency p50 / p95, ms, on the same features (MNIST pixels, input: 'features'); knn-classifier k=10");
-    console.log(table(['run', 'stored', 'ours', 'knn-classifier', 'knn p50 / ours p50'], peer));
-  }
-  for (const r of runs.filter((x) => x.error)) console.log(`\n${r.backend}: ERROR ${r.error}`);
-  if (args.markdown) {
-    const md = (cells) => `| ${cells.join(' | ')} |`;
-    console.log(`\n${md(headers)}\n${md(headers.map(() => '---'))}\n${rows.map(md).join('\n')}`);
-    if (peer.length > 0)
-      console.log(
-        `\n${md(['run', 'stored', 'ours p50 / p95 ms', 'knn-classifier p50 / p95 ms', 'knn / ours (p50)'])}\n${md(['---', '---', '---', '---', '---'])}\n${peer.map(md).join('\n')}`,
-      );
-  }
-  const problems = ok.flatMap((r) => [...(r.suite.problems ?? []), ...(r.cold.errors ?? [])].map((p) => `${r.backend}: ${p}`));
-  if (problems.length > 0) console.log(`\nPage problems (${problems.length}, first 10):\n  ${problems.slice(0, 10).join('\n  ')}`);
-
   const output = {
     generatedAt: new Date().toISOString(),
     commit: gitCommit(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     budgets: BUDGETS,
-    config: { ...config, backends, quick },
+    config: { ...config, backends, quick, isolated: !args['no-isolated'], full: args.full },
     wallSeconds: Math.round((performance.now() - started) / 1000),
-    table: { headers, rows, peer },
     runs,
   };
   const out = resolve(root, args.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${relative(root, out)} (${output.wallSeconds} s in all)`);
+  report(output);
   if (runs.some((r) => r.error)) process.exitCode = 1;
+}
+
+/** Prints the tables and, for a run of every backend at full size, rewrites them in docs/benchmarks.md. */
+function report(output) {
+  const ok = output.runs.filter((r) => r.suite && r.cold);
+  const headers = ['measure', 'budget', ...ok.map(runHeader)];
+  const rows = perfRows(ok, output.config.stored);
+  console.log(`\nPerformance, ${output.generatedAt} at ${output.commit} (${output.machine.cpus} cores, ${output.machine.cpuModel})`);
+  console.log(textTable(headers, rows));
+  const peer = peerRows(ok);
+  if (peer.length > 0) {
+    console.log("\nPeer: predict latency p50 / p95, ms, on the same features (MNIST pixels, input: 'features'); knn-classifier k=10");
+    console.log(textTable(PEER_HEADERS, peer));
+  }
+  for (const r of output.runs.filter((x) => x.error)) console.log(`\n${r.backend}: ERROR ${r.error}`);
+  if (args.markdown) console.log(`\n${perfMarkdown(output)}`);
+  const problems = ok.flatMap((r) => [...(r.suite.problems ?? []), ...(r.cold.errors ?? [])].map((p) => `${r.backend}: ${p}`));
+  if (problems.length > 0) console.log(`\nPage problems (${problems.length}, first 10):\n  ${problems.slice(0, 10).join('\n  ')}`);
+
+  const { config } = output;
+  // docs/ holds the whole comparison only: a quick or partial run would replace it with figures of another kind.
+  const complete = !config.quick && ALL_BACKENDS.every((b) => config.backends.includes(b)) && config.isolated !== false;
+  if (args['no-docs']) return;
+  if (complete) log(`wrote ${writeGeneratedSection('bench:perf', perfMarkdown(output))}`);
+  else log('docs/benchmarks.md keeps the last full run (this one was --quick, without some backends, or --no-isolated)');
 }
 
 main().catch((error) => {

@@ -1,23 +1,24 @@
 // `npm run bench:soak`: one page of headless Chromium stores 10,000 labels through the public API (each a durable
 // IndexedDB write) and retrains 50 times along the way, sampling the engine worker's JS heap (DevTools protocol),
 // the page's heap and the TensorFlow.js tensor count after every retrain; then a new page reloads the model and
-// checks that every label and the last model are there. Prints a table and writes bench/results/soak.json.
+// checks that every label and the last model are there. Prints a table, writes bench/results/soak.json and, for a
+// run of the default sizes, the summary in docs/benchmarks.md (between its `bench:soak` markers).
 // Options: --labels=10000 --retrains=50 --out=bench/results/soak.json
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, requireChromium } from './chromium.mjs';
+import { ROOT as root, elapsedLogger, gitCommit, grouped, markdownTable, writeGeneratedSection } from './lib.mjs';
 import { seededRandom } from './seeded-random.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULTS = { labels: '10000', retrains: '50' };
 const { values: args } = parseArgs({
   options: {
-    labels: { type: 'string', default: '10000' },
-    retrains: { type: 'string', default: '50' },
+    labels: { type: 'string', default: DEFAULTS.labels },
+    retrains: { type: 'string', default: DEFAULTS.retrains },
     out: { type: 'string', default: join('bench', 'results', 'soak.json') },
   },
 });
@@ -26,7 +27,7 @@ const RETRAINS = Number(args.retrains);
 if (!(LABEL_COUNT > 0 && RETRAINS > 0 && RETRAINS <= LABEL_COUNT)) throw new Error('--labels and --retrains must be positive, retrains ≤ labels');
 
 const started = performance.now();
-const log = (message) => console.log(`[${Math.round((performance.now() - started) / 1000)} s] ${message}`);
+const log = elapsedLogger();
 
 // ---- data: distinct support-ticket-like texts from per-label vocabularies, seeded ---------------------------------
 const LABELS = ['billing', 'bug', 'feature'];
@@ -92,6 +93,7 @@ const origin = `http://127.0.0.1:${address.port}`;
 const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS, headless: true });
 const result = {
   date: new Date().toISOString(),
+  commit: gitCommit(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model },
   labels: LABEL_COUNT,
   retrains: RETRAINS,
@@ -173,15 +175,26 @@ try {
 }
 
 // ---- report ---------------------------------------------------------------------------------------------------------
-const mb = (bytes) => (bytes === null ? '–' : (bytes / 2 ** 20).toFixed(1));
+result.wallSeconds = Math.round((performance.now() - started) / 1000);
+const mb = (bytes) => (bytes === null || bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
 const rows = result.samples.filter((s, i, all) => i === 0 || s.retrain % Math.max(1, Math.round(RETRAINS / 10)) === 0 || i === all.length - 1);
-console.log('\n| retrain | labels | version | label ms (mean) | train ms | worker heap MB | helper heap MB | page heap MB | tensors | tensor MB |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
-for (const s of rows) {
-  console.log(
-    `| ${s.retrain} | ${s.examples} | ${s.modelVersion} | ${s.labelMsPerLabel.toFixed(1)} | ${Math.round(s.trainMs)} | ${mb(s.workerHeapBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pageHeapBytes)} | ${s.tensors} | ${mb(s.tensorBytes)} |`,
-  );
-}
+console.log(
+  `\n${markdownTable(
+    ['retrain', 'labels', 'version', 'label ms (mean)', 'train ms', 'worker heap MB', 'helper heap MB', 'page heap MB', 'tensors', 'tensor MB'],
+    rows.map((s) => [
+      s.retrain,
+      s.examples,
+      s.modelVersion,
+      s.labelMsPerLabel.toFixed(1),
+      Math.round(s.trainMs),
+      mb(s.workerHeapBytes),
+      mb(s.helperHeapBytes),
+      mb(s.pageHeapBytes),
+      s.tensors,
+      mb(s.tensorBytes),
+    ]),
+  )}`,
+);
 const first = result.samples[0];
 const last = result.samples.at(-1);
 const tensorsFlat = result.samples.every((s) => s.tensors === first.tensors);
@@ -208,4 +221,63 @@ console.log(
 mkdirSync(dirname(resolve(root, args.out)), { recursive: true });
 writeFileSync(resolve(root, args.out), `${JSON.stringify(result, null, 2)}\n`);
 log(`wrote ${args.out}`);
+if (args.labels === DEFAULTS.labels && args.retrains === DEFAULTS.retrains) log(`wrote ${writeGeneratedSection('bench:soak', soakMarkdown(result))}`);
+else log('docs/benchmarks.md keeps the last run of the default sizes (this run used other --labels or --retrains)');
 if (result.failure || !result.summary.reloadComplete || !tensorsFlat) process.exitCode = 1;
+
+/** The run in a few lines for docs/benchmarks.md: what the prose there explains, from the samples alone. */
+function soakMarkdown(run) {
+  const samples = run.samples;
+  const range = (values, unit, digits = 1) => {
+    const [low, high] = [Math.min(...values).toFixed(digits), Math.max(...values).toFixed(digits)];
+    return low === high ? `${low} ${unit}` : `${low}–${high} ${unit}`;
+  };
+  const labels = (n) => `${grouped(n)} labels`;
+  const at = (share) => samples.find((s) => s.examples >= share * run.labels) ?? samples.at(-1);
+  const lines = [
+    `Latest run: ${run.date.slice(0, 10)}, commit ${run.commit}, ${run.machine.cpus} CPU cores; ${labels(run.labels)} of ${LABELS.length} classes, ` +
+      `${run.retrains} retrains, ${grouped(run.wallSeconds)} s in all.`,
+    '',
+  ];
+  if (run.failure) lines.push(`- **Stopped ${run.failure}.**`);
+  lines.push(
+    `- Labelling: ${range(
+      samples.map((s) => s.labelMsPerLabel),
+      'ms',
+    )} a label, each a durable IndexedDB write.`,
+  );
+  const engine = samples.filter((s) => s.workerHeapBytes !== null);
+  if (engine.length > 0) {
+    const [from, to] = [engine[0], engine.at(-1)];
+    const perLabel = (to.workerHeapBytes - from.workerHeapBytes) / Math.max(1, to.examples - from.examples) / 1024;
+    lines.push(
+      `- Engine worker heap (after a full GC): ${mb(from.workerHeapBytes)} MB at ${labels(from.examples)}, ${mb(to.workerHeapBytes)} MB at ` +
+        `${grouped(to.examples)} (${perLabel.toFixed(2)} KB a stored label).`,
+    );
+  }
+  const helper = samples.filter((s) => s.helperHeapBytes !== null);
+  if (helper.length > 0)
+    lines.push(
+      `- Lookup helper heap: ${mb(helper[0].helperHeapBytes)} MB at ${labels(helper[0].examples)}, when it started, ` +
+        `${mb(helper.at(-1).helperHeapBytes)} MB at ${grouped(helper.at(-1).examples)}.`,
+    );
+  else lines.push('- Lookup helper: not started.');
+  const pageMB = samples.map((s) => s.pageHeapBytes / 2 ** 20);
+  lines.push(`- Page heap: ${range(pageMB, 'MB')}${Math.min(...pageMB).toFixed(1) === Math.max(...pageMB).toFixed(1) ? ' throughout' : ''}.`);
+  const tensors = samples.map((s) => s.tensors);
+  lines.push(`- Live tensors after every retrain: ${range(tensors, '', 0).trim()}.`);
+  const late = samples.filter((s) => s.examples >= 0.9 * run.labels);
+  lines.push(
+    `- A retrain: ${(at(0.1).trainMs / 1000).toFixed(1)} s at ${labels(at(0.1).examples)}, ${(at(0.5).trainMs / 1000).toFixed(1)} s at ` +
+      `${grouped(at(0.5).examples)}, ${range(
+        late.map((s) => s.trainMs / 1000),
+        's',
+      )} from ${grouped(late[0].examples)} to ${grouped(late.at(-1).examples)}.`,
+  );
+  const r = run.reload;
+  lines.push(
+    `- After the reload: ${labels(r.examples)}, model v${r.modelVersion}; ${r.storedRight} of ${r.checked} sampled labels read back right, ` +
+      `${r.predictedRight} predicted right.`,
+  );
+  return lines.join('\n');
+}
