@@ -332,7 +332,7 @@ export class Classifier extends EventTarget {
     return this.#call((api) => api.auditLog(this.#key, limit, since));
   }
 
-  /** Labels, log, queue and weights as one JSON Lines Blob (see the README for the format). */
+  /** Labels, log, queue and weights as one JSON Lines Blob (docs/export-format.md describes the format). */
   async export(): Promise<Blob> {
     return this.#call((api) => api.exportBundle(this.#key));
   }

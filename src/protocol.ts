@@ -255,7 +255,7 @@ export interface ReliabilityBin {
 
 export interface DriftReport {
   drifted: boolean;
-  /** The score is compared with this (see DRIFT_THRESHOLD in workers/drift.ts and the README). */
+  /** The score is compared with this (see DRIFT_THRESHOLD in workers/audit/drift.ts). */
   threshold: number;
   /** The largest of the shifts below; null while either window is too small. */
   score: number | null;

@@ -1,4 +1,4 @@
-// Issue 6, "bad input, everywhere": the rows of the README's bad-input table that no other test covers. Each bad
+// Issue 6, "bad input, everywhere": the rows of the bad-input table in docs/reliability.md that no other test covers. Each bad
 // input gets a clear error naming what was expected (or, for very large texts, a defined outcome), and stored
 // data stays as it was.
 import { afterEach, describe, expect, test } from 'vitest';

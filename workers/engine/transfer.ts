@@ -24,7 +24,7 @@ export class Transfer {
   }
 
   /**
-   * The served head as a standard TensorFlow.js layers model (workers/export-model.ts): the head alone, with its
+   * The served head as a standard TensorFlow.js layers model (workers/learning/export-model.ts): the head alone, with its
    * temperature and any standardisation folded in; the metadata says what it takes and what serving adds to it.
    */
   async exportModel(): Promise<RawExportedModel> {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, test } from 'vitest';
-import { digitPixels, loadMnist, splitMnist } from '../../bench/image-experiment.js';
+import { digitPixels, loadMnist, splitMnist } from '../../bench/mnist.js';
 import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { useBackend } from '../backend.js';
 import { ServingHead, trainHead } from '../learning/head.js';

@@ -19,7 +19,7 @@ export interface ImagePixels {
  * — Morlet wavelets at 2 scales × L orientations, complex modulus, Gaussian pooling — next to a coarse low-pass of
  * luminance and colour. Nothing is learned or downloaded and every filter comes from a formula, so the features are the same on every
  * load; the only trained part is the engine's dense head, which wasm can train, while it cannot train a convolution
- * (FACTS.md). Exposed so bench/image-experiment.ts can compare variants; the engine uses DEFAULT_IMAGE_FEATURES.
+ * (FACTS.md). Configurable so variants can be compared; the engine uses DEFAULT_IMAGE_FEATURES.
  */
 export interface ImageFeatureConfig {
   /** Wavelet orientations in [0, π). */
@@ -31,8 +31,8 @@ export interface ImageFeatureConfig {
 }
 
 /**
- * Measured on MNIST, 800 labels, 2,000 test images, 5 seeds, the head trained as workers/head.ts does
- * (bench/image-experiment): this design, 832 features, 95.4 %. Second order on top (1,856 features): 95.3 %, 1.8× the
+ * Measured on MNIST, 800 labels, 2,000 test images, 5 seeds, the head trained as workers/learning/head.ts does
+ * (an experiment since retired from bench/): this design, 832 features, 95.4 %. Second order on top (1,856 features): 95.3 %, 1.8× the
  * training time. 6 or 12 orientations: within 0.1 point. The scale sets the size of a coefficient, and so how far
  * the head's fixed recipe (Adam 0.1, 80 steps from zero) moves the logits: ×1, ×2, ×4 gave 94.9, 95.3, 95.2 %.
  */
@@ -223,7 +223,7 @@ function featurizeChunk(images: readonly ImagePixels[], filters: Filters): tf.Te
   });
 }
 
-/** Features of a batch with a chosen configuration (bench/image-experiment.ts); the engine calls featurizeImages. */
+/** Features of a batch with a chosen configuration; the engine calls featurizeImages. */
 export async function featurizeImagesWith(images: readonly ImagePixels[], config: ImageFeatureConfig): Promise<Float32Array[]> {
   const filters = filtersFor(config);
   const dim = imageFeatureDim(config);

@@ -134,7 +134,7 @@ const VOTE_SHARPNESS = 20;
 /**
  * The soft vote of the nearest labelled example of each class (`perClass`: the best similarity per class, −∞ for a
  * class with no example): a softmax of the similarities. A kernel vote next to the linear head; on SpamAssassin the
- * mix beat either alone at every budget from 20 to 800 labels (bench/small-budget-probe.bench-test.ts).
+ * mix beat either alone at every budget from 20 to 800 labels (measured with a probe since retired).
  */
 export function nearestVote(perClass: ArrayLike<number>): Float64Array {
   const out = new Float64Array(perClass.length);

@@ -161,7 +161,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
  * rows, in one pass per step: the weights of all heads are the rows of one (heads·classes) × dim matrix, so each
  * step reads the batch twice — logits = W·xᵀ, gradient = gᵀ·x — whatever the number of heads. On wasm the batch
  * read is the cost (800 e-mails × 16,384 columns: 2 heads in one pass took 60 % of the time of two passes), and
- * these two products are the fastest orientations of the four (bench/mm-probe.bench-test.ts). Adam and L2 act
+ * these two products were the fastest orientations of the four in a probe at the time. Adam and L2 act
  * element by element, so every head ends exactly where training it alone would. Text rows take the sparse path,
  * the same model on their non-zeros only (sparse-head.test.ts checks that both paths agree).
  * Starting from zero makes a retrain on the same labels give the same model.
