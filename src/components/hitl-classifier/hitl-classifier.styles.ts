@@ -1,9 +1,10 @@
 import { css } from 'lit';
-import { tokens } from '../shared/theme.styles.js';
+import { controls, tokens } from '../shared/theme.styles.js';
 
-/** <hitl-classifier>'s own rules on top of the shared --hitl-* tokens (see theme.styles.ts). */
+/** <hitl-classifier>'s own rules on top of the shared --hitl-* tokens and controls (see theme.styles.ts). */
 export const styles = [
   tokens,
+  controls,
   css`
   .base.needs-review {
     border-color: var(--_review);
@@ -28,30 +29,17 @@ export const styles = [
     font-style: italic;
   }
 
-  .label.rejected {
-    text-decoration: line-through;
-  }
-
-  .review,
-  .after {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5em;
-  }
-
-  button.accept {
-    background: var(--_accent);
-    border-color: var(--_accent);
-    color: var(--_on-accent);
-  }
-
+  .label.rejected,
   button.rejected {
     text-decoration: line-through;
   }
 
-  button[aria-disabled='true'] {
-    cursor: default;
-    opacity: 0.55;
+  .review,
+  .actions,
+  .after {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em;
   }
 
   .content {
@@ -97,58 +85,7 @@ export const styles = [
     background: var(--_accent);
   }
 
-  .message.error {
-    color: var(--_error);
-    font-weight: 600;
-  }
-
-  .actions {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5em;
-  }
-
-  button {
-    font: inherit;
-    padding: 0.3em 0.9em;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: transparent;
-    color: var(--_text);
-    cursor: pointer;
-  }
-
-  button:hover:not([aria-disabled='true']) {
-    border-color: var(--_accent);
-  }
-
-  button.suggested {
-    border-color: var(--_accent);
-  }
-
-  button[aria-pressed='true'] {
-    background: var(--_accent);
-    border-color: var(--_accent);
-    color: var(--_on-accent);
-  }
-
-  button:focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 2px;
-  }
-
-  button:disabled {
-    cursor: default;
-    opacity: 0.55;
-  }
-
   @media (forced-colors: active) {
-    button[aria-pressed='true'] {
-      background: Highlight;
-      color: HighlightText;
-      forced-color-adjust: none;
-    }
-
     .badge {
       border: 1px solid CanvasText;
     }

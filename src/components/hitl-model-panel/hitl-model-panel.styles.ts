@@ -1,8 +1,11 @@
 import { css } from 'lit';
-import { theme } from '../shared/theme.styles.js';
+import { controls, tokens } from '../shared/theme.styles.js';
+import { toolStyles } from '../shared/tools.styles.js';
 
 export const styles = [
-  theme,
+  tokens,
+  controls,
+  toolStyles,
   css`
     .base {
       gap: var(--_spacing);

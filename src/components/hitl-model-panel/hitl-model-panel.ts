@@ -4,9 +4,15 @@ import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlDriftEvent } from '../../events.js';
 import type { BackendRequest, EngineEvent, InputKind, QualityReport, Stats, StorageKind } from '../../protocol.js';
-import { CONNECTION_STRINGS, ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
+import { joinOpenedModel } from '../shared/join-model.js';
+import { LatestCall } from '../shared/latest-call.js';
+import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
 import { fill, format, mergeStrings } from '../shared/strings.js';
+import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 import { styles } from './hitl-model-panel.styles.js';
+import { TrainingRun } from './training-run.js';
+
+export { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 
 const DEFAULT_WINDOW = 200;
 const DEFAULT_REFRESH_S = 10;
@@ -15,165 +21,6 @@ const AGREEMENT_SMOOTHING = 10;
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
-
-/** Every string `<hitl-model-panel>` shows or announces; `{…}` are placeholders filled in where it is used. */
-export interface HitlModelPanelStrings extends ConnectionStrings {
-  /** Accessible name of the panel: `{model}`. */
-  panelLabel: string;
-  /** Before the first figures arrive. */
-  loading: string;
-  /** `{reason}`: why stats or quality could not be read. */
-  readFailed: string;
-  modelTerm: string;
-  backendTerm: string;
-  versionTerm: string;
-  examplesTerm: string;
-  /** The version before the first training. */
-  versionNone: string;
-  /** A trained version: `{version}`. */
-  version: string;
-  /** Heading of the drift warning. */
-  driftTitle: string;
-  /** `{score}`, `{threshold}`, `{recent}`, `{reference}`: the figures behind the drift warning. */
-  driftDetail: string;
-  countsTitle: string;
-  /** Accessible name of the list of examples per label. */
-  countsLabel: string;
-  trainNow: string;
-  cancelTraining: string;
-  /** Accessible name of the training progress bar. */
-  trainingProgress: string;
-  /** `{epoch}`, `{epochs}`, `{loss}`. */
-  epoch: string;
-  training: string;
-  notTrained: string;
-  needsTwoClasses: string;
-  /** `{version}`: the model version serving predictions. */
-  serving: string;
-  /** `{version}`, `{examples}`, `{seconds}`: a finished training run. */
-  trained: string;
-  cancelled: string;
-  /** `{reason}`. */
-  trainFailed: string;
-  agreementTitle: string;
-  noDecisions: string;
-  /** `{rate}` (emphasised) of the last `{count}` decisions. */
-  agreementFigure: string;
-  /** Accessible name of the agreement chart: `{count}`, `{smoothing}`, `{rate}`. */
-  agreementChart: string;
-  /** A figure not known yet. */
-  unknown: string;
-  confusionTitle: string;
-  confusionCaption: string;
-  /** The header of the column of human labels. */
-  humanLabel: string;
-  /** Placeholder for the confusion matrix and reliability diagram before any decision. */
-  appearsLater: string;
-  reliabilityTitle: string;
-  /** Accessible name of the reliability diagram: `{bins}`, `{ece}`. */
-  reliabilityChart: string;
-  /** Tooltip of one bin: `{lo}`, `{hi}` (percent), `{count}`, `{accuracy}`. */
-  reliabilityBin: string;
-  /** Axis label at confidence 1. */
-  confidenceAxis: string;
-  reliabilityNote: string;
-  /** `{ece}`: the expected calibration error. */
-  ece: string;
-  autoAcceptTitle: string;
-  noPredictions: string;
-  /** `{share}` (emphasised) of `{predictions}` shown predictions. */
-  autoAccept: string;
-  /** `{checked}`, `{correct}`: appended to `autoAccept` when people checked some. */
-  autoAcceptChecked: string;
-  dataTitle: string;
-  export: string;
-  import: string;
-  reset: string;
-  /** `{link}` to the file, `{size}`. */
-  exported: string;
-  /** `{reason}`. */
-  exportFailed: string;
-  /** `{examples}`, `{logEntries}`, `{file}`, `{version}`. */
-  imported: string;
-  /** `{file}`, `{reason}`. */
-  importFailed: string;
-  /** The reset question: `{model}`. */
-  confirmReset: string;
-  confirmResetDetail: string;
-  confirmResetButton: string;
-  cancel: string;
-  resetDone: string;
-  /** `{reason}`. */
-  resetFailed: string;
-}
-
-/** The English defaults; set `strings` on the element to replace any of them. */
-export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.freeze({
-  ...CONNECTION_STRINGS,
-  panelLabel: 'Model {model}',
-  loading: 'Loading the model…',
-  readFailed: 'Could not read the model: {reason}',
-  modelTerm: 'Model',
-  backendTerm: 'Backend',
-  versionTerm: 'Version',
-  examplesTerm: 'Examples',
-  versionNone: 'none',
-  version: 'v{version}',
-  driftTitle: 'Drift: recent predictions differ from earlier ones',
-  driftDetail: '(shift {score} > {threshold}, {recent} recent vs {reference} earlier)',
-  countsTitle: 'Labels per class',
-  countsLabel: 'Examples per label',
-  trainNow: 'Train now',
-  cancelTraining: 'Cancel training',
-  trainingProgress: 'Training progress',
-  epoch: 'Epoch {epoch} of {epochs} · loss {loss}',
-  training: 'Training…',
-  notTrained: 'Not trained yet.',
-  needsTwoClasses: 'Training needs labels of at least 2 classes.',
-  serving: 'Model v{version} serves predictions.',
-  trained: 'Trained v{version} on {examples} examples in {seconds} s.',
-  cancelled: 'Training cancelled; the previous model still answers.',
-  trainFailed: 'Training failed: {reason}',
-  agreementTitle: 'Agreement with people',
-  noDecisions: 'No human decisions on shown predictions yet.',
-  agreementFigure: '{rate} of the last {count} decisions agreed with the model',
-  agreementChart: 'Agreement over the last {count} decisions, {smoothing}-decision moving average; overall {rate}',
-  unknown: '–',
-  confusionTitle: 'Confusion matrix',
-  confusionCaption: 'Rows: the label people gave · columns: the label the model predicted',
-  humanLabel: 'Human label',
-  appearsLater: 'Appears after the first human decisions.',
-  reliabilityTitle: 'Reliability',
-  reliabilityChart: 'Reliability diagram: confidence against accuracy over {bins} bins; expected calibration error {ece}',
-  reliabilityBin: '{lo}–{hi}%: {count} decisions, accuracy {accuracy}',
-  confidenceAxis: 'confidence 1',
-  reliabilityNote: "Bars: how often people agreed, per confidence bin (dots at the bin's mean confidence); on the diagonal the confidence is honest.",
-  ece: 'Expected calibration error {ece}.',
-  autoAcceptTitle: 'Auto-accept',
-  noPredictions: 'No predictions shown yet.',
-  autoAccept: '{share} of {predictions} shown predictions were at or above the threshold (auto-accepted)',
-  autoAcceptChecked: '; people checked {checked} of them and {correct} were right',
-  dataTitle: 'Data',
-  export: 'Export',
-  import: 'Import…',
-  reset: 'Reset…',
-  exported: 'Exported: {link} ({size})',
-  exportFailed: 'Export failed: {reason}',
-  imported: 'Imported {examples} examples and {logEntries} log entries from {file}; model v{version}.',
-  importFailed: 'Import of {file} failed, nothing was changed: {reason}',
-  confirmReset: 'Delete everything of the model "{model}"?',
-  confirmResetDetail: 'Its labels, trained weights, review queue and audit log are deleted from this browser. This cannot be undone.',
-  confirmResetButton: 'Delete everything',
-  cancel: 'Cancel',
-  resetDone: 'Deleted: the model starts over.',
-  resetFailed: 'Reset failed: {reason}',
-});
-
-interface TrainingState {
-  epoch: number;
-  epochs: number;
-  loss: number | null;
-}
 
 /**
  * @summary What a person responsible for a model needs at a glance: backend, version, labels per class, training
@@ -252,22 +99,21 @@ export class HitlModelPanel extends LitElement {
 
   @state() private _stats: Stats | null = null;
   @state() private _quality: QualityReport | null = null;
-  @state() private _training: TrainingState | null = null;
   @state() private _status: { text: string; error: boolean } | null = null;
   @state() private _confirmReset = false;
   @state() private _busy: 'train' | 'export' | 'import' | 'reset' | null = null;
   @state() private _download: { url: string; name: string; size: number } | null = null;
 
   readonly #connection = new ModelConnection(this, {
+    join: joinOpenedModel,
     onConnected: () => void this.refresh(),
     onEvent: (event) => this.#onEngineEvent(event),
-    strings: () => this.#strings(),
+    describe: ({ key, values }) => format(this.#strings()[key as keyof ConnectionStrings], values),
   });
-  /** The refresh loop in progress: one stats/quality pair in flight, at most one more queued behind it. */
-  #refreshing: Promise<void> | null = null;
-  #refreshAgain = false;
+  /** One stats/quality pair in flight, at most one more queued behind it. */
+  readonly #refreshes = new LatestCall(() => this.#load());
+  readonly #training = new TrainingRun(this);
   #timer: ReturnType<typeof setInterval> | undefined;
-  #run: AbortController | null = null;
   /** Whether the last report was drifted: `hitl-drift` fires on the change to true only. */
   #drifted = false;
 
@@ -291,21 +137,7 @@ export class HitlModelPanel extends LitElement {
    * once what the model held at the time of the call is shown. Never rejects: errors are shown in the panel.
    */
   refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = (async () => {
-      try {
-        do {
-          this.#refreshAgain = false;
-          await this.#load();
-        } while (this.#refreshAgain);
-      } finally {
-        this.#refreshing = null;
-      }
-    })();
-    return this.#refreshing;
+    return this.#refreshes.request();
   }
 
   #strings(): HitlModelPanelStrings {
@@ -321,7 +153,6 @@ export class HitlModelPanel extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#run?.abort();
     if (this._download) URL.revokeObjectURL(this._download.url);
     this._download = null;
   }
@@ -369,7 +200,7 @@ export class HitlModelPanel extends LitElement {
     if (classifier !== this.#connection.classifier) return;
     this._stats = stats;
     this._quality = quality;
-    if (!stats.training && this.#run === null) this._training = null;
+    if (!stats.training) this.#training.idle();
     const drifted = quality.drift.drifted;
     if (drifted && !this.#drifted) this.dispatchEvent(new HitlDriftEvent(quality.drift));
     this.#drifted = drifted;
@@ -378,11 +209,10 @@ export class HitlModelPanel extends LitElement {
   #onEngineEvent(event: EngineEvent): void {
     switch (event.type) {
       case 'training-progress':
-        this._training = { epoch: event.epoch, epochs: event.epochs, loss: event.loss };
+        this.#training.onEvent(event);
         return;
       case 'training':
-        if (event.running) this._training ??= { epoch: 0, epochs: 0, loss: null };
-        else if (this.#run === null) this._training = null;
+        this.#training.onEvent(event);
         void this.refresh();
         return;
       case 'queue-changed':
@@ -467,7 +297,7 @@ export class HitlModelPanel extends LitElement {
   }
 
   #renderTraining(stats: Stats, t: HitlModelPanelStrings): TemplateResult {
-    const training = this._training;
+    const training = this.#training.progress;
     const running = training !== null || stats.training;
     const canTrain = Object.values(stats.byLabel).filter((n) => n > 0).length >= 2;
     let status: string;
@@ -478,8 +308,8 @@ export class HitlModelPanel extends LitElement {
     else status = format(t.serving, { version: stats.modelVersion });
     return html`<div part="training" class="block training">
       <div class="row">
-        <button part="button train" type="button" class="primary" ?disabled=${!canTrain && this.#run === null} @click=${() => this.#trainOrCancel()}>
-          ${this.#run ? t.cancelTraining : t.trainNow}
+        <button part="button train" type="button" class="primary" ?disabled=${!canTrain && !this.#training.own} @click=${() => this.#trainOrCancel()}>
+          ${this.#training.own ? t.cancelTraining : t.trainNow}
         </button>
         <progress
           aria-label=${t.trainingProgress}
@@ -660,40 +490,30 @@ export class HitlModelPanel extends LitElement {
   // ---- Actions ------------------------------------------------------------------------------------------------------
 
   #trainOrCancel(): void {
-    if (this.#run) {
-      this.#run.abort();
+    if (this.#training.own) {
+      this.#training.cancel();
       return;
     }
     const classifier = this.#connection.classifier;
     if (!classifier) return;
-    const run = new AbortController();
-    this.#run = run;
     this._status = null;
-    this._training = { epoch: 0, epochs: 0, loss: null };
-    void (async () => {
-      try {
-        const result = await classifier.train({
-          signal: run.signal,
-          onProgress: ({ epoch, epochs, loss }) => {
-            this._training = { epoch, epochs, loss };
-          },
-        });
-        const t = this.#strings();
-        this._status = {
-          text: format(t.trained, { version: result.modelVersion, examples: result.examples, seconds: (result.ms / 1000).toFixed(1) }),
-          error: false,
-        };
-      } catch (error) {
-        const t = this.#strings();
-        this._status = run.signal.aborted
-          ? { text: t.cancelled, error: false }
-          : { text: format(t.trainFailed, { reason: messageOf(error) }), error: true };
-      } finally {
-        this.#run = null;
-        this._training = null;
-        void this.refresh();
-      }
-    })();
+    void this.#training
+      .start(classifier)
+      .then(
+        (result) => {
+          const t = this.#strings();
+          this._status = result
+            ? {
+                text: format(t.trained, { version: result.modelVersion, examples: result.examples, seconds: (result.ms / 1000).toFixed(1) }),
+                error: false,
+              }
+            : { text: t.cancelled, error: false };
+        },
+        (error: unknown) => {
+          this._status = { text: format(this.#strings().trainFailed, { reason: messageOf(error) }), error: true };
+        },
+      )
+      .finally(() => void this.refresh());
   }
 
   async #export(classifier: Classifier): Promise<void> {

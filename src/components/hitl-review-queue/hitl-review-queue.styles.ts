@@ -1,8 +1,11 @@
 import { css } from 'lit';
-import { theme } from '../shared/theme.styles.js';
+import { controls, tokens } from '../shared/theme.styles.js';
+import { toolStyles } from '../shared/tools.styles.js';
 
 export const styles = [
-  theme,
+  tokens,
+  controls,
+  toolStyles,
   css`
     .progress {
       display: grid;
@@ -72,10 +75,6 @@ export const styles = [
       display: flex;
       flex-wrap: wrap;
       gap: 0.5em;
-    }
-
-    button.suggested {
-      border-color: var(--_accent);
     }
 
     .keys {

@@ -4,9 +4,15 @@ import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlLabelEvent, HitlUndoEvent } from '../../events.js';
 import type { BackendRequest, DecisionAction, EngineEvent, InputKind, QueueItem, StorageKind } from '../../protocol.js';
-import { CONNECTION_STRINGS, ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
+import { DecisionKeys, SHORTCUTS } from '../shared/decision-keys.js';
+import { joinOpenedModel } from '../shared/join-model.js';
+import { LatestCall } from '../shared/latest-call.js';
+import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
 import { fill, format, mergeStrings } from '../shared/strings.js';
+import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 import { styles } from './hitl-review-queue.styles.js';
+
+export { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 
 /** Items fetched per refresh: the person sees one at a time, the count comes from the engine's queue size. */
 const PAGE_SIZE = 50;
@@ -19,74 +25,6 @@ interface Decision {
 }
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
-
-/** Every string `<hitl-review-queue>` shows or announces; `{…}` are placeholders filled in where it is used. */
-export interface HitlReviewQueueStrings extends ConnectionStrings {
-  /** While the model and its queue load. */
-  loading: string;
-  /** The queue is empty. */
-  empty: string;
-  /** The progress line: `{reviewed}` decisions made here, `{left}` items pending. */
-  progress: string;
-  /** Accessible name of the progress bar. */
-  progressLabel: string;
-  /** Accessible name of the item under review. */
-  itemLabel: string;
-  /** Accessible name of an image item: `{width}`, `{height}` in pixels. */
-  imageLabel: string;
-  /** An item whose input is not stored (`keepInputs: false`); `{id}` is the start of its id. */
-  notStored: string;
-  /** The question about the prediction: `{label}` is the predicted label. */
-  question: string;
-  /** The question while the model has no labelled example. */
-  noModelQuestion: string;
-  /** After a rejection: `{label}` is the rejected label. */
-  rejectedQuestion: string;
-  /** Accessible name of the accept / reject / skip / undo group. */
-  decideGroup: string;
-  /** Accessible name of the group of label buttons. */
-  labelsGroup: string;
-  accept: string;
-  reject: string;
-  skip: string;
-  undo: string;
-  /** The key hint line: `{a}`, `{enter}`, `{x}`, `{digits}`, `{s}` and `{backspace}` become the keys. */
-  keys: string;
-  /** `{reason}`: why the queue could not be read. */
-  loadFailed: string;
-  /** `{label}`, `{reason}`: a label that could not be stored. */
-  labelFailed: string;
-  /** `{reason}`: why the item could not be skipped. */
-  skipFailed: string;
-  /** `{reason}`: why the last decision could not be undone. */
-  undoFailed: string;
-}
-
-/** The English defaults; set `strings` on the element to replace any of them. */
-export const HITL_REVIEW_QUEUE_STRINGS: Readonly<HitlReviewQueueStrings> = Object.freeze({
-  ...CONNECTION_STRINGS,
-  loading: 'Loading the review queue…',
-  empty: 'Nothing to review: the queue is empty.',
-  progress: '{reviewed} reviewed · {left} left',
-  progressLabel: 'Review progress',
-  itemLabel: 'Item to review',
-  imageLabel: 'Image to review, {width}×{height} pixels',
-  notStored: 'The input is not stored (the model keeps no inputs); item {id}.',
-  question: 'Is this {label}?',
-  noModelQuestion: 'No model yet. Which label is it?',
-  rejectedQuestion: 'Not {label}. Which label is it?',
-  decideGroup: 'Decide',
-  labelsGroup: 'Choose the correct label',
-  accept: 'Accept',
-  reject: 'Reject',
-  skip: 'Skip',
-  undo: 'Undo',
-  keys: '{a}/{enter} accept · {x} reject · {digits} label · {s} skip · {backspace} undo',
-  loadFailed: 'Could not load the review queue: {reason}',
-  labelFailed: 'Could not save the label "{label}": {reason}',
-  skipFailed: 'Could not skip this item: {reason}',
-  undoFailed: 'Could not undo the last decision: {reason}',
-});
 
 /**
  * @summary Reviews a model's persistent queue of uncertain predictions one item at a time, from the keyboard:
@@ -171,23 +109,49 @@ export class HitlReviewQueue extends LitElement {
   @query('canvas[part~="image"]') private _canvas!: HTMLCanvasElement | null;
 
   readonly #connection = new ModelConnection(this, {
+    join: joinOpenedModel,
     onConnected: () => {
       this._loaded = false;
-      this.#refresh();
+      void this.#refreshes.request();
     },
     onEvent: (event) => this.#onEngineEvent(event),
-    strings: () => this.#strings(),
+    describe: ({ key, values }) => format(this.#strings()[key as keyof ConnectionStrings], values),
   });
+  /** One queue() call in flight, and at most one more after it. */
+  readonly #refreshes = new LatestCall(() => this.#load());
   #decisions: Decision[] = [];
   /** An item to show first after the next refresh: the one just undone, or the one on screen. */
   #front: string | null = null;
-  #refreshing = false;
-  #refreshAgain = false;
   #drawn: QueueItem | null = null;
 
   constructor() {
     super();
-    this.addEventListener('keydown', this.#onKeyDown);
+    // The queue is a page of its own for reviewing: a decision key always belongs to it, even with nothing to act on.
+    new DecisionKeys(this, {
+      accept: () => {
+        void this.#accept();
+        return true;
+      },
+      reject: () => this.#reject(),
+      cancel: () => {
+        const picking = this._rejected !== null;
+        this._rejected = null;
+        return picking;
+      },
+      undo: () => {
+        void this.#undo();
+        return true;
+      },
+      skip: () => {
+        void this.#skip();
+        return true;
+      },
+      choose: (index) => {
+        const label = this.#connection.classifier?.labels[index];
+        if (label !== undefined) void this.#decide(label);
+        return label !== undefined;
+      },
+    });
   }
 
   /** The shared classifier handle, or null while connecting. */
@@ -251,7 +215,7 @@ export class HitlReviewQueue extends LitElement {
         ${
           connection.classifier && this._loaded && !item && this._undoDepth > 0
             ? html`<div part="review" class="review">
-              <button part="button undo" type="button" aria-keyshortcuts="Backspace" @click=${() => void this.#undo()}>${t.undo}</button>
+              <button part="button undo" type="button" aria-keyshortcuts=${SHORTCUTS.undo} @click=${() => void this.#undo()}>${t.undo}</button>
             </div>`
             : nothing
         }
@@ -293,16 +257,16 @@ export class HitlReviewQueue extends LitElement {
       <div part="review" class="review" role="group" aria-label=${t.decideGroup}>
         ${
           prediction.label !== null && !picking
-            ? html`<button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts="Enter a" aria-disabled=${disabled} @click=${() => void this.#accept()}>
+            ? html`<button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts=${SHORTCUTS.accept} aria-disabled=${disabled} @click=${() => void this.#accept()}>
                 ${t.accept}
               </button>
-              <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts="x" aria-disabled=${disabled} @click=${() => this.#reject()}>
+              <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts=${SHORTCUTS.reject} aria-disabled=${disabled} @click=${() => this.#reject()}>
                 ${t.reject}
               </button>`
             : nothing
         }
-        <button part="button skip" type="button" class="skip" aria-keyshortcuts="s" aria-disabled=${disabled} @click=${() => void this.#skip()}>${t.skip}</button>
-        <button part="button undo" type="button" class="undo" aria-keyshortcuts="Backspace" aria-disabled=${this._busy || this._undoDepth === 0 ? 'true' : 'false'} @click=${() => void this.#undo()}>
+        <button part="button skip" type="button" class="skip" aria-keyshortcuts=${SHORTCUTS.skip} aria-disabled=${disabled} @click=${() => void this.#skip()}>${t.skip}</button>
+        <button part="button undo" type="button" class="undo" aria-keyshortcuts=${SHORTCUTS.undo} aria-disabled=${this._busy || this._undoDepth === 0 ? 'true' : 'false'} @click=${() => void this.#undo()}>
           ${t.undo}
         </button>
       </div>
@@ -346,27 +310,8 @@ export class HitlReviewQueue extends LitElement {
         this.#decisions = [];
         this._undoDepth = 0;
       }
-      this.#refresh();
+      void this.#refreshes.request();
     }
-  }
-
-  /** Coalesces refreshes: one queue() call in flight, and at most one more after it. */
-  #refresh(): void {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return;
-    }
-    this.#refreshing = true;
-    void (async () => {
-      try {
-        do {
-          this.#refreshAgain = false;
-          await this.#load();
-        } while (this.#refreshAgain);
-      } finally {
-        this.#refreshing = false;
-      }
-    })();
   }
 
   async #load(): Promise<void> {
@@ -430,7 +375,7 @@ export class HitlReviewQueue extends LitElement {
     } finally {
       this._busy = false;
     }
-    this.#refresh();
+    void this.#refreshes.request();
   }
 
   async #skip(): Promise<void> {
@@ -448,7 +393,7 @@ export class HitlReviewQueue extends LitElement {
     } finally {
       this._busy = false;
     }
-    this.#refresh();
+    void this.#refreshes.request();
   }
 
   async #undo(): Promise<void> {
@@ -472,52 +417,8 @@ export class HitlReviewQueue extends LitElement {
     } finally {
       this._busy = false;
     }
-    this.#refresh();
+    void this.#refreshes.request();
   }
-
-  readonly #onKeyDown = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
-    const origin = event.composedPath()[0];
-    const onButton = origin instanceof HTMLButtonElement;
-    let handled = true;
-    switch (event.key) {
-      case 'Enter':
-        if (onButton) return;
-        void this.#accept();
-        break;
-      case 'a':
-      case 'A':
-        void this.#accept();
-        break;
-      case 'x':
-      case 'X':
-        handled = this.#reject();
-        break;
-      case 's':
-      case 'S':
-        void this.#skip();
-        break;
-      case ' ':
-        if (onButton) return;
-        void this.#skip();
-        break;
-      case 'Escape':
-        handled = this._rejected !== null;
-        this._rejected = null;
-        break;
-      case 'Backspace':
-      case 'u':
-        void this.#undo();
-        break;
-      default: {
-        const labels = this.#connection.classifier?.labels ?? [];
-        const label = /^[1-9]$/.test(event.key) ? labels[Number(event.key) - 1] : undefined;
-        handled = label !== undefined;
-        if (label !== undefined) void this.#decide(label);
-      }
-    }
-    if (handled) event.preventDefault();
-  };
 }
 
 /** Paints stored pixels: RGBA, RGB or one grey byte per pixel. */

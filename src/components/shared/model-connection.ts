@@ -1,65 +1,61 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ClassifierChangeEvent, type Classifier } from '../../classifier.js';
+import { ClassifierChangeEvent, type Classifier, type ClassifierOptions } from '../../classifier.js';
 import {
   BACKEND_REQUESTS,
   INPUT_KINDS,
   STORAGE_KINDS,
-  modelKey,
   type BackendRequest,
   type EngineEvent,
   type InputKind,
   type StorageKind,
 } from '../../protocol.js';
-import { acquireClassifier, joinClassifier, onModelOpened, releaseClassifier } from '../../registry.js';
-import { format } from './strings.js';
+import { acquireClassifier, releaseClassifier } from '../../registry.js';
 
-/** The messages a model-bound element shows about its attributes and its model; `{…}` are placeholders. */
-export interface ConnectionStrings {
-  /** No `model` attribute. */
-  missingModel: string;
-  /** `storage` is not one of `{options}`; `{value}` is what was given. */
-  badStorage: string;
-  /** `backend` is not one of `{options}`; `{value}` is what was given. */
-  badBackend: string;
-  /** `input` is not one of `{options}`; `{value}` is what was given. */
-  badInput: string;
-  /** Only one label, `{label}`. */
-  tooFewLabels: string;
-  /** `{label}` appears twice in `labels`. */
-  duplicateLabel: string;
-  /** Nobody on the page opened the model `{model}` yet. */
-  waiting: string;
-  /** The model `{model}` takes `{actual}` input, not `{expected}`. */
-  wrongInput: string;
-  /** Opening the model `{model}` failed with `{reason}`. */
-  openFailed: string;
-}
+export type { ConnectionStrings } from './connection.strings.js';
 
-export const CONNECTION_STRINGS: ConnectionStrings = {
-  missingModel: 'Set the model attribute to the name of the model, for example model="tickets".',
-  badStorage: 'Set storage to one of {options} (got "{value}").',
-  badBackend: 'Set backend to one of {options} (got "{value}").',
-  badInput: 'Set input to one of {options} (got "{value}").',
-  tooFewLabels: 'Set labels to at least 2 comma-separated labels, or leave it out to join the open model (got only "{label}").',
-  duplicateLabel: 'Each label must appear once in labels, but "{label}" appears twice.',
-  waiting: 'Waiting for the model "{model}" to open: set labels (and input) on this element to open it here.',
-  wrongInput: 'The model "{model}" takes {actual} input, not {expected}.',
-  openFailed: 'Could not open the model "{model}": {reason}',
-};
-
-/** The attributes every model-bound element reads. */
+/** The attributes every model-bound element reads; `input` where the element has it as an attribute. */
 export interface ModelAttributes {
   model: string;
   labels: string[];
-  input: InputKind | undefined;
+  input?: InputKind | undefined;
   storage: StorageKind;
   backend: BackendRequest;
 }
 
-type Message = { key: keyof ConnectionStrings; values: Record<string, string> };
+/**
+ * Why an element has no handle, kept unformatted so that new strings apply to a message already shown: `key` names
+ * a string of the element (`ConnectionStrings`, or one of the element's own checks), `values` fill its placeholders.
+ */
+export interface ConnectionMessage {
+  key: string;
+  values: Record<string, string>;
+}
+
+export interface ConnectionOptions {
+  /** A handle is held: the element may read and predict. */
+  onConnected(classifier: Classifier): void;
+  /** Every change of the model while the handle is held. */
+  onEvent(event: EngineEvent): void;
+  /** The text of a message in the element's current strings. */
+  describe(message: ConnectionMessage): string;
+  /** The element's model configuration changed (not a move in the DOM): what it showed for the previous one is void. */
+  onConfigChange?(): void;
+  /** The input kind, where the element decides it from what it shows rather than from an `input` attribute. */
+  input?(): InputKind;
+  /**
+   * Without labels, joins the model another element opened (`joinOpenedModel`): null while none has, and `retry`
+   * once one may have. Elements without it always open their model, so they need labels.
+   */
+  join?(name: string, storage: StorageKind, signal: AbortSignal, retry: () => void): Promise<Classifier | null>;
+  /** The element's own attribute checks, after the shared ones: the first problem, or null. */
+  check?(): ConnectionMessage | null;
+  /** Options that do not make another model (the first opener's threshold wins), passed when this element opens it. */
+  openOptions?(): Partial<ClassifierOptions>;
+}
 
 type Config =
-  { error: Message } | { name: string; storage: StorageKind; backend: BackendRequest; labels: string[] | null; input: InputKind | undefined };
+  | { error: ConnectionMessage }
+  | { name: string; storage: StorageKind; backend: BackendRequest; labels: string[] | null; input: InputKind | undefined };
 
 export const labelsConverter = {
   fromAttribute: (value: string | null): string[] => splitLabels(value ?? ''),
@@ -73,44 +69,51 @@ export function splitLabels(value: string): string[] {
     .filter((label) => label !== '');
 }
 
+/** The message `key` when `value` is not one of `options`, else null. */
+export function notOneOf(key: string, value: unknown, options: readonly string[]): ConnectionMessage | null {
+  return options.includes(value as string) ? null : { key, values: { options: options.join(', '), value: String(value) } };
+}
+
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
  * Holds a shared classifier handle for an element that names a model: opened with the element's `labels` and
- * `input` when it has them, else joined from another element (a `<hitl-classifier>`) that opened it on this page,
+ * `input` when it has them, else (with a `join` option) joined from another element that opened it on this page,
  * waiting for one to do so. What `hostConnected` acquires, `hostDisconnected` releases.
  */
 export class ModelConnection implements ReactiveController {
   /** The shared handle, or null while connecting, waiting or in error. */
   classifier: Classifier | null = null;
-  /** Why there is no handle: bad attributes, a failed open, or a model nobody opened yet (in the current strings). */
-  get message(): string | null {
-    return this.#message && format(this.#strings()[this.#message.key], this.#message.values);
-  }
   /** True when `message` is an error rather than a wait. */
   failed = false;
+  /** The labels the attributes name (empty while they are wrong or name none). */
+  labels: readonly string[] = [];
 
   readonly #host: ReactiveControllerHost & HTMLElement & ModelAttributes;
-  readonly #onEvent: (event: EngineEvent) => void;
-  readonly #onConnected: (classifier: Classifier) => void;
-  readonly #strings: () => ConnectionStrings;
-  /** Kept unformatted, so new strings apply to a message already shown. */
-  #message: Message | null = null;
+  readonly #options: ConnectionOptions;
+  #message: ConnectionMessage | null = null;
+  /** The configuration of the held (or pending) handle; null while disconnected. */
   #key: string | null = null;
-  #connection = 0;
-  #stopWaiting: (() => void) | null = null;
+  /** The configuration last read, kept while disconnected: a move in the DOM reads the same one again. */
+  #lastKey: string | null = null;
+  #abort = new AbortController();
 
-  constructor(
-    host: ReactiveControllerHost & HTMLElement & ModelAttributes,
-    callbacks: { onEvent: (event: EngineEvent) => void; onConnected: (classifier: Classifier) => void; strings: () => ConnectionStrings },
-  ) {
+  constructor(host: ReactiveControllerHost & HTMLElement & ModelAttributes, options: ConnectionOptions) {
     this.#host = host;
-    this.#onEvent = callbacks.onEvent;
-    this.#onConnected = callbacks.onConnected;
-    this.#strings = callbacks.strings;
+    this.#options = options;
     host.addController(this);
+  }
+
+  /** Why there is no handle: bad attributes, a failed open, or a model nobody opened yet (in the current strings). */
+  get message(): string | null {
+    return this.#message && this.#options.describe(this.#message);
+  }
+
+  /** Aborted when the handle (held or on its way) is let go: an answer that arrives after that is for another one. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
   }
 
   hostConnected(): void {
@@ -130,27 +133,33 @@ export class ModelConnection implements ReactiveController {
     if (key === this.#key) return;
     this.#drop();
     this.#key = key;
+    if (key !== this.#lastKey) {
+      this.#lastKey = key;
+      this.#options.onConfigChange?.();
+    }
     if ('error' in config) {
+      this.labels = [];
       this.#set(null, config.error, true);
       return;
     }
-    const connection = this.#connection;
+    const signal = this.#abort.signal;
     const { name, storage, backend, labels, input } = config;
-    const opening = labels ? acquireClassifier({ name, storage, backend, labels, ...(input ? { input } : {}) }) : joinClassifier(name, storage);
+    this.labels = labels ?? [];
+    const opening = labels
+      ? acquireClassifier({ ...this.#options.openOptions?.(), name, storage, backend, labels, ...(input ? { input } : {}) })
+      : this.#options.join!(name, storage, signal, () => {
+          this.#key = null;
+          this.sync();
+        });
     this.#set(null, null, false);
     opening.then(
       (classifier) => {
-        if (connection !== this.#connection) {
+        if (signal.aborted) {
           if (classifier) releaseClassifier(classifier);
           return;
         }
         if (!classifier) {
           this.#set(null, { key: 'waiting', values: { model: name } }, false);
-          this.#stopWaiting = onModelOpened((opened) => {
-            if (opened !== modelKey({ name, storage }) || connection !== this.#connection) return;
-            this.#key = null;
-            this.sync();
-          });
           return;
         }
         if (input && classifier.input !== input) {
@@ -160,10 +169,10 @@ export class ModelConnection implements ReactiveController {
         }
         classifier.addEventListener('change', this.#onChange);
         this.#set(classifier, null, false);
-        this.#onConnected(classifier);
+        this.#options.onConnected(classifier);
       },
       (error: unknown) => {
-        if (connection === this.#connection) this.#set(null, { key: 'openFailed', values: { model: name, reason: messageOf(error) } }, true);
+        if (!signal.aborted) this.#set(null, { key: 'openFailed', values: { model: name, reason: messageOf(error) } }, true);
       },
     );
   }
@@ -173,28 +182,29 @@ export class ModelConnection implements ReactiveController {
     const name = typeof host.model === 'string' ? host.model.trim() : '';
     if (name === '') return { error: { key: 'missingModel', values: {} } };
     const storage = host.storage ?? 'indexeddb';
-    if (!STORAGE_KINDS.includes(storage))
-      return { error: { key: 'badStorage', values: { options: STORAGE_KINDS.join(', '), value: String(storage) } } };
     const backend = host.backend ?? 'auto';
-    if (!BACKEND_REQUESTS.includes(backend))
-      return { error: { key: 'badBackend', values: { options: BACKEND_REQUESTS.join(', '), value: String(backend) } } };
-    const input = host.input || undefined;
-    if (input !== undefined && !INPUT_KINDS.includes(input))
-      return { error: { key: 'badInput', values: { options: INPUT_KINDS.join(', '), value: String(input) } } };
+    const input = this.#options.input?.() ?? (host.input || undefined);
+    const bad =
+      notOneOf('badStorage', storage, STORAGE_KINDS) ??
+      notOneOf('badBackend', backend, BACKEND_REQUESTS) ??
+      (input === undefined ? null : notOneOf('badInput', input, INPUT_KINDS));
+    if (bad) return { error: bad };
     const raw: unknown = host.labels;
     const labels = typeof raw === 'string' ? splitLabels(raw) : Array.isArray(raw) ? raw.map((l) => String(l).trim()).filter((l) => l !== '') : [];
-    if (labels.length === 0) return { name, storage, backend, labels: null, input };
-    if (labels.length < 2) return { error: { key: 'tooFewLabels', values: { label: labels[0]! } } };
+    if (labels.length === 0 && this.#options.join) return { name, storage, backend, labels: null, input };
+    if (labels.length < 2) return { error: { key: 'tooFewLabels', values: labels.length === 0 ? {} : { label: labels[0]! } } };
     const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
     if (duplicate !== undefined) return { error: { key: 'duplicateLabel', values: { label: duplicate } } };
+    const problem = this.#options.check?.();
+    if (problem) return { error: problem };
     return { name, storage, backend, labels, input };
   }
 
   readonly #onChange = (event: Event): void => {
-    if (event instanceof ClassifierChangeEvent) this.#onEvent(event.change);
+    if (event instanceof ClassifierChangeEvent) this.#options.onEvent(event.change);
   };
 
-  #set(classifier: Classifier | null, message: Message | null, failed: boolean): void {
+  #set(classifier: Classifier | null, message: ConnectionMessage | null, failed: boolean): void {
     this.classifier = classifier;
     this.#message = message;
     this.failed = failed;
@@ -202,9 +212,8 @@ export class ModelConnection implements ReactiveController {
   }
 
   #drop(): void {
-    this.#connection += 1;
-    this.#stopWaiting?.();
-    this.#stopWaiting = null;
+    this.#abort.abort();
+    this.#abort = new AbortController();
     const classifier = this.classifier;
     this.classifier = null;
     if (!classifier) return;

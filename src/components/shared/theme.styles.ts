@@ -44,20 +44,12 @@ export const tokens = css`
   }
 `;
 
-/** The tokens plus the messages and buttons the queue and the panel share (<hitl-classifier> draws its own). */
-export const theme = [
-  tokens,
-  css`
-  .message {
-    margin: 0;
-    color: var(--_muted);
-  }
-
-  .message.error {
-    color: var(--_error);
-    font-weight: 600;
-  }
-
+/**
+ * Buttons and focus as every element draws them. Elements use `aria-disabled` where a button must keep keyboard focus
+ * while busy, `disabled` elsewhere: both look the same. `accept` / `primary` is the filled button, `suggested` the
+ * predicted label, `aria-pressed` the label a person gave.
+ */
+export const controls = css`
   button {
     font: inherit;
     padding: 0.3em 0.9em;
@@ -68,12 +60,14 @@ export const theme = [
     cursor: pointer;
   }
 
-  button:hover:not([aria-disabled='true']):not(:disabled) {
+  button:hover:not([aria-disabled='true']):not(:disabled),
+  button.suggested {
     border-color: var(--_accent);
   }
 
   button.primary,
-  button.accept {
+  button.accept,
+  button[aria-pressed='true'] {
     background: var(--_accent);
     border-color: var(--_accent);
     color: var(--_on-accent);
@@ -90,14 +84,16 @@ export const theme = [
     outline-offset: 2px;
   }
 
-  progress {
-    accent-color: var(--_accent);
+  .message.error {
+    color: var(--_error);
+    font-weight: 600;
   }
 
   @media (forced-colors: active) {
-    .base {
-      border-color: CanvasText;
+    button[aria-pressed='true'] {
+      background: Highlight;
+      color: HighlightText;
+      forced-color-adjust: none;
     }
   }
-`,
-];
+`;

@@ -1,0 +1,101 @@
+import { DECISION_MESSAGES, LOADING_MODEL, MODEL_MESSAGES } from '../shared/messages.js';
+
+/** Every string `<hitl-classifier>` shows or announces; `{…}` are placeholders filled in where it is used. */
+export interface HitlClassifierStrings {
+  /** While the model opens. */
+  loading: string;
+  /** Before the first prediction of an input. */
+  predicting: string;
+  /** The model knows no label yet. */
+  noModel: string;
+  /** No content to classify (generic). */
+  nothingToClassify: string;
+  /** The content (or the `for` field) has no text. */
+  noText: string;
+  /** An `<img>` without a source. */
+  noImage: string;
+  /** A `<canvas>` of 0 pixels. */
+  emptyCanvas: string;
+  /** `for` names no element: `{id}`. */
+  noTarget: string;
+  /** A confident prediction: `{label}` and `{confidence}` become the label and the percentage. */
+  predicted: string;
+  /** A prediction that needs review: `{label}`. The confidence and the badge follow it. */
+  question: string;
+  /** The badge of a prediction below the threshold. */
+  needsReview: string;
+  /** After a rejection: `{label}` is the rejected label. */
+  rejectedQuestion: string;
+  /** The badge of a human label: `{annotator}`. */
+  labelledBy: string;
+  /** The badge of a human label without an annotator. */
+  labelledByYou: string;
+  /** Accessible name of the accept / choose-another group. */
+  reviewGroup: string;
+  /** Accessible name of the group of label buttons. */
+  labelsGroup: string;
+  accept: string;
+  reject: string;
+  undo: string;
+  /** `{reason}`: predicting this text failed. */
+  classifyTextFailed: string;
+  /** `{reason}`: predicting this image failed. */
+  classifyImageFailed: string;
+  /** `{label}`, `{reason}`: storing a label failed. */
+  labelFailed: string;
+  /** `{reason}`: undoing failed. */
+  undoFailed: string;
+  /** `{model}`, `{reason}`: opening the model failed. */
+  openFailed: string;
+  /** The browser refused storage (a private mode, a blocked database): the model works but keeps nothing. */
+  notKept: string;
+  /** No `model` attribute. */
+  missingModel: string;
+  /** Fewer than 2 labels: `{got}` is `noLabels` or `oneLabel`. */
+  tooFewLabels: string;
+  noLabels: string;
+  /** `{label}`: the only label given. */
+  oneLabel: string;
+  /** `{label}` appears twice. */
+  duplicateLabel: string;
+  /** `{value}`: a threshold outside (0, 1]. */
+  badThreshold: string;
+  /** `{options}`, `{value}`. */
+  badBackend: string;
+  /** `{options}`, `{value}`. */
+  badStorage: string;
+  /** `{options}`, `{value}`. */
+  badMode: string;
+}
+
+/**
+ * The English defaults; set `strings` on the element to replace any of them. The classifier words the model and
+ * label messages for its own case (it always opens its model, so it always needs labels).
+ */
+export const HITL_CLASSIFIER_STRINGS: Readonly<HitlClassifierStrings> = Object.freeze({
+  ...MODEL_MESSAGES,
+  ...DECISION_MESSAGES,
+  loading: LOADING_MODEL,
+  predicting: 'Predicting…',
+  noModel: 'No model yet — pick a label to teach it',
+  nothingToClassify: 'Nothing to classify',
+  noText: 'No text to classify',
+  noImage: 'No image to classify',
+  emptyCanvas: 'The canvas is empty (0 pixels)',
+  noTarget: 'No element with id "{id}" to classify',
+  predicted: 'Predicted: {label} {confidence}',
+  needsReview: 'Needs review',
+  labelledBy: 'Labelled by {annotator}',
+  labelledByYou: 'Labelled by you',
+  reviewGroup: 'Review the prediction',
+  reject: 'Choose another',
+  classifyTextFailed: 'Could not classify this text: {reason}',
+  classifyImageFailed: 'Could not classify this image: {reason}',
+  notKept: 'Labels are not saved: this browser does not let the page store data, so they are lost when it closes.',
+  missingModel: 'Set the model attribute to the name of the shared model, for example model="tickets".',
+  tooFewLabels: 'Set labels to at least 2 comma-separated labels, for example labels="billing,bug,feature" (got {got}).',
+  noLabels: 'none',
+  oneLabel: 'only "{label}"',
+  badThreshold: 'Set threshold to a number above 0 and at most 1, for example threshold="0.8" (got "{value}").',
+  badMode: 'Set mode to one of {options} (got "{value}").',
+});

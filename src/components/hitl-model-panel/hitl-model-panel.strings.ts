@@ -1,0 +1,155 @@
+import { CONNECTION_STRINGS, type ConnectionStrings } from '../shared/connection.strings.js';
+import { LOADING_MODEL } from '../shared/messages.js';
+
+/** Every string `<hitl-model-panel>` shows or announces; `{…}` are placeholders filled in where it is used. */
+export interface HitlModelPanelStrings extends ConnectionStrings {
+  /** Accessible name of the panel: `{model}`. */
+  panelLabel: string;
+  /** Before the first figures arrive. */
+  loading: string;
+  /** `{reason}`: why stats or quality could not be read. */
+  readFailed: string;
+  modelTerm: string;
+  backendTerm: string;
+  versionTerm: string;
+  examplesTerm: string;
+  /** The version before the first training. */
+  versionNone: string;
+  /** A trained version: `{version}`. */
+  version: string;
+  /** Heading of the drift warning. */
+  driftTitle: string;
+  /** `{score}`, `{threshold}`, `{recent}`, `{reference}`: the figures behind the drift warning. */
+  driftDetail: string;
+  countsTitle: string;
+  /** Accessible name of the list of examples per label. */
+  countsLabel: string;
+  trainNow: string;
+  cancelTraining: string;
+  /** Accessible name of the training progress bar. */
+  trainingProgress: string;
+  /** `{epoch}`, `{epochs}`, `{loss}`. */
+  epoch: string;
+  training: string;
+  notTrained: string;
+  needsTwoClasses: string;
+  /** `{version}`: the model version serving predictions. */
+  serving: string;
+  /** `{version}`, `{examples}`, `{seconds}`: a finished training run. */
+  trained: string;
+  cancelled: string;
+  /** `{reason}`. */
+  trainFailed: string;
+  agreementTitle: string;
+  noDecisions: string;
+  /** `{rate}` (emphasised) of the last `{count}` decisions. */
+  agreementFigure: string;
+  /** Accessible name of the agreement chart: `{count}`, `{smoothing}`, `{rate}`. */
+  agreementChart: string;
+  /** A figure not known yet. */
+  unknown: string;
+  confusionTitle: string;
+  confusionCaption: string;
+  /** The header of the column of human labels. */
+  humanLabel: string;
+  /** Placeholder for the confusion matrix and reliability diagram before any decision. */
+  appearsLater: string;
+  reliabilityTitle: string;
+  /** Accessible name of the reliability diagram: `{bins}`, `{ece}`. */
+  reliabilityChart: string;
+  /** Tooltip of one bin: `{lo}`, `{hi}` (percent), `{count}`, `{accuracy}`. */
+  reliabilityBin: string;
+  /** Axis label at confidence 1. */
+  confidenceAxis: string;
+  reliabilityNote: string;
+  /** `{ece}`: the expected calibration error. */
+  ece: string;
+  autoAcceptTitle: string;
+  noPredictions: string;
+  /** `{share}` (emphasised) of `{predictions}` shown predictions. */
+  autoAccept: string;
+  /** `{checked}`, `{correct}`: appended to `autoAccept` when people checked some. */
+  autoAcceptChecked: string;
+  dataTitle: string;
+  export: string;
+  import: string;
+  reset: string;
+  /** `{link}` to the file, `{size}`. */
+  exported: string;
+  /** `{reason}`. */
+  exportFailed: string;
+  /** `{examples}`, `{logEntries}`, `{file}`, `{version}`. */
+  imported: string;
+  /** `{file}`, `{reason}`. */
+  importFailed: string;
+  /** The reset question: `{model}`. */
+  confirmReset: string;
+  confirmResetDetail: string;
+  confirmResetButton: string;
+  cancel: string;
+  resetDone: string;
+  /** `{reason}`. */
+  resetFailed: string;
+}
+
+/** The English defaults; set `strings` on the element to replace any of them. */
+export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.freeze({
+  ...CONNECTION_STRINGS,
+  panelLabel: 'Model {model}',
+  loading: LOADING_MODEL,
+  readFailed: 'Could not read the model: {reason}',
+  modelTerm: 'Model',
+  backendTerm: 'Backend',
+  versionTerm: 'Version',
+  examplesTerm: 'Examples',
+  versionNone: 'none',
+  version: 'v{version}',
+  driftTitle: 'Drift: recent predictions differ from earlier ones',
+  driftDetail: '(shift {score} > {threshold}, {recent} recent vs {reference} earlier)',
+  countsTitle: 'Labels per class',
+  countsLabel: 'Examples per label',
+  trainNow: 'Train now',
+  cancelTraining: 'Cancel training',
+  trainingProgress: 'Training progress',
+  epoch: 'Epoch {epoch} of {epochs} · loss {loss}',
+  training: 'Training…',
+  notTrained: 'Not trained yet.',
+  needsTwoClasses: 'Training needs labels of at least 2 classes.',
+  serving: 'Model v{version} serves predictions.',
+  trained: 'Trained v{version} on {examples} examples in {seconds} s.',
+  cancelled: 'Training cancelled; the previous model still answers.',
+  trainFailed: 'Training failed: {reason}',
+  agreementTitle: 'Agreement with people',
+  noDecisions: 'No human decisions on shown predictions yet.',
+  agreementFigure: '{rate} of the last {count} decisions agreed with the model',
+  agreementChart: 'Agreement over the last {count} decisions, {smoothing}-decision moving average; overall {rate}',
+  unknown: '–',
+  confusionTitle: 'Confusion matrix',
+  confusionCaption: 'Rows: the label people gave · columns: the label the model predicted',
+  humanLabel: 'Human label',
+  appearsLater: 'Appears after the first human decisions.',
+  reliabilityTitle: 'Reliability',
+  reliabilityChart: 'Reliability diagram: confidence against accuracy over {bins} bins; expected calibration error {ece}',
+  reliabilityBin: '{lo}–{hi}%: {count} decisions, accuracy {accuracy}',
+  confidenceAxis: 'confidence 1',
+  reliabilityNote: "Bars: how often people agreed, per confidence bin (dots at the bin's mean confidence); on the diagonal the confidence is honest.",
+  ece: 'Expected calibration error {ece}.',
+  autoAcceptTitle: 'Auto-accept',
+  noPredictions: 'No predictions shown yet.',
+  autoAccept: '{share} of {predictions} shown predictions were at or above the threshold (auto-accepted)',
+  autoAcceptChecked: '; people checked {checked} of them and {correct} were right',
+  dataTitle: 'Data',
+  export: 'Export',
+  import: 'Import…',
+  reset: 'Reset…',
+  exported: 'Exported: {link} ({size})',
+  exportFailed: 'Export failed: {reason}',
+  imported: 'Imported {examples} examples and {logEntries} log entries from {file}; model v{version}.',
+  importFailed: 'Import of {file} failed, nothing was changed: {reason}',
+  confirmReset: 'Delete everything of the model "{model}"?',
+  confirmResetDetail: 'Its labels, trained weights, review queue and audit log are deleted from this browser. This cannot be undone.',
+  confirmResetButton: 'Delete everything',
+  cancel: 'Cancel',
+  resetDone: 'Deleted: the model starts over.',
+  resetFailed: 'Reset failed: {reason}',
+});

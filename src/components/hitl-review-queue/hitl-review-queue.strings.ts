@@ -1,0 +1,64 @@
+import { CONNECTION_STRINGS, type ConnectionStrings } from '../shared/connection.strings.js';
+import { DECISION_MESSAGES } from '../shared/messages.js';
+
+/** Every string `<hitl-review-queue>` shows or announces; `{…}` are placeholders filled in where it is used. */
+export interface HitlReviewQueueStrings extends ConnectionStrings {
+  /** While the model and its queue load. */
+  loading: string;
+  /** The queue is empty. */
+  empty: string;
+  /** The progress line: `{reviewed}` decisions made here, `{left}` items pending. */
+  progress: string;
+  /** Accessible name of the progress bar. */
+  progressLabel: string;
+  /** Accessible name of the item under review. */
+  itemLabel: string;
+  /** Accessible name of an image item: `{width}`, `{height}` in pixels. */
+  imageLabel: string;
+  /** An item whose input is not stored (`keepInputs: false`); `{id}` is the start of its id. */
+  notStored: string;
+  /** The question about the prediction: `{label}` is the predicted label. */
+  question: string;
+  /** The question while the model has no labelled example. */
+  noModelQuestion: string;
+  /** After a rejection: `{label}` is the rejected label. */
+  rejectedQuestion: string;
+  /** Accessible name of the accept / reject / skip / undo group. */
+  decideGroup: string;
+  /** Accessible name of the group of label buttons. */
+  labelsGroup: string;
+  accept: string;
+  reject: string;
+  skip: string;
+  undo: string;
+  /** The key hint line: `{a}`, `{enter}`, `{x}`, `{digits}`, `{s}` and `{backspace}` become the keys. */
+  keys: string;
+  /** `{reason}`: why the queue could not be read. */
+  loadFailed: string;
+  /** `{label}`, `{reason}`: a label that could not be stored. */
+  labelFailed: string;
+  /** `{reason}`: why the item could not be skipped. */
+  skipFailed: string;
+  /** `{reason}`: why the last decision could not be undone. */
+  undoFailed: string;
+}
+
+/** The English defaults; set `strings` on the element to replace any of them. */
+export const HITL_REVIEW_QUEUE_STRINGS: Readonly<HitlReviewQueueStrings> = Object.freeze({
+  ...CONNECTION_STRINGS,
+  ...DECISION_MESSAGES,
+  loading: 'Loading the review queue…',
+  empty: 'Nothing to review: the queue is empty.',
+  progress: '{reviewed} reviewed · {left} left',
+  progressLabel: 'Review progress',
+  itemLabel: 'Item to review',
+  imageLabel: 'Image to review, {width}×{height} pixels',
+  notStored: 'The input is not stored (the model keeps no inputs); item {id}.',
+  noModelQuestion: 'No model yet. Which label is it?',
+  decideGroup: 'Decide',
+  reject: 'Reject',
+  skip: 'Skip',
+  keys: '{a}/{enter} accept · {x} reject · {digits} label · {s} skip · {backspace} undo',
+  loadFailed: 'Could not load the review queue: {reason}',
+  skipFailed: 'Could not skip this item: {reason}',
+});
