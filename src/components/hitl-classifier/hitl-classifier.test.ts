@@ -3,14 +3,12 @@ import { page, userEvent } from 'vitest/browser';
 import { createClassifier, type Classifier } from '../../classifier.js';
 import { HitlLabelEvent, HitlPredictionEvent, HitlReviewNeededEvent, HitlUndoEvent } from '../../events.js';
 import { HitlClassifier } from './hitl-classifier.js';
-import { onCleanup, runCleanups, stage } from '../../../test/helpers.js';
+import { onCleanup, runCleanups, stage, uniqueName } from '../../../test/helpers.js';
 
 const LABELS = 'billing, bug ,feature';
 afterEach(runCleanups);
 
-function uniqueModel(): string {
-  return `hitl-classifier-test-${crypto.randomUUID()}`;
-}
+const uniqueModel = (): string => uniqueName('hitl-classifier-test');
 
 function tag(attributes: Record<string, string>, text: string): HitlClassifier {
   const element = document.createElement('hitl-classifier');

@@ -3,14 +3,12 @@ import { page, userEvent } from 'vitest/browser';
 import { createClassifier, type Classifier } from '../../classifier.js';
 import { HitlDriftEvent } from '../../events.js';
 import { HitlModelPanel } from './hitl-model-panel.js';
-import { onCleanup, runCleanups, stage } from '../../../test/helpers.js';
+import { onCleanup, runCleanups, stage, uniqueName } from '../../../test/helpers.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
 afterEach(runCleanups);
 
-function uniqueModel(): string {
-  return `hitl-model-panel-test-${crypto.randomUUID()}`;
-}
+const uniqueModel = (): string => uniqueName('hitl-model-panel-test');
 
 function panelTag(attributes: Record<string, string>): HitlModelPanel {
   const element = document.createElement('hitl-model-panel');

@@ -4,14 +4,12 @@ import { createClassifier, type Classifier } from '../../classifier.js';
 import { HitlLabelEvent, HitlUndoEvent } from '../../events.js';
 import '../hitl-classifier/hitl-classifier.js';
 import { HitlReviewQueue } from './hitl-review-queue.js';
-import { onCleanup, runCleanups, stage } from '../../../test/helpers.js';
+import { onCleanup, runCleanups, stage, uniqueName } from '../../../test/helpers.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
 afterEach(runCleanups);
 
-function uniqueModel(): string {
-  return `hitl-review-queue-test-${crypto.randomUUID()}`;
-}
+const uniqueModel = (): string => uniqueName('hitl-review-queue-test');
 
 function queueTag(attributes: Record<string, string>): HitlReviewQueue {
   const element = document.createElement('hitl-review-queue');
