@@ -1,12 +1,12 @@
 import * as Comlink from 'comlink';
 import { engine } from './engine-client.js';
-import { toWireImage, type ImageInput } from './image-input.js';
+import { checkId, describe, oneOf, wholeNumber } from './checks.js';
+import { resolveOptions } from './classifier-options.js';
+import type { ImageInput } from './image-input.js';
+import { sendable, toWire, toWires } from './wire-input.js';
 import {
-  BACKEND_REQUESTS,
   DECISION_ACTIONS,
-  INPUT_KINDS,
   REVIEW_STRATEGIES,
-  STORAGE_KINDS,
   modelKey,
   type BackendName,
   type BackendRequest,
@@ -31,7 +31,6 @@ import {
   type StoredLabel,
   type TrainProgress,
   type TrainResult,
-  type WireInput,
 } from './protocol.js';
 
 /**
@@ -108,8 +107,6 @@ export class ClassifierChangeEvent extends Event {
     super('change');
   }
 }
-
-const DEFAULT_AUTO_TRAIN_MS = 1500;
 
 /** The public handle returned by `createClassifier`: a thin, typed client of the engine worker. */
 export class Classifier extends EventTarget {
@@ -495,133 +492,4 @@ export async function createClassifier(options: ClassifierOptions): Promise<Clas
     engine.release();
     throw error;
   }
-}
-
-function resolveOptions(options: ClassifierOptions) {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`createClassifier expects an options object, got ${describe(options)}.`);
-  }
-  const { name, labels, input = 'text', threshold = 0.8, backend = 'auto', storage = 'indexeddb', autoTrain = true, keepInputs = true } = options;
-  if (typeof name !== 'string') throw new TypeError(`name must be a string, got ${describe(name)}.`);
-  if (name.trim() === '') throw new RangeError('name must not be empty.');
-  if (!Array.isArray(labels)) throw new TypeError(`labels must be an array of strings, got ${describe(labels)}.`);
-  labels.forEach((label: unknown, i) => {
-    if (typeof label !== 'string') throw new TypeError(`labels[${i}] must be a string, got ${describe(label)}.`);
-    if (label.trim() === '') throw new RangeError(`labels[${i}] must not be empty.`);
-  });
-  if (labels.length < 2) throw new RangeError(`labels must hold at least 2 labels, got ${labels.length}.`);
-  const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
-  if (duplicate !== undefined) throw new RangeError(`labels must be distinct; ${JSON.stringify(duplicate)} appears twice.`);
-  oneOf('input', input, INPUT_KINDS);
-  if (typeof threshold !== 'number') throw new TypeError(`threshold must be a number, got ${describe(threshold)}.`);
-  if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}.`);
-  oneOf('backend', backend, BACKEND_REQUESTS);
-  oneOf('storage', storage, STORAGE_KINDS);
-  let autoTrainDelayMs: number;
-  if (typeof autoTrain === 'boolean') autoTrainDelayMs = autoTrain ? DEFAULT_AUTO_TRAIN_MS : 0;
-  else if (typeof autoTrain === 'number' && Number.isFinite(autoTrain) && autoTrain >= 0) autoTrainDelayMs = autoTrain;
-  else throw new TypeError(`autoTrain must be a boolean or a delay in ms ≥ 0, got ${describe(autoTrain)}.`);
-  if (typeof keepInputs !== 'boolean') throw new TypeError(`keepInputs must be a boolean, got ${describe(keepInputs)}.`);
-  const { retentionDays } = options;
-  if (retentionDays !== undefined) {
-    if (typeof retentionDays !== 'number') throw new TypeError(`retentionDays must be a number of days, got ${describe(retentionDays)}.`);
-    if (!(Number.isFinite(retentionDays) && retentionDays > 0))
-      throw new RangeError(`retentionDays must be a finite number of days above 0, got ${retentionDays}.`);
-  }
-  const featureExtractor = resolveExtractor(options.featureExtractor, input);
-  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor, keepInputs, retentionDays };
-}
-
-/** Resolves the model URL against the page: in the worker a relative URL would resolve against the worker script. */
-function resolveExtractor(value: ClassifierOptions['featureExtractor'], input: InputKind): FeatureExtractorSpec | undefined {
-  if (value === undefined) return undefined;
-  if (input !== 'image') throw new TypeError(`featureExtractor is for input: 'image' only; this model's input is '${input}'.`);
-  const spec = typeof value === 'string' ? { url: value } : value;
-  if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
-    throw new TypeError(`featureExtractor must be a model.json URL or { url, allowedOrigins?, inputRange? }, got ${describe(value)}.`);
-  }
-  let url: string;
-  try {
-    url = new URL(spec.url, document.baseURI).href;
-  } catch (error) {
-    throw new TypeError(`featureExtractor URL ${JSON.stringify(spec.url)} is not a valid URL.`, { cause: error });
-  }
-  const resolved: FeatureExtractorSpec = { url };
-  if (spec.allowedOrigins !== undefined) {
-    if (!Array.isArray(spec.allowedOrigins) || spec.allowedOrigins.some((o) => typeof o !== 'string')) {
-      throw new TypeError(`featureExtractor.allowedOrigins must be an array of origins, got ${describe(spec.allowedOrigins)}.`);
-    }
-    resolved.allowedOrigins = [...spec.allowedOrigins];
-  }
-  if (spec.inputRange !== undefined) {
-    const range = spec.inputRange as unknown;
-    if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v)) || range[0] === range[1]) {
-      throw new RangeError(`featureExtractor.inputRange must be two different finite numbers such as [0, 1] or [-1, 1], got ${describe(range)}.`);
-    }
-    resolved.inputRange = [range[0] as number, range[1] as number];
-  }
-  return resolved;
-}
-
-function checkId(what: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${describe(value)}.`);
-  if (value === '') throw new RangeError(`${what} must not be empty.`);
-}
-
-function wholeNumber(what: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}.`);
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${what} must be a whole number ≥ 0, got ${value}.`);
-}
-
-function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): asserts value is T {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be one of ${allowed.map((a) => `'${a}'`).join(' | ')}, got ${describe(value)}.`);
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(`${what} must be one of ${allowed.map((a) => `'${a}'`).join(' | ')}, got '${value}'.`);
-  }
-}
-
-interface Prepared {
-  wire: WireInput;
-  transfer: Transferable[];
-}
-
-/** Checks an input on the main thread so the error keeps its class and names the argument. */
-async function toWire(kind: InputKind, input: unknown, what: string): Promise<Prepared> {
-  if (kind === 'text') {
-    if (typeof input !== 'string') throw new TypeError(`${what} must be a string (text), got ${describe(input)}.`);
-    if (input.trim() === '') throw new RangeError(`${what} must contain some text; got an empty string.`);
-    return { wire: input, transfer: [] };
-  }
-  if (kind === 'image') return toWireImage(input, what);
-  const isNumbers = Array.isArray(input) || (ArrayBuffer.isView(input) && !(input instanceof DataView));
-  if (!isNumbers) throw new TypeError(`${what} must be an array or Float32Array of numbers, got ${describe(input)}.`);
-  const values = input as ArrayLike<unknown>;
-  if (values.length === 0) throw new RangeError(`${what} must hold at least one number; got an empty array.`);
-  const row = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' && typeof v !== 'bigint') throw new TypeError(`${what}[${i}] must be a number, got ${describe(v)}.`);
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new RangeError(`${what}[${i}] must be a finite number, got ${n}.`);
-    row[i] = n;
-  }
-  return { wire: row, transfer: [row.buffer] };
-}
-
-/** Marks buffers for transfer; Comlink keys that in a WeakMap, so plain strings go as they are. */
-function sendable<T extends WireInput>(wire: T, transfer: Transferable[]): T {
-  return typeof wire === 'string' || transfer.length === 0 ? wire : Comlink.transfer(wire, transfer);
-}
-
-async function toWires(kind: InputKind, inputs: readonly unknown[], what: string): Promise<{ wires: WireInput[]; transfer: Transferable[] }> {
-  const prepared = await Promise.all(inputs.map((input, i) => toWire(kind, input, `${what}[${i}]`)));
-  return { wires: prepared.map((p) => p.wire), transfer: prepared.flatMap((p) => p.transfer) };
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `${typeof value} ${String(value)}`;
 }

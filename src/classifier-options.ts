@@ -1,0 +1,75 @@
+import { BACKEND_REQUESTS, INPUT_KINDS, STORAGE_KINDS, type FeatureExtractorSpec, type InputKind } from './protocol.js';
+import type { ClassifierOptions } from './classifier.js';
+import { describe, oneOf } from './checks.js';
+
+/** Background training's delay after the last label when `autoTrain` is true. */
+const DEFAULT_AUTO_TRAIN_MS = 1500;
+
+/** createClassifier's options checked, with their defaults filled in. */
+export type ResolvedOptions = ReturnType<typeof resolveOptions>;
+
+export function resolveOptions(options: ClassifierOptions) {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`createClassifier expects an options object, got ${describe(options)}.`);
+  }
+  const { name, labels, input = 'text', threshold = 0.8, backend = 'auto', storage = 'indexeddb', autoTrain = true, keepInputs = true } = options;
+  if (typeof name !== 'string') throw new TypeError(`name must be a string, got ${describe(name)}.`);
+  if (name.trim() === '') throw new RangeError('name must not be empty.');
+  if (!Array.isArray(labels)) throw new TypeError(`labels must be an array of strings, got ${describe(labels)}.`);
+  labels.forEach((label: unknown, i) => {
+    if (typeof label !== 'string') throw new TypeError(`labels[${i}] must be a string, got ${describe(label)}.`);
+    if (label.trim() === '') throw new RangeError(`labels[${i}] must not be empty.`);
+  });
+  if (labels.length < 2) throw new RangeError(`labels must hold at least 2 labels, got ${labels.length}.`);
+  const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (duplicate !== undefined) throw new RangeError(`labels must be distinct; ${JSON.stringify(duplicate)} appears twice.`);
+  oneOf('input', input, INPUT_KINDS);
+  if (typeof threshold !== 'number') throw new TypeError(`threshold must be a number, got ${describe(threshold)}.`);
+  if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}.`);
+  oneOf('backend', backend, BACKEND_REQUESTS);
+  oneOf('storage', storage, STORAGE_KINDS);
+  let autoTrainDelayMs: number;
+  if (typeof autoTrain === 'boolean') autoTrainDelayMs = autoTrain ? DEFAULT_AUTO_TRAIN_MS : 0;
+  else if (typeof autoTrain === 'number' && Number.isFinite(autoTrain) && autoTrain >= 0) autoTrainDelayMs = autoTrain;
+  else throw new TypeError(`autoTrain must be a boolean or a delay in ms ≥ 0, got ${describe(autoTrain)}.`);
+  if (typeof keepInputs !== 'boolean') throw new TypeError(`keepInputs must be a boolean, got ${describe(keepInputs)}.`);
+  const { retentionDays } = options;
+  if (retentionDays !== undefined) {
+    if (typeof retentionDays !== 'number') throw new TypeError(`retentionDays must be a number of days, got ${describe(retentionDays)}.`);
+    if (!(Number.isFinite(retentionDays) && retentionDays > 0))
+      throw new RangeError(`retentionDays must be a finite number of days above 0, got ${retentionDays}.`);
+  }
+  const featureExtractor = resolveExtractor(options.featureExtractor, input);
+  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor, keepInputs, retentionDays };
+}
+
+/** Resolves the model URL against the page: in the worker a relative URL would resolve against the worker script. */
+export function resolveExtractor(value: ClassifierOptions['featureExtractor'], input: InputKind): FeatureExtractorSpec | undefined {
+  if (value === undefined) return undefined;
+  if (input !== 'image') throw new TypeError(`featureExtractor is for input: 'image' only; this model's input is '${input}'.`);
+  const spec = typeof value === 'string' ? { url: value } : value;
+  if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
+    throw new TypeError(`featureExtractor must be a model.json URL or { url, allowedOrigins?, inputRange? }, got ${describe(value)}.`);
+  }
+  let url: string;
+  try {
+    url = new URL(spec.url, document.baseURI).href;
+  } catch (error) {
+    throw new TypeError(`featureExtractor URL ${JSON.stringify(spec.url)} is not a valid URL.`, { cause: error });
+  }
+  const resolved: FeatureExtractorSpec = { url };
+  if (spec.allowedOrigins !== undefined) {
+    if (!Array.isArray(spec.allowedOrigins) || spec.allowedOrigins.some((o) => typeof o !== 'string')) {
+      throw new TypeError(`featureExtractor.allowedOrigins must be an array of origins, got ${describe(spec.allowedOrigins)}.`);
+    }
+    resolved.allowedOrigins = [...spec.allowedOrigins];
+  }
+  if (spec.inputRange !== undefined) {
+    const range = spec.inputRange as unknown;
+    if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v)) || range[0] === range[1]) {
+      throw new RangeError(`featureExtractor.inputRange must be two different finite numbers such as [0, 1] or [-1, 1], got ${describe(range)}.`);
+    }
+    resolved.inputRange = [range[0] as number, range[1] as number];
+  }
+  return resolved;
+}
