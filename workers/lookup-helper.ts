@@ -6,7 +6,12 @@ import type { ExampleMemory, MemoryObserver } from './memory/example-memory.js';
 export const HELPER_MIN_EXAMPLES = 2_000;
 /** A batch is shared with the helper from this many texts: below, the round trip costs more than it saves. */
 export const HELPER_MIN_BATCH = 64;
-/** A helper that has not answered a lookup in this long, plus a little per text, is declared hung and ended. */
+/**
+ * A helper that has not answered a lookup in this long, plus a little per text, is declared hung and ended. Not a
+ * deadline a slow block can miss: every lookup's work is bounded (LOOKUP_BUDGET, ~0.5 ms at most) and so is every
+ * text's featurizing (MAX_TEXT_CHARS, ~5 ms at most), so a block of 250 texts needs ~1.4 s in the worst case, on a
+ * busy core a few times that; only a dead or hung helper stays silent for 10 s.
+ */
 const HELPER_TIMEOUT_MS = 10_000;
 const HELPER_TIMEOUT_PER_TEXT_MS = 2;
 
@@ -34,7 +39,10 @@ interface Waiting {
  * selectForReview featurizes and looks up near-duplicates on two cores: at 10,000 stored texts the exact lookup
  * is ~0.2 ms a text, most of a batch's time. The copy hears of every change to the memory in order (MemoryObserver)
  * on the same port as the lookups, so a lookup sees exactly the examples the engine's memory held when it was
- * sent, and its answers are the ones the engine's memory would give (the lookup is exact, not approximate).
+ * sent. Its answers are the ones the engine's memory would give wherever the lookup is exact (LOOKUP_BUDGET not
+ * reached: ordinary texts); where a lookup stops at its budget, both sides report exact similarities of the examples
+ * they met, with the same recall, but their prefix indexes (frozen at different counts) may have met different ones.
+ * Either way the engine's own fallback is the same bounded lookup, never a slower one.
  *
  * The helper is an optimisation only. If it fails to start, dies or stops answering, its lookups reject, the engine
  * computes them itself, and this model never uses a helper again; a lookup that throws in the helper rejects alone.

@@ -120,7 +120,7 @@ describe('example memory index gives the answers of a full scan', () => {
       const full = mirror.memory.nearest(query, classes);
       expect(Array.from(full.perClass)).toEqual(Array.from(want.perClass));
       expect(full.top).toBe(want.top);
-      expectSameAboveFloor(mirror.memory.nearest(query, classes, 0.8), want, 0.8);
+      expectSameAboveFloor(mirror.memory.nearest(query, classes, 0.8, 'exact'), want, 0.8);
       if (want.top > 0.8) above += 1;
       else below += 1;
     }
@@ -164,7 +164,7 @@ describe('example memory index gives the answers of a full scan', () => {
         const vector = featurizeText(text);
         const want = scan(mirror.list, similarity, vector, classes);
         const floor = floors[Math.floor(random() * floors.length)]!;
-        expectSameAboveFloor(mirror.memory.nearest(vector, classes, floor), want, floor);
+        expectSameAboveFloor(mirror.memory.nearest(vector, classes, floor, 'exact'), want, floor);
         if (want.top > floor) above.set(floor, (above.get(floor) ?? 0) + 1);
         if (i % 8 === 0) {
           const full = mirror.memory.nearest(vector, classes);
@@ -215,7 +215,7 @@ describe('example memory index gives the answers of a full scan', () => {
     mirror.upsert(back, 2, featurizeText(texts.get(back)!), seq++);
     query(10);
     const empty = featurizeText('');
-    expectSameAboveFloor(mirror.memory.nearest(empty, classes, 0.8), scan(mirror.list, similarity, empty, classes), 0.8);
+    expectSameAboveFloor(mirror.memory.nearest(empty, classes, 0.8, 'exact'), scan(mirror.list, similarity, empty, classes), 0.8);
 
     // Every floor saw near-duplicates, or a wrong prefix for it could go unnoticed.
     for (const floor of floors) expect(above.get(floor) ?? 0, `floor ${floor}`).toBeGreaterThan(15);
@@ -269,7 +269,7 @@ describe('example memory index gives the answers of a full scan', () => {
       const want = scan(mirror.list, similarity, query, 3);
       if (!(want.top > 0.5)) continue;
       const floor = want.top - (q % 4 === 0 ? 1e-7 : random() * 0.02);
-      expectSameAboveFloor(mirror.memory.nearest(query, 3, floor), want, floor);
+      expectSameAboveFloor(mirror.memory.nearest(query, 3, floor, 'exact'), want, floor);
       checked += 1;
     }
     expect(checked).toBeGreaterThan(200);
@@ -323,7 +323,7 @@ describe('example memory index gives the answers of a full scan', () => {
       );
     // Indexed by the first lookup's build, then again one by one after a removal.
     for (const round of ['built', 'upserted']) {
-      const got = memory.nearest(query, 2, 0.8);
+      const got = memory.nearest(query, 2, 0.8, 'exact');
       expect(got.top, round).toBeGreaterThan(0.84);
       expect(got.top, round).toBe(memory.nearest(query, 2).top);
       memory.remove('near');
@@ -364,7 +364,7 @@ describe('example memory index gives the answers of a full scan', () => {
       const want = scan(mirror.list, similarity, query, 4);
       const full = mirror.memory.nearest(query, 4);
       expect(Array.from(full.perClass)).toEqual(Array.from(want.perClass));
-      expectSameAboveFloor(mirror.memory.nearest(query, 4, 0.8), want, 0.8);
+      expectSameAboveFloor(mirror.memory.nearest(query, 4, 0.8, 'exact'), want, 0.8);
       if (want.top > 0.8) above += 1;
       if (want.top > 0.8 && want.top < 0.9) barely += 1;
     }
@@ -397,7 +397,7 @@ describe('example memory index gives the answers of a full scan', () => {
     for (let q = 0; q < 50; q++) {
       const query = Float32Array.from({ length: dim }, () => random());
       const want = scan(mirror.list, similarity, query, 10);
-      const got = mirror.memory.nearest(query, 10, 0.93);
+      const got = mirror.memory.nearest(query, 10, 0.93, 'exact');
       expect(Array.from(got.perClass)).toEqual(Array.from(want.perClass));
       expect(got.top).toBe(want.top);
     }

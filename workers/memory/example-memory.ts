@@ -21,6 +21,26 @@ const SHARPNESS_NEAR = 8;
 /** Before any head is trained, the memory alone answers, and should say so with modest confidence. */
 const SHARPNESS_ALONE = 5;
 
+/**
+ * How a floor lookup may spend its work. 'exact' reports every similarity above the floor, as a scan would, at
+ * whatever cost; 'bounded' (what predictions use) stops at LOOKUP_BUDGET and reports what it found by then, every
+ * value still an exact similarity, so a class may read lower than exact, or −∞ (see docs in LOOKUP_BUDGET).
+ */
+export type LookupMode = 'bounded' | 'exact';
+
+/**
+ * The work of one bounded floor lookup, whatever the texts: ~0.5 ms at most. `postings`: prefix postings visited
+ * (a few ns each, mostly cache misses on per-slot state); `terms`: multiply-adds spent scoring candidates (~1 ns each).
+ * Ordinary texts stay below both (10,000 short texts: ~50-150 postings, no stop), so their lookups stay exact; texts
+ * that share most of their words (raw e-mails with headers, one template filled in) visited up to 10⁶ postings a
+ * query before (issue 22). Where a lookup stops, what it reports is still exact similarities, of the examples it met
+ * (the newest first) and scored (the most promising per class first): a class can read lower than exact, or −∞. The
+ * sizes are the smallest powers of two that kept near-duplicate recall ≥ 0.99 at the 0.8 bar on every distribution
+ * of scripts/perf-distributions.mjs at 10,000 stored (raw e-mails, the hardest, needed the terms: 0.94 at 65,536,
+ * 0.98 at 131,072, 0.99 at 262,144); test/lookup-bounds.test.ts measures it.
+ */
+export const LOOKUP_BUDGET = { postings: 32_768, terms: 262_144 } as const;
+
 interface Entry {
   id: string;
   target: number;
@@ -52,7 +72,9 @@ export interface MemoryObserver {
  * examples sit in an inverted index (SparsePostings), and when only near-duplicates matter (a `floor` is given) a
  * lookup visits only examples that share a token of both prefixes (see PrefixIndex) and could still pass the floor;
  * numeric rows are pruned column by column (NumericColumns). Every similarity it reports is computed exactly as a
- * full scan would (similarity-math.ts: same operations, same order), so answers do not change.
+ * full scan would (similarity-math.ts: same operations, same order), so answers do not change. A sparse floor lookup
+ * is 'bounded' by default (LOOKUP_BUDGET): exact wherever the budget suffices, which is ordinary text; 'exact' asks
+ * for every similarity above the floor at any cost.
  */
 export class ExampleMemory {
   private readonly entries: Entry[] = [];
@@ -70,6 +92,9 @@ export class ExampleMemory {
   private denseQuery: Float32Array | null = null;
 
   private observer: MemoryObserver | null = null;
+
+  /** The work of the last sparse floor lookup: prefix postings visited, candidates found and scored, and whether it stopped at LOOKUP_BUDGET. */
+  readonly lastLookup = { postings: 0, candidates: 0, scored: 0, stopped: false };
 
   constructor(private readonly similarity: Similarity) {
     this.prefix = new PrefixIndex({
@@ -170,7 +195,7 @@ export class ExampleMemory {
    * −∞, which is all a caller that ignores everything up to the floor (the near-duplicate bar) needs. Without
    * one, every example is scored.
    */
-  nearest(query: Vector, classes: number, floor?: number): { perClass: Float64Array; top: number } {
+  nearest(query: Vector, classes: number, floor?: number, mode: LookupMode = 'bounded'): { perClass: Float64Array; top: number } {
     const perClass = new Float64Array(classes).fill(-Infinity);
     let top = -Infinity;
     let topSeq = -Infinity;
@@ -184,7 +209,7 @@ export class ExampleMemory {
         topTarget = entry.target;
       }
     };
-    if (isSparse(query)) this.sparseNearest(query, floor, visit);
+    if (isSparse(query)) this.sparseNearest(query, floor, mode, visit);
     else this.denseNearest(query, floor, visit);
     if (topTarget >= 0) perClass[topTarget] = top + 1e-9;
     return { perClass, top };
@@ -247,7 +272,7 @@ export class ExampleMemory {
 
   // ---- sparse (text) -------------------------------------------------------------------------------------------
 
-  private sparseNearest(query: SparseVector, floor: number | undefined, visit: (entry: Entry, s: number) => void): void {
+  private sparseNearest(query: SparseVector, floor: number | undefined, mode: LookupMode, visit: (entry: Entry, s: number) => void): void {
     if (this.entries.length === 0) return;
     const queryNorm2 = dot(query.values, query.values);
     // A near-duplicate of a unit query shares a token of its prefix of squared mass 1 − floor² (see PrefixIndex).
@@ -257,7 +282,7 @@ export class ExampleMemory {
       this.sparseFull(query, visit);
       return;
     }
-    this.sparsePruned(query, floor!, prefixMass, visit);
+    this.sparsePruned(query, floor!, prefixMass, mode, visit);
   }
 
   /** Every example scored through the postings, which give each the sum a full scan would. */
@@ -268,14 +293,30 @@ export class ExampleMemory {
 
   /**
    * Only examples that can be above `floor`: the prefix index's candidates and the irregular examples it does not
-   * cover, scored exactly, in scan order, if they could still pass.
+   * cover, scored exactly, in scan order, if they could still pass. A bounded lookup whose candidates would cost
+   * more than LOOKUP_BUDGET.terms to score scores those with the most evidence (dot product over the prefix tokens
+   * met) first, as far as the budget goes.
    */
-  private sparsePruned(query: SparseVector, floor: number, prefixMass: number, visit: (entry: Entry, s: number) => void): void {
-    const candidates = this.prefix.candidates(query, floor, prefixMass);
+  private sparsePruned(query: SparseVector, floor: number, prefixMass: number, mode: LookupMode, visit: (entry: Entry, s: number) => void): void {
+    const bounded = mode === 'bounded';
+    const candidates = this.prefix.candidates(query, floor, prefixMass, bounded ? LOOKUP_BUDGET.postings : Infinity);
+    const stats = this.lastLookup;
+    stats.postings = this.prefix.lastProbe.visited;
+    stats.stopped = this.prefix.lastProbe.truncated;
+    stats.candidates = candidates.length;
+    stats.scored = 0;
     if (candidates.length === 0 && this.irregular.size === 0) return;
+    let terms = 0;
+    for (let m = 0; m < candidates.length; m++) terms += (this.slots[candidates[m]!]!.vector as SparseVector).indices.length;
+    let chosen = candidates;
+    if (bounded && terms > LOOKUP_BUDGET.terms) {
+      chosen = this.mostInReach(candidates);
+      stats.stopped = true;
+    }
     const survivors: Entry[] = [];
-    for (let m = 0; m < candidates.length; m++) survivors.push(this.slots[candidates[m]!]!);
+    for (let m = 0; m < chosen.length; m++) survivors.push(this.slots[chosen[m]!]!);
     for (const entry of this.irregular) survivors.push(entry);
+    stats.scored = survivors.length;
     // Full-scan order, so ties resolve exactly as a scan resolves them.
     survivors.sort((a, b) => a.position - b.position);
     const dim = this.similarity.dim();
@@ -290,6 +331,38 @@ export class ExampleMemory {
     } finally {
       unscatter(query, dense);
     }
+  }
+
+  /**
+   * The candidates a bounded lookup scores when it cannot score them all: per class, those that could reach
+   * highest (PrefixIndex.reach), each class spending an equal share of LOOKUP_BUDGET.terms. Per class, because what
+   * the lookup reports is each class's best: candidates of one class can crowd out the few of another that are
+   * near-duplicates too (raw e-mails: one mailing list's headers). Ties go to the newest slot in the sorted order.
+   */
+  private mostInReach(candidates: Int32Array): Int32Array {
+    const count = candidates.length;
+    // Reach to 2⁻²⁰ and the candidate's index in one exact double: one native sort, no comparator.
+    const keys = new Float64Array(count);
+    const present = new Set<number>();
+    for (let m = 0; m < count; m++) {
+      const slot = candidates[m]!;
+      present.add(this.slots[slot]!.target);
+      keys[m] = Math.round((2 - Math.min(2, Math.max(0, this.prefix.reach(slot)))) * 2 ** 20) * 2 ** 16 + m;
+    }
+    keys.sort();
+    const share = LOOKUP_BUDGET.terms / present.size;
+    const spent = new Map<number, number>();
+    const chosen: number[] = [];
+    for (let r = 0; r < count; r++) {
+      const slot = candidates[keys[r]! % 2 ** 16]!;
+      const entry = this.slots[slot]!;
+      const used = spent.get(entry.target) ?? 0;
+      const cost = (entry.vector as SparseVector).indices.length;
+      if (used + cost > share) continue;
+      spent.set(entry.target, used + cost);
+      chosen.push(slot);
+    }
+    return Int32Array.from(chosen);
   }
 
   // ---- dense (numeric rows, image features) ------------------------------------------------------------------

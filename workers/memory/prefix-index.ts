@@ -124,17 +124,36 @@ export class PrefixIndex {
    * most ‖q_rest‖·‖v_rest‖ past it, from the masses not yet accounted for, and an example that cannot reach the floor
    * that way is dropped for the rest of the lookup. The few left are bounded once more at the end of the shorter
    * prefix. Valid until the next call; in no particular order; never includes an example `add` was not told of.
+   *
+   * At most `budget` postings are visited. A walk that would pass it stops there (`lastProbe.truncated`): within a
+   * token the newest postings come first, so the stop keeps the examples labelled last (a correction is met before
+   * the older examples it overrides), and every slot returned still may pass the floor; what was never met is lost.
    */
-  candidates(query: SparseVector, floor: number, mass: number): Int32Array {
+  candidates(query: SparseVector, floor: number, mass: number, budget = Infinity): Int32Array {
     const index = this.prefixIndexFor(mass);
     const count = this.prefixOf(query, index, mass);
-    const queryEnd = this.tokenRank(index, this.prefixTokens[count - 1]!);
-    const queryMass = this.prefixIncl[count - 1]!;
     this.probeScratch();
     const now = this.stampNow;
-    const metCount = this.probePrefix(index, count, floor - SLACK, now);
+    const metCount = this.probePrefix(index, count, floor - SLACK, now, budget);
+    // Bounded at the end of the last token walked in full: up to it, every same-signed shared token was met.
+    const walked = this.lastProbe.truncated ? this.lastProbe.tokensWalked : count;
+    const queryEnd = walked > 0 ? this.tokenRank(index, this.prefixTokens[walked - 1]!) : -1;
+    const queryMass = walked > 0 ? this.prefixIncl[walked - 1]! : 0;
     const kept = this.boundMet(index, metCount, queryEnd, queryMass, floor - SLACK, now);
     return this.met.subarray(0, kept);
+  }
+
+  /** How far the last `candidates` walked: postings visited, prefix tokens walked in full, and whether it stopped early. */
+  readonly lastProbe = { visited: 0, tokensWalked: 0, truncated: false };
+
+  /** For a slot the last `candidates` returned: the dot product over the prefix tokens it met (its evidence). */
+  evidence(slot: number): number {
+    return this.probeRows[slot * 3]!;
+  }
+
+  /** For a slot the last `candidates` returned: the most its similarity can be, as far as the walk knows. */
+  reach(slot: number): number {
+    return this.probeRows[slot * 3 + 1]!;
   }
 
   private countTokens(vector: SparseVector, sign: 1 | -1): void {
@@ -175,7 +194,7 @@ export class PrefixIndex {
    * cannot deoptimise it. Per slot: a stamp (−now once dropped) and a row of the dot so far with both sides' running
    * masses at the last token met. Returns how many slots were met and kept on meeting; they are listed in `met`.
    */
-  private probePrefix(index: Frozen, count: number, bar: number, now: number): number {
+  private probePrefix(index: Frozen, count: number, bar: number, now: number, budget: number): number {
     const { start, length, slots, packed } = index;
     const tokens = this.prefixTokens;
     const queryValues = this.prefixValues;
@@ -186,16 +205,25 @@ export class PrefixIndex {
     const tokenCount = start.length;
     const unit = 1 + UNIT_SLACK;
     let metCount = 0;
-    for (let k = 0; k < count; k++) {
+    let visited = 0;
+    let k = 0;
+    let truncated = false;
+    for (; k < count && !truncated; k++) {
       const token = tokens[k]!;
       if (token >= tokenCount) continue;
       // Same token, same sign: the product is |q|·|v|, bounded above by the rounded-up |v|.
       const q = Math.abs(queryValues[k]!) * UNIT_16;
       const qMass = queryIncl[k]!;
       const qRest = unit - qMass;
-      const from = start[token]!;
-      const to = from + length[token]!;
-      for (let p = from; p < to; p++) {
+      const end = start[token]! + length[token]!;
+      let stop = start[token]!;
+      // Newest first (postings are appended), back as far as the budget allows.
+      if (end - stop > budget - visited) {
+        stop = end - (budget - visited);
+        truncated = true;
+      }
+      visited += end - stop;
+      for (let p = end - 1; p >= stop; p--) {
         const slot = slots[p]!;
         const stamp = stamps[slot]!;
         if (stamp === -now) continue;
@@ -218,6 +246,9 @@ export class PrefixIndex {
         rows[at + 2] = qMass;
       }
     }
+    this.lastProbe.visited = visited;
+    this.lastProbe.truncated = truncated;
+    this.lastProbe.tokensWalked = truncated ? k - 1 : k;
     return metCount;
   }
 
@@ -240,7 +271,10 @@ export class PrefixIndex {
       const qMass = queryEnd <= exampleEnd ? queryMass : rows[at + 2]!;
       const vMass = exampleEnd <= queryEnd ? index.prefixMass[slot]! : rows[at + 1]!;
       const gap = bar - rows[at]!;
-      if (gap >= 0 && (unit - qMass) * (unit - vMass) <= gap * gap) continue;
+      const rest = (unit - qMass) * (unit - vMass);
+      if (gap >= 0 && rest <= gap * gap) continue;
+      // The most this example's similarity can be, as far as the walk knows: what `reach` reports.
+      rows[at + 1] = rows[at]! + Math.sqrt(rest);
       met[kept++] = slot;
     }
     return kept;
