@@ -11,6 +11,11 @@ import { seededRandom } from './seeded-random.mjs';
 /** The five distributions, in the order the benchmark reports them. */
 export const DISTRIBUTIONS = ['short', 'bodies', 'raw', 'templated', 'long'];
 
+/**
+ * @typedef {{ name: string, description: string, item: (i: number) => { text: string, label: string },
+ *   items: (start: number, count: number) => { text: string, label: string }[] }} Distribution
+ */
+
 /** Default seed: any fixed number; the one the benchmark and the harness share. */
 export const DISTRIBUTION_SEED = 22;
 
@@ -34,6 +39,7 @@ export async function loadSpamAssassin() {
  * lists a range. Stored examples and queries come from disjoint ranges of one distribution.
  * @param {{ text: string, label: string }[]} emails
  * @param {number} [seed]
+ * @returns {Record<string, Distribution>}
  */
 export function makeDistributions(emails, seed = DISTRIBUTION_SEED) {
   if (emails.length === 0) throw new Error('makeDistributions needs the corpus: pass loadSpamAssassin()’s e-mails.');
@@ -111,10 +117,12 @@ export function makeDistributions(emails, seed = DISTRIBUTION_SEED) {
     },
   };
   const bySpam = { ham: parsed.filter((e) => e.label === 'ham'), spam: parsed.filter((e) => e.label === 'spam') };
-  for (const builder of Object.values(builders)) {
-    builder.items = (start, count) => Array.from({ length: count }, (_, k) => builder.item(start + k));
+  /** @type {Record<string, Distribution>} */
+  const distributions = {};
+  for (const [name, builder] of Object.entries(builders)) {
+    distributions[name] = { ...builder, items: (start, count) => Array.from({ length: count }, (_, k) => builder.item(start + k)) };
   }
-  return builders;
+  return distributions;
 }
 
 /** Headers (unfolded) and body of a raw message, with its Subject. */
