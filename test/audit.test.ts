@@ -174,7 +174,7 @@ describe('keepInputs: false', () => {
 });
 
 describe('schema upgrade', () => {
-  test('a database written by the v1 storage code opens as v2 with every example, weight and log record kept', async () => {
+  test('a database written by the v1 storage code opens at the current schema (v3) with every example, weight and log record kept', async () => {
     const name = uniqueName('v1');
     const v1 = new V1Store(name);
     const labels = ['billing', 'bug', 'feature'];
@@ -244,8 +244,9 @@ describe('schema upgrade', () => {
     expect(after.weights).toEqual(before.weights);
     expect(after.log.slice(0, 3)).toEqual(before.log);
     const db = await openDB(`hitl-classifier:${name}`);
-    expect(db.version).toBe(2);
-    expect(Array.from(db.objectStoreNames).sort()).toEqual(['examples', 'log', 'meta', 'queue', 'weights']);
+    // Upgraded step by step: v2's queue and log indexes, then v3's embedding cache.
+    expect(db.version).toBe(3);
+    expect(Array.from(db.objectStoreNames).sort()).toEqual(['embeddings', 'examples', 'log', 'meta', 'queue', 'weights']);
     db.close();
 
     // A v1 decision has no earlier state recorded: undo says so instead of guessing.

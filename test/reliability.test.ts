@@ -9,6 +9,7 @@ import '../src/components/hitl-classifier/hitl-classifier.js';
 import type { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
 import { lockName } from '../workers/coordination.js';
 import { Engine } from '../workers/engine/engine.js';
+import { SCHEMA_VERSION } from '../workers/storage/schema.js';
 import { blockEngineThread, classifier, closeAll, labelTickets, nextChange, readDatabase, tickets, uniqueName, until } from './helpers.js';
 
 afterEach(closeAll);
@@ -98,7 +99,7 @@ describe('a newer database version opened elsewhere (versionchange)', () => {
     await labelTickets(clf, 2);
     await clf.train();
     // Another tab with a newer library upgrades the database: this only succeeds if the engine lets go.
-    const newer = await openDB(`hitl-classifier:${name}`, 3, { upgrade: (db) => void db.createObjectStore('added-by-a-newer-version') });
+    const newer = await openDB(`hitl-classifier:${name}`, SCHEMA_VERSION + 1, { upgrade: (db) => void db.createObjectStore('added-by-a-newer-version') });
     newer.close();
     await clf.label('The app freezes on the reports page', 'bug');
     expect((await clf.train()).modelVersion).toBe(2);
@@ -106,7 +107,7 @@ describe('a newer database version opened elsewhere (versionchange)', () => {
     expect(stored.examples).toHaveLength(7);
     expect(stored.weights).toMatchObject({ version: 2 });
     const db = await openDB(`hitl-classifier:${name}`);
-    expect(db.version).toBe(3);
+    expect(db.version).toBe(SCHEMA_VERSION + 1);
     db.close();
   });
 });

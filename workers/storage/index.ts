@@ -1,6 +1,7 @@
 // The storage layer's public names. Importers take them from here, so the files behind can move without them knowing.
 export type {
   Dump,
+  EmbeddingRecord,
   ExampleRecord,
   ImportPlan,
   LoadedModel,

@@ -2,6 +2,7 @@ import { openDB, type IDBPDatabase } from 'idb';
 import { applyDecision, applyUndo, type Tables } from './decisions.js';
 import type {
   Dump,
+  EmbeddingRecord,
   ExampleRecord,
   ImportPlan,
   LoadedModel,
@@ -16,6 +17,7 @@ import type {
 } from './records.js';
 import { databaseName, SCHEMA_VERSION, STORES, upgradeSchema, type HitlDB } from './schema.js';
 import {
+  assertKeep,
   assertLogRange,
   assertNewer,
   clearedMeta,
@@ -334,10 +336,11 @@ export class IndexedDbStore implements ModelStore {
 
   async clear(meta: ModelMeta): Promise<void> {
     await this.run(async (db) => {
-      const tx = db.transaction(['examples', 'weights', 'log', 'queue', 'meta'], 'readwrite', { durability: 'strict' });
+      const tx = db.transaction(['examples', 'weights', 'log', 'queue', 'meta', 'embeddings'], 'readwrite', { durability: 'strict' });
       const metaStore = tx.objectStore('meta');
       await commitOrAbort(tx, () =>
         Promise.all([
+          tx.objectStore('embeddings').clear(),
           tx.objectStore('examples').clear(),
           tx.objectStore('weights').clear(),
           tx.objectStore('log').clear(),
@@ -348,11 +351,45 @@ export class IndexedDbStore implements ModelStore {
     });
   }
 
+  async getEmbeddings(space: string, ids: readonly string[]): Promise<(Float32Array | undefined)[]> {
+    if (ids.length === 0) return [];
+    return this.run(async (db) => {
+      const store = db.transaction('embeddings', 'readonly').store;
+      const records = await Promise.all(ids.map((id) => store.get([space, id])));
+      return records.map((record) => record?.vector);
+    }, true);
+  }
+
+  async putEmbeddings(records: readonly EmbeddingRecord[], keep: number): Promise<void> {
+    assertKeep(keep);
+    if (records.length === 0) return;
+    await this.run(async (db) => {
+      const tx = db.transaction('embeddings', 'readwrite', { durability: 'relaxed' });
+      await commitOrAbort(tx, async () => {
+        await Promise.all(records.map(async (r) => tx.store.put(r)));
+        let excess = (await tx.store.count()) - keep;
+        // The time index keeps records by time, then by key: the oldest first.
+        let cursor = excess > 0 ? await tx.store.index('by-time').openCursor() : null;
+        while (cursor && excess > 0) {
+          await cursor.delete();
+          excess -= 1;
+          cursor = await cursor.continue();
+        }
+      });
+    });
+  }
+
   async purgeBefore(cutoff: number): Promise<PurgeCounts> {
     return this.run(async (db) => {
-      const tx = db.transaction(['examples', 'log', 'queue'], 'readwrite', { durability: 'strict' });
+      const tx = db.transaction(['examples', 'log', 'queue', 'embeddings'], 'readwrite', { durability: 'strict' });
       return commitOrAbort(tx, async () => {
-        const counts = { examples: 0, log: 0, queue: 0 };
+        const counts = { examples: 0, log: 0, queue: 0, embeddings: 0 };
+        let embeddingCursor = await tx.objectStore('embeddings').index('by-time').openCursor(IDBKeyRange.upperBound(cutoff, true));
+        while (embeddingCursor) {
+          await embeddingCursor.delete();
+          counts.embeddings += 1;
+          embeddingCursor = await embeddingCursor.continue();
+        }
         // Log entries by their time index; examples and queue items by a scan (they have no time index in schema 2).
         let logCursor = await tx.objectStore('log').index('by-time').openCursor(IDBKeyRange.upperBound(cutoff, true));
         while (logCursor) {

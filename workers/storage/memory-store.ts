@@ -1,6 +1,7 @@
 import { applyDecision, applyUndo, type Tables } from './decisions.js';
 import type {
   Dump,
+  EmbeddingRecord,
   ExampleRecord,
   ImportPlan,
   LoadedModel,
@@ -13,7 +14,7 @@ import type {
   UndoOutcome,
   WeightsRecord,
 } from './records.js';
-import { assertLogRange, assertNewer, clearedMeta, mergeMeta, type ModelStore, type UndoLogWriter } from './store.js';
+import { assertKeep, assertLogRange, assertNewer, clearedMeta, mergeMeta, type ModelStore, type UndoLogWriter } from './store.js';
 
 /** The order of the log's `by-time` index (time, then id): readLog returns entries in it, whichever store. */
 function byIndexOrder(a: LogRecord, b: LogRecord): number {
@@ -51,6 +52,8 @@ export class MemoryStore implements ModelStore {
   /** In id order: entries are only appended, and a purge keeps the order of what it leaves. */
   private log: LogRecord[] = [];
   private readonly queue = new Map<string, QueueRecord>();
+  /** By [space, id] joined with a NUL, which neither a space name nor an input id holds. */
+  private readonly embeddings = new Map<string, EmbeddingRecord>();
   private nextLogId = 1;
 
   async load(): Promise<LoadedModel> {
@@ -179,7 +182,22 @@ export class MemoryStore implements ModelStore {
     if (plan.weights) this.weights = plan.weights;
   }
 
+  async getEmbeddings(space: string, ids: readonly string[]): Promise<(Float32Array | undefined)[]> {
+    return ids.map((id) => this.embeddings.get(`${space}\0${id}`)?.vector);
+  }
+
+  async putEmbeddings(records: readonly EmbeddingRecord[], keep: number): Promise<void> {
+    assertKeep(keep);
+    for (const r of records) this.embeddings.set(`${r.space}\0${r.id}`, r);
+    const excess = this.embeddings.size - keep;
+    if (excess <= 0) return;
+    // The order of IndexedDB's time index: by time, then by the [space, id] key.
+    const oldest = [...this.embeddings].sort(([ka, a], [kb, b]) => a.time - b.time || (ka < kb ? -1 : ka > kb ? 1 : 0));
+    for (const [key] of oldest.slice(0, excess)) this.embeddings.delete(key);
+  }
+
   async clear(meta: ModelMeta): Promise<void> {
+    this.embeddings.clear();
     this.examples.clear();
     this.weights = undefined;
     this.log = [];
@@ -188,7 +206,8 @@ export class MemoryStore implements ModelStore {
   }
 
   async purgeBefore(cutoff: number): Promise<PurgeCounts> {
-    const counts = { examples: 0, log: 0, queue: 0 };
+    const counts = { examples: 0, log: 0, queue: 0, embeddings: 0 };
+    for (const [key, record] of this.embeddings) if (record.time < cutoff && this.embeddings.delete(key)) counts.embeddings += 1;
     for (const [id, example] of this.examples) if (example.time < cutoff && this.examples.delete(id)) counts.examples += 1;
     for (const [id, item] of this.queue) if (item.addedAt < cutoff && this.queue.delete(id)) counts.queue += 1;
     const kept = this.log.filter((r) => r.time >= cutoff);

@@ -168,4 +168,18 @@ export interface PurgeCounts {
   examples: number;
   log: number;
   queue: number;
+  embeddings: number;
+}
+
+/**
+ * A vector computed once for an input and kept so it is never computed again (schema 3): what an expensive
+ * encoder gave. Storage does not interpret it; `space` names what computed it, so vectors of two encoders never mix.
+ */
+export interface EmbeddingRecord {
+  space: string;
+  /** The input's id (its hash), as examples are keyed. */
+  id: string;
+  vector: Float32Array;
+  /** When it was written (ms since the epoch): the oldest go first when the cache is full, and with a retention sweep. */
+  time: number;
 }

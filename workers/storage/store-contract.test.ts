@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { byTime } from '../audit/log-records.js';
 import { IndexedDbStore } from './indexeddb-store.js';
 import { MemoryStore } from './memory-store.js';
-import type { ExampleRecord, ImportPlan, LogRecord, ModelMeta, QueueRecord, WeightsRecord } from './records.js';
+import type { EmbeddingRecord, ExampleRecord, ImportPlan, LogRecord, ModelMeta, QueueRecord, WeightsRecord } from './records.js';
 import { databaseName } from './schema.js';
 import type { ModelStore, UndoLogWriter } from './store.js';
 
@@ -52,6 +52,15 @@ function queued(id: string, more: Partial<QueueRecord> = {}): QueueRecord {
 
 function decision(of: ExampleRecord, decisionId: string): LogRecord {
   return { kind: 'label', time: of.time, exampleId: of.id, label: of.label, modelVersion: 0, decisionId };
+}
+
+/** A short vector whose values say which one it is. */
+function vector(n: number): Float32Array {
+  return Float32Array.from([n, -n, n / 2]);
+}
+
+function embedding(space: string, id: string, n: number, time = 1_000): EmbeddingRecord {
+  return { space, id, vector: vector(n), time };
 }
 
 function prediction(exampleId: string, predictionId: string, time = 1_000): LogRecord {
@@ -217,19 +226,52 @@ describe.each(factories)('ModelStore contract: %s', (_kind, create) => {
     expect(await store.loadHead()).toEqual({ meta: meta(['spam', 'ham'], { maxVersion: 2 }), weights: weights(2) });
   });
 
-  test('purgeBefore deletes examples, log entries and queue items older than the cutoff, and counts them', async () => {
+  test('purgeBefore deletes examples, log entries, queue items and embeddings older than the cutoff, and counts them', async () => {
     const store = create();
     const old = example('old', 'spam', { time: 100, seq: 1 });
     const kept = example('kept', 'ham', { time: 300, seq: 2 });
     await store.saveDecision(old, decision(old, 'd1'));
     await store.saveDecision(kept, decision(kept, 'd2'));
     await store.record([prediction('x', 'p1', 150), prediction('y', 'p2', 200)], [queued('x', { addedAt: 150 }), queued('y', { addedAt: 200 })]);
-    expect(await store.purgeBefore(200)).toEqual({ examples: 1, log: 2, queue: 1 });
+    await store.putEmbeddings([embedding('s', 'old', 1, 100), embedding('s', 'kept', 2, 200)], 10);
+    expect(await store.purgeBefore(200)).toEqual({ examples: 1, log: 2, queue: 1, embeddings: 1 });
     const dump = await store.dump();
     expect(dump.examples).toEqual([kept]);
     expect(dump.queue).toEqual([queued('y', { addedAt: 200 })]);
     expect(dump.log.map((r) => r.time)).toEqual([300, 200]);
-    expect(await store.purgeBefore(200)).toEqual({ examples: 0, log: 0, queue: 0 });
+    expect(await store.getEmbeddings('s', ['old', 'kept'])).toEqual([undefined, vector(2)]);
+    expect(await store.purgeBefore(200)).toEqual({ examples: 0, log: 0, queue: 0, embeddings: 0 });
+  });
+
+  describe('embeddings', () => {
+    test('come back in the order asked, per space, undefined where none is stored; a put replaces by space and id', async () => {
+      const store = create();
+      expect(await store.getEmbeddings('enc', [])).toEqual([]);
+      await store.putEmbeddings([embedding('enc', 'a', 1), embedding('enc', 'b', 2), embedding('other', 'a', 3)], 10);
+      expect(await store.getEmbeddings('enc', ['b', 'x', 'a'])).toEqual([vector(2), undefined, vector(1)]);
+      expect(await store.getEmbeddings('other', ['a', 'b'])).toEqual([vector(3), undefined]);
+      await store.putEmbeddings([embedding('enc', 'a', 4)], 10);
+      expect(await store.getEmbeddings('enc', ['a'])).toEqual([vector(4)]);
+    });
+
+    test('past `keep` the oldest go, by time and then by key, whatever the space', async () => {
+      const store = create();
+      await store.putEmbeddings([embedding('enc', 'c', 1, 50), embedding('enc', 'b', 2, 10), embedding('alt', 'z', 3, 10)], 3);
+      await store.putEmbeddings([embedding('enc', 'd', 4, 60)], 2);
+      // Time 10 twice: ['alt', 'z'] sorts before ['enc', 'b'], so both go and the two newest stay.
+      expect(await store.getEmbeddings('enc', ['b', 'c', 'd'])).toEqual([undefined, vector(1), vector(4)]);
+      expect(await store.getEmbeddings('alt', ['z'])).toEqual([undefined]);
+      await expect(store.putEmbeddings([embedding('enc', 'e', 5)], -1)).rejects.toThrow(RangeError);
+      await expect(store.putEmbeddings([embedding('enc', 'e', 5)], 1.5)).rejects.toThrow(/whole number of vectors/);
+      expect(await store.getEmbeddings('enc', ['e'])).toEqual([undefined]);
+    });
+
+    test('clear deletes them with the rest', async () => {
+      const store = create();
+      await store.putEmbeddings([embedding('enc', 'a', 1)], 10);
+      await store.clear(meta(['spam', 'ham']));
+      expect(await store.getEmbeddings('enc', ['a'])).toEqual([undefined]);
+    });
   });
 
   test('applyImport writes the whole plan: examples leave the queue, the meta merges, log entries get new ids', async () => {

@@ -1,5 +1,6 @@
 import type {
   Dump,
+  EmbeddingRecord,
   ExampleRecord,
   ImportPlan,
   LoadedModel,
@@ -53,11 +54,18 @@ export interface ModelStore {
   dump(): Promise<Dump>;
   /** Writes a validated import in one transaction, meta merged like saveMeta: all of it, or nothing when any part fails. */
   applyImport(plan: ImportPlan): Promise<void>;
-  /** Deletes labels, weights, queue and log; keeps the meta (clearedMeta) so versions keep growing. */
+  /** Deletes labels, weights, queue, log and embeddings; keeps the meta (clearedMeta) so versions keep growing. */
   clear(meta: ModelMeta): Promise<void>;
+  /** The vectors stored for `ids` in `space`, in the order asked; undefined where none is. */
+  getEmbeddings(space: string, ids: readonly string[]): Promise<(Float32Array | undefined)[]>;
+  /**
+   * Stores vectors, replacing those of the same space and id, then deletes the oldest (by time, then key) beyond
+   * `keep` records in all, in one relaxed transaction: it is a cache, losing its last write costs a recomputation.
+   */
+  putEmbeddings(records: readonly EmbeddingRecord[], keep: number): Promise<void>;
   /** Meta and weights alone, as stored now: what another tab may have changed without touching the examples. */
   loadHead(): Promise<StoredHead>;
-  /** Deletes examples, log entries and queue items older than `cutoff` (ms since the epoch) in one transaction. */
+  /** Deletes examples, log entries, queue items and embeddings older than `cutoff` (ms since the epoch) in one transaction. */
   purgeBefore(cutoff: number): Promise<PurgeCounts>;
   close(): void;
 }
@@ -102,6 +110,12 @@ export function assertNewer(weights: WeightsRecord, stored: StoredHead): void {
   if (weights.version <= newest) {
     throw new RangeError(`Model version ${weights.version} is not newer than version ${newest}, which another tab saved meanwhile; train again.`);
   }
+}
+
+/** How many embeddings a cache keeps: a whole number, 0 or more. */
+export function assertKeep(keep: number): void {
+  if (!(Number.isInteger(keep) && keep >= 0))
+    throw new RangeError(`An embedding cache keeps a whole number of vectors, 0 or more, got ${String(keep)}.`);
 }
 
 /** `since` must be a key the time index can compare; `limit` a count (Infinity: all of them). */
