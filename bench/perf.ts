@@ -6,10 +6,23 @@
  */
 import { KNNClassifier } from '@tensorflow-models/knn-classifier';
 import * as tf from '@tensorflow/tfjs-core';
-import { createClassifier, type Classifier, type ClassifierInput } from '../src/index.js';
+import { createClassifier, type Classifier } from '../src/index.js';
 import { engine } from '../src/engine-client.js';
 import type { BackendRequest } from '../src/protocol.js';
 import { startPeerBackend } from './peer-backend.js';
+import {
+  labelAll,
+  latency,
+  progress,
+  round,
+  timed,
+  trainCapped,
+  overPool,
+  warmLatency,
+  watchLongTasks,
+  type Latency,
+  type LongTasks,
+} from './perf-measure.js';
 
 export interface PerfConfig {
   backend: BackendRequest;
@@ -33,18 +46,6 @@ export interface PerfConfig {
    * training runs past the cap (a software GPU) then costs the run the cap, not every measurement after it.
    */
   trainLast: boolean;
-}
-
-export interface Latency {
-  p50: number;
-  p95: number;
-  n: number;
-}
-
-export interface LongTasks {
-  count: number;
-  totalMs: number;
-  maxMs: number;
 }
 
 export interface PerfResult {
@@ -85,110 +86,9 @@ interface PerfData {
 
 declare global {
   interface Window {
-    benchProgress?: (message: string) => void;
     runPerfBenchmark: (config: PerfConfig) => Promise<PerfResult>;
     gc?: () => void;
   }
-}
-
-function progress(message: string): void {
-  const log = document.getElementById('log');
-  if (log) log.textContent += `${message}\n`;
-  window.benchProgress?.(message);
-}
-
-const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
-
-function latency(samples: number[]): Latency {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-  return { p50: round(at(0.5)), p95: round(at(0.95)), n: samples.length };
-}
-
-/** Long tasks (> 50 ms) on this page's main thread while `work` runs. */
-async function watchLongTasks<T>(work: () => Promise<T>): Promise<{ value: T; longTasks: LongTasks }> {
-  const seen: PerformanceEntry[] = [];
-  const observer = new PerformanceObserver((list) => seen.push(...list.getEntries()));
-  observer.observe({ type: 'longtask' });
-  try {
-    const value = await work();
-    // Entries are delivered asynchronously: give the observer a frame to report the last ones.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    seen.push(...observer.takeRecords());
-    return {
-      value,
-      longTasks: {
-        count: seen.length,
-        totalMs: Math.round(seen.reduce((s, e) => s + e.duration, 0)),
-        maxMs: Math.round(Math.max(0, ...seen.map((e) => e.duration))),
-      },
-    };
-  } finally {
-    observer.disconnect();
-  }
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - started };
-}
-
-/** Labels items in parallel chunks: the worker still takes them one at a time, but round trips overlap. */
-async function labelAll(clf: Classifier, items: { input: ClassifierInput; label: string }[]): Promise<void> {
-  const CHUNK = 250;
-  for (let start = 0; start < items.length; start += CHUNK) {
-    await Promise.all(items.slice(start, start + CHUNK).map((item) => clf.label(item.input, item.label)));
-  }
-}
-
-async function warmLatency(clf: Classifier, inputs: ClassifierInput[], runs: number): Promise<Latency> {
-  for (let i = 0; i < 5; i++) await clf.predict(inputs[i % inputs.length]!);
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const input = inputs[(i + 5) % inputs.length]!;
-    const started = performance.now();
-    await clf.predict(input);
-    samples.push(performance.now() - started);
-  }
-  return latency(samples);
-}
-
-/** Grace after the cap for a cancelled training to stop; past it the run moves on and leaves it running. */
-const CANCEL_GRACE_MS = 5_000;
-
-async function trainCapped(clf: Classifier, capMs: number) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), capMs);
-  let giveUp: ReturnType<typeof setTimeout> | undefined;
-  const started = performance.now();
-  const empty = { count: 0, totalMs: 0, maxMs: 0 };
-  try {
-    const abandoned = new Promise<null>((resolve) => {
-      giveUp = setTimeout(() => resolve(null), capMs + CANCEL_GRACE_MS);
-    });
-    const outcome = await Promise.race([watchLongTasks(() => clf.train({ signal: controller.signal })), abandoned]);
-    if (outcome === null) return { ms: null, wallMs: null, over: capMs, longTasks: empty, stillRunning: true };
-    return { ms: outcome.value.ms, wallMs: Math.round(performance.now() - started), longTasks: outcome.longTasks };
-  } catch (error) {
-    if (controller.signal.aborted) return { ms: null, wallMs: null, over: capMs, longTasks: empty };
-    return { ms: null, wallMs: null, error: error instanceof Error ? error.message : String(error), longTasks: empty };
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(giveUp);
-  }
-}
-
-/** Runs `work` on the whole pool when a 500-item sample projects it under the cap, else reports the sample's rate. */
-async function overPool<T>(pool: string[], capMs: number, work: (items: string[]) => Promise<T>) {
-  const sample = pool.slice(0, 500);
-  const first = await timed(() => work(sample));
-  const projected = (first.ms * pool.length) / sample.length;
-  if (projected > capMs) {
-    return { items: sample.length, ms: Math.round(projected), projected: true, longTasks: { count: 0, totalMs: 0, maxMs: 0 } };
-  }
-  const { value, longTasks } = await watchLongTasks(() => timed(() => work(pool)));
-  return { items: pool.length, ms: Math.round(value.ms), projected: false, longTasks };
 }
 
 function mnistRows(data: PerfData['mnist']): { count: number; grey: (i: number) => Uint8Array } {

@@ -13,6 +13,16 @@ export const BUDGETS = {
   trainLongTasks: 0,
 };
 
+/** Issue 22's targets for every text distribution at 10,000 stored (wasm). */
+export const DISTRIBUTION_BUDGETS = {
+  warmPredictP95Ms: 5,
+  batchPerSecond: 5000,
+  selectMs: 2000,
+  longTasks: 0,
+  helperFailures: 0,
+  recall: 0.99,
+};
+
 const missing = (v) => v === null || v === undefined || Number.isNaN(v);
 const fmt = (v, digits = 0) => (missing(v) ? '–' : Number(v).toFixed(digits));
 /** Whole numbers of 1,000 and more grouped, as the prose around the tables writes them. */
@@ -137,6 +147,64 @@ export function perfRows(runs, stored) {
   ]);
 }
 
+export const DISTRIBUTION_HEADERS = [
+  'distribution',
+  'stored',
+  'load (1 min)',
+  'label/s',
+  `predict p50 / p95 ms (≤ ${DISTRIBUTION_BUDGETS.warmPredictP95Ms})`,
+  `recall @ 0.8 (≥ ${DISTRIBUTION_BUDGETS.recall})`,
+  'featurize p50 / p95 ms',
+  'lookup bounded / exact p95 ms',
+  `predictBatch texts/s (≥ ${grouped(DISTRIBUTION_BUDGETS.batchPerSecond)})`,
+  `selectForReview ms (≤ ${grouped(DISTRIBUTION_BUDGETS.selectMs)})`,
+  'long tasks n / max ms (0)',
+  'helper failures (0)',
+];
+
+/**
+ * One row per distribution and stored count (the pool-wide figures and the failures belong to the largest count).
+ * @param {any[]} distributions the `distributions` of bench/results/perf.json
+ */
+export function distributionRows(distributions) {
+  const mark = (cell, ok) => `${cell} ${ok ? '✓' : '✗'}`;
+  const rows = [];
+  for (const d of distributions) {
+    if (d.error || !d.stored) {
+      rows.push([d.name, '–', fmt(d.load?.[0], 1), `failed: ${d.error}`, ...Array(DISTRIBUTION_HEADERS.length - 4).fill('–')]);
+      continue;
+    }
+    const sizes = Object.keys(d.stored)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const big = Math.max(...sizes);
+    for (const n of sizes) {
+      const f = d.stored[n];
+      const last = n === big;
+      const tasks = [f.predictLongTasks, ...(last ? [d.select?.longTasks, d.batch?.longTasks] : [])].filter(Boolean);
+      const longTaskCount = tasks.reduce((sum, t) => sum + t.count, 0);
+      const longTaskMax = Math.max(0, ...tasks.map((t) => t.maxMs));
+      rows.push([
+        `${d.name} (${int(d.meanChars)} chars)`,
+        int(n),
+        fmt(d.load?.[0], 1),
+        int(f.labelPerSecond),
+        mark(p50p95(f.predict), f.predict.p95 <= DISTRIBUTION_BUDGETS.warmPredictP95Ms),
+        mark(`${fmt(f.recall.recall, 3)} of ${f.recall.pairs}`, f.recall.recall >= DISTRIBUTION_BUDGETS.recall && f.recall.overstated === 0),
+        p50p95(f.featurizeMs),
+        `${latency(f.boundedLookupMs.p95)} / ${latency(f.exactLookupMs.p95)}`,
+        last && d.batch
+          ? mark(int(d.batch.perSecond) + (d.batch.projected ? ' (sample)' : ''), d.batch.perSecond >= DISTRIBUTION_BUDGETS.batchPerSecond)
+          : '–',
+        last && d.select ? mark(int(d.select.ms) + (d.select.projected ? ' (proj.)' : ''), d.select.ms <= DISTRIBUTION_BUDGETS.selectMs) : '–',
+        mark(`${longTaskCount} / ${longTaskMax}`, longTaskCount <= DISTRIBUTION_BUDGETS.longTasks),
+        last ? mark(String(d.helperFailures ?? '–'), d.helperFailures === DISTRIBUTION_BUDGETS.helperFailures) : '–',
+      ]);
+    }
+  }
+  return rows;
+}
+
 export const PEER_HEADERS = ['stored', 'ours p50 / p95 ms', 'knn-classifier p50 / p95 ms', 'knn ÷ ours (p50)'];
 
 /** The peer rows of the run that measured it (`auto`): the same rows predicted by us and by knn-classifier. */
@@ -173,6 +241,16 @@ export function perfMarkdown(output) {
         `(${peerRun.suite.backend}) against knn-classifier on the page's ${peerRun.suite.peer.knnBackend} backend:`,
       '',
       markdownTable(PEER_HEADERS, peerRows(runs)),
+    );
+  }
+  if (output.distributions?.length > 0) {
+    parts.push(
+      '',
+      `Text distributions (issue 22, scripts/perf-distributions.mjs), \`wasm\`, memory storage, trained once at each size; ` +
+        `pools of ${grouped(output.distributionConfig.pool)} texts; recall is the bounded lookup's against the exact search ` +
+        `over ${output.distributionConfig.recallQueries} queries; load is the machine's 1-minute load average when the distribution started:`,
+      '',
+      markdownTable(DISTRIBUTION_HEADERS, distributionRows(output.distributions)),
     );
   }
   const failed = output.runs.filter((r) => r.error);

@@ -9,23 +9,37 @@
 //   --no-isolated (skip the cross-origin-isolated wasm run)   --train-cap=60 (seconds)   --out=bench/results/perf.json
 //   --markdown (also print the tables as Markdown)   --full (forced backends at every size too, ≈ 25 min)
 //   --report (print the tables of the last run again from --out, without running)   --no-docs (leave docs/ alone)
+//   --distributions=short,bodies,raw,templated,long (issue 22's text distributions, wasm, 1,000 and 10,000 stored;
+//   given alone it runs only them, --quick then stores 10,000 only, ≈ 2 min a distribution; =none skips them)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { fileSizes, staticGraph } from './bundle-size.mjs';
 import { CHROMIUM_ARGS, WEBGPU_ARGS, requireChromium } from './chromium.mjs';
-import { BUDGETS, PEER_HEADERS, peerRows, perfMarkdown, perfRows, runHeader } from './bench-perf-tables.mjs';
+import {
+  BUDGETS,
+  DISTRIBUTION_BUDGETS,
+  DISTRIBUTION_HEADERS,
+  PEER_HEADERS,
+  distributionRows,
+  peerRows,
+  perfMarkdown,
+  perfRows,
+  runHeader,
+} from './bench-perf-tables.mjs';
 import { ROOT as root, elapsedLogger, gitCommit, mountedFile, readResults, serveStatic, textTable, writeGeneratedSection } from './lib.mjs';
 import { DATA_DIR, prepareData } from './prepare-data.mjs';
+import { DISTRIBUTIONS, loadSpamAssassin } from './perf-distributions.mjs';
 import { seededRandom } from './seeded-random.mjs';
 
 const CACHE = join(root, 'node_modules', '.cache', 'hitl-bench-perf');
 const LIB_OUT = join(CACHE, 'lib');
 const PAGE_OUT = join(CACHE, 'page');
 const TEXTS = join(CACHE, 'data', 'perf-texts.json');
+const EMAILS = join(CACHE, 'data', 'spam-assassin.json');
 const ALL_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
 
 const { values: args } = parseArgs({
@@ -40,6 +54,7 @@ const { values: args } = parseArgs({
     full: { type: 'boolean', default: false },
     report: { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
+    distributions: { type: 'string' },
   },
 });
 
@@ -77,6 +92,13 @@ function prepareTexts() {
   return texts.length;
 }
 
+/** The raw SpamAssassin e-mails with their labels, which the page builds issue 22's distributions from. */
+async function prepareEmails() {
+  if (existsSync(EMAILS)) return;
+  mkdirSync(dirname(EMAILS), { recursive: true });
+  writeFileSync(EMAILS, JSON.stringify(await loadSpamAssassin()));
+}
+
 // ---- builds --------------------------------------------------------------------------------------------------
 
 async function buildAll() {
@@ -101,6 +123,7 @@ function mounts() {
     '/lib/': LIB_OUT,
     '/cold/': join(root, 'bench'),
     '/data/perf-texts.json': TEXTS,
+    '/data/spam-assassin.json': EMAILS,
     '/data/mnist.json': join(DATA_DIR, 'mnist.json'),
     '/': PAGE_OUT,
   };
@@ -209,27 +232,60 @@ async function coldStart(browser, origin, backend, texts) {
 
 // ---- suite ---------------------------------------------------------------------------------------------------
 
-async function suite(browser, origin, backend, config) {
+/** Opens the benchmark page and runs `run` in it, collecting page errors and the lookup helper's failures. */
+async function onPage(browser, origin, capMs, what, run) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = [];
+  const helperFailures = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
+  const listen = (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+    // The engine warns once per batch the helper fails (a time-out included) and finishes the batch alone.
+    if (/lookup helper/.test(message.text())) helperFailures.push(message.text());
+  };
+  page.on('console', listen);
   await page.exposeFunction('benchProgress', (message) => log(message));
   try {
     await page.goto(`${origin}/bench/perf.html`);
-    await page.waitForFunction(() => typeof window.runPerfBenchmark === 'function', undefined, { timeout: 60_000 });
-    const result = await withTimeout(
-      page.evaluate((c) => window.runPerfBenchmark(c), { ...config, backend }),
-      config.suiteCapMs,
-      `the ${backend} suite`,
+    await page.waitForFunction(
+      () => typeof window.runPerfBenchmark === 'function' && typeof window.runDistributionBenchmark === 'function',
+      undefined,
+      {
+        timeout: 60_000,
+      },
     );
-    return { ...result, problems };
+    const result = await withTimeout(run(page), capMs, what);
+    return { result, problems, helperFailures };
   } finally {
     await context.close();
   }
+}
+
+async function suite(browser, origin, backend, config) {
+  const { result, problems } = await onPage(browser, origin, config.suiteCapMs, `the ${backend} suite`, (page) =>
+    page.evaluate((c) => window.runPerfBenchmark(c), { ...config, backend }),
+  );
+  return { ...result, problems };
+}
+
+/** Issue 22's distributions, one page each so one's memory is gone before the next starts. */
+async function distributionSuite(browser, origin, config) {
+  const figures = [];
+  for (const name of config.distributions) {
+    log(`--- distribution ${name}`);
+    const load = loadavg().map((v) => Number(v.toFixed(2)));
+    try {
+      const { result, problems, helperFailures } = await onPage(browser, origin, config.capMs, `the ${name} distribution`, (page) =>
+        page.evaluate((c) => window.runDistributionBenchmark(c), { ...config, distributions: [name] }),
+      );
+      figures.push({ ...result[0], load, loadAfter: loadavg().map((v) => Number(v.toFixed(2))), helperFailures: helperFailures.length, problems });
+    } catch (error) {
+      figures.push({ name, load, error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+    }
+    log(`${name}: ${JSON.stringify({ ...figures.at(-1), stored: undefined })}`);
+  }
+  return figures;
 }
 
 // ---- main ----------------------------------------------------------------------------------------------------
@@ -242,6 +298,26 @@ async function main() {
     .filter(Boolean);
   for (const b of backends) if (!ALL_BACKENDS.includes(b)) throw new Error(`Unknown backend ${b}: use ${ALL_BACKENDS.join(', ')}.`);
   const quick = args.quick;
+  const distributionNames = (args.distributions ?? DISTRIBUTIONS.join(','))
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d && d !== 'none');
+  for (const d of distributionNames)
+    if (!DISTRIBUTIONS.includes(d)) throw new Error(`Unknown distribution ${d}: use ${DISTRIBUTIONS.join(', ')} or none.`);
+  // --distributions alone measures only them; with --backends as well, both.
+  const onlyDistributions = args.distributions !== undefined && !process.argv.some((a) => a.startsWith('--backends'));
+  const distributionConfig = {
+    backend: 'wasm',
+    distributions: distributionNames,
+    stored: onlyDistributions && quick ? [10_000] : [1_000, 10_000],
+    pool: 10_000,
+    warmRuns: quick ? 50 : 100,
+    recallQueries: quick ? 100 : 200,
+    trainCapMs: 60_000,
+    poolCapMs: quick ? 20_000 : 60_000,
+    /** One distribution's page is abandoned (reported as an error) after this long. */
+    capMs: 15 * 60_000,
+  };
   const config = {
     stored: quick ? [200, 2_000] : [1_000, 10_000],
     pool: quick ? 2_000 : 10_000,
@@ -257,6 +333,7 @@ async function main() {
 
   prepareData({ log });
   log(`${prepareTexts()} texts prepared`);
+  if (distributionNames.length > 0) await prepareEmails();
   if (!args['no-build'] || !existsSync(join(LIB_OUT, 'hitl-classifier.js')) || !existsSync(join(PAGE_OUT, 'bench', 'perf.html'))) {
     log('building the package and the benchmark page');
     await buildAll();
@@ -277,8 +354,9 @@ async function main() {
     headless: true,
   });
   const runs = [];
-  const plan = backends.map((backend) => ({ backend, isolated: false }));
-  if (!args['no-isolated'] && backends.includes('wasm')) plan.push({ backend: 'wasm', isolated: true });
+  const plan = onlyDistributions ? [] : backends.map((backend) => ({ backend, isolated: false }));
+  if (!onlyDistributions && !args['no-isolated'] && backends.includes('wasm')) plan.push({ backend: 'wasm', isolated: true });
+  let distributions = [];
   try {
     for (const { backend, isolated: crossOriginIsolated } of plan) {
       const origin = crossOriginIsolated ? isolated.url : plain.url;
@@ -309,6 +387,7 @@ async function main() {
       }
       runs.push(run);
     }
+    if (distributionNames.length > 0) distributions = await distributionSuite(browser, plain.url, distributionConfig);
   } finally {
     await browser.close();
     plain.server.close();
@@ -320,25 +399,30 @@ async function main() {
     commit: gitCommit(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     budgets: BUDGETS,
-    config: { ...config, backends, quick, isolated: !args['no-isolated'], full: args.full },
+    config: { ...config, backends: onlyDistributions ? [] : backends, quick, isolated: !args['no-isolated'], full: args.full },
+    distributionConfig,
+    load: loadavg().map((v) => Number(v.toFixed(2))),
     wallSeconds: Math.round((performance.now() - started) / 1000),
     runs,
+    distributions,
   };
   const out = resolve(root, args.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${relative(root, out)} (${output.wallSeconds} s in all)`);
   report(output);
-  if (runs.some((r) => r.error)) process.exitCode = 1;
+  if (runs.some((r) => r.error) || distributions.some((d) => d.error)) process.exitCode = 1;
 }
 
 /** Prints the tables and, for a run of every backend at full size, rewrites them in docs/benchmarks.md. */
 function report(output) {
   const ok = output.runs.filter((r) => r.suite && r.cold);
-  const headers = ['measure', 'budget', ...ok.map(runHeader)];
-  const rows = perfRows(ok, output.config.stored);
   console.log(`\nPerformance, ${output.generatedAt} at ${output.commit} (${output.machine.cpus} cores, ${output.machine.cpuModel})`);
-  console.log(textTable(headers, rows));
+  if (ok.length > 0) console.log(textTable(['measure', 'budget', ...ok.map(runHeader)], perfRows(ok, output.config.stored)));
+  if (output.distributions?.length > 0) {
+    console.log(`\nText distributions (issue 22), wasm; budgets: ${JSON.stringify(DISTRIBUTION_BUDGETS)}`);
+    console.log(textTable(DISTRIBUTION_HEADERS, distributionRows(output.distributions)));
+  }
   const peer = peerRows(ok);
   if (peer.length > 0) {
     console.log("\nPeer: predict latency p50 / p95, ms, on the same features (MNIST pixels, input: 'features'); knn-classifier k=10");
@@ -351,7 +435,11 @@ function report(output) {
 
   const { config } = output;
   // docs/ holds the whole comparison only: a quick or partial run would replace it with figures of another kind.
-  const complete = !config.quick && ALL_BACKENDS.every((b) => config.backends.includes(b)) && config.isolated !== false;
+  const complete =
+    !config.quick &&
+    ALL_BACKENDS.every((b) => config.backends.includes(b)) &&
+    config.isolated !== false &&
+    DISTRIBUTIONS.every((d) => output.distributions?.some((f) => f.name === d));
   if (args['no-docs']) return;
   if (complete) log(`wrote ${writeGeneratedSection('bench:perf', perfMarkdown(output))}`);
   else log('docs/benchmarks.md keeps the last full run (this one was --quick, without some backends, or --no-isolated)');
