@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, WEBGPU_ARGS, findChromium } from './scripts/chromium.mjs';
 
@@ -30,6 +32,31 @@ const optimizeDeps = {
   ],
 };
 
+/**
+ * tfjs-converter names weight files `group1-shard1of7`: no extension, which Vite's dev server takes for a JavaScript
+ * module to transform (and fails on). Served as bytes instead, as any static server (or a site's public/) does, so
+ * the tests can load a text encoder straight from node_modules.
+ */
+function weightShards(): Plugin {
+  return {
+    name: 'hitl-weight-shards',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]!);
+        const file = resolve(root, `.${path}`);
+        if (!/\/group\d+-shard\d+of\d+$/.test(path) || !file.startsWith(root + sep)) return next();
+        readFile(file).then(
+          (bytes) => {
+            res.setHeader('Content-Type', 'application/octet-stream');
+            res.end(bytes);
+          },
+          () => next(),
+        );
+      });
+    },
+  };
+}
+
 function browser(args: string[]) {
   return {
     enabled: true,
@@ -46,6 +73,7 @@ export default defineConfig(({ mode }) => ({
   base: './',
   publicDir: false,
   optimizeDeps,
+  plugins: [weightShards()],
   worker: { format: 'es' },
   server: { fs: { allow: [root] } },
   build:

@@ -28,6 +28,18 @@ export interface ModelSpec {
   storage: StorageKind;
   /** Image models only: a frozen TensorFlow.js model the site hosts, used as the feature extractor. */
   featureExtractor?: FeatureExtractorSpec;
+  /** Text models only: a pretrained sentence encoder the site hosts, whose embeddings join the n-gram features. */
+  textEncoder?: TextEncoderSpec;
+}
+
+/** A site-hosted SentencePiece graph model (Universal Sentence Encoder lite's shape); URLs are absolute in the worker. */
+export interface TextEncoderSpec {
+  /** The graph model's model.json. */
+  url: string;
+  /** Its SentencePiece vocabulary of [piece, score] pairs; default vocab.json beside model.json. */
+  vocabularyUrl?: string;
+  /** Origins other than the page's own that the site allows models to load from. */
+  allowedOrigins?: string[];
 }
 
 /** A site-hosted feature extractor; `url` is absolute by the time it reaches the worker. */

@@ -1,4 +1,5 @@
-import type { FeatureExtractorSpec, InputKind, WireInput } from '../../src/protocol.js';
+import type { FeatureExtractorSpec, InputKind, TextEncoderSpec, WireInput } from '../../src/protocol.js';
+import type { EmbeddingStore } from './embedding-cache.js';
 import type { StoredInput } from '../storage/index.js';
 import type { Vector } from './vector.js';
 
@@ -25,6 +26,8 @@ export interface Featurizer {
   vectorize(inputs: readonly StoredInput[]): Promise<Vector[]>;
   /** What stats, export and import need to know of it. */
   describe(): FeaturizerDescription;
+  /** Drops what it keeps of the inputs it has seen (a cache of their embeddings): the model was reset. */
+  forget?(): void;
   /** Frees what it holds (model weights); it is not used afterwards. */
   dispose(): void;
 }
@@ -42,13 +45,26 @@ export interface FeaturizerDescription {
 export interface FeaturizerOptions {
   input: InputKind;
   featureExtractor?: FeatureExtractorSpec | undefined;
+  /** Text models only: a pretrained encoder whose embeddings join the n-grams. */
+  textEncoder?: TextEncoderSpec | undefined;
+  /** The encoder's share of a joined vector's squared length (text-encoder.ts); its default until chosen from the labels. */
+  encoderShare?: number | undefined;
+  /** Where an encoder's embeddings are kept between sessions: the model's store. */
+  embeddings?: EmbeddingStore | null;
   featureDim: () => number | null;
 }
 
-/** The featurizer for a model's input kind; image featurizers load (and download their weights) only when asked for. */
+/**
+ * The featurizer for a model's input kind; image featurizers and the text encoder load (and download their weights)
+ * only when asked for, so a site that configures none never fetches their code or files.
+ */
 export async function createFeaturizer(options: FeaturizerOptions): Promise<Featurizer> {
   switch (options.input) {
     case 'text':
+      if (options.textEncoder) {
+        const { loadTextWithEncoder } = await import('./text-encoder.js');
+        return loadTextWithEncoder(options.textEncoder, options.embeddings ?? null, options.encoderShare);
+      }
       return new (await import('./text-ngrams.js')).TextNgrams();
     case 'features':
       return new (await import('./feature-rows.js')).FeatureRows(options.featureDim);
