@@ -1,4 +1,4 @@
-import { BACKEND_REQUESTS, INPUT_KINDS, STORAGE_KINDS, type FeatureExtractorSpec, type InputKind } from './protocol.js';
+import { BACKEND_REQUESTS, INPUT_KINDS, STORAGE_KINDS, type FeatureExtractorSpec, type InputKind, type TextEncoderSpec } from './protocol.js';
 import type { ClassifierOptions } from './classifier.js';
 import { describe, oneOf } from './checks.js';
 
@@ -40,7 +40,51 @@ export function resolveOptions(options: ClassifierOptions) {
       throw new RangeError(`retentionDays must be a finite number of days above 0, got ${retentionDays}.`);
   }
   const featureExtractor = resolveExtractor(options.featureExtractor, input);
-  return { name, labels: [...labels], input, threshold, backend, storage, autoTrainDelayMs, featureExtractor, keepInputs, retentionDays };
+  const textEncoder = resolveTextEncoder(options.textEncoder, input);
+  return {
+    name,
+    labels: [...labels],
+    input,
+    threshold,
+    backend,
+    storage,
+    autoTrainDelayMs,
+    featureExtractor,
+    textEncoder,
+    keepInputs,
+    retentionDays,
+  };
+}
+
+/** Both URLs resolved against the page, as the feature extractor's; the vocabulary's default is left to the worker. */
+export function resolveTextEncoder(value: ClassifierOptions['textEncoder'], input: InputKind): TextEncoderSpec | undefined {
+  if (value === undefined) return undefined;
+  if (input !== 'text') throw new TypeError(`textEncoder is for input: 'text' only; this model's input is '${input}'.`);
+  const spec = typeof value === 'string' ? { url: value } : value;
+  if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
+    throw new TypeError(`textEncoder must be a model.json URL or { url, vocabularyUrl?, allowedOrigins? }, got ${describe(value)}.`);
+  }
+  const absolute = (what: string, url: string) => {
+    try {
+      return new URL(url, document.baseURI).href;
+    } catch (error) {
+      throw new TypeError(`${what} ${JSON.stringify(url)} is not a valid URL.`, { cause: error });
+    }
+  };
+  const resolved: TextEncoderSpec = { url: absolute('textEncoder URL', spec.url) };
+  if (spec.vocabularyUrl !== undefined) {
+    if (typeof spec.vocabularyUrl !== 'string' || spec.vocabularyUrl.trim() === '') {
+      throw new TypeError(`textEncoder.vocabularyUrl must be the URL of the encoder's vocab.json, got ${describe(spec.vocabularyUrl)}.`);
+    }
+    resolved.vocabularyUrl = absolute('textEncoder.vocabularyUrl', spec.vocabularyUrl);
+  }
+  if (spec.allowedOrigins !== undefined) {
+    if (!Array.isArray(spec.allowedOrigins) || spec.allowedOrigins.some((o) => typeof o !== 'string')) {
+      throw new TypeError(`textEncoder.allowedOrigins must be an array of origins, got ${describe(spec.allowedOrigins)}.`);
+    }
+    resolved.allowedOrigins = [...spec.allowedOrigins];
+  }
+  return resolved;
 }
 
 /** Resolves the model URL against the page: in the worker a relative URL would resolve against the worker script. */

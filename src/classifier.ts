@@ -28,6 +28,7 @@ import {
   type ReviewStrategy,
   type Stats,
   type StorageKind,
+  type TextEncoderSpec,
   type StoredLabel,
   type TrainProgress,
   type TrainResult,
@@ -77,6 +78,13 @@ export interface ClassifierOptions {
    * (its model.json URL, resolved against the page). Same-origin unless `allowedOrigins` lists the model's origin.
    */
   featureExtractor?: string | FeatureExtractorSpec;
+  /**
+   * Text models only: a pretrained sentence encoder the site hosts (a TensorFlow.js graph model taking SentencePiece
+   * ids, such as Universal Sentence Encoder lite, which `npx hitl-classifier copy-encoder` copies into a folder):
+   * its model.json URL, resolved against the page. Its embeddings join the n-gram features, and each input's is
+   * computed once and stored with the model. Same-origin unless `allowedOrigins` lists the model's origin.
+   */
+  textEncoder?: string | TextEncoderSpec;
   /**
    * Default true. False: store no raw input — examples keep their featurised vector (enough to retrain), the log
    * and the queue keep the input's hash. While any handle of a model says false, the model stores no inputs.
@@ -133,11 +141,14 @@ export class Classifier extends EventTarget {
 
   /** Use `createClassifier()`; the constructor is internal. */
   readonly #featureExtractor: FeatureExtractorSpec | undefined;
+  /** The text encoder this handle opened its model with, URLs absolute; null without one. */
+  readonly textEncoder: TextEncoderSpec | null;
 
   constructor(
-    options: Required<Omit<ClassifierOptions, 'autoTrain' | 'featureExtractor' | 'retentionDays'>> & {
+    options: Required<Omit<ClassifierOptions, 'autoTrain' | 'featureExtractor' | 'textEncoder' | 'retentionDays'>> & {
       autoTrainDelayMs: number;
       featureExtractor: FeatureExtractorSpec | undefined;
+      textEncoder: TextEncoderSpec | undefined;
       retentionDays: number | undefined;
     },
     opened: { labels: string[]; backend: BackendName; generation: number; handle: string; persistent: boolean; storageProblem?: string },
@@ -154,6 +165,7 @@ export class Classifier extends EventTarget {
     this.#storageProblem = opened.storageProblem ?? null;
     this.#autoTrainDelayMs = options.autoTrainDelayMs;
     this.#featureExtractor = options.featureExtractor;
+    this.textEncoder = options.textEncoder ?? null;
     this.#key = modelKey(options);
     this.#labels = opened.labels;
     this.#backend = opened.backend;
@@ -466,6 +478,7 @@ export class Classifier extends EventTarget {
   #spec(): ModelSpec {
     const spec: ModelSpec = { name: this.name, labels: this.#labels, input: this.input, storage: this.storage };
     if (this.#featureExtractor) spec.featureExtractor = this.#featureExtractor;
+    if (this.textEncoder) spec.textEncoder = this.textEncoder;
     return spec;
   }
 }
@@ -484,6 +497,7 @@ export async function createClassifier(options: ClassifierOptions): Promise<Clas
   try {
     const spec: ModelSpec = { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage };
     if (resolved.featureExtractor) spec.featureExtractor = resolved.featureExtractor;
+    if (resolved.textEncoder) spec.textEncoder = resolved.textEncoder;
     const openOptions: OpenOptions = { backend: resolved.backend, autoTrainDelayMs: resolved.autoTrainDelayMs, keepInputs: resolved.keepInputs };
     if (resolved.retentionDays !== undefined) openOptions.retentionDays = resolved.retentionDays;
     const opened = await openOn(spec, openOptions);

@@ -24,10 +24,17 @@ import {
   type WireInput,
 } from '../../src/protocol.js';
 import { activeBackend, useBackend } from '../backend.js';
-import { createFeaturizer } from '../featurizers/featurizer.js';
+import { createFeaturizer, type Featurizer } from '../featurizers/featurizer.js';
 import { IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage/index.js';
 import { ModelSession } from './model-session.js';
 import { DEFAULT_REVIEW_STRATEGY } from './policy.js';
+
+/** A text encoder as its files, for comparing two handles' specs: the same files are the same encoder. */
+function encoderOf(spec: ModelSpec): string {
+  const encoder = spec.textEncoder;
+  if (!encoder) return 'null';
+  return JSON.stringify(encoder.vocabularyUrl ? { url: encoder.url, vocabularyUrl: encoder.vocabularyUrl } : { url: encoder.url });
+}
 
 /** The engine the worker exposes: every open model of the page, on one TensorFlow.js backend. */
 export class Engine implements EngineApi {
@@ -64,6 +71,12 @@ export class Engine implements EngineApi {
         throw new TypeError(
           `Model "${spec.name}" is open with featureExtractor ${JSON.stringify(model.spec.featureExtractor?.url ?? null)}, ` +
             `not ${JSON.stringify(spec.featureExtractor?.url ?? null)}: every handle of one model must use the same one.`,
+        );
+      }
+      if (encoderOf(model.spec) !== encoderOf(spec)) {
+        throw new TypeError(
+          `Model "${spec.name}" is open with textEncoder ${encoderOf(model.spec)}, not ${encoderOf(spec)}: ` +
+            'every handle of one model must use the same one (url and vocabularyUrl).',
         );
       }
       await model.extendLabels(spec.labels);
@@ -124,11 +137,20 @@ export class Engine implements EngineApi {
     }
     // The numeric featurizer checks rows against the length the session learns from its first labelled row.
     const opened: { session?: ModelSession } = {};
-    const featurizer = await createFeaturizer({
-      input: spec.input,
-      featureExtractor: spec.featureExtractor,
-      featureDim: () => opened.session?.meta.featureDim ?? null,
-    });
+    let featurizer: Featurizer;
+    try {
+      featurizer = await createFeaturizer({
+        input: spec.input,
+        featureExtractor: spec.featureExtractor,
+        textEncoder: spec.textEncoder,
+        embeddings: store,
+        featureDim: () => opened.session?.meta.featureDim ?? null,
+      });
+    } catch (error) {
+      // A model file that cannot be loaded: the open fails and leaves no connection behind.
+      store.close();
+      throw error;
+    }
     const session = new ModelSession(spec, store, featurizer, this.emit);
     opened.session = session;
     // Messages from other tabs only arrive after this task, when the session is set.

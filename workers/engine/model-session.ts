@@ -66,7 +66,9 @@ export class ModelSession {
     this.examples = new Examples(spec.input, () => this.inputDim());
     this.serving = new Serving(spec.input, this.examples.memory, () => this.meta.labels);
     this.batches = new BatchSplit(
-      spec.input === 'text',
+      // The lookup helper featurizes texts itself, with n-grams only: a model whose vectors join an encoder's keeps
+      // its batches here.
+      spec.input === 'text' && spec.textEncoder === undefined,
       this.examples.memory,
       this.serving,
       () => this.meta.labels.length,
@@ -97,7 +99,7 @@ export class ModelSession {
     if (meta?.featurizer !== undefined && meta.featurizer !== id) {
       throw new TypeError(
         `Model "${spec.name}" was built with the featurizer '${meta.featurizer}', not '${id}': its labels and ` +
-          'weights would mean nothing. Open it with the same featureExtractor, use another name, or reset() it.',
+          'weights would mean nothing. Open it with the same featureExtractor or textEncoder, use another name, or reset() it.',
       );
     }
     if (meta) {
@@ -250,6 +252,7 @@ export class ModelSession {
     this.meta = meta;
     this.queue.clear();
     this.recorder.forgetRecent();
+    this.featurizer.forget?.();
     this.examples.clear();
     this.dropHead();
     this.emit({ type: 'reset', key: this.key });

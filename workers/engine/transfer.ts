@@ -1,7 +1,6 @@
 import type { ExportedModelMetadata, ImportResult, LogEntry, RawExportedModel } from '../../src/protocol.js';
 import { toLogEntry } from '../audit/log-records.js';
 import { encodeBundle, parseBundle } from '../audit/bundle.js';
-import { TEXT_DIM } from '../featurizers/text.js';
 import type { Vector } from '../featurizers/vector.js';
 import type { LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
 import { abortError } from './errors.js';
@@ -77,7 +76,8 @@ export class Transfer {
       featurizer: description.id,
       labels: session.labels,
       featureDim: session.meta.featureDim,
-      textDim: TEXT_DIM,
+      // The text vector's length, which an encoder's embedding lengthens.
+      textDim: session.inputDim(),
       imageSize: description.imageSize,
     });
     const generation = session.generation;

@@ -99,6 +99,12 @@ export class HitlClassifier extends LitElement {
   /** Which TensorFlow.js backend the model runs on; the first element to open a model decides. */
   @property() backend: BackendRequest = 'auto';
 
+  /**
+   * The model.json URL of a text encoder the site hosts (e.g. `/models/use/model.json`, copied there by
+   * `npx hitl-classifier copy-encoder`): its embeddings join the text features. Text models only.
+   */
+  @property({ attribute: 'text-encoder' }) textEncoder: string | undefined;
+
   /** `indexeddb` keeps the model and labels across reloads; `memory` forgets them with the last user. */
   @property() storage: StorageKind = 'indexeddb';
 
@@ -232,7 +238,7 @@ export class HitlClassifier extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('htmlFor') && this.isConnected) this.#source.bind();
-    const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'mode', 'htmlFor'] as const;
+    const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'textEncoder', 'mode', 'htmlFor'] as const;
     if (config.some((key) => changed.has(key))) {
       this.#connection.sync();
       if (changed.has('htmlFor')) void this.#predictions.request();

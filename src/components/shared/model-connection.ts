@@ -13,11 +13,13 @@ import { acquireClassifier, releaseClassifier } from '../../registry.js';
 
 export type { ConnectionStrings } from './connection.strings.js';
 
-/** The attributes every model-bound element reads; `input` where the element has it as an attribute. */
+/** The attributes every model-bound element reads; `input` and `textEncoder` where the element has them. */
 export interface ModelAttributes {
   model: string;
   labels: string[];
   input?: InputKind | undefined;
+  /** The model.json URL of a text encoder the element opens its model with. */
+  textEncoder?: string | undefined;
   storage: StorageKind;
   backend: BackendRequest;
 }
@@ -55,7 +57,15 @@ export interface ConnectionOptions {
 
 type Config =
   | { error: ConnectionMessage }
-  | { name: string; storage: StorageKind; backend: BackendRequest; labels: string[] | null; input: InputKind | undefined };
+  | {
+      name: string;
+      storage: StorageKind;
+      backend: BackendRequest;
+      labels: string[] | null;
+      input: InputKind | undefined;
+      /** Part of the configuration: another encoder is another featurizer, so a change reopens the model. */
+      textEncoder: string | undefined;
+    };
 
 export const labelsConverter = {
   fromAttribute: (value: string | null): string[] => splitLabels(value ?? ''),
@@ -72,6 +82,16 @@ export function splitLabels(value: string): string[] {
 /** The message `key` when `value` is not one of `options`, else null. */
 export function notOneOf(key: string, value: unknown, options: readonly string[]): ConnectionMessage | null {
   return options.includes(value as string) ? null : { key, values: { options: options.join(', '), value: String(value) } };
+}
+
+/** `url` resolved against the page as createClassifier resolves it; null without one, the text itself when it is no URL. */
+function absoluteUrl(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  try {
+    return new URL(url, document.baseURI).href;
+  } catch {
+    return url;
+  }
 }
 
 export function messageOf(error: unknown): string {
@@ -143,10 +163,18 @@ export class ModelConnection implements ReactiveController {
       return;
     }
     const signal = this.#abort.signal;
-    const { name, storage, backend, labels, input } = config;
+    const { name, storage, backend, labels, input, textEncoder } = config;
     this.labels = labels ?? [];
     const opening = labels
-      ? acquireClassifier({ ...this.#options.openOptions?.(), name, storage, backend, labels, ...(input ? { input } : {}) })
+      ? acquireClassifier({
+          ...this.#options.openOptions?.(),
+          name,
+          storage,
+          backend,
+          labels,
+          ...(input ? { input } : {}),
+          ...(textEncoder ? { textEncoder } : {}),
+        })
       : this.#options.join!(name, storage, signal, () => {
           this.#key = null;
           this.sync();
@@ -167,6 +195,14 @@ export class ModelConnection implements ReactiveController {
           this.#set(null, { key: 'wrongInput', values: { model: name, actual: classifier.input, expected: input } }, true);
           return;
         }
+        // A handle shared on this page was opened by the first element: one with another encoder cannot use it.
+        const encoder = labels ? absoluteUrl(textEncoder) : undefined;
+        if (labels && encoder !== (classifier.textEncoder?.url ?? null)) {
+          releaseClassifier(classifier);
+          const reason = `it is open on this page with textEncoder ${JSON.stringify(classifier.textEncoder?.url ?? null)}, not ${JSON.stringify(encoder)}`;
+          this.#set(null, { key: 'openFailed', values: { model: name, reason } }, true);
+          return;
+        }
         classifier.addEventListener('change', this.#onChange);
         this.#set(classifier, null, false);
         this.#options.onConnected(classifier);
@@ -184,6 +220,7 @@ export class ModelConnection implements ReactiveController {
     const storage = host.storage ?? 'indexeddb';
     const backend = host.backend ?? 'auto';
     const input = this.#options.input?.() ?? (host.input || undefined);
+    const textEncoder = typeof host.textEncoder === 'string' && host.textEncoder.trim() !== '' ? host.textEncoder.trim() : undefined;
     const bad =
       notOneOf('badStorage', storage, STORAGE_KINDS) ??
       notOneOf('badBackend', backend, BACKEND_REQUESTS) ??
@@ -191,13 +228,13 @@ export class ModelConnection implements ReactiveController {
     if (bad) return { error: bad };
     const raw: unknown = host.labels;
     const labels = typeof raw === 'string' ? splitLabels(raw) : Array.isArray(raw) ? raw.map((l) => String(l).trim()).filter((l) => l !== '') : [];
-    if (labels.length === 0 && this.#options.join) return { name, storage, backend, labels: null, input };
+    if (labels.length === 0 && this.#options.join) return { name, storage, backend, labels: null, input, textEncoder };
     if (labels.length < 2) return { error: { key: 'tooFewLabels', values: labels.length === 0 ? {} : { label: labels[0]! } } };
     const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
     if (duplicate !== undefined) return { error: { key: 'duplicateLabel', values: { label: duplicate } } };
     const problem = this.#options.check?.();
     if (problem) return { error: problem };
-    return { name, storage, backend, labels, input };
+    return { name, storage, backend, labels, input, textEncoder };
   }
 
   readonly #onChange = (event: Event): void => {
