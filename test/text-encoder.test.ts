@@ -34,9 +34,15 @@ describe('textEncoder: a pretrained encoder the site hosts', () => {
     expect((await clf.train()).modelVersion).toBe(1);
     expect((await readDatabase(name)).meta).toMatchObject({ featurizer: featurizerId });
     // Nine labelled texts, nine embeddings; predicting them again adds none.
-    expect(await storedEmbeddings(name)).toBe(9);
+    await until(
+      () => storedEmbeddings(name),
+      (count) => count === 9,
+    );
     await clf.predictBatch([tickets.bug[0], tickets.billing[1]]);
-    expect(await storedEmbeddings(name)).toBe(9);
+    await until(
+      () => storedEmbeddings(name),
+      (count) => count === 9,
+    );
 
     const text = 'The invoice page crashes when I click save';
     const before = await clf.predict(text);
@@ -45,10 +51,16 @@ describe('textEncoder: a pretrained encoder the site hosts', () => {
     // Not the same input (case and a mark differ), but its near-duplicate: the memory answers with the correction.
     const near = await clf.predict('the invoice page crashes when I click save!');
     expect(near.label).toBe(corrected);
-    expect(await storedEmbeddings(name)).toBe(11);
+    await until(
+      () => storedEmbeddings(name),
+      (count) => count === 11,
+    );
 
     await clf.reset();
-    expect(await storedEmbeddings(name)).toBe(0);
+    await until(
+      () => storedEmbeddings(name),
+      (count) => count === 0,
+    );
     expect((await clf.stats()).examples).toBe(0);
   });
 
@@ -59,12 +71,18 @@ describe('textEncoder: a pretrained encoder the site hosts', () => {
     await first.train();
     const predicted = await first.predict(tickets.feature[4]);
     await first.close();
-    expect(await storedEmbeddings(name)).toBe(7);
+    await until(
+      () => storedEmbeddings(name),
+      (count) => count === 7,
+    );
     const again = await classifier({ name, textEncoder: USE });
     expect(await again.stats()).toMatchObject({ examples: 6, modelVersion: 1 });
     const repeated = await again.predict(tickets.feature[4]);
     expect(repeated.scores).toEqual(predicted.scores);
-    expect(await storedEmbeddings(name)).toBe(7);
+    await until(
+      () => storedEmbeddings(name),
+      (count) => count === 7,
+    );
   });
 
   test('an import checks vectors against the joined length, and a model without inputs stores joined vectors', async () => {
@@ -176,6 +194,9 @@ describe('textEncoder: bad input is refused, saying what was expected, and loses
     await expect(classifier({ name, textEncoder: { url: USE, vocabularyUrl: '/models/nope/vocab.json' } })).rejects.toThrow(/HTTP 404/);
     const again = await classifier({ name, textEncoder: USE });
     expect(await again.getLabel(tickets.billing[0])).toMatchObject({ label: 'billing' });
-    expect(await storedEmbeddings(name)).toBe(1);
+    await until(
+      () => storedEmbeddings(name),
+      (count) => count === 1,
+    );
   });
 });

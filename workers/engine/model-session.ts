@@ -248,11 +248,11 @@ export class ModelSession {
     this.training.stopRunning('The model was reset during training.');
     const meta: ModelMeta = { ...this.meta, featureDim: null, maxVersion: Math.max(this.meta.maxVersion, this.serving.modelVersion) };
     await this.recorder.discard();
+    await this.featurizer.forget?.();
     await this.store.clear(meta);
     this.meta = meta;
     this.queue.clear();
     this.recorder.forgetRecent();
-    this.featurizer.forget?.();
     this.examples.clear();
     this.dropHead();
     this.emit({ type: 'reset', key: this.key });

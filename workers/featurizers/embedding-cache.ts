@@ -29,6 +29,8 @@ export class EmbeddingCache {
   private readonly hot = new Map<string, Float32Array>();
   private hotChars = 0;
   private warned = false;
+  /** Writes not yet settled: a prediction does not wait for them, a reset does. */
+  private readonly writing = new Set<Promise<void>>();
   /** Rows computed (not found in either cache) since this cache was made: what tests count. */
   computed = 0;
 
@@ -73,15 +75,27 @@ export class EmbeddingCache {
         found.set(asked[i]!, row);
         return { space: this.space, id: ids[i]!, vector: row, time };
       });
-      if (this.store && records.length > 0) await this.write(records);
+      if (this.store && records.length > 0) {
+        const write = this.write(records).finally(() => this.writing.delete(write));
+        this.writing.add(write);
+      }
     }
     return texts.map((text) => found.get(text)!);
   }
 
-  /** Empties the hot set (the model was reset: nothing of its inputs stays, in storage or here). */
-  forget(): void {
+  /**
+   * Empties the hot set once the writes under way have landed: the model is being reset, and the store's clear that
+   * follows must find every embedding already there, so that nothing of its inputs stays, in storage or here.
+   */
+  async forget(): Promise<void> {
+    await Promise.all(this.writing);
     this.hot.clear();
     this.hotChars = 0;
+  }
+
+  /** Resolves once every write started so far has landed (or failed, which only costs recomputation). */
+  async settled(): Promise<void> {
+    await Promise.all(this.writing);
   }
 
   private remember(text: string, row: Float32Array): void {

@@ -26,8 +26,11 @@ export interface Featurizer {
   vectorize(inputs: readonly StoredInput[]): Promise<Vector[]>;
   /** What stats, export and import need to know of it. */
   describe(): FeaturizerDescription;
-  /** Drops what it keeps of the inputs it has seen (a cache of their embeddings): the model was reset. */
-  forget?(): void;
+  /**
+   * Drops what it keeps of the inputs it has seen (a cache of their embeddings) once its writes to the store have
+   * landed: the model is being reset, and the store is cleared next.
+   */
+  forget?(): Promise<void>;
   /** Frees what it holds (model weights); it is not used afterwards. */
   dispose(): void;
 }

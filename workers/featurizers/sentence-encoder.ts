@@ -253,7 +253,8 @@ async function asEncoder(model: GraphModel, tokenizer: SentencePiece, url: strin
       const out = texts.map(() => new Float32Array(dim));
       // Blank texts have no tokens, so no row in the sparse batch: they keep their zeros and are not sent.
       const tokens = texts.map((text) => tokenizer.encode(text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text));
-      const sent = tokens.flatMap((t, i) => (t.length > 0 ? [i] : []));
+      // Shortest first: the encoder pads every row of a pass to its longest, so passes of like lengths waste least.
+      const sent = tokens.flatMap((t, i) => (t.length > 0 ? [i] : [])).sort((a, b) => tokens[a]!.length - tokens[b]!.length);
       for (let start = 0; start < sent.length; start += ENCODER_BATCH) {
         const part = sent.slice(start, start + ENCODER_BATCH);
         const { values } = await forward(part.map((i) => tokens[i]!));

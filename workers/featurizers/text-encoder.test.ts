@@ -107,12 +107,13 @@ describe('the joined featurizer', () => {
         expect(first.embedded).toBe(3);
         expect(await first.vectorize(texts)).toEqual(vectors);
         expect(first.embedded).toBe(3);
-        // A new featurizer (a reopened model, another tab) finds them in the store.
+        // A new featurizer (a reopened model, another tab) finds them in the store once written.
+        await first.settled();
         const second = new TextWithEncoder(encoder, DEFAULT_ENCODER_SHARE, store);
         expect(await second.vectorize([...texts, 'Something new'])).toEqual([...vectors, ...(await first.vectorize(['Something new']))]);
         expect(second.embedded).toBe(1);
         // forget() empties the memory only; a cleared store (reset) makes the encoder run again.
-        second.forget();
+        await second.forget();
         await second.vectorize(texts);
         expect(second.embedded).toBe(1);
         await store.clear({ name, labels: ['a', 'b'], input: 'text', featureDim: null, maxVersion: 0, createdAt: 0 });

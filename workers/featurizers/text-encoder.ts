@@ -75,8 +75,13 @@ export class TextWithEncoder implements Featurizer {
     };
   }
 
-  forget(): void {
-    this.cache.forget();
+  forget(): Promise<void> {
+    return this.cache.forget();
+  }
+
+  /** Resolves once the embeddings computed so far are in the store. */
+  settled(): Promise<void> {
+    return this.cache.settled();
   }
 
   dispose(): void {
