@@ -240,7 +240,20 @@ async function asEncoder(model: GraphModel, tokenizer: SentencePiece, url: strin
     }
   }
 
-  const probe = await forward([tokenizer.encode('a')]);
+  let probe: { values: Float32Array; shape: number[] };
+  try {
+    probe = await forward([tokenizer.encode('a')]);
+  } catch (error) {
+    const backend = tf.getBackend();
+    // tfjs-converter reads some of this graph's shapes back synchronously; on WebGPU that goes through canvases, and
+    // on Chromium's software adapter it lost the device (seen with USE lite): say what to do instead of a GPU error.
+    if (backend !== 'webgpu' || (error instanceof Error && /gives|gave|outputs/.test(error.message))) throw error;
+    throw new Error(
+      `The text encoder ${short(url)} could not run on the webgpu backend (${message(error)}). ` +
+        "Open the model with backend: 'auto', which never picks a software WebGPU adapter, or 'wasm'.",
+      { cause: error },
+    );
+  }
   const dim = probe.shape[1]!;
   if (dim < 1) throw new Error(`The text encoder ${short(url)} gives empty rows.`);
 
