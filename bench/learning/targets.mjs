@@ -195,16 +195,18 @@ export function issue17Targets(results) {
     const refAreas = referenceNames.map((name) => [name, areas[name]]).filter(([, v]) => v !== null);
     facts.curveArea[r.dataset] = { budgets, areas };
     if (budgets.length < 2 || refAreas.length === 0) {
-      lines.push(`(17.2) ${r.dataset}: AUC not measured (fewer than two budgets that the random run and every reference reached)`);
+      lines.push(`(17.2) ${r.dataset}: AUC not measured (fewer than two budgets that the random run and every cross-validated reference reached)`);
       continue;
     }
     const [bestRef, bestArea] = refAreas.sort((a, b) => b[1] - a[1])[0];
+    const unmeasured = referenceNames.filter((name) => areas[name] === null);
     const ours = Object.keys(r.runs).map((m) => {
       const v = areas[m];
       return `${m} ${pct(v)}${v === null ? ' (stopped early)' : v > bestArea ? ' ✓' : ' ✗'}`;
     });
     lines.push(
-      `(17.2) ${r.dataset}: AUC over ${budgets[0]}–${budgets.at(-1)} labels, target above every reference (best: ${bestRef} ${pct(bestArea)}): ${ours.join(', ')}`,
+      `(17.2) ${r.dataset}: AUC over ${budgets[0]}–${budgets.at(-1)} labels, target above every reference (best: ${bestRef} ${pct(bestArea)}): ` +
+        `${ours.join(', ')}${unmeasured.length > 0 ? ` (${unmeasured.join(', ')} stopped early: not compared)` : ''}`,
     );
   }
 

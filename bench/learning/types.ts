@@ -126,6 +126,12 @@ export interface DatasetResult {
   /** The reference learners other than knn, by short name (nb-word, lr-char …). */
   references: Record<string, ReferenceResult>;
   ceiling: (Checkpoint & { labelMs: number }) | null;
+  /**
+   * Issue 17's encoder target, on the paraphrase task: test accuracy at 8 labels per class (random order) of a model
+   * opened with `textEncoder` and of one without. Absent until createClassifier has that option; the target line
+   * then says the encoder run is not available.
+   */
+  encoder?: { labels: number; withEncoder: number; without: number };
   corrections: CorrectionCheck | null;
   /** Anything the public API did that the benchmark had to work around (wrong indices from selectForReview…). */
   anomalies: string[];
