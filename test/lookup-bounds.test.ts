@@ -77,10 +77,7 @@ describe('bounded lookups on every distribution of issue 22', { timeout: 900_000
     }
   };
 
-  test.each(DISTRIBUTIONS.filter((name) => name !== 'long'))('%s: near-duplicate recall ≥ 0.99 at the 0.8 bar, cost bounded', measure);
-  // Known gap (issue 22, open): long documents have ~4,000 features each, so LOOKUP_BUDGET.terms scores only ~30
-  // candidates per class and recall at 1,000 stored is 0.875. `fails` turns green into red the day it is fixed.
-  test.fails('long: near-duplicate recall ≥ 0.99 at the 0.8 bar, cost bounded', () => measure('long'));
+  test.each(DISTRIBUTIONS)('%s: near-duplicate recall ≥ 0.99 at the 0.8 bar, cost bounded', measure);
 
   test('featurizing 5,000-20,000 characters', () => {
     const long = distributions.long!;

@@ -1,5 +1,6 @@
 import type { InputKind } from '../../src/protocol.js';
 import { isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
+import { countSketch, SKETCH_DIM, SKETCH_MIN_FEATURES, sketchDot } from './count-sketch.js';
 import { distanceLimit, NumericColumns } from './numeric-columns.js';
 import { PrefixIndex, prefixMassFor } from './prefix-index.js';
 import type { Similarity } from './similarity.js';
@@ -40,6 +41,13 @@ export type LookupMode = 'bounded' | 'exact';
  * 0.98 at 131,072, 0.99 at 262,144); test/lookup-bounds.test.ts measures it.
  */
 export const LOOKUP_BUDGET = { postings: 32_768, terms: 262_144 } as const;
+/** Steps of reach by which a bounded lookup orders the candidates it may score (see mostInReach). */
+const REACH_BUCKETS = 1_024;
+/**
+ * Long candidates a bounded lookup orders by their sketches (count-sketch.ts), at most: 2,048 estimates of 1,024
+ * multiply-adds, about as much work as LOOKUP_BUDGET.terms.
+ */
+const SKETCH_CANDIDATES = 2_048;
 
 interface Entry {
   id: string;
@@ -55,6 +63,8 @@ interface Entry {
   norm: number;
   /** A sparse vector of norm other than 1 (an empty text), which the bounds do not cover. */
   irregular: boolean;
+  /** The count sketch of a long text's vector (more than SKETCH_MIN_FEATURES features), else null. */
+  sketch: Float32Array | null;
 }
 
 /** Told of every change to a memory, in order, so a copy elsewhere (lookup-helper.ts) holds the same examples. */
@@ -90,6 +100,7 @@ export class ExampleMemory {
   /** Numeric rows, for floor lookups under the Gaussian metric. */
   private readonly columns = new NumericColumns();
   private denseQuery: Float32Array | null = null;
+  private readonly querySketch = new Float32Array(SKETCH_DIM);
 
   private observer: MemoryObserver | null = null;
 
@@ -245,6 +256,7 @@ export class ExampleMemory {
       norm2,
       norm: sparse ? 1 : cosineNorm(norm2),
       irregular: sparse && offUnit(norm2),
+      sketch: sparse && vector.indices.length > SKETCH_MIN_FEATURES ? countSketch(vector) : null,
     };
   }
 
@@ -293,9 +305,8 @@ export class ExampleMemory {
 
   /**
    * Only examples that can be above `floor`: the prefix index's candidates and the irregular examples it does not
-   * cover, scored exactly, in scan order, if they could still pass. A bounded lookup whose candidates would cost
-   * more than LOOKUP_BUDGET.terms to score scores those with the most evidence (dot product over the prefix tokens
-   * met) first, as far as the budget goes.
+   * cover, scored exactly. 'exact' scores every candidate; 'bounded' scores them best first and no further than
+   * needed or than LOOKUP_BUDGET.terms allows (scoreBestFirst).
    */
   private sparsePruned(query: SparseVector, floor: number, prefixMass: number, mode: LookupMode, visit: (entry: Entry, s: number) => void): void {
     const bounded = mode === 'bounded';
@@ -306,63 +317,124 @@ export class ExampleMemory {
     stats.candidates = candidates.length;
     stats.scored = 0;
     if (candidates.length === 0 && this.irregular.size === 0) return;
-    let terms = 0;
-    for (let m = 0; m < candidates.length; m++) terms += (this.slots[candidates[m]!]!.vector as SparseVector).indices.length;
-    let chosen = candidates;
-    if (bounded && terms > LOOKUP_BUDGET.terms) {
-      chosen = this.mostInReach(candidates);
-      stats.stopped = true;
-    }
-    const survivors: Entry[] = [];
-    for (let m = 0; m < chosen.length; m++) survivors.push(this.slots[chosen[m]!]!);
-    for (const entry of this.irregular) survivors.push(entry);
-    stats.scored = survivors.length;
-    // Full-scan order, so ties resolve exactly as a scan resolves them.
-    survivors.sort((a, b) => a.position - b.position);
     const dim = this.similarity.dim();
     if (!this.denseQuery || this.denseQuery.length !== dim) this.denseQuery = new Float32Array(dim);
     const dense = this.denseQuery;
     scatter(query, dense);
+    const passed: { entry: Entry; s: number }[] = [];
     try {
-      for (const entry of survivors) {
-        const s = isSparse(entry.vector) ? sparseDot(dense, entry.vector) : 0;
-        if (s > floor) visit(entry, s);
+      if (bounded) {
+        if (this.scoreBestFirst(query, candidates, floor, dense, passed)) stats.stopped = true;
+      } else {
+        for (let m = 0; m < candidates.length; m++) this.score(this.slots[candidates[m]!]!, dense, floor, passed);
+        stats.scored = candidates.length;
       }
+      for (const entry of this.irregular) this.score(entry, dense, floor, passed);
     } finally {
       unscatter(query, dense);
     }
+    stats.scored += this.irregular.size;
+    // Visited in full-scan order, so ties resolve exactly as a scan resolves them (only the few above the floor).
+    passed.sort((a, b) => a.entry.position - b.entry.position);
+    for (const { entry, s } of passed) visit(entry, s);
+  }
+
+  private score(entry: Entry, dense: Float32Array, floor: number, passed: { entry: Entry; s: number }[]): number {
+    const s = isSparse(entry.vector) ? sparseDot(dense, entry.vector) : 0;
+    if (s > floor) passed.push({ entry, s });
+    return s;
   }
 
   /**
-   * The candidates a bounded lookup scores when it cannot score them all: per class, those that could reach
-   * highest (PrefixIndex.reach), each class spending an equal share of LOOKUP_BUDGET.terms. Per class, because what
-   * the lookup reports is each class's best: candidates of one class can crowd out the few of another that are
-   * near-duplicates too (raw e-mails: one mailing list's headers). Ties go to the newest slot in the sorted order.
+   * A bounded lookup's scoring: per class, the candidates that could reach highest (PrefixIndex.reach) first, until
+   * the next one's reach is below the best similarity already found for its class — from there on none can change
+   * what the class reports, so the answer is the exact one (as long as the probe was not cut short) — or until the
+   * class has spent its equal share of LOOKUP_BUDGET.terms. Per class, because what the lookup reports is each
+   * class's best: candidates of one class can crowd out the few of another that are near-duplicates too (raw e-mails:
+   * one mailing list's headers). Returns whether the budget left a candidate in reach unscored.
+   *
+   * Ordered by a counting sort over REACH_BUCKETS steps of reach between the floor and 1 (within a step, in the order
+   * the probe met them, newest postings first), not a comparison sort: a lookup among thousands of candidates spent
+   * more on sorting them than on scoring the few it needed. A step of (1 − 0.8) / 1,024 ≈ 0.0002 is far below what
+   * separates a near-duplicate's reach from an ordinary candidate's, and a step's upper edge is a valid bound.
    */
-  private mostInReach(candidates: Int32Array): Int32Array {
+  private scoreBestFirst(
+    query: SparseVector,
+    candidates: Int32Array,
+    floor: number,
+    dense: Float32Array,
+    passed: { entry: Entry; s: number }[],
+  ): boolean {
     const count = candidates.length;
-    // Reach to 2⁻²⁰ and the candidate's index in one exact double: one native sort, no comparator.
-    const keys = new Float64Array(count);
-    const present = new Set<number>();
+    let classes = 0;
+    for (let m = 0; m < count; m++) classes = Math.max(classes, this.slots[candidates[m]!]!.target + 1);
+    const present = new Uint8Array(classes);
+    const buckets = new Int32Array(REACH_BUCKETS + 1);
+    const bucketOf = new Int32Array(count);
+    // Over [0, 1], not [floor, 1]: a sketch's estimate of a near-duplicate can fall below the floor.
+    const scale = REACH_BUCKETS;
+    const bucketFor = (key: number) => Math.min(REACH_BUCKETS - 1, Math.max(0, Math.floor((1 - key) * scale)));
+    // Highest reach first: bucket b holds keys in (1 − (b + 1)/scale, 1 − b/scale], bucket 0 everything from 1 up.
+    const sketchable = new Int32Array(REACH_BUCKETS);
+    const sketched = query.indices.length > SKETCH_MIN_FEATURES;
     for (let m = 0; m < count; m++) {
       const slot = candidates[m]!;
-      present.add(this.slots[slot]!.target);
-      keys[m] = Math.round((2 - Math.min(2, Math.max(0, this.prefix.reach(slot)))) * 2 ** 20) * 2 ** 16 + m;
-    }
-    keys.sort();
-    const share = LOOKUP_BUDGET.terms / present.size;
-    const spent = new Map<number, number>();
-    const chosen: number[] = [];
-    for (let r = 0; r < count; r++) {
-      const slot = candidates[keys[r]! % 2 ** 16]!;
       const entry = this.slots[slot]!;
-      const used = spent.get(entry.target) ?? 0;
-      const cost = (entry.vector as SparseVector).indices.length;
-      if (used + cost > share) continue;
-      spent.set(entry.target, used + cost);
-      chosen.push(slot);
+      present[entry.target] = 1;
+      bucketOf[m] = bucketFor(this.prefix.reach(slot));
+      if (sketched && entry.sketch) sketchable[bucketOf[m]!]! += 1;
     }
-    return Int32Array.from(chosen);
+    if (sketched) {
+      // Long texts' reach is loose (each side's rest past its prefix is most of its mass), so two long texts are
+      // ordered by their sketches' estimate instead (never above the reach), the SKETCH_CANDIDATES of highest reach
+      // at most, so that this costs a bounded amount too; other long candidates come after them. Only the order:
+      // what decides below whether a candidate is skipped is its reach, a true bound.
+      let last = -1;
+      for (let b = 0, taken = 0; b < REACH_BUCKETS && taken + sketchable[b]! <= SKETCH_CANDIDATES; b++) {
+        taken += sketchable[b]!;
+        last = b;
+      }
+      countSketch(query, this.querySketch);
+      for (let m = 0; m < count; m++) {
+        const entry = this.slots[candidates[m]!]!;
+        if (!entry.sketch) continue;
+        bucketOf[m] =
+          bucketOf[m]! <= last ? bucketFor(Math.min(1 - bucketOf[m]! / scale, sketchDot(this.querySketch, entry.sketch))) : REACH_BUCKETS - 1;
+      }
+    }
+    for (let m = 0; m < count; m++) buckets[bucketOf[m]! + 1]! += 1;
+    for (let b = 0; b < REACH_BUCKETS; b++) buckets[b + 1]! += buckets[b]!;
+    const order = new Int32Array(count);
+    for (let m = 0; m < count; m++) order[buckets[bucketOf[m]!]!++] = m;
+    const share =
+      LOOKUP_BUDGET.terms /
+      Math.max(
+        1,
+        present.reduce((sum, p) => sum + p, 0),
+      );
+    const spent = new Float64Array(classes);
+    const best = new Float64Array(classes).fill(floor);
+    let scored = 0;
+    let cut = false;
+    for (let r = 0; r < count; r++) {
+      const m = order[r]!;
+      const slot = candidates[m]!;
+      const entry = this.slots[slot]!;
+      const target = entry.target;
+      // Its reach is a true bound: a candidate that cannot pass its class's best so far cannot change the answer.
+      if (this.prefix.reach(slot) < best[target]!) continue;
+      const cost = (entry.vector as SparseVector).indices.length;
+      if (spent[target]! + cost > share) {
+        cut = true;
+        continue;
+      }
+      spent[target]! += cost;
+      scored += 1;
+      const s = this.score(entry, dense, floor, passed);
+      if (s > best[target]!) best[target] = s;
+    }
+    this.lastLookup.scored = scored;
+    return cut;
   }
 
   // ---- dense (numeric rows, image features) ------------------------------------------------------------------
