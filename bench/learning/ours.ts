@@ -35,9 +35,10 @@ export async function evaluate(classifier: Classifier, test: Split, threshold: n
 
 let runCounter = 0;
 
-export async function open(dataset: Dataset, config: BenchConfig, run: string): Promise<Classifier> {
+export async function open(dataset: Dataset, config: BenchConfig, run: string, textEncoder?: string): Promise<Classifier> {
   runCounter += 1;
   return createClassifier({
+    ...(textEncoder === undefined ? {} : { textEncoder }),
     name: `bench-${dataset.fixture.name}-${run}-${runCounter}-${Date.now()}`,
     labels: dataset.fixture.labels,
     input: dataset.fixture.input,

@@ -84,6 +84,11 @@ function accuracyColumns(result) {
     },
     area: null,
   });
+  if (result.encoder) {
+    // Our model with the text encoder, given the random run's labels at SetFit's budgets (bench/learning/encoder.ts).
+    const points = result.encoder.checkpoints;
+    columns.push({ title: 'random + encoder', at: (labels) => pct(points.find((c) => c.labels === labels)?.accuracy), area: null });
+  }
   for (const name of Object.keys(result.references ?? {})) {
     columns.push({ title: name, at: (labels) => pct(result.references[name].checkpoints.find((c) => c.labels === labels)?.accuracy), area: name });
   }
