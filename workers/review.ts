@@ -27,6 +27,33 @@ export function uncertainty(probs: ArrayLike<number>, strategy: Exclude<ReviewSt
   }
 }
 
+/**
+ * How many of a pool the memory refines before a review ranking (see reviewCandidates): REFINE_PER_PICK × k, at
+ * least REFINE_MIN. The memory changes an answer only near a labelled example (above the near-duplicate bar), and
+ * there it mostly sharpens it: of the head's most uncertain, some become certain and drop out, and the ranking needs
+ * k left. Ten per pick is the diverse strategy's own margin (DIVERSE_CANDIDATES_PER_PICK), so that strategy sees the
+ * same candidates as before; the floor of 200 covers small k.
+ */
+export const REFINE_PER_PICK = 10;
+export const REFINE_MIN = 200;
+
+/** How many of a pool of `n` a ranking for `k` picks refines with the memory. */
+export function refineCount(n: number, k: number): number {
+  return Math.min(n, Math.max(REFINE_MIN, k * REFINE_PER_PICK));
+}
+
+/**
+ * The indices of the `count` most uncertain answers of `probs` under `strategy` (diverse: margin), most uncertain
+ * first, ties in pool order: the candidates a review ranking refines with the memory, from the head's answers alone.
+ */
+export function reviewCandidates(probs: readonly ArrayLike<number>[], count: number, strategy: ReviewStrategy): number[] {
+  const base = strategy === 'diverse' ? 'margin' : strategy;
+  const scores = Float64Array.from(probs, (p) => uncertainty(p, base));
+  return Array.from({ length: probs.length }, (_, i) => i)
+    .sort((a, b) => scores[b]! - scores[a]! || a - b)
+    .slice(0, count);
+}
+
 /** Candidates the diverse strategy considers: the most uncertain few times k, so its cost does not grow with the pool. */
 const DIVERSE_CANDIDATES_PER_PICK = 10;
 const DIVERSE_MIN_CANDIDATES = 200;

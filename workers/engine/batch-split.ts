@@ -3,6 +3,8 @@ import type { Vector } from '../featurizers/vector.js';
 import { nextTask } from '../learning/head.js';
 import { HELPER_MIN_BATCH, HELPER_MIN_EXAMPLES, LookupHelper } from '../lookup-helper.js';
 import { NEAR_DUPLICATE, type ExampleMemory } from '../memory/example-memory.js';
+import { refineCount, reviewCandidates } from '../review.js';
+import type { ReviewStrategy } from '../../src/protocol.js';
 import type { StoredInput } from '../storage/index.js';
 import type { Serving } from './serving.js';
 
@@ -101,6 +103,31 @@ export class BatchSplit {
       await nextTask();
     }
     return { vectors, ...(await this.serving.probabilities(vectors, found)) };
+  }
+
+  /**
+   * What a review ranking for `k` needs of a pool: the head's answer for every input, then the memory's blend for the
+   * refineCount(n, k) most uncertain of them only (review.ts says why that many), rather than a near-duplicate lookup
+   * for every input. Returns those candidates' vectors and answers and their indices in the pool. Without a head, or
+   * with the nearest-neighbour vote in the answer (the memory then speaks for every input), the whole pool is scored.
+   */
+  async scoreForReview(canonical: readonly StoredInput[], k: number, strategy: ReviewStrategy): Promise<Scored & { indices: number[] }> {
+    const count = refineCount(canonical.length, k);
+    if (!this.serving.hasHead || this.serving.voteWeight() !== 0 || count >= canonical.length) {
+      return { ...(await this.score(canonical)), indices: canonical.map((_, i) => i) };
+    }
+    const vectors = await this.vectorize(canonical);
+    const classes = this.classes();
+    // Looked up already, nothing near: the head's answer alone.
+    const nothingNear = { perClass: new Float64Array(classes).fill(-Infinity), top: -Infinity };
+    const head = await this.serving.probabilities(
+      vectors,
+      vectors.map(() => nothingNear),
+    );
+    // In pool order, so that the ranking breaks ties by pool order as it does over a whole pool.
+    const indices = reviewCandidates(head.probs, count, strategy).sort((a, b) => a - b);
+    const picked = indices.map((i) => vectors[i]!);
+    return { vectors: picked, ...(await this.serving.probabilities(picked)), indices };
   }
 
   dispose(): void {

@@ -207,8 +207,9 @@ export class ModelSession {
 
   /** Indices into `pool`, most informative first. */
   async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
-    const { vectors, probs } = await this.batches.score(await this.canonicalAll(pool));
-    return rankForReview(probs, vectors, k, strategy, this.examples.similarity);
+    // The memory refines the head's most uncertain few only (BatchSplit.scoreForReview), not the whole pool.
+    const { vectors, probs, indices } = await this.batches.scoreForReview(await this.canonicalAll(pool), k, strategy);
+    return rankForReview(probs, vectors, k, strategy, this.examples.similarity).map((i) => indices[i]!);
   }
 
   async quality(window: number, threshold: number): Promise<QualityReport> {
