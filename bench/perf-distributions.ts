@@ -8,12 +8,14 @@
  * a predict's time is spent on.
  */
 import { DISTRIBUTIONS, makeDistributions } from '../scripts/perf-distributions.mjs';
-import { createClassifier } from '../src/index.js';
+import { createClassifier, type Classifier } from '../src/index.js';
 import type { BackendRequest } from '../src/protocol.js';
 import { featurizeText, TEXT_DIM } from '../workers/featurizers/text.js';
 import type { SparseVector } from '../workers/featurizers/vector.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../workers/memory/example-memory.js';
 import { Similarity } from '../workers/memory/similarity.js';
+import { DEFAULT_REVIEW_STRATEGY } from '../workers/engine/policy.js';
+import { rankForReview } from '../workers/review.js';
 import { nearDuplicateRecall, type Recall } from '../test/near-duplicate-recall.js';
 import {
   labelAll,
@@ -73,6 +75,11 @@ export interface DistributionFigures {
   /** At the largest stored count. */
   select: PoolFigures | null;
   batch: (PoolFigures & { perSecond: number }) | null;
+  /**
+   * selectForReview's picks against the ranking of every answer (the memory blended into each, as predictBatch gives
+   * them, ranked by rankForReview with the same strategy): what it ranked before the memory refined only candidates.
+   */
+  reviewOverlap: { pool: number; k: number; same: number } | null;
   error?: string;
 }
 
@@ -136,6 +143,30 @@ function memoryFigures(stored: readonly { text: string; label: string }[], queri
   };
 }
 
+const REVIEW_POOL = 2_000;
+const REVIEW_K = 20;
+
+/** How many of selectForReview's k picks the ranking of every fully blended answer also picks. */
+async function reviewOverlap(clf: Classifier, pool: string[], k: number): Promise<DistributionFigures['reviewOverlap']> {
+  const picked = await clf.selectForReview(pool, k);
+  const answers = await clf.predictBatch(pool);
+  const probs = answers.map((a) => LABELS.map((label) => a.scores[label] ?? 0));
+  const similarity = new Similarity(
+    'cosine',
+    () => TEXT_DIM,
+    () => null,
+  );
+  const full = rankForReview(
+    probs,
+    pool.map((text) => featurizeText(text)),
+    k,
+    DEFAULT_REVIEW_STRATEGY,
+    similarity,
+  );
+  const wanted = new Set(full);
+  return { pool: pool.length, k, same: picked.filter((i) => wanted.has(i)).length };
+}
+
 async function measureDistribution(
   config: DistributionConfig,
   distribution: { name: string; description: string; items: (start: number, count: number) => { text: string; label: string }[] },
@@ -151,6 +182,7 @@ async function measureDistribution(
     stored: {},
     select: null,
     batch: null,
+    reviewOverlap: null,
   };
   const clf = await createClassifier({
     name: `perf-distribution-${distribution.name}-${config.backend}`,
@@ -186,6 +218,8 @@ async function measureDistribution(
     const batch = await overPool(pool, config.poolCapMs, (items) => clf.predictBatch(items));
     figures.batch = { ...batch, perSecond: Math.round((batch.items / batch.ms) * (batch.projected ? pool.length / batch.items : 1) * 1000) };
     progress(`${distribution.name}: predictBatch ${JSON.stringify(figures.batch)}`);
+    figures.reviewOverlap = await reviewOverlap(clf, pool.slice(0, REVIEW_POOL), REVIEW_K);
+    progress(`${distribution.name}: review overlap ${JSON.stringify(figures.reviewOverlap)}`);
   } catch (error) {
     figures.error = error instanceof Error ? error.message : String(error);
     progress(`${distribution.name}: ERROR ${figures.error}`);

@@ -160,6 +160,7 @@ export const DISTRIBUTION_HEADERS = [
   `selectForReview ms (≤ ${grouped(DISTRIBUTION_BUDGETS.selectMs)})`,
   'long tasks n / max ms (0)',
   'helper failures (0)',
+  'review picks as before',
 ];
 
 /**
@@ -199,6 +200,7 @@ export function distributionRows(distributions) {
         last && d.select ? mark(int(d.select.ms) + (d.select.projected ? ' (proj.)' : ''), d.select.ms <= DISTRIBUTION_BUDGETS.selectMs) : '–',
         mark(`${longTaskCount} / ${longTaskMax}`, longTaskCount <= DISTRIBUTION_BUDGETS.longTasks),
         last ? mark(String(d.helperFailures ?? '–'), d.helperFailures === DISTRIBUTION_BUDGETS.helperFailures) : '–',
+        last && d.reviewOverlap ? `${d.reviewOverlap.same} of ${d.reviewOverlap.k}` : '–',
       ]);
     }
   }
