@@ -133,7 +133,7 @@ describe('textEncoder: a pretrained encoder the site hosts', () => {
 });
 
 describe('textEncoder: bad input is refused, saying what was expected, and loses nothing stored', () => {
-  const open = (textEncoder: Parameters<typeof classifier>[0]['textEncoder'], more: Parameters<typeof classifier>[0] = {}) =>
+  const open = (textEncoder: NonNullable<Parameters<typeof classifier>[0]>['textEncoder'], more: Parameters<typeof classifier>[0] = {}) =>
     classifier({ storage: 'memory', textEncoder, ...more });
 
   test('a missing model.json or vocabulary, another origin, a non-URL, or a non-text model', async () => {
