@@ -15,6 +15,7 @@ import {
   type ImportResult,
   type InputKind,
   type LogEntry,
+  type LogVerification,
   type QualityReport,
   type QueueItem,
   type UndoResult,
@@ -339,6 +340,14 @@ export class Classifier extends EventTarget {
     wholeNumber('limit', limit);
     if (typeof since !== 'number' || Number.isNaN(since)) throw new TypeError(`since must be a time in ms, got ${describe(since)}.`);
     return this.#call((api) => api.auditLog(this.#key, limit, since));
+  }
+  /**
+   * Recomputes the audit log's SHA-256 hash chain from what is stored: `ok` unless an entry was edited, deleted or
+   * reordered outside the library, and then `firstBadEntry` names it. Record `head` elsewhere to catch a log rewritten
+   * whole.
+   */
+  async verifyLog(): Promise<LogVerification> {
+    return this.#call((api) => api.verifyLog(this.#key));
   }
 
   /** Labels, log, queue and weights as one JSON Lines Blob (docs/export-format.md describes the format). */

@@ -19,6 +19,7 @@ export type {
   QueueItem,
   UndoResult,
   LogEntry,
+  LogVerification,
   QualityReport,
   DriftReport,
   ReliabilityBin,

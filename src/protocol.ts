@@ -227,7 +227,7 @@ export interface UndoResult {
   examples: number;
 }
 
-export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset'] as const;
+export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention'] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
 /** One audit log entry. */
@@ -251,8 +251,24 @@ export interface LogEntry {
   predictionId?: string;
   /** On a decision its own id; on an undo, the id of the decision it undid. */
   decisionId?: string;
-  /** Import entries: how many examples and log entries came in. */
+  /** Import entries: how many examples and log entries came in; reset and retention entries: what they removed. */
   detail?: string;
+  /** Retention entries: where the chain resumes after entries retention removed (`resume` is an entry id). */
+  cuts?: { resume: number; prev: string }[];
+  /** SHA-256 (hex) of the entry before this one in the log's chain (64 zeros for the first), and of this entry. */
+  prev?: string;
+  hash?: string;
+}
+
+/** What `verifyLog()` found: whether every entry is as written, and the first that is not. */
+export interface LogVerification {
+  ok: boolean;
+  /** Entries checked. */
+  entries: number;
+  /** The id of the first entry that was edited, removed before, reordered or not chained; null when ok. */
+  firstBadEntry: number | null;
+  /** The hash of the newest entry: record it elsewhere to detect a log rewritten whole. */
+  head: string;
 }
 
 export interface ReliabilityBin {
@@ -367,6 +383,8 @@ export interface EngineApi {
   skip(key: string, itemId: string): Promise<void>;
   quality(key: string, window: number, threshold: number): Promise<QualityReport>;
   auditLog(key: string, limit: number, since: number): Promise<LogEntry[]>;
+  /** Recomputes the audit log's hash chain from the stored entries. */
+  verifyLog(key: string): Promise<LogVerification>;
   exportBundle(key: string): Promise<Blob>;
   importBundle(key: string, data: Blob): Promise<ImportResult>;
   /** The trained head as TensorFlow.js layers-model files; rejects with a RangeError before the first training. */

@@ -357,7 +357,8 @@ describe('selectForReview, stats, reset', () => {
     expect((await clf.predict(tickets.bug[0])).label).toBeNull();
     const stored = await readDatabase(name);
     expect(stored.examples).toEqual([]);
-    expect(stored.log).toEqual([]);
+    // The log goes too, leaving only the entry that says so (issue 18: a reset is never silent in the audit log).
+    expect(stored.log).toEqual([expect.objectContaining({ kind: 'reset' })]);
     expect(stored.weights).toBeUndefined();
     // Versions only grow, even across a reset: a new model never reuses an old number.
     await labelTickets(clf, 1);

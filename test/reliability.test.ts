@@ -99,7 +99,9 @@ describe('a newer database version opened elsewhere (versionchange)', () => {
     await labelTickets(clf, 2);
     await clf.train();
     // Another tab with a newer library upgrades the database: this only succeeds if the engine lets go.
-    const newer = await openDB(`hitl-classifier:${name}`, SCHEMA_VERSION + 1, { upgrade: (db) => void db.createObjectStore('added-by-a-newer-version') });
+    const newer = await openDB(`hitl-classifier:${name}`, SCHEMA_VERSION + 1, {
+      upgrade: (db) => void db.createObjectStore('added-by-a-newer-version'),
+    });
     newer.close();
     await clf.label('The app freezes on the reports page', 'bug');
     expect((await clf.train()).modelVersion).toBe(2);
@@ -240,7 +242,9 @@ describe('retentionDays', () => {
     expect(await kept.queue()).toEqual([]);
     const stored = await readDatabase(name);
     expect(stored.examples.map((e) => e.input).sort()).toEqual([tickets.billing[1], tickets.bug[1], tickets.feature[0], tickets.feature[1]].sort());
-    expect(stored.log).toHaveLength(logBefore - 3);
+    // The three aged entries go, and an entry recording the cut comes (issue 18: the chain left still verifies).
+    expect(stored.log).toHaveLength(logBefore - 3 + 1);
+    expect(stored.log.at(-1)).toMatchObject({ kind: 'retention' });
     expect(stored.log.every((entry) => (entry.time as number) > aged)).toBe(true);
     const everything = JSON.stringify(stored);
     for (const text of old) expect(everything).not.toContain(text);

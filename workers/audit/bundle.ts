@@ -2,7 +2,16 @@ import { DECISION_ACTIONS, LOG_KINDS, type InputKind, type LogEntry, type RawPre
 import { fromLogEntry, toLogEntry } from './log-records.js';
 import { inputId } from './input-id.js';
 import type { Vector } from '../featurizers/vector.js';
-import type { Dump, ExampleRecord, LogRecord, ModelMeta, QueueRecord, StoredInput, WeightsRecord } from '../storage/index.js';
+import {
+  verifyChain,
+  type Dump,
+  type ExampleRecord,
+  type LogRecord,
+  type ModelMeta,
+  type QueueRecord,
+  type StoredInput,
+  type WeightsRecord,
+} from '../storage/index.js';
 
 /**
  * The export format: JSON Lines (UTF-8). Line 1 is the header; then one line per example, log entry and queue item,
@@ -225,6 +234,7 @@ export async function parseBundle(data: Blob, target: BundleTarget): Promise<Par
   const examples: ExampleRecord[] = [];
   const queue: QueueRecord[] = [];
   const log: LogRecord[] = [];
+  const chained: { entry: LogEntry; line: number }[] = [];
   let weights: WeightsRecord | null = null;
   const seen = new Set<string>();
   for (let i = 1; i < rows.length; i++) {
@@ -242,6 +252,7 @@ export async function parseBundle(data: Blob, target: BundleTarget): Promise<Par
       }
       case 'log':
         log.push(checkLog(at, row));
+        chained.push({ entry: withoutType(row) as unknown as LogEntry, line: i + 1 });
         break;
       case 'queue':
         queue.push(await checkQueued(at, row, target, header.labels, featureDim, inputDim));
@@ -262,7 +273,29 @@ export async function parseBundle(data: Blob, target: BundleTarget): Promise<Par
       );
     }
   }
+  await checkChain(chained);
   return { header, labels, featureDim, examples, queue, log, weights };
+}
+
+/** A line's record without its line type, as it was hashed. */
+function withoutType(row: Record<string, unknown>): Record<string, unknown> {
+  const { type: _type, ...record } = row;
+  return record;
+}
+
+/**
+ * An export carries its log's hash chain; a file whose chain does not verify was edited after export and is
+ * refused. Files from before the chain existed carry no hashes at all and are taken as they are.
+ */
+async function checkChain(lines: readonly { entry: LogEntry; line: number }[]): Promise<void> {
+  if (!lines.some(({ entry }) => entry.hash !== undefined)) return;
+  const result = await verifyChain(lines.map(({ entry }) => entry));
+  if (result.ok) return;
+  const bad = lines.find(({ entry }) => entry.id === result.firstBadEntry);
+  throw new RangeError(
+    `Import rejected, nothing was changed: the audit log in the file was altered after export; its entry ${result.firstBadEntry}` +
+      `${bad ? ` (line ${bad.line})` : ''} does not match the hash chain.`,
+  );
 }
 
 function checkHeader(row: unknown, target: BundleTarget): BundleHeader {
@@ -416,6 +449,16 @@ function checkLog(at: Line, row: Record<string, unknown>): LogRecord {
   if (typeof row.confidence !== 'number' || !(row.confidence >= 0 && row.confidence <= 1)) throw at.range('confidence must be in 0…1.');
   for (const key of ['human', 'previousLabel', 'annotator', 'predictionId', 'decisionId', 'detail'] as const) {
     if (row[key] !== undefined && !isText(row[key])) throw at.type(`${key} must be a string.`);
+  }
+  for (const key of ['prev', 'hash'] as const) {
+    if (row[key] !== undefined && !(isText(row[key]) && /^[0-9a-f]{64}$/.test(row[key]))) throw at.type(`${key} must be a SHA-256 in hex.`);
+  }
+  if (row.hash !== undefined && !(typeof row.id === 'number' && Number.isInteger(row.id)))
+    throw at.type('a chained entry needs its whole-number id.');
+  if (row.cuts !== undefined) {
+    const cuts = row.cuts;
+    const ok = Array.isArray(cuts) && cuts.every((c) => isObject(c) && Number.isInteger(c.resume) && isText(c.prev) && /^[0-9a-f]{64}$/.test(c.prev));
+    if (!ok) throw at.type('cuts must be a list of {resume: entry id, prev: SHA-256 in hex}.');
   }
   if (row.action !== undefined && !(DECISION_ACTIONS as readonly unknown[]).includes(row.action))
     throw at.type(`action must be one of ${DECISION_ACTIONS.join(', ')}.`);

@@ -7,6 +7,7 @@ import {
   type LabelMeta,
   type LabelResult,
   type LogEntry,
+  type LogVerification,
   type ModelSpec,
   type OpenOptions,
   type OpenResult,
@@ -205,6 +206,10 @@ export class Engine implements EngineApi {
 
   async auditLog(key: string, limit: number, since: number): Promise<LogEntry[]> {
     return this.model(key).auditLog(limit, since);
+  }
+
+  async verifyLog(key: string): Promise<LogVerification> {
+    return this.model(key).verifyLog();
   }
 
   async exportBundle(key: string): Promise<Blob> {

@@ -2,6 +2,7 @@ import {
   modelKey,
   type EngineEvent,
   type LogEntry,
+  type LogVerification,
   type ModelSpec,
   type PredictOptions,
   type QualityReport,
@@ -17,7 +18,7 @@ import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
 import { computeQuality } from '../audit/quality.js';
 import { rankForReview } from '../review.js';
-import type { LoadedModel, ModelMeta, ModelStore, StoredInput } from '../storage/index.js';
+import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
 import { BatchSplit } from './batch-split.js';
 import { Decisions } from './decisions.js';
 import { Examples } from './examples.js';
@@ -122,6 +123,7 @@ export class ModelSession {
       this.meta = await this.store.saveMeta(this.meta);
     }
     await this.hydrate({ meta: this.meta, examples, weights, queue });
+    await this.store.sealLog();
   }
 
   /**
@@ -221,6 +223,12 @@ export class ModelSession {
   async auditLog(limit: number, since: number): Promise<LogEntry[]> {
     await this.recorder.flush();
     return (await this.store.readLog({ since, limit })).map(toLogEntry);
+  }
+
+  /** Recomputes the audit log's hash chain (storage/log-chain.ts) over every stored entry. */
+  async verifyLog(): Promise<LogVerification> {
+    await this.recorder.flush();
+    return verifyChain((await this.store.readLog()).map(toLogEntry));
   }
 
   async getLabel(input: WireInput): Promise<StoredLabel | null> {

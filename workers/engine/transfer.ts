@@ -9,7 +9,8 @@ import { VOTE_MAX_EXAMPLES } from './policy.js';
 
 /** What makes two log entries the same event, whichever database they were written in. */
 function logKey(entry: LogEntry): string {
-  const { id: _id, ...rest } = entry;
+  // The chain links are where an entry sits in one log, not what happened.
+  const { id: _id, prev: _prev, hash: _hash, ...rest } = entry;
   return JSON.stringify(rest);
 }
 

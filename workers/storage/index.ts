@@ -1,5 +1,6 @@
 // The storage layer's public names. Importers take them from here, so the files behind can move without them knowing.
 export type {
+  ChainCut,
   Dump,
   EmbeddingRecord,
   ExampleRecord,
@@ -20,6 +21,8 @@ export type {
   WeightsRecord,
 } from './records.js';
 export { databaseName, SCHEMA_VERSION } from './schema.js';
+export { fromLogEntry, toLogEntry } from './log-entry.js';
+export { GENESIS, verifyChain } from './log-chain.js';
 export {
   assertNewer,
   clearedMeta,

@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase } from 'idb';
+import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import { applyDecision, applyUndo, type Tables } from './decisions.js';
 import type {
   Dump,
@@ -15,6 +15,7 @@ import type {
   UndoOutcome,
   WeightsRecord,
 } from './records.js';
+import { ChainAppender, cutsIn, GENESIS, resetEntry, retentionEntry, sealAll } from './log-chain.js';
 import { databaseName, SCHEMA_VERSION, STORES, upgradeSchema, type HitlDB } from './schema.js';
 import {
   assertKeep,
@@ -28,6 +29,25 @@ import {
   type StorageProblem,
   type UndoLogWriter,
 } from './store.js';
+
+type LogStore = IDBPObjectStore<HitlDB, ('log' | 'examples' | 'queue' | 'meta' | 'weights' | 'embeddings')[], 'log', 'readwrite'>;
+
+/** Seals, in id order, entries written before the chain existed; resolves with the newest hash. */
+async function sealStored(log: LogStore): Promise<string> {
+  const records = await log.getAll();
+  const sealedRecords = sealAll(records);
+  await Promise.all(sealedRecords.map(async (record, i) => (record !== records[i] ? log.put(record) : null)));
+  return sealedRecords.at(-1)?.hash ?? GENESIS;
+}
+
+/** Appends to the log of one transaction, each entry chained to the one before (log-chain.ts). */
+function chainOn(log: LogStore): ChainAppender {
+  return new ChainAppender(
+    async () => (await log.openCursor(null, 'prev'))?.value,
+    async (record) => log.add(record),
+    () => sealStored(log),
+  );
+}
 
 /** How long an open waits for an older connection in another tab that does not close before giving up on storage. */
 export const BLOCKED_TIMEOUT_MS = 5_000;
@@ -200,6 +220,7 @@ export class IndexedDbStore implements ModelStore {
       const examples = tx.objectStore('examples');
       const queue = tx.objectStore('queue');
       const log = tx.objectStore('log');
+      const chain = chainOn(log);
       const meta = tx.objectStore('meta');
       // Async, so a request that throws at once (a record without a key) rejects like any failed request.
       const tables: Tables = {
@@ -209,7 +230,7 @@ export class IndexedDbStore implements ModelStore {
         getQueued: async (id) => queue.get(id),
         putQueued: async (record) => queue.put(record),
         deleteQueued: async (id) => queue.delete(id),
-        addLog: async (record) => log.add(record),
+        addLog: async (record) => chain.append(record),
         logByDecision: async (decisionId) => log.index('by-decision').getAll(decisionId),
       };
       const putMeta = async (m: ModelMeta) => meta.put(mergeMeta(await meta.get('model'), m), 'model');
@@ -245,15 +266,24 @@ export class IndexedDbStore implements ModelStore {
     await this.run(async (db) => {
       // Relaxed: these follow answers already given; a crash loses at most the last batch of them, never a label.
       const tx = db.transaction(['log', 'queue'], 'readwrite', { durability: 'relaxed' });
-      const logStore = tx.objectStore('log');
+      const chain = chainOn(tx.objectStore('log'));
       const queueStore = tx.objectStore('queue');
       await commitOrAbort(tx, () =>
         Promise.all([
-          ...log.map(async (r) => logStore.add(r)),
+          ...log.map(async (r) => chain.append(r)),
           ...queue.map(async (r) => queueStore.put(r)),
           ...evict.map(async (id) => queueStore.delete(id)),
         ]),
       );
+    });
+  }
+
+  async sealLog(): Promise<void> {
+    await this.run(async (db) => {
+      const tx = db.transaction('log', 'readwrite', { durability: 'strict' });
+      await commitOrAbort(tx, async () => {
+        if ((await tx.store.openCursor(null, 'prev'))?.value.hash === undefined) await sealStored(tx.store as unknown as LogStore);
+      });
     });
   }
 
@@ -318,7 +348,7 @@ export class IndexedDbStore implements ModelStore {
       const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log'], 'readwrite', { durability: 'strict' });
       const examples = tx.objectStore('examples');
       const queue = tx.objectStore('queue');
-      const log = tx.objectStore('log');
+      const chain = chainOn(tx.objectStore('log'));
       const metaStore = tx.objectStore('meta');
       await commitOrAbort(tx, () =>
         Promise.all([
@@ -327,7 +357,7 @@ export class IndexedDbStore implements ModelStore {
           // A labelled input is no longer pending, whichever side labelled it.
           ...plan.examples.map(async (e) => queue.delete(e.id)),
           ...plan.queue.map(async (q) => queue.put(q)),
-          ...plan.log.map(async (r) => log.add(r)),
+          ...plan.log.map(async (r) => chain.append(r)),
           plan.weights ? tx.objectStore('weights').put(plan.weights, 'current') : null,
         ]),
       );
@@ -338,16 +368,21 @@ export class IndexedDbStore implements ModelStore {
     await this.run(async (db) => {
       const tx = db.transaction(['examples', 'weights', 'log', 'queue', 'meta', 'embeddings'], 'readwrite', { durability: 'strict' });
       const metaStore = tx.objectStore('meta');
-      await commitOrAbort(tx, () =>
-        Promise.all([
+      const log = tx.objectStore('log');
+      await commitOrAbort(tx, async () => {
+        // The log goes too, but a reset entry says so and names where the old chain ended.
+        const [removed, last] = await Promise.all([log.count(), log.openCursor(null, 'prev')]);
+        const lastHash = last === null ? GENESIS : (last.value.hash ?? (await sealStored(log)));
+        await Promise.all([
           tx.objectStore('embeddings').clear(),
           tx.objectStore('examples').clear(),
           tx.objectStore('weights').clear(),
-          tx.objectStore('log').clear(),
+          log.clear(),
           tx.objectStore('queue').clear(),
           metaStore.get('model').then((stored) => metaStore.put(clearedMeta(stored, meta), 'model')),
-        ]),
-      );
+        ]);
+        await chainOn(log).append(resetEntry(removed, lastHash, meta.maxVersion));
+      });
     });
   }
 
@@ -391,12 +426,16 @@ export class IndexedDbStore implements ModelStore {
           embeddingCursor = await embeddingCursor.continue();
         }
         // Log entries by their time index; examples and queue items by a scan (they have no time index in schema 2).
-        let logCursor = await tx.objectStore('log').index('by-time').openCursor(IDBKeyRange.upperBound(cutoff, true));
+        const log = tx.objectStore('log');
+        // Sealed first, so the cuts below are between chained entries.
+        if ((await log.openCursor(null, 'prev'))?.value.hash === undefined) await sealStored(log);
+        let logCursor = await log.index('by-time').openCursor(IDBKeyRange.upperBound(cutoff, true));
         while (logCursor) {
           await logCursor.delete();
           counts.log += 1;
           logCursor = await logCursor.continue();
         }
+        if (counts.log > 0) await chainOn(log).append(retentionEntry(counts.log, cutoff, cutsIn(await log.getAll())));
         let exampleCursor = await tx.objectStore('examples').openCursor();
         while (exampleCursor) {
           if (exampleCursor.value.time < cutoff) {

@@ -1,4 +1,5 @@
 import { applyDecision, applyUndo, type Tables } from './decisions.js';
+import { cutsIn, GENESIS, resetEntry, retentionEntry, sealAll, sealed } from './log-chain.js';
 import type {
   Dump,
   EmbeddingRecord,
@@ -95,7 +96,7 @@ export class MemoryStore implements ModelStore {
       putQueued: async (record) => (assertKeyed([record], 'queue'), setIn(this.queue, record.id, record)),
       deleteQueued: async (id) => setIn(this.queue, id, undefined),
       addLog: async (record) => {
-        this.log.push({ ...record, id: this.nextLogId++ });
+        this.appendLog(record);
         journal.push(() => {
           this.log.pop();
           this.nextLogId -= 1;
@@ -135,7 +136,7 @@ export class MemoryStore implements ModelStore {
 
   async record(log: LogRecord[], queue: QueueRecord[], evict: string[] = []): Promise<void> {
     assertKeyed(queue, 'queue');
-    for (const r of log) this.log.push({ ...r, id: this.nextLogId++ });
+    for (const r of log) this.appendLog(r);
     for (const q of queue) this.queue.set(q.id, q);
     for (const id of evict) this.queue.delete(id);
   }
@@ -178,7 +179,7 @@ export class MemoryStore implements ModelStore {
       this.queue.delete(e.id);
     }
     for (const q of plan.queue) this.queue.set(q.id, q);
-    for (const r of plan.log) this.log.push({ ...r, id: this.nextLogId++ });
+    for (const r of plan.log) this.appendLog(r);
     if (plan.weights) this.weights = plan.weights;
   }
 
@@ -200,7 +201,11 @@ export class MemoryStore implements ModelStore {
     this.embeddings.clear();
     this.examples.clear();
     this.weights = undefined;
+    // The log goes too, but a reset entry says so and names where the old chain ended.
+    const removed = this.log.length;
+    const lastHash = this.head();
     this.log = [];
+    this.appendLog(resetEntry(removed, lastHash, meta.maxVersion));
     this.queue.clear();
     this.meta = copyMeta(clearedMeta(this.meta, meta));
   }
@@ -210,10 +215,31 @@ export class MemoryStore implements ModelStore {
     for (const [key, record] of this.embeddings) if (record.time < cutoff && this.embeddings.delete(key)) counts.embeddings += 1;
     for (const [id, example] of this.examples) if (example.time < cutoff && this.examples.delete(id)) counts.examples += 1;
     for (const [id, item] of this.queue) if (item.addedAt < cutoff && this.queue.delete(id)) counts.queue += 1;
+    this.sealLegacy();
     const kept = this.log.filter((r) => r.time >= cutoff);
     counts.log = this.log.length - kept.length;
     this.log = kept;
+    if (counts.log > 0) this.appendLog(retentionEntry(counts.log, cutoff, cutsIn(kept)));
     return counts;
+  }
+
+  async sealLog(): Promise<void> {
+    this.sealLegacy();
+  }
+
+  /** The newest entry's hash, sealing older unchained entries first (log-chain.ts). */
+  private head(): string {
+    this.sealLegacy();
+    return this.log.at(-1)?.hash ?? GENESIS;
+  }
+
+  private sealLegacy(): void {
+    if (this.log.length > 0 && this.log.at(-1)!.hash === undefined) this.log = sealAll(this.log);
+  }
+
+  /** Appends one entry chained to the newest, with the next id. */
+  private appendLog(record: LogRecord): void {
+    this.log.push({ ...sealed(record, this.head()), id: this.nextLogId++ });
   }
 
   close(): void {

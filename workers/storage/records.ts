@@ -97,7 +97,7 @@ export type LoggedInput = string | Float32Array | { width: number; height: numbe
 export interface LogRecord {
   /** Assigned by the store when the entry is written (ascending); entries handed to a store come without one. */
   id?: number;
-  kind: 'label' | 'prediction' | 'undo' | 'import' | 'reset';
+  kind: 'label' | 'prediction' | 'undo' | 'import' | 'reset' | 'retention';
   time: number;
   /** The input hash ('' for import and reset). */
   exampleId: string;
@@ -115,6 +115,17 @@ export interface LogRecord {
   /** Decisions only: the state before it, which undo restores. */
   before?: { example: ExampleRecord | null; queued: QueueRecord | null };
   detail?: string;
+  /** Retention entries: where the chain skips entries retention removed (see log-chain.ts). */
+  cuts?: ChainCut[];
+  /** The hash of the entry before this one in the chain (GENESIS for the first), and this entry's own. */
+  prev?: string;
+  hash?: string;
+}
+
+/** A gap retention left in the audit log's chain: the entry with id `resume` follows one whose hash was `prev`. */
+export interface ChainCut {
+  resume: number;
+  prev: string;
 }
 
 /**

@@ -48,6 +48,8 @@ export interface ModelStore {
   readLog(range?: LogRange): Promise<LogRecord[]>;
   /** How many log entries there are at or after `since` (all of them without it). */
   countLog(since?: number): Promise<number>;
+  /** Chains entries written before the audit log was a hash chain (log-chain.ts); a no-op once it is. */
+  sealLog(): Promise<void>;
   /** The prediction entry with this id, the first written if there are several. */
   findPrediction(predictionId: string): Promise<LogRecord | undefined>;
   /** Everything, read in one transaction: a consistent snapshot for export. */
