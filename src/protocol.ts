@@ -171,6 +171,11 @@ export type EngineEvent =
   | { type: 'labels-changed'; key: string; labels: string[] }
   | { type: 'queue-changed'; key: string; size: number }
   | { type: 'imported'; key: string; examples: number }
+  /**
+   * Drift (see `quality().drift`, over the last 200 predictions people saw) started (`drifted: true`) or ended; pushed
+   * by the engine as the log changes, and once on open when the stored log is drifting already.
+   */
+  | { type: 'drift'; key: string; drifted: boolean; report: DriftReport }
   /** A write failed because the browser's storage is full (`problem: 'quota'`); `message` says what to do. */
   | { type: 'storage-error'; key: string; problem: 'quota'; message: string }
   /**

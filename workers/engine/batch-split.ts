@@ -116,7 +116,12 @@ export class BatchSplit {
     if (!this.serving.hasHead || this.serving.voteWeight() !== 0 || count >= canonical.length) {
       return { ...(await this.score(canonical)), indices: canonical.map((_, i) => i) };
     }
-    const vectors = await this.vectorize(canonical);
+    // Block by block, answering pings in between: 10,000 long documents take tens of seconds to featurize.
+    const vectors: Vector[] = [];
+    for (let start = 0; start < canonical.length; start += SHARED_BLOCK) {
+      for (const vector of await this.vectorize(canonical.slice(start, start + SHARED_BLOCK))) vectors.push(vector);
+      await nextTask();
+    }
     const classes = this.classes();
     // Looked up already, nothing near: the head's answer alone.
     const nothingNear = { perClass: new Float64Array(classes).fill(-Infinity), top: -Infinity };

@@ -71,6 +71,7 @@ export class Decisions {
     session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
     if (wasQueued) session.queue.emitSize();
     session.training.scheduleAuto();
+    session.drift.poke();
     return { decisionId, exampleId: id, replaced: previous !== undefined, examples: session.examples.size };
   }
 
@@ -101,6 +102,7 @@ export class Decisions {
     }
     session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
     session.training.scheduleAuto();
+    session.drift.poke();
     return { exampleId: id, restoredLabel: restored?.label ?? null, examples: session.examples.size };
   }
 }

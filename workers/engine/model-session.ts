@@ -21,6 +21,7 @@ import { rankForReview } from '../review.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
 import { BatchSplit } from './batch-split.js';
 import { Decisions } from './decisions.js';
+import { DriftWatch } from './drift-watch.js';
 import { Examples } from './examples.js';
 import { Handles } from './handles.js';
 import { PredictionRecorder } from './prediction-recorder.js';
@@ -30,6 +31,9 @@ import { Serving } from './serving.js';
 import { TabSync } from './tab-sync.js';
 import { Training } from './training.js';
 import { Transfer } from './transfer.js';
+
+/** Log entries read on open to know what was already shown: enough for the tags a page shows at once. */
+const SHOWN_ON_OPEN = 10_000;
 
 /**
  * One open model in the worker: what every room shares (its spec, stored meta, store, featurizer, generation and
@@ -55,6 +59,7 @@ export class ModelSession {
   readonly tabs = new TabSync(this);
   readonly retention = new Retention(this);
   readonly transfer = new Transfer(this);
+  readonly drift = new DriftWatch(this);
 
   constructor(
     readonly spec: ModelSpec,
@@ -124,6 +129,8 @@ export class ModelSession {
     }
     await this.hydrate({ meta: this.meta, examples, weights, queue });
     await this.store.sealLog();
+    this.recorder.rememberShown(await this.store.readLog({ limit: SHOWN_ON_OPEN }));
+    this.drift.poke();
   }
 
   /**
@@ -264,6 +271,7 @@ export class ModelSession {
     this.recorder.forgetRecent();
     this.examples.clear();
     this.dropHead();
+    this.drift.forget();
     this.emit({ type: 'reset', key: this.key });
     this.queue.emitSize();
   }
@@ -272,6 +280,7 @@ export class ModelSession {
   async dispose(): Promise<void> {
     await this.recorder.flush();
     this.retention.stop();
+    this.drift.stop();
     this.tabs.close();
     this.generation += 1;
     this.training.stopAuto();

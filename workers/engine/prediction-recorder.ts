@@ -6,6 +6,11 @@ import type { ModelSession } from './model-session.js';
 
 /** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */
 const RECENT_PREDICTIONS = 10_000;
+/**
+ * Inputs remembered as shown, per model version: a page that predicts again what it already showed (every tag does
+ * after each change) logs it once. Past this many the oldest are forgotten, and at worst an input is logged twice.
+ */
+const SHOWN_KEYS = 50_000;
 
 /** A prediction answered but not yet written: the log and queue writes happen after the answer, in batches. */
 export interface PendingPrediction {
@@ -23,6 +28,8 @@ export interface PendingPrediction {
  */
 export class PredictionRecorder {
   private readonly recent = new Map<string, RawPrediction>();
+  /** `inputId:modelVersion` of predictions already in the log as shown to a person. */
+  private readonly shown = new Set<string>();
   private pending: PendingPrediction[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -58,7 +65,7 @@ export class PredictionRecorder {
       items.forEach((item, i) => {
         const id = ids[i]!;
         const { prediction } = item;
-        if (item.shown) {
+        if (item.shown && this.markShown(id, prediction.modelVersion)) {
           const record: LogRecord = {
             kind: 'prediction',
             time: Date.now(),
@@ -82,9 +89,26 @@ export class PredictionRecorder {
       const kept = evict.length > 0 ? queue.filter((record) => session.queue.entry(record.id) !== undefined) : queue;
       await session.store.record(log, kept, evict);
       if (added) session.queue.emitSize();
+      if (log.length > 0) session.drift.poke();
     });
     this.flushing = run.catch((error: unknown) => console.warn('hitl-classifier: could not write the prediction log or queue', error));
     return this.flushing;
+  }
+
+  /** True the first time an input is shown under a model version: only then is it a new thing a person saw. */
+  private markShown(id: string, modelVersion: number): boolean {
+    const key = `${id}:${modelVersion}`;
+    if (this.shown.has(key)) return false;
+    this.shown.add(key);
+    if (this.shown.size > SHOWN_KEYS) this.shown.delete(this.shown.values().next().value!);
+    return true;
+  }
+
+  /** Remembers what the stored log already says was shown (after a reload), newest last. */
+  rememberShown(records: readonly LogRecord[]): void {
+    for (const record of records) {
+      if (record.kind === 'prediction' && record.predicted) this.markShown(record.exampleId, record.predicted.modelVersion);
+    }
   }
 
   /** What the person was shown before deciding: the prediction they name, else the queued one for this input. */
@@ -102,6 +126,7 @@ export class PredictionRecorder {
   /** Forgets recent predictions (a reset here or in another tab): they belong to a model that is gone. */
   forgetRecent(): void {
     this.recent.clear();
+    this.shown.clear();
   }
 
   /** Drops what is pending without writing it and waits for a write in progress (a reset). */

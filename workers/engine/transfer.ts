@@ -132,6 +132,7 @@ export class Transfer {
     session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
     if (weights) session.emit({ type: 'model-updated', key: session.key, modelVersion: session.serving.modelVersion });
     session.queue.emitSize();
+    session.drift.poke();
     if (!weights && examples.length > 0) session.training.scheduleAuto();
     return { examples: examples.length, logEntries: fresh.length, modelVersion: session.serving.modelVersion };
   }
