@@ -14,6 +14,7 @@ import {
   type FeatureExtractorSpec,
   type ImportResult,
   type InputKind,
+  type AgreementReport,
   type LogEntry,
   type LogVerification,
   type QualityReport,
@@ -331,6 +332,14 @@ export class Classifier extends EventTarget {
     wholeNumber('window', window);
     if (window < 1) throw new RangeError(`window must be at least 1, got ${window}.`);
     return this.#call((api) => api.quality(this.#key, window, this.threshold));
+  }
+
+  /**
+   * Agreement between the people who labelled (the `annotator` of each decision): per annotator counts, Cohen's κ
+   * for every pair over the inputs both label, Fleiss' κ overall, and the conflicts, inputs labelled differently.
+   */
+  async agreement(): Promise<AgreementReport> {
+    return this.#call((api) => api.agreement(this.#key));
   }
 
   /** Predictions people saw and their decisions, newest last. `since`: ms since the epoch; `limit`: the newest n. */

@@ -20,6 +20,7 @@ export type {
   UndoResult,
   LogEntry,
   LogVerification,
+  AgreementReport,
   QualityReport,
   DriftReport,
   ReliabilityBin,

@@ -304,6 +304,18 @@ export interface DriftReport {
   reasons: string[];
 }
 
+/** What `agreement()` finds between the people who labelled: who, how much they agree, and where they do not. */
+export interface AgreementReport {
+  /** Each annotator ('' for decisions without one) and how many inputs they label now. */
+  annotators: { annotator: string; decisions: number }[];
+  /** Every pair: inputs both label now, the share they agree on, and Cohen's κ (null with nothing shared). */
+  pairs: { annotators: [string, string]; shared: number; agreement: number | null; kappa: number | null }[];
+  /** Fleiss' κ over the inputs two or more annotators label (any number of them per input). */
+  fleiss: { kappa: number | null; items: number };
+  /** Inputs annotators label differently, each annotator's standing label oldest first. */
+  conflicts: { inputHash: string; labels: { annotator: string; label: string; time: number }[] }[];
+}
+
 export interface QualityReport {
   /** Human decisions (not undone) with a prediction shown before them. */
   decisions: number;
@@ -387,6 +399,7 @@ export interface EngineApi {
   enqueue(key: string, inputs: WireInput[]): Promise<number>;
   skip(key: string, itemId: string): Promise<void>;
   quality(key: string, window: number, threshold: number): Promise<QualityReport>;
+  agreement(key: string): Promise<AgreementReport>;
   auditLog(key: string, limit: number, since: number): Promise<LogEntry[]>;
   /** Recomputes the audit log's hash chain from the stored entries. */
   verifyLog(key: string): Promise<LogVerification>;

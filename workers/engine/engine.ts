@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   modelKey,
+  type AgreementReport,
   type EngineApi,
   type EngineEvent,
   type ImportResult,
@@ -202,6 +203,10 @@ export class Engine implements EngineApi {
 
   async quality(key: string, window: number, threshold: number): Promise<QualityReport> {
     return this.model(key).quality(window, threshold);
+  }
+
+  async agreement(key: string): Promise<AgreementReport> {
+    return this.model(key).agreement();
   }
 
   async auditLog(key: string, limit: number, since: number): Promise<LogEntry[]> {

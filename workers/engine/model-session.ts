@@ -1,5 +1,6 @@
 import {
   modelKey,
+  type AgreementReport,
   type EngineEvent,
   type LogEntry,
   type LogVerification,
@@ -16,6 +17,7 @@ import { toLogEntry } from '../audit/log-records.js';
 import type { Featurizer } from '../featurizers/featurizer.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
+import { computeAgreement } from '../audit/agreement.js';
 import { computeQuality } from '../audit/quality.js';
 import { rankForReview } from '../review.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
@@ -224,6 +226,12 @@ export class ModelSession {
   async quality(window: number, threshold: number): Promise<QualityReport> {
     await this.recorder.flush();
     return computeQuality(await this.store.readLog(), this.meta.labels, threshold, window);
+  }
+
+  /** Agreement between annotators, from every decision in the log (audit/agreement.ts). */
+  async agreement(): Promise<AgreementReport> {
+    await this.recorder.flush();
+    return computeAgreement(await this.store.readLog(), this.meta.labels);
   }
 
   /** Newest last; `since` in ms since the epoch; `limit` keeps the newest. */

@@ -1,0 +1,105 @@
+import type { AgreementReport } from '../../src/protocol.js';
+import type { LogRecord } from '../storage/index.js';
+import { byTime } from './log-records.js';
+
+/** Who labelled a decision when nobody said: counted as one anonymous annotator. */
+const ANONYMOUS = '';
+
+/**
+ * Agreement between people, from the audit log alone: each annotator's standing label per input (their latest
+ * decision on it that was not undone), Cohen's κ for every pair over the inputs both labelled, Fleiss' κ over the
+ * inputs two or more people labelled (the form for a varying number of raters per item), and the conflicts: inputs
+ * people labelled differently.
+ */
+export function computeAgreement(records: readonly LogRecord[], labels: readonly string[]): AgreementReport {
+  const log = [...records].sort(byTime);
+  const undone = new Set(log.filter((r) => r.kind === 'undo' && r.decisionId !== undefined).map((r) => r.decisionId!));
+  /** input → annotator → label */
+  const standing = new Map<string, Map<string, { label: string; time: number }>>();
+  for (const r of log) {
+    if (r.kind === 'reset') standing.clear();
+    if (r.kind !== 'label' || r.label === undefined) continue;
+    if (r.decisionId !== undefined && undone.has(r.decisionId)) continue;
+    const byAnnotator = standing.get(r.exampleId) ?? new Map<string, { label: string; time: number }>();
+    byAnnotator.set(r.annotator ?? ANONYMOUS, { label: r.label, time: r.time });
+    standing.set(r.exampleId, byAnnotator);
+  }
+  const names = [...labels];
+  for (const byAnnotator of standing.values()) for (const { label } of byAnnotator.values()) if (!names.includes(label)) names.push(label);
+
+  const decisions = new Map<string, number>();
+  for (const byAnnotator of standing.values())
+    for (const annotator of byAnnotator.keys()) decisions.set(annotator, (decisions.get(annotator) ?? 0) + 1);
+  const annotators = [...decisions.keys()].sort();
+
+  const pairs: AgreementReport['pairs'] = [];
+  for (let a = 0; a < annotators.length; a++) {
+    for (let b = a + 1; b < annotators.length; b++) {
+      const shared: [string, string][] = [];
+      for (const byAnnotator of standing.values()) {
+        const first = byAnnotator.get(annotators[a]!);
+        const second = byAnnotator.get(annotators[b]!);
+        if (first && second) shared.push([first.label, second.label]);
+      }
+      pairs.push({ annotators: [annotators[a]!, annotators[b]!], shared: shared.length, ...cohen(shared, names) });
+    }
+  }
+
+  const rated = [...standing.values()].filter((byAnnotator) => byAnnotator.size >= 2);
+  const conflicts: AgreementReport['conflicts'] = [];
+  for (const [inputHash, byAnnotator] of standing) {
+    if (new Set([...byAnnotator.values()].map((v) => v.label)).size < 2) continue;
+    conflicts.push({
+      inputHash,
+      labels: [...byAnnotator].map(([annotator, { label, time }]) => ({ annotator, label, time })).sort((x, y) => x.time - y.time),
+    });
+  }
+  return {
+    annotators: annotators.map((annotator) => ({ annotator, decisions: decisions.get(annotator)! })),
+    pairs,
+    fleiss: { kappa: fleiss(rated, names), items: rated.length },
+    conflicts,
+  };
+}
+
+/** Cohen's κ and raw agreement over label pairs; null where it is undefined (no items, or chance agreement is 1). */
+function cohen(shared: readonly [string, string][], names: readonly string[]): { agreement: number | null; kappa: number | null } {
+  const n = shared.length;
+  if (n === 0) return { agreement: null, kappa: null };
+  const observed = shared.filter(([x, y]) => x === y).length / n;
+  let expected = 0;
+  for (const name of names) {
+    const p1 = shared.filter(([x]) => x === name).length / n;
+    const p2 = shared.filter(([, y]) => y === name).length / n;
+    expected += p1 * p2;
+  }
+  return { agreement: observed, kappa: expected === 1 ? null : (observed - expected) / (1 - expected) };
+}
+
+/**
+ * Fleiss' κ with a varying number of raters per item: the mean over items of the share of agreeing rater pairs,
+ * against the chance that two ratings drawn from all ratings agree. Null with no item rated twice, or when every
+ * rating is the same label (chance agreement 1).
+ */
+function fleiss(items: readonly Map<string, { label: string }>[], names: readonly string[]): number | null {
+  if (items.length === 0) return null;
+  const totals = new Map<string, number>(names.map((name) => [name, 0]));
+  let ratings = 0;
+  let agreement = 0;
+  for (const item of items) {
+    const counts = new Map<string, number>();
+    for (const { label } of item.values()) counts.set(label, (counts.get(label) ?? 0) + 1);
+    const raters = item.size;
+    let agreeingPairs = 0;
+    for (const [label, count] of counts) {
+      agreeingPairs += count * (count - 1);
+      totals.set(label, (totals.get(label) ?? 0) + count);
+    }
+    agreement += agreeingPairs / (raters * (raters - 1));
+    ratings += raters;
+  }
+  const observed = agreement / items.length;
+  let expected = 0;
+  for (const total of totals.values()) expected += (total / ratings) ** 2;
+  return expected === 1 ? null : (observed - expected) / (1 - expected);
+}
