@@ -21,6 +21,8 @@ export type {
   LogEntry,
   LogVerification,
   AgreementReport,
+  ClassFigures,
+  ClassWarning,
   QualityReport,
   DriftReport,
   ReliabilityBin,

@@ -134,6 +134,8 @@ export interface Stats {
   backend: BackendName;
   /** True while a training run for this model is in progress. */
   training: boolean;
+  /** Labels with too few examples to learn well, fewest first. */
+  classWarnings: ClassWarning[];
   /**
    * How well confidence matches accuracy on human labels the last training held out: the softmax temperature it
    * fitted and the expected calibration error before and after; null before a training with enough labels.
@@ -336,6 +338,33 @@ export interface QualityReport {
     correctWhenChecked: number | null;
   };
   drift: DriftReport;
+  /**
+   * Per label, over the same decisions as the confusion matrix: `support` (people gave it), `predicted` (the model
+   * showed it), and precision, recall and F1 of what the model showed against what people decided (null when
+   * undefined: nothing predicted, nothing given).
+   */
+  perClass: ClassFigures[];
+  /** Labels with too few examples to learn well (see `Stats.classWarnings`). */
+  classWarnings: ClassWarning[];
+}
+
+export interface ClassFigures {
+  label: string;
+  support: number;
+  predicted: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+}
+
+/**
+ * A label with too few human labels: `few`, fewer than 5; `rare`, fewer than a fifth of the median label's count.
+ * The model learns little of such a label, and figures about it are noise.
+ */
+export interface ClassWarning {
+  label: string;
+  count: number;
+  reason: 'few' | 'rare';
 }
 
 export interface ImportResult {

@@ -1,6 +1,7 @@
 import type { QualityReport, ReliabilityBin } from '../../src/protocol.js';
 import { byTime } from './log-records.js';
 import { detectDrift } from './drift.js';
+import { perClassFigures } from './per-class.js';
 import type { LogRecord } from '../storage/index.js';
 
 /** Reliability diagram buckets: equal width over confidence 0…1, the usual 10 of ECE. */
@@ -19,7 +20,12 @@ interface Decision {
  * The human side of model quality, from the audit log alone: what people were shown against what they decided.
  * A decision counts when a prediction with a label was shown before it and it was not undone.
  */
-export function computeQuality(records: readonly LogRecord[], labels: readonly string[], threshold: number, window: number): QualityReport {
+export function computeQuality(
+  records: readonly LogRecord[],
+  labels: readonly string[],
+  threshold: number,
+  window: number,
+): Omit<QualityReport, 'classWarnings'> {
   const log = [...records].sort(byTime);
   const undone = new Set(log.filter((r) => r.kind === 'undo' && r.decisionId !== undefined).map((r) => r.decisionId!));
   const decisions: Decision[] = [];
@@ -77,6 +83,7 @@ export function computeQuality(records: readonly LogRecord[], labels: readonly s
       checked: checked.length,
       correctWhenChecked: checked.length > 0 ? checked.filter((d) => d.agreed).length / checked.length : null,
     },
+    perClass: perClassFigures(recent, names),
     drift: detectDrift(
       shown.map((r) => ({ label: r.predicted!.label, confidence: r.predicted!.confidence })),
       decisions,

@@ -18,6 +18,7 @@ import type { Featurizer } from '../featurizers/featurizer.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
 import { computeAgreement } from '../audit/agreement.js';
+import { classWarnings } from '../audit/per-class.js';
 import { computeQuality } from '../audit/quality.js';
 import { rankForReview } from '../review.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
@@ -225,7 +226,8 @@ export class ModelSession {
 
   async quality(window: number, threshold: number): Promise<QualityReport> {
     await this.recorder.flush();
-    return computeQuality(await this.store.readLog(), this.meta.labels, threshold, window);
+    const report = computeQuality(await this.store.readLog(), this.meta.labels, threshold, window);
+    return { ...report, classWarnings: classWarnings(this.examples.countsByLabel(this.meta.labels)) };
   }
 
   /** Agreement between annotators, from every decision in the log (audit/agreement.ts). */
@@ -251,9 +253,11 @@ export class ModelSession {
   }
 
   stats(): Omit<Stats, 'backend'> {
+    const byLabel = this.examples.countsByLabel(this.meta.labels);
     return {
       examples: this.examples.size,
-      byLabel: this.examples.countsByLabel(this.meta.labels),
+      byLabel,
+      classWarnings: classWarnings(byLabel),
       modelVersion: this.serving.modelVersion,
       training: this.training.isRunning,
       calibration: this.serving.calibration,

@@ -50,6 +50,18 @@ export interface HitlModelPanelStrings extends ConnectionStrings {
   unknown: string;
   confusionTitle: string;
   confusionCaption: string;
+  /** Heading and caption of the per-label precision / recall / F1 table. */
+  perClassTitle: string;
+  perClassCaption: string;
+  /** Column headers of that table. */
+  supportHeader: string;
+  precisionHeader: string;
+  recallHeader: string;
+  f1Header: string;
+  /** A label with fewer than 5 examples: `{label}`, `{count}`. */
+  fewLabels: string;
+  /** A label with far fewer examples than the median label: `{label}`, `{count}`. */
+  rareLabel: string;
   /** The header of the column of human labels. */
   humanLabel: string;
   /** Placeholder for the confusion matrix and reliability diagram before any decision. */
@@ -126,6 +138,14 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   unknown: '–',
   confusionTitle: 'Confusion matrix',
   confusionCaption: 'Rows: the label people gave · columns: the label the model predicted',
+  perClassTitle: 'Per label',
+  perClassCaption: 'What the model showed against what people decided, over the same decisions',
+  supportHeader: 'Given',
+  precisionHeader: 'Precision',
+  recallHeader: 'Recall',
+  f1Header: 'F1',
+  fewLabels: '{label}: only {count} labels; give it at least 5 so the model can learn it.',
+  rareLabel: '{label}: {count} labels, far fewer than the other labels; its predictions are less reliable.',
   humanLabel: 'Human label',
   appearsLater: 'Appears after the first human decisions.',
   reliabilityTitle: 'Reliability',

@@ -197,6 +197,13 @@ export const styles = [
       background: color-mix(in srgb, var(--_error) 14%, transparent);
     }
 
+    .class-warnings {
+      margin: 0.4em 0 0;
+      padding-inline-start: 1.2em;
+      font-size: 0.85em;
+      color: var(--_error);
+    }
+
     .visually-hidden {
       position: absolute;
       width: 1px;

@@ -123,7 +123,20 @@ describe('<hitl-model-panel>', () => {
     const rows = [...table.tBodies[0]!.rows];
     expect(rows.map((row) => row.querySelector('th[scope="row"]')?.textContent)).toEqual(report.confusion.labels);
     expect(rows.map((row) => [...row.cells].slice(1).map((cell) => Number(cell.textContent)))).toEqual(report.confusion.matrix);
-    await expect.element(page.getByRole('table')).toBeVisible();
+    await expect.element(page.getByRole('table', { name: /Rows: the label people gave/ })).toBeVisible();
+
+    // Per label: what people gave, and precision / recall / F1 of what the model showed (issue 18, item 3).
+    const perClass = part(panel, 'per-class') as HTMLTableElement;
+    const shown = report.perClass.filter((row) => row.support > 0 || row.predicted > 0);
+    expect([...perClass.tBodies[0]!.rows].map((row) => [row.dataset.label, Number(row.cells[1]!.textContent)])).toEqual(
+      shown.map((row) => [row.label, row.support]),
+    );
+    // Every label has fewer than 5 examples here: each is named with what to do.
+    const { classWarnings } = await classifier.stats();
+    expect(classWarnings.length).toBeGreaterThan(0);
+    const notes = [...part(panel, 'class-warnings')!.querySelectorAll('li')];
+    expect(notes.map((li) => [li.dataset.label, li.dataset.reason])).toEqual(classWarnings.map((w) => [w.label, w.reason]));
+    expect(notes[0]!.textContent).toContain('give it at least 5');
 
     const reliability = part(panel, 'reliability');
     expect(reliability?.getAttribute('role')).toBe('img');

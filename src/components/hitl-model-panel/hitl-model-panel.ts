@@ -10,6 +10,7 @@ import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } f
 import { fill, format, mergeStrings } from '../shared/strings.js';
 import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 import { styles } from './hitl-model-panel.styles.js';
+import { classWarningList, perClassTable } from './per-class.js';
 import { TrainingRun } from './training-run.js';
 
 export { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
@@ -36,6 +37,8 @@ const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL'
  * @csspart drift - The drift warning.
  * @csspart agreement - The agreement-over-time chart (SVG).
  * @csspart confusion - The confusion matrix table.
+ * @csspart per-class - The per-label precision, recall and F1 table.
+ * @csspart class-warnings - Notes on labels with too few examples.
  * @csspart reliability - The reliability diagram (SVG).
  * @csspart auto-accept - The auto-accept share.
  * @csspart data - Export, import and reset.
@@ -253,7 +256,7 @@ export class HitlModelPanel extends LitElement {
         <div><dt>${t.examplesTerm}</dt><dd data-stat="examples">${stats.examples}</dd></div>
       </dl>
       ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing}
-      ${this.#renderCounts(classifier, stats, t)}
+      ${this.#renderCounts(classifier, stats, t)} ${classWarningList(stats.classWarnings, t)}
       ${this.#renderTraining(stats, t)}
       ${quality ? this.#renderQuality(quality, t) : nothing}
       ${this.#renderData(classifier, t)}
@@ -336,6 +339,7 @@ export class HitlModelPanel extends LitElement {
       }
       <h3>${t.confusionTitle}</h3>
       ${this.#confusionTable(quality, t)}
+      ${perClassTable(quality, t)}
       <h3>${t.reliabilityTitle}</h3>
       ${this.#reliabilityChart(quality, t)}
       <h3>${t.autoAcceptTitle}</h3>
