@@ -213,7 +213,10 @@ async function measureDistribution(
       );
     }
     // Review selection first: work the engine queues after a large batch of predictions must not be billed to it.
-    figures.select = await overPool(pool, config.poolCapMs, (items) => clf.selectForReview(items, 20));
+    // Over the whole pool, never projected from a sample: its cost is not linear in the pool (the memory refines a
+    // fixed number of candidates), and bounding it is what is measured.
+    const selected = await watchLongTasks(() => timed(() => clf.selectForReview(pool, 20)));
+    figures.select = { items: pool.length, ms: Math.round(selected.value.ms), projected: false, longTasks: selected.longTasks };
     progress(`${distribution.name}: selectForReview ${JSON.stringify(figures.select)}`);
     const batch = await overPool(pool, config.poolCapMs, (items) => clf.predictBatch(items));
     figures.batch = { ...batch, perSecond: Math.round((batch.items / batch.ms) * (batch.projected ? pool.length / batch.items : 1) * 1000) };
