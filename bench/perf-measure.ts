@@ -40,13 +40,16 @@ export function latency(samples: number[]): Latency {
 /** Long tasks (> 50 ms) on this page's main thread while `work` runs. */
 export async function watchLongTasks<T>(work: () => Promise<T>): Promise<{ value: T; longTasks: LongTasks }> {
   const seen: PerformanceEntry[] = [];
-  const observer = new PerformanceObserver((list) => seen.push(...list.getEntries()));
+  const started = performance.now();
+  // Only tasks that began while `work` ran: a long task just before (the page's own recall computation) is reported
+  // after it ends, to an observer created by then.
+  const observer = new PerformanceObserver((list) => seen.push(...list.getEntries().filter((e) => e.startTime >= started)));
   observer.observe({ type: 'longtask' });
   try {
     const value = await work();
     // Entries are delivered asynchronously: give the observer a frame to report the last ones.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    seen.push(...observer.takeRecords());
+    seen.push(...observer.takeRecords().filter((e) => e.startTime >= started));
     return {
       value,
       longTasks: {
