@@ -1,37 +1,14 @@
-import { deleteDB } from 'idb';
 import { afterEach, describe, expect, test } from 'vitest';
-import { IndexedDbStore } from './indexeddb-store.js';
 import { GENESIS, verifyChain } from './log-chain.js';
 import { toLogEntry } from './log-entry.js';
 import { MemoryStore } from './memory-store.js';
 import type { LogRecord, ModelMeta } from './records.js';
-import { databaseName } from './schema.js';
 import { sha256, toHex } from './sha256.js';
 import type { ModelStore } from './store.js';
+import { closeStores, STORE_FACTORIES } from './test-stores.js';
 
 // The audit log's hash chain, the same against both stores: appends chain, reset and retention leave a chain that
 // still verifies, and a removal nobody logged does not.
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const factories: [string, () => ModelStore][] = [
-  [
-    'IndexedDbStore',
-    () => {
-      const name = `log-chain-${crypto.randomUUID()}`;
-      const store = new IndexedDbStore(name);
-      cleanups.push(async () => {
-        store.close();
-        await deleteDB(databaseName(name));
-      });
-      return store;
-    },
-  ],
-  ['MemoryStore', () => new MemoryStore()],
-];
 
 const META: ModelMeta = { name: 'chain', labels: ['a', 'b'], input: 'text', featureDim: null, maxVersion: 0, createdAt: 1 };
 
@@ -60,7 +37,9 @@ test('the synchronous SHA-256 that seals entries agrees with SubtleCrypto', asyn
   }
 });
 
-describe.each(factories)('%s', (_name, make) => {
+afterEach(closeStores);
+
+describe.each(STORE_FACTORIES)('%s', (_name, make) => {
   test('every append links to the entry before it, and the chain verifies', async () => {
     const store = make();
     await store.saveMeta(META);

@@ -1,35 +1,11 @@
-import { deleteDB } from 'idb';
 import { afterEach, describe, expect, test } from 'vitest';
 import { byTime } from '../audit/log-records.js';
-import { IndexedDbStore } from './indexeddb-store.js';
-import { MemoryStore } from './memory-store.js';
 import type { EmbeddingRecord, ExampleRecord, ImportPlan, LogRecord, ModelMeta, QueueRecord, WeightsRecord } from './records.js';
-import { databaseName } from './schema.js';
 import type { ModelStore, UndoLogWriter } from './store.js';
+import { closeStores, STORE_FACTORIES } from './test-stores.js';
 
 // The ModelStore contract, run unchanged against both stores: whatever one store does, the other must do alike,
 // so a model behaves the same with `storage: 'memory'` as with IndexedDB (real IndexedDB here, in Chromium).
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const factories: [string, () => ModelStore][] = [
-  [
-    'IndexedDbStore',
-    () => {
-      const name = `store-contract-${crypto.randomUUID()}`;
-      const store = new IndexedDbStore(name);
-      cleanups.push(async () => {
-        store.close();
-        await deleteDB(databaseName(name));
-      });
-      return store;
-    },
-  ],
-  ['MemoryStore', () => new MemoryStore()],
-];
 
 function meta(labels: string[], more: Partial<ModelMeta> = {}): ModelMeta {
   return { name: 'contract', labels, input: 'text', featureDim: null, maxVersion: 0, createdAt: 1, ...more };
@@ -90,7 +66,9 @@ const undoEntry: UndoLogWriter = (d, restored) => ({
   ...(d.label !== undefined ? { previousLabel: d.label } : {}),
 });
 
-describe.each(factories)('ModelStore contract: %s', (_kind, create) => {
+afterEach(closeStores);
+
+describe.each(STORE_FACTORIES)('ModelStore contract: %s', (_kind, create) => {
   test('an empty store loads nothing', async () => {
     const store = create();
     expect(await store.load()).toEqual({ meta: undefined, examples: [], weights: undefined, queue: [] });
