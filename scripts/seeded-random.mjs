@@ -15,3 +15,19 @@ export function seededRandom(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The indices 0…length−1 in a random order (Fisher–Yates), drawn from `random`: with a seeded generator, the same
+ * order on every run and machine.
+ * @param {number} length
+ * @param {() => number} random
+ * @returns {number[]}
+ */
+export function shuffled(length, random) {
+  const order = Array.from({ length }, (_, i) => i);
+  for (let i = length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}

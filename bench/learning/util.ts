@@ -1,4 +1,7 @@
 /** Small helpers the benchmark page's modules share: progress lines, number formats and seeded orders. */
+import { shuffled } from '../../scripts/seeded-random.mjs';
+
+export { shuffled };
 
 export function progress(message: string): void {
   const log = document.getElementById('log');
@@ -12,15 +15,6 @@ export function pct(value: number): string {
 
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function shuffled(length: number, random: () => number): number[] {
-  const order = Array.from({ length }, (_, i) => i);
-  for (let i = length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
 }
 
 /** A seeded random sample of at most `size` items, in pool order. */
