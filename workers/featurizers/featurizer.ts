@@ -1,5 +1,7 @@
 import type { FeatureExtractorSpec, InputKind, TextEncoderSpec, WireInput } from '../../src/protocol.js';
 import type { EmbeddingStore } from './embedding-cache.js';
+import { FeatureRows } from './feature-rows.js';
+import { TextNgrams } from './text-ngrams.js';
 import type { StoredInput } from '../storage/index.js';
 import type { Vector } from './vector.js';
 
@@ -58,8 +60,9 @@ export interface FeaturizerOptions {
 }
 
 /**
- * The featurizer for a model's input kind; image featurizers and the text encoder load (and download their weights)
- * only when asked for, so a site that configures none never fetches their code or files.
+ * The featurizer for a model's input kind. Text n-grams and numeric rows are small and in the worker from the start,
+ * so opening a model waits for no other chunk; image featurizers and the text encoder load (and download their
+ * weights) only when asked for, so a site that configures none never fetches their code or files.
  */
 export async function createFeaturizer(options: FeaturizerOptions): Promise<Featurizer> {
   switch (options.input) {
@@ -68,9 +71,9 @@ export async function createFeaturizer(options: FeaturizerOptions): Promise<Feat
         const { loadTextWithEncoder } = await import('./text-encoder.js');
         return loadTextWithEncoder(options.textEncoder, options.embeddings ?? null, options.encoderShare);
       }
-      return new (await import('./text-ngrams.js')).TextNgrams();
+      return new TextNgrams();
     case 'features':
-      return new (await import('./feature-rows.js')).FeatureRows(options.featureDim);
+      return new FeatureRows(options.featureDim);
     case 'image': {
       if (options.featureExtractor) return (await import('./site-model.js')).loadSiteModel(options.featureExtractor);
       return new (await import('./scattering.js')).Scattering();
