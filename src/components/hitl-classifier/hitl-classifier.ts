@@ -7,7 +7,7 @@ import type { BackendRequest, DecisionAction, EngineEvent, Prediction, StorageKi
 import { DecisionKeys, SHORTCUTS } from '../shared/decision-keys.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ModelConnection, labelsConverter, messageOf, notOneOf, type ConnectionMessage } from '../shared/model-connection.js';
-import { fill, format, mergeStrings } from '../shared/strings.js';
+import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { ClassifierSource } from './classifier-source.js';
 import { HITL_CLASSIFIER_STRINGS, type HitlClassifierStrings } from './hitl-classifier.strings.js';
 import { styles } from './hitl-classifier.styles.js';
@@ -35,8 +35,6 @@ interface Decision {
   decisionId: string;
   key: string;
 }
-
-const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 
 /**
  * @summary Classifies its own text (or a slotted image, or another element named by `for`) with an on-device model

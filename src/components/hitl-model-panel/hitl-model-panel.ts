@@ -7,10 +7,10 @@ import type { BackendRequest, EngineEvent, InputKind, QualityReport, Stats, Stor
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
-import { fill, format, mergeStrings } from '../shared/strings.js';
+import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 import { styles } from './hitl-model-panel.styles.js';
-import { classWarningList, perClassTable } from './per-class.js';
+import { classWarningList, labelCounts, perClassTable } from './per-class.js';
 import { TrainingRun } from './training-run.js';
 
 export { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
@@ -20,7 +20,6 @@ const DEFAULT_REFRESH_S = 10;
 /** Decisions averaged per point of the agreement chart. */
 const AGREEMENT_SMOOTHING = 10;
 
-const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
 /**
@@ -256,7 +255,7 @@ export class HitlModelPanel extends LitElement {
         <div><dt>${t.examplesTerm}</dt><dd data-stat="examples">${stats.examples}</dd></div>
       </dl>
       ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing}
-      ${this.#renderCounts(classifier, stats, t)} ${classWarningList(stats.classWarnings, t)}
+      ${labelCounts(classifier.labels, stats, t)} ${classWarningList(stats.classWarnings, t)}
       ${this.#renderTraining(stats, t)}
       ${quality ? this.#renderQuality(quality, t) : nothing}
       ${this.#renderData(classifier, t)}
@@ -276,25 +275,6 @@ export class HitlModelPanel extends LitElement {
       <span class="note">${format(t.driftDetail, detail)}</span>
       <ul>
         ${drift.reasons.map((reason) => html`<li>${reason}</li>`)}
-      </ul>
-    </div>`;
-  }
-
-  #renderCounts(classifier: Classifier, stats: Stats, t: HitlModelPanelStrings): TemplateResult {
-    const labels = [...new Set([...classifier.labels, ...Object.keys(stats.byLabel)])];
-    const most = Math.max(1, ...labels.map((label) => stats.byLabel[label] ?? 0));
-    return html`<div part="counts" class="block counts">
-      <h3>${t.countsTitle}</h3>
-      <ul aria-label=${t.countsLabel}>
-        ${labels.map((label) => {
-          const count = stats.byLabel[label] ?? 0;
-          return html`<li data-label=${label}>
-            <span class="name">${label}</span><span class="count">${count}</span>
-            <svg class="bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
-              ${svg`<rect width=${((count / most) * 100).toFixed(1)} height="4"></rect>`}
-            </svg>
-          </li>`;
-        })}
       </ul>
     </div>`;
   }

@@ -1,9 +1,7 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import type { ClassWarning, QualityReport } from '../../protocol.js';
-import { format } from '../shared/strings.js';
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import type { ClassWarning, QualityReport, Stats } from '../../protocol.js';
+import { format, percent } from '../shared/strings.js';
 import type { HitlModelPanelStrings } from './hitl-model-panel.strings.js';
-
-const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 
 /** The labels the model has too few examples of, as notes under the counts. */
 export function classWarningList(warnings: readonly ClassWarning[], t: HitlModelPanelStrings): TemplateResult | typeof nothing {
@@ -45,4 +43,24 @@ export function perClassTable(quality: QualityReport, t: HitlModelPanelStrings):
         )}
       </tbody>
     </table>`;
+}
+
+/** How many examples each label has, with a bar each. */
+export function labelCounts(modelLabels: readonly string[], stats: Stats, t: HitlModelPanelStrings): TemplateResult {
+  const labels = [...new Set([...modelLabels, ...Object.keys(stats.byLabel)])];
+  const most = Math.max(1, ...labels.map((label) => stats.byLabel[label] ?? 0));
+  return html`<div part="counts" class="block counts">
+    <h3>${t.countsTitle}</h3>
+    <ul aria-label=${t.countsLabel}>
+      ${labels.map((label) => {
+        const count = stats.byLabel[label] ?? 0;
+        return html`<li data-label=${label}>
+          <span class="name">${label}</span><span class="count">${count}</span>
+          <svg class="bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
+            ${svg`<rect width=${((count / most) * 100).toFixed(1)} height="4"></rect>`}
+          </svg>
+        </li>`;
+      })}
+    </ul>
+  </div>`;
 }

@@ -8,7 +8,7 @@ import { DecisionKeys, SHORTCUTS } from '../shared/decision-keys.js';
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
-import { fill, format, mergeStrings } from '../shared/strings.js';
+import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 import { styles } from './hitl-review-queue.styles.js';
 
@@ -23,8 +23,6 @@ interface Decision {
   item: QueueItem;
   label: string;
 }
-
-const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 
 /**
  * @summary Reviews a model's persistent queue of uncertain predictions one item at a time, from the keyboard:

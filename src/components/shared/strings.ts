@@ -38,3 +38,6 @@ export function fill(template: string, values: Record<string, StringValue>): Str
 export function format(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (values[name] === undefined ? whole : String(values[name])));
 }
+
+/** Confidences and rates as every element shows them: whole percents in the page's locale. */
+export const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
