@@ -35,8 +35,11 @@ import { TabSync } from './tab-sync.js';
 import { Training } from './training.js';
 import { Transfer } from './transfer.js';
 
-/** Log entries read on open to know what was already shown: enough for the tags a page shows at once. */
-const SHOWN_ON_OPEN = 10_000;
+/**
+ * Log entries read on open to know what was already shown: more than the tags a page shows at once, few enough that
+ * a model with a long log still opens quickly (they are read before the first prediction).
+ */
+const SHOWN_ON_OPEN = 2_000;
 
 /**
  * One open model in the worker: what every room shares (its spec, stored meta, store, featurizer, generation and
