@@ -269,11 +269,7 @@ export class IndexedDbStore implements ModelStore {
       const chain = chainOn(tx.objectStore('log'));
       const queueStore = tx.objectStore('queue');
       await commitOrAbort(tx, () =>
-        Promise.all([
-          ...log.map(async (r) => chain.append(r)),
-          ...queue.map(async (r) => queueStore.put(r)),
-          ...evict.map(async (id) => queueStore.delete(id)),
-        ]),
+        Promise.all([chain.appendAll(log), ...queue.map(async (r) => queueStore.put(r)), ...evict.map(async (id) => queueStore.delete(id))]),
       );
     });
   }
@@ -357,7 +353,7 @@ export class IndexedDbStore implements ModelStore {
           // A labelled input is no longer pending, whichever side labelled it.
           ...plan.examples.map(async (e) => queue.delete(e.id)),
           ...plan.queue.map(async (q) => queue.put(q)),
-          ...plan.log.map(async (r) => chain.append(r)),
+          chain.appendAll(plan.log),
           plan.weights ? tx.objectStore('weights').put(plan.weights, 'current') : null,
         ]),
       );

@@ -56,13 +56,25 @@ export class ChainAppender {
   ) {}
 
   append(record: LogRecord): Promise<LogRecord> {
+    return this.appendAll([record]).then(([entry]) => entry!);
+  }
+
+  /**
+   * Appends records in order. They are sealed one after the other (synchronously), then written with their requests
+   * issued together, which keeps them in order: a store assigns ids in request order.
+   */
+  appendAll(records: readonly LogRecord[]): Promise<LogRecord[]> {
     const head = (this.tail ??= this.last().then((entry) => (entry === undefined ? GENESIS : (entry.hash ?? this.sealLegacy()))));
     const done = head.then(async (prev) => {
-      const entry = sealed(record, prev);
-      await this.add(entry);
-      return entry;
+      const entries = records.map((record) => {
+        const entry = sealed(record, prev);
+        prev = entry.hash!;
+        return entry;
+      });
+      await Promise.all(entries.map((entry) => this.add(entry)));
+      return entries;
     });
-    this.tail = done.then((entry) => entry.hash!);
+    this.tail = done.then((entries) => entries.at(-1)?.hash ?? head);
     // A failed append aborts its transaction, and the caller hears of it through `done`; the tail has no reader then.
     this.tail.catch(() => undefined);
     return done;
