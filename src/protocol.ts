@@ -167,7 +167,8 @@ export interface OpenResult {
 export type EngineEvent =
   | { type: 'examples-changed'; key: string; examples: number }
   | { type: 'model-updated'; key: string; modelVersion: number }
-  | { type: 'training'; key: string; running: boolean }
+  /** A training run started or ended; `at` is when, by the worker's clock (ms since the epoch), whenever a page hears of it. */
+  | { type: 'training'; key: string; running: boolean; at: number }
   | { type: 'training-progress'; key: string; epoch: number; epochs: number; loss: number }
   | { type: 'reset'; key: string }
   | { type: 'labels-changed'; key: string; labels: string[] }

@@ -135,7 +135,7 @@ export class Training {
     }
     const state = { runId, cancelled: null as Error | null };
     this.running = state;
-    session.emit({ type: 'training', key: session.key, running: true });
+    session.emit({ type: 'training', key: session.key, running: true, at: Date.now() });
     const resetError = () => abortError('The model was reset during training.');
     try {
       let rows: Vector[] = vectors;
@@ -183,7 +183,7 @@ export class Training {
       return { modelVersion: version, examples: vectors.length, ms: Math.round(performance.now() - started) };
     } finally {
       if (this.running === state) this.running = null;
-      session.emit({ type: 'training', key: session.key, running: false });
+      session.emit({ type: 'training', key: session.key, running: false, at: Date.now() });
     }
   }
 }
