@@ -5,26 +5,12 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createClassifier } from '../src/classifier.js';
 import { engine } from '../src/engine-client.js';
 import type { BackendName } from '../src/protocol.js';
-import { isSoftwareAdapter, isSoftwareRenderer, type GpuAdapterLike } from '../workers/backend.js';
+import { isSoftwareAdapter, isSoftwareRenderer } from '../workers/backend.js';
+import { readAdapter, readRenderer } from './gpu-probe.js';
 import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName } from './helpers.js';
 
-async function pageAdapter(): Promise<GpuAdapterLike | null> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(options?: object): Promise<GpuAdapterLike | null> } }).gpu;
-  return (await gpu?.requestAdapter({ powerPreference: 'high-performance' })) ?? null;
-}
-
-/** The WebGL2 renderer on an OffscreenCanvas, as the worker sees it, or null without WebGL2. */
-function webGlRenderer(): string | null {
-  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl) return null;
-  const debug = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-  gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return renderer;
-}
-
-const adapter = await pageAdapter();
-const renderer = webGlRenderer();
+const adapter = await readAdapter();
+const renderer = readRenderer();
 /** What `auto` may choose: WASM, or a GPU backend whose device is real hardware (a software one is never raced). */
 const autoMayChoose: BackendName[] = [
   ...(adapter && !isSoftwareAdapter(adapter) ? (['webgpu'] as const) : []),

@@ -15,24 +15,8 @@ import {
   raceBackends,
   storedBackendTiming,
   useBackend,
-  type GpuAdapterLike,
 } from './backend.js';
-
-/** The WebGPU adapter as the page sees it, read here rather than through backend.ts. */
-async function readAdapter(): Promise<GpuAdapterLike | null> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(options?: object): Promise<GpuAdapterLike | null> } }).gpu;
-  return (await gpu?.requestAdapter({ powerPreference: 'high-performance' })) ?? null;
-}
-
-/** The WebGL2 renderer (unmasked where the browser allows), or null without WebGL2; read here too. */
-function readRenderer(): string | null {
-  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl) return null;
-  const debug = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-  gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return renderer;
-}
+import { readAdapter, readRenderer } from '../test/gpu-probe.js';
 
 test('software adapters and renderers are told apart from real ones by their names and fallback flag', () => {
   // As Chromium reports SwiftShader with --enable-unsafe-webgpu (FACTS.md), and as real GPUs report themselves.
