@@ -15,6 +15,7 @@ import {
   type ImportResult,
   type InputKind,
   type AgreementReport,
+  type Explanation,
   type LogEntry,
   type LogVerification,
   type QualityReport,
@@ -56,6 +57,10 @@ export interface PredictOptions {
 
 /** Human decisions the quality report looks at, and the drift windows' size: the default `window`. */
 const DEFAULT_QUALITY_WINDOW = 200;
+
+/** Labelled examples an explanation lists by default, and at most. */
+const DEFAULT_EXPLAIN_NEAREST = 5;
+const MAX_EXPLAIN_NEAREST = 100;
 
 /** Texts per predictBatch message: a reply this size is taken in within a few ms on the page. */
 const BATCH_CHUNK = 1000;
@@ -431,6 +436,21 @@ export class Classifier extends EventTarget {
   async getLabel(input: ClassifierInput): Promise<StoredLabel | null> {
     const { wire, transfer } = await toWire(this.input, input, 'input');
     return this.#call((api) => api.getLabel(this.#key, sendable(wire, transfer)));
+  }
+
+  /**
+   * Why the model gives `input` a label (`options.label`, default the predicted one): the words, columns or image
+   * patches that weigh for and against it, and the `k` (default 5) most similar labelled examples, with who labelled
+   * them and when. Rejects bad input as `predict` does, and an unknown label with the labels it knows.
+   */
+  async explain(input: ClassifierInput, options: { label?: string; k?: number } = {}): Promise<Explanation> {
+    if (options === null || typeof options !== 'object') throw new TypeError(`explain options must be an object, got ${describe(options)}.`);
+    const { label, k = DEFAULT_EXPLAIN_NEAREST } = options;
+    if (label !== undefined) this.#checkLabel(label);
+    wholeNumber('k', k);
+    if (k > MAX_EXPLAIN_NEAREST) throw new RangeError(`k must be at most ${MAX_EXPLAIN_NEAREST}, got ${k}.`);
+    const { wire, transfer } = await toWire(this.input, input, 'input');
+    return this.#call((api) => api.explain(this.#key, sendable(wire, transfer), label ?? null, k));
   }
 
   async stats(): Promise<Stats> {

@@ -27,6 +27,11 @@ export type {
   DriftReport,
   ReliabilityBin,
   ImportResult,
+  Explanation,
+  ExplanationSpan,
+  FeatureContribution,
+  HeatMap,
+  NearestExample,
 } from './protocol.js';
 export { HitlPredictionEvent, HitlLabelEvent, HitlReviewNeededEvent, HitlUndoEvent, HitlDriftEvent } from './events.js';
 export { HitlClassifier, HITL_CLASSIFIER_STRINGS } from './components/hitl-classifier/hitl-classifier.js';

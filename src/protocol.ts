@@ -405,6 +405,71 @@ export interface ExportedModelMetadata {
   exportedAt: string;
 }
 
+/** A stretch of an explained text and what it adds to the explained label's score (negative: against it). */
+export interface ExplanationSpan {
+  /** UTF-16 offsets into the text as given: `text.slice(start, end)` is `text`. */
+  start: number;
+  end: number;
+  text: string;
+  contribution: number;
+}
+
+/** One column of a numeric row and what it adds to the explained label's score. */
+export interface FeatureContribution {
+  index: number;
+  value: number;
+  contribution: number;
+}
+
+/** Occlusion over a picture: a grid of `width` × `height` cells over the whole image, row-major, top-left first. */
+export interface HeatMap {
+  width: number;
+  height: number;
+  /** How much covering each cell lowers the explained label's score (negative: covering it raises the score). */
+  values: number[];
+}
+
+/** A labelled example near the explained input, as stored. */
+export interface NearestExample {
+  /** The example's id (a hash of its input), as `label()` returns it in `exampleId`. */
+  id: string;
+  label: string;
+  /** Cosine for text and images, a Gaussian of the standardised distance for numbers; 1 is the same input. */
+  similarity: number;
+  annotator?: string;
+  /** When the label was given, in ms since the epoch. */
+  time: number;
+}
+
+/**
+ * Why the model gives an input a label. The score explained is the label's logit minus the mean of the other
+ * labels' logits (with two labels, the log-odds). `linear`: the trained head's exact terms, which sum to
+ * `score - baseline`. `occlusion`: how much the score drops when a part is removed (a word, a patch, a column set to
+ * its mean), for what is not linear in its parts (a text encoder, pictures, a model not trained yet).
+ */
+export interface Explanation {
+  label: string;
+  /** The label the model predicts for this input (null without a labelled example). */
+  predicted: string | null;
+  /** The served probability of `label`. */
+  probability: number;
+  method: 'linear' | 'occlusion';
+  score: number;
+  /** `linear`: the bias terms' share of `score`; null for occlusion. */
+  baseline: number | null;
+  /** Text models. */
+  spans?: ExplanationSpan[];
+  /** Numeric models. */
+  features?: FeatureContribution[];
+  /** Image models. */
+  heatmap?: HeatMap;
+  /** The labelled examples most similar to the input, the most similar first: the memory's evidence. */
+  nearest: NearestExample[];
+  /** True when the nearest example is a near-duplicate: the prediction then follows its human label. */
+  nearDuplicate: boolean;
+  modelVersion: number;
+}
+
 /** Standard TensorFlow.js layers-model artifacts, as the worker returns them. */
 export interface RawExportedModel {
   /** model.json: topology, weights manifest (naming weights.bin) and {@link ExportedModelMetadata}. */
@@ -451,4 +516,6 @@ export interface EngineApi {
   close(key: string, handle: string): Promise<void>;
   /** Live TensorFlow.js tensors and bytes in the worker: for leak tests and benchmarks. */
   memory(): Promise<{ tensors: number; bytes: number }>;
+  /** Why the model gives `input` the label (default: the predicted one), with the `k` nearest labelled examples. */
+  explain(key: string, input: WireInput, label: string | null, k: number): Promise<Explanation>;
 }

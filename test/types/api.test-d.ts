@@ -12,6 +12,7 @@ import {
   defineHitlTools,
   type Classifier,
   type DecisionAction,
+  type Explanation,
   type HitlClassifierState,
   type HitlClassifierStrings,
   type HitlModelPanel,
@@ -43,6 +44,13 @@ export async function api(): Promise<void> {
   const examples: number = stats.examples;
   const items: QueueItem[] = await clf.queue({ limit: 5 });
   void [examples, items];
+  const why = await clf.explain('My invoice is wrong', { label: 'billing', k: 3 });
+  assert<IsExact<typeof why, Explanation>>();
+  assert<IsExact<typeof why.method, 'linear' | 'occlusion'>>();
+  const firstSpan: number | undefined = why.spans?.[0]?.contribution;
+  void firstSpan;
+  // @ts-expect-error k is a number
+  await clf.explain('x', { k: '3' });
 
   // @ts-expect-error labels are strings
   await createClassifier({ name: 'tickets', labels: [1, 2] });

@@ -4,6 +4,7 @@ import {
   type AgreementReport,
   type EngineApi,
   type EngineEvent,
+  type Explanation,
   type ImportResult,
   type LabelMeta,
   type LabelResult,
@@ -257,6 +258,10 @@ export class Engine implements EngineApi {
 
   async getLabel(key: string, input: WireInput): Promise<StoredLabel | null> {
     return this.model(key).getLabel(input);
+  }
+
+  async explain(key: string, input: WireInput, label: string | null, k: number): Promise<Explanation> {
+    return this.model(key).explanations.explain(input, label, k);
   }
 
   async close(key: string, handle: string): Promise<void> {

@@ -69,6 +69,11 @@ export class Examples {
     this.liveStats = null;
   }
 
+  /** Mean and spread of the numeric rows labelled so far (null for other inputs, or before the first). */
+  columnStats(): { mean: Float32Array; std: Float32Array } | null {
+    return this.liveStats?.snapshot() ?? null;
+  }
+
   countsByLabel(labels: readonly string[]): Record<string, number> {
     const counts = this.memory.countsByTarget(labels.length);
     const byLabel: Record<string, number> = {};

@@ -26,6 +26,7 @@ import { BatchSplit } from './batch-split.js';
 import { Decisions } from './decisions.js';
 import { DriftWatch } from './drift-watch.js';
 import { Examples } from './examples.js';
+import { Explanations } from './explanations.js';
 import { Handles } from './handles.js';
 import { PredictionRecorder } from './prediction-recorder.js';
 import { Retention } from './retention.js';
@@ -66,6 +67,7 @@ export class ModelSession {
   readonly retention = new Retention(this);
   readonly transfer = new Transfer(this);
   readonly drift = new DriftWatch(this);
+  readonly explanations = new Explanations(this);
 
   constructor(
     readonly spec: ModelSpec,

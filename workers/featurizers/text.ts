@@ -126,3 +126,46 @@ export function featurizeText(text: string): SparseVector {
   if (norm > 0) for (let j = 0; j < values.length; j++) values[j]! /= norm;
   return { indices, values };
 }
+
+/** One hashed n-gram of a text, as featurizeText adds it: its bucket, its signed weight and the word(s) it came from. */
+export interface NgramOccurrence {
+  bucket: number;
+  /** The signed amount added to the bucket's count (the hash's top bit signs it). */
+  weight: number;
+  /** Index of the word in `words`; a bigram also names the word before it. */
+  word: number;
+  previous: number;
+}
+
+/**
+ * Every n-gram featurizeText counts in an already normalised text, with the words' positions in it: what an
+ * explanation needs to give each feature back to the characters it came from. Must hash exactly as featurizeText
+ * does (a test sums these occurrences and compares with its vector).
+ */
+export function ngramOccurrences(normalized: string): { words: { start: number; end: number }[]; occurrences: NgramOccurrence[] } {
+  const words: { start: number; end: number }[] = [];
+  const occurrences: NgramOccurrence[] = [];
+  const push = (h: number, weight: number, word: number, previous: number) => {
+    occurrences.push({ bucket: h & (TEXT_DIM - 1), weight: h & 0x80000000 ? -weight : weight, word, previous });
+  };
+  let pairPrefix = 0;
+  let local = new Uint16Array(256);
+  for (const match of normalized.matchAll(WORD)) {
+    const word = match[0];
+    const w = words.length;
+    words.push({ start: match.index, end: match.index + word.length });
+    const length = word.length;
+    if (local.length < length + 2) local = new Uint16Array(2 * (length + 2));
+    local[0] = 32;
+    for (let i = 0; i < length; i++) local[i + 1] = word.charCodeAt(i);
+    local[length + 1] = 32;
+    push(finish(fnv(WORD_SEED >>> 0, local, 1, length + 1)), WORD_WEIGHT, w, w);
+    if (w > 0) push(finish(fnv(pairPrefix, local, 1, length + 1)), BIGRAM_WEIGHT, w, w - 1);
+    pairPrefix = fnv(BIGRAM_SEED >>> 0, local, 1, length + 2);
+    for (const n of CHAR_NGRAMS) {
+      const seed = (CHAR_SEED + n) >>> 0;
+      for (let i = 0; i + n <= length + 2; i++) push(finish(fnv(seed, local, i, i + n)), CHAR_WEIGHT, w, w);
+    }
+  }
+  return { words, occurrences };
+}
