@@ -75,6 +75,28 @@ describe('review queue', () => {
     expect(after.map((q) => q.input)).toEqual(expectedAfter.map((i) => unsure[i]));
   });
 
+  test('a queue larger than a listing refines only its most uncertain items with the memory, and ranks as selectForReview', async () => {
+    const clf = await classifier({ threshold: 1 });
+    await labelTickets(clf, 3);
+    await clf.train();
+    const subjects = ['invoice', 'payment', 'refund', 'page', 'app', 'export', 'login', 'button', 'report', 'card'];
+    const troubles = ['crashes', 'was charged twice', 'is missing', 'fails to load', 'needs a new option', 'looks wrong'];
+    const times = ['today', 'since Monday', 'on my phone', 'after the update', 'for my team', 'every time'];
+    // 360 different texts, none a near-copy of another, so no two answers tie and both rankings are one order.
+    const pool = Array.from({ length: 360 }, (_, i) => `The ${subjects[i % 10]} ${troubles[Math.floor(i / 10) % 6]} ${times[Math.floor(i / 60)]}`);
+    expect(await clf.enqueue(pool)).toBe(pool.length);
+    // A label without a retrain: every item is stale, and only the memory knows of the new label.
+    await clf.label(pool[7]!, 'billing');
+    const listed = await clf.queue({ limit: 10 });
+    const expected = await clf.selectForReview(pool, 10);
+    expect(listed.map((q) => q.input)).toEqual(expected.map((i) => pool[i]));
+    for (const item of listed) {
+      const fresh = await clf.predict(item.input as string, { queue: false });
+      expect(item.prediction.label).toBe(fresh.label);
+      expect(item.prediction.confidence).toBeCloseTo(fresh.confidence, 6);
+    }
+  });
+
   test('labelling removes an item, skip sends it to the back, undo puts it back with the previous state', async () => {
     const clf = await classifier({ threshold: 1 });
     const sizes = queueSizes(clf);

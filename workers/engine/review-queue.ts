@@ -3,6 +3,7 @@ import type { Vector } from '../featurizers/vector.js';
 import { inputView } from '../audit/log-records.js';
 import { inputId } from '../audit/input-id.js';
 import { leastInformative, rankQueue } from '../queue.js';
+import { refineCount, reviewCandidates } from '../review.js';
 import type { QueueRecord, StoredInput } from '../storage/index.js';
 import { DEFAULT_REVIEW_STRATEGY, QUEUE_AUTO_LIMIT } from './policy.js';
 import type { ModelSession } from './model-session.js';
@@ -92,30 +93,15 @@ export class ReviewQueue {
     missing.forEach((e, i) => (e.vector = computed[i]!));
     // Only items whose prediction is stale are predicted again: re-reading an unchanged queue costs a sort.
     const stamp = `${session.serving.modelVersion}:${session.examples.changes}:${session.labels.length}`;
-    const stale = entries.filter((e) => e.stamp !== stamp);
-    if (stale.length > 0) {
-      const { probs, hasModel } = await session.serving.probabilities(stale.map((e) => e.vector!));
-      const fresh = session.serving.toPredictions(probs, hasModel);
-      stale.forEach((e, i) => {
-        e.probs = probs[i]!;
-        e.stamp = stamp;
-        const old = e.record.prediction;
-        const now = fresh[i]!;
-        // Same model, same answer: keep the prediction (and its id) the page may already be showing.
-        if (old.modelVersion !== now.modelVersion || old.label !== now.label || Math.abs(old.confidence - now.confidence) > 1e-6) {
-          e.record = { ...e.record, prediction: now };
-          session.recorder.remember(now);
-        }
-      });
-    }
+    const ranked = await this.refined(entries, stamp, limit);
     const { order, scores } = rankQueue(
-      entries.map((e) => ({ probs: e.probs!, vector: e.vector!, skipped: e.record.skipped })),
+      ranked.map((e) => ({ probs: e.probs!, vector: e.vector!, skipped: e.record.skipped })),
       DEFAULT_REVIEW_STRATEGY,
       session.examples.similarity,
       limit,
     );
     return order.slice(0, limit).map((i) => {
-      const { record } = entries[i]!;
+      const { record } = ranked[i]!;
       const item: RawQueueItem = {
         id: record.id,
         prediction: record.prediction,
@@ -125,6 +111,71 @@ export class ReviewQueue {
       };
       if (record.input !== undefined) item.input = inputView(record.input);
       return item;
+    });
+  }
+
+  /**
+   * The entries a listing of `limit` ranks, each with its current answer (head and memory blended), oldest first.
+   * Every label makes every item stale, and the memory's near-duplicate lookup is most of a re-prediction's cost
+   * (seconds over 10,000 items of text that share most of their words, issue 22), so a large stale queue is ranked
+   * as selectForReview ranks a pool: the head's answer for every stale item, then the memory for the
+   * refineCount(n, limit) most uncertain only, and the listing ranks those. Items left with the head's answer alone
+   * keep their stored prediction, and are refined when a later listing ranks them among its candidates.
+   */
+  private async refined(entries: QueueEntry[], stamp: string, limit: number): Promise<QueueEntry[]> {
+    const { serving } = this.session;
+    const headStamp = `head:${stamp}`;
+    const fresh = entries.filter((e) => e.record.skipped === 0);
+    const count = refineCount(fresh.length, limit);
+    const stale = entries.filter((e) => e.stamp !== stamp);
+    if (!serving.hasHead || serving.voteWeight() !== 0 || stale.length <= count || fresh.length < limit) {
+      await this.predict(stale, stamp);
+      return entries;
+    }
+    const unknown = stale.filter((e) => e.stamp !== headStamp);
+    if (unknown.length > 0) {
+      const classes = this.session.labels.length;
+      const nothingNear = { perClass: new Float64Array(classes).fill(-Infinity), top: -Infinity };
+      const { probs } = await serving.probabilities(
+        unknown.map((e) => e.vector!),
+        unknown.map(() => nothingNear),
+      );
+      unknown.forEach((e, i) => {
+        e.probs = probs[i]!;
+        e.stamp = headStamp;
+      });
+    }
+    // In queue order, so the ranking breaks ties by age as it does over the whole queue.
+    const candidates = reviewCandidates(
+      fresh.map((e) => e.probs!),
+      count,
+      DEFAULT_REVIEW_STRATEGY,
+    )
+      .sort((a, b) => a - b)
+      .map((i) => fresh[i]!);
+    await this.predict(
+      candidates.filter((e) => e.stamp !== stamp),
+      stamp,
+    );
+    return candidates;
+  }
+
+  /** Predicts `entries` again with head and memory; a changed answer replaces the stored prediction. */
+  private async predict(entries: QueueEntry[], stamp: string): Promise<void> {
+    if (entries.length === 0) return;
+    const { session } = this;
+    const { probs, hasModel } = await session.serving.probabilities(entries.map((e) => e.vector!));
+    const fresh = session.serving.toPredictions(probs, hasModel);
+    entries.forEach((e, i) => {
+      e.probs = probs[i]!;
+      e.stamp = stamp;
+      const old = e.record.prediction;
+      const now = fresh[i]!;
+      // Same model, same answer: keep the prediction (and its id) the page may already be showing.
+      if (old.modelVersion !== now.modelVersion || old.label !== now.label || Math.abs(old.confidence - now.confidence) > 1e-6) {
+        e.record = { ...e.record, prediction: now };
+        session.recorder.remember(now);
+      }
     });
   }
 
