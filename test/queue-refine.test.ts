@@ -60,7 +60,7 @@ test('a stale queue of 400 is refined by the memory for its most uncertain items
   const picked = await engine.selectForReview(key, pool, 10);
   expect(listed.map((item) => item.input)).toEqual(picked.map((i) => pool[i]));
   for (const item of listed) {
-    const [fresh] = await engine.predict(key, [item.input as string], { queue: false });
+    const [fresh] = await engine.predict(key, [item.input as string]);
     expect(item.prediction.label).toBe(fresh!.label);
     expect(item.prediction.confidence).toBeCloseTo(fresh!.confidence, 6);
   }
