@@ -66,6 +66,36 @@ export interface HitlClassifierStrings {
   badStorage: string;
   /** `{options}`, `{value}`. */
   badMode: string;
+  /** The button that opens the explanation (attribute `explain`), and the name of its panel. */
+  why: string;
+  /** While the explanation is worked out. */
+  whyLoading: string;
+  /** `{reason}`: explaining failed. */
+  whyFailed: string;
+  /** Above the highlighted text: `{label}`. */
+  whyTextLegend: string;
+  /** Read after a highlighted word that weighs for the label. */
+  whyMarkFor: string;
+  /** Read after a highlighted word that weighs against it. */
+  whyMarkAgainst: string;
+  /** `{label}`, `{words}`: the words that weigh most for the label. */
+  whyFor: string;
+  /** `{label}`, `{words}`: the words that weigh most against it. */
+  whyAgainst: string;
+  /** Above the picture with its heat map: `{label}`, `{size}` (patches per side). */
+  whyPictureLegend: string;
+  /** The picture's text alternative: `{label}`, `{cells}` (the strongest cells, each `whyCell`). */
+  whyPictureFor: string;
+  /** One grid cell of the picture: `{row}`, `{column}` (from 1, top left). */
+  whyCell: string;
+  /** Above the list of the most similar labelled examples. */
+  whyNearest: string;
+  /** No labelled example to list. */
+  whyNoNearest: string;
+  /** One similar example: `{label}`, `{similarity}`, `{time}`. */
+  whyNearestItem: string;
+  /** One similar example with its annotator: `{label}`, `{similarity}`, `{annotator}`, `{time}`. */
+  whyNearestBy: string;
 }
 
 /**
@@ -98,4 +128,19 @@ export const HITL_CLASSIFIER_STRINGS: Readonly<HitlClassifierStrings> = Object.f
   oneLabel: 'only "{label}"',
   badThreshold: 'Set threshold to a number above 0 and at most 1, for example threshold="0.8" (got "{value}").',
   badMode: 'Set mode to one of {options} (got "{value}").',
+  why: 'Why?',
+  whyLoading: 'Working out why…',
+  whyFailed: 'Could not explain this prediction: {reason}',
+  whyTextLegend: 'Words marked + weigh for {label}, words marked − against it.',
+  whyMarkFor: '(for)',
+  whyMarkAgainst: '(against)',
+  whyFor: 'Most for {label}: {words}',
+  whyAgainst: 'Most against {label}: {words}',
+  whyPictureLegend: 'The picture in {size} × {size} patches: shaded ones weigh for {label}, hatched ones against it.',
+  whyPictureFor: 'Patches that weigh most for {label}: {cells}',
+  whyCell: 'row {row}, column {column}',
+  whyNearest: 'Most similar labelled examples',
+  whyNoNearest: 'No labelled example yet.',
+  whyNearestItem: '{label}: {similarity} similar, labelled {time}',
+  whyNearestBy: '{label}: {similarity} similar, labelled by {annotator}, {time}',
 });

@@ -90,5 +90,75 @@ export const styles = [
       border: 1px solid CanvasText;
     }
   }
+
+  /* The "Why?" disclosure (attribute explain). Marks differ by sign and underline style, not by colour alone. */
+  .why-panel {
+    display: grid;
+    gap: 0.5em;
+    margin-top: 0.5em;
+    padding-top: 0.5em;
+    border-top: 1px solid var(--_border);
+  }
+
+  .why-panel p,
+  .why-panel ul,
+  .why-panel ol {
+    margin: 0;
+  }
+
+  .why-legend,
+  .why-heading,
+  .why-cells {
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+
+  .why-text {
+    overflow-wrap: anywhere;
+  }
+
+  mark {
+    color: var(--_text);
+    border-radius: 0.2em;
+    padding: 0 0.1em;
+  }
+
+  mark.for {
+    background: light-dark(#ffe0c2, #5a3510);
+    text-decoration: underline solid 2px;
+  }
+
+  mark.against {
+    background: light-dark(#d6e4ff, #1d3361);
+    text-decoration: underline dashed 2px;
+  }
+
+  .sign {
+    font-size: 0.75em;
+    font-weight: 700;
+    vertical-align: super;
+  }
+
+  .why-heatmap {
+    width: 160px;
+    height: 160px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
+  @media (forced-colors: active) {
+    mark {
+      border: 1px solid CanvasText;
+    }
+  }
 `,
 ];

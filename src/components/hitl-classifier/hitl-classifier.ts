@@ -9,6 +9,7 @@ import { LatestCall } from '../shared/latest-call.js';
 import { ModelConnection, labelsConverter, messageOf, notOneOf, type ConnectionMessage } from '../shared/model-connection.js';
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { ClassifierSource } from './classifier-source.js';
+import { ExplainDisclosure, type ExplainRequest } from './explain-disclosure.js';
 import { HITL_CLASSIFIER_STRINGS, type HitlClassifierStrings } from './hitl-classifier.strings.js';
 import { styles } from './hitl-classifier.styles.js';
 
@@ -61,6 +62,11 @@ interface Decision {
  * @csspart accept - The Accept button (accepts the prediction).
  * @csspart reject - The Choose another button (rejects the prediction, then a label button decides).
  * @csspart undo - The Undo button, after a decision made here.
+ * @csspart why-toggle - The "Why?" button (attribute `explain`); also has `button`.
+ * @csspart why - The explanation panel it opens.
+ * @csspart why-text - The text with the words that weigh most marked.
+ * @csspart why-heatmap - The picture with its occlusion heat map.
+ * @csspart why-nearest - The list of the most similar labelled examples.
  *
  * @cssprop --hitl-font-family - Font of the whole element.
  * @cssprop --hitl-font-size - Base font size.
@@ -115,6 +121,12 @@ export class HitlClassifier extends LitElement {
   /** The id of another element to classify instead of the content: a textarea or input (as typed), an img or canvas. */
   @property({ attribute: 'for' }) htmlFor = '';
 
+  /**
+   * Offers a "Why?" button once a prediction is shown: it opens the words (or patches of the picture) that weigh
+   * for and against the label, and the most similar labelled examples. Closed until a person opens it.
+   */
+  @property({ type: Boolean }) explain = false;
+
   /** The form field name: with it, `value` is submitted with the form the element sits in. */
   @property({ reflect: true }) name: string | undefined;
 
@@ -148,6 +160,7 @@ export class HitlClassifier extends LitElement {
     onConnected: () => void this.#predictions.request(),
     onEvent: (event) => this.#onEngineEvent(event),
   });
+  readonly #why = new ExplainDisclosure(this);
   /** One predict in flight, and at most one more after it with the then-current input. */
   readonly #predictions = new LatestCall(() => this.#predictOnce());
   #predictedKey: string | null = null;
@@ -275,7 +288,7 @@ export class HitlClassifier extends LitElement {
             ? html`<p part="note" class="message" role="status" title=${classifier.storageProblem ?? ''}>${this.#strings().notKept}</p>`
             : nothing
         }
-        ${this.#connection.message ? nothing : this.#renderControls(view)}
+        ${this.#connection.message ? nothing : this.#renderControls(view)} ${this.#renderWhy(view)}
       </div>
     `;
   }
@@ -376,6 +389,24 @@ export class HitlClassifier extends LitElement {
     `;
   }
 
+  /** The "Why?" disclosure: only with `explain`, after a prediction is shown, and not while a person picks another label. */
+  #renderWhy(view: HitlClassifierState): TemplateResult | typeof nothing {
+    const request = this.#explainRequest();
+    if (!request || this._rejected !== null || (view !== 'confident' && view !== 'needs-review' && view !== 'labelled')) return nothing;
+    const source = this.#source.read();
+    if (source.kind === 'none') return nothing;
+    return this.#why.render(this.#strings(), source.kind === 'text' ? { text: source.text } : { image: source.image }, request);
+  }
+
+  #explainRequest(): ExplainRequest | null {
+    const classifier = this.#connection.classifier;
+    const source = this.#source.read();
+    const prediction = this._prediction;
+    if (!this.explain || !classifier || source.kind === 'none' || prediction?.label == null || source.key !== this.#predictedKey) return null;
+    const input: ClassifierInput = source.kind === 'text' ? source.text : source.image;
+    return { key: source.key, modelVersion: prediction.modelVersion, explain: () => classifier.explain(input) };
+  }
+
   #unavailable(view: HitlClassifierState): boolean {
     return this.#connection.classifier === null || this.#isBusy() || this._formDisabled || view === 'empty' || view === 'error';
   }
@@ -433,6 +464,7 @@ export class HitlClassifier extends LitElement {
     this.#predictedKey = null;
     this.#decisions = [];
     this._error = null;
+    this.#why.forget();
   }
 
   #onEngineEvent({ type }: EngineEvent): void {
@@ -493,6 +525,8 @@ export class HitlClassifier extends LitElement {
     this._human = stored ? { label: stored.label, annotator: stored.annotator, key: source.key } : null;
     this._prediction = this.#withThreshold(prediction);
     this.#predictedKey = source.key;
+    const why = this.#explainRequest();
+    if (why) this.#why.follow(why);
     this.dispatchEvent(new HitlPredictionEvent(this._prediction));
     if (this._prediction.needsReview && this._prediction.label !== null && this._human === null) {
       if (this.#reviewAnnouncedKey !== source.key) {
@@ -523,6 +557,8 @@ export class HitlClassifier extends LitElement {
     const view = this.#view();
     if (label == null || (view !== 'needs-review' && view !== 'confident') || this.#unavailable(view)) return false;
     this._rejected = label;
+    // A person choosing again decides without the explanation in view.
+    this.#why.forget();
     const first = this.#connection.labels.findIndex((l) => l !== label);
     this.#focusNext = `.actions button:nth-of-type(${first + 1})`;
     return true;
