@@ -15,6 +15,7 @@ import {
   type ImportResult,
   type InputKind,
   type AgreementReport,
+  type SuspiciousLabel,
   type Explanation,
   type LogEntry,
   type LogVerification,
@@ -305,6 +306,30 @@ export class Classifier extends EventTarget {
   async undo(decisionId: string): Promise<UndoResult> {
     checkId('decisionId', decisionId);
     return this.#call((api) => api.undo(this.#key, decisionId));
+  }
+
+  /**
+   * Labels the check on the human labels doubts, most contradicted first: out-of-fold predictions (a head trained
+   * without the example) confidently prefer another label. Resolves after the trainings asked for so far and the
+   * check that follows each. The model never changes them: a person answers with `reviewLabel`.
+   */
+  async suspiciousLabels(options: { limit?: number } = {}): Promise<SuspiciousLabel[]> {
+    if (options === null || typeof options !== 'object') throw new TypeError(`suspiciousLabels options must be an object, got ${describe(options)}.`);
+    const { limit = Number.MAX_SAFE_INTEGER } = options;
+    wholeNumber('limit', limit);
+    return this.#call((api) => api.suspiciousLabels(this.#key, limit));
+  }
+
+  /**
+   * A person's second look at a stored label, by example id (from `suspiciousLabels()` or `label()`): the same label
+   * confirms it (logged with action 'confirm'), another changes it ('correct'). A confirmed label is not flagged again
+   * until the check suggests a different label.
+   */
+  async reviewLabel(exampleId: string, label: string, meta: Pick<LabelMeta, 'annotator'> = {}): Promise<LabelResult> {
+    checkId('exampleId', exampleId);
+    // Only who decided: the action follows from the label, and no prediction was shown.
+    const { annotator } = this.#labelMeta(label, meta);
+    return this.#call((api) => api.reviewLabel(this.#key, exampleId, label, annotator !== undefined ? { annotator } : {}));
   }
 
   /** Pending review items, most informative first (skipped ones last), re-predicted by the current model. */

@@ -21,6 +21,8 @@ export type {
   LogEntry,
   LogVerification,
   AgreementReport,
+  SuspiciousLabel,
+  OutOfFoldReport,
   ClassFigures,
   ClassWarning,
   QualityReport,

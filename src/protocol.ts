@@ -86,8 +86,11 @@ export interface Prediction {
 /** A prediction as the worker returns it: the handle adds `needsReview` from its own threshold. */
 export type RawPrediction = Omit<Prediction, 'needsReview'>;
 
-/** What a person did with a prediction: took it, picked another label, or rejected it (then picked). */
-export const DECISION_ACTIONS = ['accept', 'correct', 'reject'] as const;
+/**
+ * What a person did with a prediction: took it, picked another label, or rejected it (then picked); or, on a second
+ * look at a label the check doubts (`reviewLabel`), kept it ('confirm').
+ */
+export const DECISION_ACTIONS = ['accept', 'correct', 'reject', 'confirm'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
 export interface LabelMeta {
@@ -148,6 +151,8 @@ export interface Stats {
     eceBefore: number;
     eceAfter: number;
   } | null;
+  /** The check on the human labels after the last training: out-of-fold figures and how many labels it flags. */
+  outOfFold: OutOfFoldReport | null;
 }
 
 export interface OpenResult {
@@ -179,6 +184,8 @@ export type EngineEvent =
    * by the engine as the log changes, and once on open when the stored log is drifting already.
    */
   | { type: 'drift'; key: string; drifted: boolean; report: DriftReport }
+  /** The label check ran again after a training, or the number of labels it flags changed. */
+  | { type: 'label-check'; key: string; suspicious: number; modelVersion: number }
   /** A write failed because the browser's storage is full (`problem: 'quota'`); `message` says what to do. */
   | { type: 'storage-error'; key: string; problem: 'quota'; message: string }
   /**
@@ -347,6 +354,8 @@ export interface QualityReport {
   perClass: ClassFigures[];
   /** Labels with too few examples to learn well (see `Stats.classWarnings`). */
   classWarnings: ClassWarning[];
+  /** The same figures from out-of-fold predictions of every labelled example (see `OutOfFoldReport`); null before a check. */
+  outOfFold: OutOfFoldReport | null;
 }
 
 export interface ClassFigures {
@@ -516,6 +525,46 @@ export interface EngineApi {
   close(key: string, handle: string): Promise<void>;
   /** Live TensorFlow.js tensors and bytes in the worker: for leak tests and benchmarks. */
   memory(): Promise<{ tensors: number; bytes: number }>;
+  /** Labels the out-of-fold check doubts, most contradicted first (after the trainings asked for so far). */
+  suspiciousLabels(key: string, limit: number): Promise<SuspiciousLabel[]>;
+  /** A second look at a stored label by example id: the same label confirms it, another changes it. */
+  reviewLabel(key: string, exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult>;
   /** Why the model gives `input` the label (default: the predicted one), with the `k` nearest labelled examples. */
   explain(key: string, input: WireInput, label: string | null, k: number): Promise<Explanation>;
+}
+
+/**
+ * A label the check on the human labels doubts: a head that never saw this example (out of fold) confidently prefers
+ * `suggested`. The model never changes it; `reviewLabel(id, label)` records a person's second look.
+ */
+export interface SuspiciousLabel {
+  /** The example id, as `label()` returns it in `exampleId`. */
+  id: string;
+  /** The stored input; absent when the model keeps no inputs. */
+  input?: StoredInputView;
+  /** The label a person gave. */
+  label: string;
+  /** The label the out-of-fold prediction prefers. */
+  suggested: string;
+  /** Its out-of-fold probability. */
+  confidence: number;
+  /** Who gave the label (null: no annotator was named). */
+  annotator: string | null;
+}
+
+/**
+ * Per-label figures of out-of-fold predictions: each labelled example predicted by a head trained, with the served
+ * head's settings, on the other folds, against the label people gave.
+ */
+export interface OutOfFoldReport {
+  /** The served model version the check followed. */
+  modelVersion: number;
+  /** Labelled examples checked. */
+  examples: number;
+  /** The oldest labels left out of the check past its cap (4,000). */
+  skipped: number;
+  folds: number;
+  /** Labels flagged now. */
+  suspicious: number;
+  perClass: ClassFigures[];
 }

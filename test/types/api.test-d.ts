@@ -22,6 +22,8 @@ import {
   type Prediction,
   type QueueItem,
   type Stats,
+  type SuspiciousLabel,
+  type LabelResult,
 } from '../../src/index.js';
 
 type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -51,6 +53,15 @@ export async function api(): Promise<void> {
   void firstSpan;
   // @ts-expect-error k is a number
   await clf.explain('x', { k: '3' });
+  const doubted = await clf.suspiciousLabels({ limit: 10 });
+  assert<IsExact<typeof doubted, SuspiciousLabel[]>>();
+  assert<IsExact<(typeof doubted)[number]['annotator'], string | null>>();
+  const secondLook: LabelResult = await clf.reviewLabel(doubted[0]!.id, doubted[0]!.suggested, { annotator: 'bo' });
+  void secondLook;
+  const perLabelOutOfFold: number | null | undefined = stats.outOfFold?.perClass[0]?.f1;
+  void perLabelOutOfFold;
+  // @ts-expect-error a second look names who decided, not an action: the action follows from the label
+  await clf.reviewLabel('id', 'billing', { action: 'accept' });
 
   // @ts-expect-error labels are strings
   await createClassifier({ name: 'tickets', labels: [1, 2] });

@@ -25,7 +25,7 @@ export function computeQuality(
   labels: readonly string[],
   threshold: number,
   window: number,
-): Omit<QualityReport, 'classWarnings'> {
+): Omit<QualityReport, 'classWarnings' | 'outOfFold'> {
   const log = [...records].sort(byTime);
   const undone = new Set(log.filter((r) => r.kind === 'undo' && r.decisionId !== undefined).map((r) => r.decisionId!));
   const decisions: Decision[] = [];

@@ -30,14 +30,55 @@ export class Decisions {
     return this.decide(itemId, input, vector, label, meta);
   }
 
-  private async decide(id: string, canonical: StoredInput | undefined, vector: Vector, label: string, meta: LabelMeta): Promise<LabelResult> {
+  /**
+   * A second look at a stored label (label-check.ts), by example id: the same label confirms it ('confirm'), another
+   * changes it ('correct'). Either is a decision in the log, which says what the check suggested; a confirmed label
+   * is not flagged again while the check keeps suggesting the same label.
+   */
+  async review(exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult> {
+    const { session } = this;
+    session.checkLabel(label);
+    const current = session.examples.label(exampleId);
+    const vector = session.examples.vector(exampleId);
+    if (!current || !vector) {
+      throw new RangeError(`No labelled example has the id ${JSON.stringify(exampleId)}: pass an id from suspiciousLabels() or label().`);
+    }
+    const flag = session.labelCheck.flagOf(exampleId);
+    // The stored raw input goes into the new record as it was: a second look must not lose it.
+    const record = (await session.labelCheck.storedExamples([exampleId])).get(exampleId);
+    const confirm = label === current.label;
+    const detail = flag
+      ? `second look: the label check suggested ${JSON.stringify(flag.suggested)} (${Math.round(flag.confidence * 100)} % out of fold)`
+      : 'second look';
+    return this.decide(
+      exampleId,
+      record?.input,
+      vector,
+      label,
+      { ...meta, action: confirm ? 'confirm' : 'correct' },
+      {
+        detail,
+        ...(confirm && flag ? { confirmedAgainst: flag.suggested } : {}),
+      },
+    );
+  }
+
+  private async decide(
+    id: string,
+    canonical: StoredInput | undefined,
+    vector: Vector,
+    label: string,
+    meta: LabelMeta,
+    secondLook?: { detail: string; confirmedAgainst?: string },
+  ): Promise<LabelResult> {
     const { session } = this;
     await session.recorder.flush();
     let newMeta: ModelMeta | undefined;
     if (vector instanceof Float32Array && session.meta.featureDim === null) {
       newMeta = { ...session.meta, featureDim: vector.length };
     }
-    const predicted = await session.recorder.shownBefore(id, meta.predictionId);
+    // A second look answers the label check, not a prediction shown: quality() must not count it as one.
+    const predicted = secondLook ? undefined : await session.recorder.shownBefore(id, meta.predictionId);
     const previous = session.examples.label(id)?.label;
     const decisionId = crypto.randomUUID();
     const example: ExampleRecord = { id, label, time: Date.now(), seq: session.examples.seq, decisionId };
@@ -45,6 +86,7 @@ export class Decisions {
     else example.vector = vector;
     if (meta.annotator !== undefined) example.annotator = meta.annotator;
     if (meta.predictionId !== undefined) example.predictionId = meta.predictionId;
+    if (secondLook?.confirmedAgainst !== undefined) example.confirmedAgainst = secondLook.confirmedAgainst;
     const action: DecisionAction | undefined =
       meta.action ?? (predicted && predicted.label !== null ? (predicted.label === label ? 'accept' : 'correct') : undefined);
     const log: LogRecord = {
@@ -59,6 +101,7 @@ export class Decisions {
       ...(meta.annotator !== undefined ? { annotator: meta.annotator } : {}),
       ...(meta.predictionId !== undefined ? { predictionId: meta.predictionId } : {}),
       ...(predicted ? { predicted: { label: predicted.label, confidence: predicted.confidence, modelVersion: predicted.modelVersion } } : {}),
+      ...(secondLook ? { detail: secondLook.detail } : {}),
     };
     const logged = canonical === undefined ? undefined : session.handles.logInput(canonical);
     if (logged !== undefined) log.input = logged;
@@ -66,6 +109,7 @@ export class Decisions {
     await session.store.saveDecision(example, log, newMeta);
     if (newMeta) session.meta = newMeta;
     session.examples.remember(example, vector, session.labels, previous === undefined);
+    session.labelCheck.sync();
     session.batches.startWhenLarge();
     const wasQueued = session.queue.take(id);
     session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
@@ -96,6 +140,7 @@ export class Decisions {
     } else {
       session.examples.forget(id);
     }
+    session.labelCheck.sync();
     if (outcome.requeued) {
       session.queue.put(outcome.requeued);
       session.queue.emitSize();

@@ -21,6 +21,7 @@ import {
   type ReviewStrategy,
   type Stats,
   type StoredLabel,
+  type SuspiciousLabel,
   type TrainProgress,
   type TrainResult,
   type UndoResult,
@@ -264,6 +265,14 @@ export class Engine implements EngineApi {
     return this.model(key).explanations.explain(input, label, k);
   }
 
+  async suspiciousLabels(key: string, limit: number): Promise<SuspiciousLabel[]> {
+    return this.model(key).labelCheck.suspicious(limit);
+  }
+
+  async reviewLabel(key: string, exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult> {
+    return this.model(key).decisions.review(exampleId, label, meta);
+  }
+
   async close(key: string, handle: string): Promise<void> {
     const model = this.models.get(key);
     if (!model) return;
@@ -274,6 +283,8 @@ export class Engine implements EngineApi {
   }
 
   async memory(): Promise<{ tensors: number; bytes: number }> {
+    // Counted once background work (a label check after a training) has ended, never halfway through it.
+    await Promise.all([...this.models.values()].map((model) => model.training.idle()));
     const { numTensors, numBytes } = tf.memory();
     return { tensors: numTensors, bytes: numBytes };
   }

@@ -13,6 +13,14 @@ export class Examples {
   readonly memory: ExampleMemory;
   readonly similarity: Similarity;
   private readonly labelsById = new Map<string, StoredLabel>();
+  /**
+   * Every labelled example as training sees it, in the memory's order, including those held out of the memory while
+   * their label is in doubt (label-check.ts): a held label still trains the head, but no near-duplicate follows it.
+   */
+  private readonly rows = new Map<string, { target: number; vector: Vector; seq: number }>();
+  private readonly held = new Set<string>();
+  /** The label a person kept each example's label against, on a second look (see ExampleRecord.confirmedAgainst). */
+  private readonly confirmations = new Map<string, string>();
   private liveStats: RunningStats | null = null;
   /** The next decision's sequence number: above every stored example's. */
   seq = 0;
@@ -28,7 +36,42 @@ export class Examples {
   }
 
   get size(): number {
-    return this.memory.size;
+    return this.rows.size;
+  }
+
+  /** Every labelled example, held ones included, in insertion order: what training learns from. */
+  snapshot(): { ids: string[]; vectors: Vector[]; targets: Int32Array } {
+    const ids = [...this.rows.keys()];
+    const rows = [...this.rows.values()];
+    return { ids, vectors: rows.map((r) => r.vector), targets: Int32Array.from(rows, (r) => r.target) };
+  }
+
+  /** The example's vector as training sees it. */
+  vector(id: string): Vector | undefined {
+    return this.rows.get(id)?.vector;
+  }
+
+  confirmedAgainst(id: string): string | undefined {
+    return this.confirmations.get(id);
+  }
+
+  isHeld(id: string): boolean {
+    return this.held.has(id);
+  }
+
+  /** Takes an example out of the memory's answers (and the lookup helper's copy) until release(); training keeps it. */
+  hold(id: string): void {
+    if (this.held.has(id) || !this.rows.has(id)) return;
+    this.memory.remove(id);
+    this.held.add(id);
+    this.changes += 1;
+  }
+
+  release(id: string): void {
+    const row = this.rows.get(id);
+    if (!row || !this.held.delete(id)) return;
+    this.memory.upsert(id, row.target, row.vector, row.seq);
+    this.changes += 1;
   }
 
   has(id: string): boolean {
@@ -48,6 +91,10 @@ export class Examples {
     if (target < 0) return;
     this.changes += 1;
     this.memory.upsert(example.id, target, vector, example.seq);
+    this.rows.set(example.id, { target, vector, seq: example.seq });
+    this.held.delete(example.id);
+    if (example.confirmedAgainst !== undefined) this.confirmations.set(example.id, example.confirmedAgainst);
+    else this.confirmations.delete(example.id);
     this.labelsById.set(example.id, stored(example));
     this.seq = Math.max(this.seq, example.seq + 1);
     if (this.input === 'features' && isNew) {
@@ -58,6 +105,9 @@ export class Examples {
 
   forget(id: string): void {
     this.memory.remove(id);
+    this.rows.delete(id);
+    this.held.delete(id);
+    this.confirmations.delete(id);
     this.changes += 1;
     this.labelsById.delete(id);
   }
@@ -66,6 +116,9 @@ export class Examples {
     this.memory.clear();
     this.changes += 1;
     this.labelsById.clear();
+    this.rows.clear();
+    this.held.clear();
+    this.confirmations.clear();
     this.liveStats = null;
   }
 
@@ -75,9 +128,9 @@ export class Examples {
   }
 
   countsByLabel(labels: readonly string[]): Record<string, number> {
-    const counts = this.memory.countsByTarget(labels.length);
     const byLabel: Record<string, number> = {};
-    labels.forEach((label, c) => (byLabel[label] = counts[c]!));
+    for (const label of labels) byLabel[label] = 0;
+    for (const { target } of this.rows.values()) byLabel[labels[target]!]! += 1;
     return byLabel;
   }
 }

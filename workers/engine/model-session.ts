@@ -28,6 +28,7 @@ import { DriftWatch } from './drift-watch.js';
 import { Examples } from './examples.js';
 import { Explanations } from './explanations.js';
 import { Handles } from './handles.js';
+import { LabelCheck } from './label-check.js';
 import { PredictionRecorder } from './prediction-recorder.js';
 import { Retention } from './retention.js';
 import { ReviewQueue } from './review-queue.js';
@@ -67,6 +68,7 @@ export class ModelSession {
   readonly retention = new Retention(this);
   readonly transfer = new Transfer(this);
   readonly drift = new DriftWatch(this);
+  readonly labelCheck = new LabelCheck(this);
   readonly explanations = new Explanations(this);
 
   constructor(
@@ -139,6 +141,8 @@ export class ModelSession {
     await this.store.sealLog();
     this.recorder.rememberShown(await this.store.readLog({ limit: SHOWN_ON_OPEN }));
     this.drift.poke();
+    // Out-of-fold predictions are not stored: they are computed again, in the background, for a stored head.
+    if (this.serving.hasHead) this.training.refreshLabelCheck();
   }
 
   /**
@@ -155,6 +159,7 @@ export class ModelSession {
       if (vector) this.examples.remember(example, vector, this.labels);
     }
     if (weights) this.serving.install(weights);
+    this.labelCheck.sync();
     this.queue.load(queue);
     this.batches.startWhenLarge();
   }
@@ -232,7 +237,7 @@ export class ModelSession {
   async quality(window: number, threshold: number): Promise<QualityReport> {
     await this.recorder.flush();
     const report = computeQuality(await this.store.readLog(), this.meta.labels, threshold, window);
-    return { ...report, classWarnings: classWarnings(this.examples.countsByLabel(this.meta.labels)) };
+    return { ...report, classWarnings: classWarnings(this.examples.countsByLabel(this.meta.labels)), outOfFold: this.labelCheck.report() };
   }
 
   /** Agreement between annotators, from every decision in the log (audit/agreement.ts). */
@@ -266,6 +271,7 @@ export class ModelSession {
       modelVersion: this.serving.modelVersion,
       training: this.training.isRunning,
       calibration: this.serving.calibration,
+      outOfFold: this.labelCheck.report(),
     };
   }
 
@@ -287,6 +293,7 @@ export class ModelSession {
     this.queue.clear();
     this.recorder.forgetRecent();
     this.examples.clear();
+    this.labelCheck.forget();
     this.dropHead();
     this.drift.forget();
     this.emit({ type: 'reset', key: this.key });

@@ -30,6 +30,11 @@ export class Training {
 
   constructor(private readonly session: ModelSession) {}
 
+  /** True while a training asked for has not started yet. */
+  get hasWaiting(): boolean {
+    return this.waitingRuns.size > 0;
+  }
+
   get isRunning(): boolean {
     return this.running !== null;
   }
@@ -88,11 +93,47 @@ export class Training {
       waiting.signal.throwIfAborted();
       return session.tabs.exclusive(start, waiting.signal);
     });
-    this.chain = work.catch(() => undefined);
+    // The label check follows each installed head in the same chain: the run's caller does not wait for it, and the
+    // next run waits for it, so two never train at once.
+    this.chain = work.then(
+      () => this.checkLabels(),
+      () => undefined,
+    );
     const cancelled = new Promise<never>((_, reject) =>
       waiting.signal.addEventListener('abort', () => reject(waiting.signal.reason as Error), { once: true }),
     );
     return Promise.race([work, cancelled]).finally(() => this.waitingRuns.delete(runId));
+  }
+
+  /** Recomputes the out-of-fold label check after this tab's trainings (on open, when a head was stored). */
+  refreshLabelCheck(): void {
+    this.chain = this.chain.then(() => this.checkLabels());
+  }
+
+  /** Settles when every training and label check asked for so far has ended. */
+  idle(): Promise<unknown> {
+    return this.chain;
+  }
+
+  private async checkLabels(): Promise<void> {
+    try {
+      await this.session.labelCheck.refresh();
+    } catch (error) {
+      // Best effort: a reset or close during it, or too few labels, leaves the previous check (or none).
+      if (!isAbort(error) && !(error instanceof RangeError)) console.warn('hitl-classifier: the label check failed', error);
+    }
+  }
+
+  /** Rows as the head learns them: numeric columns standardised over `vectors`, everything else unchanged. */
+  trainingRows(vectors: readonly Vector[]): { rows: Vector[]; stats: { mean: Float32Array; std: Float32Array } | null } {
+    const { session } = this;
+    // Numeric columns come in any units; image features are already on one scale, and standardising them
+    // cost accuracy (2 points on MNIST at 800 labels when it was measured).
+    if (session.spec.input !== 'features') return { rows: [...vectors], stats: null };
+    const running = new RunningStats(session.inputDim());
+    for (const v of vectors) running.add(v as Float32Array);
+    const stats = running.snapshot();
+    return { rows: vectors.map((v) => standardize(v as Float32Array, stats.mean, stats.std)), stats };
   }
 
   /** The vote each held-out example would get from the examples the calibration head trained on (see calibrate.ts). */
@@ -123,10 +164,11 @@ export class Training {
     const { session } = this;
     const started = performance.now();
     const generation = session.generation;
-    const { vectors, targets } = session.examples.memory.snapshot();
+    const { vectors, targets } = session.examples.snapshot();
     const labels = session.labels;
     const classes = labels.length;
-    const counts = session.examples.memory.countsByTarget(classes);
+    const counts = new Array<number>(classes).fill(0);
+    for (const t of targets) counts[t]! += 1;
     const present = counts.filter((c) => c > 0).length;
     if (present < 2) {
       throw new RangeError(
@@ -138,16 +180,7 @@ export class Training {
     session.emit({ type: 'training', key: session.key, running: true, at: Date.now() });
     const resetError = () => abortError('The model was reset during training.');
     try {
-      let rows: Vector[] = vectors;
-      let stats: { mean: Float32Array; std: Float32Array } | null = null;
-      // Numeric columns come in any units; image features are already on one scale, and standardising them
-      // cost accuracy (2 points on MNIST at 800 labels when it was measured).
-      if (session.spec.input === 'features') {
-        const running = new RunningStats(session.inputDim());
-        for (const v of vectors) running.add(v as Float32Array);
-        stats = running.snapshot();
-        rows = vectors.map((v) => standardize(v as Float32Array, stats!.mean, stats!.std));
-      }
+      const { rows, stats } = this.trainingRows(vectors);
       const shouldStop = () => state.cancelled ?? (session.generation !== generation ? resetError() : null);
       const { head: trained, calibration } = await trainCalibrated(rows, targets, classes, session.inputDim(), {
         onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),

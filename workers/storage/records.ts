@@ -49,6 +49,11 @@ export interface ExampleRecord {
   time: number;
   /** Insertion order, so the newest of two identical-looking examples wins. */
   seq: number;
+  /**
+   * Set when a person kept this label on a second look although the out-of-fold check suggested this other label:
+   * the label is not flagged again while the check keeps suggesting the same one.
+   */
+  confirmedAgainst?: string;
 }
 
 /** A prediction waiting for a person (schema 2). */
