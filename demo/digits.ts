@@ -136,7 +136,7 @@ function buildPad(): HTMLElement {
     if (!toMnist(pad, seen)) return;
     if (!tag) {
       tag = el('hitl-classifier', {
-        attrs: { model: DIGITS_MODEL, labels: LABELS, for: 'pad-input', annotator: 'you', 'data-testid': 'pad-classifier' },
+        attrs: { model: DIGITS_MODEL, labels: LABELS, for: 'pad-input', annotator: 'you', explain: true, 'data-testid': 'pad-classifier' },
       });
       slot.replaceChildren(tag);
     } else {

@@ -72,7 +72,15 @@ function composeCard(): HTMLElement {
     },
   });
   const tag = el('hitl-classifier', {
-    attrs: { model: INBOX_MODEL, labels: 'spam,ham', for: 'inbox-compose', name: 'folder', annotator: 'you', 'data-testid': 'compose-classifier' },
+    attrs: {
+      model: INBOX_MODEL,
+      labels: 'spam,ham',
+      for: 'inbox-compose',
+      name: 'folder',
+      annotator: 'you',
+      explain: true,
+      'data-testid': 'compose-classifier',
+    },
   });
   const result = el('p', { class: 'compose-result', attrs: { 'aria-live': 'polite', 'data-testid': 'compose-result' } });
   const form = el(
