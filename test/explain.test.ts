@@ -168,6 +168,13 @@ describe('explain: numbers and pictures', () => {
       await clf.label([i / 10, (i * 7) % 5, 5], 'low');
       await clf.label([10 + i / 10, (i * 3) % 5, 5], 'high');
     }
+    // Before any training, the memory alone answers: each column set to its mean in turn.
+    const early = await clf.explain([9.5, 2, 5]);
+    expect(early).toMatchObject({ method: 'occlusion', baseline: null, label: 'high' });
+    expect(early.features!.map((f) => f.index)).toEqual([0, 1, 2]);
+    // The constant column is at its mean already: setting it there changes nothing.
+    expect(early.features![2]!.contribution).toBeCloseTo(0, 9);
+    expect(early.features![0]!.contribution).toBeGreaterThan(0);
     await clf.train();
     const explanation = await clf.explain([9.5, 2, 5]);
     expect(explanation).toMatchObject({ method: 'linear', label: 'high' });

@@ -125,6 +125,21 @@ describe('<hitl-classifier explain>', () => {
     expect(shadow(element, '.why-panel')).toBeNull();
   });
 
+  test('the open disclosure passes axe in the dark theme too', async () => {
+    const name = uniqueName('explain-tag');
+    await trained(name);
+    const container = stage();
+    container.style.background = '#111318';
+    const element = tag({ model: name, labels: 'spam,ham', storage: 'memory', explain: '' }, 'Free prize meeting notes, click now');
+    element.style.colorScheme = 'dark';
+    container.append(element);
+    await expect.poll(() => element.state, { timeout: 30_000 }).toMatch(/confident|needs-review/);
+    shadow<HTMLButtonElement>(element, '.why-toggle')!.click();
+    await expect.poll(() => shadow(element, '.why-nearest'), { timeout: 30_000 }).not.toBeNull();
+    expect(element.shadowRoot?.querySelectorAll('mark.for, mark.against').length).toBeGreaterThan(0);
+    expect(await violations(element)).toEqual([]);
+  });
+
   test('goes away while a person picks another label, and a new text closes it', async () => {
     const name = uniqueName('explain-tag');
     await trained(name);
