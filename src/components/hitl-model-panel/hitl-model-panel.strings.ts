@@ -58,6 +58,15 @@ export interface HitlModelPanelStrings extends ConnectionStrings {
   precisionHeader: string;
   recallHeader: string;
   f1Header: string;
+  /** Heading of the check on the human labels. */
+  labelCheckTitle: string;
+  /** `{count}` labels it doubts, of `{examples}` checked. */
+  suspiciousLabels: string;
+  /** `{skipped}` older labels left out of the check. */
+  labelCheckCapped: string;
+  /** Heading and caption (`{folds}`) of the out-of-fold per-label table. */
+  outOfFoldTitle: string;
+  outOfFoldCaption: string;
   /** A label with fewer than 5 examples: `{label}`, `{count}`. */
   fewLabels: string;
   /** A label with far fewer examples than the median label: `{label}`, `{count}`. */
@@ -144,6 +153,11 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   precisionHeader: 'Precision',
   recallHeader: 'Recall',
   f1Header: 'F1',
+  labelCheckTitle: 'Check on the labels',
+  suspiciousLabels: '{count} of {examples} labels to look at again (the review queue’s second look)',
+  labelCheckCapped: 'The {skipped} oldest labels were not checked.',
+  outOfFoldTitle: 'Per label, out of fold',
+  outOfFoldCaption: 'Each label predicted by a model trained without it ({folds} folds), against the label people gave',
   fewLabels: '{label}: only {count} labels; give it at least 5 so the model can learn it.',
   rareLabel: '{label}: {count} labels, far fewer than the other labels; its predictions are less reliable.',
   humanLabel: 'Human label',

@@ -10,7 +10,7 @@ import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } f
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 import { styles } from './hitl-model-panel.styles.js';
-import { classWarningList, labelCounts, perClassTable } from './per-class.js';
+import { classWarningList, labelCounts, outOfFoldBlock, perClassTable } from './per-class.js';
 import { TrainingRun } from './training-run.js';
 
 export { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
@@ -38,6 +38,8 @@ const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL'
  * @csspart confusion - The confusion matrix table.
  * @csspart per-class - The per-label precision, recall and F1 table.
  * @csspart class-warnings - Notes on labels with too few examples.
+ * @csspart label-check - The check on the human labels: how many it doubts, and its per-label figures.
+ * @csspart out-of-fold - The per-label precision, recall and F1 table of out-of-fold predictions.
  * @csspart reliability - The reliability diagram (SVG).
  * @csspart auto-accept - The auto-accept share.
  * @csspart data - Export, import and reset.
@@ -255,7 +257,7 @@ export class HitlModelPanel extends LitElement {
         <div><dt>${t.examplesTerm}</dt><dd data-stat="examples">${stats.examples}</dd></div>
       </dl>
       ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing}
-      ${labelCounts(classifier.labels, stats, t)} ${classWarningList(stats.classWarnings, t)}
+      ${labelCounts(classifier.labels, stats, t)} ${classWarningList(stats.classWarnings, t)} ${outOfFoldBlock(stats.outOfFold, t)}
       ${this.#renderTraining(stats, t)}
       ${quality ? this.#renderQuality(quality, t) : nothing}
       ${this.#renderData(classifier, t)}

@@ -1,6 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import type { ClassWarning, QualityReport, Stats } from '../../protocol.js';
-import { format, percent } from '../shared/strings.js';
+import type { ClassFigures, ClassWarning, OutOfFoldReport, QualityReport, Stats } from '../../protocol.js';
+import { fill, format, percent } from '../shared/strings.js';
 import type { HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 
 /** The labels the model has too few examples of, as notes under the counts. */
@@ -16,12 +16,45 @@ export function classWarningList(warnings: readonly ClassWarning[], t: HitlModel
 
 /** Precision, recall and F1 per label, over the decisions the confusion matrix counts. */
 export function perClassTable(quality: QualityReport, t: HitlModelPanelStrings): TemplateResult | typeof nothing {
-  const rows = quality.perClass.filter((row) => row.support > 0 || row.predicted > 0);
+  const rows = shownRows(quality.perClass);
   if (quality.decisions === 0 || rows.length === 0) return nothing;
-  const cell = (value: number | null) => (value === null ? t.unknown : percent.format(value));
   return html`<h3>${t.perClassTitle}</h3>
     <table part="per-class" class="per-class">
-      <caption>${t.perClassCaption}</caption>
+      ${figureRows(rows, t.perClassCaption, t)}
+    </table>`;
+}
+
+/**
+ * The check on the human labels: how many labels it doubts (the queue's second look lists them) and the per-label
+ * figures of out-of-fold predictions, beside the human-verified ones.
+ */
+export function outOfFoldBlock(report: OutOfFoldReport | null, t: HitlModelPanelStrings): TemplateResult | typeof nothing {
+  if (!report) return nothing;
+  const rows = shownRows(report.perClass);
+  return html`<div part="label-check" class="block label-check">
+    <h3>${t.labelCheckTitle}</h3>
+    <p class="figure" data-stat="suspicious">${fill(t.suspiciousLabels, { count: html`<strong>${report.suspicious}</strong>`, examples: report.examples })}</p>
+    ${report.skipped > 0 ? html`<p class="message">${format(t.labelCheckCapped, { skipped: report.skipped })}</p>` : nothing}
+    ${
+      rows.length > 0
+        ? html`<h3>${t.outOfFoldTitle}</h3>
+            <table part="out-of-fold" class="per-class">
+              ${figureRows(rows, format(t.outOfFoldCaption, { folds: report.folds }), t)}
+            </table>`
+        : nothing
+    }
+  </div>`;
+}
+
+/** Labels someone gave or the model predicted: the others have no figures to show. */
+function shownRows(figures: readonly ClassFigures[]): ClassFigures[] {
+  return figures.filter((row) => row.support > 0 || row.predicted > 0);
+}
+
+/** A per-label table's caption, header and rows. */
+function figureRows(rows: readonly ClassFigures[], caption: string, t: HitlModelPanelStrings): TemplateResult {
+  const cell = (value: number | null) => (value === null ? t.unknown : percent.format(value));
+  return html`<caption>${caption}</caption>
       <thead>
         <tr>
           <th scope="col"><span class="visually-hidden">${t.humanLabel}</span></th>
@@ -41,8 +74,7 @@ export function perClassTable(quality: QualityReport, t: HitlModelPanelStrings):
             <td>${cell(row.f1)}</td>
           </tr>`,
         )}
-      </tbody>
-    </table>`;
+      </tbody>`;
 }
 
 /** How many examples each label has, with a bar each. */

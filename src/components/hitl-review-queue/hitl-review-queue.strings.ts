@@ -41,6 +41,24 @@ export interface HitlReviewQueueStrings extends ConnectionStrings {
   skipFailed: string;
   /** `{reason}`: why the last decision could not be undone. */
   undoFailed: string;
+  /** Accessible name of the group of view buttons. */
+  viewsGroup: string;
+  /** The button showing the review queue. */
+  queueView: string;
+  /** The button showing the labels the check doubts: `{count}` of them. */
+  secondLookView: string;
+  /** No label is flagged. */
+  secondLookEmpty: string;
+  /** A flagged label: `{label}` as given, `{suggested}` by the check. */
+  secondLookQuestion: string;
+  /** The same, when the label's annotator is known: `{annotator}`. */
+  secondLookQuestionBy: string;
+  /** Keeps the flagged label: `{label}`. */
+  keepLabel: string;
+  /** Changes it to the suggestion: `{label}`. */
+  changeLabel: string;
+  /** `{reason}`: why the flagged labels could not be read. */
+  secondLookFailed: string;
 }
 
 /** The English defaults; set `strings` on the element to replace any of them. */
@@ -61,4 +79,13 @@ export const HITL_REVIEW_QUEUE_STRINGS: Readonly<HitlReviewQueueStrings> = Objec
   keys: '{a}/{enter} accept · {x} reject · {digits} label · {s} skip · {backspace} undo',
   loadFailed: 'Could not load the review queue: {reason}',
   skipFailed: 'Could not skip this item: {reason}',
+  viewsGroup: 'What to review',
+  queueView: 'Queue',
+  secondLookView: 'Second look ({count})',
+  secondLookEmpty: 'No label to look at again: the check doubts none of them.',
+  secondLookQuestion: 'Labelled {label}; a model trained without it says {suggested}.',
+  secondLookQuestionBy: 'Labelled {label} by {annotator}; a model trained without it says {suggested}.',
+  keepLabel: 'Keep {label}',
+  changeLabel: 'Change to {label}',
+  secondLookFailed: 'Could not read the labels to look at again: {reason}',
 });

@@ -77,6 +77,17 @@ export const styles = [
       gap: 0.5em;
     }
 
+    .views {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5em;
+    }
+
+    .views button[aria-pressed='true'] {
+      border-color: var(--_accent);
+      font-weight: 600;
+    }
+
     .keys {
       margin: 0;
       font-size: 0.8em;

@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlLabelEvent, HitlUndoEvent } from '../../events.js';
-import type { BackendRequest, DecisionAction, EngineEvent, InputKind, QueueItem, StorageKind } from '../../protocol.js';
+import type { BackendRequest, DecisionAction, EngineEvent, InputKind, QueueItem, StorageKind, SuspiciousLabel } from '../../protocol.js';
 import { DecisionKeys, SHORTCUTS } from '../shared/decision-keys.js';
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
@@ -11,6 +11,7 @@ import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } f
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 import { styles } from './hitl-review-queue.styles.js';
+import { SecondLook } from './second-look.js';
 
 export { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 
@@ -48,6 +49,10 @@ interface Decision {
  * @csspart undo - The Undo button.
  * @csspart label-button - Each label button.
  * @csspart message - Empty queue, waiting and error messages.
+ * @csspart views - The Queue / Second look buttons.
+ * @csspart view - Each of them; also `keep` and `change`, the second look's buttons.
+ * @csspart keep - Second look: keeps the doubted label.
+ * @csspart change - Second look: changes it to the suggested label.
  *
  * @cssprop --hitl-font-family - Font of the whole element.
  * @cssprop --hitl-font-size - Base font size.
@@ -89,6 +94,12 @@ export class HitlReviewQueue extends LitElement {
   @property() annotator: string | undefined;
 
   /**
+   * `queue` (default): uncertain predictions. `second-look`: labels people gave that a model trained without them
+   * contradicts (`suspiciousLabels()`), each kept or changed here.
+   */
+  @property({ reflect: true }) view: 'queue' | 'second-look' = 'queue';
+
+  /**
    * Replaces any of the texts the element shows or announces (`HitlReviewQueueStrings`); the rest keep their
    * defaults (`HITL_REVIEW_QUEUE_STRINGS`).
    */
@@ -106,11 +117,17 @@ export class HitlReviewQueue extends LitElement {
 
   @query('canvas[part~="image"]') private _canvas!: HTMLCanvasElement | null;
 
+  readonly #secondLook = new SecondLook(this, {
+    classifier: () => this.#connection.classifier,
+    annotator: () => this.annotator?.trim() || undefined,
+    strings: () => this.#strings(),
+  });
   readonly #connection = new ModelConnection(this, {
     join: joinOpenedModel,
     onConnected: () => {
       this._loaded = false;
       void this.#refreshes.request();
+      void this.#secondLook.refresh();
     },
     onEvent: (event) => this.#onEngineEvent(event),
     describe: ({ key, values }) => format(this.#strings()[key as keyof ConnectionStrings], values),
@@ -120,31 +137,35 @@ export class HitlReviewQueue extends LitElement {
   #decisions: Decision[] = [];
   /** An item to show first after the next refresh: the one just undone, or the one on screen. */
   #front: string | null = null;
-  #drawn: QueueItem | null = null;
+  #drawn: { input?: QueueItem['input'] } | null = null;
 
   constructor() {
     super();
     // The queue is a page of its own for reviewing: a decision key always belongs to it, even with nothing to act on.
     new DecisionKeys(this, {
       accept: () => {
+        if (this.view !== 'queue') return false;
         void this.#accept();
         return true;
       },
-      reject: () => this.#reject(),
+      reject: () => this.view === 'queue' && this.#reject(),
       cancel: () => {
         const picking = this._rejected !== null;
         this._rejected = null;
         return picking;
       },
       undo: () => {
+        if (this.view !== 'queue') return false;
         void this.#undo();
         return true;
       },
       skip: () => {
+        if (this.view !== 'queue') return false;
         void this.#skip();
         return true;
       },
       choose: (index) => {
+        if (this.view !== 'queue') return false;
         const label = this.#connection.classifier?.labels[index];
         if (label !== undefined) void this.#decide(label);
         return label !== undefined;
@@ -155,6 +176,11 @@ export class HitlReviewQueue extends LitElement {
   /** The shared classifier handle, or null while connecting. */
   get classifier(): Classifier | null {
     return this.#connection.classifier;
+  }
+
+  /** Labels the check doubts, as the second look last read them (at most a page). */
+  get suspicious(): readonly SuspiciousLabel[] {
+    return this.#secondLook.items;
   }
 
   /** The item under review, or null when the queue is empty. */
@@ -183,7 +209,7 @@ export class HitlReviewQueue extends LitElement {
   }
 
   protected override updated(): void {
-    const item = this.current;
+    const item = this.view === 'queue' ? this.current : this.#secondLook.current;
     if (item !== this.#drawn) {
       this.#drawn = item;
       const input = item?.input;
@@ -199,29 +225,52 @@ export class HitlReviewQueue extends LitElement {
     const key = (name: string) => html`<kbd>${name}</kbd>`;
     return html`
       <div part="base" class="base">
-        ${this.#renderProgress()}
+        ${this.view === 'queue' ? this.#renderProgress() : nothing}
         ${
           connection.message
             ? html`<p part="message" class=${classMap({ message: true, error: connection.failed })} role=${connection.failed ? 'alert' : 'status'}>${connection.message}</p>`
+            : this.view === 'second-look'
+              ? connection.classifier
+                ? this.#secondLook.render(labels, t, (item) => this.#renderInput(item, t))
+                : html`<p part="message" class="message" role="status">${t.loading}</p>`
+              : nothing
+        }
+        ${
+          this.view === 'second-look' || connection.message
+            ? nothing
             : !connection.classifier || !this._loaded
               ? html`<p part="message" class="message" role="status">${t.loading}</p>`
               : item
                 ? this.#renderItem(item, labels)
                 : html`<p part="message" class="message empty" role="status" tabindex="0">${t.empty}</p>`
         }
-        ${this._error ? html`<p part="message" class="message error" role="alert">${this._error}</p>` : nothing}
+        ${this._error && this.view === 'queue' ? html`<p part="message" class="message error" role="alert">${this._error}</p>` : nothing}
         ${
-          connection.classifier && this._loaded && !item && this._undoDepth > 0
+          this.view === 'queue' && connection.classifier && this._loaded && !item && this._undoDepth > 0
             ? html`<div part="review" class="review">
               <button part="button undo" type="button" aria-keyshortcuts=${SHORTCUTS.undo} @click=${() => void this.#undo()}>${t.undo}</button>
             </div>`
             : nothing
         }
+        ${this.#renderViews(t)}
         <p class="keys" aria-hidden="true">
           ${fill(t.keys, { a: key('a'), enter: key('Enter'), x: key('x'), digits: html`${key('1')}–${key('9')}`, s: key('s'), backspace: key('⌫') })}
         </p>
       </div>
     `;
+  }
+
+  #renderViews(t: HitlReviewQueueStrings): TemplateResult {
+    const view = (name: 'queue' | 'second-look', text: string) =>
+      html`<button part="button view" type="button" aria-pressed=${this.view === name ? 'true' : 'false'} @click=${() => this.#show(name)}>${text}</button>`;
+    return html`<div part="views" class="views" role="group" aria-label=${t.viewsGroup}>
+      ${view('queue', t.queueView)} ${view('second-look', format(t.secondLookView, { count: this.#secondLook.items.length }))}
+    </div>`;
+  }
+
+  #show(view: 'queue' | 'second-look'): void {
+    this.view = view;
+    if (view === 'second-look') void this.#secondLook.refresh();
   }
 
   #renderProgress(): TemplateResult {
@@ -283,7 +332,7 @@ export class HitlReviewQueue extends LitElement {
     `;
   }
 
-  #renderInput(item: QueueItem, t: HitlReviewQueueStrings): TemplateResult {
+  #renderInput(item: { id: string; input?: QueueItem['input'] }, t: HitlReviewQueueStrings): TemplateResult {
     const input = item.input;
     if (input === undefined) {
       return html`<p part="text" class="text unavailable">${format(t.notStored, { id: item.id.slice(0, 12) })}</p>`;
@@ -297,6 +346,8 @@ export class HitlReviewQueue extends LitElement {
 
   #onEngineEvent(event: EngineEvent): void {
     if (event.type === 'queue-changed') this._size = event.size;
+    // A new check, a label given or undone anywhere, a reset or an import can change what the second look lists.
+    if (['label-check', 'examples-changed', 'reset', 'imported', 'labels-changed'].includes(event.type)) void this.#secondLook.refresh();
     if (
       event.type === 'queue-changed' ||
       event.type === 'model-updated' ||
