@@ -18,6 +18,6 @@ export function inputView(input: StoredInput): StoredInputView {
 }
 
 /** Log order: by time, then by insertion (imported entries keep their own times). */
-export function byTime(a: LogRecord, b: LogRecord): number {
+export function byTime(a: Pick<LogRecord, 'time' | 'id'>, b: Pick<LogRecord, 'time' | 'id'>): number {
   return a.time - b.time || (a.id ?? 0) - (b.id ?? 0);
 }

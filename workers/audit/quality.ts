@@ -2,7 +2,7 @@ import type { QualityReport, ReliabilityBin } from '../../src/protocol.js';
 import { byTime } from './log-records.js';
 import { detectDrift } from './drift.js';
 import { perClassFigures } from './per-class.js';
-import type { LogRecord } from '../storage/index.js';
+import type { QualityRecord } from './log-tail.js';
 
 /** Reliability diagram buckets: equal width over confidence 0…1, the usual 10 of ECE. */
 export const RELIABILITY_BINS = 10;
@@ -21,7 +21,7 @@ interface Decision {
  * A decision counts when a prediction with a label was shown before it and it was not undone.
  */
 export function computeQuality(
-  records: readonly LogRecord[],
+  records: readonly QualityRecord[],
   labels: readonly string[],
   threshold: number,
   window: number,

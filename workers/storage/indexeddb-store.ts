@@ -19,6 +19,7 @@ import { ChainAppender, cutsIn, GENESIS, resetEntry, retentionEntry, sealAll } f
 import { databaseName, SCHEMA_VERSION, STORES, upgradeSchema, type HitlDB } from './schema.js';
 import {
   assertKeep,
+  assertLogId,
   assertLogRange,
   assertNewer,
   clearedMeta,
@@ -311,6 +312,11 @@ export class IndexedDbStore implements ModelStore {
       }
       return newest.reverse();
     }, true);
+  }
+
+  async readLogAfter(id: number): Promise<LogRecord[]> {
+    assertLogId(id);
+    return this.run((db) => db.getAll('log', IDBKeyRange.lowerBound(id, true)), true);
   }
 
   async countLog(since?: number): Promise<number> {

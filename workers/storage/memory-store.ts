@@ -15,7 +15,7 @@ import type {
   UndoOutcome,
   WeightsRecord,
 } from './records.js';
-import { assertKeep, assertLogRange, assertNewer, clearedMeta, mergeMeta, type ModelStore, type UndoLogWriter } from './store.js';
+import { assertKeep, assertLogId, assertLogRange, assertNewer, clearedMeta, mergeMeta, type ModelStore, type UndoLogWriter } from './store.js';
 
 /** The order of the log's `by-time` index (time, then id): readLog returns entries in it, whichever store. */
 function byIndexOrder(a: LogRecord, b: LogRecord): number {
@@ -151,6 +151,11 @@ export class MemoryStore implements ModelStore {
     const { since, limit = Infinity } = range;
     const inRange = (since === undefined ? [...this.log] : this.log.filter((r) => r.time >= since)).sort(byIndexOrder);
     return limit >= inRange.length ? inRange : inRange.slice(inRange.length - limit);
+  }
+
+  async readLogAfter(id: number): Promise<LogRecord[]> {
+    assertLogId(id);
+    return this.log.filter((r) => r.id! > id).sort((a, b) => a.id! - b.id!);
   }
 
   async countLog(since?: number): Promise<number> {

@@ -90,6 +90,10 @@ export interface WeightsRecord {
     eceAfter: number;
     /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number;
   };
+  /** Where training started: zeros, or the head served before it (warm-start.ts). Absent in heads saved before warm starts. */
+  start?: 'zeros' | 'warm';
+  /** The example count of the last retrain from zeros this head descends from (warm starts carry it on). */
+  fromZerosAt?: number;
 }
 
 /** What the log keeps of an input: text, a numeric row, or an image's size only. */

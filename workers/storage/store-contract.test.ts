@@ -375,6 +375,17 @@ describe.each(STORE_FACTORIES)('ModelStore contract: %s', (_kind, create) => {
       expect(await store.countLog(31)).toBe(0);
     });
 
+    test('readLogAfter returns the entries written after an id, in the order written, whatever their times', async () => {
+      const store = await filled();
+      const ids = (await store.dump()).log.map((r) => r.id!);
+      expect(names(await store.readLogAfter(0))).toEqual(['t30', 't10', 't20', 't10b']);
+      expect(names(await store.readLogAfter(ids[1]!))).toEqual(['t20', 't10b']);
+      expect(names(await store.readLogAfter(ids[3]!))).toEqual([]);
+      await store.record([prediction('e', 't5', 5)], []);
+      expect(names(await store.readLogAfter(ids[3]!))).toEqual(['t5']);
+      await expect(store.readLogAfter(1.5)).rejects.toThrow(RangeError);
+    });
+
     test('a range that is no range is refused with a RangeError', async () => {
       const store = await filled();
       await expect(store.readLog({ since: Number.NaN })).rejects.toThrow(RangeError);

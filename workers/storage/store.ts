@@ -46,6 +46,11 @@ export interface ModelStore {
   putQueued(records: QueueRecord[]): Promise<void>;
   /** Log entries in `range` (all of them without one), oldest first: by time, then by id. */
   readLog(range?: LogRange): Promise<LogRecord[]>;
+  /**
+   * Log entries written after the one with id `id`, in the order they were written (by id): what a reader that has
+   * read up to `id` is missing. Reads only those, through the key range. Refuses an id that is not a whole number.
+   */
+  readLogAfter(id: number): Promise<LogRecord[]>;
   /** How many log entries there are at or after `since` (all of them without it). */
   countLog(since?: number): Promise<number>;
   /** Chains entries written before the audit log was a hash chain (log-chain.ts); a no-op once it is. */
@@ -121,6 +126,11 @@ export function assertKeep(keep: number): void {
 }
 
 /** `since` must be a key the time index can compare; `limit` a count (Infinity: all of them). */
+/** A log id for readLogAfter: a whole number (0 before the first entry). */
+export function assertLogId(id: number): void {
+  if (typeof id !== 'number' || !Number.isInteger(id)) throw new RangeError(`A log entry id must be a whole number, got ${String(id)}.`);
+}
+
 export function assertLogRange(range: LogRange): void {
   if (range.since !== undefined && (typeof range.since !== 'number' || Number.isNaN(range.since))) {
     throw new RangeError(`A log range's since must be a number of ms since the epoch, got ${String(range.since)}.`);
