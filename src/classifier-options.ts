@@ -1,4 +1,12 @@
-import { BACKEND_REQUESTS, INPUT_KINDS, STORAGE_KINDS, type FeatureExtractorSpec, type InputKind, type TextEncoderSpec } from './protocol.js';
+import {
+  BACKEND_REQUESTS,
+  INPUT_KINDS,
+  STORAGE_KINDS,
+  type FeatureExtractorSpec,
+  type InputKind,
+  type TeachableMachineSpec,
+  type TextEncoderSpec,
+} from './protocol.js';
 import type { ClassifierOptions } from './classifier.js';
 import { describe, oneOf } from './checks.js';
 
@@ -12,7 +20,17 @@ export function resolveOptions(options: ClassifierOptions) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createClassifier expects an options object, got ${describe(options)}.`);
   }
-  const { name, labels, input = 'text', threshold = 0.8, backend = 'auto', storage = 'indexeddb', autoTrain = true, keepInputs = true } = options;
+  // A Teachable Machine export brings its own labels (metadata.json): then none need be given here.
+  const {
+    name,
+    labels = options.teachableMachine === undefined ? undefined : [],
+    input = 'text',
+    threshold = 0.8,
+    backend = 'auto',
+    storage = 'indexeddb',
+    autoTrain = true,
+    keepInputs = true,
+  } = options;
   if (typeof name !== 'string') throw new TypeError(`name must be a string, got ${describe(name)}.`);
   if (name.trim() === '') throw new RangeError('name must not be empty.');
   if (!Array.isArray(labels)) throw new TypeError(`labels must be an array of strings, got ${describe(labels)}.`);
@@ -20,7 +38,9 @@ export function resolveOptions(options: ClassifierOptions) {
     if (typeof label !== 'string') throw new TypeError(`labels[${i}] must be a string, got ${describe(label)}.`);
     if (label.trim() === '') throw new RangeError(`labels[${i}] must not be empty.`);
   });
-  if (labels.length < 2) throw new RangeError(`labels must hold at least 2 labels, got ${labels.length}.`);
+  if (labels.length < 2 && options.teachableMachine === undefined) {
+    throw new RangeError(`labels must hold at least 2 labels, got ${labels.length}.`);
+  }
   const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
   if (duplicate !== undefined) throw new RangeError(`labels must be distinct; ${JSON.stringify(duplicate)} appears twice.`);
   oneOf('input', input, INPUT_KINDS);
@@ -41,6 +61,7 @@ export function resolveOptions(options: ClassifierOptions) {
   }
   const featureExtractor = resolveExtractor(options.featureExtractor, input);
   const textEncoder = resolveTextEncoder(options.textEncoder, input);
+  const teachableMachine = resolveTeachableMachine(options.teachableMachine, input, featureExtractor);
   return {
     name,
     labels: [...labels],
@@ -51,6 +72,7 @@ export function resolveOptions(options: ClassifierOptions) {
     autoTrainDelayMs,
     featureExtractor,
     textEncoder,
+    teachableMachine,
     keepInputs,
     retentionDays,
   };
@@ -114,6 +136,43 @@ export function resolveExtractor(value: ClassifierOptions['featureExtractor'], i
       throw new RangeError(`featureExtractor.inputRange must be two different finite numbers such as [0, 1] or [-1, 1], got ${describe(range)}.`);
     }
     resolved.inputRange = [range[0] as number, range[1] as number];
+  }
+  if (spec.layer !== undefined) {
+    if (typeof spec.layer !== 'string' || spec.layer.trim() === '') {
+      throw new TypeError(`featureExtractor.layer must be the name of a layer of the model, got ${describe(spec.layer)}.`);
+    }
+    resolved.layer = spec.layer;
+  }
+  return resolved;
+}
+
+/** The export's URL resolved against the page, as the feature extractor's. */
+export function resolveTeachableMachine(
+  value: ClassifierOptions['teachableMachine'],
+  input: InputKind,
+  featureExtractor: FeatureExtractorSpec | undefined,
+): TeachableMachineSpec | undefined {
+  if (value === undefined) return undefined;
+  if (input !== 'image') throw new TypeError(`teachableMachine is for input: 'image' only; this model's input is '${input}'.`);
+  if (featureExtractor) throw new TypeError('Pass teachableMachine or featureExtractor, not both: the export brings its own feature extractor.');
+  const spec = typeof value === 'string' ? { url: value } : value;
+  if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
+    throw new TypeError(
+      `teachableMachine must be the URL of a Teachable Machine export's folder or model.json, or { url, allowedOrigins? }, got ${describe(value)}.`,
+    );
+  }
+  let url: string;
+  try {
+    url = new URL(spec.url, document.baseURI).href;
+  } catch (error) {
+    throw new TypeError(`teachableMachine URL ${JSON.stringify(spec.url)} is not a valid URL.`, { cause: error });
+  }
+  const resolved: TeachableMachineSpec = { url };
+  if (spec.allowedOrigins !== undefined) {
+    if (!Array.isArray(spec.allowedOrigins) || spec.allowedOrigins.some((o) => typeof o !== 'string')) {
+      throw new TypeError(`teachableMachine.allowedOrigins must be an array of origins, got ${describe(spec.allowedOrigins)}.`);
+    }
+    resolved.allowedOrigins = [...spec.allowedOrigins];
   }
   return resolved;
 }

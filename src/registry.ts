@@ -45,7 +45,7 @@ export async function acquireClassifier(options: ClassifierOptions): Promise<Cla
         `The model "${options.name}" is already open on this page for ${classifier.input} input, not ${options.input}; use another model name for ${options.input} input.`,
       );
     }
-    const missing = options.labels.filter((label) => !classifier.labels.includes(label));
+    const missing = (options.labels ?? []).filter((label) => !classifier.labels.includes(label));
     if (missing.length === 0) return classifier;
     // Opening with more labels extends the stored model; earlier users keep their handle until they release it.
     drop(shared);

@@ -30,6 +30,11 @@ export interface FeatureExtractorOptions {
    * and pass the result (or pass that base here).
    */
   baseUrl?: string;
+  /**
+   * A layers model only: the name of the layer whose output is the feature row (layers-cut.ts), so a whole
+   * classifier can serve as the extractor, cut before its head. Default: the model's own output.
+   */
+  layer?: string;
 }
 
 /** A frozen image model that turns pixels into feature rows; nothing in it is ever trained. */
@@ -82,13 +87,21 @@ export async function loadFeatureExtractor(url: string, options: FeatureExtracto
     load: () => tf.io.getModelArtifactsForJSON(json, (manifest) => fetchWeights(manifest, modelUrl, policy)),
   };
 
+  if (options.layer !== undefined && kind !== 'layers') {
+    throw new TypeError(
+      `featureExtractor.layer cuts a layers model, but ${modelUrl.href} is a graph model, whose nodes have no layer names: ` +
+        "convert the Keras model with tfjs-converter's tfjs_layers_model output, or leave layer out.",
+    );
+  }
   let model: LoadedModel;
+  let loadedLayers: LayersModel | null = null;
   try {
     if (kind === 'layers') {
       const { loadLayersModel } = await import('@tensorflow/tfjs-layers');
       const layers = await loadLayersModel(handler);
       // Frozen: nothing may ever update these weights, even if someone compiles and fits the model.
       layers.trainable = false;
+      loadedLayers = layers;
       model = layersModel(layers);
     } else {
       const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
@@ -101,6 +114,7 @@ export async function loadFeatureExtractor(url: string, options: FeatureExtracto
     });
   }
 
+  if (loadedLayers && options.layer !== undefined) model = await cutModel(loadedLayers, options.layer, modelUrl.href);
   try {
     return await asExtractor(model, kind, modelUrl.href, low, high);
   } catch (error) {
@@ -109,8 +123,21 @@ export async function loadFeatureExtractor(url: string, options: FeatureExtracto
   }
 }
 
+/** The layers model from its input to `layer`'s output; disposing it frees the whole model. */
+async function cutModel(layers: LayersModel, layer: string, url: string): Promise<LoadedModel> {
+  const { model: makeModel } = await import('@tensorflow/tfjs-layers');
+  const { cutAtLayer } = await import('./layers-cut.js');
+  try {
+    const part = cutAtLayer(layers, layer, url, makeModel);
+    return { ...layersModel(layers), run: async (x) => part(x) };
+  } catch (error) {
+    layers.dispose();
+    throw error;
+  }
+}
+
 /** What featurize needs from either kind of model. */
-interface LoadedModel {
+export interface LoadedModel {
   inputShape: (number | null)[];
   inputDtype: string;
   inputCount: number;
@@ -158,7 +185,15 @@ function graphModel(model: GraphModel): LoadedModel {
 }
 
 /** Checks the model's signature with one real forward pass and wraps it as a FeatureExtractor. */
-async function asExtractor(model: LoadedModel, kind: 'layers' | 'graph', url: string, low: number, high: number): Promise<FeatureExtractor> {
+export async function asExtractor(
+  model: LoadedModel,
+  kind: 'layers' | 'graph',
+  url: string,
+  low: number,
+  high: number,
+  /** 'raw' leaves rows as the model gives them, for a caller that feeds them to the model's own head first. */
+  rows: 'unit' | 'raw' = 'unit',
+): Promise<FeatureExtractor> {
   const shape = model.inputShape;
   const [batch, height, width, channels] = shape;
   const expectation = 'a feature extractor must take one float image batch [batch, size, size, channels] with channels 1 or 3';
@@ -238,7 +273,10 @@ async function asExtractor(model: LoadedModel, kind: 'layers' | 'graph', url: st
       for (let start = 0; start < images.length; start += chunk) {
         const part = images.slice(start, start + chunk);
         const { values } = await forward(part);
-        for (let r = 0; r < part.length; r++) out.push(normalised(values.subarray(r * dim, (r + 1) * dim), url, start + r));
+        for (let r = 0; r < part.length; r++) {
+          const row = values.subarray(r * dim, (r + 1) * dim);
+          out.push(rows === 'unit' ? normalised(row, url, start + r) : row.slice());
+        }
       }
       return out;
     },

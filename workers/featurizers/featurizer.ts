@@ -1,4 +1,5 @@
-import type { FeatureExtractorSpec, InputKind, TextEncoderSpec, WireInput } from '../../src/protocol.js';
+import type { FeatureExtractorSpec, InputKind, TeachableMachineSpec, TextEncoderSpec, WireInput } from '../../src/protocol.js';
+import type { ShippedHead } from '../learning/prior.js';
 import type { EmbeddingStore } from './embedding-cache.js';
 import { FeatureRows } from './feature-rows.js';
 import { TextNgrams } from './text-ngrams.js';
@@ -33,6 +34,8 @@ export interface Featurizer {
    * landed: the model is being reset, and the store is cleared next.
    */
   forget?(): Promise<void>;
+  /** A head that came with the model (a Teachable Machine export's): the first answer, and where training starts. */
+  readonly shipped?: ShippedHead;
   /** Frees what it holds (model weights); it is not used afterwards. */
   dispose(): void;
 }
@@ -50,6 +53,8 @@ export interface FeaturizerDescription {
 export interface FeaturizerOptions {
   input: InputKind;
   featureExtractor?: FeatureExtractorSpec | undefined;
+  /** Image models only: a Teachable Machine export, whose backbone featurizes and whose head answers first. */
+  teachableMachine?: TeachableMachineSpec | undefined;
   /** Text models only: a pretrained encoder whose embeddings join the n-grams. */
   textEncoder?: TextEncoderSpec | undefined;
   /** The encoder's share of a joined vector's squared length (text-encoder.ts); its default until chosen from the labels. */
@@ -75,6 +80,7 @@ export async function createFeaturizer(options: FeaturizerOptions): Promise<Feat
     case 'features':
       return new FeatureRows(options.featureDim);
     case 'image': {
+      if (options.teachableMachine) return (await import('./teachable-machine.js')).loadTeachableMachine(options.teachableMachine);
       if (options.featureExtractor) return (await import('./site-model.js')).loadSiteModel(options.featureExtractor);
       return new (await import('./scattering.js')).Scattering();
     }

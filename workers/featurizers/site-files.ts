@@ -17,8 +17,8 @@ export interface ModelNoun {
 
 export const FEATURE_EXTRACTOR: ModelNoun = { one: 'feature extractor', many: 'Feature extractors' };
 
-/** The files of a site model: model.json, its weight files, and whatever else it needs (a vocabulary). */
-export type SiteFile = 'model' | 'weights' | 'vocabulary';
+/** The files of a site model: model.json, its weight files, and whatever else it needs (a vocabulary, a metadata.json). */
+export type SiteFile = 'model' | 'weights' | 'vocabulary' | 'metadata';
 
 export interface OriginPolicy {
   /** Throws a TypeError unless `target` may be loaded; `asGiven` is the caller's spelling, for the message. */

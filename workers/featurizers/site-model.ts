@@ -11,8 +11,12 @@ export class SiteModel implements Featurizer {
   readonly id: string;
   readonly input = 'image';
 
-  constructor(private readonly extractor: FeatureExtractor) {
-    this.id = `extractor:${extractor.url}`;
+  constructor(
+    private readonly extractor: FeatureExtractor,
+    layer?: string,
+  ) {
+    // A cut is another featurizer: its id names the layer (and ids of uncut models stay as they were stored).
+    this.id = `extractor:${extractor.url}${layer === undefined ? '' : `#${layer}`}`;
   }
 
   dim(): number {
@@ -47,6 +51,7 @@ export async function loadSiteModel(spec: FeatureExtractorSpec): Promise<SiteMod
   const extractor = await loadFeatureExtractor(spec.url, {
     ...(spec.allowedOrigins ? { allowedOrigins: spec.allowedOrigins } : {}),
     ...(spec.inputRange ? { inputRange: spec.inputRange } : {}),
+    ...(spec.layer !== undefined ? { layer: spec.layer } : {}),
   });
-  return new SiteModel(extractor);
+  return new SiteModel(extractor, spec.layer);
 }

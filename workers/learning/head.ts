@@ -97,6 +97,11 @@ export interface TrainHeadOptions {
   onEpoch?: (epoch: number, epochs: number, loss: number) => void;
   /** Checked between steps: training stops with this error when it returns one. */
   shouldStop?: () => Error | null;
+  /**
+   * Dense rows only: the head every head starts from and is pulled back toward (L2 on the distance to it, instead of
+   * to zero), such as a shipped head (prior.ts). Default: zero.
+   */
+  start?: HeadParams | undefined;
 }
 
 export interface TrainHeadsOptions extends TrainHeadOptions {
@@ -178,7 +183,10 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
     const used = counts.reduce((a, c) => a + c, 0);
     return Float32Array.from(targets, (t, i) => (subset[i] ? used / (present * counts[t]!) : 0));
   });
-  if (options.rows.length > 0 && options.rows.every(isSparse)) return trainSparse(options, sampleWeights);
+  if (options.rows.length > 0 && options.rows.every(isSparse)) {
+    if (options.start) throw new RangeError('A start head is for dense rows; text rows always train from zero.');
+    return trainSparse(options, sampleWeights);
+  }
   const compact = compactColumns(options.rows, options.inputDim);
   const { rows, dim: inputDim } = compact;
   const n = rows.length;
@@ -190,10 +198,13 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
   const outputs = heads * classes;
 
   // tf.variable keeps its own copy: the zeros it starts from must be disposed, or every training leaks two tensors.
+  const start = options.start ? startTensors(options.start, heads, classes, inputDim) : null;
   const [w, b] = tf.tidy(() => [
-    tf.variable(tf.zeros([outputs, inputDim]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>,
-    tf.variable(tf.zeros([outputs, 1]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>,
+    tf.variable(start ? start.w : tf.zeros([outputs, inputDim]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>,
+    tf.variable(start ? start.b : tf.zeros([outputs, 1]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>,
   ]) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R2>];
+  // L2 pulls toward the start: the distance to it is what is penalised.
+  const anchor = start?.w ?? null;
   const optimizer = tf.train.adam(LEARNING_RATE);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   let fixed: Batch | null = null;
@@ -243,11 +254,11 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
         loss: tf.reshape(
           tf.add(
             tf.sum(tf.mul(tf.slice(nll, [0, 0], [1, m]), tf.reshape(tf.slice(sw, [0, 0, 0], [1, 1, m]), [1, m]))),
-            tf.mul(L2, tf.sum(tf.square(tf.slice(w, [0, 0], [classes, inputDim])))),
+            tf.mul(L2, tf.sum(tf.square(tf.slice(anchor ? tf.sub(w, anchor) : w, [0, 0], [classes, inputDim])))),
           ),
           [1],
         ) as tf.Tensor1D,
-        dW: tf.add(tf.matMul(g2, x), tf.mul(2 * L2, w)),
+        dW: tf.add(tf.matMul(g2, x), tf.mul(2 * L2, anchor ? tf.sub(w, anchor) : w)),
         db: tf.sum(g2, 1, true),
       };
     });
@@ -302,7 +313,27 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
     optimizer.dispose();
     w.dispose();
     b.dispose();
+    if (start) tf.dispose([start.w, start.b]);
   }
+}
+
+/** A start head in the training layout: (heads·classes) × dim weights and a column of biases, the same for every head. */
+function startTensors(start: HeadParams, heads: number, classes: number, inputDim: number): { w: tf.Tensor2D; b: tf.Tensor2D } {
+  if (start.inputDim !== inputDim || start.weights.length !== inputDim * classes || start.bias.length !== classes) {
+    throw new RangeError(
+      `The start head is ${start.inputDim} × ${start.bias.length} with ${start.weights.length} weights; training needs ${inputDim} × ${classes}.`,
+    );
+  }
+  const w = new Float32Array(heads * classes * inputDim);
+  const b = new Float32Array(heads * classes);
+  for (let h = 0; h < heads; h++) {
+    for (let c = 0; c < classes; c++) {
+      b[h * classes + c] = start.bias[c]!;
+      const row = (h * classes + c) * inputDim;
+      for (let a = 0; a < inputDim; a++) w[row + a] = start.weights[a * classes + c]!;
+    }
+  }
+  return { w: tf.tensor2d(w, [heads * classes, inputDim]), b: tf.tensor2d(b, [heads * classes, 1]) };
 }
 
 /**

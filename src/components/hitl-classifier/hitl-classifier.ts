@@ -109,6 +109,12 @@ export class HitlClassifier extends LitElement {
    */
   @property({ attribute: 'text-encoder' }) textEncoder: string | undefined;
 
+  /**
+   * Image models: the folder (or model.json URL) of a Teachable Machine image export the site hosts; its labels are
+   * the model's (`labels` may be left out) and its own head answers until corrections train ours from it.
+   */
+  @property({ attribute: 'teachable-machine' }) teachableMachine: string | undefined;
+
   /** `indexeddb` keeps the model and labels across reloads; `memory` forgets them with the last user. */
   @property() storage: StorageKind = 'indexeddb';
 
@@ -249,7 +255,7 @@ export class HitlClassifier extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('htmlFor') && this.isConnected) this.#source.bind();
-    const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'textEncoder', 'mode', 'htmlFor'] as const;
+    const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'textEncoder', 'teachableMachine', 'mode', 'htmlFor'] as const;
     if (config.some((key) => changed.has(key))) {
       this.#connection.sync();
       if (changed.has('htmlFor')) void this.#predictions.request();

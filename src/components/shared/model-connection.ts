@@ -20,6 +20,8 @@ export interface ModelAttributes {
   input?: InputKind | undefined;
   /** The model.json URL of a text encoder the element opens its model with. */
   textEncoder?: string | undefined;
+  /** The folder (or model.json) URL of a Teachable Machine export the element opens its image model from. */
+  teachableMachine?: string | undefined;
   storage: StorageKind;
   backend: BackendRequest;
 }
@@ -65,6 +67,8 @@ type Config =
       input: InputKind | undefined;
       /** Part of the configuration: another encoder is another featurizer, so a change reopens the model. */
       textEncoder: string | undefined;
+      /** Likewise: another export is another featurizer. With one, labels may be left out (its metadata names them). */
+      teachableMachine: string | undefined;
     };
 
 export const labelsConverter = {
@@ -163,7 +167,7 @@ export class ModelConnection implements ReactiveController {
       return;
     }
     const signal = this.#abort.signal;
-    const { name, storage, backend, labels, input, textEncoder } = config;
+    const { name, storage, backend, labels, input, textEncoder, teachableMachine } = config;
     this.labels = labels ?? [];
     const opening = labels
       ? acquireClassifier({
@@ -174,6 +178,7 @@ export class ModelConnection implements ReactiveController {
           labels,
           ...(input ? { input } : {}),
           ...(textEncoder ? { textEncoder } : {}),
+          ...(teachableMachine ? { teachableMachine } : {}),
         })
       : this.#options.join!(name, storage, signal, () => {
           this.#key = null;
@@ -203,6 +208,15 @@ export class ModelConnection implements ReactiveController {
           this.#set(null, { key: 'openFailed', values: { model: name, reason } }, true);
           return;
         }
+        const exported = labels ? absoluteUrl(teachableMachine) : undefined;
+        if (labels && exported !== (classifier.teachableMachine?.url ?? null)) {
+          releaseClassifier(classifier);
+          const reason = `it is open on this page with teachableMachine ${JSON.stringify(classifier.teachableMachine?.url ?? null)}, not ${JSON.stringify(exported)}`;
+          this.#set(null, { key: 'openFailed', values: { model: name, reason } }, true);
+          return;
+        }
+        // An export names its own labels: the element offers the model's (the export's first, then the attribute's).
+        if (teachableMachine) this.labels = classifier.labels;
         classifier.addEventListener('change', this.#onChange);
         this.#set(classifier, null, false);
         this.#options.onConnected(classifier);
@@ -221,6 +235,8 @@ export class ModelConnection implements ReactiveController {
     const backend = host.backend ?? 'auto';
     const input = this.#options.input?.() ?? (host.input || undefined);
     const textEncoder = typeof host.textEncoder === 'string' && host.textEncoder.trim() !== '' ? host.textEncoder.trim() : undefined;
+    const teachableMachine =
+      typeof host.teachableMachine === 'string' && host.teachableMachine.trim() !== '' ? host.teachableMachine.trim() : undefined;
     const bad =
       notOneOf('badStorage', storage, STORAGE_KINDS) ??
       notOneOf('badBackend', backend, BACKEND_REQUESTS) ??
@@ -228,13 +244,14 @@ export class ModelConnection implements ReactiveController {
     if (bad) return { error: bad };
     const raw: unknown = host.labels;
     const labels = typeof raw === 'string' ? splitLabels(raw) : Array.isArray(raw) ? raw.map((l) => String(l).trim()).filter((l) => l !== '') : [];
-    if (labels.length === 0 && this.#options.join) return { name, storage, backend, labels: null, input, textEncoder };
-    if (labels.length < 2) return { error: { key: 'tooFewLabels', values: labels.length === 0 ? {} : { label: labels[0]! } } };
+    if (labels.length === 0 && this.#options.join && !teachableMachine)
+      return { name, storage, backend, labels: null, input, textEncoder, teachableMachine };
+    if (labels.length < 2 && !teachableMachine) return { error: { key: 'tooFewLabels', values: labels.length === 0 ? {} : { label: labels[0]! } } };
     const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
     if (duplicate !== undefined) return { error: { key: 'duplicateLabel', values: { label: duplicate } } };
     const problem = this.#options.check?.();
     if (problem) return { error: problem };
-    return { name, storage, backend, labels, input, textEncoder };
+    return { name, storage, backend, labels, input, textEncoder, teachableMachine };
   }
 
   readonly #onChange = (event: Event): void => {
