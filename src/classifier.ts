@@ -32,6 +32,7 @@ import {
   type ReviewStrategy,
   type Stats,
   type StorageKind,
+  type TeachableMachineSpec,
   type TextEncoderSpec,
   type StoredLabel,
   type TrainProgress,
@@ -69,8 +70,11 @@ const BATCH_CHUNK = 1000;
 export interface ClassifierOptions {
   /** One model per (origin, name): every handle and element using this name shares it. */
   name: string;
-  /** At least two distinct, non-empty labels. Labels added later extend a stored model. */
-  labels: readonly string[];
+  /**
+   * At least two distinct, non-empty labels. Labels added later extend a stored model. With `teachableMachine` they
+   * may be left out: the export's metadata.json gives them, and labels given here are added after them.
+   */
+  labels?: readonly string[];
   /** What the model classifies. Default `'text'`. */
   input?: InputKind;
   /** In (0, 1]; a prediction below it needs review. Default 0.8. */
@@ -93,6 +97,13 @@ export interface ClassifierOptions {
    * computed once and stored with the model. Same-origin unless `allowedOrigins` lists the model's origin.
    */
   textEncoder?: string | TextEncoderSpec;
+  /**
+   * Image models only: start from a Teachable Machine image export the site hosts (its folder, holding model.json,
+   * weights.bin and metadata.json, or its model.json URL). Its backbone featurizes, its labels become the model's, and
+   * its own head answers until a person's corrections train ours from it. Same-origin unless `allowedOrigins` lists
+   * the export's origin.
+   */
+  teachableMachine?: string | TeachableMachineSpec;
   /**
    * Default true. False: store no raw input — examples keep their featurised vector (enough to retrain), the log
    * and the queue keep the input's hash. While any handle of a model says false, the model stores no inputs.
@@ -151,10 +162,13 @@ export class Classifier extends EventTarget {
   readonly #featureExtractor: FeatureExtractorSpec | undefined;
   /** The text encoder this handle opened its model with, URLs absolute; null without one. */
   readonly textEncoder: TextEncoderSpec | null;
+  /** The Teachable Machine export this handle opened its model with, its URL absolute; null without one. */
+  readonly teachableMachine: TeachableMachineSpec | null;
 
   constructor(
-    options: Required<Omit<ClassifierOptions, 'autoTrain' | 'featureExtractor' | 'textEncoder' | 'retentionDays'>> & {
+    options: Required<Omit<ClassifierOptions, 'autoTrain' | 'featureExtractor' | 'textEncoder' | 'teachableMachine' | 'retentionDays'>> & {
       autoTrainDelayMs: number;
+      teachableMachine?: TeachableMachineSpec | undefined;
       featureExtractor: FeatureExtractorSpec | undefined;
       textEncoder: TextEncoderSpec | undefined;
       retentionDays: number | undefined;
@@ -174,6 +188,7 @@ export class Classifier extends EventTarget {
     this.#autoTrainDelayMs = options.autoTrainDelayMs;
     this.#featureExtractor = options.featureExtractor;
     this.textEncoder = options.textEncoder ?? null;
+    this.teachableMachine = options.teachableMachine ?? null;
     this.#key = modelKey(options);
     this.#labels = opened.labels;
     this.#backend = opened.backend;
@@ -542,6 +557,7 @@ export class Classifier extends EventTarget {
     const spec: ModelSpec = { name: this.name, labels: this.#labels, input: this.input, storage: this.storage };
     if (this.#featureExtractor) spec.featureExtractor = this.#featureExtractor;
     if (this.textEncoder) spec.textEncoder = this.textEncoder;
+    if (this.teachableMachine) spec.teachableMachine = this.teachableMachine;
     return spec;
   }
 }
@@ -561,6 +577,7 @@ export async function createClassifier(options: ClassifierOptions): Promise<Clas
     const spec: ModelSpec = { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage };
     if (resolved.featureExtractor) spec.featureExtractor = resolved.featureExtractor;
     if (resolved.textEncoder) spec.textEncoder = resolved.textEncoder;
+    if (resolved.teachableMachine) spec.teachableMachine = resolved.teachableMachine;
     const openOptions: OpenOptions = { backend: resolved.backend, autoTrainDelayMs: resolved.autoTrainDelayMs, keepInputs: resolved.keepInputs };
     if (resolved.retentionDays !== undefined) openOptions.retentionDays = resolved.retentionDays;
     const opened = await openOn(spec, openOptions);

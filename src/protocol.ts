@@ -30,6 +30,16 @@ export interface ModelSpec {
   featureExtractor?: FeatureExtractorSpec;
   /** Text models only: a pretrained sentence encoder the site hosts, whose embeddings join the n-gram features. */
   textEncoder?: TextEncoderSpec;
+  /** Image models only: a Teachable Machine export the site hosts; its labels join `labels`, its head answers first. */
+  teachableMachine?: TeachableMachineSpec;
+}
+
+/** A site-hosted Teachable Machine image export (model.json, weights.bin, metadata.json); `url` is absolute in the worker. */
+export interface TeachableMachineSpec {
+  /** The export's folder (ending in `/`) or its model.json; metadata.json sits beside model.json. */
+  url: string;
+  /** Origins other than the page's own that the site allows models to load from. */
+  allowedOrigins?: string[];
 }
 
 /** A site-hosted SentencePiece graph model (Universal Sentence Encoder lite's shape); URLs are absolute in the worker. */
@@ -49,6 +59,8 @@ export interface FeatureExtractorSpec {
   allowedOrigins?: string[];
   /** What pixel bytes 0…255 map onto; [0, 1] by default, [-1, 1] for MobileNet-style models. */
   inputRange?: [number, number];
+  /** A layers model only: the layer whose output is the feature row (default: the model's output). */
+  layer?: string;
 }
 
 /** A model is identified by its name and where it lives: a memory model never sees a stored one. */

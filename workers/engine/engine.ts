@@ -77,6 +77,12 @@ export class Engine implements EngineApi {
             `not ${JSON.stringify(spec.featureExtractor?.url ?? null)}: every handle of one model must use the same one.`,
         );
       }
+      if (model.spec.teachableMachine?.url !== spec.teachableMachine?.url) {
+        throw new TypeError(
+          `Model "${spec.name}" is open with teachableMachine ${JSON.stringify(model.spec.teachableMachine?.url ?? null)}, ` +
+            `not ${JSON.stringify(spec.teachableMachine?.url ?? null)}: every handle of one model must use the same one.`,
+        );
+      }
       if (encoderOf(model.spec) !== encoderOf(spec)) {
         throw new TypeError(
           `Model "${spec.name}" is open with textEncoder ${encoderOf(model.spec)}, not ${encoderOf(spec)}: ` +
@@ -146,6 +152,7 @@ export class Engine implements EngineApi {
       featurizer = await createFeaturizer({
         input: spec.input,
         featureExtractor: spec.featureExtractor,
+        teachableMachine: spec.teachableMachine,
         textEncoder: spec.textEncoder,
         embeddings: store,
         featureDim: () => opened.session?.meta.featureDim ?? null,

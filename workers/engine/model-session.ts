@@ -15,6 +15,7 @@ import {
 } from '../../src/protocol.js';
 import { toLogEntry } from '../audit/log-records.js';
 import type { Featurizer } from '../featurizers/featurizer.js';
+import { shippedHeadParams } from '../learning/prior.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
 import { computeAgreement } from '../audit/agreement.js';
@@ -78,9 +79,17 @@ export class ModelSession {
     private readonly broadcast: (event: EngineEvent) => void,
   ) {
     this.key = modelKey(spec);
-    this.meta = { name: spec.name, labels: [...spec.labels], input: spec.input, featureDim: null, maxVersion: 0, createdAt: Date.now() };
+    this.meta = {
+      name: spec.name,
+      labels: this.withShippedLabels(spec.labels),
+      input: spec.input,
+      featureDim: null,
+      maxVersion: 0,
+      createdAt: Date.now(),
+    };
     this.examples = new Examples(spec.input, () => this.inputDim());
     this.serving = new Serving(spec.input, this.examples.memory, () => this.meta.labels);
+    this.serving.withoutVote = featurizer.shipped !== undefined;
     this.batches = new BatchSplit(
       // The lookup helper featurizes texts itself, with n-grams only: a model whose vectors join an encoder's keeps
       // its batches here.
@@ -125,14 +134,15 @@ export class ModelSession {
             'Use the same input kind, another name, or reset() the stored model.',
         );
       }
-      const missing = meta.labels.filter((label) => !spec.labels.includes(label));
+      const asked = this.withShippedLabels(spec.labels);
+      const missing = meta.labels.filter((label) => !asked.includes(label));
       if (missing.length > 0) {
         throw new RangeError(
           `Model "${spec.name}" is stored with the labels ${JSON.stringify(meta.labels)}; ${JSON.stringify(missing)} ` +
             'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.',
         );
       }
-      this.meta = { ...meta, featurizer: id, labels: [...meta.labels, ...spec.labels.filter((l) => !meta.labels.includes(l))] };
+      this.meta = { ...meta, featurizer: id, labels: [...meta.labels, ...asked.filter((l) => !meta.labels.includes(l))] };
       if (this.meta.labels.length !== meta.labels.length || meta.featurizer === undefined) this.meta = await this.store.saveMeta(this.meta);
     } else {
       this.meta = await this.store.saveMeta(this.meta);
@@ -159,13 +169,29 @@ export class ModelSession {
       if (vector) this.examples.remember(example, vector, this.labels);
     }
     if (weights) this.serving.install(weights);
+    else this.installShippedHead();
     this.labelCheck.sync();
     this.queue.load(queue);
     this.batches.startWhenLarge();
   }
 
+  /** The labels of a shipped head (a Teachable Machine export's) first, then the others asked for. */
+  private withShippedLabels(labels: readonly string[]): string[] {
+    const shipped = this.featurizer.shipped?.labels ?? [];
+    return [...shipped, ...labels.filter((label) => !shipped.includes(label))];
+  }
+
+  /** Until a head is trained here, a featurizer's shipped head answers: the export's own predictions. */
+  private installShippedHead(): void {
+    const shipped = this.featurizer.shipped;
+    if (!shipped) return;
+    const { inputDim, weights, bias } = shippedHeadParams(shipped, shipped.labels);
+    this.serving.install({ version: 0, labels: [...shipped.labels], inputDim, weights, bias, examples: 0, savedAt: 0, backend: 'shipped' });
+  }
+
   /** Labels given to open() after the model exists can only extend it. */
-  async extendLabels(labels: string[]): Promise<void> {
+  async extendLabels(asked: string[]): Promise<void> {
+    const labels = this.withShippedLabels(asked);
     const missing = this.meta.labels.filter((label) => !labels.includes(label));
     if (missing.length > 0) {
       throw new RangeError(
@@ -278,6 +304,7 @@ export class ModelSession {
   /** Back to no trained model (a reset, here or in another tab): the memory alone answers until the next training. */
   dropHead(): void {
     this.serving.drop();
+    this.installShippedHead();
     this.training.examplesAtLastTrain = -1;
   }
 

@@ -21,6 +21,11 @@ export class Serving {
   private weights: WeightsRecord | null = null;
   calibration: Stats['calibration'] = null;
   modelVersion = 0;
+  /**
+   * Set for a model that starts from a shipped head: the labels in memory then cover only what people corrected, so a
+   * vote among them would pull every input toward the corrected labels; near-duplicates still follow their label.
+   */
+  withoutVote = false;
 
   constructor(
     private readonly input: InputKind,
@@ -83,7 +88,7 @@ export class Serving {
    * while there are too few labels to fit it; 0 past VOTE_MAX_EXAMPLES, where the vote costs a scan of every label.
    */
   voteWeight(): number {
-    if (!this.head || this.memory.size > VOTE_MAX_EXAMPLES) return 0;
+    if (!this.head || this.memory.size > VOTE_MAX_EXAMPLES || this.withoutVote) return 0;
     const fitted = this.weights?.calibration;
     if (fitted) return fitted.voteWeight ?? 0;
     return DEFAULT_VOTE_WEIGHT;

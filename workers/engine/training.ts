@@ -4,7 +4,8 @@ import { trainCalibrated } from '../learning/calibrate.js';
 import { nearestVote } from '../learning/calibration.js';
 import { RunningStats, standardize } from '../featurizers/features.js';
 import { isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
-import { ExampleMemory } from '../memory/example-memory.js';
+import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
+import { withShippedHead } from '../learning/prior.js';
 import { bestPerClass } from '../memory/similarity.js';
 import type { WeightsRecord } from '../storage/index.js';
 import { abortError, isAbort } from './errors.js';
@@ -164,7 +165,12 @@ export class Training {
     const { session } = this;
     const started = performance.now();
     const generation = session.generation;
-    const { vectors, targets } = session.examples.snapshot();
+    const human = session.examples.snapshot();
+    // A shipped head (a Teachable Machine export's) is where training starts, and its answers on inputs nobody labelled are replayed.
+    const shipped = session.featurizer.shipped;
+    const { vectors, targets, start } = shipped
+      ? withShippedHead(shipped, session.labels, human, NEAR_DUPLICATE.image)
+      : { ...human, start: undefined };
     const labels = session.labels;
     const classes = labels.length;
     const counts = new Array<number>(classes).fill(0);
@@ -185,7 +191,10 @@ export class Training {
       const { head: trained, calibration } = await trainCalibrated(rows, targets, classes, session.inputDim(), {
         onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
         shouldStop,
-        ...(vectors.length <= VOTE_MAX_EXAMPLES ? { votes: (heldOut, trainedOn) => this.heldOutVotes(vectors, targets, heldOut, trainedOn) } : {}),
+        start,
+        ...(!shipped && vectors.length <= VOTE_MAX_EXAMPLES
+          ? { votes: (heldOut, trainedOn) => this.heldOutVotes(vectors, targets, heldOut, trainedOn) }
+          : {}),
       });
       if (calibration) {
         // Dividing the logits by T is the same as dividing the weights and bias: serving needs no change.
@@ -200,7 +209,7 @@ export class Training {
         inputDim: session.inputDim(),
         weights: trained.weights,
         bias: trained.bias,
-        examples: vectors.length,
+        examples: human.vectors.length,
         savedAt: Date.now(),
         backend: activeBackend() ?? 'unknown',
         ...(stats ? { mean: stats.mean, std: stats.std } : {}),
@@ -211,9 +220,9 @@ export class Training {
       if (session.generation !== generation) throw resetError();
       session.meta = meta;
       session.serving.install(record);
-      this.examplesAtLastTrain = vectors.length;
+      this.examplesAtLastTrain = human.vectors.length;
       session.emit({ type: 'model-updated', key: session.key, modelVersion: version });
-      return { modelVersion: version, examples: vectors.length, ms: Math.round(performance.now() - started) };
+      return { modelVersion: version, examples: human.vectors.length, ms: Math.round(performance.now() - started) };
     } finally {
       if (this.running === state) this.running = null;
       session.emit({ type: 'training', key: session.key, running: false, at: Date.now() });
