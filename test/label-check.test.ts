@@ -130,4 +130,11 @@ test('out-of-fold predictions are not stored: the check runs again on open, and 
   // Held out of the memory after the reload too.
   const near = points()[1]!.row.map((v) => v + 1e-3);
   expect((await reopened.predict(near)).label).toBe('east');
+
+  // The confirmation travels with an export: another device does not flag the kept label again.
+  const file = await reopened.export();
+  const other = await classifier({ input: 'features', labels: LABELS, storage: 'memory' });
+  await other.import(file);
+  await other.train();
+  expect((await other.suspiciousLabels()).map((s) => s.id).sort()).toEqual([ids[1], ids[2]].sort());
 });

@@ -96,6 +96,7 @@ export function encodeBundle(dump: Dump, meta: ModelMeta): Blob {
         ...(e.annotator !== undefined ? { annotator: e.annotator } : {}),
         ...(e.predictionId !== undefined ? { predictionId: e.predictionId } : {}),
         ...(e.decisionId !== undefined ? { decisionId: e.decisionId } : {}),
+        ...(e.confirmedAgainst !== undefined ? { confirmedAgainst: e.confirmedAgainst } : {}),
         ...(e.input !== undefined ? { input: encodeInput(e.input) } : {}),
         ...(e.vector !== undefined ? { vector: encodeVector(e.vector) } : {}),
       }),
@@ -405,6 +406,13 @@ async function checkExample(
       if (!isText(v)) throw at.type(`${key} must be a string.`);
       example[key] = v;
     }
+  }
+  // A label a person kept on a second look stays kept on the device that imports it.
+  if (row.confirmedAgainst !== undefined) {
+    if (!isText(row.confirmedAgainst) || !labels.includes(row.confirmedAgainst)) {
+      throw at.range(`confirmedAgainst ${JSON.stringify(row.confirmedAgainst)} is not one of the header's labels ${JSON.stringify(labels)}.`);
+    }
+    example.confirmedAgainst = row.confirmedAgainst;
   }
   return example;
 }
