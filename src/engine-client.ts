@@ -174,13 +174,21 @@ class EngineConnection {
   private startHeartbeat(): void {
     if (this.heartbeat !== undefined) return;
     this.lastAlive = performance.now();
+    let lastTick = this.lastAlive;
     this.heartbeat = setInterval(() => {
       if (this.pending.size === 0) {
         clearInterval(this.heartbeat);
         this.heartbeat = undefined;
         return;
       }
-      if (performance.now() - this.lastAlive > this.settings().hangTimeoutMs) {
+      const now = performance.now();
+      const { heartbeatMs, hangTimeoutMs } = this.settings();
+      // A tick this late means the page itself did not run (a long task of the site's own, a tab in the background):
+      // the worker's answers may be waiting unread behind this tick, so its silence since the last tick says nothing
+      // about it. Silence counts from the first tick the page could have heard it (the worker is pinged again here).
+      if (now - lastTick > 2 * heartbeatMs + 1_000) this.lastAlive = Math.max(this.lastAlive, now);
+      lastTick = now;
+      if (now - this.lastAlive > hangTimeoutMs) {
         this.kill(
           new EngineCrashedError(
             `The hitl-classifier engine worker stopped answering for ${formatMs(this.settings().hangTimeoutMs)}; ` +

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createClassifier, type ClassifierOptions } from '../src/classifier.js';
 import { EngineCrashedError, engine } from '../src/engine-client.js';
 import { blockEngineThread, classifier, closeAll, labelTickets, nextChange, readDatabase, throwInEngine, tickets, uniqueName } from './helpers.js';
@@ -447,6 +447,28 @@ describe('a dying or hung worker', () => {
     } finally {
       engine.configure({ hangTimeoutMs: 20_000, heartbeatMs: 1_000 });
     }
+  });
+
+  test('a page that stalls longer than the hang timeout (its own long task, a background tab) does not lose a healthy worker', async () => {
+    await classifier({ storage: 'memory' });
+    engine.configure({ hangTimeoutMs: 5_000, heartbeatMs: 50 });
+    // The page's clock jumps 10 s between two heartbeat ticks, as it does when the page itself did not run, while
+    // the worker is busy for 1.5 s and answers no ping: silence the page could not have heard is not the worker's.
+    const realNow = performance.now.bind(performance);
+    let offset = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => realNow() + offset);
+    try {
+      const busy = blockEngineThread(1_500);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      offset = 10_000;
+      await expect(busy).resolves.toBeUndefined();
+    } finally {
+      clock.mockRestore();
+      engine.configure({ hangTimeoutMs: 20_000, heartbeatMs: 1_000 });
+    }
+    // A worker that was never declared hung: the same classifier keeps working.
+    const clf = await classifier({ storage: 'memory' });
+    expect((await clf.predict('still here')).label).toBeNull();
   });
 
   test('a worker that stops answering is declared hung within the timeout and replaced', async () => {
