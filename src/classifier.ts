@@ -126,6 +126,11 @@ export interface ExportedModel extends RawExportedModel {
 export interface TrainOptions {
   signal?: AbortSignal;
   onProgress?: (progress: TrainProgress) => void;
+  /**
+   * Retrain from zeros even where the engine would start from the served head (a text model past 2,000 labels
+   * starts warm, and from zeros again each time the labels have grown by half).
+   */
+  fromZeros?: boolean;
 }
 
 /** Fired on a classifier handle when its model changes, whoever changed it (another handle, an element, training). */
@@ -431,12 +436,13 @@ export class Classifier extends EventTarget {
     return { ...exported, files: [exported.modelJson, exported.weights] };
   }
 
-  /** A full retrain on every stored label; resolves once the new model serves predictions. */
+  /** A retrain on every stored label (from zeros, or warm from the served head: see TrainOptions); resolves once the new model serves predictions. */
   async train(options: TrainOptions = {}): Promise<TrainResult> {
-    const { signal, onProgress } = options;
+    const { signal, onProgress, fromZeros = false } = options;
     if (onProgress !== undefined && typeof onProgress !== 'function') {
       throw new TypeError(`onProgress must be a function, got ${describe(onProgress)}.`);
     }
+    if (typeof fromZeros !== 'boolean') throw new TypeError(`fromZeros must be a boolean, got ${describe(fromZeros)}.`);
     signal?.throwIfAborted();
     const runId = crypto.randomUUID();
     const onAbort = () => {
@@ -444,7 +450,7 @@ export class Classifier extends EventTarget {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.#call((api) => api.train(this.#key, runId, onProgress ? Comlink.proxy(onProgress) : undefined));
+      return await this.#call((api) => api.train(this.#key, runId, onProgress ? Comlink.proxy(onProgress) : undefined, fromZeros));
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

@@ -140,6 +140,11 @@ export interface TrainResult {
   modelVersion: number;
   examples: number;
   ms: number;
+  /**
+   * Where training started: `'zeros'`, or `'warm'` from the head served before it (a text model past 2,000 labels:
+   * two passes over every label instead of a retrain from zeros, see docs/learning.md).
+   */
+  start: 'zeros' | 'warm';
 }
 
 export interface Stats {
@@ -523,7 +528,7 @@ export interface EngineApi {
   importBundle(key: string, data: Blob): Promise<ImportResult>;
   /** The trained head as TensorFlow.js layers-model files; rejects with a RangeError before the first training. */
   exportModel(key: string): Promise<RawExportedModel>;
-  train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult>;
+  train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void, fromZeros?: boolean): Promise<TrainResult>;
   cancelTrain(key: string, runId: string): Promise<void>;
   /** Without a strategy the engine ranks by its default (workers/engine/policy.ts). */
   selectForReview(key: string, pool: WireInput[], k: number, strategy?: ReviewStrategy): Promise<number[]>;

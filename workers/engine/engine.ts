@@ -240,8 +240,8 @@ export class Engine implements EngineApi {
     return this.model(key).transfer.exportModel();
   }
 
-  async train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
-    return this.model(key).training.train(runId, onProgress);
+  async train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void, fromZeros = false): Promise<TrainResult> {
+    return this.model(key).training.train(runId, onProgress, fromZeros);
   }
 
   async cancelTrain(key: string, runId: string): Promise<void> {

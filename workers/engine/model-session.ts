@@ -21,6 +21,7 @@ import { inputId } from '../audit/input-id.js';
 import { computeAgreement } from '../audit/agreement.js';
 import { classWarnings } from '../audit/per-class.js';
 import { computeQuality } from '../audit/quality.js';
+import { LogTail } from '../audit/log-tail.js';
 import { rankForReview } from '../review.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
 import { BatchSplit } from './batch-split.js';
@@ -71,6 +72,8 @@ export class ModelSession {
   readonly drift = new DriftWatch(this);
   readonly labelCheck = new LabelCheck(this);
   readonly explanations = new Explanations(this);
+  /** The log as quality() and drift read it, brought up to date from the entries written since. */
+  private readonly logTail = new LogTail();
 
   constructor(
     readonly spec: ModelSpec,
@@ -262,7 +265,8 @@ export class ModelSession {
 
   async quality(window: number, threshold: number): Promise<QualityReport> {
     await this.recorder.flush();
-    const report = computeQuality(await this.store.readLog(), this.meta.labels, threshold, window);
+    // Only the entries written since the last call are read (audit/log-tail.ts).
+    const report = computeQuality(await this.logTail.read(this.store), this.meta.labels, threshold, window);
     return { ...report, classWarnings: classWarnings(this.examples.countsByLabel(this.meta.labels)), outOfFold: this.labelCheck.report() };
   }
 

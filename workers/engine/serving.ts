@@ -67,6 +67,11 @@ export class Serving {
     this.modelVersion = record.version;
   }
 
+  /** The head being served as it was stored, or null. */
+  get record(): WeightsRecord | null {
+    return this.weights;
+  }
+
   /** Serves the same head again under the current labels (a label was added since it was installed). */
   reinstall(): void {
     if (this.weights) this.install(this.weights);

@@ -1,6 +1,8 @@
 import type { TrainProgress, TrainResult } from '../../src/protocol.js';
 import { activeBackend } from '../backend.js';
-import { trainCalibrated } from '../learning/calibrate.js';
+import { trainCalibrated, type CalibratedHead, type Calibration } from '../learning/calibrate.js';
+import { nextTask } from '../learning/head.js';
+import { fromZerosReason, trainWarm } from '../learning/warm-start.js';
 import { nearestVote } from '../learning/calibration.js';
 import { RunningStats, standardize } from '../featurizers/features.js';
 import { isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
@@ -11,6 +13,14 @@ import type { WeightsRecord } from '../storage/index.js';
 import { abortError, isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 import { VOTE_MAX_EXAMPLES } from './policy.js';
+
+/** Where a warm start begins: the served head without its temperature, and what it carries on. */
+interface WarmStart {
+  weights: Float32Array;
+  bias: Float32Array;
+  calibration: Calibration;
+  fromZerosAt: number;
+}
 
 /** At most this many 'training-progress' events a second: enough for a progress bar, not a flood of messages. */
 const PROGRESS_EVENT_MS = 100;
@@ -68,7 +78,7 @@ export class Training {
   }
 
   /** Full retrain on every stored label; runs one at a time per model, and predictions keep using the current head. */
-  train(runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
+  train(runId: string, onProgress?: (progress: TrainProgress) => void, fromZeros = false): Promise<TrainResult> {
     clearTimeout(this.autoTimer);
     const { session } = this;
     // Every training, background ones included, reports progress to every page: a model panel shows the loss.
@@ -88,7 +98,7 @@ export class Training {
     const start = () => {
       this.waitingRuns.delete(runId);
       waiting.signal.throwIfAborted();
-      return this.run(runId, progress);
+      return this.run(runId, progress, fromZeros);
     };
     const work = this.chain.then(() => {
       waiting.signal.throwIfAborted();
@@ -161,7 +171,60 @@ export class Training {
     return out;
   }
 
-  private async run(runId: string, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
+  /**
+   * The served head to start from, without its temperature, when this retrain may start warm (warm-start.ts says
+   * when); null for a retrain from zeros.
+   */
+  private warmStart(rows: readonly Vector[], fromZeros: boolean): WarmStart | null {
+    const { session } = this;
+    const served = session.serving.record;
+    const temperature = served?.calibration?.temperature;
+    const reason = fromZerosReason({
+      served: served && { labels: served.labels, inputDim: served.inputDim, fromZerosAt: served.fromZerosAt, temperature },
+      labels: session.labels,
+      inputDim: session.inputDim(),
+      examples: rows.length,
+      sparse: rows.every(isSparse),
+      forced: fromZeros,
+    });
+    if (reason !== null || !served?.calibration || temperature === undefined || served.fromZerosAt === undefined) return null;
+    return {
+      weights: served.weights.map((w) => w * temperature),
+      bias: served.bias.map((b) => b * temperature),
+      calibration: { ...served.calibration, voteWeight: served.calibration.voteWeight ?? 0 },
+      fromZerosAt: served.fromZerosAt,
+    };
+  }
+
+  /** A warm start: the served head trained on, its calibration carried over (no held-out head is trained). */
+  private async trainWarm(
+    rows: SparseVector[],
+    targets: Int32Array,
+    warm: WarmStart,
+    shouldStop: () => Error | null,
+    onProgress: ((progress: TrainProgress) => void) | undefined,
+  ): Promise<CalibratedHead> {
+    const yielded = { last: performance.now() };
+    const head = await trainWarm({
+      rows,
+      targets,
+      classes: this.session.labels.length,
+      inputDim: this.session.inputDim(),
+      start: warm,
+      seed: rows.length,
+      shouldStop,
+      onStep: (step, steps, loss) => onProgress?.({ epoch: step, epochs: steps, loss }),
+      // About 20 ms of work between yields, as a retrain from zeros allows (head.ts).
+      breathe: async () => {
+        if (performance.now() - yielded.last < 20) return;
+        await nextTask();
+        yielded.last = performance.now();
+      },
+    });
+    return { head: { ...head, inputDim: this.session.inputDim(), labels: [] }, calibration: warm.calibration };
+  }
+
+  private async run(runId: string, onProgress: ((progress: TrainProgress) => void) | undefined, fromZeros: boolean): Promise<TrainResult> {
     const { session } = this;
     const started = performance.now();
     const generation = session.generation;
@@ -188,14 +251,17 @@ export class Training {
     try {
       const { rows, stats } = this.trainingRows(vectors);
       const shouldStop = () => state.cancelled ?? (session.generation !== generation ? resetError() : null);
-      const { head: trained, calibration } = await trainCalibrated(rows, targets, classes, session.inputDim(), {
-        onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
-        shouldStop,
-        start,
-        ...(!shipped && vectors.length <= VOTE_MAX_EXAMPLES
-          ? { votes: (heldOut, trainedOn) => this.heldOutVotes(vectors, targets, heldOut, trainedOn) }
-          : {}),
-      });
+      const warm = shipped ? null : this.warmStart(rows, fromZeros);
+      const { head: trained, calibration } = warm
+        ? await this.trainWarm(rows as SparseVector[], targets, warm, shouldStop, onProgress)
+        : await trainCalibrated(rows, targets, classes, session.inputDim(), {
+            onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
+            shouldStop,
+            start,
+            ...(!shipped && vectors.length <= VOTE_MAX_EXAMPLES
+              ? { votes: (heldOut, trainedOn) => this.heldOutVotes(vectors, targets, heldOut, trainedOn) }
+              : {}),
+          });
       if (calibration) {
         // Dividing the logits by T is the same as dividing the weights and bias: serving needs no change.
         for (let i = 0; i < trained.weights.length; i++) trained.weights[i]! /= calibration.temperature;
@@ -214,6 +280,8 @@ export class Training {
         backend: activeBackend() ?? 'unknown',
         ...(stats ? { mean: stats.mean, std: stats.std } : {}),
         ...(calibration ? { calibration } : {}),
+        start: warm ? 'warm' : 'zeros',
+        fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
       };
       const meta = { ...session.meta, maxVersion: version };
       await session.store.saveWeights(record, meta);
@@ -222,7 +290,7 @@ export class Training {
       session.serving.install(record);
       this.examplesAtLastTrain = human.vectors.length;
       session.emit({ type: 'model-updated', key: session.key, modelVersion: version });
-      return { modelVersion: version, examples: human.vectors.length, ms: Math.round(performance.now() - started) };
+      return { modelVersion: version, examples: human.vectors.length, ms: Math.round(performance.now() - started), start: warm ? 'warm' : 'zeros' };
     } finally {
       if (this.running === state) this.running = null;
       session.emit({ type: 'training', key: session.key, running: false, at: Date.now() });
