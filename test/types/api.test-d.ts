@@ -45,11 +45,6 @@ export async function api(): Promise<void> {
   const stats: Stats = await clf.stats();
   const examples: number = stats.examples;
   const items: QueueItem[] = await clf.queue({ limit: 5 });
-  const trained = await clf.train({ fromZeros: true });
-  const start: 'zeros' | 'warm' = trained.start;
-  void start;
-  // @ts-expect-error fromZeros is a boolean
-  await clf.train({ fromZeros: 'yes' });
   void [examples, items];
   const why = await clf.explain('My invoice is wrong', { label: 'billing', k: 3 });
   assert<IsExact<typeof why, Explanation>>();
@@ -67,6 +62,13 @@ export async function api(): Promise<void> {
   void perLabelOutOfFold;
   // @ts-expect-error a second look names who decided, not an action: the action follows from the label
   await clf.reviewLabel('id', 'billing', { action: 'accept' });
+
+  const plants = await createClassifier({ name: 'plants', input: 'image', teachableMachine: '/models/tm/' });
+  const exported: string | undefined = plants.teachableMachine?.url;
+  void exported;
+  await createClassifier({ name: 'cut', labels: ['a', 'b'], input: 'image', featureExtractor: { url: '/m/model.json', layer: 'pool' } });
+  // @ts-expect-error teachableMachine is a URL or { url, allowedOrigins }
+  await createClassifier({ name: 'plants', input: 'image', teachableMachine: { folder: '/models/tm/' } });
 
   // @ts-expect-error labels are strings
   await createClassifier({ name: 'tickets', labels: [1, 2] });
