@@ -45,6 +45,11 @@ export async function api(): Promise<void> {
   const stats: Stats = await clf.stats();
   const examples: number = stats.examples;
   const items: QueueItem[] = await clf.queue({ limit: 5 });
+  const trained = await clf.train({ fromZeros: true });
+  const start: 'zeros' | 'warm' = trained.start;
+  void start;
+  // @ts-expect-error fromZeros is a boolean
+  await clf.train({ fromZeros: 'yes' });
   void [examples, items];
   const why = await clf.explain('My invoice is wrong', { label: 'billing', k: 3 });
   assert<IsExact<typeof why, Explanation>>();
