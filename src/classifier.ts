@@ -386,10 +386,22 @@ export class Classifier extends EventTarget {
 
   /**
    * Agreement between the people who labelled (the `annotator` of each decision): per annotator counts, Cohen's κ
-   * for every pair over the inputs both label, Fleiss' κ overall, and the conflicts, inputs labelled differently.
+   * for every pair over the inputs both label, Fleiss' κ overall, the conflicts, inputs labelled differently, and
+   * the conflicts an adjudication settled.
    */
   async agreement(): Promise<AgreementReport> {
     return this.#call((api) => api.agreement(this.#key));
+  }
+
+  /**
+   * Settles a conflict between annotators, by its `inputHash` (an example id): the example takes `label`, and the log
+   * records a decision with the action 'adjudicate' by `meta.annotator`. The annotators' own labels stay in the log
+   * and in the agreement figures; the conflict moves to `agreement().settled`.
+   */
+  async adjudicate(exampleId: string, label: string, meta: Pick<LabelMeta, 'annotator'> = {}): Promise<LabelResult> {
+    checkId('exampleId', exampleId);
+    const { annotator } = this.#labelMeta(label, meta);
+    return this.#call((api) => api.adjudicate(this.#key, exampleId, label, annotator !== undefined ? { annotator } : {}));
   }
 
   /** Predictions people saw and their decisions, newest last. `since`: ms since the epoch; `limit`: the newest n. */

@@ -21,6 +21,7 @@ export type {
   LogEntry,
   LogVerification,
   AgreementReport,
+  AgreementConflict,
   SuspiciousLabel,
   OutOfFoldReport,
   ClassFigures,

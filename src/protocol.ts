@@ -100,9 +100,10 @@ export type RawPrediction = Omit<Prediction, 'needsReview'>;
 
 /**
  * What a person did with a prediction: took it, picked another label, or rejected it (then picked); or, on a second
- * look at a label the check doubts (`reviewLabel`), kept it ('confirm').
+ * look at a label the check doubts (`reviewLabel`), kept it ('confirm'); or settled a conflict between annotators
+ * (`adjudicate`, 'adjudicate').
  */
-export const DECISION_ACTIONS = ['accept', 'correct', 'reject', 'confirm'] as const;
+export const DECISION_ACTIONS = ['accept', 'correct', 'reject', 'confirm', 'adjudicate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
 export interface LabelMeta {
@@ -339,8 +340,23 @@ export interface AgreementReport {
   pairs: { annotators: [string, string]; shared: number; agreement: number | null; kappa: number | null }[];
   /** Fleiss' κ over the inputs two or more annotators label (any number of them per input). */
   fleiss: { kappa: number | null; items: number };
-  /** Inputs annotators label differently, each annotator's standing label oldest first. */
-  conflicts: { inputHash: string; labels: { annotator: string; label: string; time: number }[] }[];
+  /**
+   * Inputs annotators label differently and no adjudication settled since, each annotator's standing label oldest
+   * first. `input` is the stored input (from `agreement()` only, and only when the model keeps inputs).
+   */
+  conflicts: AgreementConflict[];
+  /**
+   * Conflicts settled: a decision with the action 'adjudicate' (`adjudicate()`) made after every conflicting label.
+   * A later label by one of the annotators opens the conflict again. Adjudications never count as an annotator's label.
+   */
+  settled: (AgreementConflict & { adjudication: { annotator: string; label: string; time: number; decisionId: string } })[];
+}
+
+/** One input annotators label differently (see `AgreementReport`). */
+export interface AgreementConflict {
+  inputHash: string;
+  labels: { annotator: string; label: string; time: number }[];
+  input?: StoredInputView;
 }
 
 export interface QualityReport {
@@ -398,6 +414,10 @@ export interface ImportResult {
   examples: number;
   logEntries: number;
   modelVersion: number;
+  /** Inputs labelled here before the import and labelled in the imported file too. */
+  overlap: number;
+  /** Agreement between the annotators of both logs over those overlapping inputs alone (no `input` on conflicts). */
+  agreement: AgreementReport;
 }
 
 /**
@@ -546,6 +566,8 @@ export interface EngineApi {
   suspiciousLabels(key: string, limit: number): Promise<SuspiciousLabel[]>;
   /** A second look at a stored label by example id: the same label confirms it, another changes it. */
   reviewLabel(key: string, exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult>;
+  /** Settles a conflict between annotators on a stored example: a decision logged with the action 'adjudicate'. */
+  adjudicate(key: string, exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult>;
   /** Why the model gives `input` the label (default: the predicted one), with the `k` nearest labelled examples. */
   explain(key: string, input: WireInput, label: string | null, k: number): Promise<Explanation>;
 }

@@ -72,7 +72,7 @@ describe('import', () => {
       }),
     );
     const result = await b.import(file);
-    expect(result).toEqual({ examples: 13, logEntries: 14, modelVersion: 1 });
+    expect(result).toMatchObject({ examples: 13, logEntries: 14, modelVersion: 1, overlap: 0 });
     expect(await imported).toBe(13);
 
     const pa = await a.predictBatch(heldOut);
@@ -97,7 +97,7 @@ describe('import', () => {
     expect(logB.at(-1)!.detail).toMatch(/13 examples, 14 log entries, 2 queue items and weights from model "source-/);
 
     // The same file again changes no label and adds no log entry twice: only a record of the import itself.
-    expect(await b.import(file)).toEqual({ examples: 13, logEntries: 0, modelVersion: 2 });
+    expect(await b.import(file)).toMatchObject({ examples: 13, logEntries: 0, modelVersion: 2, overlap: 13 });
     expect(await b.auditLog()).toHaveLength(logB.length + 1);
     expect((await b.stats()).byLabel).toEqual(sa.byLabel);
 

@@ -24,6 +24,8 @@ import {
   type Stats,
   type SuspiciousLabel,
   type LabelResult,
+  type AgreementConflict,
+  type ImportResult,
 } from '../../src/index.js';
 
 type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -67,6 +69,18 @@ export async function api(): Promise<void> {
   void perLabelOutOfFold;
   // @ts-expect-error a second look names who decided, not an action: the action follows from the label
   await clf.reviewLabel('id', 'billing', { action: 'accept' });
+  const people = await clf.agreement();
+  const open: AgreementConflict[] = people.conflicts;
+  const settledBy: string | undefined = people.settled[0]?.adjudication.annotator;
+  const adjudicated: LabelResult = await clf.adjudicate(open[0]!.inputHash, 'billing', { annotator: 'cy' });
+  const adjudicate: DecisionAction = 'adjudicate';
+  void [settledBy, adjudicated, adjudicate];
+  // @ts-expect-error an adjudication's action is always 'adjudicate'
+  await clf.adjudicate('id', 'billing', { action: 'correct' });
+  const merged: ImportResult = await clf.import(new Blob([]));
+  const overlapKappa: number | null | undefined = merged.agreement.pairs[0]?.kappa;
+  const overlap: number = merged.overlap;
+  void [overlapKappa, overlap];
 
   const plants = await createClassifier({ name: 'plants', input: 'image', teachableMachine: '/models/tm/' });
   const exported: string | undefined = plants.teachableMachine?.url;

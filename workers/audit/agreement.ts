@@ -5,23 +5,39 @@ import { byTime } from './log-records.js';
 /** Who labelled a decision when nobody said: counted as one anonymous annotator. */
 const ANONYMOUS = '';
 
+/** An adjudication as the report gives it, with where it sits in the log's order. */
+type Adjudication = AgreementReport['settled'][number]['adjudication'] & { at: number };
+
 /**
  * Agreement between people, from the audit log alone: each annotator's standing label per input (their latest
  * decision on it that was not undone), Cohen's κ for every pair over the inputs both labelled, Fleiss' κ over the
  * inputs two or more people labelled (the form for a varying number of raters per item), and the conflicts: inputs
- * people labelled differently.
+ * people labelled differently, unless an adjudication after all their labels settled them. `inputs`, when given,
+ * limits all of it to those input hashes (an import's overlap).
  */
-export function computeAgreement(records: readonly LogRecord[], labels: readonly string[]): AgreementReport {
+export function computeAgreement(records: readonly LogRecord[], labels: readonly string[], inputs?: ReadonlySet<string>): AgreementReport {
   const log = [...records].sort(byTime);
   const undone = new Set(log.filter((r) => r.kind === 'undo' && r.decisionId !== undefined).map((r) => r.decisionId!));
-  /** input → annotator → label */
-  const standing = new Map<string, Map<string, { label: string; time: number }>>();
-  for (const r of log) {
-    if (r.kind === 'reset') standing.clear();
+  /** input → annotator → label, and where in the log it was given */
+  const standing = new Map<string, Map<string, { label: string; time: number; at: number }>>();
+  /** input → the latest adjudication on it */
+  const adjudications = new Map<string, Adjudication>();
+  for (const [at, r] of log.entries()) {
+    if (r.kind === 'reset') {
+      standing.clear();
+      adjudications.clear();
+    }
     if (r.kind !== 'label' || r.label === undefined) continue;
     if (r.decisionId !== undefined && undone.has(r.decisionId)) continue;
-    const byAnnotator = standing.get(r.exampleId) ?? new Map<string, { label: string; time: number }>();
-    byAnnotator.set(r.annotator ?? ANONYMOUS, { label: r.label, time: r.time });
+    if (inputs && !inputs.has(r.exampleId)) continue;
+    // An adjudication settles the others' disagreement; it is not one more annotator's label, so it never enters the
+    // standing labels, the counts or κ (an adjudicator who agrees with one side would otherwise raise agreement).
+    if (r.action === 'adjudicate') {
+      adjudications.set(r.exampleId, { annotator: r.annotator ?? ANONYMOUS, label: r.label, time: r.time, decisionId: r.decisionId ?? '', at });
+      continue;
+    }
+    const byAnnotator = standing.get(r.exampleId) ?? new Map<string, { label: string; time: number; at: number }>();
+    byAnnotator.set(r.annotator ?? ANONYMOUS, { label: r.label, time: r.time, at });
     standing.set(r.exampleId, byAnnotator);
   }
   const names = [...labels];
@@ -47,18 +63,26 @@ export function computeAgreement(records: readonly LogRecord[], labels: readonly
 
   const rated = [...standing.values()].filter((byAnnotator) => byAnnotator.size >= 2);
   const conflicts: AgreementReport['conflicts'] = [];
+  const settled: AgreementReport['settled'] = [];
   for (const [inputHash, byAnnotator] of standing) {
     if (new Set([...byAnnotator.values()].map((v) => v.label)).size < 2) continue;
-    conflicts.push({
-      inputHash,
-      labels: [...byAnnotator].map(([annotator, { label, time }]) => ({ annotator, label, time })).sort((x, y) => x.time - y.time),
-    });
+    const given = [...byAnnotator].sort(([, x], [, y]) => x.at - y.at);
+    const conflict = { inputHash, labels: given.map(([annotator, { label, time }]) => ({ annotator, label, time })) };
+    const adjudication = adjudications.get(inputHash);
+    // Only a decision after every conflicting label settles it: a label given later reopens the question.
+    if (adjudication && adjudication.at > given.at(-1)![1].at) {
+      const { at: _at, ...decided } = adjudication;
+      settled.push({ ...conflict, adjudication: decided });
+    } else {
+      conflicts.push(conflict);
+    }
   }
   return {
     annotators: annotators.map((annotator) => ({ annotator, decisions: decisions.get(annotator)! })),
     pairs,
     fleiss: { kappa: fleiss(rated, names), items: rated.length },
     conflicts,
+    settled,
   };
 }
 

@@ -63,12 +63,36 @@ export class Decisions {
     );
   }
 
+  /**
+   * Settles a conflict between annotators on a stored example, by example id (the conflict's `inputHash`): a decision
+   * logged with the action 'adjudicate' that sets the example's label. Like a second look it answers no prediction,
+   * so quality() does not count it; agreement() never counts it as an annotator's label (audit/agreement.ts).
+   */
+  async adjudicate(exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult> {
+    const { session } = this;
+    session.checkLabel(label);
+    const vector = session.examples.vector(exampleId);
+    if (!session.examples.label(exampleId) || !vector) {
+      throw new RangeError(`No labelled example has the id ${JSON.stringify(exampleId)}: pass an inputHash from agreement().conflicts.`);
+    }
+    const record = (await session.labelCheck.storedExamples([exampleId])).get(exampleId);
+    return this.decide(
+      exampleId,
+      record?.input,
+      vector,
+      label,
+      { ...meta, action: 'adjudicate' },
+      { detail: 'adjudication of a conflict between annotators' },
+    );
+  }
+
   private async decide(
     id: string,
     canonical: StoredInput | undefined,
     vector: Vector,
     label: string,
     meta: LabelMeta,
+    /** A second look or an adjudication: a decision about a stored label, not an answer to a prediction shown. */
     secondLook?: { detail: string; confirmedAgainst?: string },
   ): Promise<LabelResult> {
     const { session } = this;

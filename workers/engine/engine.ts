@@ -280,6 +280,10 @@ export class Engine implements EngineApi {
     return this.model(key).decisions.review(exampleId, label, meta);
   }
 
+  async adjudicate(key: string, exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult> {
+    return this.model(key).decisions.adjudicate(exampleId, label, meta);
+  }
+
   async close(key: string, handle: string): Promise<void> {
     const model = this.models.get(key);
     if (!model) return;

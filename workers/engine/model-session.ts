@@ -13,7 +13,7 @@ import {
   type StoredLabel,
   type WireInput,
 } from '../../src/protocol.js';
-import { toLogEntry } from '../audit/log-records.js';
+import { inputView, toLogEntry } from '../audit/log-records.js';
 import type { Featurizer } from '../featurizers/featurizer.js';
 import { shippedHeadParams } from '../learning/prior.js';
 import type { Vector } from '../featurizers/vector.js';
@@ -270,10 +270,18 @@ export class ModelSession {
     return { ...report, classWarnings: classWarnings(this.examples.countsByLabel(this.meta.labels)), outOfFold: this.labelCheck.report() };
   }
 
-  /** Agreement between annotators, from every decision in the log (audit/agreement.ts). */
+  /** Agreement between annotators, from every decision in the log (audit/agreement.ts); conflicts show their input. */
   async agreement(): Promise<AgreementReport> {
     await this.recorder.flush();
-    return computeAgreement(await this.store.readLog(), this.meta.labels);
+    const report = computeAgreement(await this.store.readLog(), this.meta.labels);
+    if (report.conflicts.length === 0 || !this.handles.keepInputs) return report;
+    // The adjudication view shows what people disagreed about: the stored examples keep the input (pixels included).
+    const stored = await this.labelCheck.storedExamples(report.conflicts.map((c) => c.inputHash));
+    const conflicts = report.conflicts.map((c) => {
+      const input = stored.get(c.inputHash)?.input;
+      return input === undefined ? c : { ...c, input: inputView(input) };
+    });
+    return { ...report, conflicts };
   }
 
   /** Newest last; `since` in ms since the epoch; `limit` keeps the newest. */

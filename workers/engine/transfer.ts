@@ -1,4 +1,5 @@
 import type { ExportedModelMetadata, ImportResult, LogEntry, RawExportedModel } from '../../src/protocol.js';
+import { computeAgreement } from '../audit/agreement.js';
 import { toLogEntry } from '../audit/log-records.js';
 import { encodeBundle, parseBundle } from '../audit/bundle.js';
 import type { Vector } from '../featurizers/vector.js';
@@ -108,8 +109,13 @@ export class Transfer {
     };
     // Entries this log already holds (the same file imported twice, or a model's own export) are not added again,
     // so quality and drift never count one decision twice.
-    const known = new Set((await session.store.readLog()).map((r) => logKey(toLogEntry(r))));
+    const before = await session.store.readLog();
+    const known = new Set(before.map((r) => logKey(toLogEntry(r))));
     const fresh = parsed.log.filter((r) => !known.has(logKey(toLogEntry(r))));
+    // Where two people's work meets: inputs labelled here already and in the file too. Agreement over those alone,
+    // from both logs, tells how far the other device's annotators agree with this one's.
+    const overlap = new Set(parsed.examples.filter((e) => session.examples.label(e.id) !== undefined).map((e) => e.id));
+    const agreement = computeAgreement([...before, ...fresh], parsed.labels, overlap);
     const log: LogRecord[] = [
       ...fresh,
       {
@@ -136,6 +142,6 @@ export class Transfer {
     session.queue.emitSize();
     session.drift.poke();
     if (!weights && examples.length > 0) session.training.scheduleAuto();
-    return { examples: examples.length, logEntries: fresh.length, modelVersion: session.serving.modelVersion };
+    return { examples: examples.length, logEntries: fresh.length, modelVersion: session.serving.modelVersion, overlap: overlap.size, agreement };
   }
 }

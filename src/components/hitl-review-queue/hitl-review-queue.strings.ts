@@ -59,6 +59,32 @@ export interface HitlReviewQueueStrings extends ConnectionStrings {
   changeLabel: string;
   /** `{reason}`: why the flagged labels could not be read. */
   secondLookFailed: string;
+  /** The button showing the conflicts between annotators: `{count}` unsettled. */
+  conflictsView: string;
+  /** No unsettled conflict. */
+  conflictsEmpty: string;
+  /** Accessible name of the list of conflicts. */
+  conflictsList: string;
+  /** Heading of one conflict: `{n}` of `{count}`. */
+  conflictTitle: string;
+  /** More conflicts than listed: `{shown}` of `{count}`. */
+  conflictsMore: string;
+  /** A conflict whose input is not stored (`keepInputs: false`): `{hash}` is the input's hash. */
+  conflictNotStored: string;
+  /** Accessible name of the list of the annotators' labels. */
+  conflictLabels: string;
+  /** One annotator's label: `{annotator}`, `{label}`, `{time}`. */
+  conflictLabel: string;
+  /** The same for decisions with no annotator named: `{label}`, `{time}`. */
+  conflictLabelAnonymous: string;
+  /** Accessible name of the group of buttons settling with a label given. */
+  settleGroup: string;
+  /** Settles the conflict with `{label}`. */
+  settleAs: string;
+  /** Accessible name of the group of the other labels, which settle it too. */
+  settleOther: string;
+  /** `{reason}`: why the conflicts could not be read. */
+  conflictsFailed: string;
 }
 
 /** The English defaults; set `strings` on the element to replace any of them. */
@@ -88,4 +114,17 @@ export const HITL_REVIEW_QUEUE_STRINGS: Readonly<HitlReviewQueueStrings> = Objec
   keepLabel: 'Keep {label}',
   changeLabel: 'Change to {label}',
   secondLookFailed: 'Could not read the labels to look at again: {reason}',
+  conflictsView: 'Conflicts ({count})',
+  conflictsEmpty: 'No conflict to settle: the annotators agree, or every disagreement is settled.',
+  conflictsList: 'Inputs annotators labelled differently',
+  conflictTitle: 'Conflict {n} of {count}',
+  conflictsMore: 'Showing {shown} of {count} conflicts; settling one brings the next.',
+  conflictNotStored: 'The input is not stored (the model keeps no inputs); its hash is {hash}.',
+  conflictLabels: 'Labels given',
+  conflictLabel: '{annotator} said {label} ({time})',
+  conflictLabelAnonymous: 'Someone unnamed said {label} ({time})',
+  settleGroup: 'Settle with a label given',
+  settleAs: 'Settle as {label}',
+  settleOther: 'Settle as another label',
+  conflictsFailed: 'Could not read the conflicts: {reason}',
 });

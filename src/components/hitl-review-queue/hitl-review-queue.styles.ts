@@ -88,6 +88,33 @@ export const styles = [
       font-weight: 600;
     }
 
+    .conflicts {
+      display: grid;
+      gap: var(--_spacing);
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+
+    .conflict {
+      display: grid;
+      gap: 0.5em;
+      padding: var(--_spacing);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+    }
+
+    .conflict-title {
+      margin: 0;
+      font-size: 1em;
+    }
+
+    .given {
+      margin: 0;
+      padding-inline-start: 1.2em;
+      color: var(--_muted);
+    }
+
     .keys {
       margin: 0;
       font-size: 0.8em;

@@ -3,14 +3,25 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlLabelEvent, HitlUndoEvent } from '../../events.js';
-import type { BackendRequest, DecisionAction, EngineEvent, InputKind, QueueItem, StorageKind, SuspiciousLabel } from '../../protocol.js';
+import type {
+  AgreementConflict,
+  BackendRequest,
+  DecisionAction,
+  EngineEvent,
+  InputKind,
+  QueueItem,
+  StorageKind,
+  SuspiciousLabel,
+} from '../../protocol.js';
 import { DecisionKeys, SHORTCUTS } from '../shared/decision-keys.js';
+import { drawPixels } from '../shared/draw-pixels.js';
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 import { styles } from './hitl-review-queue.styles.js';
+import { Conflicts } from './conflicts.js';
 import { SecondLook } from './second-look.js';
 
 export { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
@@ -49,10 +60,13 @@ interface Decision {
  * @csspart undo - The Undo button.
  * @csspart label-button - Each label button.
  * @csspart message - Empty queue, waiting and error messages.
- * @csspart views - The Queue / Second look buttons.
+ * @csspart views - The Queue / Second look / Conflicts buttons.
  * @csspart view - Each of them; also `keep` and `change`, the second look's buttons.
  * @csspart keep - Second look: keeps the doubted label.
  * @csspart change - Second look: changes it to the suggested label.
+ * @csspart conflict - Conflicts: one input annotators labelled differently.
+ * @csspart given - Conflicts: each annotator's label and when.
+ * @csspart settle - Conflicts: settles with one of the labels given (other labels are `label-button`s).
  *
  * @cssprop --hitl-font-family - Font of the whole element.
  * @cssprop --hitl-font-size - Base font size.
@@ -95,9 +109,10 @@ export class HitlReviewQueue extends LitElement {
 
   /**
    * `queue` (default): uncertain predictions. `second-look`: labels people gave that a model trained without them
-   * contradicts (`suspiciousLabels()`), each kept or changed here.
+   * contradicts (`suspiciousLabels()`), each kept or changed here. `conflicts`: inputs annotators labelled
+   * differently (`agreement().conflicts`), each settled here by an adjudication recorded with `annotator`.
    */
-  @property({ reflect: true }) view: 'queue' | 'second-look' = 'queue';
+  @property({ reflect: true }) view: 'queue' | 'second-look' | 'conflicts' = 'queue';
 
   /**
    * Replaces any of the texts the element shows or announces (`HitlReviewQueueStrings`); the rest keep their
@@ -122,12 +137,18 @@ export class HitlReviewQueue extends LitElement {
     annotator: () => this.annotator?.trim() || undefined,
     strings: () => this.#strings(),
   });
+  readonly #conflicts = new Conflicts(this, {
+    classifier: () => this.#connection.classifier,
+    annotator: () => this.annotator?.trim() || undefined,
+    strings: () => this.#strings(),
+  });
   readonly #connection = new ModelConnection(this, {
     join: joinOpenedModel,
     onConnected: () => {
       this._loaded = false;
       void this.#refreshes.request();
       void this.#secondLook.refresh();
+      void this.#conflicts.refresh();
     },
     onEvent: (event) => this.#onEngineEvent(event),
     describe: ({ key, values }) => format(this.#strings()[key as keyof ConnectionStrings], values),
@@ -183,6 +204,11 @@ export class HitlReviewQueue extends LitElement {
     return this.#secondLook.items;
   }
 
+  /** Unsettled conflicts between annotators, as the conflicts view last read them. */
+  get conflicts(): readonly AgreementConflict[] {
+    return this.#conflicts.items;
+  }
+
   /** The item under review, or null when the queue is empty. */
   get current(): QueueItem | null {
     return this._items[0] ?? null;
@@ -209,6 +235,8 @@ export class HitlReviewQueue extends LitElement {
   }
 
   protected override updated(): void {
+    // The conflicts view paints its own pictures (conflicts.ts): there may be several.
+    if (this.view === 'conflicts') return;
     const item = this.view === 'queue' ? this.current : this.#secondLook.current;
     if (item !== this.#drawn) {
       this.#drawn = item;
@@ -233,10 +261,14 @@ export class HitlReviewQueue extends LitElement {
               ? connection.classifier
                 ? this.#secondLook.render(labels, t, (item) => this.#renderInput(item, t))
                 : html`<p part="message" class="message" role="status">${t.loading}</p>`
-              : nothing
+              : this.view === 'conflicts'
+                ? connection.classifier
+                  ? this.#conflicts.render(labels, t, (item) => this.#renderInput(item, t))
+                  : html`<p part="message" class="message" role="status">${t.loading}</p>`
+                : nothing
         }
         ${
-          this.view === 'second-look' || connection.message
+          this.view !== 'queue' || connection.message
             ? nothing
             : !connection.classifier || !this._loaded
               ? html`<p part="message" class="message" role="status">${t.loading}</p>`
@@ -261,16 +293,18 @@ export class HitlReviewQueue extends LitElement {
   }
 
   #renderViews(t: HitlReviewQueueStrings): TemplateResult {
-    const view = (name: 'queue' | 'second-look', text: string) =>
+    const view = (name: 'queue' | 'second-look' | 'conflicts', text: string) =>
       html`<button part="button view" type="button" aria-pressed=${this.view === name ? 'true' : 'false'} @click=${() => this.#show(name)}>${text}</button>`;
     return html`<div part="views" class="views" role="group" aria-label=${t.viewsGroup}>
       ${view('queue', t.queueView)} ${view('second-look', format(t.secondLookView, { count: this.#secondLook.items.length }))}
+      ${view('conflicts', format(t.conflictsView, { count: this.#conflicts.items.length }))}
     </div>`;
   }
 
-  #show(view: 'queue' | 'second-look'): void {
+  #show(view: 'queue' | 'second-look' | 'conflicts'): void {
     this.view = view;
     if (view === 'second-look') void this.#secondLook.refresh();
+    if (view === 'conflicts') void this.#conflicts.refresh();
   }
 
   #renderProgress(): TemplateResult {
@@ -348,6 +382,8 @@ export class HitlReviewQueue extends LitElement {
     if (event.type === 'queue-changed') this._size = event.size;
     // A new check, a label given or undone anywhere, a reset or an import can change what the second look lists.
     if (['label-check', 'examples-changed', 'reset', 'imported', 'labels-changed'].includes(event.type)) void this.#secondLook.refresh();
+    // A label, an undo, an adjudication or an import anywhere can open or settle a conflict.
+    if (['examples-changed', 'reset', 'imported', 'labels-changed'].includes(event.type)) void this.#conflicts.refresh();
     if (
       event.type === 'queue-changed' ||
       event.type === 'model-updated' ||
@@ -468,31 +504,6 @@ export class HitlReviewQueue extends LitElement {
     }
     void this.#refreshes.request();
   }
-}
-
-/** Paints stored pixels: RGBA, RGB or one grey byte per pixel. */
-function drawPixels(canvas: HTMLCanvasElement, input: { width: number; height: number; data: Uint8ClampedArray }): void {
-  const { width, height, data } = input;
-  const context = canvas.getContext('2d');
-  if (!context || width <= 0 || height <= 0) return;
-  const pixels = width * height;
-  const channels = data.length / pixels;
-  const rgba = new Uint8ClampedArray(pixels * 4);
-  for (let p = 0; p < pixels; p++) {
-    if (channels >= 4) {
-      rgba.set(data.subarray(p * channels, p * channels + 4), p * 4);
-    } else if (channels === 3) {
-      rgba.set(data.subarray(p * 3, p * 3 + 3), p * 4);
-      rgba[p * 4 + 3] = 255;
-    } else {
-      const grey = data[p]!;
-      rgba[p * 4] = grey;
-      rgba[p * 4 + 1] = grey;
-      rgba[p * 4 + 2] = grey;
-      rgba[p * 4 + 3] = 255;
-    }
-  }
-  context.putImageData(new ImageData(rgba, width, height), 0, 0);
 }
 
 function formatNumber(value: number): string {
