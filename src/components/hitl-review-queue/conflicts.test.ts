@@ -130,6 +130,11 @@ test('a conflict on numbers a model does not keep shows its hash and says the in
   );
   expect(text(shown!)).toBe(`The input is not stored (the model keeps no inputs); its hash is ${conflict!.inputHash}.`);
   expect(await violations(element)).toEqual([]);
+  // The dark theme too, on a dark page, as test/a11y.test.ts checks the other views.
+  element.style.colorScheme = 'dark';
+  element.parentElement!.style.background = '#111318';
+  expect(await violations(element.parentElement!)).toEqual([]);
+  element.style.colorScheme = '';
   // Without an annotator attribute the adjudication names nobody.
   await userEvent.click(page.getByRole('button', { name: 'Settle as high' }));
   await until(
