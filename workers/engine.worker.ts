@@ -1,7 +1,11 @@
 import * as Comlink from 'comlink';
 import type { EngineApi } from '../src/protocol.js';
+import { noteRequest } from './background.js';
 import { Engine } from './engine/engine.js';
 import { faults } from './faults.js';
+
+// Every request from the page (Comlink calls and pings arrive here): background work waits while they come.
+addEventListener('message', noteRequest);
 
 const engine = new Engine();
 // Tests reach the fault hooks through the page's engine client; outside Vitest the condition is false at build

@@ -1,6 +1,7 @@
 import type { OutOfFoldReport, SuspiciousLabel } from '../../src/protocol.js';
 import { assignFolds, eligibleClasses, findSuspects, FOLDS, outOfFoldFigures, type OutOfFold, type Suspect } from '../audit/label-check.js';
 import { inputView } from '../audit/log-records.js';
+import { backgroundBreather } from '../background.js';
 import { nextTask, ServingHead, trainHeads } from '../learning/head.js';
 import type { ExampleRecord } from '../storage/index.js';
 import { abortError } from './errors.js';
@@ -73,7 +74,8 @@ export class LabelCheck {
     };
     const modelVersion = session.serving.modelVersion;
     const temperature = session.serving.calibration?.temperature ?? 1;
-    const heads = await trainHeads({ rows, targets, classes, inputDim: session.inputDim(), subsets, shouldStop });
+    // Nobody waits for this: it gives way to predictions (background.ts).
+    const heads = await trainHeads({ rows, targets, classes, inputDim: session.inputDim(), subsets, shouldStop, breathe: backgroundBreather() });
     const probs = new Float32Array(ids.length * classes);
     for (let k = 0; k < FOLDS; k++) {
       const members = ids.flatMap((_, i) => (folds[i] === k ? [i] : []));

@@ -98,6 +98,11 @@ export interface TrainHeadOptions {
   /** Checked between steps: training stops with this error when it returns one. */
   shouldStop?: () => Error | null;
   /**
+   * Awaited between steps and chunks, so the worker answers predictions and pings meanwhile. Default: a yield after
+   * every ~20 ms of work; background work passes a stricter one (background.ts).
+   */
+  breathe?: () => Promise<void>;
+  /**
    * Dense rows only: the head every head starts from and is pulled back toward (L2 on the distance to it, instead of
    * to zero), such as a shipped head (prior.ts). Default: zero.
    */
@@ -210,6 +215,7 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
   let fixed: Batch | null = null;
   const scratch = new Float32Array(batchSize * inputDim);
   const yielded = { last: performance.now() };
+  const pause = options.breathe ?? (() => breathe(yielded));
   let lastLoss = NaN;
 
   const batchTensors = (indices: Int32Array): Batch => {
@@ -285,7 +291,7 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
           lossTensor?.dispose();
           lossTensor = step(batch);
           tf.dispose([batch.x, batch.xt, batch.yt, batch.sw]);
-          await breathe(yielded);
+          await pause();
         }
       }
       const reportEvery = fixed ? 10 : 1;
@@ -296,7 +302,7 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
       lossTensor?.dispose();
       const stop = shouldStop?.();
       if (stop) throw stop;
-      await breathe(yielded);
+      await pause();
     }
     const [trained, bias] = (await Promise.all([w.data(), b.data()])) as [Float32Array, Float32Array];
     return subsets.map((_, h) => {
@@ -360,7 +366,7 @@ async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Arr
     reportEvery: 10,
     ...(onEpoch ? { onStep: onEpoch } : {}),
     ...(shouldStop ? { shouldStop } : {}),
-    breathe: () => breathe(yielded),
+    breathe: options.breathe ?? (() => breathe(yielded)),
   });
   return weights.map((w, h) => ({ inputDim, labels: [], weights: w, bias: bias[h]!, loss }));
 }
