@@ -3,7 +3,7 @@
 // report), prints the tables and the target lines, and writes bench/results/learning.json and, after a run of every
 // dataset and strategy, the accuracy tables in docs/benchmarks.md (between its `bench:learning` markers).
 // Options (all optional):
-//   --datasets=iris,cmudict,paraphrase,mnist,spam   --strategies=least-confidence,margin,entropy,diverse   --pool=3000
+//   --datasets=iris,cmudict,paraphrase,mnist,spam   --strategies=least-confidence,margin,entropy,diverse,cold-start   --pool=3000
 //   --candidates=500   --seed-size=10   --knn-k=1,3,10   --backend=auto   --no-ceiling   --minutes=25
 // --minutes is the time budget for the datasets together; each run gets a share and stops at a checkpoint
 // when its share is spent (the tables say so), so a slow engine gives a shorter curve, not a hang.
@@ -25,7 +25,7 @@ const RESULTS = join(root, 'bench', 'results', 'learning.json');
 const BUDGETS = [20, 50, 100, 200, 400, 800];
 /** SetFit's budgets, in labels per class: each becomes (per class × classes) labels in the same random order. */
 const PER_CLASS_BUDGETS = [8, 16, 32, 64];
-const STRATEGIES = ['least-confidence', 'margin', 'entropy', 'diverse'];
+const STRATEGIES = ['least-confidence', 'margin', 'entropy', 'diverse', 'cold-start'];
 const THRESHOLD = 0.8;
 /**
  * Relative share of the time budget per dataset (of what is left when it starts). The two tasks nobody tuned on are

@@ -16,8 +16,10 @@ export type StorageKind = (typeof STORAGE_KINDS)[number];
 /**
  * How `selectForReview` ranks a pool: by the top probability, the gap between the top two, the entropy of
  * all scores, or `diverse` — uncertainty plus spread over the embedding, so a batch is not k near-copies.
+ * `cold-start` picks typical items of the parts of the pool no label covers (TypiClust) until the model has
+ * held-out labels to check its probabilities on, then ranks as `diverse`.
  */
-export const REVIEW_STRATEGIES = ['least-confidence', 'margin', 'entropy', 'diverse'] as const;
+export const REVIEW_STRATEGIES = ['least-confidence', 'margin', 'entropy', 'diverse', 'cold-start'] as const;
 export type ReviewStrategy = (typeof REVIEW_STRATEGIES)[number];
 
 /** What the worker needs to open (or create) one model. */

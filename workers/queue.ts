@@ -1,6 +1,6 @@
 import type { ReviewStrategy } from '../src/protocol.js';
 import type { Vector } from './featurizers/vector.js';
-import { rankForReview, uncertainty } from './review.js';
+import { measureOf, rankForReview, uncertainty } from './review.js';
 import type { Similarity } from './memory/similarity.js';
 
 export interface Rankable {
@@ -22,7 +22,7 @@ export function rankQueue(
   similarity: Similarity,
   limit = items.length,
 ): { order: number[]; scores: number[] } {
-  const base = strategy === 'diverse' ? 'margin' : strategy;
+  const base = measureOf(strategy);
   const scores = items.map((item) => uncertainty(item.probs, base));
   const fresh = items.map((_, i) => i).filter((i) => items[i]!.skipped === 0);
   const ranked = rankForReview(
@@ -43,7 +43,7 @@ export function rankQueue(
 
 /** The ids of the `n` items a full queue can best lose: the least uncertain under `strategy` (diverse: margin). */
 export function leastInformative(items: readonly { id: string; probs: ArrayLike<number> }[], n: number, strategy: ReviewStrategy): string[] {
-  const base = strategy === 'diverse' ? 'margin' : strategy;
+  const base = measureOf(strategy);
   return items
     .map((item, i) => ({ id: item.id, i, score: uncertainty(item.probs, base) }))
     .sort((a, b) => a.score - b.score || a.i - b.i)

@@ -2,8 +2,15 @@ import type { ReviewStrategy } from '../src/protocol.js';
 import type { Vector } from './featurizers/vector.js';
 import type { Similarity } from './memory/similarity.js';
 
+export type UncertaintyMeasure = Exclude<ReviewStrategy, 'diverse' | 'cold-start'>;
+
+/** The uncertainty a strategy ranks by: the spread-aware ones (and cold start once it ends) by margin. */
+export function measureOf(strategy: ReviewStrategy): UncertaintyMeasure {
+  return strategy === 'diverse' || strategy === 'cold-start' ? 'margin' : strategy;
+}
+
 /** How unsure a probability vector is, in [0, 1]: higher means a person's answer teaches the model more. */
-export function uncertainty(probs: ArrayLike<number>, strategy: Exclude<ReviewStrategy, 'diverse'>): number {
+export function uncertainty(probs: ArrayLike<number>, strategy: UncertaintyMeasure): number {
   let first = 0;
   let second = 0;
   let entropy = 0;
@@ -47,7 +54,7 @@ export function refineCount(n: number, k: number): number {
  * first, ties in pool order: the candidates a review ranking refines with the memory, from the head's answers alone.
  */
 export function reviewCandidates(probs: readonly ArrayLike<number>[], count: number, strategy: ReviewStrategy): number[] {
-  const base = strategy === 'diverse' ? 'margin' : strategy;
+  const base = measureOf(strategy);
   const scores = Float64Array.from(probs, (p) => uncertainty(p, base));
   return Array.from({ length: probs.length }, (_, i) => i)
     .sort((a, b) => scores[b]! - scores[a]! || a - b)
@@ -72,10 +79,11 @@ export function rankForReview(
 ): number[] {
   const n = probs.length;
   const take = Math.min(k, n);
-  const base = strategy === 'diverse' ? 'margin' : strategy;
+  const base = measureOf(strategy);
   const scores = probs.map((p) => uncertainty(p, base));
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
-  if (strategy !== 'diverse') return order.slice(0, take);
+  // Cold start's own phase is chosen by the session (typicalFirst); past it, it ranks as diverse.
+  if (strategy !== 'diverse' && strategy !== 'cold-start') return order.slice(0, take);
 
   const candidates = order.slice(0, Math.min(n, Math.max(DIVERSE_MIN_CANDIDATES, take * DIVERSE_CANDIDATES_PER_PICK)));
   const closest = new Float64Array(candidates.length);

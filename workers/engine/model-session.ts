@@ -23,6 +23,7 @@ import { classWarnings } from '../audit/per-class.js';
 import { computeQuality } from '../audit/quality.js';
 import { LogTail } from '../audit/log-tail.js';
 import { rankForReview } from '../review.js';
+import { coldStartSample, typicalFirst } from '../cold-start.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
 import { BatchSplit } from './batch-split.js';
 import { Decisions } from './decisions.js';
@@ -256,8 +257,27 @@ export class ModelSession {
     return predictions;
   }
 
+  /**
+   * Whether cold start still picks by typicality: until a training has held-out labels to measure the head on (its
+   * calibration, fitted from 30 labels with 3 in a class: learning/calibrate.ts). Before that, nothing says the
+   * head's probabilities mean anything, so its uncertainty would rank by noise; after it, they are checked, and
+   * uncertainty takes over. The model's own state decides, not a label count tuned on a benchmark.
+   */
+  private coldStart(): boolean {
+    return !this.serving.hasHead || this.serving.calibration === null;
+  }
+
   /** Indices into `pool`, most informative first. */
   async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
+    if (strategy === 'cold-start' && this.coldStart()) {
+      // Only the clustered sample is featurized: a pool of 10,000 costs what 2,000 do.
+      const sample = coldStartSample(pool.length);
+      const vectors = await this.vectorize(await this.canonicalAll(sample.map((i) => pool[i]!)));
+      const picked = typicalFirst(vectors, this.examples.snapshot().vectors, k, this.examples.similarity).map((i) => sample[i]!);
+      const taken = new Set(picked);
+      for (let i = 0; picked.length < Math.min(k, pool.length) && i < pool.length; i++) if (!taken.has(i)) picked.push(i);
+      return picked;
+    }
     // The memory refines the head's most uncertain few only (BatchSplit.scoreForReview), not the whole pool.
     const { vectors, probs, indices } = await this.batches.scoreForReview(await this.canonicalAll(pool), k, strategy);
     return rankForReview(probs, vectors, k, strategy, this.examples.similarity).map((i) => indices[i]!);
