@@ -104,7 +104,7 @@ export async function trainCapped(clf: Classifier, capMs: number) {
     });
     const outcome = await Promise.race([watchLongTasks(() => clf.train({ signal: controller.signal })), abandoned]);
     if (outcome === null) return { ms: null, wallMs: null, over: capMs, longTasks: empty, stillRunning: true };
-    return { ms: outcome.value.ms, wallMs: Math.round(performance.now() - started), longTasks: outcome.longTasks };
+    return { ms: outcome.value.ms, wallMs: Math.round(performance.now() - started), start: outcome.value.start, longTasks: outcome.longTasks };
   } catch (error) {
     if (controller.signal.aborted) return { ms: null, wallMs: null, over: capMs, longTasks: empty };
     return { ms: null, wallMs: null, error: error instanceof Error ? error.message : String(error), longTasks: empty };
