@@ -1,5 +1,5 @@
 import type { AgreementReport } from '../../src/protocol.js';
-import type { LogRecord } from '../storage/index.js';
+import type { QualityRecord } from './log-tail.js';
 import { byTime } from './log-records.js';
 
 /** Who labelled a decision when nobody said: counted as one anonymous annotator. */
@@ -15,7 +15,7 @@ type Adjudication = AgreementReport['settled'][number]['adjudication'] & { at: n
  * people labelled differently, unless an adjudication after all their labels settled them. `inputs`, when given,
  * limits all of it to those input hashes (an import's overlap).
  */
-export function computeAgreement(records: readonly LogRecord[], labels: readonly string[], inputs?: ReadonlySet<string>): AgreementReport {
+export function computeAgreement(records: readonly QualityRecord[], labels: readonly string[], inputs?: ReadonlySet<string>): AgreementReport {
   const log = [...records].sort(byTime);
   const undone = new Set(log.filter((r) => r.kind === 'undo' && r.decisionId !== undefined).map((r) => r.decisionId!));
   /** input → annotator → label, and where in the log it was given */

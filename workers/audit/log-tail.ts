@@ -1,7 +1,7 @@
 import type { LogRecord } from '../storage/index.js';
 
-/** What quality() and drift read of a log entry: no inputs, hashes or chain fields. */
-export type QualityRecord = Pick<LogRecord, 'id' | 'kind' | 'time' | 'label' | 'predicted' | 'decisionId'>;
+/** What quality(), drift and agreement() read of a log entry: no inputs, hashes or chain fields. */
+export type QualityRecord = Pick<LogRecord, 'id' | 'kind' | 'time' | 'label' | 'predicted' | 'decisionId' | 'exampleId' | 'annotator' | 'action'>;
 
 /** What LogTail reads the log through (a ModelStore). */
 export interface LogSource {
@@ -9,7 +9,7 @@ export interface LogSource {
 }
 
 /**
- * The audit log as quality() and drift need it, kept in memory and brought up to date by reading only the entries
+ * The audit log as quality(), drift and agreement() need it, kept in memory and brought up to date by reading only the entries
  * written since the last read (a key range, not the whole log, issue 18): a page polling quality() over a log of
  * 100,000 entries reads the few new ones. Entries keep only what those figures use, so the copy is small next to the
  * log (no inputs). A reset or retention entry among the new ones means entries before it went: the copy is then
@@ -39,8 +39,8 @@ export class LogTail {
       this.clear();
       return this.catchUp(source);
     }
-    for (const { id, kind, time, label, predicted, decisionId } of fresh) {
-      this.records.push({ id, kind, time, label, predicted, decisionId });
+    for (const { id, kind, time, label, predicted, decisionId, exampleId, annotator, action } of fresh) {
+      this.records.push({ id, kind, time, label, predicted, decisionId, exampleId, annotator, action });
       if (id !== undefined && id > this.lastId) this.lastId = id;
     }
     // A copy: the next read appends to the kept array.

@@ -73,7 +73,7 @@ export class ModelSession {
   readonly drift = new DriftWatch(this);
   readonly labelCheck = new LabelCheck(this);
   readonly explanations = new Explanations(this);
-  /** The log as quality() and drift read it, brought up to date from the entries written since. */
+  /** The log as quality(), drift and agreement() read it, brought up to date from the entries written since. */
   private readonly logTail = new LogTail();
 
   constructor(
@@ -293,7 +293,7 @@ export class ModelSession {
   /** Agreement between annotators, from every decision in the log (audit/agreement.ts); conflicts show their input. */
   async agreement(): Promise<AgreementReport> {
     await this.recorder.flush();
-    const report = computeAgreement(await this.store.readLog(), this.meta.labels);
+    const report = computeAgreement(await this.logTail.read(this.store), this.meta.labels);
     if (report.conflicts.length === 0 || !this.handles.keepInputs) return report;
     // The adjudication view shows what people disagreed about: the stored examples keep the input (pixels included).
     const stored = await this.labelCheck.storedExamples(report.conflicts.map((c) => c.inputHash));
