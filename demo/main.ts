@@ -57,7 +57,9 @@ function buildSide(side: HTMLElement, task: Task): void {
     el('h3', { class: 'side-heading', text: 'Review queue' }),
     el('p', {
       class: 'side-note',
-      text: 'Uncertain predictions wait here, most informative first. Keys: a accept · x reject · 1–9 pick · s skip · Backspace undo.',
+      text:
+        'Uncertain predictions wait here, most informative first. Keys: a accept · x reject · 1–9 pick · s skip · Backspace undo. ' +
+        'The buttons under it open the second look (labels the model, trained without them, doubts) and the conflicts between annotators.',
     }),
     el('hitl-review-queue', { attrs: { ...attrs, annotator: 'you' } }),
     el('h3', { class: 'side-heading', text: 'Model' }),
