@@ -9,7 +9,7 @@
  */
 import { DISTRIBUTIONS, makeDistributions } from '../scripts/perf-distributions.mjs';
 import { createClassifier, type Classifier } from '../src/index.js';
-import type { BackendRequest } from '../src/protocol.js';
+import type { BackendRequest, TrainResult } from '../src/protocol.js';
 import { featurizeText, TEXT_DIM } from '../workers/featurizers/text.js';
 import type { SparseVector } from '../workers/featurizers/vector.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../workers/memory/example-memory.js';
@@ -77,7 +77,7 @@ export interface DistributionFigures {
   meanChars: number;
   stored: Record<string, StoredFigures>;
   /** The retrain after RETRAIN_LABELS more labels at the largest stored count, and where it started. */
-  retrain?: StoredFigures['train'] & { start?: 'zeros' | 'warm' };
+  retrain?: StoredFigures['train'] & { start?: TrainResult['start'] };
   /** At the largest stored count. */
   select: PoolFigures | null;
   batch: (PoolFigures & { perSecond: number }) | null;

@@ -144,10 +144,11 @@ export interface TrainResult {
   examples: number;
   ms: number;
   /**
-   * Where training started: `'zeros'`, or `'warm'` from the head served before it (a text model past 2,000 labels:
-   * two passes over every label instead of a retrain from zeros, see docs/learning.md).
+   * Where training started: `'zeros'`; `'warm'` from the head served before it (a text model past 2,000 labels:
+   * two passes over every label instead of a retrain from zeros, see docs/learning.md); or `'shipped'` from the head
+   * of a Teachable Machine export, which it is also pulled back toward.
    */
-  start: 'zeros' | 'warm';
+  start: 'zeros' | 'warm' | 'shipped';
 }
 
 export interface Stats {

@@ -116,7 +116,7 @@ describe('teachableMachine: starting from a Teachable Machine image export', () 
 
     for (const image of darkReds.slice(1, 4)) await clf.label(image, 'red');
     const trained = await clf.train();
-    expect(trained).toMatchObject({ modelVersion: 1, examples: 4 });
+    expect(trained).toMatchObject({ modelVersion: 1, examples: 4, start: 'shipped' });
     for (const image of darkReds.slice(0, 4)) expect((await clf.predict(image)).label).toBe('red');
 
     const after = {

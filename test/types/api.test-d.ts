@@ -48,7 +48,7 @@ export async function api(): Promise<void> {
   const examples: number = stats.examples;
   const items: QueueItem[] = await clf.queue({ limit: 5 });
   const trained = await clf.train({ fromZeros: true });
-  const start: 'zeros' | 'warm' = trained.start;
+  const start: 'zeros' | 'warm' | 'shipped' = trained.start;
   void start;
   // @ts-expect-error fromZeros is a boolean
   await clf.train({ fromZeros: 'yes' });

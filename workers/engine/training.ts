@@ -280,7 +280,7 @@ export class Training {
         backend: activeBackend() ?? 'unknown',
         ...(stats ? { mean: stats.mean, std: stats.std } : {}),
         ...(calibration ? { calibration } : {}),
-        start: warm ? 'warm' : 'zeros',
+        start: warm ? 'warm' : shipped ? 'shipped' : 'zeros',
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
       };
       const meta = { ...session.meta, maxVersion: version };
@@ -290,7 +290,12 @@ export class Training {
       session.serving.install(record);
       this.examplesAtLastTrain = human.vectors.length;
       session.emit({ type: 'model-updated', key: session.key, modelVersion: version });
-      return { modelVersion: version, examples: human.vectors.length, ms: Math.round(performance.now() - started), start: warm ? 'warm' : 'zeros' };
+      return {
+        modelVersion: version,
+        examples: human.vectors.length,
+        ms: Math.round(performance.now() - started),
+        start: warm ? 'warm' : shipped ? 'shipped' : 'zeros',
+      };
     } finally {
       if (this.running === state) this.running = null;
       session.emit({ type: 'training', key: session.key, running: false, at: Date.now() });

@@ -90,8 +90,11 @@ export interface WeightsRecord {
     eceAfter: number;
     /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number;
   };
-  /** Where training started: zeros, or the head served before it (warm-start.ts). Absent in heads saved before warm starts. */
-  start?: 'zeros' | 'warm';
+  /**
+   * Where training started: zeros, the head served before it (warm-start.ts), or a shipped head (learning/prior.ts).
+   * Absent in heads saved before warm starts.
+   */
+  start?: 'zeros' | 'warm' | 'shipped';
   /** The example count of the last retrain from zeros this head descends from (warm starts carry it on). */
   fromZerosAt?: number;
 }
