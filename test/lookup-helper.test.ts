@@ -1,7 +1,7 @@
 // Issue 7: a large text batch over a large memory is shared with a second worker (workers/lookup-helper.ts). Its
 // answers must be exactly one worker's, follow every label given before the batch, and survive the helper failing.
 import { afterEach, expect, test, vi } from 'vitest';
-import { seededRandom } from '../scripts/seeded-random.mjs';
+import { madeUpTexts } from './made-up-texts.js';
 import type { RawPrediction } from '../src/protocol.js';
 import { Engine } from '../workers/engine/engine.js';
 import { featurizeText, TEXT_DIM } from '../workers/featurizers/text.js';
@@ -14,22 +14,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await runCleanups();
 });
-
-/** Made-up words; texts of class `a` lean on the first third of them, `b` on the last third. */
-function corpus(seed: number) {
-  const random = seededRandom(seed);
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const words = Array.from({ length: 900 }, () =>
-    Array.from({ length: 3 + Math.floor(random() * 6) }, () => letters[Math.floor(random() * 26)]).join(''),
-  );
-  const text = (label: 'a' | 'b') => {
-    const own = label === 'a' ? 0 : 600;
-    return Array.from({ length: 6 + Math.floor(random() * 10) }, () =>
-      random() < 0.5 ? words[own + Math.floor(random() * 300)] : words[300 + Math.floor(random() * 300)],
-    ).join(' ');
-  };
-  return { random, text };
-}
 
 const flip = (label: string) => (label === 'a' ? 'b' : 'a');
 
@@ -45,7 +29,7 @@ async function openLarge(): Promise<{
     { backend: 'wasm', autoTrainDelayMs: 0, keepInputs: true },
   );
   onCleanup(() => engine.close(key, handle));
-  const { random, text } = corpus(7);
+  const { random, text } = madeUpTexts(7);
   const labelled = Array.from({ length: HELPER_MIN_EXAMPLES + 100 }, () => {
     const label = random() < 0.5 ? 'a' : 'b';
     // One label in twenty goes against the words: only the memory, not the head, can give those back.
@@ -147,7 +131,7 @@ function memoryOf(count: number): { memory: ExampleMemory; texts: string[] } {
       () => null,
     ),
   );
-  const { text } = corpus(3);
+  const { text } = madeUpTexts(3);
   const texts = Array.from({ length: count }, (_, i) => text(i % 2 ? 'b' : 'a'));
   texts.forEach((t, i) => memory.upsert(String(i), i % 2, featurizeText(t), i));
   return { memory, texts };
@@ -182,7 +166,7 @@ test('the real helper gives exactly the memory’s own answers, for texts with a
   const helper = new LookupHelper(memory);
   onCleanup(() => helper.dispose());
   await vi.waitFor(() => expect(helper.usable).toBe(true), { timeout: 10_000 });
-  const { text } = corpus(3);
+  const { text } = madeUpTexts(3);
   const same = async (texts: string[]) => {
     const { vectors, nearest } = await helper.lookup(texts, 2, NEAR_DUPLICATE.text);
     texts.forEach((t, i) => {

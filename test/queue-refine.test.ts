@@ -2,7 +2,7 @@
 // before a listing: the head answers for every item, the memory refines the most uncertain only (as selectForReview
 // does for a pool), and the listing is the one a full re-prediction would rank.
 import { afterEach, expect, test, vi } from 'vitest';
-import { seededRandom } from '../scripts/seeded-random.mjs';
+import { madeUpTexts } from './made-up-texts.js';
 import { Engine } from '../workers/engine/engine.js';
 import { VOTE_MAX_EXAMPLES } from '../workers/engine/policy.js';
 import { ExampleMemory } from '../workers/memory/example-memory.js';
@@ -14,22 +14,6 @@ afterEach(async () => {
   await runCleanups();
 });
 
-/** Made-up words; texts of class `a` lean on the first third of them, `b` on the last third, all share the middle. */
-function corpus(seed: number) {
-  const random = seededRandom(seed);
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const words = Array.from({ length: 900 }, () =>
-    Array.from({ length: 3 + Math.floor(random() * 6) }, () => letters[Math.floor(random() * 26)]).join(''),
-  );
-  const text = (label: 'a' | 'b') => {
-    const own = label === 'a' ? 0 : 600;
-    return Array.from({ length: 6 + Math.floor(random() * 10) }, () =>
-      random() < 0.5 ? words[own + Math.floor(random() * 300)] : words[300 + Math.floor(random() * 300)],
-    ).join(' ');
-  };
-  return { random, text };
-}
-
 test('a stale queue of 400 is refined by the memory for its most uncertain items only, and lists what selectForReview picks', async () => {
   const engine = new Engine();
   const { key, handle } = await engine.open(
@@ -37,7 +21,7 @@ test('a stale queue of 400 is refined by the memory for its most uncertain items
     { backend: 'wasm', autoTrainDelayMs: 0, keepInputs: true },
   );
   onCleanup(() => engine.close(key, handle));
-  const { random, text } = corpus(22);
+  const { random, text } = madeUpTexts(22);
   // Past VOTE_MAX_EXAMPLES the answer is the head's, with the memory only near a labelled example: the case where
   // the head alone can rank a pool before the memory refines it.
   for (let i = 0; i <= VOTE_MAX_EXAMPLES + 50; i++) {

@@ -1,29 +1,13 @@
 // Issue 17, item 6: past WARM_MIN_EXAMPLES a text model's retrain starts from the served head (two passes over every
 // label) rather than from zeros; `train({ fromZeros: true })` still retrains from zeros, and both serve as well.
 import { afterEach, expect, test } from 'vitest';
-import { seededRandom } from '../scripts/seeded-random.mjs';
+import { madeUpTexts } from './made-up-texts.js';
 import type { RawPrediction } from '../src/protocol.js';
 import { Engine } from '../workers/engine/engine.js';
 import { WARM_MIN_EXAMPLES } from '../workers/learning/warm-start.js';
 import { onCleanup, runCleanups } from './helpers.js';
 
 afterEach(runCleanups);
-
-/** Made-up words; texts of class `a` lean on the first third of them, `b` on the last third, both share the middle. */
-function corpus(seed: number) {
-  const random = seededRandom(seed);
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const words = Array.from({ length: 900 }, () =>
-    Array.from({ length: 3 + Math.floor(random() * 6) }, () => letters[Math.floor(random() * 26)]).join(''),
-  );
-  const text = (label: 'a' | 'b') => {
-    const own = label === 'a' ? 0 : 600;
-    return Array.from({ length: 6 + Math.floor(random() * 8) }, () =>
-      random() < 0.35 ? words[own + Math.floor(random() * 300)] : words[300 + Math.floor(random() * 300)],
-    ).join(' ');
-  };
-  return { random, text };
-}
 
 const accuracy = (predictions: RawPrediction[], labels: string[]) => predictions.filter((p, i) => p.label === labels[i]).length / labels.length;
 
@@ -34,7 +18,7 @@ test('a text model past the minimum retrains warm from the served head, serves a
     { backend: 'wasm', autoTrainDelayMs: 0, keepInputs: true },
   );
   onCleanup(() => engine.close(key, handle));
-  const { random, text } = corpus(17);
+  const { random, text } = madeUpTexts(17, { own: 0.35, spread: 8 });
   const pick = (): 'a' | 'b' => (random() < 0.5 ? 'a' : 'b');
   for (let i = 0; i < WARM_MIN_EXAMPLES + 20; i++) {
     const label = pick();

@@ -1,7 +1,7 @@
 import type { TrainProgress, TrainResult } from '../../src/protocol.js';
 import { activeBackend } from '../backend.js';
 import { trainCalibrated, type CalibratedHead, type Calibration } from '../learning/calibrate.js';
-import { nextTask } from '../learning/head.js';
+import { breather } from '../learning/head.js';
 import { fromZerosReason, trainWarm } from '../learning/warm-start.js';
 import { nearestVote } from '../learning/calibration.js';
 import { RunningStats, standardize } from '../featurizers/features.js';
@@ -204,7 +204,6 @@ export class Training {
     shouldStop: () => Error | null,
     onProgress: ((progress: TrainProgress) => void) | undefined,
   ): Promise<CalibratedHead> {
-    const yielded = { last: performance.now() };
     const head = await trainWarm({
       rows,
       targets,
@@ -214,12 +213,7 @@ export class Training {
       seed: rows.length,
       shouldStop,
       onStep: (step, steps, loss) => onProgress?.({ epoch: step, epochs: steps, loss }),
-      // About 20 ms of work between yields, as a retrain from zeros allows (head.ts).
-      breathe: async () => {
-        if (performance.now() - yielded.last < 20) return;
-        await nextTask();
-        yielded.last = performance.now();
-      },
+      breathe: breather(),
     });
     return { head: { ...head, inputDim: this.session.inputDim(), labels: [] }, calibration: warm.calibration };
   }

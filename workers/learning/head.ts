@@ -153,11 +153,14 @@ export function nextTask(): Promise<void> {
   });
 }
 
-/** Lets predictions and pings through while training: at most ~20 ms of work between yields. */
-async function breathe(state: { last: number }): Promise<void> {
-  if (performance.now() - state.last < 20) return;
-  await nextTask();
-  state.last = performance.now();
+/** Lets predictions and pings through while training: a `breathe` that yields after ~20 ms of work. */
+export function breather(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < 20) return;
+    await nextTask();
+    last = performance.now();
+  };
 }
 
 /** Trains one softmax head on every row; see trainHeads. */
@@ -214,8 +217,7 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
   const order = Int32Array.from({ length: n }, (_, i) => i);
   let fixed: Batch | null = null;
   const scratch = new Float32Array(batchSize * inputDim);
-  const yielded = { last: performance.now() };
-  const pause = options.breathe ?? (() => breathe(yielded));
+  const pause = options.breathe ?? breather();
   let lastLoss = NaN;
 
   const batchTensors = (indices: Int32Array): Batch => {
@@ -353,7 +355,6 @@ async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Arr
     const total = perRow.reduce((a, x) => a + x, 0);
     return total > 0 ? perRow.map((x) => x / total) : perRow;
   });
-  const yielded = { last: performance.now() };
   const { weights, bias, loss } = await trainSparseHeads({
     rows: options.rows as readonly SparseVector[],
     targets,
@@ -366,7 +367,7 @@ async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Arr
     reportEvery: 10,
     ...(onEpoch ? { onStep: onEpoch } : {}),
     ...(shouldStop ? { shouldStop } : {}),
-    breathe: options.breathe ?? (() => breathe(yielded)),
+    breathe: options.breathe ?? breather(),
   });
   return weights.map((w, h) => ({ inputDim, labels: [], weights: w, bias: bias[h]!, loss }));
 }
