@@ -2,13 +2,65 @@ import {
   BACKEND_REQUESTS,
   INPUT_KINDS,
   STORAGE_KINDS,
+  type BackendRequest,
   type FeatureExtractorSpec,
   type InputKind,
+  type StorageKind,
   type TeachableMachineSpec,
   type TextEncoderSpec,
 } from './protocol.js';
-import type { ClassifierOptions } from './classifier.js';
 import { describe, oneOf } from './checks.js';
+
+/** createClassifier's options: what a page passes to open a model. */
+export interface ClassifierOptions {
+  /** One model per (origin, name): every handle and element using this name shares it. */
+  name: string;
+  /**
+   * At least two distinct, non-empty labels. Labels added later extend a stored model. With `teachableMachine` they
+   * may be left out: the export's metadata.json gives them, and labels given here are added after them.
+   */
+  labels?: readonly string[];
+  /** What the model classifies. Default `'text'`. */
+  input?: InputKind;
+  /** In (0, 1]; a prediction below it needs review. Default 0.8. */
+  threshold?: number;
+  /** Default `'auto'`: a real GPU through WebGPU, else WASM, WebGL, CPU. */
+  backend?: BackendRequest;
+  /** Default `'indexeddb'`; `'memory'` keeps nothing after the last handle closes or the page reloads. */
+  storage?: StorageKind;
+  /** Retrain in the background after new labels: `true` (default, after 1.5 s of quiet), `false`, or a delay in ms. */
+  autoTrain?: boolean | number;
+  /**
+   * Image models only: transfer learning from a frozen TensorFlow.js layers or graph model the site hosts
+   * (its model.json URL, resolved against the page). Same-origin unless `allowedOrigins` lists the model's origin.
+   */
+  featureExtractor?: string | FeatureExtractorSpec;
+  /**
+   * Text models only: a pretrained sentence encoder the site hosts (a TensorFlow.js graph model taking SentencePiece
+   * ids, such as Universal Sentence Encoder lite, which `npx hitl-classifier copy-encoder` copies into a folder):
+   * its model.json URL, resolved against the page. Its embeddings join the n-gram features, and each input's is
+   * computed once and stored with the model. Same-origin unless `allowedOrigins` lists the model's origin.
+   */
+  textEncoder?: string | TextEncoderSpec;
+  /**
+   * Image models only: start from a Teachable Machine image export the site hosts (its folder, holding model.json,
+   * weights.bin and metadata.json, or its model.json URL). Its backbone featurizes, its labels become the model's, and
+   * its own head answers until a person's corrections train ours from it. Same-origin unless `allowedOrigins` lists
+   * the export's origin.
+   */
+  teachableMachine?: string | TeachableMachineSpec;
+  /**
+   * Default true. False: store no raw input — examples keep their featurised vector (enough to retrain), the log
+   * and the queue keep the input's hash. While any handle of a model says false, the model stores no inputs.
+   */
+  keepInputs?: boolean;
+  /**
+   * Keep labels, audit log entries and review-queue items for this many days, then delete them (in IndexedDB, for
+   * real) when the model opens and hourly while it is open. Default: keep them until `reset()`. While several
+   * handles of a model are open, the shortest period wins.
+   */
+  retentionDays?: number;
+}
 
 /** Background training's delay after the last label when `autoTrain` is true. */
 const DEFAULT_AUTO_TRAIN_MS = 1500;

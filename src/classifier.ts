@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { engine } from './engine-client.js';
 import { checkId, describe, oneOf, wholeNumber } from './checks.js';
-import { resolveOptions } from './classifier-options.js';
+import { resolveOptions, type ClassifierOptions } from './classifier-options.js';
 import type { ImageInput } from './image-input.js';
 import { sendable, toWire, toWires } from './wire-input.js';
 import {
@@ -67,55 +67,7 @@ const MAX_EXPLAIN_NEAREST = 100;
 /** Texts per predictBatch message: a reply this size is taken in within a few ms on the page. */
 const BATCH_CHUNK = 1000;
 
-export interface ClassifierOptions {
-  /** One model per (origin, name): every handle and element using this name shares it. */
-  name: string;
-  /**
-   * At least two distinct, non-empty labels. Labels added later extend a stored model. With `teachableMachine` they
-   * may be left out: the export's metadata.json gives them, and labels given here are added after them.
-   */
-  labels?: readonly string[];
-  /** What the model classifies. Default `'text'`. */
-  input?: InputKind;
-  /** In (0, 1]; a prediction below it needs review. Default 0.8. */
-  threshold?: number;
-  /** Default `'auto'`: a real GPU through WebGPU, else WASM, WebGL, CPU. */
-  backend?: BackendRequest;
-  /** Default `'indexeddb'`; `'memory'` keeps nothing after the last handle closes or the page reloads. */
-  storage?: StorageKind;
-  /** Retrain in the background after new labels: `true` (default, after 1.5 s of quiet), `false`, or a delay in ms. */
-  autoTrain?: boolean | number;
-  /**
-   * Image models only: transfer learning from a frozen TensorFlow.js layers or graph model the site hosts
-   * (its model.json URL, resolved against the page). Same-origin unless `allowedOrigins` lists the model's origin.
-   */
-  featureExtractor?: string | FeatureExtractorSpec;
-  /**
-   * Text models only: a pretrained sentence encoder the site hosts (a TensorFlow.js graph model taking SentencePiece
-   * ids, such as Universal Sentence Encoder lite, which `npx hitl-classifier copy-encoder` copies into a folder):
-   * its model.json URL, resolved against the page. Its embeddings join the n-gram features, and each input's is
-   * computed once and stored with the model. Same-origin unless `allowedOrigins` lists the model's origin.
-   */
-  textEncoder?: string | TextEncoderSpec;
-  /**
-   * Image models only: start from a Teachable Machine image export the site hosts (its folder, holding model.json,
-   * weights.bin and metadata.json, or its model.json URL). Its backbone featurizes, its labels become the model's, and
-   * its own head answers until a person's corrections train ours from it. Same-origin unless `allowedOrigins` lists
-   * the export's origin.
-   */
-  teachableMachine?: string | TeachableMachineSpec;
-  /**
-   * Default true. False: store no raw input — examples keep their featurised vector (enough to retrain), the log
-   * and the queue keep the input's hash. While any handle of a model says false, the model stores no inputs.
-   */
-  keepInputs?: boolean;
-  /**
-   * Keep labels, audit log entries and review-queue items for this many days, then delete them (in IndexedDB, for
-   * real) when the model opens and hourly while it is open. Default: keep them until `reset()`. While several
-   * handles of a model are open, the shortest period wins.
-   */
-  retentionDays?: number;
-}
+export type { ClassifierOptions } from './classifier-options.js';
 
 /** `exportModel()`'s result: TensorFlow.js layers-model files of the trained head. */
 export interface ExportedModel extends RawExportedModel {

@@ -1,0 +1,298 @@
+/**
+ * The reports the engine gives about its model and its people, part of the wire types (src/protocol.ts re-exports
+ * them; import them from there): the audit log's entries and checks, quality, drift, agreement, per-label figures,
+ * imports, the exported head's metadata, explanations and the label check. Plain data, like every wire type.
+ */
+import type { DecisionAction, InputKind, StoredInputView } from './protocol.js';
+
+export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention'] as const;
+export type LogKind = (typeof LOG_KINDS)[number];
+
+/** One audit log entry. */
+export interface LogEntry {
+  /** Increases with every entry: the log's order. */
+  id: number;
+  kind: LogKind;
+  time: number;
+  /** The input's hash (its example id); empty for import and reset entries. */
+  inputHash: string;
+  /** The input itself unless the model keeps no inputs; for images their size only. */
+  input?: string | number[] | { width: number; height: number };
+  modelVersion: number;
+  /** The label the model showed (null: no model yet). For a decision, what was shown before it. */
+  predicted: string | null;
+  confidence: number;
+  human?: string;
+  previousLabel?: string;
+  action?: DecisionAction;
+  annotator?: string;
+  predictionId?: string;
+  /** On a decision its own id; on an undo, the id of the decision it undid. */
+  decisionId?: string;
+  /** Import entries: how many examples and log entries came in; reset and retention entries: what they removed. */
+  detail?: string;
+  /** Retention entries: where the chain resumes after entries retention removed (`resume` is an entry id). */
+  cuts?: { resume: number; prev: string }[];
+  /** SHA-256 (hex) of the entry before this one in the log's chain (64 zeros for the first), and of this entry. */
+  prev?: string;
+  hash?: string;
+}
+
+/** What `verifyLog()` found: whether every entry is as written, and the first that is not. */
+export interface LogVerification {
+  ok: boolean;
+  /** Entries checked. */
+  entries: number;
+  /** The id of the first entry that was edited, removed before, reordered or not chained; null when ok. */
+  firstBadEntry: number | null;
+  /** The hash of the newest entry: record it elsewhere to detect a log rewritten whole. */
+  head: string;
+}
+
+export interface ReliabilityBin {
+  lo: number;
+  hi: number;
+  count: number;
+  /** Share of decisions in the bin where the human agreed with the prediction. */
+  accuracy: number | null;
+  /** Mean confidence shown in the bin. */
+  confidence: number | null;
+}
+
+export interface DriftReport {
+  drifted: boolean;
+  /** The score is compared with this (see DRIFT_THRESHOLD in workers/audit/drift.ts). */
+  threshold: number;
+  /** The largest of the shifts below; null while either window is too small. */
+  score: number | null;
+  /** Total-variation distance between the predicted-label distributions of the two windows. */
+  labelShift: number | null;
+  /** Total-variation distance between the confidence histograms (5 bins) of the two windows. */
+  confidenceShift: number | null;
+  /** Absolute change in the human agreement rate. */
+  agreementShift: number | null;
+  referenceSize: number;
+  recentSize: number;
+  /** Human-readable reasons, e.g. "predicted 'spam' share 12% → 41%". */
+  reasons: string[];
+}
+
+/** What `agreement()` finds between the people who labelled: who, how much they agree, and where they do not. */
+export interface AgreementReport {
+  /** Each annotator ('' for decisions without one) and how many inputs they label now. */
+  annotators: { annotator: string; decisions: number }[];
+  /** Every pair: inputs both label now, the share they agree on, and Cohen's κ (null with nothing shared). */
+  pairs: { annotators: [string, string]; shared: number; agreement: number | null; kappa: number | null }[];
+  /** Fleiss' κ over the inputs two or more annotators label (any number of them per input). */
+  fleiss: { kappa: number | null; items: number };
+  /**
+   * Inputs annotators label differently and no adjudication settled since, each annotator's standing label oldest
+   * first. `input` is the stored input (from `agreement()` only, and only when the model keeps inputs).
+   */
+  conflicts: AgreementConflict[];
+  /**
+   * Conflicts settled: a decision with the action 'adjudicate' (`adjudicate()`) made after every conflicting label.
+   * A later label by one of the annotators opens the conflict again. Adjudications never count as an annotator's label.
+   */
+  settled: (AgreementConflict & { adjudication: { annotator: string; label: string; time: number; decisionId: string } })[];
+}
+
+/** One input annotators label differently (see `AgreementReport`). */
+export interface AgreementConflict {
+  inputHash: string;
+  labels: { annotator: string; label: string; time: number }[];
+  input?: StoredInputView;
+}
+
+export interface QualityReport {
+  /** Human decisions (not undone) with a prediction shown before them. */
+  decisions: number;
+  /** The last `window` such decisions, oldest first. */
+  agreement: { time: number; agreed: boolean; modelVersion: number }[];
+  agreementRate: number | null;
+  /** Rows: human label; columns: predicted label; over the same window. */
+  confusion: { labels: string[]; matrix: number[][] };
+  reliability: { bins: ReliabilityBin[]; ece: number | null };
+  autoAccept: {
+    /** Shown predictions in the window. */
+    predictions: number;
+    /** Of those, at or above the handle's threshold. */
+    aboveThreshold: number;
+    share: number | null;
+    /** Decisions on predictions shown at or above the threshold: spot checks of what would be auto-accepted. */
+    checked: number;
+    correctWhenChecked: number | null;
+  };
+  drift: DriftReport;
+  /**
+   * Per label, over the same decisions as the confusion matrix: `support` (people gave it), `predicted` (the model
+   * showed it), and precision, recall and F1 of what the model showed against what people decided (null when
+   * undefined: nothing predicted, nothing given).
+   */
+  perClass: ClassFigures[];
+  /** Labels with too few examples to learn well (see `Stats.classWarnings`). */
+  classWarnings: ClassWarning[];
+  /** The same figures from out-of-fold predictions of every labelled example (see `OutOfFoldReport`); null before a check. */
+  outOfFold: OutOfFoldReport | null;
+}
+
+export interface ClassFigures {
+  label: string;
+  support: number;
+  predicted: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+}
+
+/**
+ * A label with too few human labels: `few`, fewer than 5; `rare`, fewer than a fifth of the median label's count.
+ * The model learns little of such a label, and figures about it are noise.
+ */
+export interface ClassWarning {
+  label: string;
+  count: number;
+  reason: 'few' | 'rare';
+}
+
+export interface ImportResult {
+  examples: number;
+  logEntries: number;
+  modelVersion: number;
+  /** Inputs labelled here before the import and labelled in the imported file too. */
+  overlap: number;
+  /** Agreement between the annotators of both logs over those overlapping inputs alone (no `input` on conflicts). */
+  agreement: AgreementReport;
+}
+
+/**
+ * What `exportModel()` writes into model.json as `userDefinedMetadata` (`model.getUserDefinedMetadata()` once
+ * loaded): enough to feed the exported model and to know what it leaves out.
+ */
+export interface ExportedModelMetadata {
+  format: 'hitl-classifier/head';
+  formatVersion: 1;
+  /** The classifier's name and the version of the trained model exported. */
+  name: string;
+  modelVersion: number;
+  /** Output column c is the probability of labels[c]. */
+  labels: string[];
+  input: InputKind;
+  /** How inputs become rows: 'hashed-ngrams-v1', 'raw-rows', 'scattering-28' or 'extractor:<model.json URL>'. */
+  featurizer: string;
+  /** Length of each row the model takes. */
+  inputDim: number;
+  /** What a row is, in words. */
+  expects: string;
+  /** 'folded': the column standardisation is part of the layer, so it takes raw rows. */
+  standardization: 'folded' | 'none';
+  /** The softmax temperature fitted on held-out labels, already divided into the weights (1: none fitted). */
+  temperature: number;
+  /** Weight the served answers give the nearest-labelled-example vote, which the exported model does not have. */
+  voteWeight: number;
+  /** What serving in the widget adds that a layers model cannot carry. */
+  leftOut: string[];
+  /** ISO time of the export. */
+  exportedAt: string;
+}
+
+/** A stretch of an explained text and what it adds to the explained label's score (negative: against it). */
+export interface ExplanationSpan {
+  /** UTF-16 offsets into the text as given: `text.slice(start, end)` is `text`. */
+  start: number;
+  end: number;
+  text: string;
+  contribution: number;
+}
+
+/** One column of a numeric row and what it adds to the explained label's score. */
+export interface FeatureContribution {
+  index: number;
+  value: number;
+  contribution: number;
+}
+
+/** Occlusion over a picture: a grid of `width` × `height` cells over the whole image, row-major, top-left first. */
+export interface HeatMap {
+  width: number;
+  height: number;
+  /** How much covering each cell lowers the explained label's score (negative: covering it raises the score). */
+  values: number[];
+}
+
+/** A labelled example near the explained input, as stored. */
+export interface NearestExample {
+  /** The example's id (a hash of its input), as `label()` returns it in `exampleId`. */
+  id: string;
+  label: string;
+  /** Cosine for text and images, a Gaussian of the standardised distance for numbers; 1 is the same input. */
+  similarity: number;
+  annotator?: string;
+  /** When the label was given, in ms since the epoch. */
+  time: number;
+}
+
+/**
+ * Why the model gives an input a label. The score explained is the label's logit minus the mean of the other
+ * labels' logits (with two labels, the log-odds). `linear`: the trained head's exact terms, which sum to
+ * `score - baseline`. `occlusion`: how much the score drops when a part is removed (a word, a patch, a column set to
+ * its mean), for what is not linear in its parts (a text encoder, pictures, a model not trained yet).
+ */
+export interface Explanation {
+  label: string;
+  /** The label the model predicts for this input (null without a labelled example). */
+  predicted: string | null;
+  /** The served probability of `label`. */
+  probability: number;
+  method: 'linear' | 'occlusion';
+  score: number;
+  /** `linear`: the bias terms' share of `score`; null for occlusion. */
+  baseline: number | null;
+  /** Text models. */
+  spans?: ExplanationSpan[];
+  /** Numeric models. */
+  features?: FeatureContribution[];
+  /** Image models. */
+  heatmap?: HeatMap;
+  /** The labelled examples most similar to the input, the most similar first: the memory's evidence. */
+  nearest: NearestExample[];
+  /** True when the nearest example is a near-duplicate: the prediction then follows its human label. */
+  nearDuplicate: boolean;
+  modelVersion: number;
+}
+
+/**
+ * A label the check on the human labels doubts: a head that never saw this example (out of fold) confidently prefers
+ * `suggested`. The model never changes it; `reviewLabel(id, label)` records a person's second look.
+ */
+export interface SuspiciousLabel {
+  /** The example id, as `label()` returns it in `exampleId`. */
+  id: string;
+  /** The stored input; absent when the model keeps no inputs. */
+  input?: StoredInputView;
+  /** The label a person gave. */
+  label: string;
+  /** The label the out-of-fold prediction prefers. */
+  suggested: string;
+  /** Its out-of-fold probability. */
+  confidence: number;
+  /** Who gave the label (null: no annotator was named). */
+  annotator: string | null;
+}
+
+/**
+ * Per-label figures of out-of-fold predictions: each labelled example predicted by a head trained, with the served
+ * head's settings, on the other folds, against the label people gave.
+ */
+export interface OutOfFoldReport {
+  /** The served model version the check followed. */
+  modelVersion: number;
+  /** Labelled examples checked. */
+  examples: number;
+  /** The oldest labels left out of the check past its cap (4,000). */
+  skipped: number;
+  folds: number;
+  /** Labels flagged now. */
+  suspicious: number;
+  perClass: ClassFigures[];
+}
