@@ -4,33 +4,31 @@ import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier, ClassifierInput } from '../../classifier.js';
 import { HitlLabelEvent, HitlPredictionEvent, HitlReviewNeededEvent, HitlUndoEvent } from '../../events.js';
 import type { BackendRequest, DecisionAction, EngineEvent, Prediction, StorageKind, StoredLabel } from '../../protocol.js';
-import { DecisionKeys, SHORTCUTS } from '../shared/decision-keys.js';
+import { DecisionKeys } from '../shared/decision-keys.js';
 import { LatestCall } from '../shared/latest-call.js';
-import { ModelConnection, labelsConverter, messageOf, notOneOf, type ConnectionMessage } from '../shared/model-connection.js';
-import { fill, format, mergeStrings, percent } from '../shared/strings.js';
+import { ModelConnection, labelsConverter, messageOf, type ConnectionMessage } from '../shared/model-connection.js';
+import { format, mergeStrings } from '../shared/strings.js';
 import { ClassifierSource } from './classifier-source.js';
+import {
+  DEFAULT_THRESHOLD,
+  checkClassifierAttributes,
+  stateOf,
+  withThreshold,
+  type HitlClassifierMode,
+  type HitlClassifierState,
+  type HumanLabel,
+} from './classifier-state.js';
+import { renderControls, renderPrediction, type ViewInputs } from './classifier-view.js';
 import { ExplainDisclosure, type ExplainRequest } from './explain-disclosure.js';
 import { HITL_CLASSIFIER_STRINGS, type HitlClassifierStrings } from './hitl-classifier.strings.js';
 import { styles } from './hitl-classifier.styles.js';
 
 export { HITL_CLASSIFIER_STRINGS, type HitlClassifierStrings } from './hitl-classifier.strings.js';
 
-const DEFAULT_THRESHOLD = 0.8;
+export { HITL_CLASSIFIER_MODES, type HitlClassifierMode, type HitlClassifierState } from './classifier-state.js';
+
 /** Backspace walks back through this many of the element's own decisions. */
 const UNDO_DEPTH = 10;
-
-export const HITL_CLASSIFIER_MODES = ['suggest', 'review', 'silent'] as const;
-export type HitlClassifierMode = (typeof HITL_CLASSIFIER_MODES)[number];
-
-/** What the element shows; also reflected as the host's `state` attribute for styling. */
-export type HitlClassifierState = 'error' | 'loading' | 'empty' | 'predicting' | 'no-model' | 'needs-review' | 'confident' | 'labelled';
-
-interface HumanLabel {
-  label: string;
-  annotator: string | undefined;
-  /** The input it was given for: a label never carries over to edited text or another picture. */
-  key: string;
-}
 
 interface Decision {
   decisionId: string;
@@ -182,22 +180,10 @@ export class HitlClassifier extends LitElement {
     this.#internals = this.attachInternals();
     new DecisionKeys(this, {
       enabled: () => this.mode !== 'silent',
-      accept: () => {
-        const acceptable = this.#acceptable() !== null;
-        void this.#accept();
-        return acceptable;
-      },
+      accept: () => this.#acceptable() !== null && (void this.#accept(), true),
       reject: () => this.#reject(),
-      cancel: () => {
-        const picking = this._rejected !== null;
-        this._rejected = null;
-        return picking;
-      },
-      undo: () => {
-        const undoable = this.#lastDecision() !== null;
-        void this.#undo();
-        return undoable;
-      },
+      cancel: () => this._rejected !== null && ((this._rejected = null), true),
+      undo: () => this.#lastDecision() !== null && (void this.#undo(), true),
       choose: (index) => {
         const label = this.#connection.labels[index];
         if (label !== undefined) void this.#choose(label);
@@ -282,11 +268,12 @@ export class HitlClassifier extends LitElement {
       return html`<div part="base" class="base silent"><div part="content" class="content"><slot></slot></div></div>`;
     }
     const classifier = this.#connection.classifier;
+    const inputs = this.#viewInputs(view);
     return html`
       <div part="base" class=${classMap({ base: true, [view]: true, picking: this._rejected !== null })}>
         <div part="content" class=${classMap({ content: true, empty: !this.#source.hasContent() })}><slot></slot></div>
         <div id="prediction" part="prediction" class=${classMap({ prediction: true, stale: this._predicting })} aria-live="polite" aria-busy=${this._predicting ? 'true' : 'false'}>
-          ${this.#renderPrediction(view)}
+          ${renderPrediction(view, inputs)}
         </div>
         ${this._error && view !== 'error' ? html`<p class="message error" role="alert">${this._error}</p>` : nothing}
         ${
@@ -294,7 +281,7 @@ export class HitlClassifier extends LitElement {
             ? html`<p part="note" class="message" role="status" title=${classifier.storageProblem ?? ''}>${this.#strings().notKept}</p>`
             : nothing
         }
-        ${this.#connection.message ? nothing : this.#renderControls(view)} ${this.#renderWhy(view)}
+        ${this.#connection.message ? nothing : renderControls(view, inputs, this.#viewActions)} ${this.#renderWhy(view)}
       </div>
     `;
   }
@@ -307,93 +294,28 @@ export class HitlClassifier extends LitElement {
     return this.#merged.strings;
   }
 
-  #renderPrediction(view: HitlClassifierState): TemplateResult {
-    const prediction = this._prediction;
-    const human = this.#currentHuman();
-    const t = this.#strings();
-    switch (view) {
-      case 'error':
-        return html`<span class="message error">${this.#connection.message ?? this._error}</span>`;
-      case 'loading':
-        return html`<span class="message">${t.loading}</span>`;
-      case 'empty': {
-        const source = this.#source.read();
-        return html`<span class="message">${source.kind === 'none' ? format(t[source.reason], { id: source.id ?? '' }) : t.nothingToClassify}</span>`;
-      }
-      case 'predicting':
-        return html`<span class="message">${t.predicting}</span>`;
-      case 'no-model':
-        return html`<span class="message">${t.noModel}</span>`;
-      case 'labelled':
-        return html`<span part="label" class="label">${human?.label}</span>
-          <span part="badge" class="badge human">${human?.annotator ? format(t.labelledBy, { annotator: human.annotator }) : t.labelledByYou}</span>`;
-      case 'confident':
-        return html`${fill(t.predicted, {
-          label: html`<span part="label" class="label">${prediction?.label}</span>`,
-          confidence: html`<span part="confidence" class="confidence">${percent.format(prediction?.confidence ?? 0)}</span>`,
-        })}`;
-      case 'needs-review':
-        if (this._rejected !== null) {
-          return html`<span>${fill(t.rejectedQuestion, { label: html`<span part="label" class="label rejected">${this._rejected}</span>` })}</span>`;
-        }
-        return html`<span>${fill(t.question, { label: html`<span part="label" class="label">${prediction?.label}</span>` })}</span>
-          <span part="confidence" class="confidence">${percent.format(prediction?.confidence ?? 0)}</span>
-          <span part="badge" class="badge review">${t.needsReview}</span>`;
-    }
+  /** What the prediction line and the controls show now. */
+  #viewInputs(view: HitlClassifierState): ViewInputs {
+    return {
+      strings: this.#strings(),
+      mode: this.mode,
+      prediction: this._prediction,
+      human: this.#currentHuman(),
+      rejected: this._rejected,
+      error: this.#connection.message ?? this._error,
+      source: this.#source.read(),
+      labels: this.#connection.labels,
+      unavailable: this.#unavailable(view),
+      undoable: this.#lastDecision() !== null,
+    };
   }
 
-  #renderControls(view: HitlClassifierState): TemplateResult {
-    const unavailable = this.#unavailable(view);
-    const human = this.#currentHuman();
-    const prediction = this._prediction;
-    const picking = this._rejected !== null;
-    // aria-disabled, not disabled: a disabled button drops keyboard focus while the label is being saved.
-    const disabled = unavailable ? 'true' : 'false';
-    const ask = view === 'needs-review' && !picking;
-    const showLabels = this.mode === 'suggest' || picking || view === 'no-model' || view === 'needs-review';
-    const undo = view === 'labelled' && this.#lastDecision() !== null;
-    const t = this.#strings();
-    return html`
-      ${
-        ask
-          ? html`<div part="review" class="review" role="group" aria-label=${t.reviewGroup}>
-            <button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts=${SHORTCUTS.accept} aria-disabled=${disabled} @click=${() => void this.#accept()}>
-              ${t.accept}
-            </button>
-            <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts=${SHORTCUTS.reject} aria-disabled=${disabled} @click=${() => this.#reject()}>
-              ${t.reject}
-            </button>
-          </div>`
-          : nothing
-      }
-      ${
-        showLabels
-          ? html`<div part="actions" class="actions" role="group" aria-label=${t.labelsGroup}>
-            ${this.#connection.labels.map(
-              (label, i) => html`<button
-                part="button label-button"
-                type="button"
-                class=${classMap({ suggested: human === null && !picking && label === prediction?.label, rejected: label === this._rejected })}
-                aria-pressed=${label === human?.label ? 'true' : 'false'}
-                aria-disabled=${unavailable || label === this._rejected ? 'true' : 'false'}
-                aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
-                @click=${() => void this.#choose(label)}
-              >${label}</button>`,
-            )}
-          </div>`
-          : nothing
-      }
-      ${
-        undo
-          ? html`<div class="after">
-            <button part="button undo" type="button" class="undo" aria-keyshortcuts=${SHORTCUTS.undo} aria-disabled=${disabled} @click=${() => void this.#undo()}>
-              ${t.undo}
-            </button>
-          </div>`
-          : nothing
-      }
-    `;
-  }
+  readonly #viewActions = {
+    accept: () => void this.#accept(),
+    reject: () => void this.#reject(),
+    choose: (label: string) => void this.#choose(label),
+    undo: () => void this.#undo(),
+  };
 
   /** The "Why?" disclosure: only with `explain`, after a prediction is shown, and not while a person picks another label. */
   #renderWhy(view: HitlClassifierState): TemplateResult | typeof nothing {
@@ -423,16 +345,15 @@ export class HitlClassifier extends LitElement {
   }
 
   #view(): HitlClassifierState {
-    if (this.#connection.message) return 'error';
-    if (this.#source.read().kind === 'none') return 'empty';
-    if (this.#currentHuman()) return 'labelled';
-    const prediction = this._prediction;
-    if (prediction === null) {
-      if (this._error) return 'error';
-      return this.#connection.classifier === null ? 'loading' : 'predicting';
-    }
-    if (prediction.label === null) return 'no-model';
-    return prediction.needsReview || this._rejected !== null ? 'needs-review' : 'confident';
+    return stateOf({
+      connectionMessage: this.#connection.message,
+      hasSource: this.#source.read().kind !== 'none',
+      human: this.#currentHuman(),
+      prediction: this._prediction,
+      error: this._error,
+      connected: this.#connection.classifier !== null,
+      rejected: this._rejected,
+    });
   }
 
   #currentHuman(): HumanLabel | null {
@@ -448,11 +369,7 @@ export class HitlClassifier extends LitElement {
 
   /** The classifier's own attributes; the connection has checked the model, labels, backend and storage. */
   #checkAttributes(): ConnectionMessage | null {
-    const threshold = this.threshold ?? DEFAULT_THRESHOLD;
-    if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
-      return { key: 'badThreshold', values: { value: this.getAttribute('threshold') ?? String(threshold) } };
-    }
-    return notOneOf('badMode', this.mode ?? 'suggest', HITL_CLASSIFIER_MODES);
+    return checkClassifierAttributes(this.threshold, this.getAttribute('threshold'), this.mode);
   }
 
   /** A connection message in this element's wording; it opens its model itself, so it never waits to join one. */
@@ -628,10 +545,8 @@ export class HitlClassifier extends LitElement {
     return true;
   }
 
-  /** This element's threshold decides `needsReview`: elements sharing a handle may disagree on it. */
   #withThreshold(prediction: Prediction): Prediction {
-    const needsReview = prediction.label === null || prediction.confidence < this.threshold;
-    return Object.freeze({ ...prediction, scores: Object.freeze({ ...prediction.scores }), needsReview });
+    return withThreshold(prediction, this.threshold);
   }
 }
 
