@@ -9,7 +9,7 @@ import {
   type TeachableMachineSpec,
   type TextEncoderSpec,
 } from './protocol.js';
-import { describe, oneOf } from './checks.js';
+import { describe, onlyKnownKeys, oneOf, type EveryKey } from './checks.js';
 
 /** createClassifier's options: what a page passes to open a model. */
 export interface ClassifierOptions {
@@ -62,6 +62,25 @@ export interface ClassifierOptions {
   retentionDays?: number;
 }
 
+/** Every option createClassifier knows: an option added to ClassifierOptions but not here fails to compile. */
+const KNOWN_OPTIONS: EveryKey<ClassifierOptions> = {
+  name: true,
+  labels: true,
+  input: true,
+  threshold: true,
+  backend: true,
+  storage: true,
+  autoTrain: true,
+  featureExtractor: true,
+  textEncoder: true,
+  teachableMachine: true,
+  keepInputs: true,
+  retentionDays: true,
+};
+const KNOWN_TEXT_ENCODER: EveryKey<TextEncoderSpec> = { url: true, vocabularyUrl: true, allowedOrigins: true };
+const KNOWN_EXTRACTOR: EveryKey<FeatureExtractorSpec> = { url: true, allowedOrigins: true, inputRange: true, layer: true };
+const KNOWN_TEACHABLE_MACHINE: EveryKey<TeachableMachineSpec> = { url: true, allowedOrigins: true };
+
 /** Background training's delay after the last label when `autoTrain` is true. */
 const DEFAULT_AUTO_TRAIN_MS = 1500;
 
@@ -72,6 +91,7 @@ export function resolveOptions(options: ClassifierOptions) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createClassifier expects an options object, got ${describe(options)}.`);
   }
+  onlyKnownKeys('createClassifier', options, KNOWN_OPTIONS);
   // A Teachable Machine export brings its own labels (metadata.json): then none need be given here.
   const {
     name,
@@ -138,6 +158,7 @@ export function resolveTextEncoder(value: ClassifierOptions['textEncoder'], inpu
   if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
     throw new TypeError(`textEncoder must be a model.json URL or { url, vocabularyUrl?, allowedOrigins? }, got ${describe(value)}.`);
   }
+  onlyKnownKeys('textEncoder', spec, KNOWN_TEXT_ENCODER);
   const absolute = (what: string, url: string) => {
     try {
       return new URL(url, document.baseURI).href;
@@ -167,8 +188,9 @@ export function resolveExtractor(value: ClassifierOptions['featureExtractor'], i
   if (input !== 'image') throw new TypeError(`featureExtractor is for input: 'image' only; this model's input is '${input}'.`);
   const spec = typeof value === 'string' ? { url: value } : value;
   if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
-    throw new TypeError(`featureExtractor must be a model.json URL or { url, allowedOrigins?, inputRange? }, got ${describe(value)}.`);
+    throw new TypeError(`featureExtractor must be a model.json URL or { url, allowedOrigins?, inputRange?, layer? }, got ${describe(value)}.`);
   }
+  onlyKnownKeys('featureExtractor', spec, KNOWN_EXTRACTOR);
   let url: string;
   try {
     url = new URL(spec.url, document.baseURI).href;
@@ -213,6 +235,7 @@ export function resolveTeachableMachine(
       `teachableMachine must be the URL of a Teachable Machine export's folder or model.json, or { url, allowedOrigins? }, got ${describe(value)}.`,
     );
   }
+  onlyKnownKeys('teachableMachine', spec, KNOWN_TEACHABLE_MACHINE);
   let url: string;
   try {
     url = new URL(spec.url, document.baseURI).href;

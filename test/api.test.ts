@@ -24,6 +24,19 @@ describe('createClassifier', () => {
     ['an unknown backend', { ...base, backend: 'tpu' }, RangeError, /backend must be one of 'auto' \| 'webgpu'/],
     ['an unknown storage', { ...base, storage: 'disk' }, RangeError, /storage must be one of 'indexeddb' \| 'memory'/],
     ['an unknown input kind', { ...base, input: 'audio' }, RangeError, /input must be one of 'text' \| 'image' \| 'features'/],
+    ['a misspelt option', { ...base, treshold: 0.5 }, TypeError, /createClassifier has no option "treshold"; did you mean "threshold"\?/],
+    [
+      'a misspelt textEncoder option',
+      { ...base, textEncoder: { url: '/m/model.json', vocabularyURL: 'v.json' } },
+      TypeError,
+      /textEncoder has no option "vocabularyURL"; did you mean "vocabularyUrl"\?/,
+    ],
+    [
+      'a misspelt featureExtractor option',
+      { ...base, input: 'image', featureExtractor: { url: '/m/model.json', inputrange: [0, 1] } },
+      TypeError,
+      /featureExtractor has no option "inputrange"; did you mean "inputRange"\?/,
+    ],
   ];
   test.each(bad)('rejects %s with a clear error', async (_, options, type, message) => {
     const attempt = createClassifier(options as ClassifierOptions);
