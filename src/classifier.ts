@@ -15,6 +15,8 @@ import {
   type ImportResult,
   type InputKind,
   type AgreementReport,
+  type AutoAcceptSettings,
+  type RiskCoveragePoint,
   type SuspiciousLabel,
   type Explanation,
   type LogEntry,
@@ -103,6 +105,8 @@ export class Classifier extends EventTarget {
   readonly keepInputs: boolean;
   /** Days after which labels, log entries and queue items are deleted; null: kept until reset(). */
   readonly retentionDays: number | null;
+  /** The auto-accept settings (with the spot-check rate), or null: then `threshold` decides what needs review. */
+  readonly autoAccept: Readonly<AutoAcceptSettings> | null;
   #persistent: boolean;
   #storageProblem: string | null;
   #labels: string[];
@@ -123,7 +127,13 @@ export class Classifier extends EventTarget {
   readonly teachableMachine: TeachableMachineSpec | null;
 
   constructor(
-    options: Required<Omit<ClassifierOptions, 'autoTrain' | 'featureExtractor' | 'textEncoder' | 'teachableMachine' | 'retentionDays'>> & {
+    options: Required<
+      Omit<
+        ClassifierOptions,
+        'autoTrain' | 'featureExtractor' | 'textEncoder' | 'teachableMachine' | 'retentionDays' | 'autoAccept' | 'spotCheckRate'
+      >
+    > & {
+      autoAccept?: AutoAcceptSettings | undefined;
       autoTrainDelayMs: number;
       teachableMachine?: TeachableMachineSpec | undefined;
       featureExtractor: FeatureExtractorSpec | undefined;
@@ -140,6 +150,7 @@ export class Classifier extends EventTarget {
     this.requestedBackend = options.backend;
     this.keepInputs = options.keepInputs;
     this.retentionDays = options.retentionDays ?? null;
+    this.autoAccept = options.autoAccept ? Object.freeze({ ...options.autoAccept }) : null;
     this.#persistent = opened.persistent;
     this.#storageProblem = opened.storageProblem ?? null;
     this.#autoTrainDelayMs = options.autoTrainDelayMs;
@@ -229,11 +240,13 @@ export class Classifier extends EventTarget {
     return out;
   }
 
-  #predictOptions(options: PredictOptions, queueByDefault: boolean): { queue: boolean; shown: boolean; threshold: number } | undefined {
+  #predictOptions(options: PredictOptions, queueByDefault: boolean): import('./protocol.js').PredictOptions | undefined {
     if (options === null || typeof options !== 'object') throw new TypeError(`predict options must be an object, got ${describe(options)}.`);
     const { queue = queueByDefault, shown = false } = options;
     if (typeof queue !== 'boolean') throw new TypeError(`queue must be a boolean, got ${describe(queue)}.`);
     if (typeof shown !== 'boolean') throw new TypeError(`shown must be a boolean, got ${describe(shown)}.`);
+    // With auto-accept the engine decides what needs review, so it always hears the settings.
+    if (this.autoAccept) return { queue, shown, threshold: this.threshold, autoAccept: { ...this.autoAccept } };
     // Nothing to record: the worker skips even the bookkeeping (predictBatch throughput).
     return queue || shown ? { queue, shown, threshold: this.threshold } : undefined;
   }
@@ -464,9 +477,20 @@ export class Classifier extends EventTarget {
   }
 
   async stats(): Promise<Stats> {
-    const stats = await this.#call((api) => api.stats(this.#key));
+    const settings = this.autoAccept ? { ...this.autoAccept } : undefined;
+    const stats = await this.#call((api) => api.stats(this.#key, settings));
     this.#backend = stats.backend;
     return stats;
+  }
+
+  /**
+   * With `autoAccept`: for each threshold the engine tests, the share of recent predictions it would let through,
+   * the error the spot checks above it show, and its upper bound. Rejects without `autoAccept`.
+   */
+  async riskCoverage(): Promise<RiskCoveragePoint[]> {
+    if (!this.autoAccept) throw new TypeError('riskCoverage() needs a classifier created with autoAccept: { maxError, confidence }.');
+    const settings = { ...this.autoAccept };
+    return this.#call((api) => api.riskCoverage(this.#key, settings));
   }
 
   /** Deletes this model's labels, weights and log, in storage and in memory. */
@@ -492,7 +516,8 @@ export class Classifier extends EventTarget {
   }
 
   #withReview(raw: RawPrediction): Prediction {
-    return { ...raw, needsReview: raw.label === null || raw.confidence < this.threshold };
+    const { review, ...prediction } = raw;
+    return { ...prediction, needsReview: review ?? (raw.label === null || raw.confidence < this.threshold) };
   }
 
   #checkLabel(label: unknown): asserts label is string {

@@ -96,10 +96,31 @@ export interface Prediction {
   needsReview: boolean;
   /** Version of the trained model that answered; 0 before the first training. */
   modelVersion: number;
+  /**
+   * With `autoAccept`: true when the engine sent this prediction to a person at random although it would have
+   * auto-accepted it, so that its answer is unbiased evidence for the guarantee (it also `needsReview`).
+   */
+  spotCheck?: true;
+  /**
+   * With `autoAccept`: the labels that cannot be ruled out (a conformal prediction set holding the true label with
+   * probability at least 1 − maxError), most probable first. Empty or every label: the model does not know.
+   */
+  set?: string[];
 }
 
-/** A prediction as the worker returns it: the handle adds `needsReview` from its own threshold. */
-export type RawPrediction = Omit<Prediction, 'needsReview'>;
+/**
+ * A prediction as the worker returns it: the handle adds `needsReview` from its own threshold, or from `review`,
+ * the engine's verdict when auto-accept is on.
+ */
+export type RawPrediction = Omit<Prediction, 'needsReview'> & { review?: boolean };
+
+/** `autoAccept` and `spotCheckRate` as the page resolved them (ClassifierOptions): what the engine needs to decide. */
+export interface AutoAcceptSettings {
+  maxError: number;
+  confidence: number;
+  perClass: boolean;
+  spotCheckRate: number;
+}
 
 /**
  * What a person did with a prediction: took it, picked another label, or rejected it (then picked); or, on a second
@@ -175,6 +196,8 @@ export interface Stats {
   } | null;
   /** The check on the human labels after the last training: out-of-fold figures and how many labels it flags. */
   outOfFold: OutOfFoldReport | null;
+  /** With `autoAccept`: the threshold the evidence allows, and what it rests on. */
+  autoAccept?: AutoAcceptReport;
 }
 
 export interface OpenResult {
@@ -234,6 +257,8 @@ export interface PredictOptions {
   shown: boolean;
   /** The asking handle's threshold: what "needs review" means for it. */
   threshold: number;
+  /** The asking handle's auto-accept settings: then the engine decides what needs review, and draws spot checks. */
+  autoAccept?: AutoAcceptSettings;
 }
 
 /** An input as the queue and the log give it back: text, a numeric row, or a picture (the log keeps its size only). */
@@ -277,6 +302,8 @@ import type {
   OutOfFoldReport,
   QualityReport,
   SuspiciousLabel,
+  AutoAcceptReport,
+  RiskCoveragePoint,
 } from './reports.js';
 export { LOG_KINDS } from './reports.js';
 
@@ -318,7 +345,10 @@ export interface EngineApi {
   selectForReview(key: string, pool: WireInput[], k: number, strategy?: ReviewStrategy): Promise<number[]>;
   /** Adds a class to a live model without losing the others; resolves with the new label list. */
   addLabel(key: string, label: string): Promise<string[]>;
-  stats(key: string): Promise<Stats>;
+  /** With `autoAccept`, `Stats.autoAccept` reports the guarantee for those settings. */
+  stats(key: string, autoAccept?: AutoAcceptSettings): Promise<Stats>;
+  /** The risk–coverage curve behind the auto-accept threshold, for these settings. */
+  riskCoverage(key: string, autoAccept: AutoAcceptSettings): Promise<RiskCoveragePoint[]>;
   reset(key: string): Promise<void>;
   /** The human label stored for exactly this input, or null. */
   getLabel(key: string, input: WireInput): Promise<StoredLabel | null>;

@@ -296,3 +296,37 @@ export interface OutOfFoldReport {
   suspicious: number;
   perClass: ClassFigures[];
 }
+
+/** `stats().autoAccept`: the auto-accept threshold for a handle's settings, and the evidence behind it. */
+export interface AutoAcceptReport {
+  /** Predictions at or above it are let through without review; null: nothing is auto-accepted yet. */
+  threshold: number | null;
+  maxError: number;
+  confidence: number;
+  /** Share of the recent predictions (up to 1,000) this handle's settings let through. */
+  coverage: number;
+  /** The upper bound on the error rate above `threshold` at the tested level (≤ maxError); null without a threshold. */
+  errorUpperBound: number | null;
+  /** Spot checks answered for the model now serving (since drift last began). */
+  evidence: number;
+  /** More spot checks, if they all agree with the model, before anything can be auto-accepted; 0 once it can. */
+  needed: number;
+  /** True while drift holds auto-accept back: evidence from before it no longer counts. */
+  suspended: boolean;
+  /** With `perClass`: the same per predicted label; `threshold` above is then null unless every label has one. */
+  perClass?: Record<string, { threshold: number | null; errorUpperBound: number | null; evidence: number; needed: number }>;
+}
+
+/** One point of `riskCoverage()`: what auto-accepting at `threshold` would let through, and how wrong it may be. */
+export interface RiskCoveragePoint {
+  threshold: number;
+  /** Share of the recent predictions at or above it. */
+  coverage: number;
+  /** Spot checks at or above it, and the share the person corrected (null before any). */
+  checked: number;
+  estimatedError: number | null;
+  /** Clopper–Pearson upper bound at the level this threshold was tested at. */
+  upperBound: number;
+  /** True when the test let it through (the served threshold is the lowest such). */
+  passed: boolean;
+}

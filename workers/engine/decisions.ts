@@ -135,6 +135,7 @@ export class Decisions {
     session.examples.remember(example, vector, session.labels, previous === undefined);
     session.labelCheck.sync();
     session.batches.startWhenLarge();
+    if (!secondLook) session.autoAccept.decided(meta.predictionId, label, decisionId, example.time);
     const wasQueued = session.queue.take(id);
     session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
     if (wasQueued) session.queue.emitSize();
@@ -158,6 +159,7 @@ export class Decisions {
     }));
     const id = outcome.decision.exampleId;
     const restored = outcome.restored;
+    session.autoAccept.undone(decisionId);
     if (restored) {
       const vector = restored.vector ?? ((await session.vectorize([restored.input!])) as [Vector])[0];
       session.examples.remember(restored, vector, session.labels, false);

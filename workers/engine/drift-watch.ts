@@ -34,6 +34,7 @@ export class DriftWatch {
         const { drift } = await session.quality(DRIFT_WINDOW, 1);
         if (session.generation !== generation || drift.drifted === this.drifted) return;
         this.drifted = drift.drifted;
+        session.autoAccept.driftChanged(drift.drifted);
         session.emit({ type: 'drift', key: session.key, drifted: drift.drifted, report: drift });
       })
       .catch((error: unknown) => console.warn('hitl-classifier: could not check the log for drift', error));

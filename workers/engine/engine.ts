@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   modelKey,
   type AgreementReport,
+  type AutoAcceptSettings,
   type EngineApi,
   type EngineEvent,
   type Explanation,
@@ -19,6 +20,7 @@ import {
   type RawPrediction,
   type RawQueueItem,
   type ReviewStrategy,
+  type RiskCoveragePoint,
   type Stats,
   type StoredLabel,
   type SuspiciousLabel,
@@ -256,8 +258,12 @@ export class Engine implements EngineApi {
     return this.model(key).addLabel(label);
   }
 
-  async stats(key: string): Promise<Stats> {
-    return { ...this.model(key).stats(), backend: activeBackend() ?? 'cpu' };
+  async stats(key: string, autoAccept?: AutoAcceptSettings): Promise<Stats> {
+    return { ...(await this.model(key).stats(autoAccept)), backend: activeBackend() ?? 'cpu' };
+  }
+
+  async riskCoverage(key: string, autoAccept: AutoAcceptSettings): Promise<RiskCoveragePoint[]> {
+    return this.model(key).riskCoverage(autoAccept);
   }
 
   async reset(key: string): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   modelKey,
   type AgreementReport,
+  type AutoAcceptSettings,
   type EngineEvent,
   type LogEntry,
   type LogVerification,
@@ -9,6 +10,7 @@ import {
   type QualityReport,
   type RawPrediction,
   type ReviewStrategy,
+  type RiskCoveragePoint,
   type Stats,
   type StoredLabel,
   type WireInput,
@@ -25,6 +27,7 @@ import { LogTail } from '../audit/log-tail.js';
 import { rankForReview } from '../review.js';
 import { coldStartSample, typicalFirst } from '../cold-start.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
+import { AutoAccept } from './auto-accept.js';
 import { BatchSplit } from './batch-split.js';
 import { Decisions } from './decisions.js';
 import { DriftWatch } from './drift-watch.js';
@@ -73,6 +76,8 @@ export class ModelSession {
   readonly drift = new DriftWatch(this);
   readonly labelCheck = new LabelCheck(this);
   readonly explanations = new Explanations(this);
+  /** Auto-accept at a stated error rate: spot checks, the evidence, the threshold and prediction sets. */
+  readonly autoAccept = new AutoAccept(this);
   /** The log as quality(), drift and agreement() read it, brought up to date from the entries written since. */
   private readonly logTail = new LogTail();
 
@@ -245,11 +250,14 @@ export class ModelSession {
     const canonical = await this.canonicalAll(inputs);
     const { vectors, probs, hasModel } = await this.batches.score(canonical);
     const predictions = this.serving.toPredictions(probs, hasModel);
+    // With auto-accept the engine decides what needs review (and draws spot checks), not the handle's threshold.
+    if (options?.autoAccept) await this.autoAccept.judge(predictions, canonical, options.autoAccept);
     for (const prediction of predictions) this.recorder.remember(prediction);
     if (options && (options.shown || options.queue)) {
       this.recorder.stage(
         predictions.flatMap((prediction, i) => {
-          const queue = options.queue && (prediction.label === null || prediction.confidence < options.threshold);
+          const needsReview = prediction.review ?? (prediction.label === null || prediction.confidence < options.threshold);
+          const queue = options.queue && needsReview;
           return options.shown || queue ? [{ prediction, input: canonical[i]!, vector: vectors[i]!, shown: options.shown, queue }] : [];
         }),
       );
@@ -320,9 +328,10 @@ export class ModelSession {
     return this.examples.label(await inputId(this.spec.input, await this.featurizer.canonical(input))) ?? null;
   }
 
-  stats(): Omit<Stats, 'backend'> {
+  async stats(autoAccept?: AutoAcceptSettings): Promise<Omit<Stats, 'backend'>> {
     const byLabel = this.examples.countsByLabel(this.meta.labels);
     return {
+      ...(autoAccept ? { autoAccept: await this.autoAccept.report(autoAccept) } : {}),
       examples: this.examples.size,
       byLabel,
       classWarnings: classWarnings(byLabel),
@@ -331,6 +340,10 @@ export class ModelSession {
       calibration: this.serving.calibration,
       outOfFold: this.labelCheck.report(),
     };
+  }
+
+  riskCoverage(autoAccept: AutoAcceptSettings): Promise<RiskCoveragePoint[]> {
+    return this.autoAccept.curve(autoAccept);
   }
 
   /** Back to no trained model (a reset, here or in another tab): the memory alone answers until the next training. */
@@ -355,6 +368,7 @@ export class ModelSession {
     this.labelCheck.forget();
     this.dropHead();
     this.drift.forget();
+    this.autoAccept.forget();
     this.emit({ type: 'reset', key: this.key });
     this.queue.emitSize();
   }

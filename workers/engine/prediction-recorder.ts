@@ -2,6 +2,7 @@ import type { RawPrediction } from '../../src/protocol.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
 import type { LogRecord, QueueRecord, StoredInput } from '../storage/index.js';
+import { SPOT_CHECK_DETAIL } from './auto-accept.js';
 import type { ModelSession } from './model-session.js';
 
 /** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */
@@ -76,6 +77,8 @@ export class PredictionRecorder {
           };
           const input = session.handles.logInput(item.input);
           if (input !== undefined) record.input = input;
+          // The mark that makes a person's answer to it evidence for auto-accept, after a reload too.
+          if (prediction.spotCheck) record.detail = SPOT_CHECK_DETAIL;
           log.push(record);
         }
         // An input a person already labelled is decided; predicting it again does not make it pending.
