@@ -49,8 +49,28 @@ export class HitlUndoEvent extends Event {
   }
 }
 
+/** Where a failure happened: opening the model, predicting, storing a decision, training, reading or writing storage, or the engine itself. */
+export type HitlErrorPhase = 'open' | 'predict' | 'label' | 'train' | 'storage' | 'engine';
+
+/**
+ * Fired by every element when something fails, as well as shown inside it: `error` (its `name` and `message`) and
+ * the `phase` it failed in. The element keeps working; the next success clears what it shows.
+ */
+export class HitlErrorEvent extends Event {
+  readonly error: Error;
+
+  constructor(
+    readonly phase: HitlErrorPhase,
+    error: unknown,
+  ) {
+    super('hitl-error', { bubbles: true, composed: true });
+    this.error = error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
+    'hitl-error': HitlErrorEvent;
     'hitl-prediction': HitlPredictionEvent;
     'hitl-label': HitlLabelEvent;
     'hitl-review-needed': HitlReviewNeededEvent;

@@ -3,6 +3,7 @@ import { defineToolsOnDemand } from './components/define-on-demand.js';
 export { createClassifier, Classifier, ClassifierChangeEvent } from './classifier.js';
 export { EngineCrashedError } from './engine-client.js';
 export type { ClassifierOptions, ClassifierInput, TrainOptions, PredictOptions } from './classifier.js';
+export type { ClassifierEventMap } from './classifier.js';
 export type {
   Prediction,
   Stats,
@@ -37,6 +38,7 @@ export type {
   NearestExample,
 } from './protocol.js';
 export { HitlPredictionEvent, HitlLabelEvent, HitlReviewNeededEvent, HitlUndoEvent, HitlDriftEvent } from './events.js';
+export { HitlErrorEvent, type HitlErrorPhase } from './events.js';
 export { HitlClassifier, HITL_CLASSIFIER_STRINGS } from './components/hitl-classifier/hitl-classifier.js';
 export type { HitlClassifierMode, HitlClassifierState, HitlClassifierStrings } from './components/hitl-classifier/hitl-classifier.js';
 // Types only: a value export would pull the queue and panel into the entry (they load on first use).

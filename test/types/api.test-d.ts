@@ -5,6 +5,7 @@ import {
   HITL_CLASSIFIER_STRINGS,
   HitlClassifier,
   HitlDriftEvent,
+  HitlErrorEvent,
   HitlLabelEvent,
   HitlPredictionEvent,
   HitlUndoEvent,
@@ -12,6 +13,8 @@ import {
   defineHitlTools,
   type Classifier,
   type DecisionAction,
+  type HitlErrorPhase,
+  type ClassifierChangeEvent,
   type Explanation,
   type HitlClassifierState,
   type HitlClassifierStrings,
@@ -169,6 +172,29 @@ export function events(element: HTMLElement): void {
     const reasons: readonly string[] = event.detail.reasons;
     void reasons;
   });
+  element.addEventListener('hitl-error', (event) => {
+    assert<IsExact<typeof event, HitlErrorEvent>>();
+    const phase: HitlErrorPhase = event.phase;
+    const what: string = `${event.error.name}: ${event.error.message}`;
+    void [phase, what];
+    // @ts-expect-error the phase is one of six names
+    const wrong: 'render' = event.phase;
+    void wrong;
+  });
+}
+
+export function classifierEvents(clf: Classifier): void {
+  // A classifier's change listener gets the change without a cast, and can be removed the same way.
+  const listener = (event: ClassifierChangeEvent) => void event.change.type;
+  clf.addEventListener('change', (e) => {
+    assert<IsExact<typeof e, ClassifierChangeEvent>>();
+    const type: string = e.change.type;
+    void type;
+  });
+  clf.addEventListener('change', listener);
+  clf.removeEventListener('change', listener);
+  // Any other type still takes a plain listener.
+  clf.addEventListener('other', (e) => void e.type);
 }
 
 export async function tools(): Promise<void> {

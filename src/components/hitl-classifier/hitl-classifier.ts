@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier, ClassifierInput } from '../../classifier.js';
-import { HitlLabelEvent, HitlPredictionEvent, HitlReviewNeededEvent, HitlUndoEvent } from '../../events.js';
+import { HitlErrorEvent, HitlLabelEvent, HitlPredictionEvent, HitlReviewNeededEvent, HitlUndoEvent } from '../../events.js';
 import type { BackendRequest, DecisionAction, EngineEvent, Prediction, StorageKind, StoredLabel } from '../../protocol.js';
 import { DecisionKeys } from '../shared/decision-keys.js';
 import { LatestCall } from '../shared/latest-call.js';
@@ -44,6 +44,7 @@ interface Decision {
  * @fires {HitlPredictionEvent} hitl-prediction - A new prediction is shown (`HitlPredictionEvent`, with `prediction`).
  * @fires {HitlReviewNeededEvent} hitl-review-needed - A prediction below the threshold for an input nobody labelled (`HitlReviewNeededEvent`).
  * @fires {HitlLabelEvent} hitl-label - A person's label is durably stored (`HitlLabelEvent`: `label`, `prediction`, `annotator`, `action`, `decisionId`).
+ * @fires {HitlErrorEvent} hitl-error - Something failed (`HitlErrorEvent`: `error`, `phase`); the element shows it too.
  * @fires {HitlUndoEvent} hitl-undo - The element's last decision was undone (`HitlUndoEvent`: `decisionId`, `restoredLabel`).
  *
  * @csspart base - The outer box.
@@ -436,6 +437,7 @@ export class HitlClassifier extends LitElement {
       if (!signal.aborted) {
         const t = this.#strings();
         this._error = format(source.kind === 'text' ? t.classifyTextFailed : t.classifyImageFailed, { reason: messageOf(error) });
+        this.dispatchEvent(new HitlErrorEvent('predict', error));
       }
       return;
     } finally {
@@ -504,7 +506,10 @@ export class HitlClassifier extends LitElement {
     try {
       ({ decisionId } = await classifier.label(input, label, { predictionId: prediction?.id, annotator, action }));
     } catch (error) {
-      if (!signal.aborted) this._error = format(this.#strings().labelFailed, { label, reason: messageOf(error) });
+      if (!signal.aborted) {
+        this._error = format(this.#strings().labelFailed, { label, reason: messageOf(error) });
+        this.dispatchEvent(new HitlErrorEvent('label', error));
+      }
       return;
     } finally {
       if (this._busy === signal) this._busy = null;
@@ -536,7 +541,10 @@ export class HitlClassifier extends LitElement {
       if (hadFocus) this.#focusNext = '.accept, .actions button';
       this.dispatchEvent(new HitlUndoEvent(last.decisionId, result.restoredLabel));
     } catch (error) {
-      if (!signal.aborted) this._error = format(this.#strings().undoFailed, { reason: messageOf(error) });
+      if (!signal.aborted) {
+        this._error = format(this.#strings().undoFailed, { reason: messageOf(error) });
+        this.dispatchEvent(new HitlErrorEvent('label', error));
+      }
     } finally {
       if (this._busy === signal) this._busy = null;
     }

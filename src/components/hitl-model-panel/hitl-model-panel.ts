@@ -2,7 +2,7 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { customElement, property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
-import { HitlDriftEvent } from '../../events.js';
+import { HitlDriftEvent, HitlErrorEvent } from '../../events.js';
 import type { BackendRequest, EngineEvent, InputKind, QualityReport, Stats, StorageKind } from '../../protocol.js';
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
@@ -28,6 +28,7 @@ const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL'
  * auto-accept share, drift warnings, and export / import / reset.
  *
  * @fires {HitlDriftEvent} hitl-drift - The drift report turned to drifted (`HitlDriftEvent`, `detail`: the `DriftReport`).
+ * @fires {HitlErrorEvent} hitl-error - Something failed (`HitlErrorEvent`: `error`, `phase`); the element shows it too.
  *
  * @csspart base - The outer box.
  * @csspart summary - Model name, backend and version.
@@ -197,8 +198,10 @@ export class HitlModelPanel extends LitElement {
     try {
       [stats, quality] = await Promise.all([classifier.stats(), classifier.quality({ window: this.#window() })]);
     } catch (error) {
-      if (classifier === this.#connection.classifier)
+      if (classifier === this.#connection.classifier) {
         this._status = { text: format(this.#strings().readFailed, { reason: messageOf(error) }), error: true };
+        this.dispatchEvent(new HitlErrorEvent('storage', error));
+      }
       return;
     }
     if (classifier !== this.#connection.classifier) return;
@@ -497,6 +500,7 @@ export class HitlModelPanel extends LitElement {
         },
         (error: unknown) => {
           this._status = { text: format(this.#strings().trainFailed, { reason: messageOf(error) }), error: true };
+          this.dispatchEvent(new HitlErrorEvent('train', error));
         },
       )
       .finally(() => void this.refresh());
@@ -519,6 +523,7 @@ export class HitlModelPanel extends LitElement {
       link.click();
     } catch (error) {
       this._status = { text: format(this.#strings().exportFailed, { reason: messageOf(error) }), error: true };
+      this.dispatchEvent(new HitlErrorEvent('storage', error));
     } finally {
       this._busy = null;
     }
@@ -536,6 +541,7 @@ export class HitlModelPanel extends LitElement {
       this._status = { text: format(this.#strings().imported, values), error: false };
     } catch (error) {
       this._status = { text: format(this.#strings().importFailed, { file: file.name, reason: messageOf(error) }), error: true };
+      this.dispatchEvent(new HitlErrorEvent('storage', error));
     } finally {
       this._busy = null;
       // The same file chosen again must fire change again.
@@ -564,6 +570,7 @@ export class HitlModelPanel extends LitElement {
       this._status = { text: this.#strings().resetDone, error: false };
     } catch (error) {
       this._status = { text: format(this.#strings().resetFailed, { reason: messageOf(error) }), error: true };
+      this.dispatchEvent(new HitlErrorEvent('storage', error));
     } finally {
       this._busy = null;
       void this.refresh();

@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Classifier } from '../../classifier.js';
-import { HitlLabelEvent } from '../../events.js';
+import { HitlErrorEvent, HitlLabelEvent } from '../../events.js';
 import type { AgreementConflict, StoredInputView } from '../../protocol.js';
 import { drawPixels } from '../shared/draw-pixels.js';
 import { messageOf } from '../shared/model-connection.js';
@@ -83,6 +83,7 @@ export class Conflicts implements ReactiveController {
       this.error = null;
     } catch (error) {
       this.error = format(this.context.strings().conflictsFailed, { reason: messageOf(error) });
+      this.host.dispatchEvent(new HitlErrorEvent('storage', error));
     }
     this.host.requestUpdate();
   }
@@ -104,6 +105,7 @@ export class Conflicts implements ReactiveController {
       this.host.dispatchEvent(new HitlLabelEvent(label, null, annotator, { action: 'adjudicate', decisionId }));
     } catch (error) {
       this.error = format(this.context.strings().labelFailed, { label, reason: messageOf(error) });
+      this.host.dispatchEvent(new HitlErrorEvent('label', error));
     } finally {
       this.busy = false;
       this.host.requestUpdate();

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
-import { HitlLabelEvent, HitlUndoEvent } from '../../events.js';
+import { HitlErrorEvent, HitlLabelEvent, HitlUndoEvent } from '../../events.js';
 import type {
   AgreementConflict,
   BackendRequest,
@@ -42,6 +42,7 @@ interface Decision {
  *
  * @fires {HitlLabelEvent} hitl-label - A decision is durably stored (`HitlLabelEvent`: `label`, `prediction`, `annotator`, `action`, `decisionId`).
  * @fires {HitlUndoEvent} hitl-undo - A decision was undone and its item is back in the queue (`HitlUndoEvent`).
+ * @fires {HitlErrorEvent} hitl-error - Something failed (`HitlErrorEvent`: `error`, `phase`); the element shows it too.
  *
  * @csspart base - The outer box.
  * @csspart progress - The progress line (reviewed / left) and its bar.
@@ -406,7 +407,10 @@ export class HitlReviewQueue extends LitElement {
     try {
       items = await classifier.queue({ limit: PAGE_SIZE });
     } catch (error) {
-      if (classifier === this.#connection.classifier) this._error = format(this.#strings().loadFailed, { reason: messageOf(error) });
+      if (classifier === this.#connection.classifier) {
+        this._error = format(this.#strings().loadFailed, { reason: messageOf(error) });
+        this.dispatchEvent(new HitlErrorEvent('storage', error));
+      }
       return;
     }
     if (classifier !== this.#connection.classifier) return;
@@ -457,6 +461,7 @@ export class HitlReviewQueue extends LitElement {
       this.dispatchEvent(new HitlLabelEvent(label, prediction, annotator, { action, decisionId }));
     } catch (error) {
       this._error = format(this.#strings().labelFailed, { label, reason: messageOf(error) });
+      this.dispatchEvent(new HitlErrorEvent('label', error));
     } finally {
       this._busy = false;
     }
@@ -475,6 +480,7 @@ export class HitlReviewQueue extends LitElement {
       this._items = [...this._items.slice(1), item];
     } catch (error) {
       this._error = format(this.#strings().skipFailed, { reason: messageOf(error) });
+      this.dispatchEvent(new HitlErrorEvent('label', error));
     } finally {
       this._busy = false;
     }
@@ -499,6 +505,7 @@ export class HitlReviewQueue extends LitElement {
       this.dispatchEvent(new HitlUndoEvent(last.decisionId, result.restoredLabel));
     } catch (error) {
       this._error = format(this.#strings().undoFailed, { reason: messageOf(error) });
+      this.dispatchEvent(new HitlErrorEvent('label', error));
     } finally {
       this._busy = false;
     }

@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Classifier } from '../../classifier.js';
-import { HitlLabelEvent } from '../../events.js';
+import { HitlErrorEvent, HitlLabelEvent } from '../../events.js';
 import type { SuspiciousLabel } from '../../protocol.js';
 import { messageOf } from '../shared/model-connection.js';
 import { fill, format, percent } from '../shared/strings.js';
@@ -59,6 +59,7 @@ export class SecondLook implements ReactiveController {
       this.loaded = true;
     } catch (error) {
       this.error = format(this.context.strings().secondLookFailed, { reason: messageOf(error) });
+      this.host.dispatchEvent(new HitlErrorEvent('storage', error));
     }
     this.host.requestUpdate();
   }
@@ -78,6 +79,7 @@ export class SecondLook implements ReactiveController {
       this.host.dispatchEvent(new HitlLabelEvent(label, null, annotator, { action: label === item.label ? 'confirm' : 'correct', decisionId }));
     } catch (error) {
       this.error = format(this.context.strings().labelFailed, { label, reason: messageOf(error) });
+      this.host.dispatchEvent(new HitlErrorEvent('label', error));
     } finally {
       this.busy = false;
       this.host.requestUpdate();

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ClassifierChangeEvent, type Classifier, type ClassifierOptions } from '../../classifier.js';
+import { HitlErrorEvent } from '../../events.js';
 import {
   BACKEND_REQUESTS,
   INPUT_KINDS,
@@ -163,7 +164,7 @@ export class ModelConnection implements ReactiveController {
     }
     if ('error' in config) {
       this.labels = [];
-      this.#set(null, config.error, true);
+      this.#set(null, config.error, true, new TypeError(this.#options.describe(config.error)));
       return;
     }
     const signal = this.#abort.signal;
@@ -197,7 +198,7 @@ export class ModelConnection implements ReactiveController {
         }
         if (input && classifier.input !== input) {
           releaseClassifier(classifier);
-          this.#set(null, { key: 'wrongInput', values: { model: name, actual: classifier.input, expected: input } }, true);
+          this.#fail({ key: 'wrongInput', values: { model: name, actual: classifier.input, expected: input } });
           return;
         }
         // A handle shared on this page was opened by the first element: one with another encoder cannot use it.
@@ -205,14 +206,14 @@ export class ModelConnection implements ReactiveController {
         if (labels && encoder !== (classifier.textEncoder?.url ?? null)) {
           releaseClassifier(classifier);
           const reason = `it is open on this page with textEncoder ${JSON.stringify(classifier.textEncoder?.url ?? null)}, not ${JSON.stringify(encoder)}`;
-          this.#set(null, { key: 'openFailed', values: { model: name, reason } }, true);
+          this.#fail({ key: 'openFailed', values: { model: name, reason } });
           return;
         }
         const exported = labels ? absoluteUrl(teachableMachine) : undefined;
         if (labels && exported !== (classifier.teachableMachine?.url ?? null)) {
           releaseClassifier(classifier);
           const reason = `it is open on this page with teachableMachine ${JSON.stringify(classifier.teachableMachine?.url ?? null)}, not ${JSON.stringify(exported)}`;
-          this.#set(null, { key: 'openFailed', values: { model: name, reason } }, true);
+          this.#fail({ key: 'openFailed', values: { model: name, reason } });
           return;
         }
         // An export names its own labels: the element offers the model's (the export's first, then the attribute's).
@@ -222,7 +223,7 @@ export class ModelConnection implements ReactiveController {
         this.#options.onConnected(classifier);
       },
       (error: unknown) => {
-        if (!signal.aborted) this.#set(null, { key: 'openFailed', values: { model: name, reason: messageOf(error) } }, true);
+        if (!signal.aborted) this.#set(null, { key: 'openFailed', values: { model: name, reason: messageOf(error) } }, true, error);
       },
     );
   }
@@ -255,14 +256,31 @@ export class ModelConnection implements ReactiveController {
   }
 
   readonly #onChange = (event: Event): void => {
-    if (event instanceof ClassifierChangeEvent) this.#options.onEvent(event.change);
+    if (!(event instanceof ClassifierChangeEvent)) return;
+    const { change } = event;
+    // Every element of the model tells its page: a page may show only some of them.
+    if (change.type === 'storage-error') this.#host.dispatchEvent(new HitlErrorEvent('storage', new Error(change.message)));
+    if (change.type === 'engine-restarted') this.#host.dispatchEvent(new HitlErrorEvent('engine', new Error(change.message)));
+    this.#options.onEvent(change);
   };
 
-  #set(classifier: Classifier | null, message: ConnectionMessage | null, failed: boolean): void {
+  /** A handle that does not fit this element's attributes: shown as an open failure. */
+  #fail(message: ConnectionMessage): void {
+    this.#set(null, message, true, new TypeError(this.#options.describe(message)));
+  }
+
+  /** With `error`, the host fires `hitl-error` (phase `open`) after the current task's code, so a listener added just after the element is connected hears it. */
+  #set(classifier: Classifier | null, message: ConnectionMessage | null, failed: boolean, error?: unknown): void {
     this.classifier = classifier;
     this.#message = message;
     this.failed = failed;
     this.#host.requestUpdate();
+    if (error !== undefined) {
+      const signal = this.#abort.signal;
+      queueMicrotask(() => {
+        if (!signal.aborted) this.#host.dispatchEvent(new HitlErrorEvent('open', error));
+      });
+    }
   }
 
   #drop(): void {
