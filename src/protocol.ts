@@ -237,7 +237,9 @@ export type EngineEvent =
    * Page-side: the engine worker died or stopped answering and was ended; the next call starts a fresh one, which
    * reloads the model from IndexedDB. Elements predict again on it, so they recover on their own.
    */
-  | { type: 'engine-restarted'; key: string; message: string };
+  | { type: 'engine-restarted'; key: string; message: string }
+  /** A ranker's comparisons or model changed (src/ranker-protocol.ts). */
+  | RankerChange;
 
 export interface OpenOptions {
   backend: BackendRequest;
@@ -306,6 +308,9 @@ import type {
   RiskCoveragePoint,
 } from './reports.js';
 export { LOG_KINDS } from './reports.js';
+export type * from './ranker-protocol.js';
+import type { RankerChange, RankerMethod, RankerMethods } from './ranker-protocol.js';
+export { COMPARE_OUTCOMES, PAIR_STRATEGIES, RANKER_LOG_KINDS, rankerKey } from './ranker-protocol.js';
 
 /** Standard TensorFlow.js layers-model artifacts, as the worker returns them. */
 export interface RawExportedModel {
@@ -364,4 +369,6 @@ export interface EngineApi {
   adjudicate(key: string, exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult>;
   /** Why the model gives `input` the label (default: the predicted one), with the `k` nearest labelled examples. */
   explain(key: string, input: WireInput, label: string | null, k: number): Promise<Explanation>;
+  /** Rankers (createRanker): one entry point, dispatched by method name to workers/ranker/. */
+  ranker<M extends RankerMethod>(method: M, args: Parameters<RankerMethods[M]>): ReturnType<RankerMethods[M]>;
 }

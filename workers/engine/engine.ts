@@ -16,6 +16,8 @@ import {
   type OpenResult,
   type PredictOptions,
   type QualityReport,
+  type RankerMethod,
+  type RankerMethods,
   type RawExportedModel,
   type RawPrediction,
   type RawQueueItem,
@@ -32,6 +34,7 @@ import {
 import { activeBackend, useBackend } from '../backend.js';
 import { createFeaturizer, type Featurizer } from '../featurizers/featurizer.js';
 import { IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage/index.js';
+import { RankerEngine } from '../ranker/ranker-engine.js';
 import { ModelSession } from './model-session.js';
 import { DEFAULT_REVIEW_STRATEGY } from './policy.js';
 
@@ -63,6 +66,13 @@ export class Engine implements EngineApi {
       Promise.resolve(listener(event)).catch(() => this.listeners.delete(listener));
     }
   };
+
+  /** Rankers (createRanker) live in workers/ranker/; they share this worker, its backend and its listeners. */
+  private readonly rankers = new RankerEngine(this.emit);
+
+  ranker<M extends RankerMethod>(method: M, args: Parameters<RankerMethods[M]>): ReturnType<RankerMethods[M]> {
+    return this.rankers.call(method, args);
+  }
 
   async open(spec: ModelSpec, options: OpenOptions): Promise<OpenResult> {
     // A page that stores nothing keeps the backend timings in memory too.

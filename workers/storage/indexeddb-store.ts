@@ -15,6 +15,8 @@ import type {
   UndoOutcome,
   WeightsRecord,
 } from './records.js';
+import type { ComparisonStore } from './comparison-store.js';
+import { IndexedDbComparisons } from './idb-comparisons.js';
 import { ChainAppender, cutsIn, GENESIS, resetEntry, retentionEntry, sealAll } from './log-chain.js';
 import { databaseName, SCHEMA_VERSION, STORES, upgradeSchema, type HitlDB } from './schema.js';
 import {
@@ -70,7 +72,7 @@ function isQuotaError(error: unknown): boolean {
  * requests from async callbacks (`map(async (r) => store.put(r))`) so a throw becomes a rejection `work` awaits, not
  * one left unhandled when the abort fails the requests already made.
  */
-async function commitOrAbort<T>(tx: { abort(): void; done: Promise<void> }, work: () => Promise<T>): Promise<T> {
+export async function commitOrAbort<T>(tx: { abort(): void; done: Promise<void> }, work: () => Promise<T>): Promise<T> {
   let result: T;
   try {
     result = await work();
@@ -457,6 +459,12 @@ export class IndexedDbStore implements ModelStore {
         return counts;
       });
     });
+  }
+
+  private ranked: ComparisonStore | null = null;
+
+  comparisons(): ComparisonStore {
+    return (this.ranked ??= new IndexedDbComparisons((operation, reads) => this.run(operation, reads)));
   }
 
   /**

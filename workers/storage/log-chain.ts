@@ -29,33 +29,52 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * What the chain reads of an entry besides its content: a classifier's LogEntry, or a ranker's (ranker-log.ts),
+ * which chains the same way in a store of its own.
+ */
+export interface ChainedEntry {
+  id: number;
+  kind: string;
+  cuts?: ChainCut[] | undefined;
+  prev?: string | undefined;
+  hash?: string | undefined;
+}
+
 /** What an entry's hash covers: its previous hash and its public content, without the id a store assigns. */
-function hashedBytes(prev: string, entry: LogEntry): Uint8Array {
+function hashedBytes(prev: string, entry: ChainedEntry | LogEntry): Uint8Array {
   const { id: _id, prev: _prev, hash: _hash, ...content } = entry;
   return encoder.encode(`${prev}\n${canonical(content)}`);
+}
+
+/** The hash of an entry (in its public form) appended after `prev`. */
+export function chainHash(prev: string, entry: ChainedEntry): string {
+  return toHex(sha256(hashedBytes(prev, entry)));
 }
 
 /** The record as it is appended after `prev`: with its link and its own hash. */
 export function sealed(record: LogRecord, prev: string): LogRecord {
   const { prev: _prev, hash: _hash, ...content } = record;
-  return { ...content, prev, hash: toHex(sha256(hashedBytes(prev, toLogEntry(content)))) };
+  return { ...content, prev, hash: chainHash(prev, toLogEntry(content)) };
 }
 
 /**
  * Appends to one log table in the order asked, each entry linked to the one before: the head is read once (the
  * newest entry by id), then every append follows the last. `last` and `add` must belong to one transaction.
  */
-export class ChainAppender {
+export class ChainAppender<R extends { prev?: string; hash?: string } = LogRecord> {
   private tail: Promise<string> | null = null;
 
   constructor(
-    private readonly last: () => Promise<LogRecord | undefined>,
-    private readonly add: (record: LogRecord) => Promise<unknown>,
+    private readonly last: () => Promise<R | undefined>,
+    private readonly add: (record: R) => Promise<unknown>,
     /** Seals entries written before the chain existed; resolves with the newest hash. */
     private readonly sealLegacy: () => Promise<string>,
+    /** Seals one record after `prev`: the classifier's log by default. */
+    private readonly seal: (record: R, prev: string) => R = sealed as unknown as (record: R, prev: string) => R,
   ) {}
 
-  append(record: LogRecord): Promise<LogRecord> {
+  append(record: R): Promise<R> {
     return this.appendAll([record]).then(([entry]) => entry!);
   }
 
@@ -63,11 +82,11 @@ export class ChainAppender {
    * Appends records in order. They are sealed one after the other (synchronously), then written with their requests
    * issued together, which keeps them in order: a store assigns ids in request order.
    */
-  appendAll(records: readonly LogRecord[]): Promise<LogRecord[]> {
+  appendAll(records: readonly R[]): Promise<R[]> {
     const head = (this.tail ??= this.last().then((entry) => (entry === undefined ? GENESIS : (entry.hash ?? this.sealLegacy()))));
     const done = head.then(async (prev) => {
       const entries = records.map((record) => {
-        const entry = sealed(record, prev);
+        const entry = this.seal(record, prev);
         prev = entry.hash!;
         return entry;
       });
@@ -101,7 +120,7 @@ export function cutsIn(remaining: readonly LogRecord[]): ChainCut[] {
   return cuts;
 }
 
-async function digest(prev: string, entry: LogEntry): Promise<string> {
+async function digest(prev: string, entry: ChainedEntry): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', hashedBytes(prev, entry) as Uint8Array<ArrayBuffer>)));
 }
 
@@ -109,7 +128,7 @@ async function digest(prev: string, entry: LogEntry): Promise<string> {
  * Checks a chain with SubtleCrypto's SHA-256 (not the one that wrote it): entries in id order, each hash recomputed,
  * each link either to the entry before or through a cut a retention entry recorded.
  */
-export async function verifyChain(entries: readonly LogEntry[]): Promise<LogVerification> {
+export async function verifyChain(entries: readonly ChainedEntry[]): Promise<LogVerification> {
   const ordered = [...entries].sort((a, b) => a.id - b.id);
   const cuts = new Map<number, string>();
   for (const entry of ordered) if (entry.kind === 'retention') for (const cut of entry.cuts ?? []) cuts.set(cut.resume, cut.prev);

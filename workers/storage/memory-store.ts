@@ -1,3 +1,5 @@
+import type { ComparisonStore } from './comparison-store.js';
+import { MemoryComparisons } from './memory-comparisons.js';
 import { applyDecision, applyUndo, type Tables } from './decisions.js';
 import { cutsIn, GENESIS, resetEntry, retentionEntry, sealAll, sealed } from './log-chain.js';
 import type {
@@ -56,6 +58,11 @@ export class MemoryStore implements ModelStore {
   /** By [space, id] joined with a NUL, which neither a space name nor an input id holds. */
   private readonly embeddings = new Map<string, EmbeddingRecord>();
   private nextLogId = 1;
+  private readonly ranked = new MemoryComparisons();
+
+  comparisons(): ComparisonStore {
+    return this.ranked;
+  }
 
   async load(): Promise<LoadedModel> {
     return {

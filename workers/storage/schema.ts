@@ -1,13 +1,15 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { EmbeddingRecord, ExampleRecord, LogRecord, ModelMeta, QueueRecord, WeightsRecord } from './records.js';
+import type { ComparisonRecord, RankerLogRecord } from './ranker-records.js';
 
 /**
  * Bumped with every schema change; `upgradeSchema` walks from any older version to this one, step by step.
  * 2: the review queue store, and log indexes by decision and prediction id (audit log, undo). v1 records stay as
  * they are: a v1 log entry is a v2 decision entry without the optional fields.
  * 3: the embeddings store, a cache of encoder vectors keyed by [space, input id], with an index by time.
+ * 4: a ranker's stores (createRanker): comparisons by decision id, and its own hash-chained log, both with a time index.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export interface HitlDB extends DBSchema {
   meta: { key: 'model'; value: ModelMeta };
@@ -16,10 +18,21 @@ export interface HitlDB extends DBSchema {
   log: { key: number; value: LogRecord; indexes: { 'by-time': number; 'by-decision': string; 'by-prediction': string } };
   queue: { key: string; value: QueueRecord };
   embeddings: { key: [string, string]; value: EmbeddingRecord; indexes: { 'by-time': number } };
+  comparisons: { key: string; value: ComparisonRecord; indexes: { 'by-time': number } };
+  rankerLog: { key: number; value: RankerLogRecord; indexes: { 'by-time': number } };
 }
 
 /** Stores every model needs; a database opened at a newer version (a newer library in another tab) must have them. */
-export const STORES = ['meta', 'examples', 'weights', 'log', 'queue', 'embeddings'] as const satisfies readonly StoreNames<HitlDB>[];
+export const STORES = [
+  'meta',
+  'examples',
+  'weights',
+  'log',
+  'queue',
+  'embeddings',
+  'comparisons',
+  'rankerLog',
+] as const satisfies readonly StoreNames<HitlDB>[];
 
 /** One database per model name, so models never contend for a transaction or block each other's upgrades. */
 export function databaseName(model: string): string {
@@ -49,5 +62,10 @@ export function upgradeSchema(
   if (oldVersion < 3) {
     // A cache only: nothing older holds vectors worth moving into it, and an empty cache fills as inputs come.
     db.createObjectStore('embeddings', { keyPath: ['space', 'id'] }).createIndex('by-time', 'time');
+  }
+  if (oldVersion < 4) {
+    // New stores only: the classifier's records stay as they are, and a ranker starts with no comparisons.
+    db.createObjectStore('comparisons', { keyPath: 'id' }).createIndex('by-time', 'time');
+    db.createObjectStore('rankerLog', { keyPath: 'id', autoIncrement: true }).createIndex('by-time', 'time');
   }
 }

@@ -1,3 +1,4 @@
+import type { ComparisonStore } from './comparison-store.js';
 import type {
   Dump,
   EmbeddingRecord,
@@ -74,6 +75,8 @@ export interface ModelStore {
   loadHead(): Promise<StoredHead>;
   /** Deletes examples, log entries, queue items and embeddings older than `cutoff` (ms since the epoch) in one transaction. */
   purgeBefore(cutoff: number): Promise<PurgeCounts>;
+  /** A ranker's comparisons and log, in stores of this model's database (comparison-store.ts). */
+  comparisons(): ComparisonStore;
   close(): void;
 }
 

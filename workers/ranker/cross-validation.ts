@@ -1,0 +1,71 @@
+import { BradleyTerry, type Pair } from './bt-model.js';
+import type { Outcomes } from './davidson.js';
+
+/** Folds of the cross-validation that chooses the L2 strength and measures held-out figures. */
+const FOLDS = 5;
+/** Fewer comparisons than this give folds too small to choose from: the default strength is kept. */
+export const MIN_FOR_CHOICE = 10;
+/**
+ * The candidate L2 strengths, on columns scaled to unit spread (numbers) or unit-length vectors (text): a prior
+ * standard deviation of each weight from about 0.3 to 10.
+ */
+export const L2_GRID = [0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
+/** The strength used before a choice: the middle of the grid. */
+export const DEFAULT_L2 = 1;
+/** Only the newest comparisons are cross-validated, so a training's cost stops growing with a long history. */
+const MAX_CROSS_VALIDATED = 1500;
+
+export interface OutOfFold {
+  /** The outcome probabilities of each held-out comparison, from a model that did not learn from it. */
+  predictions: Outcomes[];
+  pairs: Pair[];
+}
+
+export interface Choice {
+  l2: number;
+  outOfFold: OutOfFold;
+}
+
+/** The mean negative log-likelihood of what happened under the probabilities given for it. */
+function logLoss(predictions: readonly Outcomes[], pairs: readonly Pair[]): number {
+  let sum = 0;
+  predictions.forEach((p, i) => {
+    const y = pairs[i]!.y;
+    sum -= Math.log(Math.max(1e-12, y > 0 ? p.a : y < 0 ? p.b : p.tie));
+  });
+  return sum / predictions.length;
+}
+
+/** Out-of-fold predictions at one strength; folds interleave by position (comparisons arrive in no special order). */
+function outOfFold(model: BradleyTerry, pairs: readonly Pair[], l2: number): Outcomes[] {
+  const predictions: Outcomes[] = new Array<Outcomes>(pairs.length);
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const train = pairs.filter((_, i) => i % FOLDS !== fold);
+    const fitted = model.blank(l2);
+    fitted.fit(train);
+    pairs.forEach((pair, i) => {
+      if (i % FOLDS === fold) predictions[i] = fitted.outcome(pair.diff);
+    });
+  }
+  return predictions;
+}
+
+/**
+ * Chooses the L2 strength by the out-of-fold log-likelihood of the model's own comparisons, and keeps the out-of-fold
+ * predictions at that strength for the held-out figures. Null below MIN_FOR_CHOICE comparisons.
+ */
+export function chooseL2(model: BradleyTerry, all: readonly Pair[]): Choice | null {
+  if (all.length < MIN_FOR_CHOICE) return null;
+  const pairs = all.slice(-MAX_CROSS_VALIDATED);
+  let best: Choice | null = null;
+  let bestLoss = Infinity;
+  for (const l2 of L2_GRID) {
+    const predictions = outOfFold(model, pairs, l2);
+    const loss = logLoss(predictions, pairs);
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      best = { l2, outOfFold: { predictions, pairs: [...pairs] } };
+    }
+  }
+  return best;
+}
