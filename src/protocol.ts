@@ -196,6 +196,11 @@ export interface Stats {
   } | null;
   /** The check on the human labels after the last training: out-of-fold figures and how many labels it flags. */
   outOfFold: OutOfFoldReport | null;
+  /**
+   * Text models: which features the head reads, as chosen by cross-validation on the model's own labels, with every
+   * candidate's out-of-fold accuracy; null before the first choice (at 40 labels) and for other inputs.
+   */
+  featureChoice: FeatureChoice | null;
   /** With `autoAccept`: the threshold the evidence allows, and what it rests on. */
   autoAccept?: AutoAcceptReport;
 }
@@ -302,6 +307,7 @@ import type {
   LogEntry,
   LogVerification,
   OutOfFoldReport,
+  FeatureChoice,
   QualityReport,
   SuspiciousLabel,
   AutoAcceptReport,

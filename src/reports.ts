@@ -136,6 +136,23 @@ export interface QualityReport {
   outOfFold: OutOfFoldReport | null;
 }
 
+/**
+ * A text model's choice of features for its head, made by 5-fold cross-validation on its newest labels (at most
+ * 2,000) whenever the labels have doubled since the last choice.
+ */
+export interface FeatureChoice {
+  /**
+   * The share of the head's features given to character 1- and 2-grams inside word boundaries (0: word and
+   * character 3–5-gram features alone). Such short grams decide where the class lies in a word's letters.
+   */
+  shortGramShare: number;
+  /** Each share tried, with its mean out-of-fold accuracy on the same folds. */
+  candidates: { shortGramShare: number; accuracy: number }[];
+  /** How many labels the choice was made with, and when (ms since the epoch). */
+  examples: number;
+  time: number;
+}
+
 export interface ClassFigures {
   label: string;
   support: number;

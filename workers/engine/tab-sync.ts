@@ -88,6 +88,10 @@ export class TabSync {
     const newer = weights !== undefined && weights.version > session.serving.modelVersion;
     if (newer) {
       session.serving.install(weights);
+      // Its features may be another choice than this tab's (feature-choice.ts): the examples' views follow it.
+      void session.featureChoice
+        .follow(weights.shortGramShare ?? 0)
+        .catch((error: unknown) => console.warn('hitl-classifier: could not follow the features of another tab', error));
       session.meta = { ...session.meta, maxVersion: Math.max(session.meta.maxVersion, weights.version) };
     }
     this.quietly(() => {
@@ -105,6 +109,7 @@ export class TabSync {
       labels: [...session.labels, ...added],
       featureDim: session.meta.featureDim ?? stored.featureDim,
       maxVersion: Math.max(session.meta.maxVersion, stored.maxVersion),
+      ...(stored.featureChoice ? { featureChoice: stored.featureChoice } : {}),
     };
     if (added.length > 0) session.serving.reinstall();
   }

@@ -4,6 +4,7 @@ export type {
   Dump,
   EmbeddingRecord,
   ExampleRecord,
+  FeatureChoiceRecord,
   ImportPlan,
   LoadedModel,
   LogRange,

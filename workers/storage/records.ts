@@ -14,6 +14,11 @@ export interface SquarePixels {
 export interface SparseVector {
   readonly indices: Int32Array;
   readonly values: Float32Array;
+  /**
+   * What a text model's head reads instead of this vector, when the model's featurizer choice adds a feature group
+   * that the near-duplicate memory does not compare (text-short-grams.ts); `share` names the choice it was made for.
+   */
+  head?: { share: number; vector: SparseVector };
 }
 
 export type Vector = SparseVector | Float32Array;
@@ -29,6 +34,19 @@ export interface ModelMeta {
   /** How inputs become vectors (e.g. 'hashed-ngrams-v1', or the feature extractor's URL). */
   featurizer?: string;
   createdAt: number;
+  /** What cross-validation on the labels last chose for the head's features (feature-choice.ts); absent before. */
+  featureChoice?: FeatureChoiceRecord;
+}
+
+/** A featurizer setting chosen by cross-validation, with the evidence for it. */
+export interface FeatureChoiceRecord {
+  /** The short character grams' share of a text head's features (text-short-grams.ts); 0 is the n-grams alone. */
+  shortGramShare: number;
+  /** Mean out-of-fold accuracy of every candidate tried, on the same folds. */
+  candidates: { shortGramShare: number; accuracy: number }[];
+  /** Labelled examples the choice was made on, and when. */
+  examples: number;
+  time: number;
 }
 
 /** An input as stored: the text, the numeric row, or the picture decoded and resized for the featurizer. */
@@ -95,6 +113,8 @@ export interface WeightsRecord {
    * Absent in heads saved before warm starts.
    */
   start?: 'zeros' | 'warm' | 'shipped';
+  /** The short character grams' share of the features this head reads (text-short-grams.ts); absent means 0. */
+  shortGramShare?: number;
   /** The example count of the last retrain from zeros this head descends from (warm starts carry it on). */
   fromZerosAt?: number;
 }
