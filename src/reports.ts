@@ -5,7 +5,7 @@
  */
 import type { DecisionAction, InputKind, StoredInputView } from './protocol.js';
 
-export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention'] as const;
+export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention', 'relabel'] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
 /** One audit log entry. */
@@ -29,7 +29,10 @@ export interface LogEntry {
   predictionId?: string;
   /** On a decision its own id; on an undo, the id of the decision it undid. */
   decisionId?: string;
-  /** Import entries: how many examples and log entries came in; reset and retention entries: what they removed. */
+  /**
+   * Import entries: how many examples and log entries came in; reset and retention entries: what they removed;
+   * relabel entries (renameLabel, removeLabel): the change and how many examples and queue items it rewrote.
+   */
   detail?: string;
   /** Retention entries: where the chain resumes after entries retention removed (`resume` is an entry id). */
   cuts?: { resume: number; prev: string }[];

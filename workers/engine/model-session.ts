@@ -44,6 +44,8 @@ import { Serving } from './serving.js';
 import { TabSync } from './tab-sync.js';
 import { Training } from './training.js';
 import { Transfer } from './transfer.js';
+import { LabelFiles } from './label-files.js';
+import { LabelSet } from './label-set.js';
 
 /**
  * Log entries read on open to know what was already shown: more than the tags a page shows at once, few enough that
@@ -78,6 +80,8 @@ export class ModelSession {
   readonly drift = new DriftWatch(this);
   readonly labelCheck = new LabelCheck(this);
   readonly explanations = new Explanations(this);
+  readonly labelSet = new LabelSet(this);
+  readonly labelFiles = new LabelFiles(this);
   readonly featureChoice = new FeatureChoice(this);
   /** Auto-accept at a stated error rate: spot checks, the evidence, the threshold and prediction sets. */
   readonly autoAccept = new AutoAccept(this);

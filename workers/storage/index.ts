@@ -6,6 +6,10 @@ export type {
   ExampleRecord,
   FeatureChoiceRecord,
   ImportPlan,
+  LabelChange,
+  LabelChangeCounts,
+  LabelChangeOutcome,
+  LabelEdit,
   LoadedModel,
   LogRange,
   LoggedInput,
@@ -24,6 +28,7 @@ export type {
 export { databaseName, SCHEMA_VERSION } from './schema.js';
 export { fromLogEntry, toLogEntry } from './log-entry.js';
 export { GENESIS, verifyChain } from './log-chain.js';
+export { assertLabelChange, retiredBy } from './label-changes.js';
 export {
   assertNewer,
   clearedMeta,
@@ -31,6 +36,7 @@ export {
   QUOTA_MESSAGE,
   StorageUnavailableError,
   type ModelStore,
+  type LabelChangeLogWriter,
   type StorageProblem,
   type UndoLogWriter,
 } from './store.js';

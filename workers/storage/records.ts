@@ -31,6 +31,13 @@ export interface ModelMeta {
   featureDim: number | null;
   /** The highest model version ever saved; kept by reset() so versions only grow. */
   maxVersion: number;
+  /**
+   * Bumped by every rename or removal of a label (absent: 0). A tab that has not seen a revision still holds the
+   * labels it retired, and must not bring them back when it writes the meta (mergeMeta).
+   */
+  labelsRevision?: number;
+  /** Labels renamed away or removed, with the revision that retired each; a label added again leaves this list. */
+  retiredLabels?: Record<string, number>;
   /** How inputs become vectors (e.g. 'hashed-ngrams-v1', or the feature extractor's URL). */
   featurizer?: string;
   createdAt: number;
@@ -129,7 +136,7 @@ export type LoggedInput = string | Float32Array | { width: number; height: numbe
 export interface LogRecord {
   /** Assigned by the store when the entry is written (ascending); entries handed to a store come without one. */
   id?: number;
-  kind: 'label' | 'prediction' | 'undo' | 'import' | 'reset' | 'retention';
+  kind: 'label' | 'prediction' | 'undo' | 'import' | 'reset' | 'retention' | 'relabel';
   time: number;
   /** The input hash ('' for import and reset). */
   exampleId: string;
@@ -196,6 +203,28 @@ export interface ImportPlan {
   queue: QueueRecord[];
   log: LogRecord[];
   weights: WeightsRecord | null;
+}
+
+/**
+ * A label renamed, or removed with its examples moved to another label (`reassignTo`) or deleted (null). `decisionId`
+ * identifies the change in the log, and every example it rewrites carries it, so an older decision on them cannot be
+ * undone past it.
+ */
+export type LabelChange = { decisionId: string } & LabelEdit;
+
+/** A label change as asked for, before it has an id. */
+export type LabelEdit = { kind: 'rename'; from: string; to: string } | { kind: 'remove'; label: string; reassignTo: string | null };
+
+/** How many records a label change rewrote (or deleted), for its log entry. */
+export interface LabelChangeCounts {
+  examples: number;
+  queue: number;
+}
+
+/** What a label change left stored: the meta with the new labels, and its log entry as written. */
+export interface LabelChangeOutcome extends LabelChangeCounts {
+  meta: ModelMeta;
+  log: LogRecord;
 }
 
 export interface UndoOutcome {
