@@ -5,6 +5,14 @@ import { resolveOptions, type ClassifierOptions } from './classifier-options.js'
 import type { ImageInput } from './image-input.js';
 import { sendable, toWire, toWires } from './wire-input.js';
 import {
+  LABEL_FORMATS,
+  type LabelBatchResult,
+  type LabelChangeResult,
+  type LabelExport,
+  type LabelFormat,
+  type LabelImportResult,
+} from './protocol.js';
+import {
   DECISION_ACTIONS,
   REVIEW_STRATEGIES,
   modelKey,
@@ -479,6 +487,67 @@ export class Classifier extends EventTarget {
     if (this.#labels.includes(label)) throw new RangeError(`The model already has the label ${JSON.stringify(label)}.`);
     this.#labels = await this.#call((api) => api.addLabel(this.#key, label));
     return this.labels;
+  }
+
+  /**
+   * Renames a label in everything stored (examples, queue, head, log) in one transaction, logged as a `relabel`
+   * entry; other tabs follow. Pass the new name in `labels` when you next create the classifier.
+   */
+  async renameLabel(from: string, to: string): Promise<LabelChangeResult> {
+    this.#checkLabel(from);
+    checkId('to', to);
+    return this.#relabelled(await this.#call((api) => api.renameLabel(this.#key, from, to)));
+  }
+
+  /** Removes a label, its examples moved to `reassignTo` or deleted (`drop: true`), like renameLabel in one transaction. */
+  async removeLabel(label: string, how: { reassignTo: string } | { drop: true }): Promise<LabelChangeResult> {
+    this.#checkLabel(label);
+    const { reassignTo, drop } = (how ?? {}) as { reassignTo?: unknown; drop?: unknown };
+    if ((reassignTo === undefined) === (drop !== true)) {
+      throw new TypeError(`removeLabel expects { reassignTo: label } or { drop: true } as its second argument, got ${describe(how)}.`);
+    }
+    if (reassignTo !== undefined) this.#checkLabel(reassignTo);
+    return this.#relabelled(await this.#call((api) => api.removeLabel(this.#key, label, reassignTo ?? null)));
+  }
+
+  #relabelled(result: LabelChangeResult): LabelChangeResult {
+    this.#labels = [...result.labels];
+    return result;
+  }
+
+  /**
+   * Many labels in one transaction: all stored, or none (an error names the first bad item's index). Each item is
+   * a decision in the log, as with `label()`.
+   */
+  async labelBatch(items: readonly { input: ClassifierInput; label: string; annotator?: string }[]): Promise<LabelBatchResult> {
+    if (!Array.isArray(items)) throw new TypeError(`labelBatch expects an array of { input, label }, got ${describe(items)}.`);
+    const { wires, transfer } = await toWires(
+      this.input,
+      items.map((item) => item?.input),
+      'items',
+    );
+    const sent = items.map((item, i) => ({ ...item, input: wires[i]! }));
+    return this.#call((api) => api.labelBatch(this.#key, Comlink.transfer(sent, transfer)));
+  }
+
+  /**
+   * Labelled text from another tool: `format` 'csv' (`text,label[,annotator]` header), 'jsonl' or 'label-studio'
+   * (docs/export-format.md). Every row is checked before anything is stored, in one transaction; an error names the
+   * row. Labels the model lacks are refused unless `addLabels` is true.
+   */
+  async importLabels(data: string | Blob, options: { format: LabelFormat; addLabels?: boolean }): Promise<LabelImportResult> {
+    if (typeof data !== 'string' && !(data instanceof Blob))
+      throw new TypeError(`importLabels expects a string, Blob or File, got ${describe(data)}.`);
+    oneOf('format', options?.format, LABEL_FORMATS);
+    const result = await this.#call((api) => api.importLabels(this.#key, data, options.format, options.addLabels === true));
+    if (result.labelsAdded.length > 0) this.#labels = Object.keys((await this.stats()).byLabel);
+    return result;
+  }
+
+  /** The labelled texts as a file another tool reads: `format` 'csv', 'jsonl' or 'label-studio'. */
+  async exportLabels(options: { format: LabelFormat }): Promise<LabelExport> {
+    oneOf('format', options?.format, LABEL_FORMATS);
+    return this.#call((api) => api.exportLabels(this.#key, options.format));
   }
 
   /** The label a person gave to exactly this input (as stored, surviving reloads), or null. */

@@ -196,6 +196,11 @@ export interface Stats {
   } | null;
   /** The check on the human labels after the last training: out-of-fold figures and how many labels it flags. */
   outOfFold: OutOfFoldReport | null;
+  /**
+   * Text models: which features the head reads, as chosen by cross-validation on the model's own labels, with every
+   * candidate's out-of-fold accuracy; null before the first choice (at 40 labels) and for other inputs.
+   */
+  featureChoice: FeatureChoice | null;
   /** With `autoAccept`: the threshold the evidence allows, and what it rests on. */
   autoAccept?: AutoAcceptReport;
 }
@@ -302,12 +307,16 @@ import type {
   LogEntry,
   LogVerification,
   OutOfFoldReport,
+  FeatureChoice,
   QualityReport,
   SuspiciousLabel,
   AutoAcceptReport,
   RiskCoveragePoint,
 } from './reports.js';
 export { LOG_KINDS } from './reports.js';
+export type * from './label-data.js';
+import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult, WireLabelItem } from './label-data.js';
+export { LABEL_FORMATS } from './label-data.js';
 export type * from './ranker-protocol.js';
 import type { RankerChange, RankerMethod, RankerMethods } from './ranker-protocol.js';
 export { COMPARE_OUTCOMES, PAIR_STRATEGIES, RANKER_LOG_KINDS, rankerKey } from './ranker-protocol.js';
@@ -361,6 +370,15 @@ export interface EngineApi {
   close(key: string, handle: string): Promise<void>;
   /** Live TensorFlow.js tensors and bytes in the worker: for leak tests and benchmarks. */
   memory(): Promise<{ tensors: number; bytes: number }>;
+  /** Renames a label in every stored record, logged, in one transaction. */
+  renameLabel(key: string, from: string, to: string): Promise<LabelChangeResult>;
+  /** Removes a label; its examples move to `reassignTo`, or are deleted when it is null. */
+  removeLabel(key: string, label: string, reassignTo: string | null): Promise<LabelChangeResult>;
+  /** Many labels in one transaction: all stored, or none. */
+  labelBatch(key: string, items: WireLabelItem[]): Promise<LabelBatchResult>;
+  /** Labelled text in another tool's format, validated in full, then stored in one transaction. */
+  importLabels(key: string, data: string | Blob, format: LabelFormat, addLabels: boolean): Promise<LabelImportResult>;
+  exportLabels(key: string, format: LabelFormat): Promise<LabelExport>;
   /** Labels the out-of-fold check doubts, most contradicted first (after the trainings asked for so far). */
   suspiciousLabels(key: string, limit: number): Promise<SuspiciousLabel[]>;
   /** A second look at a stored label by example id: the same label confirms it, another changes it. */

@@ -5,7 +5,7 @@
  */
 import type { DecisionAction, InputKind, StoredInputView } from './protocol.js';
 
-export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention'] as const;
+export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention', 'relabel'] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
 /** One audit log entry. */
@@ -29,7 +29,10 @@ export interface LogEntry {
   predictionId?: string;
   /** On a decision its own id; on an undo, the id of the decision it undid. */
   decisionId?: string;
-  /** Import entries: how many examples and log entries came in; reset and retention entries: what they removed. */
+  /**
+   * Import entries: how many examples and log entries came in; reset and retention entries: what they removed;
+   * relabel entries (renameLabel, removeLabel): the change and how many examples and queue items it rewrote.
+   */
   detail?: string;
   /** Retention entries: where the chain resumes after entries retention removed (`resume` is an entry id). */
   cuts?: { resume: number; prev: string }[];
@@ -134,6 +137,23 @@ export interface QualityReport {
   classWarnings: ClassWarning[];
   /** The same figures from out-of-fold predictions of every labelled example (see `OutOfFoldReport`); null before a check. */
   outOfFold: OutOfFoldReport | null;
+}
+
+/**
+ * A text model's choice of features for its head, made by 5-fold cross-validation on its newest labels (at most
+ * 2,000) whenever the labels have doubled since the last choice.
+ */
+export interface FeatureChoice {
+  /**
+   * The share of the head's features given to character 1- and 2-grams inside word boundaries (0: word and
+   * character 3–5-gram features alone). Such short grams decide where the class lies in a word's letters.
+   */
+  shortGramShare: number;
+  /** Each share tried, with its mean out-of-fold accuracy on the same folds. */
+  candidates: { shortGramShare: number; accuracy: number }[];
+  /** How many labels the choice was made with, and when (ms since the epoch). */
+  examples: number;
+  time: number;
 }
 
 export interface ClassFigures {

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { joinShortGrams, shortGrams } from '../featurizers/text-short-grams.js';
 import { featurizeText, ngramOccurrences, normalizeText } from '../featurizers/text.js';
 import { linearTextSpans, textWords } from './text-spans.js';
 
@@ -46,4 +47,16 @@ test('words map back to the characters they came from, or to the whole run when 
   const text = 'Ｈｉ ﬁne e\u0301cole ¼';
   const { spans } = textWords(text);
   expect(spans.map(({ start, end }) => text.slice(start, end))).toEqual(['Ｈｉ', 'ﬁne', 'e\u0301cole', '¼']);
+});
+
+test('with short character grams in the head, the spans add up to the weighted head row, for every share', () => {
+  const weight = (bucket: number) => ((bucket * 2246822519) % 997) / 997 - 0.5;
+  for (const share of [0.25, 0.5]) {
+    for (const text of SAMPLES) {
+      const row = joinShortGrams(featurizeText(text), shortGrams(text), share);
+      let expected = 0;
+      row.indices.forEach((bucket, j) => (expected += weight(bucket) * row.values[j]!));
+      expect(linearTextSpans(text, weight, share).reduce((a, s) => a + s.contribution, 0)).toBeCloseTo(expected, 5);
+    }
+  }
 });

@@ -1,4 +1,5 @@
 import type { ExplanationSpan } from '../../src/protocol.js';
+import { shortGramOccurrences } from '../featurizers/text-short-grams.js';
 import { MAX_TEXT_CHARS, ngramOccurrences, normalizeText } from '../featurizers/text.js';
 
 /** A text's words as the featurizer reads them, and where each lies in the text as given. */
@@ -61,33 +62,45 @@ export function textWords(text: string): TextWords {
   return wordsOf(text).words;
 }
 
-/**
- * Exact attribution for a head linear in the hashed n-gram features: each feature's value (as featurizeText computes
- * it: sub-linear count, L2-normalised) times `weight(bucket)`, split over the n-grams that made the count in
- * proportion to what each added, and given to the word it lies in (a bigram half to each of its words). The spans'
- * contributions sum to Σ weight × value over the text's features.
- */
-export function linearTextSpans(text: string, weight: (bucket: number) => number): ExplanationSpan[] {
-  const { words, occurrences } = wordsOf(text);
+/** Each span's part of Σ weight(bucket) × value over one group of hashed grams (sub-linear counts, L2-normalised). */
+function groupContributions(
+  occurrences: readonly { bucket: number; weight: number; word: number; previous?: number }[],
+  words: TextWords,
+  weight: (bucket: number) => number,
+  scale: number,
+  perSpan: Float64Array,
+): void {
   const counts = new Map<number, number>();
   for (const { bucket, weight: w } of occurrences) counts.set(bucket, (counts.get(bucket) ?? 0) + w);
   let norm = 0;
   for (const count of counts.values()) if (count !== 0) norm += Math.log1p(Math.abs(count)) ** 2;
   norm = Math.sqrt(norm);
-  const perSpan = new Float64Array(words.spans.length);
-  if (norm > 0) {
-    for (const { bucket, weight: w, word, previous } of occurrences) {
-      const count = counts.get(bucket)!;
-      if (count === 0) continue;
-      const value = (Math.sign(count) * Math.log1p(Math.abs(count))) / norm;
-      const share = (weight(bucket) * value * w) / count;
-      if (previous === word) {
-        perSpan[words.spanOfWord[word]!]! += share;
-      } else {
-        perSpan[words.spanOfWord[word]!]! += share / 2;
-        perSpan[words.spanOfWord[previous]!]! += share / 2;
-      }
+  if (norm === 0) return;
+  for (const { bucket, weight: w, word, previous = word } of occurrences) {
+    const count = counts.get(bucket)!;
+    if (count === 0) continue;
+    const value = (Math.sign(count) * Math.log1p(Math.abs(count))) / norm;
+    const share = (scale * weight(bucket) * value * w) / count;
+    if (previous === word) {
+      perSpan[words.spanOfWord[word]!]! += share;
+    } else {
+      perSpan[words.spanOfWord[word]!]! += share / 2;
+      perSpan[words.spanOfWord[previous]!]! += share / 2;
     }
   }
+}
+
+/**
+ * Exact attribution for a head linear in the hashed n-gram features: each feature's value (as featurizeText computes
+ * it: sub-linear count, L2-normalised) times `weight(bucket)`, split over the n-grams that made the count in
+ * proportion to what each added, and given to the word it lies in (a bigram half to each of its words). With a
+ * `shortGramShare`, the head reads √(1−share)·n-grams + √share·short grams (joinShortGrams), and each group is
+ * attributed the same way at its scale. The spans' contributions sum to Σ weight × value over the head's row.
+ */
+export function linearTextSpans(text: string, weight: (bucket: number) => number, shortGramShare = 0): ExplanationSpan[] {
+  const { normalized, words, occurrences } = wordsOf(text);
+  const perSpan = new Float64Array(words.spans.length);
+  groupContributions(occurrences, words, weight, Math.sqrt(1 - shortGramShare), perSpan);
+  if (shortGramShare > 0) groupContributions(shortGramOccurrences(normalized), words, weight, Math.sqrt(shortGramShare), perSpan);
   return words.spans.map(({ start, end }, s) => ({ start, end, text: text.slice(start, end), contribution: perSpan[s]! }));
 }

@@ -1,5 +1,5 @@
 import { featurizeText } from '../featurizers/text.js';
-import type { Vector } from '../featurizers/vector.js';
+import type { SparseVector, Vector } from '../featurizers/vector.js';
 import { nextTask } from '../learning/head.js';
 import { HELPER_MIN_BATCH, HELPER_MIN_EXAMPLES, LookupHelper } from '../lookup-helper.js';
 import { NEAR_DUPLICATE, type ExampleMemory } from '../memory/example-memory.js';
@@ -32,6 +32,8 @@ export class BatchSplit {
     private readonly serving: Serving,
     private readonly classes: () => number,
     private readonly vectorize: (inputs: readonly StoredInput[]) => Promise<Vector[]>,
+    /** Gives n-gram vectors made here or by the helper the head's view, when the model's feature choice has one. */
+    private readonly attachHeadViews: (texts: readonly string[], vectors: SparseVector[]) => void,
   ) {}
 
   /** A text memory large enough for lookups to dominate a batch gets its helper, if the device has a core for it. */
@@ -102,6 +104,7 @@ export class BatchSplit {
       local(start, end);
       await nextTask();
     }
+    this.attachHeadViews(canonical as readonly string[], vectors as SparseVector[]);
     return { vectors, ...(await this.serving.probabilities(vectors, found)) };
   }
 

@@ -1,8 +1,17 @@
-import type { DecisionAction, LabelMeta, LabelResult, UndoResult, WireInput } from '../../src/protocol.js';
+import type { DecisionAction, LabelBatchResult, LabelMeta, LabelResult, UndoResult, WireInput, WireLabelItem } from '../../src/protocol.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
 import type { ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
+import { abortError } from './errors.js';
 import type { ModelSession } from './model-session.js';
+
+/** Rethrows an item's error with its index in front, keeping its class (TypeError, RangeError, DOMException…). */
+function naming(i: number, error: unknown): Error {
+  if (!(error instanceof Error)) return new TypeError(`items[${i}].input: ${String(error)}`);
+  const named = error instanceof DOMException ? new DOMException(`items[${i}].input: ${error.message}`, error.name) : error;
+  if (named === error) error.message = `items[${i}].input: ${error.message}`;
+  return named;
+}
 
 /**
  * People's decisions: a label on an input or a queued item, and undoing one. Each is stored with its log entry in one
@@ -142,6 +151,101 @@ export class Decisions {
     session.training.scheduleAuto();
     session.drift.poke();
     return { decisionId, exampleId: id, replaced: previous !== undefined, examples: session.examples.size };
+  }
+
+  /**
+   * Many decisions in one transaction (ModelStore.saveDecisions): every item checked and featurized first, then all
+   * of them stored or none. `added`: labels the items bring, stored in the same transaction (importLabels);
+   * `detail(i)`: what the log says of item i.
+   */
+  async labelBatch(items: readonly WireLabelItem[], options: { added?: string[]; detail?: (i: number) => string } = {}): Promise<LabelBatchResult> {
+    const { session } = this;
+    const added = options.added ?? [];
+    const labels = [...session.labels, ...added.filter((label) => !session.labels.includes(label))];
+    items.forEach(({ label, annotator }, i) => {
+      if (typeof label !== 'string') throw new TypeError(`items[${i}].label must be a string, got ${label === null ? 'null' : typeof label}.`);
+      if (annotator !== undefined && typeof annotator !== 'string')
+        throw new TypeError(`items[${i}].annotator must be a string when given, got ${typeof annotator}.`);
+      if (!labels.includes(label)) {
+        throw new RangeError(
+          `items[${i}]: unknown label ${JSON.stringify(label)}: expected one of ${labels.map((l) => JSON.stringify(l)).join(', ')}.`,
+        );
+      }
+    });
+    const generation = session.generation;
+    const canonical = await Promise.all(
+      items.map((item, i) => session.featurizer.canonical(item.input).catch((error: unknown) => Promise.reject(naming(i, error)))),
+    );
+    const vectors = await session.vectorize(canonical);
+    const ids = await Promise.all(canonical.map((c) => inputId(session.spec.input, c)));
+    let featureDim = session.meta.featureDim;
+    vectors.forEach((vector, i) => {
+      if (!(vector instanceof Float32Array)) return;
+      featureDim ??= vector.length;
+      if (vector.length !== featureDim)
+        throw new RangeError(`items[${i}].input: a row of ${vector.length} numbers, but this model's rows have ${featureDim}.`);
+    });
+    await session.recorder.flush();
+    if (session.generation !== generation) throw abortError('The model was reset or its labels changed during labelBatch; nothing was stored.');
+    const meta: ModelMeta | undefined =
+      featureDim !== session.meta.featureDim || labels.length !== session.labels.length ? { ...session.meta, labels, featureDim } : undefined;
+    const time = Date.now();
+    const modelVersion = session.serving.modelVersion;
+    const seq = session.examples.seq;
+    const latest = new Map<string, string>();
+    let replaced = 0;
+    const decisions = items.map((item, i) => {
+      const id = ids[i]!;
+      const previous = latest.get(id) ?? session.examples.label(id)?.label;
+      if (previous !== undefined) replaced += 1;
+      latest.set(id, item.label);
+      const decisionId = crypto.randomUUID();
+      const example: ExampleRecord = { id, label: item.label, time, seq: seq + i, decisionId };
+      if (session.handles.keepInputs) example.input = canonical[i]!;
+      else example.vector = vectors[i]!;
+      if (item.annotator !== undefined) example.annotator = item.annotator;
+      const log: LogRecord = {
+        kind: 'label',
+        time,
+        exampleId: id,
+        label: item.label,
+        modelVersion,
+        decisionId,
+        ...(previous !== undefined ? { previousLabel: previous } : {}),
+        ...(item.annotator !== undefined ? { annotator: item.annotator } : {}),
+        ...(options.detail ? { detail: options.detail(i) } : {}),
+      };
+      const logged = session.handles.logInput(canonical[i]!);
+      if (logged !== undefined) log.input = logged;
+      return { example, log };
+    });
+    await session.store.saveDecisions(decisions, meta);
+    const labelsBefore = session.labels;
+    if (meta) {
+      // Stored order wins: a label another tab added meanwhile comes before ours, in every tab (as in extendLabels).
+      const stored = (await session.store.loadHead()).meta;
+      session.meta = { ...meta, labels: stored?.labels ?? labels };
+    }
+    if (!labelsBefore.every((label, c) => session.labels[c] === label)) {
+      await session.hydrate(await session.store.load());
+    } else {
+      const seen = new Set<string>();
+      decisions.forEach(({ example }, i) => {
+        session.examples.remember(example, vectors[i]!, session.labels, !seen.has(example.id) && !session.examples.has(example.id));
+        seen.add(example.id);
+      });
+      if (session.labels.length !== labelsBefore.length) session.serving.reinstall();
+    }
+    if (session.labels.length !== labelsBefore.length) session.emit({ type: 'labels-changed', key: session.key, labels: [...session.labels] });
+    session.labelCheck.sync();
+    session.batches.startWhenLarge();
+    let dequeued = false;
+    for (const id of new Set(ids)) dequeued = session.queue.take(id) || dequeued;
+    session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
+    if (dequeued) session.queue.emitSize();
+    session.training.scheduleAuto();
+    session.drift.poke();
+    return { decisionIds: decisions.map((d) => d.example.decisionId!), exampleIds: ids, replaced, examples: session.examples.size };
   }
 
   /** Reverts one decision: the example's previous label (or none), the queue item back; logged as an undo. */

@@ -31,6 +31,7 @@ import {
   type UndoResult,
   type WireInput,
 } from '../../src/protocol.js';
+import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult, WireLabelItem } from '../../src/protocol.js';
 import { activeBackend, useBackend } from '../backend.js';
 import { createFeaturizer, type Featurizer } from '../featurizers/featurizer.js';
 import { IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage/index.js';
@@ -314,5 +315,25 @@ export class Engine implements EngineApi {
     await Promise.all([...this.models.values()].map((model) => model.training.idle()));
     const { numTensors, numBytes } = tf.memory();
     return { tensors: numTensors, bytes: numBytes };
+  }
+
+  async renameLabel(key: string, from: string, to: string): Promise<LabelChangeResult> {
+    return this.model(key).labelSet.rename(from, to);
+  }
+
+  async removeLabel(key: string, label: string, reassignTo: string | null): Promise<LabelChangeResult> {
+    return this.model(key).labelSet.remove(label, reassignTo);
+  }
+
+  async labelBatch(key: string, items: WireLabelItem[]): Promise<LabelBatchResult> {
+    return this.model(key).decisions.labelBatch(items);
+  }
+
+  async importLabels(key: string, data: string | Blob, format: LabelFormat, addLabels: boolean): Promise<LabelImportResult> {
+    return this.model(key).labelFiles.import(data, format, addLabels);
+  }
+
+  async exportLabels(key: string, format: LabelFormat): Promise<LabelExport> {
+    return this.model(key).labelFiles.export(format);
   }
 }

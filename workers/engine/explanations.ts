@@ -1,7 +1,7 @@
 import type { Explanation, ExplanationSpan, FeatureContribution, HeatMap, NearestExample, WireInput } from '../../src/protocol.js';
 import { groupRuns, occludedPictures, scoreOf, TEXT_UNITS } from '../audit/occlusion.js';
 import { linearTextSpans, textWords } from '../audit/text-spans.js';
-import { isSparse, type Vector } from '../featurizers/vector.js';
+import { headRow, isSparse, type Vector } from '../featurizers/vector.js';
 import type { HeadParams } from '../learning/head.js';
 import { NEAR_DUPLICATE } from '../memory/example-memory.js';
 import type { SquarePixels, StoredInput } from '../storage/index.js';
@@ -51,10 +51,12 @@ export class Explanations {
       // Linear only over the featurizer's own n-grams: with an encoder, part of the vector is not a sum over words.
       if (head && spec.textEncoder === undefined && head.standardization === null && isSparse(vector)) {
         const { params } = head;
-        const spans = linearTextSpans(canonical as string, (bucket) => weightFor(params, bucket, target));
+        const share = serving.headShare;
+        const spans = linearTextSpans(canonical as string, (bucket) => weightFor(params, bucket, target), share);
+        const row = headRow(vector, share) as typeof vector;
         let score = biasFor(params, target);
         const baseline = score;
-        for (let j = 0; j < vector.indices.length; j++) score += weightFor(params, vector.indices[j]!, target) * vector.values[j]!;
+        for (let j = 0; j < row.indices.length; j++) score += weightFor(params, row.indices[j]!, target) * row.values[j]!;
         return { method: 'linear', score, baseline, spans };
       }
       return {

@@ -33,6 +33,8 @@ import { Decisions } from './decisions.js';
 import { DriftWatch } from './drift-watch.js';
 import { Examples } from './examples.js';
 import { Explanations } from './explanations.js';
+import { FeatureChoice } from './feature-choice.js';
+import { TextNgrams } from '../featurizers/text-ngrams.js';
 import { Handles } from './handles.js';
 import { LabelCheck } from './label-check.js';
 import { PredictionRecorder } from './prediction-recorder.js';
@@ -42,6 +44,8 @@ import { Serving } from './serving.js';
 import { TabSync } from './tab-sync.js';
 import { Training } from './training.js';
 import { Transfer } from './transfer.js';
+import { LabelFiles } from './label-files.js';
+import { LabelSet } from './label-set.js';
 
 /**
  * Log entries read on open to know what was already shown: more than the tags a page shows at once, few enough that
@@ -76,6 +80,9 @@ export class ModelSession {
   readonly drift = new DriftWatch(this);
   readonly labelCheck = new LabelCheck(this);
   readonly explanations = new Explanations(this);
+  readonly labelSet = new LabelSet(this);
+  readonly labelFiles = new LabelFiles(this);
+  readonly featureChoice = new FeatureChoice(this);
   /** Auto-accept at a stated error rate: spot checks, the evidence, the threshold and prediction sets. */
   readonly autoAccept = new AutoAccept(this);
   /** The log as quality(), drift and agreement() read it, brought up to date from the entries written since. */
@@ -107,6 +114,7 @@ export class ModelSession {
       this.serving,
       () => this.meta.labels.length,
       (inputs) => this.vectorize(inputs),
+      (texts, vectors) => (featurizer instanceof TextNgrams ? featurizer.attachHeadViews(texts, vectors) : undefined),
     );
   }
 
@@ -169,6 +177,8 @@ export class ModelSession {
    * an await, so a prediction never sees a half-filled memory.
    */
   async hydrate({ examples, weights, queue }: LoadedModel): Promise<void> {
+    // The head's view of each text must be the one the stored head reads (feature-choice.ts).
+    if (this.featurizer instanceof TextNgrams) this.featurizer.shortGramShare = weights?.shortGramShare ?? 0;
     const withInput = examples.filter((e) => e.input !== undefined);
     const computed = await this.vectorize(withInput.map((e) => e.input!));
     const vectorOf = new Map(withInput.map((e, i) => [e.id, computed[i]!]));
@@ -339,6 +349,7 @@ export class ModelSession {
       training: this.training.isRunning,
       calibration: this.serving.calibration,
       outOfFold: this.labelCheck.report(),
+      featureChoice: this.featureChoice.report(),
     };
   }
 
@@ -357,7 +368,10 @@ export class ModelSession {
     this.generation += 1;
     this.training.stopAuto();
     this.training.stopRunning('The model was reset during training.');
-    const meta: ModelMeta = { ...this.meta, featureDim: null, maxVersion: Math.max(this.meta.maxVersion, this.serving.modelVersion) };
+    // The feature choice was made on the labels being cleared: the next labels choose again.
+    const { featureChoice: _cleared, ...kept } = this.meta;
+    const meta: ModelMeta = { ...kept, featureDim: null, maxVersion: Math.max(this.meta.maxVersion, this.serving.modelVersion) };
+    if (this.featurizer instanceof TextNgrams) this.featurizer.shortGramShare = 0;
     await this.recorder.discard();
     await this.featurizer.forget?.();
     await this.store.clear(meta);

@@ -1,6 +1,6 @@
 import type { InputKind, RawPrediction, Stats } from '../../src/protocol.js';
 import { standardize } from '../featurizers/features.js';
-import type { Vector } from '../featurizers/vector.js';
+import { headRow, type Vector } from '../featurizers/vector.js';
 import { nextTask, ServingHead, type HeadParams } from '../learning/head.js';
 import { nearestVote } from '../learning/calibration.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
@@ -21,6 +21,7 @@ export class Serving {
   private weights: WeightsRecord | null = null;
   calibration: Stats['calibration'] = null;
   modelVersion = 0;
+  private share = 0;
   /**
    * Set for a model that starts from a shipped head: the labels in memory then cover only what people corrected, so a
    * vote among them would pull every input toward the corrected labels; near-duplicates still follow their label.
@@ -32,6 +33,11 @@ export class Serving {
     private readonly memory: ExampleMemory,
     private readonly labels: () => readonly string[],
   ) {}
+
+  /** The short character grams' share of what the served head reads (its WeightsRecord's; text-short-grams.ts). */
+  get headShare(): number {
+    return this.share;
+  }
 
   get hasHead(): boolean {
     return this.head !== null;
@@ -60,6 +66,7 @@ export class Serving {
       weights = expanded;
     }
     this.weights = record;
+    this.share = record.shortGramShare ?? 0;
     this.calibration = record.calibration ?? null;
     this.head?.dispose();
     this.head = new ServingHead({ inputDim: record.inputDim, labels: [...labels], weights, bias });
@@ -85,6 +92,7 @@ export class Serving {
     this.weights = null;
     this.calibration = null;
     this.modelVersion = 0;
+    this.share = 0;
   }
 
   /**
@@ -109,7 +117,7 @@ export class Serving {
     let headProbs: Float32Array | null = null;
     if (this.head) {
       const stats = this.headStats;
-      const rows = stats ? vectors.map((v) => standardize(v as Float32Array, stats.mean, stats.std)) : vectors;
+      const rows = stats ? vectors.map((v) => standardize(v as Float32Array, stats.mean, stats.std)) : vectors.map((v) => headRow(v, this.share));
       headProbs = await this.head.predict(rows);
     }
     const hasModel = this.memory.size > 0 || headProbs !== null;

@@ -35,7 +35,9 @@ export class TabSync {
     return coordination.exclusive(async () => {
       await this.syncing;
       const { meta, weights } = await this.session.store.loadHead();
-      this.adopt(meta, weights);
+      // Labels renamed or removed in a tab whose message has not arrived yet: the memory's label numbers change too.
+      if (this.relabelled(meta)) await this.readBack('labels-changed');
+      else this.adopt(meta, weights);
       return work();
     }, signal);
   }
@@ -52,8 +54,10 @@ export class TabSync {
     const { session } = this;
     if (change === 'model-updated') {
       const { meta, weights } = await session.store.loadHead();
-      this.adopt(meta, weights);
-      return;
+      if (!this.relabelled(meta)) {
+        this.adopt(meta, weights);
+        return;
+      }
     }
     await session.recorder.flush();
     const generation = session.generation;
@@ -65,13 +69,13 @@ export class TabSync {
       session.training.stopRunning('The model was reset in another tab during training.');
       session.recorder.forgetRecent();
     }
-    const labelsBefore = session.labels.length;
+    const labelsBefore = session.labels;
     const versionBefore = session.serving.modelVersion;
     this.adoptMeta(loaded.meta);
     if (!loaded.weights && session.serving.hasHead) session.dropHead();
     await session.hydrate({ ...loaded, meta: session.meta });
     this.quietly(() => {
-      if (session.labels.length !== labelsBefore) session.emit({ type: 'labels-changed', key: session.key, labels: [...session.labels] });
+      if (changedLabels(labelsBefore, session.labels)) session.emit({ type: 'labels-changed', key: session.key, labels: [...session.labels] });
       if (change === 'reset') session.emit({ type: 'reset', key: session.key });
       session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
       if (session.serving.modelVersion !== versionBefore)
@@ -88,6 +92,10 @@ export class TabSync {
     const newer = weights !== undefined && weights.version > session.serving.modelVersion;
     if (newer) {
       session.serving.install(weights);
+      // Its features may be another choice than this tab's (feature-choice.ts): the examples' views follow it.
+      void session.featureChoice
+        .follow(weights.shortGramShare ?? 0)
+        .catch((error: unknown) => console.warn('hitl-classifier: could not follow the features of another tab', error));
       session.meta = { ...session.meta, maxVersion: Math.max(session.meta.maxVersion, weights.version) };
     }
     this.quietly(() => {
@@ -96,15 +104,33 @@ export class TabSync {
     });
   }
 
+  /** True when the stored labels were renamed or removed since this tab read them (ModelMeta.labelsRevision). */
+  private relabelled(stored: ModelMeta | undefined): boolean {
+    return (stored?.labelsRevision ?? 0) > (this.session.meta.labelsRevision ?? 0);
+  }
+
   private adoptMeta(stored: ModelMeta | undefined): void {
     if (!stored) return;
     const { session } = this;
+    if (this.relabelled(stored)) {
+      // The stored meta as it is, labels in its order: the caller hydrates the memory under them. The label check's
+      // rows name the old labels, so it starts over with the next training.
+      session.meta = {
+        ...stored,
+        labels: [...stored.labels],
+        featureDim: session.meta.featureDim ?? stored.featureDim,
+        maxVersion: Math.max(session.meta.maxVersion, stored.maxVersion),
+      };
+      session.labelCheck.forget();
+      return;
+    }
     const added = stored.labels.filter((label) => !session.labels.includes(label));
     session.meta = {
       ...session.meta,
       labels: [...session.labels, ...added],
       featureDim: session.meta.featureDim ?? stored.featureDim,
       maxVersion: Math.max(session.meta.maxVersion, stored.maxVersion),
+      ...(stored.featureChoice ? { featureChoice: stored.featureChoice } : {}),
     };
     if (added.length > 0) session.serving.reinstall();
   }
@@ -114,4 +140,8 @@ export class TabSync {
     if (this.coordination) this.coordination.quietly(emit);
     else emit();
   }
+}
+
+function changedLabels(before: readonly string[], after: readonly string[]): boolean {
+  return before.length !== after.length || before.some((label, i) => after[i] !== label);
 }

@@ -5,7 +5,7 @@ import { breather } from '../learning/head.js';
 import { fromZerosReason, trainWarm } from '../learning/warm-start.js';
 import { nearestVote } from '../learning/calibration.js';
 import { RunningStats, standardize } from '../featurizers/features.js';
-import { isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
+import { headRow, isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
 import { withShippedHead } from '../learning/prior.js';
 import { bestPerClass } from '../memory/similarity.js';
@@ -107,7 +107,7 @@ export class Training {
     // The label check follows each installed head in the same chain: the run's caller does not wait for it, and the
     // next run waits for it, so two never train at once.
     this.chain = work.then(
-      () => this.checkLabels(),
+      () => this.checkLabels().then(() => session.featureChoice.refreshIfDue()),
       () => undefined,
     );
     const cancelled = new Promise<never>((_, reject) =>
@@ -135,12 +135,18 @@ export class Training {
     }
   }
 
-  /** Rows as the head learns them: numeric columns standardised over `vectors`, everything else unchanged. */
+  /**
+   * Rows as the head learns them: numeric columns standardised over `vectors`, texts as the head's view for the
+   * featurizer's current choice (headRow), everything else unchanged.
+   */
   trainingRows(vectors: readonly Vector[]): { rows: Vector[]; stats: { mean: Float32Array; std: Float32Array } | null } {
     const { session } = this;
     // Numeric columns come in any units; image features are already on one scale, and standardising them
     // cost accuracy (2 points on MNIST at 800 labels when it was measured).
-    if (session.spec.input !== 'features') return { rows: [...vectors], stats: null };
+    if (session.spec.input !== 'features') {
+      const share = session.featurizer.shortGramShare ?? 0;
+      return { rows: vectors.map((v) => headRow(v, share)), stats: null };
+    }
     const running = new RunningStats(session.inputDim());
     for (const v of vectors) running.add(v as Float32Array);
     const stats = running.snapshot();
@@ -178,6 +184,8 @@ export class Training {
   private warmStart(rows: readonly Vector[], fromZeros: boolean): WarmStart | null {
     const { session } = this;
     const served = session.serving.record;
+    // A head that reads other features (the choice changed, feature-choice.ts) is no place to start from.
+    const otherFeatures = (served?.shortGramShare ?? 0) !== (session.featurizer.shortGramShare ?? 0);
     const temperature = served?.calibration?.temperature;
     const reason = fromZerosReason({
       served: served && { labels: served.labels, inputDim: served.inputDim, fromZerosAt: served.fromZerosAt, temperature },
@@ -185,7 +193,7 @@ export class Training {
       inputDim: session.inputDim(),
       examples: rows.length,
       sparse: rows.every(isSparse),
-      forced: fromZeros,
+      forced: fromZeros || otherFeatures,
     });
     if (reason !== null || !served?.calibration || temperature === undefined || served.fromZerosAt === undefined) return null;
     return {
@@ -222,6 +230,7 @@ export class Training {
     const { session } = this;
     const started = performance.now();
     const generation = session.generation;
+    await session.featureChoice.followChoice();
     const human = session.examples.snapshot();
     // A shipped head (a Teachable Machine export's) is where training starts, and its answers on inputs nobody labelled are replayed.
     const shipped = session.featurizer.shipped;
@@ -243,6 +252,8 @@ export class Training {
     session.emit({ type: 'training', key: session.key, running: true, at: Date.now() });
     const resetError = () => abortError('The model was reset during training.');
     try {
+      // Read with the rows, in the same turn: the choice may change while this trains, and the head records what it read.
+      const shortGramShare = session.featurizer.shortGramShare ?? 0;
       const { rows, stats } = this.trainingRows(vectors);
       const shouldStop = () => state.cancelled ?? (session.generation !== generation ? resetError() : null);
       const warm = shipped ? null : this.warmStart(rows, fromZeros);
@@ -275,6 +286,7 @@ export class Training {
         ...(stats ? { mean: stats.mean, std: stats.std } : {}),
         ...(calibration ? { calibration } : {}),
         start: warm ? 'warm' : shipped ? 'shipped' : 'zeros',
+        ...(shortGramShare > 0 ? { shortGramShare } : {}),
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
       };
       const meta = { ...session.meta, maxVersion: version };

@@ -34,6 +34,11 @@ export interface Featurizer {
    * landed: the model is being reset, and the store is cleared next.
    */
   forget?(): Promise<void>;
+  /**
+   * Text n-grams only: the short character grams' share of what the head reads, as chosen from the model's labels
+   * (feature-choice.ts); vectors then carry the head's view (headRow in vector.ts). Absent or 0: the vector itself.
+   */
+  readonly shortGramShare?: number;
   /** A head that came with the model (a Teachable Machine export's): the first answer, and where training starts. */
   readonly shipped?: ShippedHead;
   /** Frees what it holds (model weights); it is not used afterwards. */

@@ -1,13 +1,19 @@
 import type { WireInput } from '../../src/protocol.js';
 import type { StoredInput } from '../storage/index.js';
 import type { Featurizer, FeaturizerDescription } from './featurizer.js';
+import { joinShortGrams, shortGrams } from './text-short-grams.js';
 import { TEXT_DIM, featurizeText } from './text.js';
-import type { Vector } from './vector.js';
+import type { SparseVector, Vector } from './vector.js';
 
 /** Text as hashed word and character n-grams (text.ts): sparse, unit length, no weights to load. */
 export class TextNgrams implements Featurizer {
   readonly id = 'hashed-ngrams-v1';
   readonly input = 'text';
+  /**
+   * The short character grams' share of what the head reads, as the model chose it from its labels
+   * (feature-choice.ts). The vectors themselves, which the memory compares, never change with it.
+   */
+  shortGramShare = 0;
 
   dim(): number {
     return TEXT_DIM;
@@ -19,7 +25,15 @@ export class TextNgrams implements Featurizer {
   }
 
   async vectorize(inputs: readonly StoredInput[]): Promise<Vector[]> {
-    return inputs.map((input) => featurizeText(input as string));
+    const vectors = inputs.map((input) => featurizeText(input as string));
+    this.attachHeadViews(inputs as readonly string[], vectors);
+    return vectors;
+  }
+
+  /** Gives n-gram vectors of `texts` (made here or by the lookup helper) the head's view, when the choice adds one. */
+  attachHeadViews(texts: readonly string[], vectors: readonly SparseVector[], share = this.shortGramShare): void {
+    if (share <= 0) return;
+    vectors.forEach((vector, i) => (vector.head = { share, vector: joinShortGrams(vector, shortGrams(texts[i]!), share) }));
   }
 
   describe(): FeaturizerDescription {

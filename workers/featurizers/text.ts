@@ -18,7 +18,7 @@ const BIGRAM_WEIGHT = 0.7;
 const CHAR_WEIGHT = 0.5;
 
 /** FNV-1a steps over UTF-16 code units `codes[start, end)`, from state `h`; no avalanche yet (see finish). */
-function fnv(h: number, codes: Uint16Array, start: number, end: number): number {
+export function fnv(h: number, codes: Uint16Array, start: number, end: number): number {
   for (let i = start; i < end; i++) {
     h ^= codes[i]!;
     h = Math.imul(h, 0x01000193);
@@ -27,7 +27,7 @@ function fnv(h: number, codes: Uint16Array, start: number, end: number): number 
 }
 
 /** Final avalanche (murmur3 fmix32) so the low bits used for the bucket depend on every character. */
-function finish(h: number): number {
+export function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -71,7 +71,7 @@ export function normalizeText(text: string): string {
 }
 
 // Words of any script, and each symbol or punctuation mark on its own ("!!!" and emoji carry meaning too).
-const WORD = /[\p{L}\p{N}\p{M}]+|[\p{S}\p{P}]/gu;
+export const WORD = /[\p{L}\p{N}\p{M}]+|[\p{S}\p{P}]/gu;
 
 /**
  * Text → L2-normalised sparse vector of hashed word unigrams, word bigrams and character 3–5-grams

@@ -47,3 +47,13 @@ export function compactColumns(rows: readonly Vector[], dim: number): { rows: Ve
   const remapped = sparse.map((row) => ({ indices: row.indices.map((index) => position[index]!), values: row.values }));
   return { rows: remapped, dim: columns.length, columns: Int32Array.from(columns) };
 }
+
+/**
+ * What a head trained on `share` reads for `vector`: the head's view the featurizer attached for that share
+ * (text-short-grams.ts), or the vector itself. A vector without the right view (made while the choice was changing)
+ * is read as its n-grams alone, which is what the old head, the one still serving then, was trained on.
+ */
+export function headRow(vector: Vector, share: number): Vector {
+  if (share <= 0 || !isSparse(vector)) return vector;
+  return vector.head?.share === share ? vector.head.vector : vector;
+}

@@ -1,4 +1,4 @@
-import type { ExampleRecord, LogRecord, QueueRecord, UndoOutcome } from './records.js';
+import type { ExampleRecord, LogRecord, ModelMeta, QueueRecord, UndoOutcome } from './records.js';
 import type { UndoLogWriter } from './store.js';
 
 // A decision and its undo are written once, over this small table interface, so the IndexedDB store (object stores
@@ -13,15 +13,58 @@ export interface Tables {
   putQueued(record: QueueRecord): Promise<unknown>;
   deleteQueued(id: string): Promise<unknown>;
   addLog(record: LogRecord): Promise<unknown>;
+  /** Appends in the order given, each chained to the one before. */
+  addLogs(records: readonly LogRecord[]): Promise<unknown>;
+  getMeta(): Promise<ModelMeta | undefined>;
   /** Every log entry with this decision id (the decision, and its undo if there is one). */
   logByDecision(decisionId: string): Promise<LogRecord[]>;
 }
 
+/**
+ * A label the stored meta lacks was renamed or removed in another tab since this one read it: refused, in the
+ * transaction that would store it, so no example is ever stored under a label that is gone.
+ */
+async function assertStoredLabels(t: Tables, decisions: readonly { example: ExampleRecord }[], many: boolean): Promise<void> {
+  const labels = (await t.getMeta())?.labels;
+  if (!labels) return;
+  const bad = decisions.findIndex(({ example }) => !labels.includes(example.label));
+  if (bad < 0) return;
+  throw new RangeError(
+    `${many ? `items[${bad}]: ` : ''}the label ${JSON.stringify(decisions[bad]!.example.label)} is no longer one of the model's labels ` +
+      `(${labels.map((l) => JSON.stringify(l)).join(', ')}): it was renamed or removed, in another tab perhaps. Nothing was stored.`,
+  );
+}
+
 /** Writes the example, takes its input off the queue, and logs the decision with the state before it, for undo. */
 export async function applyDecision(t: Tables, example: ExampleRecord, log: LogRecord): Promise<void> {
-  const [previous, queued] = await Promise.all([t.getExample(example.id), t.getQueued(example.id)]);
+  const [previous, queued] = await Promise.all([t.getExample(example.id), t.getQueued(example.id), assertStoredLabels(t, [{ example }], false)]);
   const record: LogRecord = { ...log, before: { example: previous ?? null, queued: queued ?? null } };
   await Promise.all([t.putExample(example), queued ? t.deleteQueued(example.id) : null, t.addLog(record)]);
+}
+
+/**
+ * Decisions in order, as if applied one by one: each input's stored state is read once, a later decision on the same
+ * input follows the earlier one (its `before` is that example), and only the last example of each input is written.
+ */
+export async function applyDecisions(t: Tables, decisions: readonly { example: ExampleRecord; log: LogRecord }[]): Promise<void> {
+  const ids = [...new Set(decisions.map((d) => d.example.id))];
+  const [stored] = await Promise.all([
+    Promise.all(ids.map(async (id) => [id, await t.getExample(id), await t.getQueued(id)] as const)),
+    assertStoredLabels(t, decisions, true),
+  ]);
+  const state = new Map(stored.map(([id, example, queued]) => [id, { example: example ?? null, queued: queued ?? null }]));
+  const records = decisions.map(({ example, log }) => {
+    const before = state.get(example.id)!;
+    // Taken off the queue by the first decision on it: undoing a later one puts back the earlier example only.
+    state.set(example.id, { example, queued: null });
+    return { ...log, before };
+  });
+  const writes: Promise<unknown>[] = [t.addLogs(records)];
+  for (const [id, , queued] of stored) {
+    writes.push(t.putExample(state.get(id)!.example!));
+    if (queued) writes.push(t.deleteQueued(id));
+  }
+  await Promise.all(writes);
 }
 
 /** Puts back what the decision replaced; refuses (RangeError) when that would lose or repeat something. */
@@ -40,6 +83,12 @@ export async function applyUndo(t: Tables, decisionId: string, undoLog: UndoLogW
     throw new RangeError(`A later decision changed this input after ${JSON.stringify(decisionId)}: undo that one first.`);
   }
   const { example, queued } = decision.before;
+  const labels = (await t.getMeta())?.labels;
+  if (example && labels && !labels.includes(example.label)) {
+    throw new RangeError(
+      `Undoing ${JSON.stringify(decisionId)} would bring back the label ${JSON.stringify(example.label)}, which was renamed or removed since: label the input again instead.`,
+    );
+  }
   await Promise.all([
     example ? t.putExample(example) : t.deleteExample(decision.exampleId),
     queued ? t.putQueued(queued) : null,

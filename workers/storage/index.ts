@@ -4,7 +4,12 @@ export type {
   Dump,
   EmbeddingRecord,
   ExampleRecord,
+  FeatureChoiceRecord,
   ImportPlan,
+  LabelChange,
+  LabelChangeCounts,
+  LabelChangeOutcome,
+  LabelEdit,
   LoadedModel,
   LogRange,
   LoggedInput,
@@ -23,6 +28,7 @@ export type {
 export { databaseName, SCHEMA_VERSION } from './schema.js';
 export { fromLogEntry, toLogEntry } from './log-entry.js';
 export { GENESIS, verifyChain } from './log-chain.js';
+export { assertLabelChange, retiredBy } from './label-changes.js';
 export {
   assertNewer,
   clearedMeta,
@@ -30,6 +36,7 @@ export {
   QUOTA_MESSAGE,
   StorageUnavailableError,
   type ModelStore,
+  type LabelChangeLogWriter,
   type StorageProblem,
   type UndoLogWriter,
 } from './store.js';

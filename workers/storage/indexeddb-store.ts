@@ -1,10 +1,13 @@
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
-import { applyDecision, applyUndo, type Tables } from './decisions.js';
+import { applyDecision, applyDecisions, applyUndo, type Tables } from './decisions.js';
+import { applyLabelChange } from './label-changes.js';
 import type {
   Dump,
   EmbeddingRecord,
   ExampleRecord,
   ImportPlan,
+  LabelChange,
+  LabelChangeOutcome,
   LoadedModel,
   LogRange,
   LogRecord,
@@ -29,6 +32,7 @@ import {
   QUOTA_MESSAGE,
   StorageUnavailableError,
   type ModelStore,
+  type LabelChangeLogWriter,
   type StorageProblem,
   type UndoLogWriter,
 } from './store.js';
@@ -234,7 +238,9 @@ export class IndexedDbStore implements ModelStore {
         putQueued: async (record) => queue.put(record),
         deleteQueued: async (id) => queue.delete(id),
         addLog: async (record) => chain.append(record),
+        addLogs: async (records) => chain.appendAll(records),
         logByDecision: async (decisionId) => log.index('by-decision').getAll(decisionId),
+        getMeta: async () => meta.get('model'),
       };
       const putMeta = async (m: ModelMeta) => meta.put(mergeMeta(await meta.get('model'), m), 'model');
       return commitOrAbort(tx, () => work(tables, putMeta));
@@ -247,8 +253,46 @@ export class IndexedDbStore implements ModelStore {
     });
   }
 
+  async saveDecisions(decisions: readonly { example: ExampleRecord; log: LogRecord }[], meta?: ModelMeta): Promise<void> {
+    if (decisions.length === 0) return;
+    await this.decide(async (tables, putMeta) => {
+      // The meta first: labels it adds are the stored labels the decisions are checked against.
+      if (meta) await putMeta(meta);
+      await applyDecisions(tables, decisions);
+    });
+  }
+
   async undo(decisionId: string, undoLog: UndoLogWriter): Promise<UndoOutcome> {
     return this.decide((tables) => applyUndo(tables, decisionId, undoLog));
+  }
+
+  async changeLabels(change: LabelChange, log: LabelChangeLogWriter): Promise<LabelChangeOutcome> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['meta', 'examples', 'queue', 'weights', 'log'], 'readwrite', { durability: 'strict' });
+      const meta = tx.objectStore('meta');
+      const examples = tx.objectStore('examples');
+      const queue = tx.objectStore('queue');
+      const weights = tx.objectStore('weights');
+      const chain = chainOn(tx.objectStore('log'));
+      return commitOrAbort(tx, () =>
+        applyLabelChange(
+          {
+            getMeta: async () => meta.get('model'),
+            putMeta: async (m) => meta.put(m, 'model'),
+            allExamples: async () => examples.getAll(),
+            putExample: async (e) => examples.put(e),
+            deleteExample: async (id) => examples.delete(id),
+            allQueued: async () => queue.getAll(),
+            putQueued: async (q) => queue.put(q),
+            getWeights: async () => weights.get('current'),
+            putWeights: async (w) => weights.put(w, 'current'),
+            addLog: async (record) => chain.append(record),
+          },
+          change,
+          log,
+        ),
+      );
+    });
   }
 
   async saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void> {

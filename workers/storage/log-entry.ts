@@ -14,6 +14,7 @@ const KIND: Record<LogRecord['kind'], LogEntry['kind']> = {
   import: 'import',
   reset: 'reset',
   retention: 'retention',
+  relabel: 'relabel',
 };
 
 /** The public form of a stored record; v1 decision records (kind 'label', no decision id) map the same way. */

@@ -1,12 +1,15 @@
 import type { ComparisonStore } from './comparison-store.js';
 import { MemoryComparisons } from './memory-comparisons.js';
-import { applyDecision, applyUndo, type Tables } from './decisions.js';
+import { applyDecision, applyDecisions, applyUndo, type Tables } from './decisions.js';
+import { applyLabelChange } from './label-changes.js';
 import { cutsIn, GENESIS, resetEntry, retentionEntry, sealAll, sealed } from './log-chain.js';
 import type {
   Dump,
   EmbeddingRecord,
   ExampleRecord,
   ImportPlan,
+  LabelChange,
+  LabelChangeOutcome,
   LoadedModel,
   LogRange,
   LogRecord,
@@ -17,7 +20,17 @@ import type {
   UndoOutcome,
   WeightsRecord,
 } from './records.js';
-import { assertKeep, assertLogId, assertLogRange, assertNewer, clearedMeta, mergeMeta, type ModelStore, type UndoLogWriter } from './store.js';
+import {
+  assertKeep,
+  assertLogId,
+  assertLogRange,
+  assertNewer,
+  clearedMeta,
+  mergeMeta,
+  type LabelChangeLogWriter,
+  type ModelStore,
+  type UndoLogWriter,
+} from './store.js';
 
 /** The order of the log's `by-time` index (time, then id): readLog returns entries in it, whichever store. */
 function byIndexOrder(a: LogRecord, b: LogRecord): number {
@@ -95,6 +108,13 @@ export class MemoryStore implements ModelStore {
       if (value === undefined) map.delete(key);
       else map.set(key, value);
     };
+    const addLog = (record: LogRecord) => {
+      this.appendLog(record);
+      journal.push(() => {
+        this.log.pop();
+        this.nextLogId -= 1;
+      });
+    };
     const tables: Tables = {
       getExample: async (id) => this.examples.get(id),
       putExample: async (example) => (assertKeyed([example], 'examples'), setIn(this.examples, example.id, example)),
@@ -102,14 +122,10 @@ export class MemoryStore implements ModelStore {
       getQueued: async (id) => this.queue.get(id),
       putQueued: async (record) => (assertKeyed([record], 'queue'), setIn(this.queue, record.id, record)),
       deleteQueued: async (id) => setIn(this.queue, id, undefined),
-      addLog: async (record) => {
-        this.appendLog(record);
-        journal.push(() => {
-          this.log.pop();
-          this.nextLogId -= 1;
-        });
-      },
+      addLog: async (record) => addLog(record),
+      addLogs: async (records) => records.forEach(addLog),
       logByDecision: async (decisionId) => this.log.filter((r) => r.decisionId === decisionId),
+      getMeta: async () => this.meta,
     };
     const putMeta = (meta: ModelMeta) => {
       const before = this.meta;
@@ -131,8 +147,40 @@ export class MemoryStore implements ModelStore {
     });
   }
 
+  async saveDecisions(decisions: readonly { example: ExampleRecord; log: LogRecord }[], meta?: ModelMeta): Promise<void> {
+    assertKeyed(
+      decisions.map((d) => d.example),
+      'examples',
+    );
+    await this.transaction(async (tables, putMeta) => {
+      // The meta first: labels it adds are the stored labels the decisions are checked against.
+      if (meta) putMeta(meta);
+      await applyDecisions(tables, decisions);
+    });
+  }
+
   async undo(decisionId: string, undoLog: UndoLogWriter): Promise<UndoOutcome> {
     return this.transaction((tables) => applyUndo(tables, decisionId, undoLog));
+  }
+
+  /** Checked before anything changes (applyLabelChange throws before its first write), so nothing needs undoing. */
+  async changeLabels(change: LabelChange, log: LabelChangeLogWriter): Promise<LabelChangeOutcome> {
+    return applyLabelChange(
+      {
+        getMeta: async () => this.meta && copyMeta(this.meta),
+        putMeta: async (meta) => (this.meta = copyMeta(meta)),
+        allExamples: async () => [...this.examples.values()],
+        putExample: async (e) => this.examples.set(e.id, e),
+        deleteExample: async (id) => this.examples.delete(id),
+        allQueued: async () => [...this.queue.values()],
+        putQueued: async (q) => this.queue.set(q.id, q),
+        getWeights: async () => this.weights,
+        putWeights: async (w) => (this.weights = w),
+        addLog: async (record) => this.appendLog(record),
+      },
+      change,
+      log,
+    );
   }
 
   async saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void> {

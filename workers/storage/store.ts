@@ -4,6 +4,9 @@ import type {
   EmbeddingRecord,
   ExampleRecord,
   ImportPlan,
+  LabelChange,
+  LabelChangeCounts,
+  LabelChangeOutcome,
   LoadedModel,
   LogRange,
   LogRecord,
@@ -14,6 +17,9 @@ import type {
   UndoOutcome,
   WeightsRecord,
 } from './records.js';
+
+/** Writes a label change's log entry once the change knows how many records it rewrote. */
+export type LabelChangeLogWriter = (counts: LabelChangeCounts) => LogRecord;
 
 /** Writes the undo's own log entry from the decision it reverts and the example it restores. */
 export type UndoLogWriter = (decision: LogRecord, restored: ExampleRecord | null) => LogRecord;
@@ -35,6 +41,18 @@ export interface ModelStore {
    * queue entry for the input removed, and (when given) the meta, merged like saveMeta.
    */
   saveDecision(example: ExampleRecord, log: LogRecord, meta?: ModelMeta): Promise<void>;
+  /**
+   * Many decisions in one transaction, in the order given: all of them stored, or none. Two decisions on one input
+   * follow each other (the second's `before` is the first's example). A label the stored meta lacks (another tab
+   * renamed or removed it) is refused with a RangeError naming the decision's index, and so is it in saveDecision.
+   */
+  saveDecisions(decisions: readonly { example: ExampleRecord; log: LogRecord }[], meta?: ModelMeta): Promise<void>;
+  /**
+   * Renames or removes a label in every record that names it (examples, queue predictions, the head's columns, the
+   * meta), with its log entry, in one transaction (label-changes.ts). Checked against the stored labels inside it:
+   * a RangeError when they do not allow the change, and nothing is written.
+   */
+  changeLabels(change: LabelChange, log: LabelChangeLogWriter): Promise<LabelChangeOutcome>;
   /** Reverts one decision in one transaction; RangeError naming why when it cannot (unknown, undone, superseded). */
   undo(decisionId: string, undoLog: UndoLogWriter): Promise<UndoOutcome>;
   /**
@@ -102,8 +120,17 @@ export class StorageUnavailableError extends Error {
  */
 export function mergeMeta(stored: ModelMeta | undefined, incoming: ModelMeta): ModelMeta {
   if (!stored) return incoming;
-  const labels = [...stored.labels, ...incoming.labels.filter((label) => !stored.labels.includes(label))];
-  return { ...incoming, labels, maxVersion: Math.max(stored.maxVersion, incoming.maxVersion) };
+  // Only a label change (changeLabels) takes labels away, in its own transaction. A writer that has not seen the
+  // revision which retired a label still holds it from before: it stays retired.
+  const seen = incoming.labelsRevision ?? 0;
+  const retired = stored.retiredLabels ?? {};
+  const added = incoming.labels.filter((label) => !stored.labels.includes(label) && !(seen < (retired[label] ?? 0)));
+  const labels = [...stored.labels, ...added];
+  const merged = { ...incoming, labels, maxVersion: Math.max(stored.maxVersion, incoming.maxVersion) };
+  const revision = Math.max(stored.labelsRevision ?? 0, seen);
+  if (revision === 0) return merged;
+  const stillRetired = Object.fromEntries(Object.entries(retired).filter(([label]) => !labels.includes(label)));
+  return { ...merged, labelsRevision: revision, retiredLabels: stillRetired };
 }
 
 /** The meta a reset keeps: labels and versions merged, but featureDim as given (a reset model may take other rows). */

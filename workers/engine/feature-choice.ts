@@ -1,0 +1,156 @@
+import type { FeatureChoice as FeatureChoiceReport } from '../../src/protocol.js';
+import { backgroundBreather } from '../background.js';
+import { TextNgrams } from '../featurizers/text-ngrams.js';
+import { joinShortGrams, shortGrams } from '../featurizers/text-short-grams.js';
+import { isSparse, type SparseVector } from '../featurizers/vector.js';
+import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
+import { eligibleClasses } from '../audit/label-check.js';
+import type { FeatureChoiceRecord } from '../storage/index.js';
+import { abortError, isAbort } from './errors.js';
+import type { ModelSession } from './model-session.js';
+
+/**
+ * The short character grams' shares tried: none (the n-grams alone, the default), a quarter and a half of the
+ * head's features. Between them they span "words decide" to "letters decide"; finer steps would cost a training per
+ * step for differences the folds cannot resolve at these label counts.
+ */
+export const SHORT_GRAM_SHARES = [0, 0.25, 0.5] as const;
+/** Fewer labels than this and five folds hold a handful of examples each: the choice would be noise. */
+export const CHOICE_MIN_EXAMPLES = 40;
+/** The newest this many labels are cross-validated: enough to rank the candidates, and bounded in time. */
+export const CHOICE_MAX_EXAMPLES = 2_000;
+/** The choice is made again each time the labels have grown by this factor since the last one. */
+const CHOICE_GROWTH = 2;
+const FOLDS = 5;
+
+/**
+ * Which features a text model's head reads, chosen by cross-validation on the model's own labels: the n-grams alone
+ * or joined with short character grams (text-short-grams.ts), at the share that predicts the held-out labels best.
+ * It runs after trainings, in the background, when the labels have doubled since the last choice. A new choice
+ * gives every labelled example the head's new view and retrains from zeros; the memory never changes with it.
+ */
+export class FeatureChoice {
+  constructor(private readonly session: ModelSession) {}
+
+  /** The n-gram featurizer, when it is this model's and every label's text is kept (the views need the texts). */
+  private get ngrams(): TextNgrams | null {
+    const { featurizer, handles } = this.session;
+    return featurizer instanceof TextNgrams && handles.keepInputs ? featurizer : null;
+  }
+
+  report(): FeatureChoiceReport | null {
+    const choice = this.session.meta.featureChoice;
+    if (!choice) return null;
+    return {
+      shortGramShare: choice.shortGramShare,
+      candidates: choice.candidates.map((c) => ({ ...c })),
+      examples: choice.examples,
+      time: choice.time,
+    };
+  }
+
+  /** True when the labels have grown enough since the last choice to choose again. */
+  private get due(): boolean {
+    const size = this.session.examples.size;
+    const last = this.session.meta.featureChoice?.examples ?? 0;
+    return this.ngrams !== null && size >= CHOICE_MIN_EXAMPLES && size >= CHOICE_GROWTH * last;
+  }
+
+  /** Best effort, in the training chain after the label check: a failure leaves the previous choice. */
+  async refreshIfDue(): Promise<void> {
+    if (!this.due) return;
+    try {
+      await this.refresh();
+    } catch (error) {
+      if (!isAbort(error) && !(error instanceof RangeError)) console.warn('hitl-classifier: the feature choice failed', error);
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const { session } = this;
+    const ngrams = this.ngrams!;
+    const generation = session.generation;
+    const all = session.examples.snapshot();
+    const from = Math.max(0, all.ids.length - CHOICE_MAX_EXAMPLES);
+    const ids = all.ids.slice(from);
+    const targets = all.targets.slice(from);
+    const classes = session.labels.length;
+    if (eligibleClasses(targets, classes).filter(Boolean).length < 2) return;
+    const texts = await this.texts(ids);
+    if (!texts) return;
+    const vectors = all.vectors.slice(from) as SparseVector[];
+    if (!vectors.every(isSparse)) return;
+    const short = texts.map((text) => shortGrams(text));
+    const shouldStop = () => {
+      if (session.generation !== generation) return abortError('The model was reset during the feature choice.');
+      if (session.training.hasWaiting) return abortError('A newer training replaces this feature choice.');
+      return null;
+    };
+    const scores = await crossValidate({
+      candidates: SHORT_GRAM_SHARES,
+      rowsFor: (share) => vectors.map((v, i) => joinShortGrams(v, short[i]!, share)),
+      targets,
+      classes,
+      inputDim: session.inputDim(),
+      folds: FOLDS,
+      shouldStop,
+      breathe: backgroundBreather(),
+    });
+    const stop = shouldStop();
+    if (stop) throw stop;
+    const current = ngrams.shortGramShare;
+    const chosen = chooseCandidate(scores, current as (typeof SHORT_GRAM_SHARES)[number]);
+    const record: FeatureChoiceRecord = {
+      shortGramShare: chosen,
+      candidates: scores.map((s) => ({ shortGramShare: s.candidate, accuracy: s.accuracy })),
+      examples: all.ids.length,
+      time: Date.now(),
+    };
+    session.meta = await session.store.saveMeta({ ...session.meta, featureChoice: record });
+    if (chosen !== current) await this.switchTo(chosen);
+  }
+
+  /**
+   * Gives every labelled example the head's view for `share` and makes it the featurizer's, then retrains from
+   * zeros for it. Until that training installs its head, the served head reads vectors as it was trained to when it
+   * read the n-grams alone, and the n-grams alone otherwise (headRow).
+   */
+  private async switchTo(share: number): Promise<void> {
+    await this.follow(share);
+    this.session.training.train(`features-${Date.now()}`, undefined, true).catch((error: unknown) => {
+      if (!isAbort(error) && !(error instanceof RangeError)) console.warn('hitl-classifier: the retrain for new features failed', error);
+    });
+  }
+
+  /** Before a training: the features of the stored choice (made here, or in another tab, or before a reload). */
+  async followChoice(): Promise<void> {
+    const chosen = this.session.meta.featureChoice?.shortGramShare;
+    if (chosen !== undefined) await this.follow(chosen);
+  }
+
+  /** Makes `share` the featurizer's and attaches the matching view to every labelled example (another tab chose it). */
+  async follow(share: number): Promise<void> {
+    const ngrams = this.ngrams;
+    if (!ngrams || ngrams.shortGramShare === share) return;
+    const { ids, vectors } = this.session.examples.snapshot();
+    const texts = await this.texts(ids);
+    if (!texts) return;
+    // Views first, then the switch, with no await between: a training never reads half-switched rows.
+    const views = vectors.map((v, i) => (isSparse(v) && share > 0 ? joinShortGrams(v, shortGrams(texts[i]!), share) : null));
+    ngrams.shortGramShare = share;
+    vectors.forEach((v, i) => {
+      if (!isSparse(v)) return;
+      const view = views[i];
+      if (view) v.head = { share, vector: view };
+      else delete v.head;
+    });
+  }
+
+  /** The stored texts of these examples, in order; null when one is not kept (then no view can be made). */
+  private async texts(ids: readonly string[]): Promise<string[] | null> {
+    const { examples } = await this.session.store.load();
+    const byId = new Map(examples.map((e) => [e.id, e.input]));
+    const texts = ids.map((id) => byId.get(id));
+    return texts.every((t): t is string => typeof t === 'string') ? texts : null;
+  }
+}
