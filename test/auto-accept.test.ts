@@ -109,6 +109,29 @@ describe('autoAccept', () => {
       expect(stats.coverage).toBeLessThan(1);
     });
 
+    test('another handle of the same model may ask per label (Mondrian): each label rests on its own checks', async () => {
+      const mondrian = await createClassifier({
+        name,
+        labels: ['left', 'right'],
+        input: 'features',
+        autoTrain: false,
+        autoAccept: { ...settings, perClass: true },
+      });
+      try {
+        const pooled = (await clf.stats()).autoAccept!;
+        const report = (await mondrian.stats()).autoAccept!;
+        expect(Object.keys(report.perClass!)).toEqual(['left', 'right']);
+        expect(report.perClass!.left!.evidence + report.perClass!.right!.evidence).toBe(pooled.evidence);
+        for (const own of Object.values(report.perClass!)) {
+          if (own.threshold !== null) expect(own.errorUpperBound).toBeLessThanOrEqual(0.2);
+          else expect(own.needed).toBeGreaterThan(0);
+        }
+        expect(pooled.perClass).toBeUndefined();
+      } finally {
+        await mondrian.close();
+      }
+    });
+
     test('each prediction carries a conformal set; riskCoverage() gives the curve behind the threshold', async () => {
       const p = await clf.predict(data[399]!.x);
       expect(p.set).toBeDefined();
