@@ -10,7 +10,7 @@ import {
   type TeachableMachineSpec,
   type TextEncoderSpec,
 } from './protocol.js';
-import { describe, onlyKnownKeys, oneOf, type EveryKey } from './checks.js';
+import { describe, oneOf, unknownKey, type EveryKey } from './checks.js';
 
 /** createClassifier's options: what a page passes to open a model. */
 export interface ClassifierOptions {
@@ -96,6 +96,25 @@ const KNOWN_TEXT_ENCODER: EveryKey<TextEncoderSpec> = { url: true, vocabularyUrl
 const KNOWN_EXTRACTOR: EveryKey<FeatureExtractorSpec> = { url: true, allowedOrigins: true, inputRange: true, layer: true };
 const KNOWN_TEACHABLE_MACHINE: EveryKey<TeachableMachineSpec> = { url: true, allowedOrigins: true };
 
+/**
+ * The first option createClassifier does not know, at the top or inside a spec object: where it is, its name and
+ * the options known there (for `unknownOptionError`, which names the nearest). Null when every option is known.
+ */
+export function findUnknownOption(options: ClassifierOptions): [what: string, key: string, known: object] | null {
+  if (options === null || typeof options !== 'object') return null;
+  const places: [string, unknown, object][] = [
+    ['createClassifier', options, KNOWN_OPTIONS],
+    ['textEncoder', options.textEncoder, KNOWN_TEXT_ENCODER],
+    ['featureExtractor', options.featureExtractor, KNOWN_EXTRACTOR],
+    ['teachableMachine', options.teachableMachine, KNOWN_TEACHABLE_MACHINE],
+  ];
+  for (const [what, value, known] of places) {
+    const key = value !== null && typeof value === 'object' ? unknownKey(value, known) : undefined;
+    if (key !== undefined) return [what, key, known];
+  }
+  return null;
+}
+
 /** Background training's delay after the last label when `autoTrain` is true. */
 const DEFAULT_AUTO_TRAIN_MS = 1500;
 
@@ -106,7 +125,6 @@ export function resolveOptions(options: ClassifierOptions) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createClassifier expects an options object, got ${describe(options)}.`);
   }
-  onlyKnownKeys('createClassifier', options, KNOWN_OPTIONS);
   // A Teachable Machine export brings its own labels (metadata.json): then none need be given here.
   const {
     name,
@@ -211,7 +229,6 @@ export function resolveTextEncoder(value: ClassifierOptions['textEncoder'], inpu
   if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
     throw new TypeError(`textEncoder must be a model.json URL or { url, vocabularyUrl?, allowedOrigins? }, got ${describe(value)}.`);
   }
-  onlyKnownKeys('textEncoder', spec, KNOWN_TEXT_ENCODER);
   const absolute = (what: string, url: string) => {
     try {
       return new URL(url, document.baseURI).href;
@@ -243,7 +260,6 @@ export function resolveExtractor(value: ClassifierOptions['featureExtractor'], i
   if (spec === null || typeof spec !== 'object' || typeof spec.url !== 'string' || spec.url.trim() === '') {
     throw new TypeError(`featureExtractor must be a model.json URL or { url, allowedOrigins?, inputRange?, layer? }, got ${describe(value)}.`);
   }
-  onlyKnownKeys('featureExtractor', spec, KNOWN_EXTRACTOR);
   let url: string;
   try {
     url = new URL(spec.url, document.baseURI).href;
@@ -288,7 +304,6 @@ export function resolveTeachableMachine(
       `teachableMachine must be the URL of a Teachable Machine export's folder or model.json, or { url, allowedOrigins? }, got ${describe(value)}.`,
     );
   }
-  onlyKnownKeys('teachableMachine', spec, KNOWN_TEACHABLE_MACHINE);
   let url: string;
   try {
     url = new URL(spec.url, document.baseURI).href;

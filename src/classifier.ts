@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { engine } from './engine-client.js';
 import { checkId, describe, oneOf, wholeNumber } from './checks.js';
-import { resolveOptions, type ClassifierOptions } from './classifier-options.js';
+import { findUnknownOption, resolveOptions, type ClassifierOptions } from './classifier-options.js';
 import type { ImageInput } from './image-input.js';
 import { sendable, toWire, toWires } from './wire-input.js';
 import {
@@ -661,6 +661,8 @@ async function openOn(spec: ModelSpec, options: OpenOptions) {
 
 /** Creates (or opens the stored) model `name` and returns a handle to it. */
 export async function createClassifier(options: ClassifierOptions): Promise<Classifier> {
+  const unknown = findUnknownOption(options);
+  if (unknown) throw (await import('./unknown-option.js')).unknownOptionError(...unknown);
   const resolved = resolveOptions(options);
   engine.acquire();
   try {

@@ -9,12 +9,12 @@ import { onCleanup, runCleanups, stage, uniqueName } from './helpers.js';
 
 afterEach(runCleanups);
 
-/** hitl-error as the host page hears it: on the document, so it must bubble out of every shadow root. */
+/** hitl-error as the host page hears it: on the body, so it must bubble out of every shadow root. */
 function errorsOnDocument(): HitlErrorEvent[] {
   const seen: HitlErrorEvent[] = [];
   const listener = (event: HitlErrorEvent) => seen.push(event);
-  document.addEventListener('hitl-error', listener);
-  onCleanup(() => document.removeEventListener('hitl-error', listener));
+  document.body.addEventListener('hitl-error', listener);
+  onCleanup(() => document.body.removeEventListener('hitl-error', listener));
   return seen;
 }
 
