@@ -1,4 +1,5 @@
-import { describe, oneOf, onlyKnownKeys, type EveryKey } from './checks.js';
+import { describe, oneOf, type EveryKey } from './checks.js';
+import { onlyKnownKeys } from './unknown-option.js';
 import { resolveExtractor, resolveTextEncoder } from './classifier-options.js';
 import {
   BACKEND_REQUESTS,
