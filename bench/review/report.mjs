@@ -11,7 +11,7 @@ const CONFIDENCE = 0.9;
 const SPOT_CHECK_RATE = 0.05;
 const SPAM_COVERAGE_TARGET = 0.7;
 /** Items streamed per task (all of the dataset when smaller), full and --quick. */
-const SIZES = { spam: [4000, 1500], mnist: [3000, 1000], iris: [150, 150], cmudict: [3000, 1000], paraphrase: [2200, 1000] };
+const SIZES = { spam: [3000, 1500], mnist: [2000, 1000], iris: [150, 150], cmudict: [2000, 1000], paraphrase: [2200, 1000] };
 
 const pct = (/** @type {number | null} */ x, digits = 1) => (x === null ? '—' : `${(100 * x).toFixed(digits)} %`);
 
