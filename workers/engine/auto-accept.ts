@@ -65,6 +65,8 @@ export class AutoAccept {
     const choice = this.choice(settings, version, live);
     const quantile = conformalQuantile(live, settings.maxError);
     const verdicts = this.verdictsFor(settings);
+    // Hashed together, not one await per prediction: a batch of thousands waits for one round of digests.
+    const ids = settings.spotCheckRate < 1 ? await Promise.all(inputs.map((input) => inputId(this.session.spec.input, input))) : [];
     for (let i = 0; i < predictions.length; i++) {
       const prediction = predictions[i]!;
       if (prediction.label === null || prediction.modelVersion === 0) {
@@ -75,7 +77,7 @@ export class AutoAccept {
       this.noteRecent(prediction);
       const threshold = this.thresholdFor(choice, prediction.label);
       const rate = threshold === null ? 1 : settings.spotCheckRate;
-      const draw = rate >= 1 ? 0 : uniform(`${await inputId(this.session.spec.input, inputs[i]!)}:${prediction.modelVersion}:${this.salt}`);
+      const draw = rate >= 1 ? 0 : uniform(`${ids[i]!}:${prediction.modelVersion}:${this.salt}`);
       if (draw < rate) {
         prediction.spotCheck = true;
         prediction.review = true;
@@ -128,6 +130,8 @@ export class AutoAccept {
     await this.load();
     const version = this.session.serving.modelVersion;
     const live = this.current(version);
+    // Not the cached choice: `needed` follows the recent predictions, which change without new evidence.
+    this.cache = null;
     const choice = this.choice(settings, version, live);
     const verdicts = this.verdicts.get(settingsKey(settings)) ?? [];
     const coverage = verdicts.length === 0 ? 0 : verdicts.filter(Boolean).length / verdicts.length;
