@@ -1,12 +1,12 @@
 import type { FeatureChoice as FeatureChoiceReport } from '../../src/protocol.js';
-import { backgroundBreather } from '../background.js';
 import { TextNgrams } from '../featurizers/text-ngrams.js';
 import { joinShortGrams, shortGrams } from '../featurizers/text-short-grams.js';
 import { isSparse, type SparseVector } from '../featurizers/vector.js';
+import { breather } from '../learning/head.js';
 import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { eligibleClasses } from '../audit/label-check.js';
 import type { FeatureChoiceRecord } from '../storage/index.js';
-import { abortError, isAbort } from './errors.js';
+import { isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 
 /**
@@ -26,8 +26,8 @@ const FOLDS = 5;
 /**
  * Which features a text model's head reads, chosen by cross-validation on the model's own labels: the n-grams alone
  * or joined with short character grams (text-short-grams.ts), at the share that predicts the held-out labels best.
- * It runs after trainings, in the background, when the labels have doubled since the last choice. A new choice
- * gives every labelled example the head's new view and retrains from zeros; the memory never changes with it.
+ * It runs at the start of a training when the labels have doubled since the last choice, so the head that training
+ * installs reads what was chosen (a new choice makes it a training from zeros). The memory never changes with it.
  */
 export class FeatureChoice {
   constructor(private readonly session: ModelSession) {}
@@ -56,17 +56,21 @@ export class FeatureChoice {
     return this.ngrams !== null && size >= CHOICE_MIN_EXAMPLES && size >= CHOICE_GROWTH * last;
   }
 
-  /** Best effort, in the training chain after the label check: a failure leaves the previous choice. */
-  async refreshIfDue(): Promise<void> {
+  /**
+   * Best effort, at the start of a training: a failure leaves the previous choice, and only a reset (`shouldStop`)
+   * stops the training too.
+   */
+  async chooseIfDue(shouldStop: () => Error | null): Promise<void> {
     if (!this.due) return;
     try {
-      await this.refresh();
+      await this.choose(shouldStop);
     } catch (error) {
-      if (!isAbort(error) && !(error instanceof RangeError)) console.warn('hitl-classifier: the feature choice failed', error);
+      if (isAbort(error)) throw error;
+      console.warn('hitl-classifier: the feature choice failed; the features stay as they were', error);
     }
   }
 
-  private async refresh(): Promise<void> {
+  private async choose(shouldStop: () => Error | null): Promise<void> {
     const { session } = this;
     const ngrams = this.ngrams!;
     const generation = session.generation;
@@ -81,11 +85,6 @@ export class FeatureChoice {
     const vectors = all.vectors.slice(from) as SparseVector[];
     if (!vectors.every(isSparse)) return;
     const short = texts.map((text) => shortGrams(text));
-    const shouldStop = () => {
-      if (session.generation !== generation) return abortError('The model was reset during the feature choice.');
-      if (session.training.hasWaiting) return abortError('A newer training replaces this feature choice.');
-      return null;
-    };
     const scores = await crossValidate({
       candidates: SHORT_GRAM_SHARES,
       rowsFor: (share) => vectors.map((v, i) => joinShortGrams(v, short[i]!, share)),
@@ -94,7 +93,7 @@ export class FeatureChoice {
       inputDim: session.inputDim(),
       folds: FOLDS,
       shouldStop,
-      breathe: backgroundBreather(),
+      breathe: breather(),
     });
     const stop = shouldStop();
     if (stop) throw stop;
@@ -106,20 +105,9 @@ export class FeatureChoice {
       examples: all.ids.length,
       time: Date.now(),
     };
+    if (session.generation !== generation) return;
     session.meta = await session.store.saveMeta({ ...session.meta, featureChoice: record });
-    if (chosen !== current) await this.switchTo(chosen);
-  }
-
-  /**
-   * Gives every labelled example the head's view for `share` and makes it the featurizer's, then retrains from
-   * zeros for it. Until that training installs its head, the served head reads vectors as it was trained to when it
-   * read the n-grams alone, and the n-grams alone otherwise (headRow).
-   */
-  private async switchTo(share: number): Promise<void> {
-    await this.follow(share);
-    this.session.training.train(`features-${Date.now()}`, undefined, true).catch((error: unknown) => {
-      if (!isAbort(error) && !(error instanceof RangeError)) console.warn('hitl-classifier: the retrain for new features failed', error);
-    });
+    await this.follow(chosen);
   }
 
   /** Before a training: the features of the stored choice (made here, or in another tab, or before a reload). */
@@ -128,7 +116,11 @@ export class FeatureChoice {
     if (chosen !== undefined) await this.follow(chosen);
   }
 
-  /** Makes `share` the featurizer's and attaches the matching view to every labelled example (another tab chose it). */
+  /**
+   * Makes `share` the featurizer's and attaches the matching view to every labelled example. Until a head trained on
+   * it is installed, the served head reads vectors as it was trained to if it read the n-grams alone, and the n-grams
+   * alone otherwise (headRow).
+   */
   async follow(share: number): Promise<void> {
     const ngrams = this.ngrams;
     if (!ngrams || ngrams.shortGramShare === share) return;

@@ -107,7 +107,7 @@ export class Training {
     // The label check follows each installed head in the same chain: the run's caller does not wait for it, and the
     // next run waits for it, so two never train at once.
     this.chain = work.then(
-      () => this.checkLabels().then(() => session.featureChoice.refreshIfDue()),
+      () => this.checkLabels(),
       () => undefined,
     );
     const cancelled = new Promise<never>((_, reject) =>
@@ -230,7 +230,10 @@ export class Training {
     const { session } = this;
     const started = performance.now();
     const generation = session.generation;
+    // The features first: the stored choice (made in another tab, or before a reload), or a new one when the labels
+    // have grown enough; a new choice makes this a training from zeros (warmStart).
     await session.featureChoice.followChoice();
+    await session.featureChoice.chooseIfDue(() => (session.generation !== generation ? abortError('The model was reset during training.') : null));
     const human = session.examples.snapshot();
     // A shipped head (a Teachable Machine export's) is where training starts, and its answers on inputs nobody labelled are replayed.
     const shipped = session.featurizer.shipped;
