@@ -664,6 +664,10 @@ export async function createClassifier(options: ClassifierOptions): Promise<Clas
   const unknown = findUnknownOption(options);
   if (unknown) throw (await import('./unknown-option.js')).unknownOptionError(...unknown);
   const resolved = resolveOptions(options);
+  const autoAccept =
+    options.autoAccept === undefined && options.spotCheckRate === undefined
+      ? undefined
+      : (await import('./auto-accept-options.js')).resolveAutoAccept(options);
   engine.acquire();
   try {
     const spec: ModelSpec = { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage };
@@ -673,7 +677,7 @@ export async function createClassifier(options: ClassifierOptions): Promise<Clas
     const openOptions: OpenOptions = { backend: resolved.backend, autoTrainDelayMs: resolved.autoTrainDelayMs, keepInputs: resolved.keepInputs };
     if (resolved.retentionDays !== undefined) openOptions.retentionDays = resolved.retentionDays;
     const opened = await openOn(spec, openOptions);
-    return new Classifier(resolved, opened);
+    return new Classifier({ ...resolved, autoAccept }, opened);
   } catch (error) {
     engine.release();
     throw error;
