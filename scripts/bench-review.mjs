@@ -8,6 +8,7 @@
 //   --tasks=spam,iris,…     which tasks (spam, mnist, iris, cmudict, paraphrase)
 //   --orders=random,active  which ways of working
 //   --no-docs               leave docs/benchmarks.md alone
+//   --merge                 keep the other tasks' runs of the last full run (same seeds): run the tasks in pieces
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     tasks: { type: 'string', default: 'spam,mnist,iris,cmudict,paraphrase' },
     orders: { type: 'string', default: 'random,active' },
     'no-docs': { type: 'boolean', default: false },
+    merge: { type: 'boolean', default: false },
   },
 });
 
@@ -44,6 +46,7 @@ async function main() {
       .map((s) => s.trim())
       .filter(Boolean),
     noDocs: args['no-docs'],
+    merge: args.merge,
   };
   const configs = reviewConfigs(options);
   const port = await freePort();

@@ -1,5 +1,5 @@
 // The table, targets, results file and docs section of `npm run bench:review` (scripts/bench-review.mjs).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT, gitCommit, markdownTable, textTable, writeGeneratedSection } from '../../scripts/lib.mjs';
 
@@ -133,9 +133,16 @@ function targetLines(/** @type {any[]} */ summary) {
 /**
  * Prints the table and the target lines, writes the results file and, unless `noDocs` or a quick run, the docs section.
  * @param {any[]} results
- * @param {{ quick: boolean, seeds: number, noDocs: boolean, browser: string, machine: object, log: (m: string) => void }} options
+ * @param {{ quick: boolean, seeds: number, noDocs: boolean, merge: boolean, browser: string, machine: object, log: (m: string) => void }} options
  */
 export function reportReview(results, options) {
+  if (options.merge && existsSync(RESULTS)) {
+    // Runs of other tasks from the last full run at the same settings: a long benchmark in pieces, one table.
+    const previous = JSON.parse(readFileSync(RESULTS, 'utf8'));
+    const ran = new Set(results.map((r) => r.dataset));
+    if (!previous.config.quick && previous.config.seeds === options.seeds)
+      results = [...previous.runs.filter((r) => !ran.has(r.dataset)), ...results];
+  }
   const summary = summarise(results);
   console.log(
     `\nStreaming review: autoAccept { maxError: ${MAX_ERROR}, confidence: ${CONFIDENCE} }, spotCheckRate ${SPOT_CHECK_RATE}; ` +
