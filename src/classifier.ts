@@ -4,14 +4,7 @@ import { checkId, describe, oneOf, wholeNumber } from './checks.js';
 import { findUnknownOption, resolveOptions, type ClassifierOptions } from './classifier-options.js';
 import type { ImageInput } from './image-input.js';
 import { sendable, toWire, toWires } from './wire-input.js';
-import {
-  LABEL_FORMATS,
-  type LabelBatchResult,
-  type LabelChangeResult,
-  type LabelExport,
-  type LabelFormat,
-  type LabelImportResult,
-} from './protocol.js';
+import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult } from './protocol.js';
 import {
   DECISION_ACTIONS,
   REVIEW_STRATEGIES,
@@ -538,16 +531,15 @@ export class Classifier extends EventTarget {
   async importLabels(data: string | Blob, options: { format: LabelFormat; addLabels?: boolean }): Promise<LabelImportResult> {
     if (typeof data !== 'string' && !(data instanceof Blob))
       throw new TypeError(`importLabels expects a string, Blob or File, got ${describe(data)}.`);
-    oneOf('format', options?.format, LABEL_FORMATS);
-    const result = await this.#call((api) => api.importLabels(this.#key, data, options.format, options.addLabels === true));
+    // The worker checks the format (and every row): the page carries no parser.
+    const result = await this.#call((api) => api.importLabels(this.#key, data, options?.format, options?.addLabels === true));
     if (result.labelsAdded.length > 0) this.#labels = Object.keys((await this.stats()).byLabel);
     return result;
   }
 
   /** The labelled texts as a file another tool reads: `format` 'csv', 'jsonl' or 'label-studio'. */
   async exportLabels(options: { format: LabelFormat }): Promise<LabelExport> {
-    oneOf('format', options?.format, LABEL_FORMATS);
-    return this.#call((api) => api.exportLabels(this.#key, options.format));
+    return this.#call((api) => api.exportLabels(this.#key, options?.format));
   }
 
   /** The label a person gave to exactly this input (as stored, surviving reloads), or null. */

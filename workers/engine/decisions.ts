@@ -2,8 +2,12 @@ import type { DecisionAction, LabelBatchResult, LabelMeta, LabelResult, UndoResu
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
 import type { ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
+import { breather } from '../learning/head.js';
 import { abortError } from './errors.js';
 import type { ModelSession } from './model-session.js';
+
+/** Items of a labelBatch featurized together; the worker yields between blocks when 20 ms have passed (breather). */
+const BATCH_BLOCK = 200;
 
 /** Rethrows an item's error with its index in front, keeping its class (TypeError, RangeError, DOMException…). */
 function naming(i: number, error: unknown): Error {
@@ -176,7 +180,14 @@ export class Decisions {
     const canonical = await Promise.all(
       items.map((item, i) => session.featurizer.canonical(item.input).catch((error: unknown) => Promise.reject(naming(i, error)))),
     );
-    const vectors = await session.vectorize(canonical);
+    // In blocks, with a turn of the event loop between them: thousands of long texts take seconds to featurize,
+    // and a worker that answers no ping for that long is taken for a hung one.
+    const breathe = breather();
+    const vectors: Vector[] = [];
+    for (let from = 0; from < canonical.length; from += BATCH_BLOCK) {
+      vectors.push(...(await session.vectorize(canonical.slice(from, from + BATCH_BLOCK))));
+      await breathe();
+    }
     const ids = await Promise.all(canonical.map((c) => inputId(session.spec.input, c)));
     let featureDim = session.meta.featureDim;
     vectors.forEach((vector, i) => {
@@ -229,11 +240,11 @@ export class Decisions {
     if (!labelsBefore.every((label, c) => session.labels[c] === label)) {
       await session.hydrate(await session.store.load());
     } else {
-      const seen = new Set<string>();
-      decisions.forEach(({ example }, i) => {
-        session.examples.remember(example, vectors[i]!, session.labels, !seen.has(example.id) && !session.examples.has(example.id));
-        seen.add(example.id);
-      });
+      for (const [i, { example }] of decisions.entries()) {
+        session.examples.remember(example, vectors[i]!, session.labels, !session.examples.has(example.id));
+        // Stored already: a prediction between two blocks sees part of the batch, as if labelled one by one.
+        if (i % 50 === 49) await breathe();
+      }
       if (session.labels.length !== labelsBefore.length) session.serving.reinstall();
     }
     if (session.labels.length !== labelsBefore.length) session.emit({ type: 'labels-changed', key: session.key, labels: [...session.labels] });

@@ -1,4 +1,4 @@
-import type { LabelExport, LabelFormat, LabelImportResult } from '../../src/protocol.js';
+import { LABEL_FORMATS, type LabelExport, type LabelFormat, type LabelImportResult } from '../../src/protocol.js';
 import { readLabelRows, writeLabelRows, type LabelRow } from '../formats/label-rows.js';
 import type { ModelSession } from './model-session.js';
 
@@ -11,7 +11,12 @@ import type { ModelSession } from './model-session.js';
 export class LabelFiles {
   constructor(private readonly session: ModelSession) {}
 
-  private assertText(method: string): void {
+  /** The model takes text and `format` is one this reads and writes. */
+  private check(method: string, format: unknown): void {
+    if (!(LABEL_FORMATS as readonly unknown[]).includes(format)) {
+      const expected = LABEL_FORMATS.map((f) => `'${f}'`).join(' | ');
+      throw new RangeError(`${method}: format must be one of ${expected}, got ${typeof format === 'string' ? `'${format}'` : String(format)}.`);
+    }
     const { spec } = this.session;
     if (spec.input !== 'text') {
       throw new TypeError(`${method} handles labelled text; model "${spec.name}" takes ${spec.input} inputs (export() and import() move any model).`);
@@ -20,7 +25,7 @@ export class LabelFiles {
 
   async import(data: string | Blob, format: LabelFormat, addLabels: boolean): Promise<LabelImportResult> {
     const { session } = this;
-    this.assertText('importLabels');
+    this.check('importLabels', format);
     const { rows, skipped } = readLabelRows(typeof data === 'string' ? data : await data.text(), format);
     if (rows.length === 0) throw new RangeError(`The ${format} data holds no labelled rows: nothing to import.`);
     const known = new Set(session.labels);
@@ -45,7 +50,7 @@ export class LabelFiles {
   }
 
   async export(format: LabelFormat): Promise<LabelExport> {
-    this.assertText('exportLabels');
+    this.check('exportLabels', format);
     const { examples } = await this.session.store.load();
     const rows: LabelRow[] = [];
     for (const example of examples) {

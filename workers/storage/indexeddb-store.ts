@@ -241,6 +241,8 @@ export class IndexedDbStore implements ModelStore {
         addLogs: async (records) => chain.appendAll(records),
         logByDecision: async (decisionId) => log.index('by-decision').getAll(decisionId),
         getMeta: async () => meta.get('model'),
+        exampleIds: async () => examples.getAllKeys(),
+        queuedIds: async () => queue.getAllKeys(),
       };
       const putMeta = async (m: ModelMeta) => meta.put(mergeMeta(await meta.get('model'), m), 'model');
       return commitOrAbort(tx, () => work(tables, putMeta));

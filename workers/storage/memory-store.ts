@@ -126,6 +126,8 @@ export class MemoryStore implements ModelStore {
       addLogs: async (records) => records.forEach(addLog),
       logByDecision: async (decisionId) => this.log.filter((r) => r.decisionId === decisionId),
       getMeta: async () => this.meta,
+      exampleIds: async () => [...this.examples.keys()],
+      queuedIds: async () => [...this.queue.keys()],
     };
     const putMeta = (meta: ModelMeta) => {
       const before = this.meta;
