@@ -36,10 +36,13 @@ function element<K extends keyof HTMLElementTagNameMap>(tagName: K, attributes: 
   return created;
 }
 
-/** Every WCAG 2.0–2.2 A and AA rule axe has, on the given element (shadow roots included). */
+/**
+ * Every rule axe has, WCAG and best practice, of any impact, on the given element (shadow roots included); only the
+ * rules about the whole page (a main landmark, a level-one heading, content inside landmarks) are the test page's.
+ */
 async function violations(context: Element): Promise<string[]> {
   const result = await axe.run(context, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    rules: { region: { enabled: false }, 'landmark-one-main': { enabled: false }, 'page-has-heading-one': { enabled: false } },
     resultTypes: ['violations'],
   });
   return result.violations.map(
@@ -112,10 +115,15 @@ describe.each(SCHEMES)('axe, %s theme', (theme) => {
     const classifier = await seeded(name);
     await classifier.enqueue(['Something about my account', 'Where is my order?']);
     const container = stage();
+    // A page that caps the item's height, as the demo does for long e-mails: the text scrolls, so the keyboard must reach it.
+    const style = document.createElement('style');
+    style.textContent = 'hitl-review-queue::part(text) { max-height: 1em; overflow: auto; }';
     const queue = element('hitl-review-queue', { model: name, labels: LABELS.join(','), storage: 'memory' });
-    container.append(queue);
+    container.append(style, queue);
     await expect.poll(() => queue.current, { timeout: 30_000 }).not.toBeNull();
     await queue.updateComplete;
+    await expect.poll(() => shadow(queue, '[part~="text"]')?.getAttribute('tabindex')).toBe('0');
+    expect(shadow(queue, '[part~="text"]')?.getAttribute('aria-label')).toBe('Text to review');
     expect(await violations(container)).toEqual([]);
 
     queue.focus();

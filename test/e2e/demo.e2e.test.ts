@@ -17,6 +17,7 @@ const POLL = { timeout: 60_000, interval: 100 };
 type HitlTag = HTMLElement & { prediction?: { label: string | null } | null; value?: string | null; state?: string };
 type HitlPanel = HTMLElement & { stats?: { examples: number; backend: string } | null };
 type HitlQueue = HTMLElement & { current?: unknown; reviewed?: number; remaining?: number | null };
+type AxeViolation = { id: string; impact: string; nodes: { target: unknown; failureSummary: string }[] };
 
 let server: ViteDevServer;
 let origin: string;
@@ -173,6 +174,22 @@ describe('the demo page (npm start)', () => {
     await page.keyboard.press('a');
     await expect.poll(() => queue.evaluate((element: HitlQueue) => element.reviewed), POLL).toBe(1);
     await expect.poll(() => panelExamples('inbox'), POLL).toBe(3);
+  });
+
+  it('passes every axe-core rule, of any impact, in the light and the dark theme', async () => {
+    expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
+    // Evaluated, not a script tag: the demo's Content-Security-Policy allows no inline script.
+    await page.evaluate(readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8'));
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const found = await page.evaluate(async () => {
+        const { axe } = window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } };
+        const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+        return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary}`).join(' | ')}`);
+      });
+      expect(found, `${colorScheme} theme`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: null });
   });
 
   it('switches the tags between suggest, review and silent modes', async () => {

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Prediction } from '../../protocol.js';
-import { SHORTCUTS } from '../shared/decision-keys.js';
+import { labelKeys, shortcut, type HitlKeys } from '../shared/decision-keys.js';
 import { fill, format, percent } from '../shared/strings.js';
 import type { Source } from './classifier-source.js';
 import type { HitlClassifierMode, HitlClassifierState, HumanLabel } from './classifier-state.js';
@@ -23,6 +23,8 @@ export interface ViewInputs {
   unavailable: boolean;
   /** The element's last decision can be undone here. */
   undoable: boolean;
+  /** The decision keys, the element's `.keys` applied: the buttons announce them. */
+  keys: HitlKeys;
 }
 
 export interface ViewActions {
@@ -75,14 +77,15 @@ export function renderControls(view: HitlClassifierState, v: ViewInputs, on: Vie
   const ask = view === 'needs-review' && !picking;
   const showLabels = v.mode === 'suggest' || picking || view === 'no-model' || view === 'needs-review';
   const undo = view === 'labelled' && v.undoable;
+  const keys = labelKeys(v.labels, v.keys);
   return html`
     ${
       ask
         ? html`<div part="review" class="review" role="group" aria-label=${t.reviewGroup}>
-          <button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts=${SHORTCUTS.accept} aria-disabled=${disabled} @click=${() => on.accept()}>
+          <button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts=${shortcut(v.keys.accept)} aria-disabled=${disabled} @click=${() => on.accept()}>
             ${t.accept}
           </button>
-          <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts=${SHORTCUTS.reject} aria-disabled=${disabled} @click=${() => on.reject()}>
+          <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts=${shortcut(v.keys.reject)} aria-disabled=${disabled} @click=${() => on.reject()}>
             ${t.reject}
           </button>
         </div>`
@@ -98,7 +101,7 @@ export function renderControls(view: HitlClassifierState, v: ViewInputs, on: Vie
               class=${classMap({ suggested: human === null && !picking && label === prediction?.label, rejected: label === v.rejected })}
               aria-pressed=${label === human?.label ? 'true' : 'false'}
               aria-disabled=${v.unavailable || label === v.rejected ? 'true' : 'false'}
-              aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
+              aria-keyshortcuts=${keys[i] === undefined ? nothing : shortcut([keys[i]])}
               @click=${() => on.choose(label)}
             >${label}</button>`,
           )}
@@ -108,7 +111,7 @@ export function renderControls(view: HitlClassifierState, v: ViewInputs, on: Vie
     ${
       undo
         ? html`<div class="after">
-          <button part="button undo" type="button" class="undo" aria-keyshortcuts=${SHORTCUTS.undo} aria-disabled=${disabled} @click=${() => on.undo()}>
+          <button part="button undo" type="button" class="undo" aria-keyshortcuts=${shortcut(v.keys.undo)} aria-disabled=${disabled} @click=${() => on.undo()}>
             ${t.undo}
           </button>
         </div>`

@@ -4,7 +4,7 @@ import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier, ClassifierInput } from '../../classifier.js';
 import { HitlErrorEvent, HitlLabelEvent, HitlPredictionEvent, HitlReviewNeededEvent, HitlUndoEvent } from '../../events.js';
 import type { BackendRequest, DecisionAction, EngineEvent, Prediction, StorageKind, StoredLabel } from '../../protocol.js';
-import { DecisionKeys } from '../shared/decision-keys.js';
+import { DecisionKeys, keysOf, type HitlKeys } from '../shared/decision-keys.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ModelConnection, labelsConverter, messageOf, type ConnectionMessage } from '../shared/model-connection.js';
 import { format, mergeStrings } from '../shared/strings.js';
@@ -141,6 +141,12 @@ export class HitlClassifier extends LitElement {
    */
   @property({ attribute: false }) strings: Partial<HitlClassifierStrings> = {};
 
+  /**
+   * Replaces any of the decision keys (`HitlKeys`: lists of `KeyboardEvent.key` names, e.g. `{ accept: ['Enter', 'y'] }`);
+   * the rest keep their defaults. The buttons' `aria-keyshortcuts` follow.
+   */
+  @property({ attribute: false }) keys: Partial<HitlKeys> = {};
+
   @state() private _prediction: Prediction | null = null;
   @state() private _human: HumanLabel | null = null;
   /** A failed predict, label or undo: the element keeps working and the next success clears it. */
@@ -181,6 +187,8 @@ export class HitlClassifier extends LitElement {
     this.#internals = this.attachInternals();
     new DecisionKeys(this, {
       enabled: () => this.mode !== 'silent',
+      labels: () => this.#connection.labels,
+      keys: () => this.keys,
       accept: () => this.#acceptable() !== null && (void this.#accept(), true),
       reject: () => this.#reject(),
       cancel: () => this._rejected !== null && ((this._rejected = null), true),
@@ -308,6 +316,7 @@ export class HitlClassifier extends LitElement {
       labels: this.#connection.labels,
       unavailable: this.#unavailable(view),
       undoable: this.#lastDecision() !== null,
+      keys: keysOf(this.keys),
     };
   }
 

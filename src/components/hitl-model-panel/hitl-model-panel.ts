@@ -6,6 +6,7 @@ import { HitlDriftEvent, HitlErrorEvent } from '../../events.js';
 import type { BackendRequest, EngineEvent, InputKind, QualityReport, Stats, StorageKind } from '../../protocol.js';
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
+import { ScrollFocus } from '../shared/scroll-focus.js';
 import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
@@ -118,6 +119,12 @@ export class HitlModelPanel extends LitElement {
   /** One stats/quality pair in flight, at most one more queued behind it. */
   readonly #refreshes = new LatestCall(() => this.#load());
   readonly #training = new TrainingRun(this);
+
+  constructor() {
+    super();
+    // A page may cap the matrix's width (the demo does on a phone): then it scrolls, and the keyboard must reach it (its caption names it).
+    new ScrollFocus(this, '[part~="confusion"]');
+  }
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Whether the last report was drifted: `hitl-drift` fires on the change to true only. */
   #drifted = false;

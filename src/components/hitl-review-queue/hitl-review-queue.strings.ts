@@ -27,6 +27,8 @@ export interface HitlReviewQueueStrings extends ConnectionStrings {
   decideGroup: string;
   /** Accessible name of the group of label buttons. */
   labelsGroup: string;
+  /** Accessible name of an item's text while it scrolls (a page capped its height), so the keyboard can reach it. */
+  textRegion: string;
   accept: string;
   reject: string;
   skip: string;
@@ -96,6 +98,7 @@ export const HITL_REVIEW_QUEUE_STRINGS: Readonly<HitlReviewQueueStrings> = Objec
   progress: '{reviewed} reviewed · {left} left',
   progressLabel: 'Review progress',
   itemLabel: 'Item to review',
+  textRegion: 'Text to review',
   imageLabel: 'Image to review, {width}×{height} pixels',
   notStored: 'The input is not stored (the model keeps no inputs); item {id}.',
   noModelQuestion: 'No model yet. Which label is it?',

@@ -13,10 +13,11 @@ import type {
   StorageKind,
   SuspiciousLabel,
 } from '../../protocol.js';
-import { DecisionKeys, SHORTCUTS } from '../shared/decision-keys.js';
+import { DecisionKeys, keysOf, labelKeys, shortcut, type HitlKeys } from '../shared/decision-keys.js';
 import { drawPixels } from '../shared/draw-pixels.js';
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
+import { ScrollFocus } from '../shared/scroll-focus.js';
 import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
@@ -121,6 +122,12 @@ export class HitlReviewQueue extends LitElement {
    */
   @property({ attribute: false }) strings: Partial<HitlReviewQueueStrings> = {};
 
+  /**
+   * Replaces any of the decision keys (`HitlKeys`: lists of `KeyboardEvent.key` names, e.g. `{ skip: ['n'] }`); the
+   * rest keep their defaults. The buttons' `aria-keyshortcuts` and the key hint follow.
+   */
+  @property({ attribute: false }) keys: Partial<HitlKeys> = {};
+
   @state() private _items: QueueItem[] = [];
   /** Queue size as the engine reports it (the list holds at most a page of it). */
   @state() private _size: number | null = null;
@@ -163,8 +170,12 @@ export class HitlReviewQueue extends LitElement {
 
   constructor() {
     super();
+    // A page may cap the text's height (the demo does): then it scrolls, and the keyboard must reach it.
+    new ScrollFocus(this, '[part~="text"]', () => this.#strings().textRegion);
     // The queue is a page of its own for reviewing: a decision key always belongs to it, even with nothing to act on.
     new DecisionKeys(this, {
+      labels: () => this.#connection.classifier?.labels ?? [],
+      keys: () => this.keys,
       accept: () => {
         if (this.view !== 'queue') return false;
         void this.#accept();
@@ -251,7 +262,9 @@ export class HitlReviewQueue extends LitElement {
     const labels = connection.classifier?.labels ?? [];
     const item = this.current;
     const t = this.#strings();
-    const key = (name: string) => html`<kbd>${name}</kbd>`;
+    const key = (name: string | undefined) => html`<kbd>${name === ' ' ? 'Space' : name === 'Backspace' ? '⌫' : name}</kbd>`;
+    const keys = keysOf(this.keys);
+    const digits = labelKeys(labels, keys).slice(0, Math.max(1, labels.length));
     return html`
       <div part="base" class="base">
         ${this.view === 'queue' ? this.#renderProgress() : nothing}
@@ -281,13 +294,20 @@ export class HitlReviewQueue extends LitElement {
         ${
           this.view === 'queue' && connection.classifier && this._loaded && !item && this._undoDepth > 0
             ? html`<div part="review" class="review">
-              <button part="button undo" type="button" aria-keyshortcuts=${SHORTCUTS.undo} @click=${() => void this.#undo()}>${t.undo}</button>
+              <button part="button undo" type="button" aria-keyshortcuts=${shortcut(keysOf(this.keys).undo)} @click=${() => void this.#undo()}>${t.undo}</button>
             </div>`
             : nothing
         }
         ${this.#renderViews(t)}
         <p class="keys" aria-hidden="true">
-          ${fill(t.keys, { a: key('a'), enter: key('Enter'), x: key('x'), digits: html`${key('1')}–${key('9')}`, s: key('s'), backspace: key('⌫') })}
+          ${fill(t.keys, {
+            a: key(keys.accept[1] ?? keys.accept[0]),
+            enter: key(keys.accept[0]),
+            x: key(keys.reject[0]),
+            digits: html`${key(digits[0])}–${key(digits.at(-1))}`,
+            s: key(keys.skip[0]),
+            backspace: key(keys.undo[0]),
+          })}
         </p>
       </div>
     `;
@@ -339,16 +359,16 @@ export class HitlReviewQueue extends LitElement {
       <div part="review" class="review" role="group" aria-label=${t.decideGroup}>
         ${
           prediction.label !== null && !picking
-            ? html`<button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts=${SHORTCUTS.accept} aria-disabled=${disabled} @click=${() => void this.#accept()}>
+            ? html`<button part="button accept" type="button" class="accept" aria-describedby="prediction" aria-keyshortcuts=${shortcut(keysOf(this.keys).accept)} aria-disabled=${disabled} @click=${() => void this.#accept()}>
                 ${t.accept}
               </button>
-              <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts=${SHORTCUTS.reject} aria-disabled=${disabled} @click=${() => this.#reject()}>
+              <button part="button reject" type="button" class="reject" aria-describedby="prediction" aria-keyshortcuts=${shortcut(keysOf(this.keys).reject)} aria-disabled=${disabled} @click=${() => this.#reject()}>
                 ${t.reject}
               </button>`
             : nothing
         }
-        <button part="button skip" type="button" class="skip" aria-keyshortcuts=${SHORTCUTS.skip} aria-disabled=${disabled} @click=${() => void this.#skip()}>${t.skip}</button>
-        <button part="button undo" type="button" class="undo" aria-keyshortcuts=${SHORTCUTS.undo} aria-disabled=${this._busy || this._undoDepth === 0 ? 'true' : 'false'} @click=${() => void this.#undo()}>
+        <button part="button skip" type="button" class="skip" aria-keyshortcuts=${shortcut(keysOf(this.keys).skip)} aria-disabled=${disabled} @click=${() => void this.#skip()}>${t.skip}</button>
+        <button part="button undo" type="button" class="undo" aria-keyshortcuts=${shortcut(keysOf(this.keys).undo)} aria-disabled=${this._busy || this._undoDepth === 0 ? 'true' : 'false'} @click=${() => void this.#undo()}>
           ${t.undo}
         </button>
       </div>
@@ -359,7 +379,7 @@ export class HitlReviewQueue extends LitElement {
             type="button"
             class=${classMap({ suggested: !picking && label === prediction.label, rejected: label === this._rejected })}
             aria-disabled=${this._busy || label === this._rejected ? 'true' : 'false'}
-            aria-keyshortcuts=${i < 9 ? String(i + 1) : nothing}
+            aria-keyshortcuts=${shortcut(labelKeys(labels, keysOf(this.keys)).slice(i, i + 1)) || nothing}
             @click=${() => void this.#decide(label)}
           >${label}</button>`,
         )}

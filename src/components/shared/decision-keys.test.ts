@@ -1,7 +1,7 @@
 import { LitElement, html } from 'lit';
 import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { DecisionKeys } from './decision-keys.js';
+import { DecisionKeys, type HitlKeys } from './decision-keys.js';
 import { runCleanups, stage } from '../../../test/helpers.js';
 
 afterEach(runCleanups);
@@ -10,6 +10,8 @@ afterEach(runCleanups);
 class KeysHost extends LitElement {
   decisions: string[] = [];
   withSkip = false;
+  labels: string[] = [];
+  keys: Partial<HitlKeys> = {};
 
   constructor() {
     super();
@@ -20,6 +22,8 @@ class KeysHost extends LitElement {
       undo: () => this.#record('undo'),
       choose: (index) => this.#record(`choose ${index}`),
       skip: () => this.withSkip && this.#record('skip'),
+      labels: () => this.labels,
+      keys: () => this.keys,
     });
   }
 
@@ -66,6 +70,39 @@ describe('DecisionKeys', () => {
     expect(host.decisions).toEqual([]);
     await userEvent.keyboard('a');
     expect(host.decisions).toEqual(['accept']);
+  });
+
+  test('with labels that are all digits, a digit key chooses the label it shows; with others, 1-9 the first nine', async () => {
+    const host = await focusedHost();
+    host.labels = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+    await userEvent.keyboard('102');
+    expect(host.decisions).toEqual(['choose 1', 'choose 0', 'choose 2']);
+    host.decisions = [];
+    host.labels = ['0', '1', 'other'];
+    await userEvent.keyboard('10');
+    expect(host.decisions).toEqual(['choose 0']);
+  });
+
+  test('letters of a non-Latin layout and digits of any layout count by their place on the keyboard', async () => {
+    const host = await focusedHost();
+    const press = (key: string, code: string) =>
+      host.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true, composed: true, cancelable: true }));
+    // Russian: ф is on the A key, ч on X; AZERTY: & and é are the digit row's 1 and 2, and its a (on Q) is still a.
+    press('ф', 'KeyA');
+    press('ч', 'KeyX');
+    press('&', 'Digit1');
+    press('é', 'Digit2');
+    press('a', 'KeyQ');
+    press('3', 'Numpad3');
+    expect(host.decisions).toEqual(['accept', 'reject', 'choose 0', 'choose 1', 'accept', 'choose 2']);
+  });
+
+  test('.keys remaps any decision and the label keys; the rest keep their defaults', async () => {
+    const host = await focusedHost();
+    host.labels = ['spam', 'ham'];
+    host.keys = { accept: ['y'], labels: ['q', 'w'] };
+    await userEvent.keyboard('yawq1x');
+    expect(host.decisions).toEqual(['accept', 'choose 1', 'choose 0', 'reject']);
   });
 
   test('listens only while connected', async () => {
