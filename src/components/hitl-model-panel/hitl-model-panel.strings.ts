@@ -111,6 +111,17 @@ export interface HitlModelPanelStrings extends ConnectionStrings {
   resetDone: string;
   /** `{reason}`. */
   resetFailed: string;
+  /** Auto-accept with a guarantee (a handle with `autoAccept`): heading, and the promise: `{maxError}`, `{confidence}`. */
+  guaranteeTitle: string;
+  autoAcceptPromise: string;
+  /** A threshold serves: `{threshold}`, `{coverage}` let through, `{bound}` on the error, over `{evidence}` spot checks. */
+  autoAcceptServing: string;
+  /** Nothing let through yet: `{needed}` more spot checks, `{evidence}` so far; or held back by drift. */
+  autoAcceptNeeded: string;
+  autoAcceptSuspended: string;
+  /** The risk–coverage plot's accessible description: `{points}`, each a `riskCoveragePoint`. */
+  riskCoverageLabel: string;
+  riskCoveragePoint: string;
 }
 
 /** The English defaults; set `strings` on the element to replace any of them. */
@@ -186,4 +197,11 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   cancel: 'Cancel',
   resetDone: 'Deleted: the model starts over.',
   resetFailed: 'Reset failed: {reason}',
+  guaranteeTitle: 'Auto-accept guarantee',
+  autoAcceptPromise: 'At most {maxError} wrong among what is let through, with {confidence} confidence',
+  autoAcceptServing: 'Lets through {coverage} of predictions at {threshold} or more; error at most {bound} ({evidence} spot checks)',
+  autoAcceptNeeded: 'Everything goes to review: {needed} more spot checks needed ({evidence} so far)',
+  autoAcceptSuspended: 'Held back by drift: {needed} fresh spot checks needed ({evidence} since it began)',
+  riskCoverageLabel: 'Risk against coverage, by threshold: {points}',
+  riskCoveragePoint: '{threshold}: {coverage} let through, error at most {bound}',
 });

@@ -21,6 +21,41 @@ export const styles = [
       gap: 0.4em;
     }
 
+    .risk-coverage {
+      width: 100%;
+      max-width: 20rem;
+      height: auto;
+      border-left: 1px solid var(--_muted);
+      border-bottom: 1px solid var(--_muted);
+    }
+
+    .risk-coverage .bound {
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 1.5;
+    }
+
+    .risk-coverage .limit {
+      stroke: var(--_muted);
+      stroke-dasharray: 4 3;
+    }
+
+    .risk-coverage .passed,
+    .risk-coverage .operating {
+      fill: currentColor;
+    }
+
+    .risk-coverage .failed {
+      fill: none;
+      stroke: currentColor;
+    }
+
+    .risk-coverage .operating {
+      fill-opacity: 0.35;
+      stroke: currentColor;
+      stroke-width: 2;
+    }
+
     .row {
       display: flex;
       flex-wrap: wrap;

@@ -3,13 +3,14 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlDriftEvent, HitlErrorEvent } from '../../events.js';
-import type { BackendRequest, EngineEvent, InputKind, QualityReport, Stats, StorageKind } from '../../protocol.js';
+import type { BackendRequest, EngineEvent, InputKind, QualityReport, RiskCoveragePoint, Stats, StorageKind } from '../../protocol.js';
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ScrollFocus } from '../shared/scroll-focus.js';
 import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
+import { autoAcceptBlock } from './risk-coverage.js';
 import { styles } from './hitl-model-panel.styles.js';
 import { classWarningList, labelCounts, outOfFoldBlock, perClassTable } from './per-class.js';
 import { TrainingRun } from './training-run.js';
@@ -105,6 +106,8 @@ export class HitlModelPanel extends LitElement {
 
   @state() private _stats: Stats | null = null;
   @state() private _quality: QualityReport | null = null;
+  /** With a handle created with `autoAccept`: the risk–coverage curve behind its threshold. */
+  @state() private _curve: RiskCoveragePoint[] | null = null;
   @state() private _status: { text: string; error: boolean } | null = null;
   @state() private _confirmReset = false;
   @state() private _busy: 'train' | 'export' | 'import' | 'reset' | null = null;
@@ -202,8 +205,13 @@ export class HitlModelPanel extends LitElement {
     if (!classifier) return;
     let stats: Stats;
     let quality: QualityReport;
+    let curve: RiskCoveragePoint[] | null;
     try {
-      [stats, quality] = await Promise.all([classifier.stats(), classifier.quality({ window: this.#window() })]);
+      [stats, quality, curve] = await Promise.all([
+        classifier.stats(),
+        classifier.quality({ window: this.#window() }),
+        classifier.autoAccept ? classifier.riskCoverage() : null,
+      ]);
     } catch (error) {
       if (classifier === this.#connection.classifier) {
         this._status = { text: format(this.#strings().readFailed, { reason: messageOf(error) }), error: true };
@@ -214,6 +222,7 @@ export class HitlModelPanel extends LitElement {
     if (classifier !== this.#connection.classifier) return;
     this._stats = stats;
     this._quality = quality;
+    this._curve = curve;
     if (!stats.training) this.#training.idle();
     const drifted = quality.drift.drifted;
     if (drifted && !this.#drifted) this.dispatchEvent(new HitlDriftEvent(quality.drift));
@@ -268,6 +277,7 @@ export class HitlModelPanel extends LitElement {
       </dl>
       ${quality?.drift.drifted ? this.#renderDrift(quality, t) : nothing}
       ${labelCounts(classifier.labels, stats, t)} ${classWarningList(stats.classWarnings, t)} ${outOfFoldBlock(stats.outOfFold, t)}
+      ${stats.autoAccept ? autoAcceptBlock(stats.autoAccept, this._curve, t) : nothing}
       ${this.#renderTraining(stats, t)}
       ${quality ? this.#renderQuality(quality, t) : nothing}
       ${this.#renderData(classifier, t)}
