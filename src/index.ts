@@ -46,6 +46,24 @@ export type { HitlReviewQueue, HitlReviewQueueStrings } from './components/hitl-
 export type { HitlModelPanel, HitlModelPanelStrings } from './components/hitl-model-panel/hitl-model-panel.js';
 export type { ConnectionStrings } from './components/shared/model-connection.js';
 export { defineHitlTools } from './components/define-on-demand.js';
+// Rankers (pairwise preferences): types only here; createRanker and <hitl-compare> come from src/ranker-entry.ts.
+export type { Ranker, RankerOptions, RankerChangeEvent } from './ranker.js';
+export type {
+  CompareOutcome,
+  CompareMeta,
+  CompareResult,
+  RankScore,
+  RankedItem,
+  PairProbability,
+  PairStrategy,
+  RankerStats,
+  RankerTrainResult,
+  RankerUndoResult,
+  RankerImportResult,
+  RankerLogEntry,
+  RankerChange,
+} from './protocol.js';
+export type { HitlCompare, HitlCompareStrings, HitlCompareEvent } from './components/hitl-compare/hitl-compare.js';
 
 // <hitl-classifier> is defined by importing this module; the queue and panel load when the page first uses them.
 defineToolsOnDemand();

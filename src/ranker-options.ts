@@ -1,5 +1,4 @@
-import { describe, oneOf, type EveryKey } from './checks.js';
-import { onlyKnownKeys } from './unknown-option.js';
+import { describe, oneOf, unknownKey, type EveryKey } from './checks.js';
 import { resolveExtractor, resolveTextEncoder } from './classifier-options.js';
 import {
   BACKEND_REQUESTS,
@@ -51,12 +50,24 @@ const KNOWN: EveryKey<RankerOptions> = {
 
 const DEFAULT_AUTO_TRAIN_MS = 1500;
 
+/** Thrown by resolveRankerOptions for an option nobody knows; openRanker turns it into the full TypeError. */
+export class UnknownRankerOption extends Error {
+  constructor(
+    readonly key: string,
+    readonly known: object,
+  ) {
+    super(`createRanker has no option ${JSON.stringify(key)}.`);
+  }
+}
+
 export type ResolvedRankerOptions = ReturnType<typeof resolveRankerOptions>;
 
 /** createRanker's options checked, with their defaults: each error names the option and what was expected. */
 export function resolveRankerOptions(options: RankerOptions) {
   if (options === null || typeof options !== 'object') throw new TypeError(`createRanker expects an options object, got ${describe(options)}.`);
-  onlyKnownKeys('createRanker', options, KNOWN);
+  const unknown = unknownKey(options, KNOWN);
+  // The message naming the nearest option loads only then (unknown-option.ts), as createClassifier's does.
+  if (unknown !== undefined) throw new UnknownRankerOption(unknown, KNOWN);
   const { name, input = 'text', backend = 'auto', storage = 'indexeddb', autoTrain = true, keepInputs = true, retentionDays } = options;
   if (typeof name !== 'string') throw new TypeError(`name must be a string, got ${describe(name)}.`);
   if (name.trim() === '') throw new RangeError('name must not be empty.');

@@ -1,7 +1,7 @@
 import type * as Comlink from 'comlink';
 import { checkId, describe, oneOf, wholeNumber } from './checks.js';
 import { engine } from './engine-client.js';
-import { resolveRankerOptions, type RankerOptions, type ResolvedRankerOptions } from './ranker-options.js';
+import { resolveRankerOptions, UnknownRankerOption, type RankerOptions, type ResolvedRankerOptions } from './ranker-options.js';
 import { sendable, toWire, toWires } from './wire-input.js';
 import {
   COMPARE_OUTCOMES,
@@ -279,7 +279,13 @@ function openOptionsOf(options: ResolvedRankerOptions): RankerOpenOptions {
 
 /** Creates (or opens the stored) ranker `name` and returns a handle to it. */
 export async function openRanker(options: RankerOptions): Promise<Ranker> {
-  const resolved = resolveRankerOptions(options);
+  let resolved: ResolvedRankerOptions;
+  try {
+    resolved = resolveRankerOptions(options);
+  } catch (error) {
+    if (!(error instanceof UnknownRankerOption)) throw error;
+    throw (await import('./unknown-option.js')).unknownOptionError('createRanker', error.key, error.known);
+  }
   engine.acquire();
   try {
     return new Ranker(resolved, await openOn(specOf(resolved), openOptionsOf(resolved)));

@@ -1,7 +1,6 @@
 import { openDB } from 'idb';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createRanker } from '../src/create-ranker.js';
-import type { Ranker, RankerOptions } from '../src/ranker.js';
+import { createRanker, type Ranker, type RankerOptions } from '../src/ranker-entry.js';
 import { rankerKey } from '../src/protocol.js';
 import { Engine } from '../workers/engine/engine.js';
 import { onCleanup, runCleanups, uniqueName, until } from './helpers.js';
