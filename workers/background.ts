@@ -29,6 +29,19 @@ export async function foreground<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A page request that waits for background work to end (suspiciousLabels waits for the label check): while it waits
+ * it does not count as in progress, or the background work would wait for it in turn, 250 ms at every yield.
+ */
+export async function awaitBackground<T>(wait: () => Promise<T>): Promise<T> {
+  inFlight -= 1;
+  try {
+    return await wait();
+  } finally {
+    inFlight += 1;
+  }
+}
+
 const busy = () => inFlight > 0 || performance.now() - lastRequest < QUIET_MS;
 
 /** Background work between yields. */

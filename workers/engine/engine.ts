@@ -33,6 +33,7 @@ import {
 } from '../../src/protocol.js';
 import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult, WireLabelItem } from '../../src/protocol.js';
 import { activeBackend, useBackend } from '../backend.js';
+import { awaitBackground } from '../background.js';
 import { createFeaturizer, type Featurizer } from '../featurizers/featurizer.js';
 import { IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage/index.js';
 import { RankerEngine } from '../ranker/ranker-engine.js';
@@ -312,7 +313,7 @@ export class Engine implements EngineApi {
 
   async memory(): Promise<{ tensors: number; bytes: number }> {
     // Counted once background work (a label check after a training) has ended, never halfway through it.
-    await Promise.all([...this.models.values()].map((model) => model.training.idle()));
+    await awaitBackground(() => Promise.all([...this.models.values()].map((model) => model.training.idle())));
     const { numTensors, numBytes } = tf.memory();
     return { tensors: numTensors, bytes: numBytes };
   }

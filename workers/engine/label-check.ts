@@ -1,9 +1,9 @@
 import type { OutOfFoldReport, SuspiciousLabel } from '../../src/protocol.js';
 import { assignFolds, eligibleClasses, findSuspects, FOLDS, outOfFoldFigures, type OutOfFold, type Suspect } from '../audit/label-check.js';
 import { inputView } from '../audit/log-records.js';
-import { backgroundBreather } from '../background.js';
+import { awaitBackground, backgroundBreather } from '../background.js';
 import { nextTask, ServingHead, trainHeads } from '../learning/head.js';
-import type { ExampleRecord } from '../storage/index.js';
+import type { ExampleRecord, Vector } from '../storage/index.js';
 import { abortError } from './errors.js';
 import type { ModelSession } from './model-session.js';
 
@@ -64,7 +64,6 @@ export class LabelCheck {
       return;
     }
     const folds = assignFolds(targets, classes, FOLDS);
-    const subsets = Array.from({ length: FOLDS }, (_, k) => Uint8Array.from(folds, (f) => (f === k ? 0 : 1)));
     const { rows } = session.training.trainingRows(vectors);
     const shouldStop = () => {
       if (session.generation !== generation) return abortError('The model was reset during the label check.');
@@ -74,11 +73,41 @@ export class LabelCheck {
     };
     const modelVersion = session.serving.modelVersion;
     const temperature = session.serving.calibration?.temperature ?? 1;
+    const pass = (without: ReadonlySet<number>) =>
+      this.outOfFold({ rows, targets, classes, labels, folds, without, temperature, inputDim: session.inputDim(), shouldStop });
+    // Two passes, as in confident learning's prune-then-refit: the wrong labels a first pass finds pulled every fold's
+    // head toward them, so right labels near a class boundary looked wrong too. The second pass trains without the
+    // first pass's suspects (each row is still predicted by heads that never saw it) and flags what it contradicts.
+    const firstProbs = await pass(new Set());
+    const first = findSuspects({ targets, probs: firstProbs, classes }, eligible);
+    const probs = first.length > 0 ? await pass(new Set(first.map((s) => s.row))) : firstProbs;
+    const oof: OutOfFold = { targets, probs, classes };
+    this.state = { ids, oof, labels, modelVersion, suspects: findSuspects(oof, eligible), skipped: from };
+    this.sync(true);
+  }
+
+  /**
+   * Out-of-fold probabilities of every row (row-major, with the served head's temperature): one head per fold, each
+   * trained without its fold and without the rows in `without`, predicting its fold.
+   */
+  private async outOfFold(options: {
+    rows: readonly Vector[];
+    targets: Int32Array;
+    classes: number;
+    labels: string[];
+    folds: Int32Array;
+    without: ReadonlySet<number>;
+    temperature: number;
+    inputDim: number;
+    shouldStop: () => Error | null;
+  }): Promise<Float32Array> {
+    const { rows, targets, classes, labels, folds, without, temperature, inputDim, shouldStop } = options;
+    const subsets = Array.from({ length: FOLDS }, (_, k) => Uint8Array.from(folds, (f, i) => (f === k || without.has(i) ? 0 : 1)));
     // Nobody waits for this: it gives way to predictions (background.ts).
-    const heads = await trainHeads({ rows, targets, classes, inputDim: session.inputDim(), subsets, shouldStop, breathe: backgroundBreather() });
-    const probs = new Float32Array(ids.length * classes);
+    const heads = await trainHeads({ rows: [...rows], targets, classes, inputDim, subsets, shouldStop, breathe: backgroundBreather() });
+    const probs = new Float32Array(targets.length * classes);
     for (let k = 0; k < FOLDS; k++) {
-      const members = ids.flatMap((_, i) => (folds[i] === k ? [i] : []));
+      const members = [...folds.keys()].filter((i) => folds[i] === k);
       const head = new ServingHead({ ...heads[k]!, labels });
       let raw: Float32Array;
       try {
@@ -99,9 +128,7 @@ export class LabelCheck {
       const stop = shouldStop();
       if (stop) throw stop;
     }
-    const oof: OutOfFold = { targets, probs, classes };
-    this.state = { ids, oof, labels, modelVersion, suspects: findSuspects(oof, eligible), skipped: from };
-    this.sync(true);
+    return probs;
   }
 
   /**
@@ -145,7 +172,7 @@ export class LabelCheck {
   /** Flagged labels, most contradicted first, once the trainings and checks asked for so far have ended. */
   async suspicious(limit: number): Promise<SuspiciousLabel[]> {
     const { session } = this;
-    await session.training.idle();
+    await awaitBackground(() => session.training.idle());
     this.sync();
     const top = this.flags.slice(0, limit);
     if (top.length === 0) return [];
