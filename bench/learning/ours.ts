@@ -49,6 +49,14 @@ export async function open(dataset: Dataset, config: BenchConfig, run: string, t
   });
 }
 
+/** What the text model's head reads, as its own cross-validation chose (stats().featureChoice), for the log line. */
+async function features(classifier: Classifier): Promise<string> {
+  const choice = (await classifier.stats()).featureChoice;
+  if (!choice) return '';
+  const cv = choice.candidates.map((c) => `${c.shortGramShare}: ${pct(c.accuracy)}`).join(', ');
+  return `, short grams ${choice.shortGramShare} (chosen at ${choice.examples} labels; CV ${cv})`;
+}
+
 export async function timedTrain(classifier: Classifier): Promise<{ ms: number; wallMs: number }> {
   const started = performance.now();
   const result = await classifier.train();
@@ -88,7 +96,7 @@ export async function randomRun(
       lastStepMs = performance.now() - started;
       progress(
         `  ${dataset.fixture.name} random ${budget} labels: accuracy ${pct(scored.accuracy)}, ECE ${scored.ece.toFixed(3)}, ` +
-          `train ${trained.ms} ms (step ${seconds(lastStepMs)})`,
+          `train ${trained.ms} ms${await features(classifier)} (step ${seconds(lastStepMs)})`,
       );
     }
     // Last, because the corrections become labels of this model: its curve is already measured.
@@ -194,7 +202,8 @@ export class ActiveRun {
     });
     progress(
       `  ${dataset.fixture.name} ${strategy} ${this.labelled} labels: accuracy ${pct(scored.accuracy)}, ECE ${scored.ece.toFixed(3)}, ` +
-        `train ${this.last?.ms ?? '–'} ms, selectForReview so far ${seconds(this.selectMs)} (step ${seconds(performance.now() - started)})`,
+        `train ${this.last?.ms ?? '–'} ms${await features(this.classifier)}, selectForReview so far ${seconds(this.selectMs)} ` +
+        `(step ${seconds(performance.now() - started)})`,
     );
   }
 
