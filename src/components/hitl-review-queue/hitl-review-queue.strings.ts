@@ -21,6 +21,9 @@ export interface HitlReviewQueueStrings extends ConnectionStrings {
   question: string;
   /** The question while the model has no labelled example. */
   noModelQuestion: string;
+  /** The mark of a spot check (a prediction drawn at random to test auto-accept), and what it means. */
+  spotCheck: string;
+  spotCheckNote: string;
   /** After a rejection: `{label}` is the rejected label. */
   rejectedQuestion: string;
   /** Accessible name of the accept / reject / skip / undo group. */
@@ -102,6 +105,8 @@ export const HITL_REVIEW_QUEUE_STRINGS: Readonly<HitlReviewQueueStrings> = Objec
   imageLabel: 'Image to review, {width}×{height} pixels',
   notStored: 'The input is not stored (the model keeps no inputs); item {id}.',
   noModelQuestion: 'No model yet. Which label is it?',
+  spotCheck: 'Spot check',
+  spotCheckNote: 'Drawn at random to test what the model decides alone: your answer is the evidence.',
   decideGroup: 'Decide',
   reject: 'Reject',
   skip: 'Skip',

@@ -70,6 +70,14 @@ export const styles = [
       font-variant-numeric: tabular-nums;
     }
 
+    .spot-check {
+      margin-inline-start: 0.5em;
+      padding: 0 0.4em;
+      border: 1px solid currentColor;
+      border-radius: 0.3em;
+      font-size: 0.85em;
+    }
+
     .review,
     .actions {
       display: flex;

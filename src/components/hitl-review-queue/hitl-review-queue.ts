@@ -53,6 +53,7 @@ interface Decision {
  * @csspart prediction - The live region with the question "Is this …?".
  * @csspart label - The predicted label.
  * @csspart confidence - Its confidence.
+ * @csspart spot-check - The mark of a spot check: a prediction drawn at random to test auto-accept.
  * @csspart review - The accept / reject / skip / undo buttons.
  * @csspart actions - The label buttons.
  * @csspart button - Every button; also `accept`, `reject`, `skip`, `undo` or `label-button`.
@@ -355,6 +356,7 @@ export class HitlReviewQueue extends LitElement {
               : html`${fill(t.question, { label: html`<span part="label" class="label">${prediction.label}</span>` })}
                 <span part="confidence" class="confidence">${percent.format(prediction.confidence)}</span>`
         }
+        ${prediction.spotCheck ? html`<span part="spot-check" class="spot-check" title=${t.spotCheckNote}>${t.spotCheck}</span>` : nothing}
       </p>
       <div part="review" class="review" role="group" aria-label=${t.decideGroup}>
         ${
