@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClassifier, type Classifier } from '../src/classifier.js';
 import type { Prediction } from '../src/protocol.js';
-import { uniqueName } from './helpers.js';
+import { uniqueName, until } from './helpers.js';
 
 /** Two well-separated clusters of numeric rows, seeded: a model learns them in one short training. */
 function rows(n: number, seed: number): { x: number[]; label: 'left' | 'right' }[] {
@@ -185,6 +185,41 @@ describe('autoAccept', () => {
       expect((await clf.predict(data[398]!.x)).needsReview).toBe(true);
       await clf.reset();
     });
+  });
+
+  test('drift suspends auto-accept until fresh spot checks arrive', async () => {
+    const clf = await createClassifier({
+      name: uniqueName('aa-drift'),
+      labels: ['left', 'right'],
+      input: 'features',
+      storage: 'memory',
+      autoTrain: false,
+      autoAccept: settings,
+    });
+    try {
+      const data = rows(600, 21);
+      for (const row of data.slice(0, 40)) await clf.label(row.x, row.label);
+      await clf.train();
+      for (const row of data.slice(40, 80)) {
+        const p = await clf.predict(row.x, { shown: true, queue: false });
+        if (p.spotCheck) await clf.label(row.x, row.label, { predictionId: p.id });
+      }
+      expect((await clf.stats()).autoAccept!.threshold).not.toBeNull();
+      // What people see shifts from one label to the other: the log's windows of shown predictions differ.
+      const left = data.slice(80).filter((r) => r.label === 'left');
+      const right = data.slice(80).filter((r) => r.label === 'right');
+      for (const row of [...left.slice(0, 150), ...right.slice(0, 150)]) await clf.predict(row.x, { shown: true, queue: false });
+      const suspended = await until(
+        async () => (await clf.stats()).autoAccept!,
+        (report) => report.suspended,
+      );
+      expect(suspended).toMatchObject({ threshold: null, evidence: 0 });
+      expect(suspended.needed).toBeGreaterThan(0);
+      const p = await clf.predict(right[200]!.x);
+      expect(p).toMatchObject({ needsReview: true, spotCheck: true });
+    } finally {
+      await clf.close();
+    }
   });
 
   test('without autoAccept nothing changes: no spot checks, no sets, no report', async () => {
