@@ -103,6 +103,16 @@ export class Examples {
     }
   }
 
+  /**
+   * A label renamed (renameLabel): the same examples under the same label positions, so the memory and its vectors
+   * stay as they are and only the names change.
+   */
+  rename(from: string, to: string): void {
+    for (const [id, stored] of this.labelsById) if (stored.label === from) this.labelsById.set(id, { ...stored, label: to });
+    for (const [id, against] of this.confirmations) if (against === from) this.confirmations.set(id, to);
+    this.changes += 1;
+  }
+
   forget(id: string): void {
     this.memory.remove(id);
     this.rows.delete(id);

@@ -72,7 +72,7 @@ export class LabelSet {
       ...(labelsRevision !== undefined ? { labelsRevision } : {}),
       ...(retiredLabels ? { retiredLabels } : {}),
     };
-    await this.reload();
+    await this.reload(change);
     session.emit({ type: 'labels-changed', key: session.key, labels: [...session.labels] });
     session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
     session.queue.emitSize();
@@ -83,19 +83,28 @@ export class LabelSet {
   }
 
   /**
-   * The memory, head and queue as stored now. Each example keeps the vector it has in memory (a label change
-   * changes no input), so nothing is featurized again and predictions never see labels and memory out of step.
+   * The memory, head and queue as stored now. A rename keeps every label's position: the memory only renames. A
+   * removal moves label positions, so the memory is filled again, each example with the vector it has in memory (a
+   * label change changes no input): nothing is featurized again, and the swap has no await in it, so predictions
+   * never see labels and memory out of step.
    */
-  private async reload(): Promise<void> {
+  private async reload(change: LabelEdit): Promise<void> {
     const { session } = this;
     const loaded = await session.store.load();
+    session.labelCheck.forget();
+    if (change.kind === 'rename') {
+      session.examples.rename(change.from, change.to);
+      if (loaded.weights) session.serving.install(loaded.weights);
+      session.queue.load(loaded.queue);
+      session.labelCheck.sync();
+      return;
+    }
     const examples = loaded.examples.map((example) => {
       const vector = example.vector ?? session.examples.vector(example.id);
       if (!vector) return example;
       const { input: _input, ...rest } = example;
       return { ...rest, vector };
     });
-    session.labelCheck.forget();
     await session.hydrate({ ...loaded, examples, meta: session.meta });
   }
 }
