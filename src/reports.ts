@@ -141,7 +141,7 @@ export interface QualityReport {
 
 /**
  * A text model's choice of features for its head, made by 5-fold cross-validation on its newest labels (at most
- * 2,000) whenever the labels have doubled since the last choice.
+ * 1,000) whenever the labels have doubled since the last choice.
  */
 export interface FeatureChoice {
   /**

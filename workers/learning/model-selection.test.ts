@@ -31,18 +31,23 @@ test('cross-validation scores the candidate whose rows carry the class above the
   expect(chooseCandidate(scores, 'noise')).toBe('signal');
 });
 
-test('a candidate that is better by less than the folds can tell does not replace the current one', () => {
-  const score = (candidate: string, folds: number[]): CandidateScore<string> => ({
-    candidate,
-    folds,
-    accuracy: folds.reduce((a, b) => a + b, 0) / folds.length,
-  });
-  const current = score('words', [0.8, 0.7, 0.9, 0.75, 0.85]);
-  const noisy = score('chars', [0.9, 0.6, 0.95, 0.7, 0.9]);
+test('a candidate that is better by less than the labels can tell does not replace the current one', () => {
+  /** 100 rows: right on the first `right` of them, then wrong, with `swapped` rows moved to the end and back. */
+  const score = (candidate: string, right: (i: number) => boolean): CandidateScore<string> => {
+    const rows = Uint8Array.from({ length: 100 }, (_, i) => (right(i) ? 1 : 0));
+    const accuracy = rows.reduce((a, b) => a + b, 0) / rows.length;
+    return { candidate, accuracy, folds: [accuracy], right: rows };
+  };
+  const current = score('words', (i) => i < 80);
+  // 3 points better, but right and wrong on different rows: 18 rows won, 15 lost.
+  const noisy = score('chars', (i) => (i < 80 ? i >= 15 : i < 98));
+  expect(noisy.accuracy).toBeCloseTo(0.83, 6);
   expect(chooseCandidate([current, noisy], 'words')).toBe('words');
-  const steady = score('chars', [0.85, 0.76, 0.94, 0.8, 0.9]);
+  // 5 points better on 5 rows and worse on none: a difference the labels do show.
+  const steady = score('chars', (i) => i < 85);
   expect(chooseCandidate([current, steady], 'words')).toBe('chars');
   // The current one is kept when it is the best; with no current candidate scored, the best is taken.
-  expect(chooseCandidate([current, score('x', [0.1, 0.1, 0.1, 0.1, 0.1])], 'words')).toBe('words');
-  expect(chooseCandidate([noisy, score('other', [0.9, 0.8, 0.95, 0.85, 0.9])], 'words')).toBe('other');
+  expect(chooseCandidate([current, score('x', (i) => i < 10)], 'words')).toBe('words');
+  expect(chooseCandidate([noisy, steady], 'words')).toBe('chars');
+  expect(chooseCandidate([score('a', (i) => i < 50), score('b', (i) => i < 60)], 'none')).toBe('b');
 });

@@ -3,11 +3,13 @@ import type { SparseVector } from '../featurizers/vector.js';
 import { trainHeads } from './head.js';
 import { predictSparse } from './sparse-head.js';
 
-/** How a candidate setting did over the folds: its mean accuracy and each fold's. */
+/** How a candidate setting did out of fold: its accuracy, each fold's, and which rows it got right. */
 export interface CandidateScore<T> {
   candidate: T;
   accuracy: number;
   folds: number[];
+  /** 1 where the row's out-of-fold prediction was its label, per row in the order of `targets`. */
+  right: Uint8Array;
 }
 
 export interface CrossValidateOptions<T> {
@@ -34,6 +36,7 @@ export async function crossValidate<T>(options: CrossValidateOptions<T>): Promis
   const scores: CandidateScore<T>[] = [];
   for (const candidate of candidates) {
     const rows = rowsFor(candidate);
+    const right = new Uint8Array(targets.length);
     const heads = await trainHeads({
       rows,
       targets,
@@ -52,33 +55,43 @@ export async function crossValidate<T>(options: CrossValidateOptions<T>): Promis
         head.bias,
         classes,
       );
-      let right = 0;
+      let count = 0;
       held.forEach((i, m) => {
         let best = 0;
         for (let c = 1; c < classes; c++) if (probs[m * classes + c]! > probs[m * classes + best]!) best = c;
-        if (best === targets[i]) right += 1;
+        if (best === targets[i]) {
+          right[i] = 1;
+          count += 1;
+        }
       });
-      return right / held.length;
+      return count / held.length;
     });
-    const counted = perFold.filter((a) => !Number.isNaN(a));
-    scores.push({ candidate, accuracy: counted.reduce((a, b) => a + b, 0) / counted.length, folds: perFold });
+    scores.push({ candidate, accuracy: right.reduce((a, b) => a + b, 0) / targets.length, folds: perFold, right });
   }
   return scores;
 }
 
 /**
- * The candidate to use: the best by mean accuracy, unless it does not beat `current` by more than one standard
- * error of their paired fold-by-fold difference. Changing the features means a retrain from zeros and answers that
- * move, so a difference the folds cannot tell from noise is not worth it (the "one standard error" rule).
+ * The candidate to use: the best by out-of-fold accuracy, unless it does not beat `current` by more than one
+ * standard error of their paired row-by-row difference (each row right or wrong under both). Changing the features
+ * means a retrain from zeros and answers that move, so a difference the labels cannot tell from noise is not worth
+ * it (the "one standard error" rule). Row by row rather than fold by fold: five fold means are too few to see a
+ * difference of several points at a few hundred labels.
  */
 export function chooseCandidate<T>(scores: readonly CandidateScore<T>[], current: T): T {
   const base = scores.find((s) => s.candidate === current);
   const best = scores.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
   if (!base || best === base) return best.candidate;
-  const diffs = best.folds.map((a, k) => a - base.folds[k]!).filter((d) => !Number.isNaN(d));
-  if (diffs.length < 2) return current;
-  const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
-  const variance = diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (diffs.length - 1);
-  const standardError = Math.sqrt(variance / diffs.length);
-  return mean > standardError ? best.candidate : current;
+  const n = base.right.length;
+  if (n < 2) return current;
+  let sum = 0;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const d = best.right[i]! - base.right[i]!;
+    sum += d;
+    squares += d * d;
+  }
+  const mean = sum / n;
+  const variance = (squares - n * mean * mean) / (n - 1);
+  return mean > Math.sqrt(variance / n) ? best.candidate : current;
 }
