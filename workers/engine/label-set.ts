@@ -1,5 +1,5 @@
 import type { LabelChangeResult } from '../../src/protocol.js';
-import { assertLabelChange, retiredBy, type LabelChangeCounts, type LabelEdit, type LogRecord } from '../storage/index.js';
+import { assertLabelChange, retiredBy, type LabelChangeCounts, type LabelChangeOutcome, type LabelEdit, type LogRecord } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 
 /** The log entry's words for a change, with what it rewrote. */
@@ -72,7 +72,7 @@ export class LabelSet {
       ...(labelsRevision !== undefined ? { labelsRevision } : {}),
       ...(retiredLabels ? { retiredLabels } : {}),
     };
-    await this.reload(change);
+    await this.reload(change, outcome);
     session.emit({ type: 'labels-changed', key: session.key, labels: [...session.labels] });
     session.emit({ type: 'examples-changed', key: session.key, examples: session.examples.size });
     session.queue.emitSize();
@@ -88,17 +88,18 @@ export class LabelSet {
    * label change changes no input): nothing is featurized again, and the swap has no await in it, so predictions
    * never see labels and memory out of step.
    */
-  private async reload(change: LabelEdit): Promise<void> {
+  private async reload(change: LabelEdit, outcome: LabelChangeOutcome): Promise<void> {
     const { session } = this;
-    const loaded = await session.store.load();
-    session.labelCheck.forget();
     if (change.kind === 'rename') {
+      session.labelCheck.forget();
       session.examples.rename(change.from, change.to);
-      if (loaded.weights) session.serving.install(loaded.weights);
-      session.queue.load(loaded.queue);
+      if (outcome.weights) session.serving.install(outcome.weights);
+      session.queue.load(outcome.queued);
       session.labelCheck.sync();
       return;
     }
+    const loaded = await session.store.load();
+    session.labelCheck.forget();
     const examples = loaded.examples.map((example) => {
       const vector = example.vector ?? session.examples.vector(example.id);
       if (!vector) return example;

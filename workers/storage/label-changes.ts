@@ -140,14 +140,17 @@ export async function applyLabelChange(t: LabelTables, change: LabelChange, log:
     if (next === null || next.label !== example.label) counts.examples += 1;
     writes.push(next === null ? t.deleteExample(example.id) : t.putExample(next));
   }
-  for (const item of queued) {
-    if (item.prediction.label !== gone && !Object.hasOwn(item.prediction.scores, gone)) continue;
+  const queuedNow = queued.map((item) => {
+    if (item.prediction.label !== gone && !Object.hasOwn(item.prediction.scores, gone)) return item;
     counts.queue += 1;
-    writes.push(t.putQueued({ ...item, prediction: changedPrediction(item.prediction, change) }));
-  }
-  if (weights?.labels.includes(gone)) writes.push(t.putWeights(changedWeights(weights, change)));
+    const changed = { ...item, prediction: changedPrediction(item.prediction, change) };
+    writes.push(t.putQueued(changed));
+    return changed;
+  });
+  const weightsNow = weights?.labels.includes(gone) ? changedWeights(weights, change) : weights;
+  if (weightsNow !== weights) writes.push(t.putWeights(weightsNow!));
   const entry = log(counts);
   writes.push(t.addLog(entry));
   await Promise.all(writes);
-  return { meta, log: entry, ...counts };
+  return { meta, log: entry, ...counts, queued: queuedNow, weights: weightsNow };
 }

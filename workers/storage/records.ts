@@ -221,10 +221,15 @@ export interface LabelChangeCounts {
   queue: number;
 }
 
-/** What a label change left stored: the meta with the new labels, and its log entry as written. */
+/**
+ * What a label change left stored: the meta with the new labels, its log entry as written, and the queue and head
+ * as they are now (a rename needs no other read to follow it).
+ */
 export interface LabelChangeOutcome extends LabelChangeCounts {
   meta: ModelMeta;
   log: LogRecord;
+  queued: QueueRecord[];
+  weights: WeightsRecord | undefined;
 }
 
 export interface UndoOutcome {
