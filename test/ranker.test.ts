@@ -156,6 +156,9 @@ describe('a numeric ranker learning a hidden preference', () => {
     const items = Array.from({ length: 40 }, () => [random(), random(), random(), random()]);
     const utility = (x: number[]) => 2 * x[0]! - x[1]! + 0.5 * x[2]!;
     const pool = items.slice(0, 30);
+    // Before any comparison the model still asks about k distinct pairs (its row length taken from the pool).
+    const cold = await r.selectPairs(pool, 4, { seed: 3 });
+    expect(new Set(cold.map(([i, j]) => `${Math.min(i, j)}:${Math.max(i, j)}`)).size).toBe(4);
     for (let i = 0; i < 60; i++) {
       const [a, b] = [pool[(i * 7) % 30]!, pool[(i * 11 + 3) % 30]!];
       if (a === b) continue;

@@ -1,6 +1,7 @@
 import type { PairStrategy } from '../../src/protocol.js';
 import type { BradleyTerry } from './bt-model.js';
-import { difference, variance, type Row } from './sparse.js';
+import { moderated } from './davidson.js';
+import { covariance, variance, type Row } from './sparse.js';
 
 /** Pools up to this many pairs are scored whole; larger pools score each item against its neighbours in score. */
 const ALL_PAIRS_LIMIT = 60_000;
@@ -71,14 +72,18 @@ export function selectPairs(model: BradleyTerry, rows: readonly Row[], k: number
   if (rows.length < 2 || k === 0) return [];
   if (strategy === 'random') return randomPairs(rows.length, k, random);
   const scores = rows.map((row) => model.score(row));
+  const variances = rows.map((row) => variance(model.precision, row));
   const scored: { i: number; j: number; value: number }[] = [];
   for (const [i, j] of candidates(scores, random)) {
-    const diff = difference(rows[i]!, rows[j]!);
-    if (diff.idx.length === 0) continue;
-    const v = variance(model.precision, diff);
-    const p = model.outcome(diff);
+    // var(s_i − s_j) = var_i + var_j − 2·cov_ij under the diagonal posterior; the covariance needs only the columns
+    // both rows use, so no difference row is built.
+    const v = variances[i]! + variances[j]! - 2 * covariance(model.precision, rows[i]!, rows[j]!);
+    if (v <= 1e-12 && scores[i] === scores[j]) continue;
+    const p = moderated(scores[i]! - scores[j]!, Math.max(0, v), model.theta);
     const pa = p.a / (p.a + p.b);
-    scored.push({ i, j, value: 0.5 * Math.log1p(pa * (1 - pa) * v) });
+    const value = 0.5 * Math.log1p(pa * (1 - pa) * Math.max(0, v));
+    // A pair the model cannot score (it should not happen) still counts, last, rather than ending the batch early.
+    scored.push({ i, j, value: Number.isFinite(value) ? value : 0 });
   }
   const uses = new Int32Array(rows.length);
   const chosen: [number, number][] = [];

@@ -122,8 +122,13 @@ export class PreferenceModel {
     return this.model.outcome(difference(this.row(a), this.row(b)));
   }
 
-  /** The model itself, for pair selection (read only). */
-  get current(): BradleyTerry {
+  /**
+   * The model itself, for pair selection (read only), sized for rows of `rowLength` when it has learnt nothing yet (a
+   * numeric ranker knows its row length only from its first comparison or from the pool it is asked about).
+   */
+  sizedFor(rowLength: number): BradleyTerry {
+    const dim = this.dim() || rowLength;
+    if (this.model.dim !== dim && this.pairs.length === 0) this.model = new BradleyTerry(dim, this.model.l2);
     return this.model;
   }
 }

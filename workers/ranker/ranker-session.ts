@@ -183,8 +183,9 @@ export class RankerSession {
   async selectPairs(pool: WireInput[], k: number, strategy: PairStrategy, seed: number): Promise<[number, number][]> {
     const canonical = await Promise.all(pool.map((input) => this.featurizer.canonical(input)));
     const vectors = await this.featurizer.vectorize(canonical);
+    const first = vectors[0];
     return selectPairs(
-      this.model.current,
+      this.model.sizedFor(first instanceof Float32Array ? first.length : 0),
       vectors.map((vector) => this.model.row(vector)),
       k,
       strategy,

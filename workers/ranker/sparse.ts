@@ -83,3 +83,19 @@ export function variance(precision: Float64Array, row: Row): number {
   for (let k = 0; k < row.idx.length; k++) sum += (row.val[k]! * row.val[k]!) / precision[row.idx[k]!]!;
   return sum;
 }
+
+/** Σ a_i·b_i / precision_i over the columns both rows use: the covariance of w·a and w·b under the diagonal posterior. */
+export function covariance(precision: Float64Array, a: Row, b: Row): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.idx.length && j < b.idx.length) {
+    const ai = a.idx[i]!;
+    const bj = b.idx[j]!;
+    if (ai === bj) {
+      sum += (a.val[i++]! * b.val[j++]!) / precision[ai]!;
+    } else if (ai < bj) i++;
+    else j++;
+  }
+  return sum;
+}

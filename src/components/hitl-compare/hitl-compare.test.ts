@@ -86,6 +86,7 @@ test('.pool: asks the ranker for informative pairs one after another, counts, sk
   stage().append(element);
   const seen = events(element);
   await poll(() => part(element, 'side-a')?.textContent ?? '').toMatch(/Refund|Thanks|cannot|Sorry|FAQ|escalated/);
+  await poll(() => part(element, 'side-b')?.textContent ?? '').toMatch(/Refund|Thanks|cannot|Sorry|FAQ|escalated/);
   expect(await violations(element)).toEqual([]);
   const first = text(element);
   await userEvent.click(element.shadowRoot!.querySelectorAll<HTMLElement>('[part~="prefer"]')[1]!);

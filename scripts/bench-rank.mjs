@@ -1,0 +1,166 @@
+// `npm run bench:rank`: rankers (issue 20) on tasks with a hidden utility, in headless Chromium on bench/rank.html
+// served by Vite. Numbers and texts with Bradley–Terry noise, and real words (cmudict) preferred by syllable count;
+// active (informative) against random pair selection at 25, 50, 100, 200 and 400 comparisons; held-out pairwise
+// accuracy against the noise ceiling, Kendall τ, ECE of probability(), warm score latency. Prints a table, writes
+// bench/results/rank.json and the table in docs/ranking.md.
+// Options: --quick (one seed, no docs), --seeds=3, --no-docs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { CHROMIUM_ARGS, requireChromium } from './chromium.mjs';
+import { ROOT as root, elapsedLogger, freePort, gitCommit, markdownTable, textTable, writeGeneratedSection } from './lib.mjs';
+import { prepareData } from './prepare-data.mjs';
+
+const RESULTS = join(root, 'bench', 'results', 'rank.json');
+const DOC = join(root, 'docs', 'ranking.md');
+const CHECKPOINTS = [25, 50, 100, 200, 400];
+const TASKS = ['numbers', 'texts', 'syllables'];
+const STRATEGIES = ['informative', 'random'];
+
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '3' }, 'no-docs': { type: 'boolean', default: false } },
+});
+const log = elapsedLogger();
+const pct = (/** @type {number} */ x) => `${(100 * x).toFixed(1)} %`;
+const mean = (/** @type {number[]} */ xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** Mean over seeds of one figure at one checkpoint. */
+function at(/** @type {any[]} */ runs, /** @type {number} */ n, /** @type {string} */ key) {
+  return mean(runs.map((r) => r.checkpoints.find((/** @type {any} */ c) => c.comparisons === n)[key]));
+}
+
+/** The fewest comparisons (linear between checkpoints) at which `runs` reach `level` of accuracy; null if never. */
+function reaches(/** @type {any[]} */ runs, /** @type {number} */ level) {
+  let previous = null;
+  for (const n of CHECKPOINTS) {
+    const acc = at(runs, n, 'accuracy');
+    if (acc >= level) {
+      if (!previous) return n;
+      const [pn, pa] = previous;
+      return Math.round(pn + ((level - pa) / (acc - pa)) * (n - pn));
+    }
+    previous = [n, acc];
+  }
+  return null;
+}
+
+function summarise(/** @type {any[]} */ results) {
+  return TASKS.map((task) => {
+    const active = results.filter((r) => r.task === task && r.strategy === 'informative');
+    const random = results.filter((r) => r.task === task && r.strategy === 'random');
+    const randomAt400 = at(random, 400, 'accuracy');
+    return {
+      task,
+      ceiling: at(active, 400, 'ceiling'),
+      active: CHECKPOINTS.map((n) => at(active, n, 'accuracy')),
+      random: CHECKPOINTS.map((n) => at(random, n, 'accuracy')),
+      shareOfCeilingAt200: at(active, 200, 'accuracy') / at(active, 200, 'ceiling'),
+      tauAt400: at(active, 400, 'kendallTau'),
+      eceAt400: at(active, 400, 'ece'),
+      activeReachesRandom400At: reaches(active, randomAt400),
+      scoreP50: mean(active.map((r) => r.scoreP50)),
+      scoreP95: Math.max(...active.map((r) => r.scoreP95)),
+      trainMsAt400: at(active, 400, 'trainMs'),
+    };
+  });
+}
+
+function tables(/** @type {any[]} */ summary) {
+  const curve = ['task', 'strategy', ...CHECKPOINTS.map(String), 'ceiling'];
+  const curveRows = summary.flatMap((s) => [
+    [s.task, 'informative', ...s.active.map(pct), pct(s.ceiling)],
+    [s.task, 'random', ...s.random.map(pct), ''],
+  ]);
+  const figures = [
+    'task',
+    'accuracy/ceiling at 200',
+    'Kendall τ at 400',
+    'ECE at 400',
+    'active reaches random@400 at',
+    'score p50 / p95',
+    'train at 400',
+  ];
+  const figureRows = summary.map((s) => [
+    s.task,
+    pct(s.shareOfCeilingAt200),
+    s.tauAt400.toFixed(3),
+    s.eceAt400.toFixed(3),
+    s.activeReachesRandom400At === null ? 'not by 400' : `${s.activeReachesRandom400At}`,
+    `${s.scoreP50.toFixed(2)} / ${s.scoreP95.toFixed(2)} ms`,
+    `${(s.trainMsAt400 / 1000).toFixed(2)} s`,
+  ]);
+  return { curve, curveRows, figures, figureRows };
+}
+
+async function main() {
+  prepareData({ log });
+  const seeds = Array.from({ length: args.quick ? 1 : Number(args.seeds) }, (_, i) => i + 1);
+  const port = await freePort();
+  const server = await createServer({
+    configFile: join(root, 'vite.config.ts'),
+    mode: 'development',
+    root,
+    cacheDir: join(root, 'node_modules/.vite/bench-rank'),
+    logLevel: 'warn',
+    clearScreen: false,
+    optimizeDeps: { entries: ['bench/rank.html'] },
+    server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: { ignored: ['**'] } },
+  });
+  await server.listen();
+  const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS, headless: true });
+  const results = [];
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (error) => log(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') log(`console ${message.type()}: ${message.text()}`);
+    });
+    await page.exposeFunction('benchProgress', (/** @type {string} */ message) => log(message));
+    await page.goto(`http://127.0.0.1:${port}/bench/rank.html`);
+    await page.waitForFunction(() => typeof window.runRankBenchmark === 'function');
+    for (const task of TASKS)
+      for (const strategy of STRATEGIES)
+        for (const seed of seeds) {
+          const config = { task, strategy, seed, checkpoints: CHECKPOINTS, batch: 5 };
+          results.push(await page.evaluate((c) => window.runRankBenchmark(c), config));
+        }
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const summary = summarise(results);
+  const { curve, curveRows, figures, figureRows } = tables(summary);
+  console.log(`\nHeld-out pairwise accuracy (mean of ${seeds.length} seed${seeds.length > 1 ? 's' : ''}) by comparisons made:\n`);
+  console.log(textTable(curve, curveRows));
+  console.log('');
+  console.log(textTable(figures, figureRows));
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify({ commit: gitCommit(), date: new Date().toISOString(), machine, seeds, summary, results }, null, 1)}\n`);
+  log(`wrote ${RESULTS}`);
+  if (!args.quick && !args['no-docs']) {
+    const body = [
+      `Mean of ${seeds.length} seeds, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit()}, ${machine.cpus} × ${machine.cpuModel}.`,
+      '',
+      markdownTable(curve, curveRows),
+      '',
+      markdownTable(figures, figureRows),
+    ].join('\n');
+    log(`wrote ${writeGeneratedSection('bench:rank', body, DOC)}`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
