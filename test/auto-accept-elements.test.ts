@@ -3,6 +3,11 @@ import type { Classifier } from '../src/classifier.js';
 import { acquireClassifier, releaseClassifier } from '../src/registry.js';
 import '../src/components/hitl-review-queue/hitl-review-queue.js';
 import '../src/components/hitl-model-panel/hitl-model-panel.js';
+import { render } from 'lit';
+import { HitlClassifier, HITL_CLASSIFIER_STRINGS } from '../src/components/hitl-classifier/hitl-classifier.js';
+import { renderPrediction, type ViewInputs } from '../src/components/hitl-classifier/classifier-view.js';
+import { DEFAULT_KEYS } from '../src/components/shared/decision-keys.js';
+import type { Prediction } from '../src/protocol.js';
 import { runCleanups, stage, uniqueName, until } from './helpers.js';
 
 // Elements for auto-accept (issue 19): the queue marks spot checks, the panel draws the guarantee and its curve.
@@ -69,4 +74,67 @@ test('the model panel draws the guarantee and the risk-coverage curve with its o
   const operating = block!.querySelector('circle.operating')!;
   expect(Number(operating.getAttribute('data-threshold'))).toBe(autoAccept!.threshold);
   expect(block!.querySelector('[part~="risk-coverage"]')!.getAttribute('aria-label')).toMatch(/^Risk against coverage, by threshold: /);
+});
+
+test('<hitl-classifier max-error confidence> opens its model with autoAccept, and the engine decides what needs review', async () => {
+  const element = document.createElement('hitl-classifier') as HitlClassifier;
+  element.setAttribute('model', uniqueName('aa-element'));
+  element.setAttribute('labels', 'billing,bug,feature');
+  element.setAttribute('storage', 'memory');
+  element.setAttribute('max-error', '0.05');
+  element.setAttribute('confidence', '0.8');
+  // A threshold the element would apply without auto-accept: it must not overrule the engine.
+  element.setAttribute('threshold', '0.01');
+  element.textContent = 'The app crashes when I press save';
+  stage().append(element);
+  const opened = await until(
+    () => element.classifier,
+    (c) => c !== null,
+  );
+  expect(opened!.autoAccept).toEqual({ maxError: 0.05, confidence: 0.8, perClass: false, spotCheckRate: 0.05 });
+  await opened!.label('The app crashes when I press play', 'bug');
+  await opened!.label('I was charged twice for my invoice', 'billing');
+  await opened!.label('Please add a dark mode to the settings', 'feature');
+  // No trained model, no evidence: the engine sends everything to review, whatever the element's threshold says.
+  const prediction = await until(
+    () => element.prediction,
+    (p) => p?.label === 'bug',
+  );
+  expect(prediction!.confidence).toBeGreaterThan(0.01);
+  expect(prediction!.needsReview).toBe(true);
+  expect(element.state).toBe('needs-review');
+});
+
+test('in review, a prediction set of some labels asks "bug or feature?" instead of one guess', () => {
+  const prediction: Prediction = {
+    id: 'p',
+    label: 'bug',
+    confidence: 0.55,
+    scores: { billing: 0.05, bug: 0.55, feature: 0.4 },
+    needsReview: true,
+    modelVersion: 3,
+    set: ['bug', 'feature'],
+  };
+  const view = (p: Prediction): string => {
+    const inputs = {
+      strings: HITL_CLASSIFIER_STRINGS,
+      mode: 'suggest',
+      prediction: p,
+      human: null,
+      rejected: null,
+      error: null,
+      source: { kind: 'text', text: 'x', key: 'x' },
+      labels: ['billing', 'bug', 'feature'],
+      unavailable: false,
+      undoable: false,
+      keys: DEFAULT_KEYS,
+    } as unknown as ViewInputs;
+    const box = stage();
+    render(renderPrediction('needs-review', inputs), box);
+    return box.textContent!.replace(/\s+/g, ' ').trim();
+  };
+  expect(view(prediction)).toMatch(/^Is this bug or feature\?/);
+  // One label, or every label (the model cannot rule any out): the single guess as before.
+  expect(view({ ...prediction, set: ['bug'] })).toMatch(/^Is this bug\?/);
+  expect(view({ ...prediction, set: ['bug', 'feature', 'billing'] })).toMatch(/^Is this bug\?/);
 });

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Prediction } from '../../protocol.js';
 import { labelKeys, shortcut, type HitlKeys } from '../shared/decision-keys.js';
-import { fill, format, percent } from '../shared/strings.js';
+import { fill, format, percent, type StringValue } from '../shared/strings.js';
 import type { Source } from './classifier-source.js';
 import type { HitlClassifierMode, HitlClassifierState, HumanLabel } from './classifier-state.js';
 import type { HitlClassifierStrings } from './hitl-classifier.strings.js';
@@ -62,10 +62,22 @@ export function renderPrediction(view: HitlClassifierState, v: ViewInputs): Temp
       if (v.rejected !== null) {
         return html`<span>${fill(t.rejectedQuestion, { label: html`<span part="label" class="label rejected">${v.rejected}</span>` })}</span>`;
       }
-      return html`<span>${fill(t.question, { label: html`<span part="label" class="label">${prediction?.label}</span>` })}</span>
+      return html`<span>${question(prediction, v.labels.length, t)}</span>
         <span part="confidence" class="confidence">${percent.format(prediction?.confidence ?? 0)}</span>
         <span part="badge" class="badge review">${t.needsReview}</span>`;
   }
+}
+
+/**
+ * "Is it bug?", or with auto-accept's prediction set of some but not all labels, "Is it bug or feature?": the labels
+ * that cannot be ruled out, most probable first.
+ */
+function question(prediction: Prediction | null, labels: number, t: HitlClassifierStrings): StringValue[] {
+  const set = prediction?.set ?? [];
+  const shown = set.length > 1 && set.length < labels ? set : [prediction?.label];
+  return fill(t.question, {
+    label: html`${shown.map((label, i) => html`${i > 0 ? t.or : nothing}<span part="label" class="label">${label}</span>`)}`,
+  });
 }
 
 /** The accept / choose-another question, the label buttons and Undo, as far as the state and mode call for them. */

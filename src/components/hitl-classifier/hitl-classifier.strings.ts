@@ -24,6 +24,8 @@ export interface HitlClassifierStrings {
   question: string;
   /** The badge of a prediction below the threshold. */
   needsReview: string;
+  /** Between the labels of a prediction set in the question ("Is it bug or feature?"). */
+  or: string;
   /** After a rejection: `{label}` is the rejected label. */
   rejectedQuestion: string;
   /** The badge of a human label: `{annotator}`. */
@@ -115,6 +117,7 @@ export const HITL_CLASSIFIER_STRINGS: Readonly<HitlClassifierStrings> = Object.f
   noTarget: 'No element with id "{id}" to classify',
   predicted: 'Predicted: {label} {confidence}',
   needsReview: 'Needs review',
+  or: ' or ',
   labelledBy: 'Labelled by {annotator}',
   labelledByYou: 'Labelled by you',
   reviewGroup: 'Review the prediction',

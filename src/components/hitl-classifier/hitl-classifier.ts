@@ -99,6 +99,15 @@ export class HitlClassifier extends LitElement {
   /** In (0, 1]; a prediction below this confidence is marked "needs review". */
   @property({ type: Number }) threshold = DEFAULT_THRESHOLD;
 
+  /**
+   * Auto-accept at a stated error rate instead of `threshold` (createClassifier's `autoAccept`, read when the element
+   * opens its model): at most this share of what the model lets through is wrong, with probability `confidence`.
+   */
+  @property({ attribute: 'max-error', type: Number }) maxError: number | undefined;
+
+  /** With `max-error`: the probability that the stated error rate holds; default 0.9. */
+  @property({ type: Number }) confidence: number | undefined;
+
   /** Which TensorFlow.js backend the model runs on; the first element to open a model decides. */
   @property() backend: BackendRequest = 'auto';
 
@@ -165,7 +174,8 @@ export class HitlClassifier extends LitElement {
   readonly #connection = new ModelConnection(this, {
     input: () => this.#source.inputKind(),
     check: () => this.#checkAttributes(),
-    openOptions: () => ({ threshold: this.threshold }),
+    openOptions: () =>
+      this.maxError === undefined ? { threshold: this.threshold } : { autoAccept: { maxError: this.maxError, confidence: this.confidence ?? 0.9 } },
     describe: (message) => this.#describe(message),
     onConfigChange: () => this.#forgetShown(),
     onConnected: () => void this.#predictions.request(),
@@ -563,6 +573,8 @@ export class HitlClassifier extends LitElement {
   }
 
   #withThreshold(prediction: Prediction): Prediction {
+    // With auto-accept the engine decided (spot checks included): no element threshold may overrule it.
+    if (this.#connection.classifier?.autoAccept) return prediction;
     return withThreshold(prediction, this.threshold);
   }
 }
