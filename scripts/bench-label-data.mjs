@@ -7,7 +7,7 @@
 //   --sizes=1000,5000
 //   --no-docs        leave docs/benchmarks.md alone
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -108,7 +108,8 @@ async function main() {
     }),
   );
   console.log(`\n${textTable(headers, rows)}\n`);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+  // The load average at the end says how much else the machine ran meanwhile (timings stretch with it).
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, load: Number(loadavg()[0].toFixed(1)) };
   const commit = gitCommit();
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(
@@ -119,8 +120,9 @@ async function main() {
   if (!args.quick && !args['no-docs']) {
     const body =
       `${markdownTable(headers, rows)}\n\n` +
-      `Medians of ${runs} runs per size; SpamAssassin e-mails, their subject lines or whole, in IndexedDB; label() one at a time on the first ${SINGLE} of each run. ${browserVersion}, ${machine.cpus} cores ` +
-      `(${machine.cpuModel}), commit ${commit}.`;
+      `${runs === 1 ? 'One run' : `Medians of ${runs} runs`} per size; SpamAssassin e-mails, their subject lines or whole, in IndexedDB; ` +
+      `label() one at a time on the first ${SINGLE} of each run. ${browserVersion}, ${machine.cpus} cores (${machine.cpuModel}) ` +
+      `at a load average of ${machine.load} (other work shared them), commit ${commit}.`;
     log(`wrote ${writeGeneratedSection('bench:label-data', body)}`);
   }
   if (problems.length > 0) console.log(`\nBrowser problems:\n  ${problems.slice(0, 20).join('\n  ')}`);
