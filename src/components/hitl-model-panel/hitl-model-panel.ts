@@ -54,6 +54,8 @@ const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL'
  * @csspart cancel-reset - Cancel, in the reset question.
  * @csspart download - The link to the exported file, to save it again.
  * @csspart message - Status and error messages.
+ * @csspart auto-accept - With a handle created with `autoAccept`: the guarantee, the served threshold and its evidence.
+ * @csspart risk-coverage - Its risk–coverage plot (share let through against the error bound) with the operating point.
  *
  * @cssprop --hitl-font-family - Font of the whole element.
  * @cssprop --hitl-font-size - Base font size.
