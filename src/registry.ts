@@ -10,6 +10,8 @@ const RELEASE_DELAY_MS = 100;
 
 interface Entry {
   readonly key: string;
+  /** What the first acquirer asked for: the model-wide settings every later one must agree with. */
+  readonly options: ClassifierOptions;
   readonly ready: Promise<Classifier>;
   refs: number;
   releaseTimer: ReturnType<typeof setTimeout> | undefined;
@@ -20,6 +22,45 @@ const current = new Map<string, Entry>();
 const byHandle = new WeakMap<Classifier, Entry>();
 /** Keys of models as they are opened, for elements waiting to join one by name. */
 const openings = new EventTarget();
+
+/** Fired on a shared handle (`detail`: the TypeError and the option) when a later acquirer asked for other model-wide settings. */
+export const SETTING_CONFLICT = 'setting-conflict';
+
+/** Settings of the whole model, with their defaults: `threshold` is each element's own. */
+const MODEL_WIDE: Partial<Record<keyof ClassifierOptions, unknown>> = {
+  backend: 'auto',
+  autoTrain: true,
+  keepInputs: true,
+  retentionDays: undefined,
+  featureExtractor: undefined,
+  textEncoder: undefined,
+  teachableMachine: undefined,
+};
+
+/** A spec (a URL or `{ url, … }`) as JSON with its URL absolute, so that two spellings of one model compare equal. */
+function comparable(value: unknown): string {
+  const spec = typeof value === 'string' ? { url: value } : value;
+  if (spec && typeof spec === 'object' && 'url' in spec && typeof spec.url === 'string') {
+    try {
+      return JSON.stringify({ ...spec, url: new URL(spec.url, document.baseURI).href });
+    } catch {
+      // Not a URL: createClassifier rejects it by name; compared as written.
+    }
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** `backend "webgl", not "wasm"` where `later` asks for a model-wide setting other than the opener's; null when it agrees. */
+function settingConflict(first: ClassifierOptions, later: ClassifierOptions): { option: string; text: string } | null {
+  for (const [key, fallback] of Object.entries(MODEL_WIDE) as [keyof ClassifierOptions, unknown][]) {
+    const asked = later[key];
+    // 'auto' is what an element without a backend attribute passes: it leaves the backend to the model.
+    if (asked === undefined || (key === 'backend' && asked === 'auto')) continue;
+    const opened = comparable(first[key] ?? fallback);
+    if (opened !== comparable(asked)) return { option: key, text: `${key} ${opened}, not ${comparable(asked)}` };
+  }
+  return null;
+}
 
 /**
  * A handle on model `options.name` shared with every other acquirer of the same (storage, name): one
@@ -37,6 +78,16 @@ export async function acquireClassifier(options: ClassifierOptions): Promise<Cla
       classifier = await shared.ready;
     } catch (error) {
       drop(shared);
+      throw error;
+    }
+    const conflict = settingConflict(shared.options, options);
+    if (conflict) {
+      drop(shared);
+      const error = new TypeError(
+        `The model "${options.name}" is open on this page with ${conflict.text}; every element of a model must ask for the same, or leave it out.`,
+      );
+      // The elements already holding it show the conflict too: either side may be the one to fix.
+      classifier.dispatchEvent(new CustomEvent(SETTING_CONFLICT, { detail: { error, option: conflict.option } }));
       throw error;
     }
     if (options.input !== undefined && classifier.input !== options.input) {
@@ -86,7 +137,7 @@ export function releaseClassifier(classifier: Classifier): void {
 
 function open(key: string, options: ClassifierOptions): Promise<Classifier> {
   const ready = createClassifier(options);
-  const entry: Entry = { key, ready, refs: 1, releaseTimer: undefined };
+  const entry: Entry = { key, options, ready, refs: 1, releaseTimer: undefined };
   current.set(key, entry);
   ready.then(
     (classifier) => {

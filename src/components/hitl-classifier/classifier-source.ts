@@ -15,7 +15,21 @@ export type ImageElement = HTMLImageElement | HTMLCanvasElement;
 export type Source =
   | { kind: 'text'; text: string; key: string }
   | { kind: 'image'; image: ImageElement; key: string }
-  | { kind: 'none'; reason: 'noText' | 'noImage' | 'emptyCanvas' | 'noTarget'; id?: string };
+  | { kind: 'features'; features: number[]; key: string }
+  | { kind: 'none'; reason: 'noText' | 'noImage' | 'emptyCanvas' | 'noTarget' | 'noFeatures'; id?: string };
+
+/** What the source reads from its host: `input="features"` reads `features`, or the `for` form's `columns`. */
+interface SourceHost {
+  htmlFor: string;
+  input?: string | undefined;
+  features?: readonly number[] | null | undefined;
+  columns?: readonly string[] | undefined;
+}
+
+/** The input a source holds, as `predict` and `label` take it. */
+export function inputOf(source: Exclude<Source, { kind: 'none' }>): string | ImageElement | number[] {
+  return source.kind === 'text' ? source.text : source.kind === 'image' ? source.image : source.features;
+}
 
 /**
  * What `<hitl-classifier>` classifies, and when it changes: its own text or first slotted img / canvas, or the
@@ -23,7 +37,7 @@ export type Source =
  * the document later. `onChange` runs once a change has settled.
  */
 export class ClassifierSource implements ReactiveController {
-  readonly #host: ReactiveControllerHost & HTMLElement & { htmlFor: string };
+  readonly #host: ReactiveControllerHost & HTMLElement & SourceHost;
   readonly #onChange: () => void;
   readonly #observer = new MutationObserver(() => this.#schedule(CONTENT_DEBOUNCE_MS));
   /** Watches the document while the `for` target does not exist yet. */
@@ -33,7 +47,7 @@ export class ClassifierSource implements ReactiveController {
   /** Bumped when a canvas is drawn on, which the DOM does not say: the drawing becomes a new input. */
   #canvasVersion = 0;
 
-  constructor(host: ReactiveControllerHost & HTMLElement & { htmlFor: string }, onChange: () => void) {
+  constructor(host: ReactiveControllerHost & HTMLElement & SourceHost, onChange: () => void) {
     this.#host = host;
     this.#onChange = onChange;
     host.addController(this);
@@ -62,6 +76,11 @@ export class ClassifierSource implements ReactiveController {
 
   read(): Source {
     const id = this.#id();
+    if (this.#host.input === 'features') {
+      if (id === '') return featuresSource(this.#host.features);
+      const form = this.#findTarget();
+      return form instanceof HTMLFormElement ? featuresSource(formRow(form, this.#host.columns ?? [])) : { kind: 'none', reason: 'noTarget', id };
+    }
     if (id !== '') {
       const target = this.#findTarget();
       if (!target) return { kind: 'none', reason: 'noTarget', id };
@@ -82,7 +101,7 @@ export class ClassifierSource implements ReactiveController {
   }
 
   inputKind(): InputKind {
-    return this.image() ? 'image' : 'text';
+    return this.#host.input === 'features' ? 'features' : this.image() ? 'image' : 'text';
   }
 
   /** With `for`, the tag often has no content of its own: its empty box would only push the prediction down. */
@@ -159,6 +178,26 @@ export class ClassifierSource implements ReactiveController {
   readonly #onLoad = (event: Event): void => {
     if (event.target instanceof HTMLImageElement) this.#schedule(0);
   };
+}
+
+/**
+ * The form's numbers: the fields `columns` names, in that order, or else every number and range field in the form's
+ * order. An empty or non-numeric field leaves the row incomplete (null).
+ */
+function formRow(form: HTMLFormElement, columns: readonly string[]): number[] | null {
+  const fields =
+    columns.length > 0
+      ? columns.map((name) => form.elements.namedItem(name))
+      : [...form.elements].filter((field) => field instanceof HTMLInputElement && (field.type === 'number' || field.type === 'range'));
+  const row = fields.map((field) => (field instanceof HTMLInputElement && field.value.trim() !== '' ? Number(field.value) : NaN));
+  return row.length > 0 && row.every(Number.isFinite) ? row : null;
+}
+
+function featuresSource(raw: unknown): Source {
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return { kind: 'none', reason: 'noFeatures' };
+  const features = [...(raw as number[])];
+  return { kind: 'features', features, key: `features:${features.join(',')}` };
 }
 
 function textSource(raw: string): Source {

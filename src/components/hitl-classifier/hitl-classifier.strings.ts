@@ -14,6 +14,8 @@ export interface HitlClassifierStrings {
   noText: string;
   /** An `<img>` without a source. */
   noImage: string;
+  /** `input="features"` without a complete row of numbers (`.features`, or every field of the `for` form). */
+  noFeatures: string;
   /** A `<canvas>` of 0 pixels. */
   emptyCanvas: string;
   /** `for` names no element: `{id}`. */
@@ -43,6 +45,8 @@ export interface HitlClassifierStrings {
   classifyTextFailed: string;
   /** `{reason}`: predicting this image failed. */
   classifyImageFailed: string;
+  /** `{reason}`: predicting this row of numbers failed. */
+  classifyFeaturesFailed: string;
   /** `{label}`, `{reason}`: storing a label failed. */
   labelFailed: string;
   /** `{reason}`: undoing failed. */
@@ -113,6 +117,7 @@ export const HITL_CLASSIFIER_STRINGS: Readonly<HitlClassifierStrings> = Object.f
   nothingToClassify: 'Nothing to classify',
   noText: 'No text to classify',
   noImage: 'No image to classify',
+  noFeatures: 'No numbers to classify: fill in every field',
   emptyCanvas: 'The canvas is empty (0 pixels)',
   noTarget: 'No element with id "{id}" to classify',
   predicted: 'Predicted: {label} {confidence}',
@@ -124,6 +129,7 @@ export const HITL_CLASSIFIER_STRINGS: Readonly<HitlClassifierStrings> = Object.f
   reject: 'Choose another',
   classifyTextFailed: 'Could not classify this text: {reason}',
   classifyImageFailed: 'Could not classify this image: {reason}',
+  classifyFeaturesFailed: 'Could not classify these numbers: {reason}',
   notKept: 'Labels are not saved: this browser does not let the page store data, so they are lost when it closes.',
   missingModel: 'Set the model attribute to the name of the shared model, for example model="tickets".',
   tooFewLabels: 'Set labels to at least 2 comma-separated labels, for example labels="billing,bug,feature" (got {got}).',

@@ -6,9 +6,16 @@ import { HitlErrorEvent, HitlLabelEvent, HitlPredictionEvent, HitlReviewNeededEv
 import type { BackendRequest, DecisionAction, EngineEvent, Prediction, StorageKind, StoredLabel } from '../../protocol.js';
 import { DecisionKeys, keysOf, type HitlKeys } from '../shared/decision-keys.js';
 import { LatestCall } from '../shared/latest-call.js';
-import { ModelConnection, labelsConverter, messageOf, type ConnectionMessage } from '../shared/model-connection.js';
+import {
+  ModelConnection,
+  autoTrainConverter,
+  flagConverter,
+  labelsConverter,
+  messageOf,
+  type ConnectionMessage,
+} from '../shared/model-connection.js';
 import { format, mergeStrings } from '../shared/strings.js';
-import { ClassifierSource } from './classifier-source.js';
+import { ClassifierSource, inputOf } from './classifier-source.js';
 import {
   DEFAULT_THRESHOLD,
   checkClassifierAttributes,
@@ -122,6 +129,30 @@ export class HitlClassifier extends LitElement {
    * the model's (`labels` may be left out) and its own head answers until corrections train ours from it.
    */
   @property({ attribute: 'teachable-machine' }) teachableMachine: string | undefined;
+
+  /**
+   * `features` classifies a row of numbers: `features`, or the numbers of the form `for` names (its `columns`). Left
+   * out, the element classifies text, or an image when its content or `for` target is one.
+   */
+  @property() input: 'features' | undefined;
+
+  /** With `input="features"`: the row of numbers to classify. */
+  @property({ attribute: false }) features: number[] | null = null;
+
+  /** With `input="features"` and a `for` form: the names of the fields that are the columns, in order (comma-separated); default every number and range field. */
+  @property({ converter: labelsConverter }) columns: string[] = [];
+
+  /** Image models: the model.json URL of a feature extractor the site hosts (createClassifier's `featureExtractor`). */
+  @property({ attribute: 'feature-extractor' }) featureExtractor: string | undefined;
+
+  /** Background retraining after new labels: `false` off, a number a delay in ms; default on. Model-wide. */
+  @property({ attribute: 'auto-train', converter: autoTrainConverter }) autoTrain: boolean | number | undefined;
+
+  /** `false`: store no raw input, only features and hashes. Model-wide. */
+  @property({ attribute: 'keep-inputs', converter: flagConverter }) keepInputs: boolean | undefined;
+
+  /** Delete labels, log entries and queue items after this many days. Model-wide. */
+  @property({ attribute: 'retention-days', type: Number }) retentionDays: number | undefined;
 
   /** `indexeddb` keeps the model and labels across reloads; `memory` forgets them with the last user. */
   @property() storage: StorageKind = 'indexeddb';
@@ -261,10 +292,12 @@ export class HitlClassifier extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('htmlFor') && this.isConnected) this.#source.bind();
     const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'textEncoder', 'teachableMachine', 'mode', 'htmlFor'] as const;
-    if (config.some((key) => changed.has(key))) {
+    const wide = ['input', 'featureExtractor', 'autoTrain', 'keepInputs', 'retentionDays'] as const;
+    if (config.some((key) => changed.has(key)) || wide.some((key) => changed.has(key))) {
       this.#connection.sync();
       if (changed.has('htmlFor')) void this.#predictions.request();
     }
+    if (changed.has('features') || changed.has('columns')) this.#onSourceChange();
     if (changed.has('threshold') && this._prediction) {
       this._prediction = this.#withThreshold(this._prediction);
     }
@@ -343,6 +376,7 @@ export class HitlClassifier extends LitElement {
     if (!request || this._rejected !== null || (view !== 'confident' && view !== 'needs-review' && view !== 'labelled')) return nothing;
     const source = this.#source.read();
     if (source.kind === 'none') return nothing;
+    if (source.kind === 'features') return nothing;
     return this.#why.render(this.#strings(), source.kind === 'text' ? { text: source.text } : { image: source.image }, request);
   }
 
@@ -351,7 +385,7 @@ export class HitlClassifier extends LitElement {
     const source = this.#source.read();
     const prediction = this._prediction;
     if (!this.explain || !classifier || source.kind === 'none' || prediction?.label == null || source.key !== this.#predictedKey) return null;
-    const input: ClassifierInput = source.kind === 'text' ? source.text : source.image;
+    const input: ClassifierInput = inputOf(source);
     return { key: source.key, modelVersion: prediction.modelVersion, explain: () => classifier.explain(input) };
   }
 
@@ -445,7 +479,7 @@ export class HitlClassifier extends LitElement {
     }
     // An edit keeps the previous prediction on screen (marked busy) until the new one: no flicker while typing.
     if (source.key !== this.#predictedKey) this._rejected = null;
-    const input: ClassifierInput = source.kind === 'text' ? source.text : source.image;
+    const input: ClassifierInput = inputOf(source);
     let prediction: Prediction;
     let stored: StoredLabel | null;
     this._predicting = true;
@@ -455,7 +489,8 @@ export class HitlClassifier extends LitElement {
     } catch (error) {
       if (!signal.aborted) {
         const t = this.#strings();
-        this._error = format(source.kind === 'text' ? t.classifyTextFailed : t.classifyImageFailed, { reason: messageOf(error) });
+        const failed = source.kind === 'text' ? t.classifyTextFailed : source.kind === 'image' ? t.classifyImageFailed : t.classifyFeaturesFailed;
+        this._error = format(failed, { reason: messageOf(error) });
         this.dispatchEvent(new HitlErrorEvent('predict', error));
       }
       return;
@@ -516,7 +551,7 @@ export class HitlClassifier extends LitElement {
     const prediction = this.#predictedKey === source.key ? this._prediction : null;
     const action: DecisionAction = prediction?.label === label ? 'accept' : this._rejected !== null ? 'reject' : 'correct';
     const annotator = this.annotator?.trim() || undefined;
-    const input: ClassifierInput = source.kind === 'text' ? source.text : source.image;
+    const input: ClassifierInput = inputOf(source);
     // Accept and choose-another go away with the question (in review mode, every control): keep the keyboard here.
     const focused = this.shadowRoot?.activeElement ?? null;
     const loseFocus = focused !== null && (this.mode === 'review' || focused.closest('.review') !== null);

@@ -10,7 +10,7 @@ import {
   type InputKind,
   type StorageKind,
 } from '../../protocol.js';
-import { acquireClassifier, releaseClassifier } from '../../registry.js';
+import { SETTING_CONFLICT, acquireClassifier, releaseClassifier } from '../../registry.js';
 
 export type { ConnectionStrings } from './connection.strings.js';
 
@@ -25,7 +25,29 @@ export interface ModelAttributes {
   teachableMachine?: string | undefined;
   storage: StorageKind;
   backend: BackendRequest;
+  /** Model-wide options (createClassifier's); left undefined, the model's own setting stands. */
+  featureExtractor?: string | undefined;
+  autoTrain?: boolean | number | undefined;
+  keepInputs?: boolean | undefined;
+  retentionDays?: number | undefined;
 }
+
+/** Model-wide options an element passes when it opens its model, those it sets only: another tag may have set them. */
+type ModelWide = Pick<ClassifierOptions, 'featureExtractor' | 'autoTrain' | 'keepInputs' | 'retentionDays'>;
+
+/** An attribute that is `true`/`false` (empty is true); anything else is kept as written, for createClassifier to reject by name. */
+function flag(value: string | null): unknown {
+  return value === null ? undefined : value === '' || value === 'true' ? true : value === 'false' ? false : value;
+}
+
+/** `keep-inputs="false"`. */
+export const flagConverter = { fromAttribute: flag };
+
+/** `auto-train="false"`, `auto-train` (on) or `auto-train="3000"` (a delay in ms). */
+export const autoTrainConverter = {
+  fromAttribute: (value: string | null): unknown =>
+    value !== null && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : flag(value),
+};
 
 /**
  * Why an element has no handle, kept unformatted so that new strings apply to a message already shown: `key` names
@@ -70,6 +92,7 @@ type Config =
       textEncoder: string | undefined;
       /** Likewise: another export is another featurizer. With one, labels may be left out (its metadata names them). */
       teachableMachine: string | undefined;
+      wide: ModelWide;
     };
 
 export const labelsConverter = {
@@ -168,7 +191,7 @@ export class ModelConnection implements ReactiveController {
       return;
     }
     const signal = this.#abort.signal;
-    const { name, storage, backend, labels, input, textEncoder, teachableMachine } = config;
+    const { name, storage, backend, labels, input, textEncoder, teachableMachine, wide } = config;
     this.labels = labels ?? [];
     const opening = labels
       ? acquireClassifier({
@@ -180,6 +203,7 @@ export class ModelConnection implements ReactiveController {
           ...(input ? { input } : {}),
           ...(textEncoder ? { textEncoder } : {}),
           ...(teachableMachine ? { teachableMachine } : {}),
+          ...wide,
         })
       : this.#options.join!(name, storage, signal, () => {
           this.#key = null;
@@ -219,6 +243,7 @@ export class ModelConnection implements ReactiveController {
         // An export names its own labels: the element offers the model's (the export's first, then the attribute's).
         if (teachableMachine) this.labels = classifier.labels;
         classifier.addEventListener('change', this.#onChange);
+        classifier.addEventListener(SETTING_CONFLICT, this.#onConflict);
         this.#set(classifier, null, false);
         this.#options.onConnected(classifier);
       },
@@ -238,6 +263,11 @@ export class ModelConnection implements ReactiveController {
     const textEncoder = typeof host.textEncoder === 'string' && host.textEncoder.trim() !== '' ? host.textEncoder.trim() : undefined;
     const teachableMachine =
       typeof host.teachableMachine === 'string' && host.teachableMachine.trim() !== '' ? host.teachableMachine.trim() : undefined;
+    const wide: ModelWide = {};
+    for (const key of ['featureExtractor', 'autoTrain', 'keepInputs', 'retentionDays'] as const) {
+      const value = host[key];
+      if (value !== undefined && value !== null && value !== '') (wide as Record<string, unknown>)[key] = value;
+    }
     const bad =
       notOneOf('badStorage', storage, STORAGE_KINDS) ??
       notOneOf('badBackend', backend, BACKEND_REQUESTS) ??
@@ -246,13 +276,13 @@ export class ModelConnection implements ReactiveController {
     const raw: unknown = host.labels;
     const labels = typeof raw === 'string' ? splitLabels(raw) : Array.isArray(raw) ? raw.map((l) => String(l).trim()).filter((l) => l !== '') : [];
     if (labels.length === 0 && this.#options.join && !teachableMachine)
-      return { name, storage, backend, labels: null, input, textEncoder, teachableMachine };
+      return { name, storage, backend, labels: null, input, textEncoder, teachableMachine, wide };
     if (labels.length < 2 && !teachableMachine) return { error: { key: 'tooFewLabels', values: labels.length === 0 ? {} : { label: labels[0]! } } };
     const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
     if (duplicate !== undefined) return { error: { key: 'duplicateLabel', values: { label: duplicate } } };
     const problem = this.#options.check?.();
     if (problem) return { error: problem };
-    return { name, storage, backend, labels, input, textEncoder, teachableMachine };
+    return { name, storage, backend, labels, input, textEncoder, teachableMachine, wide };
   }
 
   readonly #onChange = (event: Event): void => {
@@ -262,6 +292,17 @@ export class ModelConnection implements ReactiveController {
     if (change.type === 'storage-error') this.#host.dispatchEvent(new HitlErrorEvent('storage', new Error(change.message)));
     if (change.type === 'engine-restarted') this.#host.dispatchEvent(new HitlErrorEvent('engine', new Error(change.message)));
     this.#options.onEvent(change);
+  };
+
+  /**
+   * Another element asked for another value of a model-wide option: this one shows the conflict too, if it set that
+   * option itself (a tag that left it out is not part of the conflict), until its attributes change.
+   */
+  readonly #onConflict = (event: Event): void => {
+    const { error, option } = (event as CustomEvent<{ error: Error; option: string }>).detail;
+    const own: unknown = (this.#host as unknown as Record<string, unknown>)[option];
+    if (own === undefined || own === null || own === '' || (option === 'backend' && own === 'auto')) return;
+    this.#set(null, { key: 'openFailed', values: { model: this.#host.model, reason: error.message } }, true, error);
   };
 
   /** A handle that does not fit this element's attributes: shown as an open failure. */
@@ -290,6 +331,7 @@ export class ModelConnection implements ReactiveController {
     this.classifier = null;
     if (!classifier) return;
     classifier.removeEventListener('change', this.#onChange);
+    classifier.removeEventListener(SETTING_CONFLICT, this.#onConflict);
     releaseClassifier(classifier);
   }
 }
