@@ -6,6 +6,7 @@ import { buildDigits, digitsSimulation, DIGITS_MODEL } from './digits.js';
 import { $, el, errorText } from './dom.js';
 import { buildInbox, inboxSimulation, INBOX_MODEL } from './inbox.js';
 import { buildIris, irisSimulation, IRIS_MODEL } from './iris.js';
+import { buildReplies, buildReplySimulation } from './replies.js';
 import { Simulation, type SimTask } from './simulation.js';
 
 interface Task {
@@ -48,6 +49,18 @@ const TASKS: Record<string, Task> = {
   },
 };
 
+/** The ranking task has no labels, queue or panel: the person compares, and its simulation is its own. */
+async function buildRanking(section: HTMLElement): Promise<void> {
+  const main = $<HTMLElement>('[data-part="main"]', section);
+  try {
+    await buildReplies(main);
+    buildReplySimulation($<HTMLElement>('[data-part="sim"]', section));
+    section.dataset.ready = 'true';
+  } catch (error) {
+    main.replaceChildren(el('p', { class: 'notice error', attrs: { role: 'alert' }, text: errorText(error) }));
+  }
+}
+
 const built = new Set<string>();
 
 /** The queue and the panel name the model's labels and input kind, so they work before any tag has opened it. */
@@ -68,6 +81,13 @@ function buildSide(side: HTMLElement, task: Task): void {
 }
 
 async function buildTask(name: string): Promise<void> {
+  if (name === 'replies') {
+    if (!built.has(name)) {
+      built.add(name);
+      await buildRanking($<HTMLElement>('#task-replies'));
+    }
+    return;
+  }
   const task = TASKS[name];
   if (!task || built.has(name)) return;
   built.add(name);
@@ -87,8 +107,8 @@ async function buildTask(name: string): Promise<void> {
 
 function show(): void {
   const requested = location.hash.slice(1);
-  const name = requested in TASKS ? requested : 'inbox';
-  for (const key of Object.keys(TASKS)) {
+  const name = requested in TASKS || requested === 'replies' ? requested : 'inbox';
+  for (const key of [...Object.keys(TASKS), 'replies']) {
     $<HTMLElement>(`#task-${key}`).hidden = key !== name;
     const tab = $<HTMLAnchorElement>(`.tabs a[href="#${key}"]`);
     if (key === name) tab.setAttribute('aria-current', 'page');
