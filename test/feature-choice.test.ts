@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest';
-import { classifier, closeAll, uniqueName } from './helpers.js';
+import { classifier, closeAll, uniqueName, until } from './helpers.js';
 
 // Issue 17, item 1: a text model chooses its head's features by cross-validation on its own labels.
 
@@ -61,4 +61,26 @@ test('where letters decide, the model chooses short character grams, retrains fo
   expect((await again.stats()).featureChoice).toEqual(choice);
   const reopened = (await again.predictBatch(test)).map((p) => p.confidence);
   reopened.forEach((c, i) => expect(c).toBeCloseTo(before[i]!, 5));
+});
+
+test('with more labels the choice is made in the background after a training, and the next training applies it', async () => {
+  const clf = await classifier({ labels: ['marked', 'plain'], autoTrain: false, storage: 'memory' });
+  const train = words(320, 11);
+  await clf.labelBatch(train.map((word) => ({ input: word, label: labelOf(word) })));
+  // Too many labels to choose before this training: it trains on the n-grams alone, as before any choice.
+  await clf.train();
+  const choice = (
+    await until(
+      () => clf.stats(),
+      (s) => s.featureChoice !== null,
+    )
+  ).featureChoice!;
+  expect(choice).toMatchObject({ examples: 320 });
+  expect(choice.shortGramShare).toBeGreaterThan(0);
+  // The next training reads the chosen features: from zeros, since the served head read others.
+  const next = await clf.train();
+  expect(next.start).toBe('zeros');
+  const test = words(200, 5);
+  const right = (await clf.predictBatch(test)).filter((p, i) => p.label === labelOf(test[i]!)).length / test.length;
+  expect(right).toBeGreaterThan(0.7);
 });

@@ -2,6 +2,7 @@ import type { FeatureChoice as FeatureChoiceReport } from '../../src/protocol.js
 import { TextNgrams } from '../featurizers/text-ngrams.js';
 import { joinShortGrams, shortGrams } from '../featurizers/text-short-grams.js';
 import { isSparse, type SparseVector } from '../featurizers/vector.js';
+import { backgroundBreather } from '../background.js';
 import { breather } from '../learning/head.js';
 import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { eligibleClasses } from '../audit/label-check.js';
@@ -23,6 +24,12 @@ export const CHOICE_MIN_EXAMPLES = 40;
  * 88–108 s on 2,000 e-mails on a loaded 2-core machine (load ≈ 14) before the first training.
  */
 export const CHOICE_MAX_EXAMPLES = 1_000;
+/**
+ * Up to this many labels the choice is made at the start of a training, which it then delays by about as long as
+ * three trainings with the label check's five folds (well under a second on 300 e-mails on 2 cores); past it, in the
+ * background after the training.
+ */
+export const CHOICE_INLINE_MAX = 300;
 /** The choice is made again each time the labels have grown by this factor since the last one. */
 const CHOICE_GROWTH = 2;
 const FOLDS = 5;
@@ -30,8 +37,10 @@ const FOLDS = 5;
 /**
  * Which features a text model's head reads, chosen by cross-validation on the model's own labels: the n-grams alone
  * or joined with short character grams (text-short-grams.ts), at the share that predicts the held-out labels best.
- * It runs at the start of a training when the labels have doubled since the last choice, so the head that training
- * installs reads what was chosen (a new choice makes it a training from zeros). The memory never changes with it.
+ * It runs when the labels have doubled since the last choice: at the start of a training while the labels are few
+ * enough for that to be quick (the head that training installs then reads what was chosen; a new choice makes it a
+ * training from zeros), and otherwise in the background after the training, for the next training to apply. The
+ * memory never changes with it.
  */
 export class FeatureChoice {
   constructor(private readonly session: ModelSession) {}
@@ -61,20 +70,36 @@ export class FeatureChoice {
   }
 
   /**
-   * Best effort, at the start of a training: a failure leaves the previous choice, and only a reset (`shouldStop`)
-   * stops the training too.
+   * At the start of a training, when the choice is due and its labels are few enough to choose at once
+   * (CHOICE_INLINE_MAX): chooses and applies, so this training's head reads the choice. Best effort: a failure leaves
+   * the previous choice, and only a reset (`shouldStop`) stops the training too.
    */
-  async chooseIfDue(shouldStop: () => Error | null): Promise<void> {
-    if (!this.due) return;
+  async chooseBeforeTraining(shouldStop: () => Error | null): Promise<void> {
+    if (!this.due || Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX) return;
     try {
-      await this.choose(shouldStop);
+      await this.choose(shouldStop, breather());
+      await this.followChoice();
     } catch (error) {
       if (isAbort(error)) throw error;
       console.warn('hitl-classifier: the feature choice failed; the features stay as they were', error);
     }
   }
 
-  private async choose(shouldStop: () => Error | null): Promise<void> {
+  /**
+   * After a training (in its chain, like the label check), when the choice is still due: chooses in the background,
+   * giving way to the page, and only records it. Applying it now would leave the served head reading views it was not
+   * trained on; the next training applies it (followChoice).
+   */
+  async chooseInBackground(shouldStop: () => Error | null): Promise<void> {
+    if (!this.due) return;
+    try {
+      await this.choose(shouldStop, backgroundBreather());
+    } catch (error) {
+      if (!isAbort(error)) console.warn('hitl-classifier: the feature choice failed; the features stay as they were', error);
+    }
+  }
+
+  private async choose(shouldStop: () => Error | null, breathe: () => Promise<void>): Promise<void> {
     const { session } = this;
     const ngrams = this.ngrams!;
     const generation = session.generation;
@@ -97,7 +122,7 @@ export class FeatureChoice {
       inputDim: session.inputDim(),
       folds: FOLDS,
       shouldStop,
-      breathe: breather(),
+      breathe,
     });
     const stop = shouldStop();
     if (stop) throw stop;
@@ -111,7 +136,6 @@ export class FeatureChoice {
     };
     if (session.generation !== generation) return;
     session.meta = await session.store.saveMeta({ ...session.meta, featureChoice: record });
-    await this.follow(chosen);
   }
 
   /** Before a training: the features of the stored choice (made here, or in another tab, or before a reload). */

@@ -107,7 +107,7 @@ export class Training {
     // The label check follows each installed head in the same chain: the run's caller does not wait for it, and the
     // next run waits for it, so two never train at once.
     this.chain = work.then(
-      () => this.checkLabels(),
+      () => this.checkLabels().then(() => this.chooseFeatures()),
       () => undefined,
     );
     const cancelled = new Promise<never>((_, reject) =>
@@ -119,6 +119,18 @@ export class Training {
   /** Recomputes the out-of-fold label check after this tab's trainings (on open, when a head was stored). */
   refreshLabelCheck(): void {
     this.chain = this.chain.then(() => this.checkLabels());
+  }
+
+  /** The feature choice of a model with many labels, in the background after its training (feature-choice.ts). */
+  private chooseFeatures(): Promise<void> {
+    const { session } = this;
+    const generation = session.generation;
+    return session.featureChoice.chooseInBackground(() => {
+      if (session.generation !== generation) return abortError('The model was reset during the feature choice.');
+      // The next training chooses first if it may; this one would only hold it back.
+      if (this.hasWaiting) return abortError('A newer training replaces this feature choice.');
+      return null;
+    });
   }
 
   /** Settles when every training and label check asked for so far has ended. */
@@ -230,10 +242,12 @@ export class Training {
     const { session } = this;
     const started = performance.now();
     const generation = session.generation;
-    // The features first: the stored choice (made in another tab, or before a reload), or a new one when the labels
-    // have grown enough; a new choice makes this a training from zeros (warmStart).
+    // The features first: the stored choice (made in the background, in another tab, or before a reload), or a new
+    // one when the labels have grown enough and are few; a new choice makes this a training from zeros (warmStart).
     await session.featureChoice.followChoice();
-    await session.featureChoice.chooseIfDue(() => (session.generation !== generation ? abortError('The model was reset during training.') : null));
+    await session.featureChoice.chooseBeforeTraining(() =>
+      session.generation !== generation ? abortError('The model was reset during training.') : null,
+    );
     const human = session.examples.snapshot();
     // A shipped head (a Teachable Machine export's) is where training starts, and its answers on inputs nobody labelled are replayed.
     const shipped = session.featurizer.shipped;
