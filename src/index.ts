@@ -36,6 +36,9 @@ export type {
   FeatureContribution,
   HeatMap,
   NearestExample,
+  AutoAcceptSettings,
+  AutoAcceptReport,
+  RiskCoveragePoint,
 } from './protocol.js';
 export { HitlPredictionEvent, HitlLabelEvent, HitlReviewNeededEvent, HitlUndoEvent, HitlDriftEvent } from './events.js';
 export { HitlErrorEvent, type HitlErrorPhase } from './events.js';
