@@ -66,6 +66,8 @@ describe('renameLabel and removeLabel', () => {
       const [theirs] = await other.predict(opened.key, [tickets.bug[1]]);
       expect(theirs!.label).toBe('defect');
       await expect(other.label(opened.key, 'The login button is broken', 'bug', {})).rejects.toThrow(/Unknown label "bug"/);
+      // A page that still asks for the old label hears what happened to it.
+      await expect(classifier({ name })).rejects.toThrow(/\["bug"\] was renamed or removed \(renameLabel, removeLabel\)/);
     } finally {
       await other.close(opened.key, opened.handle);
     }

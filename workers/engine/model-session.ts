@@ -156,7 +156,8 @@ export class ModelSession {
       if (missing.length > 0) {
         throw new RangeError(
           `Model "${spec.name}" is stored with the labels ${JSON.stringify(meta.labels)}; ${JSON.stringify(missing)} ` +
-            'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.',
+            'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.' +
+            retiredNote(meta, asked),
         );
       }
       this.meta = { ...meta, featurizer: id, labels: [...meta.labels, ...asked.filter((l) => !meta.labels.includes(l))] };
@@ -215,7 +216,8 @@ export class ModelSession {
     if (missing.length > 0) {
       throw new RangeError(
         `Model "${this.spec.name}" already has the labels ${JSON.stringify(this.meta.labels)}; ${JSON.stringify(missing)} ` +
-          'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.',
+          'would be lost. Labels can be added, not removed: pass all of them, use another name, or reset() the model.' +
+          retiredNote(this.meta, labels),
       );
     }
     const added = labels.filter((label) => !this.meta.labels.includes(label));
@@ -401,4 +403,12 @@ export class ModelSession {
     this.batches.dispose();
     this.store.close();
   }
+}
+
+/** For a page that still asks for labels renamed or removed since (renameLabel, removeLabel): what happened to them. */
+function retiredNote(meta: ModelMeta, asked: readonly string[]): string {
+  const retired = asked.filter((label) => meta.retiredLabels?.[label] !== undefined);
+  return retired.length === 0
+    ? ''
+    : ` ${JSON.stringify(retired)} ${retired.length === 1 ? 'was' : 'were'} renamed or removed (renameLabel, removeLabel): pass the labels the model has now.`;
 }
