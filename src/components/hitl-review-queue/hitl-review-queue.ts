@@ -18,7 +18,15 @@ import { drawPixels } from '../shared/draw-pixels.js';
 import { joinOpenedModel } from '../shared/join-model.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ScrollFocus } from '../shared/scroll-focus.js';
-import { ModelConnection, labelsConverter, messageOf, type ConnectionStrings } from '../shared/model-connection.js';
+import {
+  ModelConnection,
+  labelsConverter,
+  messageOf,
+  type ConnectionStrings,
+  MODEL_ATTRIBUTES,
+  autoTrainConverter,
+  flagConverter,
+} from '../shared/model-connection.js';
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 import { styles } from './hitl-review-queue.styles.js';
@@ -106,6 +114,20 @@ export class HitlReviewQueue extends LitElement {
 
   /** Backend, if this element is the first to open the model. */
   @property() backend: BackendRequest = 'auto';
+
+  // The model options of <hitl-classifier>, for a page where this element opens the model (with `labels`).
+  /** The model.json URL of a text encoder the site hosts. */
+  @property({ attribute: 'text-encoder' }) textEncoder: string | undefined;
+  /** Image models: the folder (or model.json URL) of a Teachable Machine export the site hosts. */
+  @property({ attribute: 'teachable-machine' }) teachableMachine: string | undefined;
+  /** Image models: the model.json URL of a feature extractor the site hosts. */
+  @property({ attribute: 'feature-extractor' }) featureExtractor: string | undefined;
+  /** Background retraining after new labels: `false` off, a number a delay in ms. Model-wide. */
+  @property({ attribute: 'auto-train', converter: autoTrainConverter }) autoTrain: boolean | number | undefined;
+  /** `false`: store no raw input. Model-wide. */
+  @property({ attribute: 'keep-inputs', converter: flagConverter }) keepInputs: boolean | undefined;
+  /** Delete labels, log entries and queue items after this many days. Model-wide. */
+  @property({ attribute: 'retention-days', type: Number }) retentionDays: number | undefined;
 
   /** Who reviews, recorded with every decision. */
   @property() annotator: string | undefined;
@@ -242,7 +264,7 @@ export class HitlReviewQueue extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('model') || changed.has('labels') || changed.has('input') || changed.has('storage') || changed.has('backend')) {
+    if (MODEL_ATTRIBUTES.some((key) => changed.has(key))) {
       this.#connection.sync();
     }
   }

@@ -40,6 +40,21 @@ function flag(value: string | null): unknown {
   return value === null ? undefined : value === '' || value === 'true' ? true : value === 'false' ? false : value;
 }
 
+/** The attributes whose change may mean another model, or another way to open it: the connection syncs on them. */
+export const MODEL_ATTRIBUTES = [
+  'model',
+  'labels',
+  'input',
+  'storage',
+  'backend',
+  'textEncoder',
+  'teachableMachine',
+  'featureExtractor',
+  'autoTrain',
+  'keepInputs',
+  'retentionDays',
+] as const;
+
 /** `keep-inputs="false"`. */
 export const flagConverter = { fromAttribute: flag };
 
