@@ -1,3 +1,4 @@
+import { breather } from '../learning/head.js';
 import { BradleyTerry, type Pair } from './bt-model.js';
 import type { Outcomes } from './davidson.js';
 
@@ -36,13 +37,20 @@ function logLoss(predictions: readonly Outcomes[], pairs: readonly Pair[]): numb
   return sum / predictions.length;
 }
 
-/** Out-of-fold predictions at one strength; folds interleave by position (comparisons arrive in no special order). */
-function outOfFold(model: BradleyTerry, pairs: readonly Pair[], l2: number): Outcomes[] {
+/** Steps each fold's fit may take: the choice compares strengths, it does not need every last digit. */
+const FOLD_ITERATIONS = 100;
+
+/**
+ * Out-of-fold predictions at one strength; folds interleave by position (comparisons arrive in no special order).
+ * Gives way between folds, so the page's calls (and the heartbeat's pings) are answered during a long choice.
+ */
+async function outOfFold(model: BradleyTerry, pairs: readonly Pair[], l2: number, breathe: () => Promise<void>): Promise<Outcomes[]> {
   const predictions: Outcomes[] = new Array<Outcomes>(pairs.length);
   for (let fold = 0; fold < FOLDS; fold++) {
+    await breathe();
     const train = pairs.filter((_, i) => i % FOLDS !== fold);
     const fitted = model.blank(l2);
-    fitted.fit(train);
+    fitted.fit(train, FOLD_ITERATIONS);
     pairs.forEach((pair, i) => {
       if (i % FOLDS === fold) predictions[i] = fitted.outcome(pair.diff);
     });
@@ -54,13 +62,14 @@ function outOfFold(model: BradleyTerry, pairs: readonly Pair[], l2: number): Out
  * Chooses the L2 strength by the out-of-fold log-likelihood of the model's own comparisons, and keeps the out-of-fold
  * predictions at that strength for the held-out figures. Null below MIN_FOR_CHOICE comparisons.
  */
-export function chooseL2(model: BradleyTerry, all: readonly Pair[]): Choice | null {
+export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promise<Choice | null> {
   if (all.length < MIN_FOR_CHOICE) return null;
+  const breathe = breather();
   const pairs = all.slice(-MAX_CROSS_VALIDATED);
   let best: Choice | null = null;
   let bestLoss = Infinity;
   for (const l2 of L2_GRID) {
-    const predictions = outOfFold(model, pairs, l2);
+    const predictions = await outOfFold(model, pairs, l2, breathe);
     const loss = logLoss(predictions, pairs);
     if (loss < bestLoss) {
       bestLoss = loss;

@@ -27,7 +27,11 @@ export class PreferenceModel {
   chosenL2: number | null = null;
   outOfFold: OutOfFold | null = null;
 
-  constructor(private readonly dim: () => number) {
+  constructor(
+    private readonly dim: () => number,
+    /** The comparisons as they are now (the session's), for a training that gave way while new ones came. */
+    private readonly records: () => readonly ComparisonRecord[],
+  ) {
     this.model = new BradleyTerry(0, DEFAULT_L2);
   }
 
@@ -92,9 +96,12 @@ export class PreferenceModel {
   }
 
   /** Chooses the L2 strength by cross-validation on the comparisons, then fits all of them with it. */
-  train(records: readonly ComparisonRecord[]): void {
+  async train(records: readonly ComparisonRecord[]): Promise<void> {
     this.rebuild(records);
-    const choice = chooseL2(this.model, this.pairs);
+    const pairs = this.pairs;
+    const choice = await chooseL2(this.model, pairs);
+    // Comparisons that arrived while it chose were learnt from meanwhile: refit on all of them.
+    if (this.pairs !== pairs) this.rebuild(this.records());
     if (choice) {
       this.chosenL2 = choice.l2;
       this.outOfFold = choice.outOfFold;

@@ -63,7 +63,10 @@ export class RankerSession {
     persistent: boolean,
   ) {
     this.comparisons = store.comparisons();
-    this.model = new PreferenceModel(() => this.dim());
+    this.model = new PreferenceModel(
+      () => this.dim(),
+      () => this.records,
+    );
     this.tabs = persistent ? new RankerTabs(spec.name, () => void this.reload('remote').catch(() => undefined)) : null;
   }
 
@@ -79,7 +82,7 @@ export class RankerSession {
 
   async load(): Promise<void> {
     this.records = await this.comparisons.loadComparisons();
-    this.model.train(this.records);
+    await this.model.train(this.records);
     this.modelVersion += 1;
     await this.applyRetention();
   }
@@ -162,7 +165,7 @@ export class RankerSession {
   async train(): Promise<RankerTrainResult> {
     clearTimeout(this.trainTimer);
     const start = performance.now();
-    this.model.train(this.records);
+    await this.model.train(this.records);
     this.modelVersion += 1;
     this.changed('train');
     return { modelVersion: this.modelVersion, comparisons: this.records.length, ms: performance.now() - start, l2: this.model.chosenL2 };

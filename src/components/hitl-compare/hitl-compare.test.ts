@@ -3,6 +3,7 @@ import { afterEach, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { createRanker as openRanker, HitlCompare, HitlCompareEvent, type Ranker } from '../../ranker-entry.js';
 import { onCleanup, runCleanups, stage, uniqueName } from '../../../test/helpers.js';
+import '../hitl-model-panel/hitl-model-panel.js';
 
 afterEach(runCleanups);
 
@@ -101,4 +102,20 @@ test('.pool: asks the ranker for informative pairs one after another, counts, sk
   await userEvent.keyboard('s');
   await poll(() => part(element, 'side-a')!.textContent! + part(element, 'side-b')!.textContent!).not.toBe(beforeSkip);
   expect((await r.stats()).comparisons).toBe(1);
+});
+
+test("<hitl-model-panel> shows a ranker's figures, accessibly, and follows its changes", async () => {
+  const r = await ranker();
+  for (let k = 0; k < 12; k++) await r.compare(REPLIES[k % 6]!, REPLIES[(k + 1) % 6]!, k % 5 === 0 ? 'tie' : 'a');
+  await r.train();
+  const panel = document.createElement('hitl-model-panel');
+  panel.ranker = r;
+  stage().append(panel);
+  const stat = (key: string) => panel.shadowRoot?.querySelector(`[data-stat="${key}"]`)?.textContent ?? '';
+  await poll(() => stat('comparisons')).toBe('12');
+  expect(stat('ties')).toBe('3');
+  expect(stat('agreement')).toMatch(/ of \d+/);
+  expect(await violations(panel)).toEqual([]);
+  await r.compare(REPLIES[0]!, REPLIES[5]!, 'b');
+  await poll(() => stat('comparisons')).toBe('13');
 });

@@ -22,6 +22,8 @@ import { autoAcceptBlock } from './risk-coverage.js';
 import { styles } from './hitl-model-panel.styles.js';
 import { classWarningList, labelCounts, outOfFoldBlock, perClassTable } from './per-class.js';
 import { TrainingRun } from './training-run.js';
+import { RankerFigures } from './ranker-figures.js';
+import type { Ranker } from '../../ranker.js';
 
 export { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 
@@ -127,6 +129,9 @@ export class HitlModelPanel extends LitElement {
    * defaults (`HITL_MODEL_PANEL_STRINGS`).
    */
   @property({ attribute: false }) strings: Partial<HitlModelPanelStrings> = {};
+  /** A ranker (createRanker) the page opened: the panel shows its figures instead of a classifier's. */
+  @property({ attribute: false }) ranker: Ranker | null = null;
+  readonly #rankerFigures = new RankerFigures(this);
 
   @state() private _stats: Stats | null = null;
   @state() private _quality: QualityReport | null = null;
@@ -274,6 +279,7 @@ export class HitlModelPanel extends LitElement {
   // ---- Rendering ----------------------------------------------------------------------------------------------------
 
   override render(): TemplateResult {
+    if (this.ranker) return this.#rankerFigures.render();
     const connection = this.#connection;
     const classifier = connection.classifier;
     const t = this.#strings();
