@@ -97,6 +97,20 @@ describe('renameLabel and removeLabel', () => {
     // The label is gone from the model: labelling with it is refused, and the model still trains on the rest.
     await expect(clf.label('Another cheap offer', 'spam')).rejects.toThrow(RangeError);
     expect((await clf.train()).examples).toBe(6);
+
+    // Agreement reads labels given before a rename under the new name: the same judgement is no conflict.
+    await clf.addLabel('urgent');
+    await clf.label('The site is down for everyone', 'urgent', { annotator: 'ana' });
+    await clf.renameLabel('urgent', 'outage');
+    await clf.label('The site is down for everyone', 'outage', { annotator: 'bo' });
+    expect((await clf.agreement()).conflicts).toEqual([]);
+    await clf.label('The site is down for everyone', 'bug', { annotator: 'cy' });
+    const [conflict] = (await clf.agreement()).conflicts;
+    expect(conflict!.labels.map((l) => [l.annotator, l.label])).toEqual([
+      ['ana', 'outage'],
+      ['bo', 'outage'],
+      ['cy', 'bug'],
+    ]);
   });
 
   test('a store refuses a stale tab: no decision under a label that is gone, and its meta does not bring the label back', async () => {

@@ -27,6 +27,24 @@ export function computeAgreement(records: readonly QualityRecord[], labels: read
       standing.clear();
       adjudications.clear();
     }
+    // A label renamed or removed since (renameLabel, removeLabel): what people gave under the old name counts under
+    // the new one, or not at all once its examples were deleted, as the stored examples do.
+    if (r.kind === 'relabel' && r.previousLabel !== undefined) {
+      for (const [input, byAnnotator] of standing) {
+        for (const [annotator, given] of byAnnotator) {
+          if (given.label !== r.previousLabel) continue;
+          if (r.label === undefined) byAnnotator.delete(annotator);
+          else byAnnotator.set(annotator, { ...given, label: r.label });
+        }
+        if (byAnnotator.size === 0) standing.delete(input);
+      }
+      for (const [input, adjudication] of adjudications) {
+        if (adjudication.label !== r.previousLabel) continue;
+        if (r.label === undefined) adjudications.delete(input);
+        else adjudications.set(input, { ...adjudication, label: r.label });
+      }
+      continue;
+    }
     if (r.kind !== 'label' || r.label === undefined) continue;
     if (r.decisionId !== undefined && undone.has(r.decisionId)) continue;
     if (inputs && !inputs.has(r.exampleId)) continue;

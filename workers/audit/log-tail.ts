@@ -1,7 +1,10 @@
 import type { LogRecord } from '../storage/index.js';
 
 /** What quality(), drift and agreement() read of a log entry: no inputs, hashes or chain fields. */
-export type QualityRecord = Pick<LogRecord, 'id' | 'kind' | 'time' | 'label' | 'predicted' | 'decisionId' | 'exampleId' | 'annotator' | 'action'>;
+export type QualityRecord = Pick<
+  LogRecord,
+  'id' | 'kind' | 'time' | 'label' | 'predicted' | 'decisionId' | 'exampleId' | 'annotator' | 'action' | 'previousLabel'
+>;
 
 /** What LogTail reads the log through (a ModelStore). */
 export interface LogSource {
@@ -39,8 +42,20 @@ export class LogTail {
       this.clear();
       return this.catchUp(source);
     }
-    for (const { id, kind, time, label, predicted, decisionId, exampleId, annotator, action } of fresh) {
-      this.records.push({ id, kind, time, label, predicted, decisionId, exampleId, annotator, action });
+    for (const { id, kind, time, label, predicted, decisionId, exampleId, annotator, action, previousLabel } of fresh) {
+      // A decision's previous label is not read; a relabel entry's is the label it renamed or removed (agreement.ts).
+      this.records.push({
+        id,
+        kind,
+        time,
+        label,
+        predicted,
+        decisionId,
+        exampleId,
+        annotator,
+        action,
+        ...(kind === 'relabel' ? { previousLabel } : {}),
+      });
       if (id !== undefined && id > this.lastId) this.lastId = id;
     }
     // A copy: the next read appends to the kept array.
