@@ -487,20 +487,13 @@ export class Classifier extends EventTarget {
    * entry; other tabs follow. Pass the new name in `labels` when you next create the classifier.
    */
   async renameLabel(from: string, to: string): Promise<LabelChangeResult> {
-    this.#checkLabel(from);
-    checkId('to', to);
+    // The worker checks both names against the stored labels, inside the transaction.
     return this.#relabelled(await this.#call((api) => api.renameLabel(this.#key, from, to)));
   }
 
   /** Removes a label, its examples moved to `reassignTo` or deleted (`drop: true`), like renameLabel in one transaction. */
   async removeLabel(label: string, how: { reassignTo: string } | { drop: true }): Promise<LabelChangeResult> {
-    this.#checkLabel(label);
-    const { reassignTo, drop } = (how ?? {}) as { reassignTo?: unknown; drop?: unknown };
-    if ((reassignTo === undefined) === (drop !== true)) {
-      throw new TypeError(`removeLabel expects { reassignTo: label } or { drop: true } as its second argument, got ${describe(how)}.`);
-    }
-    if (reassignTo !== undefined) this.#checkLabel(reassignTo);
-    return this.#relabelled(await this.#call((api) => api.removeLabel(this.#key, label, reassignTo ?? null)));
+    return this.#relabelled(await this.#call((api) => api.removeLabel(this.#key, label, how)));
   }
 
   #relabelled(result: LabelChangeResult): LabelChangeResult {
@@ -529,9 +522,7 @@ export class Classifier extends EventTarget {
    * row. Labels the model lacks are refused unless `addLabels` is true.
    */
   async importLabels(data: string | Blob, options: { format: LabelFormat; addLabels?: boolean }): Promise<LabelImportResult> {
-    if (typeof data !== 'string' && !(data instanceof Blob))
-      throw new TypeError(`importLabels expects a string, Blob or File, got ${describe(data)}.`);
-    // The worker checks the format (and every row): the page carries no parser.
+    // The worker checks the data, the format and every row: the page carries no parser.
     const result = await this.#call((api) => api.importLabels(this.#key, data, options?.format, options?.addLabels === true));
     if (result.labelsAdded.length > 0) this.#labels = Object.keys((await this.stats()).byLabel);
     return result;

@@ -372,8 +372,8 @@ export interface EngineApi {
   memory(): Promise<{ tensors: number; bytes: number }>;
   /** Renames a label in every stored record, logged, in one transaction. */
   renameLabel(key: string, from: string, to: string): Promise<LabelChangeResult>;
-  /** Removes a label; its examples move to `reassignTo`, or are deleted when it is null. */
-  removeLabel(key: string, label: string, reassignTo: string | null): Promise<LabelChangeResult>;
+  /** Removes a label; its examples move to `reassignTo`, or are deleted with `drop: true` (checked in the worker). */
+  removeLabel(key: string, label: string, how: { reassignTo: string } | { drop: true }): Promise<LabelChangeResult>;
   /** Many labels in one transaction: all stored, or none. */
   labelBatch(key: string, items: WireLabelItem[]): Promise<LabelBatchResult>;
   /** Labelled text in another tool's format, validated in full, then stored in one transaction. */

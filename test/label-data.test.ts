@@ -223,6 +223,9 @@ describe('importLabels and exportLabels', () => {
     );
     await expect(clf.importLabels('{"text":"a","label":"bug"}\nnot json\n', { format: 'jsonl' })).rejects.toThrow(/line 2: not JSON/);
     await expect(clf.importLabels(csv, { format: 'xml' as 'csv' })).rejects.toThrow(RangeError);
+    await expect(clf.importLabels(42 as unknown as string, { format: 'csv' })).rejects.toThrow(
+      'importLabels expects a string, Blob or File, got number.',
+    );
     expect((await clf.stats()).examples).toBe(0);
 
     const result = await clf.importLabels(new Blob([csv]), { format: 'csv', addLabels: true });

@@ -322,8 +322,8 @@ export class Engine implements EngineApi {
     return this.model(key).labelSet.rename(from, to);
   }
 
-  async removeLabel(key: string, label: string, reassignTo: string | null): Promise<LabelChangeResult> {
-    return this.model(key).labelSet.remove(label, reassignTo);
+  async removeLabel(key: string, label: string, how: { reassignTo: string } | { drop: true }): Promise<LabelChangeResult> {
+    return this.model(key).labelSet.remove(label, how);
   }
 
   async labelBatch(key: string, items: WireLabelItem[]): Promise<LabelBatchResult> {

@@ -25,6 +25,9 @@ export class LabelFiles {
 
   async import(data: string | Blob, format: LabelFormat, addLabels: boolean): Promise<LabelImportResult> {
     const { session } = this;
+    if (typeof data !== 'string' && !(data instanceof Blob)) {
+      throw new TypeError(`importLabels expects a string, Blob or File, got ${data === null ? 'null' : typeof data}.`);
+    }
     this.check('importLabels', format);
     const { rows, skipped } = readLabelRows(typeof data === 'string' ? data : await data.text(), format);
     if (rows.length === 0) throw new RangeError(`The ${format} data holds no labelled rows: nothing to import.`);

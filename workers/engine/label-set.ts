@@ -2,6 +2,17 @@ import type { LabelChangeResult } from '../../src/protocol.js';
 import { assertLabelChange, retiredBy, type LabelChangeCounts, type LabelChangeOutcome, type LabelEdit, type LogRecord } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 
+function describe(value: unknown): string {
+  if (value === null || typeof value !== 'object') return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return Array.isArray(value) ? 'an array' : JSON.stringify(value);
+}
+
+/** A label name as the page passed it: a string, or a TypeError naming the argument. */
+function named(what: string, value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${describe(value)}.`);
+  return value;
+}
+
 /** The log entry's words for a change, with what it rewrote. */
 function describeChange(change: LabelEdit, counts: LabelChangeCounts): string {
   const done = `${counts.examples} example${counts.examples === 1 ? '' : 's'}, ${counts.queue} queue item${counts.queue === 1 ? '' : 's'}`;
@@ -18,14 +29,19 @@ function describeChange(change: LabelEdit, counts: LabelChangeCounts): string {
 export class LabelSet {
   constructor(private readonly session: ModelSession) {}
 
-  rename(from: string, to: string): Promise<LabelChangeResult> {
-    if (typeof to !== 'string') throw new TypeError(`The new label must be a string, got ${typeof to}.`);
+  async rename(from: unknown, to: unknown): Promise<LabelChangeResult> {
+    if (typeof to !== 'string') throw new TypeError(`The new label must be a string, got ${describe(to)}.`);
     if (to.trim() === '') throw new RangeError('The new label must not be empty.');
-    return this.change({ kind: 'rename', from, to });
+    return this.change({ kind: 'rename', from: named('The label to rename', from), to });
   }
 
-  remove(label: string, reassignTo: string | null): Promise<LabelChangeResult> {
-    return this.change({ kind: 'remove', label, reassignTo });
+  async remove(label: unknown, how: unknown): Promise<LabelChangeResult> {
+    const { reassignTo, drop } = (how !== null && typeof how === 'object' ? how : {}) as { reassignTo?: unknown; drop?: unknown };
+    if ((reassignTo === undefined) === (drop !== true)) {
+      throw new TypeError(`removeLabel expects { reassignTo: label } or { drop: true } as its second argument, got ${describe(how)}.`);
+    }
+    const to = reassignTo === undefined ? null : named('reassignTo', reassignTo);
+    return this.change({ kind: 'remove', label: named('The label to remove', label), reassignTo: to });
   }
 
   private async change(change: LabelEdit): Promise<LabelChangeResult> {
