@@ -26,41 +26,16 @@ const openings = new EventTarget();
 /** Fired on a shared handle (`detail`: the TypeError and the option) when a later acquirer asked for other model-wide settings. */
 export const SETTING_CONFLICT = 'setting-conflict';
 
-/** Settings of the whole model, with their defaults: `threshold` is each element's own. */
-const MODEL_WIDE: Partial<Record<keyof ClassifierOptions, unknown>> = {
-  backend: 'auto',
-  autoTrain: true,
-  keepInputs: true,
-  retentionDays: undefined,
-  featureExtractor: undefined,
-  textEncoder: undefined,
-  teachableMachine: undefined,
-};
-
-/** A spec (a URL or `{ url, … }`) as JSON with its URL absolute, so that two spellings of one model compare equal. */
-function comparable(value: unknown): string {
-  const spec = typeof value === 'string' ? { url: value } : value;
-  if (spec && typeof spec === 'object' && 'url' in spec && typeof spec.url === 'string') {
-    try {
-      return JSON.stringify({ ...spec, url: new URL(spec.url, document.baseURI).href });
-    } catch {
-      // Not a URL: createClassifier rejects it by name; compared as written.
-    }
-  }
-  return JSON.stringify(value) ?? 'undefined';
-}
-
-/** `backend "webgl", not "wasm"` where `later` asks for a model-wide setting other than the opener's; null when it agrees. */
-function settingConflict(first: ClassifierOptions, later: ClassifierOptions): { option: string; text: string } | null {
-  for (const [key, fallback] of Object.entries(MODEL_WIDE) as [keyof ClassifierOptions, unknown][]) {
-    const asked = later[key];
-    // 'auto' is what an element without a backend attribute passes: it leaves the backend to the model.
-    if (asked === undefined || (key === 'backend' && asked === 'auto')) continue;
-    const opened = comparable(first[key] ?? fallback);
-    if (opened !== comparable(asked)) return { option: key, text: `${key} ${opened}, not ${comparable(asked)}` };
-  }
-  return null;
-}
+/** Options of the whole model rather than of one handle (`threshold` is each element's own). */
+export const MODEL_WIDE_OPTIONS = [
+  'backend',
+  'autoTrain',
+  'keepInputs',
+  'retentionDays',
+  'featureExtractor',
+  'textEncoder',
+  'teachableMachine',
+] as const;
 
 /**
  * A handle on model `options.name` shared with every other acquirer of the same (storage, name): one
@@ -80,7 +55,9 @@ export async function acquireClassifier(options: ClassifierOptions): Promise<Cla
       drop(shared);
       throw error;
     }
-    const conflict = settingConflict(shared.options, options);
+    // The comparison loads only when this acquirer sets a model-wide option ('auto' is the backend of a tag without one).
+    const sets = MODEL_WIDE_OPTIONS.some((key) => options[key] !== undefined && !(key === 'backend' && options[key] === 'auto'));
+    const conflict = sets ? (await import('./setting-conflict.js')).settingConflict(shared.options, options) : null;
     if (conflict) {
       drop(shared);
       const error = new TypeError(
