@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../src/components/hitl-classifier/hitl-classifier.js';
+import '../src/components/hitl-review-queue/hitl-review-queue.js';
+import '../src/components/hitl-model-panel/hitl-model-panel.js';
 import type { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
 import type { HitlErrorEvent } from '../src/events.js';
 import { onCleanup, runCleanups, stage, uniqueName } from './helpers.js';
@@ -74,6 +76,18 @@ describe('model-wide attributes', () => {
     await expect.poll(() => element.classifier, { timeout: 30_000 }).not.toBeNull();
     expect([element.classifier?.keepInputs, element.classifier?.retentionDays]).toEqual([false, 30]);
     expect([element.autoTrain, element.keepInputs, element.retentionDays]).toEqual([false, false, 30]);
+  });
+
+  test('the queue and the panel take the same model options when they open the model', async () => {
+    const container = stage();
+    const queue = document.createElement('hitl-review-queue');
+    const panel = document.createElement('hitl-model-panel');
+    for (const element of [queue, panel]) {
+      const attributes = { model: uniqueName('wide'), labels: 'a,b', storage: 'memory', 'keep-inputs': 'false', 'retention-days': '14' };
+      for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+      container.append(element);
+    }
+    await expect.poll(() => [queue.classifier?.keepInputs, panel.classifier?.retentionDays], { timeout: 30_000 }).toEqual([false, 14]);
   });
 
   test('a bad value is an error naming the option', async () => {
