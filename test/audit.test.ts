@@ -174,7 +174,7 @@ describe('keepInputs: false', () => {
 });
 
 describe('schema upgrade', () => {
-  test('a database written by the v1 storage code opens at the current schema (v3) with every example, weight and log record kept', async () => {
+  test('a database written by the v1 storage code opens at the current schema (v4) with every example, weight and log record kept', async () => {
     const name = uniqueName('v1');
     const v1 = new V1Store(name);
     const labels = ['billing', 'bug', 'feature'];
@@ -247,9 +247,9 @@ describe('schema upgrade', () => {
     expect(after.log.slice(0, 3).every((entry) => typeof entry.hash === 'string')).toBe(true);
     expect((await clf.verifyLog()).ok).toBe(true);
     const db = await openDB(`hitl-classifier:${name}`);
-    // Upgraded step by step: v2's queue and log indexes, then v3's embedding cache.
-    expect(db.version).toBe(3);
-    expect(Array.from(db.objectStoreNames).sort()).toEqual(['embeddings', 'examples', 'log', 'meta', 'queue', 'weights']);
+    // Upgraded step by step: v2's queue and log indexes, v3's embedding cache, then v4's ranker stores.
+    expect(db.version).toBe(4);
+    expect(Array.from(db.objectStoreNames).sort()).toEqual(['comparisons', 'embeddings', 'examples', 'log', 'meta', 'queue', 'rankerLog', 'weights']);
     db.close();
 
     // A v1 decision has no earlier state recorded: undo says so instead of guessing.
