@@ -14,7 +14,15 @@ let out: string;
 beforeAll(async () => {
   // The library build of `npm run build`, into a folder of its own: dist/ may be in use by another test.
   out = mkdtempSync(join(tmpdir(), 'hitl-size-'));
-  await build({ configFile: join(root, 'vite.config.ts'), mode: 'lib', logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+  // As `npm run build` runs it: Vitest sets NODE_ENV to 'test', and Vite would then resolve Lit's development build
+  // (about 4 KB gzip more, with its dev-mode warnings), which no site ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(root, 'vite.config.ts'), mode: 'lib', logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 });
 
 afterAll(() => {
