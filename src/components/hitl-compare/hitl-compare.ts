@@ -49,15 +49,34 @@ function preview(item: ClassifierInput): string {
  * @fires {HitlCompareEvent} hitl-compare - A comparison is durably stored (`outcome`, `decisionId`, `a`, `b`, `indices`).
  *
  * @csspart base - The outer box.
- * @csspart side - Each item's box; also `side-a`, `side-b`.
+ * @csspart side - Each item's box.
+ * @csspart side-a - The first item's box.
+ * @csspart side-b - The second item's box.
  * @csspart item - Each item.
  * @csspart preference - The model's preference (hidden by `hide-preference`).
  * @csspart actions - The tie / skip / undo buttons and the count.
- * @csspart button - Every button; also `prefer`, `tie`, `skip`, `undo`.
+ * @csspart button - Every button.
+ * @csspart prefer - The two buttons that pick an item.
+ * @csspart tie - The tie button.
+ * @csspart skip - The skip button.
+ * @csspart undo - The undo button.
  * @csspart count - How many comparisons were made here.
  * @csspart message - Loading, missing-pair and error messages.
  *
+ * @cssprop --hitl-font-family - Font of the whole element.
+ * @cssprop --hitl-font-size - Base font size.
+ * @cssprop --hitl-radius - Corner radius.
+ * @cssprop --hitl-spacing - Padding.
  * @cssprop --hitl-accent-color - The pick buttons.
+ * @cssprop --hitl-accent-contrast-color - Text on the accent color.
+ * @cssprop --hitl-background - Background.
+ * @cssprop --hitl-text-color - Main text color.
+ * @cssprop --hitl-muted-color - Secondary text: the preference and the count.
+ * @cssprop --hitl-border-color - Borders of the items.
+ * @cssprop --hitl-review-color - Text of a notice.
+ * @cssprop --hitl-review-background - Background of a notice.
+ * @cssprop --hitl-error-color - Errors.
+ * @cssprop --hitl-focus-ring-color - Keyboard focus outline.
  */
 @customElement('hitl-compare')
 export class HitlCompare extends LitElement {
@@ -67,7 +86,9 @@ export class HitlCompare extends LitElement {
   @property({ reflect: true }) model = '';
   /** What is compared. */
   @property() input: InputKind = 'text';
+  /** Where the comparisons are kept: 'indexeddb' (default) or 'memory'. */
   @property() storage: StorageKind = 'indexeddb';
+  /** The engine's backend: 'auto' (default), 'webgpu', 'webgl', 'wasm' or 'cpu'. */
   @property() backend: BackendRequest = 'auto';
   /** Recorded with each comparison in the audit log. */
   @property() annotator: string | undefined;
@@ -80,7 +101,7 @@ export class HitlCompare extends LitElement {
   /** A ranker the page opened itself; otherwise the element opens `model`. */
   @property({ attribute: false }) ranker: Ranker | null = null;
   /** Overrides of the element's strings (HITL_COMPARE_STRINGS). */
-  @property({ attribute: false }) strings: Partial<HitlCompareStrings> | null = null;
+  @property({ attribute: false }) strings: Partial<HitlCompareStrings> = {};
 
   @state() private pair: Pair | null = null;
   @state() private preference: { a: number; b: number } | null = null;
@@ -274,7 +295,10 @@ export class HitlCompare extends LitElement {
   }
 
   private renderItem(item: ClassifierInput | undefined, side: 'a' | 'b'): TemplateResult {
-    if (this.items === null && this.pool === null) return html`<slot name=${side} @slotchange=${() => void this.nextPair()}></slot>`;
+    if (this.items === null && this.pool === null) {
+      const changed = () => void this.nextPair();
+      return side === 'a' ? html`<slot name="a" @slotchange=${changed}></slot>` : html`<slot name="b" @slotchange=${changed}></slot>`;
+    }
     if (item instanceof HTMLImageElement) return html`<img src=${item.src} alt=${item.alt || this.text.image} />`;
     if (typeof item === 'string') return html`<p class="text">${item}</p>`;
     if (item !== undefined && (Array.isArray(item) || ArrayBuffer.isView(item))) return html`<p class="text">${preview(item)}</p>`;
@@ -287,8 +311,7 @@ export class HitlCompare extends LitElement {
     const item = pair ? pair[side] : undefined;
     const named = item !== undefined ? preview(item) : '';
     const disabled = !pair || !this.opened || this.busy;
-    return html`<section class="side" part="side side-${side}" aria-label=${format(text.sideLabel, { side: label })}>
-      <h3>${format(text.sideLabel, { side: label })}</h3>
+    const body = html`<h3>${format(text.sideLabel, { side: label })}</h3>
       <div class="item" part="item">${this.renderItem(item, side)}</div>
       <button
         class="primary"
@@ -299,8 +322,12 @@ export class HitlCompare extends LitElement {
         @click=${() => void this.decide(side)}
       >
         ${format(text.prefer, { side: label })}
-      </button>
-    </section>`;
+      </button>`;
+    const name = format(text.sideLabel, { side: label });
+    // Literal part names (not built from `side`), so that each is stated where it is rendered.
+    return side === 'a'
+      ? html`<section class="side" part="side side-a" aria-label=${name}>${body}</section>`
+      : html`<section class="side" part="side side-b" aria-label=${name}>${body}</section>`;
   }
 
   private renderPreference(): TemplateResult | typeof nothing {
