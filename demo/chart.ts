@@ -52,7 +52,13 @@ export function drawCurve(root: SVGSVGElement, options: CurveOptions): void {
     nodes.push(svg('text', { class: 'tick', x: x(value), y: H - M.bottom + 18, 'text-anchor': 'middle' }, String(value)));
   }
   nodes.push(svg('line', { class: 'axis', x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom }));
-  nodes.push(svg('text', { class: 'axis-title', x: (M.left + W - M.right) / 2, y: H - 4, 'text-anchor': 'middle' }, options.xTitle ?? 'labels given by the annotator'));
+  nodes.push(
+    svg(
+      'text',
+      { class: 'axis-title', x: (M.left + W - M.right) / 2, y: H - 4, 'text-anchor': 'middle' },
+      options.xTitle ?? 'labels given by the annotator',
+    ),
+  );
   const middle = (M.top + H - M.bottom) / 2;
   nodes.push(
     svg('text', { class: 'axis-title', x: 14, y: middle, 'text-anchor': 'middle', transform: `rotate(-90 14 ${middle})` }, 'held-out accuracy'),
