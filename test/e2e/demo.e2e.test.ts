@@ -124,6 +124,7 @@ describe('the demo page (npm start)', () => {
       'Inbox triage',
       'Digits',
       'Iris table',
+      'Reply ranking',
     ]);
 
     await waitForTask('inbox', INBOX_PAGE);
@@ -337,14 +338,15 @@ describe('the demo page (npm start)', () => {
     expect(loaded, 'the demo never showed its predictions: see the first failure').toBe(true);
     await page.setViewportSize({ width: 375, height: 812 });
     const widths: Record<string, number> = {};
-    for (const task of ['inbox', 'digits', 'iris']) {
-      await page.getByRole('link', { name: { inbox: 'Inbox triage', digits: 'Digits', iris: 'Iris table' }[task]! }).click();
+    for (const task of ['inbox', 'digits', 'iris', 'replies']) {
+      const link = { inbox: 'Inbox triage', digits: 'Digits', iris: 'Iris table', replies: 'Reply ranking' }[task]!;
+      await page.getByRole('link', { name: link }).click();
       await page.waitForSelector(`#task-${task}[data-ready="true"]`, { timeout: 60_000 });
-      // Layout settles once the elements have rendered what they loaded.
-      await expect.poll(() => panelExamples(task), POLL).toBeDefined();
+      // Layout settles once the elements have rendered what they loaded (the ranking task has no panel).
+      if (task !== 'replies') await expect.poll(() => panelExamples(task), POLL).toBeDefined();
       widths[task] = await page.evaluate(() => document.documentElement.scrollWidth);
     }
-    expect(widths).toEqual({ inbox: 375, digits: 375, iris: 375 });
+    expect(widths).toEqual({ inbox: 375, digits: 375, iris: 375, replies: 375 });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
