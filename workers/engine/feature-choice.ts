@@ -168,9 +168,7 @@ export class FeatureChoice {
 
   /** The stored texts of these examples, in order; null when one is not kept (then no view can be made). */
   private async texts(ids: readonly string[]): Promise<string[] | null> {
-    const { examples } = await this.session.store.load();
-    const byId = new Map(examples.map((e) => [e.id, e.input]));
-    const texts = ids.map((id) => byId.get(id));
+    const texts = await this.session.store.getInputs(ids);
     return texts.every((t): t is string => typeof t === 'string') ? texts : null;
   }
 }

@@ -17,6 +17,7 @@ import type {
   StoredHead,
   UndoOutcome,
   WeightsRecord,
+  StoredInput,
 } from './records.js';
 import type { ComparisonStore } from './comparison-store.js';
 import { IndexedDbComparisons } from './idb-comparisons.js';
@@ -434,6 +435,15 @@ export class IndexedDbStore implements ModelStore {
         await chainOn(log).append(resetEntry(removed, lastHash, meta.maxVersion));
       });
     });
+  }
+
+  async getInputs(ids: readonly string[]): Promise<(StoredInput | undefined)[]> {
+    if (ids.length === 0) return [];
+    return this.run(async (db) => {
+      const store = db.transaction('examples', 'readonly').store;
+      const records = await Promise.all(ids.map((id) => store.get(id)));
+      return records.map((record) => record?.input);
+    }, true);
   }
 
   async getEmbeddings(space: string, ids: readonly string[]): Promise<(Float32Array | undefined)[]> {

@@ -19,6 +19,7 @@ import type {
   StoredHead,
   UndoOutcome,
   WeightsRecord,
+  StoredInput,
 } from './records.js';
 import {
   assertKeep,
@@ -243,6 +244,10 @@ export class MemoryStore implements ModelStore {
     for (const q of plan.queue) this.queue.set(q.id, q);
     for (const r of plan.log) this.appendLog(r);
     if (plan.weights) this.weights = plan.weights;
+  }
+
+  async getInputs(ids: readonly string[]): Promise<(StoredInput | undefined)[]> {
+    return ids.map((id) => this.examples.get(id)?.input);
   }
 
   async getEmbeddings(space: string, ids: readonly string[]): Promise<(Float32Array | undefined)[]> {

@@ -137,6 +137,16 @@ describe.each(STORE_FACTORIES)('ModelStore contract: %s', (_kind, create) => {
     ]);
   });
 
+  test('getInputs gives the stored inputs of the ids asked, in order, undefined for unknown ids or kept vectors', async () => {
+    const store = create();
+    await store.saveMeta(meta(['spam', 'ham']));
+    for (const [i, record] of [example('a', 'spam'), example('b', 'ham', { input: undefined, vector: vector(2) })].entries()) {
+      await store.saveDecision({ ...record, seq: i + 1, decisionId: `d${i}` }, decision(record, `d${i}`));
+    }
+    expect(await store.getInputs(['b', 'zz', 'a'])).toEqual([undefined, undefined, 'text of a']);
+    expect(await store.getInputs([])).toEqual([]);
+  });
+
   test('a decision that cannot be written leaves nothing behind', async () => {
     const store = create();
     await store.putQueued([queued('a')]);

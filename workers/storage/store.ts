@@ -16,6 +16,7 @@ import type {
   StoredHead,
   UndoOutcome,
   WeightsRecord,
+  StoredInput,
 } from './records.js';
 
 /** Writes a label change's log entry once the change knows how many records it rewrote. */
@@ -82,6 +83,8 @@ export interface ModelStore {
   applyImport(plan: ImportPlan): Promise<void>;
   /** Deletes labels, weights, queue, log and embeddings; keeps the meta (clearedMeta) so versions keep growing. */
   clear(meta: ModelMeta): Promise<void>;
+  /** The stored inputs of the examples `ids`, in the order asked; undefined where there is none (or no input kept). */
+  getInputs(ids: readonly string[]): Promise<(StoredInput | undefined)[]>;
   /** The vectors stored for `ids` in `space`, in the order asked; undefined where none is. */
   getEmbeddings(space: string, ids: readonly string[]): Promise<(Float32Array | undefined)[]>;
   /**
