@@ -1,30 +1,17 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier, ClassifierInput } from '../../classifier.js';
 import { HitlErrorEvent, HitlLabelEvent, HitlPredictionEvent, HitlReviewNeededEvent, HitlUndoEvent } from '../../events.js';
-import type { BackendRequest, DecisionAction, EngineEvent, Prediction, StorageKind, StoredLabel } from '../../protocol.js';
-import { DecisionKeys, keysOf, type HitlKeys } from '../shared/decision-keys.js';
+import type { DecisionAction, EngineEvent, Prediction, StoredLabel } from '../../protocol.js';
+import { DecisionKeys, keysOf } from '../shared/decision-keys.js';
 import { LatestCall } from '../shared/latest-call.js';
-import {
-  ModelConnection,
-  autoTrainConverter,
-  flagConverter,
-  labelsConverter,
-  messageOf,
-  type ConnectionMessage,
-} from '../shared/model-connection.js';
+import { ModelConnection, messageOf, type ConnectionMessage } from '../shared/model-connection.js';
 import { format, mergeStrings } from '../shared/strings.js';
+import { HitlClassifierAttributes } from './classifier-attributes.js';
 import { ClassifierSource, inputOf } from './classifier-source.js';
-import {
-  DEFAULT_THRESHOLD,
-  checkClassifierAttributes,
-  stateOf,
-  withThreshold,
-  type HitlClassifierMode,
-  type HitlClassifierState,
-  type HumanLabel,
-} from './classifier-state.js';
+import { DecisionLog } from './decision-log.js';
+import { checkClassifierAttributes, stateOf, withThreshold, type HitlClassifierState, type HumanLabel } from './classifier-state.js';
 import { renderControls, renderPrediction, type ViewInputs } from './classifier-view.js';
 import { ExplainDisclosure, type ExplainRequest } from './explain-disclosure.js';
 import { HITL_CLASSIFIER_STRINGS, type HitlClassifierStrings } from './hitl-classifier.strings.js';
@@ -33,14 +20,6 @@ import { styles } from './hitl-classifier.styles.js';
 export { HITL_CLASSIFIER_STRINGS, type HitlClassifierStrings } from './hitl-classifier.strings.js';
 
 export { HITL_CLASSIFIER_MODES, type HitlClassifierMode, type HitlClassifierState } from './classifier-state.js';
-
-/** Backspace walks back through this many of the element's own decisions. */
-const UNDO_DEPTH = 10;
-
-interface Decision {
-  decisionId: string;
-  key: string;
-}
 
 /**
  * @summary Classifies its own text (or a slotted image, or another element named by `for`) with an on-device model
@@ -90,102 +69,12 @@ interface Decision {
  * @cssprop --hitl-focus-ring-color - Keyboard focus outline; defaults to the accent color.
  */
 @customElement('hitl-classifier')
-export class HitlClassifier extends LitElement {
+export class HitlClassifier extends HitlClassifierAttributes {
   static override styles = styles;
   /** Focusing the element focuses its first control, so `element.focus()` is enough to start using the keys. */
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
   /** With a `name`, the element's `value` is submitted with its form. */
   static formAssociated = true;
-
-  /** Name of the shared model; every element (and `createClassifier` handle) with this name uses the same one. */
-  @property() model = '';
-
-  /** The labels a person can choose, at least two; the attribute is comma-separated. */
-  @property({ converter: labelsConverter }) labels: string[] = [];
-
-  /** In (0, 1]; a prediction below this confidence is marked "needs review". */
-  @property({ type: Number }) threshold = DEFAULT_THRESHOLD;
-
-  /**
-   * Auto-accept at a stated error rate instead of `threshold` (createClassifier's `autoAccept`, read when the element
-   * opens its model): at most this share of what the model lets through is wrong, with probability `confidence`.
-   */
-  @property({ attribute: 'max-error', type: Number }) maxError: number | undefined;
-
-  /** With `max-error`: the probability that the stated error rate holds; default 0.9. */
-  @property({ type: Number }) confidence: number | undefined;
-
-  /** Which TensorFlow.js backend the model runs on; the first element to open a model decides. */
-  @property() backend: BackendRequest = 'auto';
-
-  /**
-   * The model.json URL of a text encoder the site hosts (e.g. `/models/use/model.json`, copied there by
-   * `npx hitl-classifier copy-encoder`): its embeddings join the text features. Text models only.
-   */
-  @property({ attribute: 'text-encoder' }) textEncoder: string | undefined;
-
-  /**
-   * Image models: the folder (or model.json URL) of a Teachable Machine image export the site hosts; its labels are
-   * the model's (`labels` may be left out) and its own head answers until corrections train ours from it.
-   */
-  @property({ attribute: 'teachable-machine' }) teachableMachine: string | undefined;
-
-  /**
-   * `features` classifies a row of numbers: `features`, or the numbers of the form `for` names (its `columns`). Left
-   * out, the element classifies text, or an image when its content or `for` target is one.
-   */
-  @property() input: 'features' | undefined;
-
-  /** With `input="features"`: the row of numbers to classify. */
-  @property({ attribute: false }) features: number[] | null = null;
-
-  /** With `input="features"` and a `for` form: the names of the fields that are the columns, in order (comma-separated); default every number and range field. */
-  @property({ converter: labelsConverter }) columns: string[] = [];
-
-  /** Image models: the model.json URL of a feature extractor the site hosts (createClassifier's `featureExtractor`). */
-  @property({ attribute: 'feature-extractor' }) featureExtractor: string | undefined;
-
-  /** Background retraining after new labels: `false` off, a number a delay in ms; default on. Model-wide. */
-  @property({ attribute: 'auto-train', converter: autoTrainConverter }) autoTrain: boolean | number | undefined;
-
-  /** `false`: store no raw input, only features and hashes. Model-wide. */
-  @property({ attribute: 'keep-inputs', converter: flagConverter }) keepInputs: boolean | undefined;
-
-  /** Delete labels, log entries and queue items after this many days. Model-wide. */
-  @property({ attribute: 'retention-days', type: Number }) retentionDays: number | undefined;
-
-  /** `indexeddb` keeps the model and labels across reloads; `memory` forgets them with the last user. */
-  @property() storage: StorageKind = 'indexeddb';
-
-  /** Who labels, recorded with every label this element stores. */
-  @property() annotator: string | undefined;
-
-  /** `suggest` shows every prediction; `review` shows controls only when review is needed; `silent` shows nothing. */
-  @property() mode: HitlClassifierMode = 'suggest';
-
-  /** The id of another element to classify instead of the content: a textarea or input (as typed), an img or canvas. */
-  @property({ attribute: 'for' }) htmlFor = '';
-
-  /**
-   * Offers a "Why?" button once a prediction is shown: it opens the words (or patches of the picture) that weigh
-   * for and against the label, and the most similar labelled examples. Closed until a person opens it.
-   */
-  @property({ type: Boolean }) explain = false;
-
-  /** The form field name: with it, `value` is submitted with the form the element sits in. */
-  @property({ reflect: true }) name: string | undefined;
-
-  /**
-   * Replaces any of the texts the element shows or announces (`HitlClassifierStrings`); the rest keep their
-   * defaults (`HITL_CLASSIFIER_STRINGS`).
-   */
-  @property({ attribute: false }) strings: Partial<HitlClassifierStrings> = {};
-
-  /**
-   * Replaces any of the decision keys (`HitlKeys`: lists of `KeyboardEvent.key` names, e.g. `{ accept: ['Enter', 'y'] }`);
-   * the rest keep their defaults. The buttons' `aria-keyshortcuts` follow.
-   */
-  @property({ attribute: false }) keys: Partial<HitlKeys> = {};
 
   @state() private _prediction: Prediction | null = null;
   @state() private _human: HumanLabel | null = null;
@@ -218,8 +107,7 @@ export class HitlClassifier extends LitElement {
   #predictedKey: string | null = null;
   /** The input the last hitl-review-needed was fired for, so a re-prediction does not fire it again. */
   #reviewAnnouncedKey: string | null = null;
-  /** This element's own decisions, newest last: what Backspace undoes. */
-  #decisions: Decision[] = [];
+  readonly #decisions = new DecisionLog();
   /** A control to focus after the next render, when the one that had focus goes away. */
   #focusNext: string | null = null;
 
@@ -233,7 +121,7 @@ export class HitlClassifier extends LitElement {
       accept: () => this.#acceptable() !== null && (void this.#accept(), true),
       reject: () => this.#reject(),
       cancel: () => this._rejected !== null && ((this._rejected = null), true),
-      undo: () => this.#lastDecision() !== null && (void this.#undo(), true),
+      undo: () => this.#decisions.last() !== null && (void this.#undo(), true),
       choose: (index) => {
         const label = this.#connection.labels[index];
         if (label !== undefined) void this.#choose(label);
@@ -358,7 +246,7 @@ export class HitlClassifier extends LitElement {
       source: this.#source.read(),
       labels: this.#connection.labels,
       unavailable: this.#unavailable(view),
-      undoable: this.#lastDecision() !== null,
+      undoable: this.#decisions.last() !== null,
       keys: keysOf(this.keys),
     };
   }
@@ -415,10 +303,6 @@ export class HitlClassifier extends LitElement {
     return this._human && source.kind !== 'none' && this._human.key === source.key ? this._human : null;
   }
 
-  #lastDecision(): Decision | null {
-    return this.#decisions.at(-1) ?? null;
-  }
-
   // ---- Model connection ----------------------------------------------------------------------------------------------
 
   /** The classifier's own attributes; the connection has checked the model, labels, backend and storage. */
@@ -439,7 +323,7 @@ export class HitlClassifier extends LitElement {
     this._human = null;
     this._rejected = null;
     this.#predictedKey = null;
-    this.#decisions = [];
+    this.#decisions.clear();
     this._error = null;
     this.#why.forget();
   }
@@ -450,7 +334,7 @@ export class HitlClassifier extends LitElement {
     if (type === 'training' || type === 'training-progress' || type === 'queue-changed' || type === 'storage-error') return;
     if (type === 'reset' || type === 'imported') {
       this._human = null;
-      this.#decisions = [];
+      this.#decisions.clear();
     }
     void this.#predictions.request();
   }
@@ -572,7 +456,7 @@ export class HitlClassifier extends LitElement {
     this._error = null;
     this._rejected = null;
     this._human = { label, annotator, key: source.key };
-    this.#decisions = [...this.#decisions, { decisionId, key: source.key }].slice(-UNDO_DEPTH);
+    this.#decisions.add({ decisionId, key: source.key });
     if (loseFocus) this.#focusNext = '.undo';
     this.dispatchEvent(new HitlLabelEvent(label, prediction, annotator, { action, decisionId }));
   }
@@ -580,7 +464,7 @@ export class HitlClassifier extends LitElement {
   /** Undoes this element's last decision, if it was for the input shown now. */
   async #undo(): Promise<boolean> {
     const classifier = this.#connection.classifier;
-    const last = this.#lastDecision();
+    const last = this.#decisions.last();
     const source = this.#source.read();
     if (!classifier || !last || source.kind === 'none' || last.key !== source.key || this.#isBusy() || this._formDisabled) return false;
     const signal = this.#connection.signal;
@@ -589,7 +473,7 @@ export class HitlClassifier extends LitElement {
     try {
       const result = await classifier.undo(last.decisionId);
       if (signal.aborted) return true;
-      this.#decisions = this.#decisions.filter((d) => d !== last);
+      this.#decisions.remove(last);
       this._error = null;
       this._human = result.restoredLabel === null ? null : { label: result.restoredLabel, annotator: undefined, key: source.key };
       if (hadFocus) this.#focusNext = '.accept, .actions button';
