@@ -1,17 +1,13 @@
 import * as Comlink from 'comlink';
 import { engine } from './engine-client.js';
-import { checkId, describe, oneOf, wholeNumber } from './checks.js';
+import { checkId, describe } from './checks.js';
 import { findUnknownOption, resolveOptions, type ClassifierOptions } from './classifier-options.js';
-import type { ImageInput } from './image-input.js';
 import { sendable, toWire, toWires } from './wire-input.js';
 import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult } from './protocol.js';
 import {
-  DECISION_ACTIONS,
-  REVIEW_STRATEGIES,
   modelKey,
   type BackendName,
   type BackendRequest,
-  type EngineEvent,
   type FeatureExtractorSpec,
   type ImportResult,
   type InputKind,
@@ -27,9 +23,6 @@ import {
   type UndoResult,
   type LabelMeta,
   type LabelResult,
-  type ModelSpec,
-  type OpenOptions,
-  type RawExportedModel,
   type Prediction,
   type RawPrediction,
   type ReviewStrategy,
@@ -38,70 +31,31 @@ import {
   type TeachableMachineSpec,
   type TextEncoderSpec,
   type StoredLabel,
-  type TrainProgress,
   type TrainResult,
 } from './protocol.js';
+import {
+  auditLogArgs,
+  checkNewLabel,
+  explainArgs,
+  labelMeta,
+  limitOption,
+  predictRecording,
+  qualityWindow,
+  selectForReviewArgs,
+  trainArgs,
+  withReview,
+} from './classifier-args.js';
+import { modelSpec, openOn, openOptions, type ClassifierInit, type OpenedModel } from './classifier-open.js';
+import { inChunks } from './classifier-batch.js';
+import { ClassifierChangeEvent, ClassifierEventTarget } from './classifier-types.js';
+import type { ClassifierInput, ExportedModel, PredictOptions, TrainOptions } from './classifier-types.js';
 
-/**
- * The strategy `selectForReview` and the review queue rank by when none is given. The engine decides it
- * (workers/engine/policy.ts, the best mean in `npm run bench:learning`); this names it for pages, and a test keeps
- * the two in step.
- */
-export const DEFAULT_REVIEW_STRATEGY: ReviewStrategy = 'diverse';
-
-/** A text, or a row of numbers for `input: 'features'`. */
-export type ClassifierInput = string | ArrayLike<number> | ImageInput;
-
-/** What `predict` records besides answering. */
-export interface PredictOptions {
-  /** A prediction that needs review goes into the persistent review queue. Default: true for predict, false for predictBatch. */
-  queue?: boolean;
-  /** Log it in the audit log as a prediction a person saw. Default false. */
-  shown?: boolean;
-}
-
-/** Human decisions the quality report looks at, and the drift windows' size: the default `window`. */
-const DEFAULT_QUALITY_WINDOW = 200;
-
-/** Labelled examples an explanation lists by default, and at most. */
-const DEFAULT_EXPLAIN_NEAREST = 5;
-const MAX_EXPLAIN_NEAREST = 100;
-
-/** Texts per predictBatch message: a reply this size is taken in within a few ms on the page. */
-const BATCH_CHUNK = 1000;
-
+export { DEFAULT_REVIEW_STRATEGY, ClassifierChangeEvent } from './classifier-types.js';
+export type { ClassifierEventMap, ClassifierInput, ExportedModel, PredictOptions, TrainOptions } from './classifier-types.js';
 export type { ClassifierOptions } from './classifier-options.js';
 
-/** `exportModel()`'s result: TensorFlow.js layers-model files of the trained head. */
-export interface ExportedModel extends RawExportedModel {
-  /** [model.json, weights.bin]: ready to download, or to load with `tf.loadLayersModel(tf.io.browserFiles(files))`. */
-  files: [File, File];
-}
-
-export interface TrainOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: TrainProgress) => void;
-  /**
-   * Retrain from zeros even where the engine would start from the served head (a text model past 2,000 labels
-   * starts warm, and from zeros again each time the labels have grown by half).
-   */
-  fromZeros?: boolean;
-}
-
-/** Fired on a classifier handle when its model changes, whoever changed it (another handle, an element, training). */
-export class ClassifierChangeEvent extends Event {
-  constructor(readonly change: EngineEvent) {
-    super('change');
-  }
-}
-
-/** The events a classifier handle fires, for typed `addEventListener` calls. */
-export interface ClassifierEventMap {
-  change: ClassifierChangeEvent;
-}
-
 /** The public handle returned by `createClassifier`: a thin, typed client of the engine worker. */
-export class Classifier extends EventTarget {
+export class Classifier extends ClassifierEventTarget {
   readonly name: string;
   readonly input: InputKind;
   readonly threshold: number;
@@ -132,22 +86,7 @@ export class Classifier extends EventTarget {
   /** The Teachable Machine export this handle opened its model with, its URL absolute; null without one. */
   readonly teachableMachine: TeachableMachineSpec | null;
 
-  constructor(
-    options: Required<
-      Omit<
-        ClassifierOptions,
-        'autoTrain' | 'featureExtractor' | 'textEncoder' | 'teachableMachine' | 'retentionDays' | 'autoAccept' | 'spotCheckRate'
-      >
-    > & {
-      autoAccept?: AutoAcceptSettings | undefined;
-      autoTrainDelayMs: number;
-      teachableMachine?: TeachableMachineSpec | undefined;
-      featureExtractor: FeatureExtractorSpec | undefined;
-      textEncoder: TextEncoderSpec | undefined;
-      retentionDays: number | undefined;
-    },
-    opened: { labels: string[]; backend: BackendName; generation: number; handle: string; persistent: boolean; storageProblem?: string },
-  ) {
+  constructor(options: ClassifierInit, opened: OpenedModel) {
     super();
     this.name = options.name;
     this.input = options.input;
@@ -177,27 +116,6 @@ export class Classifier extends EventTarget {
     this.#unsubscribeCrash = engine.onCrash((reason) => {
       this.dispatchEvent(new ClassifierChangeEvent({ type: 'engine-restarted', key: this.#key, message: reason.message }));
     });
-  }
-
-  // Typed listeners: `clf.addEventListener('change', (e) => e.change.type)` compiles without a cast.
-  override addEventListener<K extends keyof ClassifierEventMap>(
-    type: K,
-    listener: (this: Classifier, event: ClassifierEventMap[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
-    super.addEventListener(type, listener, options);
-  }
-
-  override removeEventListener<K extends keyof ClassifierEventMap>(
-    type: K,
-    listener: (this: Classifier, event: ClassifierEventMap[K]) => unknown,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void {
-    super.removeEventListener(type, listener, options);
   }
 
   /** The labels of the model, in order. A copy: changing it changes nothing. */
@@ -233,7 +151,7 @@ export class Classifier extends EventTarget {
    * logs it as seen by a person. Both writes happen after the answer, batched, never delaying it.
    */
   async predict(input: ClassifierInput, options: PredictOptions = {}): Promise<Prediction> {
-    const recording = this.#predictOptions(options, true);
+    const recording = predictRecording(options, true, this.threshold, this.autoAccept);
     const { wire, transfer } = await toWire(this.input, input, 'input');
     const [raw] = await this.#call((api) => api.predict(this.#key, Comlink.transfer([wire], transfer), recording));
     return this.#withReview(raw as RawPrediction);
@@ -242,59 +160,15 @@ export class Classifier extends EventTarget {
   /** Predictions in input order. Writes nothing unless `options` asks (`queue` defaults to false here). */
   async predictBatch(inputs: readonly ClassifierInput[], options: PredictOptions = {}): Promise<Prediction[]> {
     if (!Array.isArray(inputs)) throw new TypeError(`predictBatch expects an array of inputs, got ${describe(inputs)}.`);
-    const recording = this.#predictOptions(options, false);
+    const recording = predictRecording(options, false, this.threshold, this.autoAccept);
     const { wires, transfer } = await toWires(this.input, inputs, 'inputs');
     if (wires.length === 0) return [];
-    if (transfer.length > 0 || wires.length <= BATCH_CHUNK) {
+    if (transfer.length > 0) {
       const raws = await this.#call((api) => api.predict(this.#key, Comlink.transfer(wires, transfer), recording));
       return raws.map((raw) => this.#withReview(raw));
     }
-    // Texts in chunks, two in flight: the worker works on the next while this thread takes in the last, and no
-    // single reply (10,000 predictions are ~100 ms of structured clone) becomes a long task on the page.
-    const send = (start: number): Promise<RawPrediction[]> => {
-      const reply = this.#call((api) => api.predict(this.#key, wires.slice(start, start + BATCH_CHUNK), recording));
-      // Awaited below; if an earlier chunk fails first, this one's failure is already reported through that one.
-      reply.catch(() => undefined);
-      return reply;
-    };
-    const out: Prediction[] = [];
-    let current = send(0);
-    for (let start = 0; start < wires.length; start += BATCH_CHUNK) {
-      const next = start + BATCH_CHUNK < wires.length ? send(start + BATCH_CHUNK) : null;
-      for (const raw of await current) out.push(this.#withReview(raw));
-      if (next) current = next;
-    }
-    return out;
-  }
-
-  #predictOptions(options: PredictOptions, queueByDefault: boolean): import('./protocol.js').PredictOptions | undefined {
-    if (options === null || typeof options !== 'object') throw new TypeError(`predict options must be an object, got ${describe(options)}.`);
-    const { queue = queueByDefault, shown = false } = options;
-    if (typeof queue !== 'boolean') throw new TypeError(`queue must be a boolean, got ${describe(queue)}.`);
-    if (typeof shown !== 'boolean') throw new TypeError(`shown must be a boolean, got ${describe(shown)}.`);
-    // With auto-accept the engine decides what needs review, so it always hears the settings.
-    if (this.autoAccept) return { queue, shown, threshold: this.threshold, autoAccept: { ...this.autoAccept } };
-    // Nothing to record: the worker skips even the bookkeeping (predictBatch throughput).
-    return queue || shown ? { queue, shown, threshold: this.threshold } : undefined;
-  }
-
-  #labelMeta(label: string, meta: LabelMeta): LabelMeta {
-    this.#checkLabel(label);
-    if (meta === null || typeof meta !== 'object') throw new TypeError(`label() options must be an object, got ${describe(meta)}.`);
-    const clean: LabelMeta = {};
-    if (meta.predictionId !== undefined) {
-      if (typeof meta.predictionId !== 'string') throw new TypeError(`predictionId must be a string, got ${describe(meta.predictionId)}.`);
-      clean.predictionId = meta.predictionId;
-    }
-    if (meta.annotator !== undefined) {
-      if (typeof meta.annotator !== 'string') throw new TypeError(`annotator must be a string, got ${describe(meta.annotator)}.`);
-      clean.annotator = meta.annotator;
-    }
-    if (meta.action !== undefined) {
-      oneOf('action', meta.action, DECISION_ACTIONS);
-      clean.action = meta.action;
-    }
-    return clean;
+    const raws = await inChunks(wires, (chunk) => this.#call((api) => api.predict(this.#key, chunk, recording)));
+    return raws.map((raw) => this.#withReview(raw));
   }
 
   /**
@@ -302,7 +176,7 @@ export class Classifier extends EventTarget {
    * `predict(input)` reflects it. Labelling an input removes it from the review queue.
    */
   async label(input: ClassifierInput, label: string, meta: LabelMeta = {}): Promise<LabelResult> {
-    const clean = this.#labelMeta(label, meta);
+    const clean = labelMeta(this.#labels, label, meta);
     const { wire, transfer } = await toWire(this.input, input, 'input');
     return this.#call((api) => api.label(this.#key, sendable(wire, transfer), label, clean));
   }
@@ -310,7 +184,7 @@ export class Classifier extends EventTarget {
   /** Labels a queue item by its id: what a review UI does when the model keeps no inputs (`keepInputs: false`). */
   async labelQueued(itemId: string, label: string, meta: LabelMeta = {}): Promise<LabelResult> {
     checkId('itemId', itemId);
-    const clean = this.#labelMeta(label, meta);
+    const clean = labelMeta(this.#labels, label, meta);
     return this.#call((api) => api.labelQueued(this.#key, itemId, label, clean));
   }
 
@@ -326,9 +200,7 @@ export class Classifier extends EventTarget {
    * check that follows each. The model never changes them: a person answers with `reviewLabel`.
    */
   async suspiciousLabels(options: { limit?: number } = {}): Promise<SuspiciousLabel[]> {
-    if (options === null || typeof options !== 'object') throw new TypeError(`suspiciousLabels options must be an object, got ${describe(options)}.`);
-    const { limit = Number.MAX_SAFE_INTEGER } = options;
-    wholeNumber('limit', limit);
+    const limit = limitOption('suspiciousLabels', options);
     return this.#call((api) => api.suspiciousLabels(this.#key, limit));
   }
 
@@ -340,15 +212,13 @@ export class Classifier extends EventTarget {
   async reviewLabel(exampleId: string, label: string, meta: Pick<LabelMeta, 'annotator'> = {}): Promise<LabelResult> {
     checkId('exampleId', exampleId);
     // Only who decided: the action follows from the label, and no prediction was shown.
-    const { annotator } = this.#labelMeta(label, meta);
+    const { annotator } = labelMeta(this.#labels, label, meta);
     return this.#call((api) => api.reviewLabel(this.#key, exampleId, label, annotator !== undefined ? { annotator } : {}));
   }
 
   /** Pending review items, most informative first (skipped ones last), re-predicted by the current model. */
   async queue(options: { limit?: number } = {}): Promise<QueueItem[]> {
-    if (options === null || typeof options !== 'object') throw new TypeError(`queue options must be an object, got ${describe(options)}.`);
-    const { limit = Number.MAX_SAFE_INTEGER } = options;
-    wholeNumber('limit', limit);
+    const limit = limitOption('queue', options);
     const items = await this.#call((api) => api.queue(this.#key, limit));
     return items.map((item) => ({ ...item, prediction: this.#withReview(item.prediction) }));
   }
@@ -369,10 +239,7 @@ export class Classifier extends EventTarget {
 
   /** Agreement, confusion, reliability, auto-accept share (at this handle's threshold) and drift, from the audit log. */
   async quality(options: { window?: number } = {}): Promise<QualityReport> {
-    if (options === null || typeof options !== 'object') throw new TypeError(`quality options must be an object, got ${describe(options)}.`);
-    const { window = DEFAULT_QUALITY_WINDOW } = options;
-    wholeNumber('window', window);
-    if (window < 1) throw new RangeError(`window must be at least 1, got ${window}.`);
+    const window = qualityWindow(options);
     return this.#call((api) => api.quality(this.#key, window, this.threshold));
   }
 
@@ -392,16 +259,13 @@ export class Classifier extends EventTarget {
    */
   async adjudicate(exampleId: string, label: string, meta: Pick<LabelMeta, 'annotator'> = {}): Promise<LabelResult> {
     checkId('exampleId', exampleId);
-    const { annotator } = this.#labelMeta(label, meta);
+    const { annotator } = labelMeta(this.#labels, label, meta);
     return this.#call((api) => api.adjudicate(this.#key, exampleId, label, annotator !== undefined ? { annotator } : {}));
   }
 
   /** Predictions people saw and their decisions, newest last. `since`: ms since the epoch; `limit`: the newest n. */
   async auditLog(options: { limit?: number; since?: number } = {}): Promise<LogEntry[]> {
-    if (options === null || typeof options !== 'object') throw new TypeError(`auditLog options must be an object, got ${describe(options)}.`);
-    const { limit = Number.MAX_SAFE_INTEGER, since = 0 } = options;
-    wholeNumber('limit', limit);
-    if (typeof since !== 'number' || Number.isNaN(since)) throw new TypeError(`since must be a time in ms, got ${describe(since)}.`);
+    const { limit, since } = auditLogArgs(options);
     return this.#call((api) => api.auditLog(this.#key, limit, since));
   }
   /**
@@ -442,11 +306,7 @@ export class Classifier extends EventTarget {
 
   /** A retrain on every stored label (from zeros, or warm from the served head: see TrainOptions); resolves once the new model serves predictions. */
   async train(options: TrainOptions = {}): Promise<TrainResult> {
-    const { signal, onProgress, fromZeros = false } = options;
-    if (onProgress !== undefined && typeof onProgress !== 'function') {
-      throw new TypeError(`onProgress must be a function, got ${describe(onProgress)}.`);
-    }
-    if (typeof fromZeros !== 'boolean') throw new TypeError(`fromZeros must be a boolean, got ${describe(fromZeros)}.`);
+    const { signal, onProgress, fromZeros } = trainArgs(options);
     signal?.throwIfAborted();
     const runId = crypto.randomUUID();
     const onAbort = () => {
@@ -462,12 +322,7 @@ export class Classifier extends EventTarget {
 
   /** Indices into `pool`, most informative first, by `options.strategy` (default {@link DEFAULT_REVIEW_STRATEGY}). */
   async selectForReview(pool: readonly ClassifierInput[], k: number, options: { strategy?: ReviewStrategy } = {}): Promise<number[]> {
-    if (options === null || typeof options !== 'object') throw new TypeError(`selectForReview options must be an object, got ${describe(options)}.`);
-    const { strategy } = options;
-    if (strategy !== undefined) oneOf('strategy', strategy, REVIEW_STRATEGIES);
-    if (!Array.isArray(pool)) throw new TypeError(`selectForReview expects an array as pool, got ${describe(pool)}.`);
-    if (typeof k !== 'number') throw new TypeError(`k must be a number, got ${describe(k)}.`);
-    if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}.`);
+    const strategy = selectForReviewArgs(pool, k, options);
     const { wires, transfer } = await toWires(this.input, pool, 'pool');
     if (wires.length === 0 || k === 0) return [];
     return this.#call((api) => api.selectForReview(this.#key, Comlink.transfer(wires, transfer), k, strategy));
@@ -475,9 +330,7 @@ export class Classifier extends EventTarget {
 
   /** Adds a class to the live model: stored labels and the trained head keep everything they knew. */
   async addLabel(label: string): Promise<string[]> {
-    if (typeof label !== 'string') throw new TypeError(`label must be a string, got ${describe(label)}.`);
-    if (label.trim() === '') throw new RangeError('label must not be empty.');
-    if (this.#labels.includes(label)) throw new RangeError(`The model already has the label ${JSON.stringify(label)}.`);
+    checkNewLabel(this.#labels, label);
     this.#labels = await this.#call((api) => api.addLabel(this.#key, label));
     return this.labels;
   }
@@ -545,13 +398,9 @@ export class Classifier extends EventTarget {
    * them and when. Rejects bad input as `predict` does, and an unknown label with the labels it knows.
    */
   async explain(input: ClassifierInput, options: { label?: string; k?: number } = {}): Promise<Explanation> {
-    if (options === null || typeof options !== 'object') throw new TypeError(`explain options must be an object, got ${describe(options)}.`);
-    const { label, k = DEFAULT_EXPLAIN_NEAREST } = options;
-    if (label !== undefined) this.#checkLabel(label);
-    wholeNumber('k', k);
-    if (k > MAX_EXPLAIN_NEAREST) throw new RangeError(`k must be at most ${MAX_EXPLAIN_NEAREST}, got ${k}.`);
+    const { label, k } = explainArgs(this.#labels, options);
     const { wire, transfer } = await toWire(this.input, input, 'input');
-    return this.#call((api) => api.explain(this.#key, sendable(wire, transfer), label ?? null, k));
+    return this.#call((api) => api.explain(this.#key, sendable(wire, transfer), label, k));
   }
 
   async stats(): Promise<Stats> {
@@ -594,15 +443,7 @@ export class Classifier extends EventTarget {
   }
 
   #withReview(raw: RawPrediction): Prediction {
-    const { review, ...prediction } = raw;
-    return { ...prediction, needsReview: review ?? (raw.label === null || raw.confidence < this.threshold) };
-  }
-
-  #checkLabel(label: unknown): asserts label is string {
-    if (typeof label !== 'string') throw new TypeError(`label must be a string, got ${describe(label)}.`);
-    if (!this.#labels.includes(label)) {
-      throw new RangeError(`Unknown label ${JSON.stringify(label)}: expected one of ${this.#labels.map((l) => JSON.stringify(l)).join(', ')}.`);
-    }
+    return withReview(raw, this.threshold);
   }
 
   /** Every call goes through here: reopens the model on a fresh worker after a crash. */
@@ -620,26 +461,15 @@ export class Classifier extends EventTarget {
     return engine.call(run);
   }
 
-  #openOptions(): OpenOptions {
-    const options: OpenOptions = { backend: this.requestedBackend, autoTrainDelayMs: this.#autoTrainDelayMs, keepInputs: this.keepInputs };
-    if (this.retentionDays !== null) options.retentionDays = this.retentionDays;
-    return options;
+  #openOptions() {
+    const { keepInputs, retentionDays } = this;
+    return openOptions({ backend: this.requestedBackend, autoTrainDelayMs: this.#autoTrainDelayMs, keepInputs, retentionDays });
   }
 
-  #spec(): ModelSpec {
-    const spec: ModelSpec = { name: this.name, labels: this.#labels, input: this.input, storage: this.storage };
-    if (this.#featureExtractor) spec.featureExtractor = this.#featureExtractor;
-    if (this.textEncoder) spec.textEncoder = this.textEncoder;
-    if (this.teachableMachine) spec.teachableMachine = this.teachableMachine;
-    return spec;
+  #spec() {
+    const { name, input, storage, textEncoder, teachableMachine } = this;
+    return modelSpec({ name, labels: this.#labels, input, storage, featureExtractor: this.#featureExtractor, textEncoder, teachableMachine });
   }
-}
-
-async function openOn(spec: ModelSpec, options: OpenOptions) {
-  const connection = engine.current();
-  const generation = engine.generation;
-  const opened = await connection.call((api) => api.open(spec, options));
-  return { ...opened, generation };
 }
 
 /** Creates (or opens the stored) model `name` and returns a handle to it. */
@@ -653,13 +483,7 @@ export async function createClassifier(options: ClassifierOptions): Promise<Clas
       : (await import('./auto-accept-options.js')).resolveAutoAccept(options);
   engine.acquire();
   try {
-    const spec: ModelSpec = { name: resolved.name, labels: resolved.labels, input: resolved.input, storage: resolved.storage };
-    if (resolved.featureExtractor) spec.featureExtractor = resolved.featureExtractor;
-    if (resolved.textEncoder) spec.textEncoder = resolved.textEncoder;
-    if (resolved.teachableMachine) spec.teachableMachine = resolved.teachableMachine;
-    const openOptions: OpenOptions = { backend: resolved.backend, autoTrainDelayMs: resolved.autoTrainDelayMs, keepInputs: resolved.keepInputs };
-    if (resolved.retentionDays !== undefined) openOptions.retentionDays = resolved.retentionDays;
-    const opened = await openOn(spec, openOptions);
+    const opened = await openOn(modelSpec(resolved), openOptions(resolved));
     return new Classifier({ ...resolved, autoAccept }, opened);
   } catch (error) {
     engine.release();
