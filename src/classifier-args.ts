@@ -58,6 +58,12 @@ export function labelMeta(labels: readonly string[], label: string, meta: LabelM
     oneOf('action', meta.action, DECISION_ACTIONS);
     clean.action = meta.action;
   }
+  if (meta.durationMs !== undefined) {
+    const ms: unknown = meta.durationMs;
+    if (typeof ms !== 'number') throw new TypeError(`durationMs must be a number of milliseconds, got ${describe(ms)}.`);
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`durationMs must be a finite number of milliseconds ≥ 0, got ${ms}.`);
+    clean.durationMs = ms;
+  }
   return clean;
 }
 

@@ -135,6 +135,11 @@ export interface LabelMeta {
   annotator?: string;
   /** Inferred from the prediction shown when absent: 'accept' if the label equals it, else 'correct'. */
   action?: DecisionAction;
+  /**
+   * The person's visible, active time on this decision in ms (the elements measure it): finite and ≥ 0. Stored in the
+   * decision's log entry; quality().humanTime reads it.
+   */
+  durationMs?: number;
 }
 
 export interface LabelResult {

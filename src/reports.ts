@@ -30,6 +30,11 @@ export interface LogEntry {
   /** On a decision its own id; on an undo, the id of the decision it undid. */
   decisionId?: string;
   /**
+   * Decisions from the elements (or `label(…, { durationMs })`): the person's visible, active time from the prediction
+   * shown to the decision, in ms (docs/review.md, "The cost of human time"). Absent on entries written without it.
+   */
+  durationMs?: number;
+  /**
    * Import entries: how many examples and log entries came in; reset and retention entries: what they removed;
    * relabel entries (renameLabel, removeLabel): the change and how many examples and queue items it rewrote.
    */
@@ -137,6 +142,32 @@ export interface QualityReport {
   classWarnings: ClassWarning[];
   /** The same figures from out-of-fold predictions of every labelled example (see `OutOfFoldReport`); null before a check. */
   outOfFold: OutOfFoldReport | null;
+  /** What the people's time cost and what auto-accept saved, from the whole log (see `HumanTimeReport`). */
+  humanTime: HumanTimeReport;
+}
+
+/**
+ * The cost of human time, from the whole audit log: decisions (not undone), the median visible, active seconds a
+ * decision took (over the decisions that carry a `durationMs`), and what that median makes of the predictions let
+ * through without a person and of the spot checks answered. Hours are estimates: count × median seconds / 3,600.
+ */
+export interface HumanTimeReport {
+  /** Human decisions in the log, not undone. */
+  decisions: number;
+  /** Of those, the ones with a measured duration. */
+  timed: number;
+  /** Median seconds per timed decision; null before the first. */
+  medianSeconds: number | null;
+  /** Per annotator ('' for decisions without one), most decisions first. */
+  perAnnotator: { annotator: string; decisions: number; timed: number; medianSeconds: number | null }[];
+  /** Shown predictions let through without review (threshold or auto-accept) that no person answered after all. */
+  autoAccepted: number;
+  /** autoAccepted × medianSeconds, in hours; null without a median. */
+  hoursSaved: number | null;
+  /** Decisions answering a spot check (not undone). */
+  spotChecks: number;
+  /** spotChecks × medianSeconds, in hours: what the evidence for auto-accept cost; null without a median. */
+  spotCheckHours: number | null;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { DECISION_ACTIONS, LOG_KINDS, type InputKind, type LogEntry, type RawPrediction } from '../../src/protocol.js';
+import { DECISION_ACTIONS, LOG_KINDS, type HumanTimeReport, type InputKind, type LogEntry, type RawPrediction } from '../../src/protocol.js';
 import { fromLogEntry, toLogEntry } from './log-records.js';
 import { inputId } from './input-id.js';
+import { checkDurationMs, computeHumanTime } from './human-time.js';
 import type { Vector } from '../featurizers/vector.js';
 import {
   verifyChain,
@@ -34,6 +35,8 @@ export interface BundleHeader {
   exportedAt: number;
   /** Line counts, so a truncated file is caught. */
   counts: { examples: number; log: number; queue: number; weights: number };
+  /** The cost of human time over the exported log, as quality().humanTime gives it: for the reader, not read on import. */
+  humanTime?: HumanTimeReport;
 }
 
 // ---- base64 of typed arrays (page and worker both have btoa/atob) ----
@@ -84,6 +87,7 @@ export function encodeBundle(dump: Dump, meta: ModelMeta): Blob {
     featureDim: meta.featureDim,
     exportedAt: Date.now(),
     counts: { examples: dump.examples.length, log: dump.log.length, queue: dump.queue.length, weights: dump.weights ? 1 : 0 },
+    humanTime: computeHumanTime(dump.log),
   };
   const lines: string[] = [JSON.stringify(header)];
   for (const e of dump.examples) {
@@ -470,6 +474,11 @@ function checkLog(at: Line, row: Record<string, unknown>): LogRecord {
   }
   if (row.action !== undefined && !(DECISION_ACTIONS as readonly unknown[]).includes(row.action))
     throw at.type(`action must be one of ${DECISION_ACTIONS.join(', ')}.`);
+  try {
+    checkDurationMs(row.durationMs);
+  } catch (error) {
+    throw error instanceof RangeError ? at.range((error as Error).message) : at.type((error as Error).message);
+  }
   const input = row.input;
   if (input !== undefined) {
     const ok =

@@ -1,9 +1,22 @@
 import type { LogRecord } from '../storage/index.js';
+import { AUTO_ACCEPTED_DETAIL, SPOT_CHECK_MARK } from './human-time.js';
 
 /** What quality(), drift and agreement() read of a log entry: no inputs, hashes or chain fields. */
 export type QualityRecord = Pick<
   LogRecord,
-  'id' | 'kind' | 'time' | 'label' | 'predicted' | 'decisionId' | 'exampleId' | 'annotator' | 'action' | 'previousLabel'
+  | 'id'
+  | 'kind'
+  | 'time'
+  | 'label'
+  | 'predicted'
+  | 'decisionId'
+  | 'exampleId'
+  | 'annotator'
+  | 'action'
+  | 'previousLabel'
+  | 'predictionId'
+  | 'detail'
+  | 'durationMs'
 >;
 
 /** What LogTail reads the log through (a ModelStore). */
@@ -42,7 +55,7 @@ export class LogTail {
       this.clear();
       return this.catchUp(source);
     }
-    for (const { id, kind, time, label, predicted, decisionId, exampleId, annotator, action, previousLabel } of fresh) {
+    for (const { id, kind, time, label, predicted, decisionId, exampleId, annotator, action, previousLabel, ...rest } of fresh) {
       // A decision's previous label is not read; a relabel entry's is the label it renamed or removed (agreement.ts).
       this.records.push({
         id,
@@ -55,10 +68,22 @@ export class LogTail {
         annotator,
         action,
         ...(kind === 'relabel' ? { previousLabel } : {}),
+        ...humanTimeFields(kind, rest),
       });
       if (id !== undefined && id > this.lastId) this.lastId = id;
     }
     // A copy: the next read appends to the kept array.
     return this.records.slice();
   }
+}
+
+/**
+ * What the human-time figures (human-time.ts) need besides: a decision's prediction id and duration, and a
+ * prediction's id only when it is marked auto-accepted or a spot check, so unmarked predictions stay as small as before.
+ */
+function humanTimeFields(kind: LogRecord['kind'], record: Pick<LogRecord, 'predictionId' | 'detail' | 'durationMs'>): Partial<QualityRecord> {
+  const { predictionId, detail, durationMs } = record;
+  if (kind === 'label') return { predictionId, ...(durationMs !== undefined ? { durationMs } : {}) };
+  if (kind === 'prediction' && (detail === AUTO_ACCEPTED_DETAIL || detail === SPOT_CHECK_MARK)) return { predictionId, detail };
+  return {};
 }

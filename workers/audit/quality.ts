@@ -2,6 +2,7 @@ import type { QualityReport, ReliabilityBin } from '../../src/protocol.js';
 import { byTime } from './log-records.js';
 import { detectDrift } from './drift.js';
 import { perClassFigures } from './per-class.js';
+import { computeHumanTime } from './human-time.js';
 import type { QualityRecord } from './log-tail.js';
 
 /** Reliability diagram buckets: equal width over confidence 0…1, the usual 10 of ECE. */
@@ -84,6 +85,7 @@ export function computeQuality(
       correctWhenChecked: checked.length > 0 ? checked.filter((d) => d.agreed).length / checked.length : null,
     },
     perClass: perClassFigures(recent, names),
+    humanTime: computeHumanTime(log),
     drift: detectDrift(
       shown.map((r) => ({ label: r.predicted!.label, confidence: r.predicted!.confidence })),
       decisions,

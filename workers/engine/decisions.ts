@@ -4,6 +4,7 @@ import { inputId } from '../audit/input-id.js';
 import type { ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
 import { breather } from '../learning/head.js';
 import { abortError } from './errors.js';
+import { checkDurationMs } from '../audit/human-time.js';
 import type { ModelSession } from './model-session.js';
 
 /** Items of a labelBatch featurized together; the worker yields between blocks when 20 ms have passed (breather). */
@@ -109,6 +110,7 @@ export class Decisions {
     secondLook?: { detail: string; confirmedAgainst?: string },
   ): Promise<LabelResult> {
     const { session } = this;
+    checkDurationMs(meta.durationMs);
     await session.recorder.flush();
     let newMeta: ModelMeta | undefined;
     if (vector instanceof Float32Array && session.meta.featureDim === null) {
@@ -137,6 +139,7 @@ export class Decisions {
       ...(previous !== undefined ? { previousLabel: previous } : {}),
       ...(meta.annotator !== undefined ? { annotator: meta.annotator } : {}),
       ...(meta.predictionId !== undefined ? { predictionId: meta.predictionId } : {}),
+      ...(meta.durationMs !== undefined ? { durationMs: meta.durationMs } : {}),
       ...(predicted ? { predicted: { label: predicted.label, confidence: predicted.confidence, modelVersion: predicted.modelVersion } } : {}),
       ...(secondLook ? { detail: secondLook.detail } : {}),
     };

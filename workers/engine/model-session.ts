@@ -270,7 +270,8 @@ export class ModelSession {
         predictions.flatMap((prediction, i) => {
           const needsReview = prediction.review ?? (prediction.label === null || prediction.confidence < options.threshold);
           const queue = options.queue && needsReview;
-          return options.shown || queue ? [{ prediction, input: canonical[i]!, vector: vectors[i]!, shown: options.shown, queue }] : [];
+          const autoAccepted = !needsReview;
+          return options.shown || queue ? [{ prediction, input: canonical[i]!, vector: vectors[i]!, shown: options.shown, queue, autoAccepted }] : [];
         }),
       );
     }

@@ -3,6 +3,7 @@ import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
 import type { LogRecord, QueueRecord, StoredInput } from '../storage/index.js';
 import { SPOT_CHECK_DETAIL } from './auto-accept.js';
+import { AUTO_ACCEPTED_DETAIL } from '../audit/human-time.js';
 import type { ModelSession } from './model-session.js';
 
 /** Predictions remembered so a later `label(…, { predictionId })` can log what the person was shown. */
@@ -20,6 +21,8 @@ export interface PendingPrediction {
   vector: Vector;
   shown: boolean;
   queue: boolean;
+  /** Let through without review (threshold or auto-accept): marked in the log for quality().humanTime. */
+  autoAccepted?: boolean;
 }
 
 /**
@@ -79,6 +82,7 @@ export class PredictionRecorder {
           if (input !== undefined) record.input = input;
           // The mark that makes a person's answer to it evidence for auto-accept, after a reload too.
           if (prediction.spotCheck) record.detail = SPOT_CHECK_DETAIL;
+          else if (item.autoAccepted) record.detail = AUTO_ACCEPTED_DETAIL;
           log.push(record);
         }
         // An input a person already labelled is decided; predicting it again does not make it pending.

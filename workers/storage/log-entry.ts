@@ -15,6 +15,7 @@ const KIND: Record<LogRecord['kind'], LogEntry['kind']> = {
   reset: 'reset',
   retention: 'retention',
   relabel: 'relabel',
+  model: 'model',
 };
 
 /** The public form of a stored record; v1 decision records (kind 'label', no decision id) map the same way. */
@@ -36,6 +37,8 @@ export function toLogEntry(record: LogRecord): LogEntry {
   if (record.annotator !== undefined) entry.annotator = record.annotator;
   if (record.predictionId !== undefined) entry.predictionId = record.predictionId;
   if (record.decisionId !== undefined) entry.decisionId = record.decisionId;
+  // Only when present: entries hashed before durations existed must hash to the same bytes.
+  if (record.durationMs !== undefined) entry.durationMs = record.durationMs;
   if (record.detail !== undefined) entry.detail = record.detail;
   if (record.cuts !== undefined) entry.cuts = record.cuts.map((cut) => ({ ...cut }));
   if (record.prev !== undefined) entry.prev = record.prev;
@@ -60,6 +63,7 @@ export function fromLogEntry(entry: LogEntry): LogRecord {
   if (entry.annotator !== undefined) record.annotator = entry.annotator;
   if (entry.predictionId !== undefined) record.predictionId = entry.predictionId;
   if (entry.decisionId !== undefined) record.decisionId = entry.decisionId;
+  if (entry.durationMs !== undefined) record.durationMs = entry.durationMs;
   if (entry.detail !== undefined) record.detail = entry.detail;
   if (entry.cuts !== undefined) record.cuts = entry.cuts.map((cut) => ({ ...cut }));
   return record;

@@ -150,6 +150,8 @@ export interface LogRecord {
   modelVersion: number;
   decisionId?: string;
   action?: DecisionAction;
+  /** Decisions: the person's visible, active ms on it (LabelMeta.durationMs); an optional field, no schema change. */
+  durationMs?: number;
   input?: LoggedInput;
   /** Decisions only: the state before it, which undo restores. */
   before?: { example: ExampleRecord | null; queued: QueueRecord | null };
