@@ -186,12 +186,15 @@ export class Decisions {
     // In blocks, with a turn of the event loop between them: thousands of long texts take seconds to featurize,
     // and a worker that answers no ping for that long is taken for a hung one.
     const breathe = breather();
+    // The ids' digests run off this thread (SubtleCrypto) while the texts are featurized here.
+    const hashing = Promise.all(canonical.map((c) => inputId(session.spec.input, c)));
+    hashing.catch(() => undefined);
     const vectors: Vector[] = [];
     for (let from = 0; from < canonical.length; from += BATCH_BLOCK) {
       vectors.push(...(await session.vectorize(canonical.slice(from, from + BATCH_BLOCK))));
       await breathe();
     }
-    const ids = await Promise.all(canonical.map((c) => inputId(session.spec.input, c)));
+    const ids = await hashing;
     let featureDim = session.meta.featureDim;
     vectors.forEach((vector, i) => {
       if (!(vector instanceof Float32Array)) return;

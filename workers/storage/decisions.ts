@@ -66,11 +66,14 @@ export async function applyDecisions(t: Tables, decisions: readonly { example: E
     state.set(example.id, { example, queued: null });
     return { ...log, before };
   });
-  const writes: Promise<unknown>[] = [t.addLogs(records)];
+  // The examples' requests go out before the log's: they need no hash, so the database works on them while the
+  // chain is sealed.
+  const writes: Promise<unknown>[] = [];
   for (const [id, , queued] of stored) {
     writes.push(t.putExample(state.get(id)!.example!));
     if (queued) writes.push(t.deleteQueued(id));
   }
+  writes.push(t.addLogs(records));
   await Promise.all(writes);
 }
 

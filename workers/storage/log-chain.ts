@@ -85,12 +85,16 @@ export class ChainAppender<R extends { prev?: string; hash?: string } = LogRecor
   appendAll(records: readonly R[]): Promise<R[]> {
     const head = (this.tail ??= this.last().then((entry) => (entry === undefined ? GENESIS : (entry.hash ?? this.sealLegacy()))));
     const done = head.then(async (prev) => {
+      // Each entry's request goes out as soon as it is sealed, so the database stores the first ones while the rest
+      // are hashed (a labelBatch of thousands seals for a good part of its time).
+      const writes: Promise<unknown>[] = [];
       const entries = records.map((record) => {
         const entry = this.seal(record, prev);
         prev = entry.hash!;
+        writes.push(this.add(entry));
         return entry;
       });
-      await Promise.all(entries.map((entry) => this.add(entry)));
+      await Promise.all(writes);
       return entries;
     });
     this.tail = done.then((entries) => entries.at(-1)?.hash ?? head);
