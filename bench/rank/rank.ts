@@ -148,12 +148,13 @@ function kendallTau(scores: number[], utility: number[]): number {
 }
 
 /** ECE of P(a preferred) against what the simulated person said, both sides of each pair, 10 bins. */
-function calibration(probabilities: number[], outcomes: ('a' | 'b' | 'tie')[]): number {
+function calibration(probabilities: { a: number; b: number }[], outcomes: ('a' | 'b' | 'tie')[]): number {
   const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, hit: 0 }));
-  probabilities.forEach((pa, k) => {
+  probabilities.forEach((pair, k) => {
+    // Each side with its own probability: 1 − P(a) would add the tie's share to b's.
     for (const [p, hit] of [
-      [pa, outcomes[k] === 'a' ? 1 : 0],
-      [1 - pa, outcomes[k] === 'b' ? 1 : 0],
+      [pair.a, outcomes[k] === 'a' ? 1 : 0],
+      [pair.b, outcomes[k] === 'b' ? 1 : 0],
     ] as const) {
       const bin = bins[Math.min(9, Math.floor(p * 10))]!;
       bin.n += 1;
@@ -186,7 +187,7 @@ async function evaluate(ranker: Ranker, task: Task, heldOut: number[], pairs: [n
   });
   // probability() as a page calls it, for the calibration figure: a sample of the held-out pairs.
   const sample = pairs.slice(0, 600);
-  const probabilities = await Promise.all(sample.map(([i, j]) => ranker.probability(task.items[i]!, task.items[j]!)));
+  const probabilities = await Promise.all(sample.map(([i, j]) => ranker.probabilities(task.items[i]!, task.items[j]!)));
   return {
     accuracy: right / Math.max(1, decided),
     ceiling: ceiling / Math.max(1, counted),
