@@ -40,8 +40,10 @@ export function openOptions(parts: {
   autoTrainDelayMs: number;
   keepInputs: boolean;
   retentionDays: number | null | undefined;
+  keepVersions?: number | undefined;
 }): OpenOptions {
   const options: OpenOptions = { backend: parts.backend, autoTrainDelayMs: parts.autoTrainDelayMs, keepInputs: parts.keepInputs };
+  if (parts.keepVersions !== undefined) options.keepVersions = parts.keepVersions;
   if (parts.retentionDays !== null && parts.retentionDays !== undefined) options.retentionDays = parts.retentionDays;
   return options;
 }

@@ -10,6 +10,7 @@ import {
   type TextEncoderSpec,
 } from './protocol.js';
 import { describe, oneOf, unknownKey, type EveryKey } from './checks.js';
+import { DEFAULT_KEEP_VERSIONS } from './model-versions.js';
 
 /** createClassifier's options: what a page passes to open a model. */
 export interface ClassifierOptions {
@@ -61,6 +62,11 @@ export interface ClassifierOptions {
    */
   retentionDays?: number;
   /**
+   * How many trained versions of the model to keep for `rollback()` (default 5; a whole number, 1 or more). The
+   * served version is kept besides them. While several handles of a model are open, the largest number wins.
+   */
+  keepVersions?: number;
+  /**
    * Let the model decide alone where the evidence says it may: the engine picks the threshold so that, with
    * probability at least `confidence`, at most `maxError` of the predictions it lets through are wrong (each in
    * (0, 1); `perClass: true` holds it among each predicted label's). Replaces `threshold`, which must then be left
@@ -88,6 +94,7 @@ const KNOWN_OPTIONS: EveryKey<ClassifierOptions> = {
   teachableMachine: true,
   keepInputs: true,
   retentionDays: true,
+  keepVersions: true,
   autoAccept: true,
   spotCheckRate: true,
 };
@@ -163,6 +170,10 @@ export function resolveOptions(options: ClassifierOptions) {
     if (!(Number.isFinite(retentionDays) && retentionDays > 0))
       throw new RangeError(`retentionDays must be a finite number of days above 0, got ${retentionDays}.`);
   }
+  const { keepVersions = DEFAULT_KEEP_VERSIONS } = options;
+  if (typeof keepVersions !== 'number') throw new TypeError(`keepVersions must be a number of versions, got ${describe(keepVersions)}.`);
+  if (!(Number.isInteger(keepVersions) && keepVersions >= 1))
+    throw new RangeError(`keepVersions must be a whole number of versions, 1 or more, got ${keepVersions}.`);
   const featureExtractor = resolveExtractor(options.featureExtractor, input);
   const textEncoder = resolveTextEncoder(options.textEncoder, input);
   const teachableMachine = resolveTeachableMachine(options.teachableMachine, input, featureExtractor);
@@ -179,6 +190,7 @@ export function resolveOptions(options: ClassifierOptions) {
     teachableMachine,
     keepInputs,
     retentionDays,
+    keepVersions,
   };
 }
 

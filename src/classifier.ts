@@ -4,6 +4,7 @@ import { checkId, describe } from './checks.js';
 import { findUnknownOption, resolveOptions, type ClassifierOptions } from './classifier-options.js';
 import { sendable, toWire, toWires } from './wire-input.js';
 import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult } from './protocol.js';
+import type { ModelVersion, VersionChange } from './protocol.js';
 import {
   modelKey,
   type BackendName,
@@ -65,6 +66,8 @@ export class Classifier extends ClassifierEventTarget {
   readonly keepInputs: boolean;
   /** Days after which labels, log entries and queue items are deleted; null: kept until reset(). */
   readonly retentionDays: number | null;
+  /** Trained versions kept for rollback() (the `keepVersions` option). */
+  readonly keepVersions: number;
   /** The auto-accept settings (with the spot-check rate), or null: then `threshold` decides what needs review. */
   readonly autoAccept: Readonly<AutoAcceptSettings> | null;
   #persistent: boolean;
@@ -95,6 +98,7 @@ export class Classifier extends ClassifierEventTarget {
     this.requestedBackend = options.backend;
     this.keepInputs = options.keepInputs;
     this.retentionDays = options.retentionDays ?? null;
+    this.keepVersions = options.keepVersions;
     this.autoAccept = options.autoAccept ? Object.freeze({ ...options.autoAccept }) : null;
     this.#persistent = opened.persistent;
     this.#storageProblem = opened.storageProblem ?? null;
@@ -420,6 +424,24 @@ export class Classifier extends ClassifierEventTarget {
     return this.#call((api) => api.riskCoverage(this.#key, settings));
   }
 
+  /** The kept trained versions, newest first, with their metrics; which one serves and which is pinned. */
+  async versions(): Promise<ModelVersion[]> {
+    return this.#call((api) => api.versions(this.#key));
+  }
+
+  /**
+   * Serves a kept version again (its weights as trained), in one transaction, logged as a `model` entry; other tabs
+   * follow. The next training replaces it, unless it is pinned. The worker checks `version`.
+   */
+  async rollback(version: number): Promise<VersionChange> {
+    return this.#call((api) => api.rollback(this.#key, version));
+  }
+
+  /** Pins a kept version (and serves it), or unpins with null: background training does not replace a pinned version. */
+  async pin(version: number | null): Promise<VersionChange> {
+    return this.#call((api) => api.pin(this.#key, version));
+  }
+
   /** Deletes this model's labels, weights and log, in storage and in memory. */
   async reset(): Promise<void> {
     await this.#call((api) => api.reset(this.#key));
@@ -462,8 +484,8 @@ export class Classifier extends ClassifierEventTarget {
   }
 
   #openOptions() {
-    const { keepInputs, retentionDays } = this;
-    return openOptions({ backend: this.requestedBackend, autoTrainDelayMs: this.#autoTrainDelayMs, keepInputs, retentionDays });
+    const { keepInputs, retentionDays, keepVersions } = this;
+    return openOptions({ backend: this.requestedBackend, autoTrainDelayMs: this.#autoTrainDelayMs, keepInputs, retentionDays, keepVersions });
   }
 
   #spec() {

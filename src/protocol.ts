@@ -176,6 +176,11 @@ export interface TrainResult {
    * of a Teachable Machine export, which it is also pulled back toward.
    */
   start: 'zeros' | 'warm' | 'shipped';
+  /**
+   * Set when a pinned version kept serving (pin()): the version trained here is kept in versions(), for a
+   * rollback to it, but does not answer predictions.
+   */
+  pinned?: number;
 }
 
 export interface Stats {
@@ -259,6 +264,8 @@ export interface OpenOptions {
   keepInputs: boolean;
   /** Delete labels, log entries and queue items older than this many days; the shortest of all open handles wins. */
   retentionDays?: number;
+  /** Trained versions kept for rollback (default DEFAULT_KEEP_VERSIONS); the largest of all open handles wins. */
+  keepVersions?: number;
 }
 
 /** How `predict` records what it answered; every write happens after the answer, in one batched transaction. */
@@ -322,6 +329,9 @@ export { LOG_KINDS } from './reports.js';
 export type * from './label-data.js';
 import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult, WireLabelItem } from './label-data.js';
 export { LABEL_FORMATS } from './label-data.js';
+export type * from './model-versions.js';
+import type { ModelVersion, VersionChange } from './model-versions.js';
+export { DEFAULT_KEEP_VERSIONS } from './model-versions.js';
 export type * from './ranker-protocol.js';
 import type { RankerChange, RankerMethod, RankerMethods } from './ranker-protocol.js';
 export { COMPARE_OUTCOMES, PAIR_STRATEGIES, RANKER_LOG_KINDS, rankerKey } from './ranker-protocol.js';
@@ -392,6 +402,12 @@ export interface EngineApi {
   adjudicate(key: string, exampleId: string, label: string, meta: LabelMeta): Promise<LabelResult>;
   /** Why the model gives `input` the label (default: the predicted one), with the `k` nearest labelled examples. */
   explain(key: string, input: WireInput, label: string | null, k: number): Promise<Explanation>;
+  /** The kept versions of the trained head, newest first (model-versions.ts). */
+  versions(key: string): Promise<ModelVersion[]>;
+  /** Serves a kept version (its weights as trained), in one transaction, logged; other tabs follow. */
+  rollback(key: string, version: number): Promise<VersionChange>;
+  /** Pins a kept version (serving it), or unpins with null: background training does not replace a pinned version. */
+  pin(key: string, version: number | null): Promise<VersionChange>;
   /** Rankers (createRanker): one entry point, dispatched by method name to workers/ranker/. */
   ranker<M extends RankerMethod>(method: M, args: Parameters<RankerMethods[M]>): ReturnType<RankerMethods[M]>;
 }

@@ -5,7 +5,8 @@
  */
 import type { DecisionAction, InputKind, StoredInputView } from './protocol.js';
 
-export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention', 'relabel'] as const;
+/** `model`: a rollback or a pin of a model version (rollback(), pin()), with what changed in `detail`. */
+export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention', 'relabel', 'model'] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
 /** One audit log entry. */

@@ -174,7 +174,7 @@ describe('keepInputs: false', () => {
 });
 
 describe('schema upgrade', () => {
-  test('a database written by the v1 storage code opens at the current schema (v4) with every example, weight and log record kept', async () => {
+  test('a database written by the v1 storage code opens at the current schema (v5) with every example, weight and log record kept', async () => {
     const name = uniqueName('v1');
     const v1 = new V1Store(name);
     const labels = ['billing', 'bug', 'feature'];
@@ -247,10 +247,30 @@ describe('schema upgrade', () => {
     expect(after.log.slice(0, 3).every((entry) => typeof entry.hash === 'string')).toBe(true);
     expect((await clf.verifyLog()).ok).toBe(true);
     const db = await openDB(`hitl-classifier:${name}`);
-    // Upgraded step by step: v2's queue and log indexes, v3's embedding cache, then v4's ranker stores.
-    expect(db.version).toBe(4);
-    expect(Array.from(db.objectStoreNames).sort()).toEqual(['comparisons', 'embeddings', 'examples', 'log', 'meta', 'queue', 'rankerLog', 'weights']);
+    // Upgraded step by step: v2's queue and log indexes, v3's embedding cache, v4's ranker stores, then v5's versions.
+    expect(db.version).toBe(5);
+    expect(Array.from(db.objectStoreNames).sort()).toEqual([
+      'comparisons',
+      'embeddings',
+      'examples',
+      'log',
+      'meta',
+      'queue',
+      'rankerLog',
+      'versions',
+      'weights',
+    ]);
     db.close();
+    // The head stored before versions existed is the first kept version, with what its record tells.
+    expect(await clf.versions()).toEqual([
+      {
+        version: 3,
+        trainedAt: 2,
+        serving: true,
+        pinned: false,
+        metrics: { examples: 3, byLabel: {}, start: 'zeros', loss: null, heldOut: null, featureChoice: null, ms: null, backend: 'cpu' },
+      },
+    ]);
 
     // A v1 decision has no earlier state recorded: undo says so instead of guessing.
     const v1Decision = (await readDatabase(name)).log[0]!;

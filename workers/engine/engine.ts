@@ -32,10 +32,11 @@ import {
   type WireInput,
 } from '../../src/protocol.js';
 import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult, WireLabelItem } from '../../src/protocol.js';
+import type { ModelVersion, VersionChange } from '../../src/protocol.js';
 import { activeBackend, useBackend } from '../backend.js';
 import { awaitBackground } from '../background.js';
 import { createFeaturizer, type Featurizer } from '../featurizers/featurizer.js';
-import { IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage/index.js';
+import { assertKeepVersions, IndexedDbStore, MemoryStore, StorageUnavailableError, type ModelStore } from '../storage/index.js';
 import { RankerEngine } from '../ranker/ranker-engine.js';
 import { ModelSession } from './model-session.js';
 import { DEFAULT_REVIEW_STRATEGY } from './policy.js';
@@ -77,6 +78,7 @@ export class Engine implements EngineApi {
   }
 
   async open(spec: ModelSpec, options: OpenOptions): Promise<OpenResult> {
+    if (options.keepVersions !== undefined) assertKeepVersions(options.keepVersions);
     // A page that stores nothing keeps the backend timings in memory too.
     const backend = await useBackend(options.backend, { persist: spec.storage === 'indexeddb' });
     const key = modelKey(spec);
@@ -124,6 +126,7 @@ export class Engine implements EngineApi {
       autoTrainDelayMs: options.autoTrainDelayMs,
       keepInputs: options.keepInputs !== false,
       retentionDays: options.retentionDays,
+      keepVersions: options.keepVersions,
     });
     if (options.retentionDays !== undefined) await model.retention.purgeExpired();
     const problem = this.storageProblems.get(key);
@@ -336,5 +339,17 @@ export class Engine implements EngineApi {
 
   async exportLabels(key: string, format: LabelFormat): Promise<LabelExport> {
     return this.model(key).labelFiles.export(format);
+  }
+
+  async versions(key: string): Promise<ModelVersion[]> {
+    return this.model(key).versions.list();
+  }
+
+  async rollback(key: string, version: number): Promise<VersionChange> {
+    return this.model(key).versions.rollback(version);
+  }
+
+  async pin(key: string, version: number | null): Promise<VersionChange> {
+    return this.model(key).versions.pin(version);
   }
 }

@@ -1,12 +1,14 @@
 import type { Vector } from '../featurizers/vector.js';
 import { loggedInput } from '../audit/log-records.js';
-import type { LogRecord, StoredInput } from '../storage/index.js';
+import { KEEP_VERSIONS_DEFAULT, type LogRecord, type StoredInput } from '../storage/index.js';
 
 export interface HandleSettings {
   /** Background training runs this long after the last change; 0 or less: never for this handle. */
   autoTrainDelayMs: number;
   keepInputs: boolean;
   retentionDays?: number | undefined;
+  /** Trained versions to keep for rollback; absent: KEEP_VERSIONS_DEFAULT. */
+  keepVersions?: number | undefined;
 }
 
 /**
@@ -43,6 +45,12 @@ export class Handles {
   get retentionDays(): number | null {
     const days = [...this.open.values()].flatMap((s) => (s.retentionDays !== undefined ? [s.retentionDays] : []));
     return days.length > 0 ? Math.min(...days) : null;
+  }
+
+  /** Versions kept for rollback: the most any open handle asks for, so no handle loses a version it keeps. */
+  get keepVersions(): number {
+    const asked = [...this.open.values()].map((s) => s.keepVersions ?? KEEP_VERSIONS_DEFAULT);
+    return asked.length > 0 ? Math.max(...asked) : KEEP_VERSIONS_DEFAULT;
   }
 
   /** What the log keeps: a picture's size always (never its pixels); text and rows only while inputs are kept. */

@@ -46,6 +46,7 @@ import { Training } from './training.js';
 import { Transfer } from './transfer.js';
 import { LabelFiles } from './label-files.js';
 import { LabelSet } from './label-set.js';
+import { ModelVersions } from './versions.js';
 
 /**
  * Log entries read on open to know what was already shown: more than the tags a page shows at once, few enough that
@@ -85,6 +86,8 @@ export class ModelSession {
   readonly featureChoice = new FeatureChoice(this);
   /** Auto-accept at a stated error rate: spot checks, the evidence, the threshold and prediction sets. */
   readonly autoAccept = new AutoAccept(this);
+  /** The kept versions of the trained head: list, rollback, pin (model versions). */
+  readonly versions = new ModelVersions(this);
   /** The log as quality(), drift and agreement() read it, brought up to date from the entries written since. */
   private readonly logTail = new LogTail();
 

@@ -1,5 +1,5 @@
 import { TabCoordination, type TabChange } from '../coordination.js';
-import type { ModelMeta, WeightsRecord } from '../storage/index.js';
+import { serialOf, type ModelMeta, type WeightsRecord } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 
 /**
@@ -84,12 +84,13 @@ export class TabSync {
     });
   }
 
-  /** Takes the stored meta's labels and highest version, and the stored head when it is newer than this one. */
+  /** Takes the stored meta's labels and highest version, and the stored head when it was served after this one. */
   private adopt(meta: ModelMeta | undefined, weights: WeightsRecord | undefined): void {
     const { session } = this;
     const labelsBefore = session.labels.length;
     this.adoptMeta(meta);
-    const newer = weights !== undefined && weights.version > session.serving.modelVersion;
+    // By serial, not version: a rollback or a pin in another tab serves an older or the same version (model-versions).
+    const newer = weights !== undefined && serialOf(weights) > serialOf(session.serving.record);
     if (newer) {
       session.serving.install(weights);
       // Its features may be another choice than this tab's (feature-choice.ts): the examples' views follow it.

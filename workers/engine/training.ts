@@ -9,7 +9,8 @@ import { headRow, isSparse, type SparseVector, type Vector } from '../featurizer
 import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
 import { withShippedHead } from '../learning/prior.js';
 import { bestPerClass } from '../memory/similarity.js';
-import type { WeightsRecord } from '../storage/index.js';
+import { serialOf, type WeightsRecord } from '../storage/index.js';
+import { trainingMetrics } from './version-metrics.js';
 import { abortError, isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 import { VOTE_MAX_EXAMPLES } from './policy.js';
@@ -70,7 +71,9 @@ export class Training {
     if (delay <= 0) return;
     this.autoTimer = setTimeout(() => {
       if (this.session.examples.size === this.examplesAtLastTrain && !this.isRunning) return;
-      this.train(`auto-${Date.now()}`).catch((error: unknown) => {
+      // A pinned version is not replaced in the background (pin()); the run checks again under the tabs' lock.
+      if (this.session.serving.record?.pinned) return;
+      this.train(`auto-${Date.now()}`, undefined, false, true).catch((error: unknown) => {
         // Background training is best effort: too few classes yet, or a reset, is not an error for anyone.
         if (!isAbort(error) && !(error instanceof RangeError)) console.warn('hitl-classifier: background training failed', error);
       });
@@ -78,7 +81,7 @@ export class Training {
   }
 
   /** Full retrain on every stored label; runs one at a time per model, and predictions keep using the current head. */
-  train(runId: string, onProgress?: (progress: TrainProgress) => void, fromZeros = false): Promise<TrainResult> {
+  train(runId: string, onProgress?: (progress: TrainProgress) => void, fromZeros = false, auto = false): Promise<TrainResult> {
     clearTimeout(this.autoTimer);
     const { session } = this;
     // Every training, background ones included, reports progress to every page: a model panel shows the loss.
@@ -98,6 +101,8 @@ export class Training {
     const start = () => {
       this.waitingRuns.delete(runId);
       waiting.signal.throwIfAborted();
+      // Under the lock, after reading back the other tabs' head: a pin stored by any tab is seen here.
+      if (auto && session.serving.record?.pinned) throw abortError('A pinned version serves: background training waits for unpinning.');
       return this.run(runId, progress, fromZeros);
     };
     const work = this.chain.then(() => {
@@ -136,6 +141,19 @@ export class Training {
   /** Settles when every training and label check asked for so far has ended. */
   idle(): Promise<unknown> {
     return this.chain;
+  }
+
+  /**
+   * Runs `work` in the chain of training runs and under the other tabs' lock (a rollback or a pin): no training of
+   * any tab can save a head between what `work` reads and writes.
+   */
+  serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(() => this.session.tabs.exclusive(work));
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   private async checkLabels(): Promise<void> {
@@ -274,7 +292,11 @@ export class Training {
       const { rows, stats } = this.trainingRows(vectors);
       const shouldStop = () => state.cancelled ?? (session.generation !== generation ? resetError() : null);
       const warm = shipped ? null : this.warmStart(rows, fromZeros);
-      const { head: trained, calibration } = warm
+      const {
+        head: trained,
+        calibration,
+        heldOutAccuracy,
+      } = warm
         ? await this.trainWarm(rows as SparseVector[], targets, warm, shouldStop, onProgress)
         : await trainCalibrated(rows, targets, classes, session.inputDim(), {
             onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
@@ -307,17 +329,21 @@ export class Training {
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
       };
       const meta = { ...session.meta, maxVersion: version };
-      await session.store.saveWeights(record, meta);
+      const ms = Math.round(performance.now() - started);
+      const metrics = trainingMetrics(session, record, human.targets, trained.loss, calibration, heldOutAccuracy, ms);
+      const { served, head } = await session.store.saveWeights(record, meta, { metrics, keep: session.handles.keepVersions });
       if (session.generation !== generation) throw resetError();
       session.meta = meta;
-      session.serving.install(record);
+      // Pinned (pin(), here or in another tab): the new head is kept as a version, and the pinned one keeps serving.
+      if (served || serialOf(head) > serialOf(session.serving.record)) session.serving.install(head);
       this.examplesAtLastTrain = human.vectors.length;
-      session.emit({ type: 'model-updated', key: session.key, modelVersion: version });
+      session.emit({ type: 'model-updated', key: session.key, modelVersion: session.serving.modelVersion });
       return {
         modelVersion: version,
         examples: human.vectors.length,
-        ms: Math.round(performance.now() - started),
+        ms,
         start: warm ? 'warm' : shipped ? 'shipped' : 'zeros',
+        ...(served ? {} : { pinned: head.version }),
       };
     } finally {
       if (this.running === state) this.running = null;

@@ -20,6 +20,8 @@ export interface Calibration {
 export interface CalibratedHead {
   head: HeadParams & { loss: number };
   calibration: Calibration | null;
+  /** The held-out head's accuracy on the fifth it never saw (with a calibration only): a model version's metric. */
+  heldOutAccuracy?: number;
 }
 
 /**
@@ -63,7 +65,13 @@ export async function trainCalibrated(
   const logProbs = Float64Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
   const votes = voteFor ? voteFor(heldOut.indices, train) : null;
   const { temperature, voteWeight } = fitBlend(logProbs, votes, heldTargets, classes);
+  let right = 0;
+  heldTargets.forEach((target, r) => {
+    const row = probs.subarray(r * classes, (r + 1) * classes);
+    if (row.indexOf(Math.max(...row)) === target) right += 1;
+  });
   return {
+    heldOutAccuracy: right / heldTargets.length,
     head: head!,
     calibration: {
       temperature,

@@ -24,7 +24,9 @@ export type {
   UndoOutcome,
   Vector,
   WeightsRecord,
+  VersionRecord,
 } from './records.js';
+export { assertKeepVersions, assertVersionNumber, KEEP_VERSIONS_DEFAULT, serialOf, type ServeChange, type ServeLogWriter } from './versions.js';
 export { databaseName, SCHEMA_VERSION } from './schema.js';
 export { fromLogEntry, toLogEntry } from './log-entry.js';
 export { GENESIS, verifyChain } from './log-chain.js';

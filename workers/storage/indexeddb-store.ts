@@ -18,11 +18,23 @@ import type {
   UndoOutcome,
   WeightsRecord,
   StoredInput,
+  VersionRecord,
 } from './records.js';
 import type { ComparisonStore } from './comparison-store.js';
 import { IndexedDbComparisons } from './idb-comparisons.js';
 import { ChainAppender, cutsIn, GENESIS, resetEntry, retentionEntry, sealAll } from './log-chain.js';
 import { databaseName, SCHEMA_VERSION, STORES, upgradeSchema, type HitlDB } from './schema.js';
+import {
+  applyServe,
+  assertKeepVersions,
+  evicted,
+  KEEP_VERSIONS_DEFAULT,
+  servedAfter,
+  versionRecord,
+  type ServeChange,
+  type ServeLogWriter,
+} from './versions.js';
+import type { TrainingMetrics } from '../../src/protocol.js';
 import {
   assertKeep,
   assertLogId,
@@ -38,7 +50,7 @@ import {
   type UndoLogWriter,
 } from './store.js';
 
-type LogStore = IDBPObjectStore<HitlDB, ('log' | 'examples' | 'queue' | 'meta' | 'weights' | 'embeddings')[], 'log', 'readwrite'>;
+type LogStore = IDBPObjectStore<HitlDB, ('log' | 'examples' | 'queue' | 'meta' | 'weights' | 'embeddings' | 'versions')[], 'log', 'readwrite'>;
 
 /** Seals, in id order, entries written before the chain existed; resolves with the newest hash. */
 async function sealStored(log: LogStore): Promise<string> {
@@ -271,8 +283,9 @@ export class IndexedDbStore implements ModelStore {
 
   async changeLabels(change: LabelChange, log: LabelChangeLogWriter): Promise<LabelChangeOutcome> {
     return this.run(async (db) => {
-      const tx = db.transaction(['meta', 'examples', 'queue', 'weights', 'log'], 'readwrite', { durability: 'strict' });
+      const tx = db.transaction(['meta', 'examples', 'queue', 'weights', 'log', 'versions'], 'readwrite', { durability: 'strict' });
       const meta = tx.objectStore('meta');
+      const versions = tx.objectStore('versions');
       const examples = tx.objectStore('examples');
       const queue = tx.objectStore('queue');
       const weights = tx.objectStore('weights');
@@ -289,6 +302,8 @@ export class IndexedDbStore implements ModelStore {
             putQueued: async (q) => queue.put(q),
             getWeights: async () => weights.get('current'),
             putWeights: async (w) => weights.put(w, 'current'),
+            allVersions: async () => versions.getAll(),
+            putVersion: async (v) => versions.put(v),
             addLog: async (record) => chain.append(record),
           },
           change,
@@ -298,16 +313,59 @@ export class IndexedDbStore implements ModelStore {
     });
   }
 
-  async saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void> {
-    await this.run(async (db) => {
-      const tx = db.transaction(['weights', 'meta'], 'readwrite', { durability: 'strict' });
+  async saveWeights(
+    weights: WeightsRecord,
+    meta: ModelMeta,
+    history: { metrics?: TrainingMetrics; keep?: number } = {},
+  ): Promise<{ served: boolean; head: WeightsRecord }> {
+    const keep = history.keep ?? KEEP_VERSIONS_DEFAULT;
+    assertKeepVersions(keep);
+    return this.run(async (db) => {
+      const tx = db.transaction(['weights', 'meta', 'versions'], 'readwrite', { durability: 'strict' });
       const metaStore = tx.objectStore('meta');
       const weightsStore = tx.objectStore('weights');
-      await commitOrAbort(tx, async () => {
+      const versions = tx.objectStore('versions');
+      return commitOrAbort(tx, async () => {
         const [stored, current] = await Promise.all([metaStore.get('model'), weightsStore.get('current')]);
         assertNewer(weights, { meta: stored, weights: current });
-        await Promise.all([weightsStore.put(weights, 'current'), metaStore.put(mergeMeta(stored, meta), 'model')]);
+        // Read inside the transaction: a pin another tab stored before it is seen, one after it waits for it.
+        const served = current?.pinned !== true;
+        const head = served ? servedAfter(weights, current) : current!;
+        await Promise.all([
+          served ? weightsStore.put(head, 'current') : null,
+          metaStore.put(mergeMeta(stored, meta), 'model'),
+          versions.put(versionRecord(weights, history.metrics)),
+        ]);
+        const gone = evicted(await versions.getAllKeys(), keep, served ? weights.version : current?.version);
+        await Promise.all(gone.map(async (version) => versions.delete(version)));
+        return { served, head };
       });
+    });
+  }
+
+  async versions(): Promise<VersionRecord[]> {
+    return this.run(async (db) => (await db.getAll('versions')).reverse(), true);
+  }
+
+  async serveVersion(change: ServeChange, log: ServeLogWriter): Promise<WeightsRecord> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['weights', 'versions', 'log'], 'readwrite', { durability: 'strict' });
+      const weights = tx.objectStore('weights');
+      const versions = tx.objectStore('versions');
+      const chain = chainOn(tx.objectStore('log'));
+      return commitOrAbort(tx, () =>
+        applyServe(
+          {
+            getVersion: async (version) => versions.get(version),
+            versionNumbers: async () => versions.getAllKeys(),
+            getCurrent: async () => weights.get('current'),
+            putCurrent: async (w) => weights.put(w, 'current'),
+            addLog: async (record) => chain.append(record),
+          },
+          change,
+          log,
+        ),
+      );
     });
   }
 
@@ -396,7 +454,7 @@ export class IndexedDbStore implements ModelStore {
 
   async applyImport(plan: ImportPlan): Promise<void> {
     await this.run(async (db) => {
-      const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log'], 'readwrite', { durability: 'strict' });
+      const tx = db.transaction(['meta', 'examples', 'weights', 'queue', 'log', 'versions'], 'readwrite', { durability: 'strict' });
       const examples = tx.objectStore('examples');
       const queue = tx.objectStore('queue');
       const chain = chainOn(tx.objectStore('log'));
@@ -409,7 +467,14 @@ export class IndexedDbStore implements ModelStore {
           ...plan.examples.map(async (e) => queue.delete(e.id)),
           ...plan.queue.map(async (q) => queue.put(q)),
           chain.appendAll(plan.log),
-          plan.weights ? tx.objectStore('weights').put(plan.weights, 'current') : null,
+          // An imported head serves, unpinned (an import is asked for), and is kept as a version like a trained one.
+          plan.weights
+            ? tx
+                .objectStore('weights')
+                .get('current')
+                .then((current) => tx.objectStore('weights').put(servedAfter(versionRecord(plan.weights!).weights, current), 'current'))
+            : null,
+          plan.weights ? tx.objectStore('versions').put(versionRecord(plan.weights)) : null,
         ]),
       );
     });
@@ -417,7 +482,7 @@ export class IndexedDbStore implements ModelStore {
 
   async clear(meta: ModelMeta): Promise<void> {
     await this.run(async (db) => {
-      const tx = db.transaction(['examples', 'weights', 'log', 'queue', 'meta', 'embeddings'], 'readwrite', { durability: 'strict' });
+      const tx = db.transaction(['examples', 'weights', 'log', 'queue', 'meta', 'embeddings', 'versions'], 'readwrite', { durability: 'strict' });
       const metaStore = tx.objectStore('meta');
       const log = tx.objectStore('log');
       await commitOrAbort(tx, async () => {
@@ -428,6 +493,7 @@ export class IndexedDbStore implements ModelStore {
           tx.objectStore('embeddings').clear(),
           tx.objectStore('examples').clear(),
           tx.objectStore('weights').clear(),
+          tx.objectStore('versions').clear(),
           log.clear(),
           tx.objectStore('queue').clear(),
           metaStore.get('model').then((stored) => metaStore.put(clearedMeta(stored, meta), 'model')),

@@ -1,5 +1,15 @@
 import type { RawPrediction } from '../../src/protocol.js';
-import type { ExampleRecord, LabelChange, LabelChangeOutcome, LabelEdit, LogRecord, ModelMeta, QueueRecord, WeightsRecord } from './records.js';
+import type {
+  ExampleRecord,
+  LabelChange,
+  LabelChangeOutcome,
+  LabelEdit,
+  LogRecord,
+  ModelMeta,
+  QueueRecord,
+  VersionRecord,
+  WeightsRecord,
+} from './records.js';
 import type { LabelChangeLogWriter } from './store.js';
 
 // A rename or removal of a label is written once, over this small table interface, so the IndexedDB store (object
@@ -16,6 +26,9 @@ export interface LabelTables {
   putQueued(record: QueueRecord): Promise<unknown>;
   getWeights(): Promise<WeightsRecord | undefined>;
   putWeights(weights: WeightsRecord): Promise<unknown>;
+  /** The kept versions (schema 5): a rollback must serve a head under the labels as they are now. */
+  allVersions(): Promise<VersionRecord[]>;
+  putVersion(record: VersionRecord): Promise<unknown>;
   addLog(record: LogRecord): Promise<unknown>;
 }
 
@@ -149,6 +162,9 @@ export async function applyLabelChange(t: LabelTables, change: LabelChange, log:
   });
   const weightsNow = weights?.labels.includes(gone) ? changedWeights(weights, change) : weights;
   if (weightsNow !== weights) writes.push(t.putWeights(weightsNow!));
+  for (const kept of await t.allVersions()) {
+    if (kept.weights.labels.includes(gone)) writes.push(t.putVersion({ ...kept, weights: changedWeights(kept.weights, change) }));
+  }
   const entry = log(counts);
   writes.push(t.addLog(entry));
   await Promise.all(writes);

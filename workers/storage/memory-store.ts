@@ -20,7 +20,19 @@ import type {
   UndoOutcome,
   WeightsRecord,
   StoredInput,
+  VersionRecord,
 } from './records.js';
+import type { TrainingMetrics } from '../../src/protocol.js';
+import {
+  applyServe,
+  assertKeepVersions,
+  evicted,
+  KEEP_VERSIONS_DEFAULT,
+  servedAfter,
+  versionRecord,
+  type ServeChange,
+  type ServeLogWriter,
+} from './versions.js';
 import {
   assertKeep,
   assertLogId,
@@ -66,6 +78,8 @@ export class MemoryStore implements ModelStore {
   private meta: ModelMeta | undefined;
   private readonly examples = new Map<string, ExampleRecord>();
   private weights: WeightsRecord | undefined;
+  /** The kept versions (schema 5's versions store), by version. */
+  private readonly kept = new Map<number, VersionRecord>();
   /** In id order: entries are only appended, and a purge keeps the order of what it leaves. */
   private log: LogRecord[] = [];
   private readonly queue = new Map<string, QueueRecord>();
@@ -179,6 +193,8 @@ export class MemoryStore implements ModelStore {
         putQueued: async (q) => this.queue.set(q.id, q),
         getWeights: async () => this.weights,
         putWeights: async (w) => (this.weights = w),
+        allVersions: async () => [...this.kept.values()],
+        putVersion: async (v) => this.kept.set(v.version, v),
         addLog: async (record) => this.appendLog(record),
       },
       change,
@@ -186,10 +202,39 @@ export class MemoryStore implements ModelStore {
     );
   }
 
-  async saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void> {
+  async saveWeights(
+    weights: WeightsRecord,
+    meta: ModelMeta,
+    history: { metrics?: TrainingMetrics; keep?: number } = {},
+  ): Promise<{ served: boolean; head: WeightsRecord }> {
+    const keep = history.keep ?? KEEP_VERSIONS_DEFAULT;
+    assertKeepVersions(keep);
     assertNewer(weights, { meta: this.meta, weights: this.weights });
-    this.weights = weights;
+    const served = this.weights?.pinned !== true;
+    if (served) this.weights = servedAfter(weights, this.weights);
     this.meta = copyMeta(mergeMeta(this.meta, meta));
+    this.kept.set(weights.version, versionRecord(weights, history.metrics));
+    for (const version of evicted([...this.kept.keys()], keep, this.weights?.version)) this.kept.delete(version);
+    return { served, head: this.weights! };
+  }
+
+  async versions(): Promise<VersionRecord[]> {
+    return [...this.kept.values()].sort((a, b) => b.version - a.version);
+  }
+
+  /** applyServe checks before its only writes, which cannot fail here: nothing needs undoing. */
+  async serveVersion(change: ServeChange, log: ServeLogWriter): Promise<WeightsRecord> {
+    return applyServe(
+      {
+        getVersion: async (version) => this.kept.get(version),
+        versionNumbers: async () => [...this.kept.keys()],
+        getCurrent: async () => this.weights,
+        putCurrent: async (w) => (this.weights = w),
+        addLog: async (record) => this.appendLog(record),
+      },
+      change,
+      log,
+    );
   }
 
   async record(log: LogRecord[], queue: QueueRecord[], evict: string[] = []): Promise<void> {
@@ -243,7 +288,12 @@ export class MemoryStore implements ModelStore {
     }
     for (const q of plan.queue) this.queue.set(q.id, q);
     for (const r of plan.log) this.appendLog(r);
-    if (plan.weights) this.weights = plan.weights;
+    if (plan.weights) {
+      // An imported head serves, unpinned (an import is asked for), and is kept as a version like a trained one.
+      const record = versionRecord(plan.weights);
+      this.weights = servedAfter(record.weights, this.weights);
+      this.kept.set(record.version, record);
+    }
   }
 
   async getInputs(ids: readonly string[]): Promise<(StoredInput | undefined)[]> {
@@ -268,6 +318,7 @@ export class MemoryStore implements ModelStore {
     this.embeddings.clear();
     this.examples.clear();
     this.weights = undefined;
+    this.kept.clear();
     // The log goes too, but a reset entry says so and names where the old chain ended.
     const removed = this.log.length;
     const lastHash = this.head();

@@ -1,4 +1,4 @@
-import type { DecisionAction, InputKind, RawPrediction } from '../../src/protocol.js';
+import type { DecisionAction, InputKind, RawPrediction, TrainingMetrics } from '../../src/protocol.js';
 
 // The shapes stored in a model's database. Storage owns them: featurizers import their input and vector types from
 // here, never the other way round, so the storage layer can change without reading the featurizers.
@@ -124,6 +124,21 @@ export interface WeightsRecord {
   shortGramShare?: number;
   /** The example count of the last retrain from zeros this head descends from (warm starts carry it on). */
   fromZerosAt?: number;
+  /** Set on the served head (`weights: 'current'`) while it is pinned: a training stores its head as a version only. */
+  pinned?: true;
+  /**
+   * Grows with every write of the served head (a training, an import, a rollback, a pin): another tab follows a
+   * stored head whose serial is above the one it serves, so a rollback to an older version is followed too, and a
+   * read that a newer write overtook is not. Absent: the version (heads saved before versions existed).
+   */
+  serial?: number;
+}
+
+/** A trained head kept for rollback (schema 5), by its version: the weights as saved, and what training knew of them. */
+export interface VersionRecord {
+  version: number;
+  weights: WeightsRecord;
+  metrics: TrainingMetrics;
 }
 
 /** What the log keeps of an input: text, a numeric row, or an image's size only. */
@@ -136,7 +151,7 @@ export type LoggedInput = string | Float32Array | { width: number; height: numbe
 export interface LogRecord {
   /** Assigned by the store when the entry is written (ascending); entries handed to a store come without one. */
   id?: number;
-  kind: 'label' | 'prediction' | 'undo' | 'import' | 'reset' | 'retention' | 'relabel';
+  kind: 'label' | 'prediction' | 'undo' | 'import' | 'reset' | 'retention' | 'relabel' | 'model';
   time: number;
   /** The input hash ('' for import and reset). */
   exampleId: string;

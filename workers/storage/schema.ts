@@ -1,5 +1,6 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { EmbeddingRecord, ExampleRecord, LogRecord, ModelMeta, QueueRecord, WeightsRecord } from './records.js';
+import type { EmbeddingRecord, ExampleRecord, LogRecord, ModelMeta, QueueRecord, VersionRecord, WeightsRecord } from './records.js';
+import { versionRecord } from './versions.js';
 import type { ComparisonRecord, RankerLogRecord } from './ranker-records.js';
 
 /**
@@ -8,8 +9,9 @@ import type { ComparisonRecord, RankerLogRecord } from './ranker-records.js';
  * they are: a v1 log entry is a v2 decision entry without the optional fields.
  * 3: the embeddings store, a cache of encoder vectors keyed by [space, input id], with an index by time.
  * 4: a ranker's stores (createRanker): comparisons by decision id, and its own hash-chained log, both with a time index.
+ * 5: the versions store, the trained heads kept for rollback by version; the head stored before it becomes its first.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export interface HitlDB extends DBSchema {
   meta: { key: 'model'; value: ModelMeta };
@@ -20,6 +22,7 @@ export interface HitlDB extends DBSchema {
   embeddings: { key: [string, string]; value: EmbeddingRecord; indexes: { 'by-time': number } };
   comparisons: { key: string; value: ComparisonRecord; indexes: { 'by-time': number } };
   rankerLog: { key: number; value: RankerLogRecord; indexes: { 'by-time': number } };
+  versions: { key: number; value: VersionRecord };
 }
 
 /** Stores every model needs; a database opened at a newer version (a newer library in another tab) must have them. */
@@ -32,6 +35,7 @@ export const STORES = [
   'embeddings',
   'comparisons',
   'rankerLog',
+  'versions',
 ] as const satisfies readonly StoreNames<HitlDB>[];
 
 /** One database per model name, so models never contend for a transaction or block each other's upgrades. */
@@ -67,5 +71,14 @@ export function upgradeSchema(
     // New stores only: the classifier's records stay as they are, and a ranker starts with no comparisons.
     db.createObjectStore('comparisons', { keyPath: 'id' }).createIndex('by-time', 'time');
     db.createObjectStore('rankerLog', { keyPath: 'id', autoIncrement: true }).createIndex('by-time', 'time');
+  }
+  if (oldVersion < 5) {
+    // The head served now is the first kept version, so a rollback can come back to it after the next training.
+    // Its loss and held-out accuracy were never stored: those metrics stay null (versions.ts, metricsOf).
+    const versions = db.createObjectStore('versions', { keyPath: 'version' });
+    void tx
+      .objectStore('weights')
+      .get('current')
+      .then((current) => (current && current.version > 0 ? versions.put(versionRecord(current)) : undefined));
   }
 }

@@ -17,7 +17,10 @@ import type {
   UndoOutcome,
   WeightsRecord,
   StoredInput,
+  VersionRecord,
 } from './records.js';
+import type { TrainingMetrics } from '../../src/protocol.js';
+import type { ServeChange, ServeLogWriter } from './versions.js';
 
 /** Writes a label change's log entry once the change knows how many records it rewrote. */
 export type LabelChangeLogWriter = (counts: LabelChangeCounts) => LogRecord;
@@ -58,9 +61,24 @@ export interface ModelStore {
   undo(decisionId: string, undoLog: UndoLogWriter): Promise<UndoOutcome>;
   /**
    * Weights and meta (merged like saveMeta) in one transaction: a half-written model is never loaded. A version
-   * not above every version stored (assertNewer) is refused with a RangeError and nothing is written.
+   * not above every version stored (assertNewer) is refused with a RangeError and nothing is written. The head is
+   * kept as a version too (with `history.metrics`, or what its record tells), and the oldest versions beyond
+   * `history.keep` (default 5) are deleted, never the one served. While the served head is pinned, it stays served:
+   * the new head is kept as a version only, and `served` says so. `head`: the served head as stored now (with its
+   * serial), the new one or the pinned one.
    */
-  saveWeights(weights: WeightsRecord, meta: ModelMeta): Promise<void>;
+  saveWeights(
+    weights: WeightsRecord,
+    meta: ModelMeta,
+    history?: { metrics?: TrainingMetrics; keep?: number },
+  ): Promise<{ served: boolean; head: WeightsRecord }>;
+  /** The kept versions (schema 5), newest first. */
+  versions(): Promise<VersionRecord[]>;
+  /**
+   * Serves a kept version, or pins or unpins the served head, with its log entry, in one transaction (versions.ts,
+   * applyServe): a RangeError naming the kept versions when `change.version` is not one, and nothing is written.
+   */
+  serveVersion(change: ServeChange, log: ServeLogWriter): Promise<WeightsRecord>;
   /** Batched writes of the predict path: log entries, queue entries and queue evictions in one relaxed transaction. */
   record(log: LogRecord[], queue: QueueRecord[], evict?: string[]): Promise<void>;
   putQueued(records: QueueRecord[]): Promise<void>;
@@ -81,7 +99,7 @@ export interface ModelStore {
   dump(): Promise<Dump>;
   /** Writes a validated import in one transaction, meta merged like saveMeta: all of it, or nothing when any part fails. */
   applyImport(plan: ImportPlan): Promise<void>;
-  /** Deletes labels, weights, queue, log and embeddings; keeps the meta (clearedMeta) so versions keep growing. */
+  /** Deletes labels, weights, kept versions, queue, log and embeddings; keeps the meta (clearedMeta) so versions keep growing. */
   clear(meta: ModelMeta): Promise<void>;
   /** The stored inputs of the examples `ids`, in the order asked; undefined where there is none (or no input kept). */
   getInputs(ids: readonly string[]): Promise<(StoredInput | undefined)[]>;
