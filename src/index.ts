@@ -68,5 +68,8 @@ export type {
 } from './protocol.js';
 export type { HitlCompare, HitlCompareStrings, HitlCompareEvent } from './components/hitl-compare/hitl-compare.js';
 
+// Model versions: versions(), rollback() and pin().
+export type { ModelVersion, TrainingMetrics, VersionChange } from './protocol.js';
+
 // <hitl-classifier> is defined by importing this module; the queue and panel load when the page first uses them.
 defineToolsOnDemand();
