@@ -14,6 +14,7 @@ import { DecisionLog } from './decision-log.js';
 import { checkClassifierAttributes, stateOf, withThreshold, type HitlClassifierState, type HumanLabel } from './classifier-state.js';
 import { renderControls, renderPrediction, type ViewInputs } from './classifier-view.js';
 import { ExplainDisclosure, type ExplainRequest } from './explain-disclosure.js';
+import { DecisionTimer } from '../shared/decision-timer.js';
 import { HITL_CLASSIFIER_STRINGS, type HitlClassifierStrings } from './hitl-classifier.strings.js';
 import { styles } from './hitl-classifier.styles.js';
 
@@ -110,6 +111,8 @@ export class HitlClassifier extends HitlClassifierAttributes {
   readonly #decisions = new DecisionLog();
   /** A control to focus after the next render, when the one that had focus goes away. */
   #focusNext: string | null = null;
+  /** The person's visible, active time on the prediction shown, sent with the decision (quality().humanTime). */
+  readonly #timer = new DecisionTimer(this, { shown: () => (this.mode !== 'silent' && this._prediction ? this.#predictedKey : null) });
 
   constructor() {
     super();
@@ -440,9 +443,10 @@ export class HitlClassifier extends HitlClassifierAttributes {
     const focused = this.shadowRoot?.activeElement ?? null;
     const loseFocus = focused !== null && (this.mode === 'review' || focused.closest('.review') !== null);
     this._busy = signal;
+    const durationMs = prediction ? this.#timer.take() : undefined;
     let decisionId: string;
     try {
-      ({ decisionId } = await classifier.label(input, label, { predictionId: prediction?.id, annotator, action }));
+      ({ decisionId } = await classifier.label(input, label, { predictionId: prediction?.id, annotator, action, durationMs }));
     } catch (error) {
       if (!signal.aborted) {
         this._error = format(this.#strings().labelFailed, { label, reason: messageOf(error) });

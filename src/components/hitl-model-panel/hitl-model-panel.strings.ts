@@ -122,6 +122,29 @@ export interface HitlModelPanelStrings extends ConnectionStrings {
   /** The risk–coverage plot's accessible description: `{points}`, each a `riskCoveragePoint`. */
   riskCoverageLabel: string;
   riskCoveragePoint: string;
+  /** The cost of human time (quality().humanTime): heading, the terms of its figures, and what they rest on. */
+  humanTimeTitle: string;
+  decisionsMadeTerm: string;
+  medianTimeTerm: string;
+  /** `{seconds}` per decision, over `{timed}` timed decisions. */
+  medianTime: string;
+  autoAcceptedTerm: string;
+  hoursSavedTerm: string;
+  /** `{hours}`. */
+  hours: string;
+  /** `{count}` spot checks answered, `{hours}` of people's time. */
+  spotCheckCost: string;
+  spotCheckCostTerm: string;
+  /** Accessible caption of the per-annotator table, and its headers. */
+  perAnnotatorCaption: string;
+  annotatorHeader: string;
+  decisionsHeader: string;
+  medianHeader: string;
+  /** A median in the table: `{seconds}`. */
+  secondsValue: string;
+  /** An annotator-less decision's row. */
+  noAnnotator: string;
+  humanTimeNote: string;
 }
 
 /** The English defaults; set `strings` on the element to replace any of them. */
@@ -204,4 +227,21 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   autoAcceptSuspended: 'Held back by drift: {needed} fresh spot checks needed ({evidence} since it began)',
   riskCoverageLabel: 'Risk against coverage, by threshold: {points}',
   riskCoveragePoint: '{threshold}: {coverage} let through, error at most {bound}',
+  humanTimeTitle: 'Human time',
+  decisionsMadeTerm: 'Decisions made',
+  medianTimeTerm: 'Median time per decision',
+  medianTime: '{seconds} s ({timed} timed)',
+  autoAcceptedTerm: 'Auto-accepted predictions',
+  hoursSavedTerm: 'Estimated time saved',
+  hours: '{hours} h',
+  spotCheckCost: '{count} answered, {hours} h',
+  spotCheckCostTerm: 'Spot checks',
+  perAnnotatorCaption: 'Median time per decision, per annotator',
+  annotatorHeader: 'Annotator',
+  decisionsHeader: 'Decisions',
+  medianHeader: 'Median',
+  secondsValue: '{seconds} s',
+  noAnnotator: '(none)',
+  humanTimeNote:
+    'Visible, active time from a prediction shown to the decision (an idle gap counts 30 s at most). Time saved: auto-accepted predictions × the median time; spot checks: answered × the median time.',
 });

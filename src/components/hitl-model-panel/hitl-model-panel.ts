@@ -22,6 +22,7 @@ import { autoAcceptBlock } from './risk-coverage.js';
 import { styles } from './hitl-model-panel.styles.js';
 import { classWarningList, labelCounts, outOfFoldBlock } from './per-class.js';
 import { driftAlert, qualityBlock } from './quality-figures.js';
+import { humanTimeBlock } from './human-time.js';
 import { TrainingRun } from './training-run.js';
 import { RankerFigures } from './ranker-figures.js';
 import type { Ranker } from '../../ranker.js';
@@ -308,7 +309,7 @@ export class HitlModelPanel extends LitElement {
       ${labelCounts(classifier.labels, stats, t)} ${classWarningList(stats.classWarnings, t)} ${outOfFoldBlock(stats.outOfFold, t)}
       ${stats.autoAccept ? autoAcceptBlock(stats.autoAccept, this._curve, t) : nothing}
       ${this.#renderTraining(stats, t)}
-      ${quality ? qualityBlock(quality, t) : nothing}
+      ${quality ? qualityBlock(quality, t) : nothing} ${quality ? humanTimeBlock(quality.humanTime, t) : nothing}
       ${this.#renderData(classifier, t)}
     `;
   }

@@ -32,6 +32,7 @@ import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-r
 import { styles } from './hitl-review-queue.styles.js';
 import { Conflicts } from './conflicts.js';
 import { SecondLook } from './second-look.js';
+import { DecisionTimer } from '../shared/decision-timer.js';
 
 export { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 
@@ -190,6 +191,8 @@ export class HitlReviewQueue extends LitElement {
   /** An item to show first after the next refresh: the one just undone, or the one on screen. */
   #front: string | null = null;
   #drawn: { input?: QueueItem['input'] } | null = null;
+  /** The person's visible, active time on the item shown, sent with the decision (quality().humanTime). */
+  readonly #timer = new DecisionTimer(this, { shown: () => (this.view === 'queue' ? (this.current?.id ?? null) : null) });
 
   constructor() {
     super();
@@ -492,8 +495,9 @@ export class HitlReviewQueue extends LitElement {
     const action: DecisionAction = prediction.label === label ? 'accept' : this._rejected !== null ? 'reject' : 'correct';
     const annotator = this.annotator?.trim() || undefined;
     this._busy = true;
+    const durationMs = this.#timer.take();
     try {
-      const { decisionId } = await classifier.labelQueued(item.id, label, { predictionId: prediction.id, annotator, action });
+      const { decisionId } = await classifier.labelQueued(item.id, label, { predictionId: prediction.id, annotator, action, durationMs });
       this.#decisions = [...this.#decisions, { decisionId, item, label }].slice(-UNDO_DEPTH);
       this._undoDepth = this.#decisions.length;
       this._reviewed += 1;
