@@ -246,6 +246,7 @@ export class Decisions {
     if (!labelsBefore.every((label, c) => session.labels[c] === label)) {
       await session.hydrate(await session.store.load());
     } else {
+      session.examples.reserve(vectors);
       for (const [i, { example }] of decisions.entries()) {
         session.examples.remember(example, vectors[i]!, session.labels, !session.examples.has(example.id));
         // Stored already: a prediction between two blocks sees part of the batch, as if labelled one by one.

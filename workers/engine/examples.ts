@@ -82,6 +82,11 @@ export class Examples {
     return this.labelsById.get(id);
   }
 
+  /** Ahead of remembering many examples at once (labelBatch, loading a model): see ExampleMemory.reserve. */
+  reserve(vectors: readonly Vector[]): void {
+    this.memory.reserve(vectors);
+  }
+
   /**
    * Puts a stored example in, under its label's position in `labels`; `isNew` is false when it relabels an input
    * already counted in the statistics.

@@ -91,7 +91,11 @@ describe('example memory index gives the answers of a full scan', () => {
     const classes = 3;
     const texts: string[] = [];
     let seq = 0;
+    // Room made ahead (as labelBatch does), for new lists and for lists that already hold postings: only capacity.
+    const other = seededRandom(5);
+    const reserveSome = () => mirror.memory.reserve(Array.from({ length: 200 }, () => featurizeText(sentence(other, 3 + Math.floor(other() * 12)))));
     for (let i = 0; i < 600; i++) {
+      if (i === 0 || i === 300) reserveSome();
       const text =
         i > 0 && random() < 0.4 ? edit(texts[Math.floor(random() * texts.length)]!, random) : sentence(random, 3 + Math.floor(random() * 12));
       texts.push(text);

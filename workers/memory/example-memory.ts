@@ -141,6 +141,11 @@ export class ExampleMemory {
     this.observer = observer;
   }
 
+  /** Makes room in the index for examples about to be upserted, so a large batch of them goes in without regrowth. */
+  reserve(vectors: readonly Vector[]): void {
+    this.postings.reserve(vectors.filter(isSparse));
+  }
+
   upsert(id: string, target: number, vector: Vector, seq: number): void {
     this.observer?.upsert(id, target, vector, seq);
     const position = this.positions.get(id);
