@@ -58,12 +58,8 @@ export function labelMeta(labels: readonly string[], label: string, meta: LabelM
     oneOf('action', meta.action, DECISION_ACTIONS);
     clean.action = meta.action;
   }
-  if (meta.durationMs !== undefined) {
-    const ms: unknown = meta.durationMs;
-    if (typeof ms !== 'number') throw new TypeError(`durationMs must be a number of milliseconds, got ${describe(ms)}.`);
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`durationMs must be a finite number of milliseconds ≥ 0, got ${ms}.`);
-    clean.durationMs = ms;
-  }
+  // Checked in the worker (audit/human-time.ts), which stores it: the same error, and no bytes in the page's entry.
+  if (meta.durationMs !== undefined) clean.durationMs = meta.durationMs;
   return clean;
 }
 

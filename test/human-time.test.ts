@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createClassifier, type Classifier } from '../src/classifier.js';
 import { acquireClassifier, releaseClassifier } from '../src/registry.js';
 import { DecisionTimer, IDLE_CUTOFF_MS, decisionClock } from '../src/components/shared/decision-timer.js';
+import { loadDecisionTimer } from '../src/components/shared/decision-timer-loader.js';
 import { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
 import '../src/components/hitl-review-queue/hitl-review-queue.js';
 import '../src/components/hitl-model-panel/hitl-model-panel.js';
@@ -161,11 +162,13 @@ describe('the elements send the time with the decision', () => {
     for (const [key, value] of Object.entries({ model: name, labels: LABELS, storage: 'memory', annotator: 'ana' })) element.setAttribute(key, value);
     element.textContent = tickets.bug[0];
     stage().append(element);
-    await inViewport(element);
     await until(
       () => element.prediction,
       (p) => p !== null,
     );
+    // The element loads its timer on connect: once this resolves, its timer (and its observer) exist.
+    await loadDecisionTimer();
+    await inViewport(element);
     await element.updateComplete;
     clock = 4200;
     labelButton(element, 'bug').click();

@@ -14,7 +14,7 @@ import { DecisionLog } from './decision-log.js';
 import { checkClassifierAttributes, stateOf, withThreshold, type HitlClassifierState, type HumanLabel } from './classifier-state.js';
 import { renderControls, renderPrediction, type ViewInputs } from './classifier-view.js';
 import { ExplainDisclosure, type ExplainRequest } from './explain-disclosure.js';
-import { DecisionTimer } from '../shared/decision-timer.js';
+import { lazyDecisionTimer } from '../shared/decision-timer-loader.js';
 import { HITL_CLASSIFIER_STRINGS, type HitlClassifierStrings } from './hitl-classifier.strings.js';
 import { styles } from './hitl-classifier.styles.js';
 
@@ -112,7 +112,7 @@ export class HitlClassifier extends HitlClassifierAttributes {
   /** A control to focus after the next render, when the one that had focus goes away. */
   #focusNext: string | null = null;
   /** The person's visible, active time on the prediction shown, sent with the decision (quality().humanTime). */
-  readonly #timer = new DecisionTimer(this, { shown: () => (this.mode !== 'silent' && this._prediction ? this.#predictedKey : null) });
+  readonly #timer = lazyDecisionTimer(this, { shown: () => (this.mode !== 'silent' && this._prediction ? this.#predictedKey : null) });
 
   constructor() {
     super();
