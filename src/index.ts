@@ -28,6 +28,7 @@ export type {
   ClassFigures,
   ClassWarning,
   QualityReport,
+  HumanTimeReport,
   DriftReport,
   ReliabilityBin,
   ImportResult,
