@@ -187,6 +187,7 @@ export class ModelSession {
     const computed = await this.vectorize(withInput.map((e) => e.input!));
     const vectorOf = new Map(withInput.map((e, i) => [e.id, computed[i]!]));
     this.examples.clear();
+    this.examples.reserve(examples.flatMap((e) => e.vector ?? vectorOf.get(e.id) ?? []));
     for (const example of examples) {
       const vector = example.vector ?? vectorOf.get(example.id);
       if (vector) this.examples.remember(example, vector, this.labels);
