@@ -1,8 +1,9 @@
 import { CONNECTION_STRINGS, type ConnectionStrings } from '../shared/connection.strings.js';
 import { LOADING_MODEL } from '../shared/messages.js';
+import { VERSIONS_STRINGS, type VersionsStrings } from './versions-view.strings.js';
 
 /** Every string `<hitl-model-panel>` shows or announces; `{…}` are placeholders filled in where it is used. */
-export interface HitlModelPanelStrings extends ConnectionStrings {
+export interface HitlModelPanelStrings extends ConnectionStrings, VersionsStrings {
   /** Accessible name of the panel: `{model}`. */
   panelLabel: string;
   /** Before the first figures arrive. */
@@ -149,6 +150,7 @@ export interface HitlModelPanelStrings extends ConnectionStrings {
 
 /** The English defaults; set `strings` on the element to replace any of them. */
 export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.freeze({
+  ...VERSIONS_STRINGS,
   ...CONNECTION_STRINGS,
   panelLabel: 'Model {model}',
   loading: LOADING_MODEL,

@@ -24,6 +24,7 @@ import { classWarningList, labelCounts, outOfFoldBlock } from './per-class.js';
 import { driftAlert, qualityBlock } from './quality-figures.js';
 import { humanTimeBlock } from './human-time.js';
 import { TrainingRun } from './training-run.js';
+import { VersionsView } from './versions-view.js';
 import { RankerFigures } from './ranker-figures.js';
 import type { Ranker } from '../../ranker.js';
 
@@ -55,6 +56,9 @@ const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL'
  * @csspart out-of-fold - The per-label precision, recall and F1 table of out-of-fold predictions.
  * @csspart reliability - The reliability diagram (SVG).
  * @csspart auto-accept - The auto-accept share.
+ * @csspart versions - The kept model versions: their metrics, with a rollback button and a pin toggle each.
+ * @csspart rollback - A version's Roll back button.
+ * @csspart pin - A version's Pin toggle (`aria-pressed` while pinned).
  * @csspart data - Export, import and reset.
  * @csspart button - Every button; also `train`, `export`, `reset`, `confirm-reset` or `cancel-reset`.
  * @csspart train - The Train now / Cancel training button.
@@ -151,6 +155,7 @@ export class HitlModelPanel extends LitElement {
   /** One stats/quality pair in flight, at most one more queued behind it. */
   readonly #refreshes = new LatestCall(() => this.#load());
   readonly #training = new TrainingRun(this);
+  readonly #versions = new VersionsView(this);
 
   constructor() {
     super();
@@ -235,6 +240,7 @@ export class HitlModelPanel extends LitElement {
     let stats: Stats;
     let quality: QualityReport;
     let curve: RiskCoveragePoint[] | null;
+    const versions = this.#versions.load(classifier);
     try {
       [stats, quality, curve] = await Promise.all([
         classifier.stats(),
@@ -248,6 +254,7 @@ export class HitlModelPanel extends LitElement {
       }
       return;
     }
+    await versions;
     if (classifier !== this.#connection.classifier) return;
     this._stats = stats;
     this._quality = quality;
@@ -308,7 +315,7 @@ export class HitlModelPanel extends LitElement {
       ${quality?.drift.drifted ? driftAlert(quality, t) : nothing}
       ${labelCounts(classifier.labels, stats, t)} ${classWarningList(stats.classWarnings, t)} ${outOfFoldBlock(stats.outOfFold, t)}
       ${stats.autoAccept ? autoAcceptBlock(stats.autoAccept, this._curve, t) : nothing}
-      ${this.#renderTraining(stats, t)}
+      ${this.#renderTraining(stats, t)} ${this.#versions.render(classifier, t)}
       ${quality ? qualityBlock(quality, t) : nothing} ${quality ? humanTimeBlock(quality.humanTime, t) : nothing}
       ${this.#renderData(classifier, t)}
     `;
