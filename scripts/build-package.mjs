@@ -1,11 +1,16 @@
-// `npm run build`: the npm package. The library build (dist/), its type declarations (dist/types/) and the Custom
-// Elements Manifest (custom-elements.json), into the project root or, with `--out DIR`, into DIR (what the pack test
-// packs, so it never races a build another test makes in dist/).
+// `npm run build`: the npm package, into the project root or, with `--out DIR`, into DIR (what the pack test packs,
+// so it never races a build another test makes in dist/):
+// - dist/hitl-classifier.js, the default entry: imports `lit` and `comlink` (the package's dependencies), so a site
+//   that bundles Lit itself loads one copy;
+// - dist/hitl-classifier.standalone.js: the same with Lit and Comlink bundled in, for pages without a bundler;
+// - dist/react.js (`hitl-classifier/react`): the React components, importing `hitl-classifier`, `react` and
+//   `@lit/react` (the app's own);
+// - their type declarations (dist/types/) and the Custom Elements Manifest (custom-elements.json).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { build } from 'vite';
 
 const root = resolve(import.meta.dirname, '..');
@@ -24,14 +29,64 @@ export function plainWorkerUrl(code) {
   return code.replace(nested, 'new Worker(new URL($1,import.meta.url),');
 }
 
+/**
+ * The React components' source imports the elements from `../index.js`; the built file imports them from the
+ * package's own name, so that the app loads the one copy its `import 'hitl-classifier'` loads.
+ */
+function selfReference() {
+  return {
+    name: 'hitl-self-reference',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      return source === '../index.js' && importer?.startsWith(join(root, 'src/react') + sep) ? { id: 'hitl-classifier', external: true } : null;
+    },
+  };
+}
+
+async function buildReact(dist) {
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    plugins: [selfReference()],
+    build: {
+      outDir: dist,
+      emptyOutDir: false,
+      target: 'es2022',
+      copyPublicDir: false,
+      minify: true,
+      lib: { entry: join(root, 'src/react/index.ts'), formats: ['es'], fileName: () => 'react.js' },
+      // Lit too, should a later import reach it: never a second copy next to the app's.
+      rolldownOptions: { external: [/^react(\/|$)/, /^@lit\/react(\/|$)/, /^lit(\/|$)/] },
+    },
+  });
+}
+
+/** Writes the three builds into `dist` (Lit's production build, as a site's own production build resolves it). */
+export async function buildBundles(dist) {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    for (const mode of ['lib', 'standalone']) {
+      await build({ configFile: join(root, 'vite.config.ts'), mode, logLevel: 'warn', build: { outDir: dist } });
+    }
+    await buildReact(dist);
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  for (const name of ['hitl-classifier.js', 'hitl-classifier.standalone.js']) {
+    const entry = join(dist, name);
+    writeFileSync(entry, plainWorkerUrl(readFileSync(entry, 'utf8')));
+  }
+}
+
 export async function buildPackage(out = root) {
   const dist = join(out, 'dist');
-  await build({ configFile: join(root, 'vite.config.ts'), mode: 'lib', logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
-  const entry = join(dist, 'hitl-classifier.js');
-  writeFileSync(entry, plainWorkerUrl(readFileSync(entry, 'utf8')));
+  await buildBundles(dist);
 
   const tsc = require.resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--declarationDir', join(dist, 'types')], {
+  // --noCheck: declarations only (half the time); `npm run typecheck` checks the same sources.
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--noCheck', '--declarationDir', join(dist, 'types')], {
     cwd: root,
     stdio: 'inherit',
   });

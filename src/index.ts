@@ -50,7 +50,10 @@ export type { HitlReviewQueue, HitlReviewQueueStrings } from './components/hitl-
 export type { HitlModelPanel, HitlModelPanelStrings } from './components/hitl-model-panel/hitl-model-panel.js';
 export type { ConnectionStrings } from './components/shared/model-connection.js';
 export { defineHitlTools } from './components/define-on-demand.js';
-// Rankers (pairwise preferences): types only here; createRanker and <hitl-compare> come from src/ranker-entry.ts.
+// Rankers (pairwise preferences): createRanker loads the ranker's code on its first call, and <hitl-compare> is
+// defined when it first appears (or by defineHitlTools), so both cost the entry little more than their names.
+export { createRanker } from './create-ranker.js';
+export type { HitlCompareEvent } from './components/hitl-compare/compare-event.js';
 export type { Ranker, RankerOptions, RankerChangeEvent } from './ranker.js';
 export type {
   CompareOutcome,
@@ -66,8 +69,26 @@ export type {
   RankerImportResult,
   RankerLogEntry,
   RankerChange,
+  RankerLogKind,
 } from './protocol.js';
-export type { HitlCompare, HitlCompareStrings, HitlCompareEvent } from './components/hitl-compare/hitl-compare.js';
+export type { HitlCompare, HitlCompareStrings } from './components/hitl-compare/hitl-compare.js';
+// The rest of the public surface, as types: option and input shapes, the exported model, label data, reports.
+export type { ExportedModel } from './classifier.js';
+export type { ImageInput } from './image-input.js';
+export type {
+  ReviewStrategy,
+  FeatureExtractorSpec,
+  TextEncoderSpec,
+  TeachableMachineSpec,
+  ExportedModelMetadata,
+  FeatureChoice,
+  LogKind,
+  LabelChangeResult,
+  LabelBatchResult,
+  LabelFormat,
+  LabelImportResult,
+  LabelExport,
+} from './protocol.js';
 
 // Model versions: versions(), rollback() and pin().
 export type { ModelVersion, TrainingMetrics, VersionChange } from './protocol.js';

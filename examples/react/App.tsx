@@ -1,7 +1,6 @@
-import { Suspense, lazy, useState } from 'react';
-import { HitlClassifier, hitlTools } from './hitl-react.js';
-
-const HitlReviewQueue = lazy(() => hitlTools.then((tools) => ({ default: tools.HitlReviewQueue })));
+import { Suspense, useState } from 'react';
+// In an application: import { HitlClassifier, HitlReviewQueue } from 'hitl-classifier/react';
+import { HitlClassifier, HitlReviewQueue } from '../../src/react/index.js';
 
 const LABELS = ['billing', 'bug', 'feature'];
 

@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
 // The package entry, as a page imports it: it must not load the queue and panel up front.
-import { defineHitlTools } from '../index.js';
+import { createRanker, defineHitlTools } from '../index.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -24,7 +24,21 @@ test('the entry defines <hitl-classifier> at once, and <hitl-model-panel> / <hit
   await expect.poll(() => panel?.shadowRoot?.textContent ?? '').toContain('Waiting for the model "on-demand-test" to open');
   expect(customElements.get('hitl-review-queue')).toBeUndefined();
 
-  const { HitlReviewQueue, HitlModelPanel } = await defineHitlTools();
+  expect(customElements.get('hitl-compare')).toBeUndefined();
+
+  const { HitlReviewQueue, HitlModelPanel, HitlCompare, HITL_REVIEW_QUEUE_STRINGS, HITL_COMPARE_STRINGS } = await defineHitlTools();
   expect(customElements.get('hitl-review-queue')).toBe(HitlReviewQueue);
+  expect(customElements.get('hitl-compare')).toBe(HitlCompare);
   expect(panel).toBeInstanceOf(HitlModelPanel);
+  // The default strings come with the elements, not in the entry.
+  expect(HITL_REVIEW_QUEUE_STRINGS.skip).toBe('Skip');
+  expect(Object.keys(HITL_COMPARE_STRINGS).length).toBeGreaterThan(5);
+});
+
+test("the entry's createRanker loads the ranker's code on its first call and opens a ranker", async () => {
+  const ranker = await createRanker({ name: `on-demand-ranker-${Date.now()}`, storage: 'memory' });
+  cleanups.push(() => ranker.close());
+  const { decisionId } = await ranker.compare('a helpful, specific answer', 'not our problem', 'a');
+  expect(decisionId).toEqual(expect.any(String));
+  expect(await ranker.stats()).toMatchObject({ comparisons: 1 });
 });

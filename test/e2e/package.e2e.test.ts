@@ -1,5 +1,6 @@
 // The built package, as a site without a bundler would use it: `npm run build`, then a plain HTML page on
-// a static server imports dist/ from an unrelated path and runs the whole loop in real Chromium.
+// a static server imports the standalone build (Lit and Comlink bundled in) from an unrelated path and runs the
+// whole loop in real Chromium.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -24,7 +25,7 @@ const PAGE = `<!doctype html>
 <body>
   <hitl-classifier id="tag" model="plain-tag" labels="billing,bug" storage="memory">My invoice is wrong</hitl-classifier>
   <script type="module">
-    import { createClassifier } from '../../vendor/hitl/hitl-classifier.js';
+    import { createClassifier } from '../../vendor/hitl/hitl-classifier.standalone.js';
     window.run = async (name) => {
       const clf = await createClassifier({ name, labels: ['billing', 'bug'], autoTrain: false });
       const before = await clf.predict('The app crashes when I save');
@@ -79,10 +80,17 @@ test('package.json exports name files that the build wrote, with types', () => {
   expect(existsSync(join(root, entry.types!))).toBe(true);
   const types = readFileSync(join(root, entry.types!), 'utf8');
   expect(types).toMatch(/createClassifier/);
-  // The entry holds no TensorFlow.js: it only knows the worker chunk's relative URL.
+  // Neither entry holds TensorFlow.js: each only knows the worker chunk's relative URL.
   const main = readFileSync(join(root, entry.import!), 'utf8');
-  expect(main).toMatch(/new URL\(`?["']?assets\/engine\.worker-[\w-]+\.js/);
-  expect(main).not.toMatch(/tfjs-core|registerKernel/);
+  const standalone = readFileSync(join(dist, 'hitl-classifier.standalone.js'), 'utf8');
+  for (const code of [main, standalone]) {
+    expect(code).toMatch(/new URL\(`?["']?assets\/engine\.worker-[\w-]+\.js/);
+    expect(code).not.toMatch(/tfjs-core|registerKernel/);
+  }
+  // The default entry imports Lit and Comlink by name (a site's bundler provides them); the standalone one bundles them.
+  expect(main).toMatch(/from\s*["']lit["']/);
+  expect(main).toMatch(/from\s*["']comlink["']/);
+  expect(standalone).not.toMatch(/from\s*["'](lit|comlink)[/"']/);
 });
 
 test('a plain HTML page imports dist/ from another path and runs the whole loop', async () => {
@@ -106,7 +114,7 @@ test('a plain HTML page imports dist/ from another path and runs the whole loop'
   expect(result.trained).toMatchObject({ modelVersion: 1, examples: 4 });
   expect(result.backend).toBe('wasm');
 
-  // Importing the entry defined the element, and it classifies its own text.
+  // Importing the standalone entry defined the element, and it classifies its own text.
   expect(await tab.evaluate(() => customElements.get('hitl-classifier') !== undefined)).toBe(true);
   await expect.poll(() => tab.getByRole('button', { name: 'billing' }).count()).toBe(1);
 
