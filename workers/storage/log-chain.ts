@@ -17,16 +17,32 @@ export const GENESIS = '0'.repeat(64);
 
 const encoder = new TextEncoder();
 
-/** Keys sorted at every level, so the same content always gives the same bytes. */
+/**
+ * Keys sorted at every level (in code-unit order), so the same content always gives the same bytes. Every stored
+ * hash depends on these bytes: a change here must give the same string for every value. Written as loops because
+ * a labelBatch seals thousands of entries at once.
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) as string;
+  let out: string;
+  if (Array.isArray(value)) {
+    out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      // As Array.prototype.join writes it: an undefined element is empty.
+      out += value[i] === undefined ? '' : canonical(value[i]);
+    }
+    return `${out}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  out = '{';
+  for (const key of Object.keys(record).sort()) {
+    const v = record[key];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonical(v)}`;
+  }
+  return `${out}}`;
 }
 
 /**
