@@ -3,8 +3,7 @@ import { engine } from './engine-client.js';
 import { checkId, describe } from './checks.js';
 import { findUnknownOption, resolveOptions, type ClassifierOptions } from './classifier-options.js';
 import { sendable, toWire, toWires } from './wire-input.js';
-import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult } from './protocol.js';
-import type { ModelVersion, VersionChange } from './protocol.js';
+import type { LabelBatchResult, LabelChangeResult, LabelExport, LabelFormat, LabelImportResult, ModelVersion, VersionChange } from './protocol.js';
 import {
   modelKey,
   type BackendName,
@@ -429,10 +428,7 @@ export class Classifier extends ClassifierEventTarget {
     return this.#call((api) => api.versions(this.#key));
   }
 
-  /**
-   * Serves a kept version again (its weights as trained), in one transaction, logged as a `model` entry; other tabs
-   * follow. The next training replaces it, unless it is pinned. The worker checks `version`.
-   */
+  /** Serves a kept version again, in one logged transaction; other tabs follow; the next training replaces it unless pinned. */
   async rollback(version: number): Promise<VersionChange> {
     return this.#call((api) => api.rollback(this.#key, version));
   }
