@@ -75,6 +75,7 @@ export type { HitlCompare, HitlCompareStrings } from './components/hitl-compare/
 // The rest of the public surface, as types: option and input shapes, the exported model, label data, reports.
 export type { ExportedModel } from './classifier.js';
 export type { ImageInput } from './image-input.js';
+export type { HitlKeys } from './components/shared/decision-keys.js';
 export type {
   ReviewStrategy,
   FeatureExtractorSpec,
