@@ -1,9 +1,13 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Classifier } from '../src/classifier.js';
 import { Engine } from '../workers/engine/engine.js';
 import { classifier, closeAll, labelTickets, tickets, uniqueName, until } from './helpers.js';
 
-afterEach(closeAll);
+// One worker for the whole file (a handle on another model keeps it running): each test would otherwise pay for
+// starting the engine and choosing its backend. A model still goes when its last handle closes, so a reopen reads
+// it from storage.
+beforeAll(async () => void (await classifier({ storage: 'memory' })));
+afterAll(closeAll);
 
 /** The served head's weights, as exportModel writes them: equal bytes, equal model. */
 async function servedWeights(clf: Classifier): Promise<number[]> {
@@ -114,6 +118,36 @@ describe('model versions', () => {
       (stats) => stats.modelVersion === 4,
     );
     expect((await clf.versions()).find((v) => v.version === 4)?.metrics.examples).toBe(8);
+  });
+
+  test("auto-accept's evidence follows the version id: a rollback to a version finds its own spot checks, and no other's", async () => {
+    const clf = await classifier({
+      labels: ['left', 'right'],
+      input: 'features',
+      storage: 'memory',
+      autoAccept: { maxError: 0.2, confidence: 0.8 },
+      spotCheckRate: 1,
+    });
+    // Two separable clouds: a row's first column says its side.
+    const row = (i: number) => ({
+      x: [i % 2 === 0 ? -1 - (i % 7) / 10 : 1 + (i % 5) / 10, ((i * 37) % 11) / 10],
+      label: i % 2 === 0 ? 'left' : 'right',
+    });
+    for (let i = 0; i < 12; i++) await clf.label(row(i).x, row(i).label);
+    await clf.train();
+    for (let i = 100; i < 105; i++) {
+      const p = await clf.predict(row(i).x);
+      expect(p.spotCheck).toBe(true);
+      await clf.label(row(i).x, row(i).label, { predictionId: p.id });
+    }
+    const evidence = async () => (await clf.stats()).autoAccept!.evidence;
+    expect(await evidence()).toBe(5);
+    await clf.train();
+    expect(await evidence()).toBe(0);
+    await clf.rollback(1);
+    expect(await evidence()).toBe(5);
+    await clf.rollback(2);
+    expect(await evidence()).toBe(0);
   });
 
   test('keepVersions bounds the versions kept, and is checked like every option', async () => {
