@@ -35,7 +35,9 @@ interface Evidence extends Check {
  * Auto-accept with a stated error rate (docs/review.md). Spot checks — a random share of predictions, every one
  * until there is enough evidence — go to a person; their answers, for the model version serving now and since drift
  * last began, are the only evidence. A learned head's version that trained on the answers cannot be tested on them,
- * so evidence never carries over to a new version: each version earns its own. Chosen items (the review queue's,
+ * so evidence never carries over to a new version: each version earns its own. A rollback (model versions) serves a
+ * kept version again under its own number with its weights unchanged, so the evidence gathered on it counts again,
+ * and no other version's does. Chosen items (the review queue's,
  * active learning's) never count: they are the hard ones, and would bias the estimate.
  */
 export class AutoAccept {
