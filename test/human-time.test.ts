@@ -2,8 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createClassifier, type Classifier } from '../src/classifier.js';
 import { acquireClassifier, releaseClassifier } from '../src/registry.js';
-import { DecisionTimer, IDLE_CUTOFF_MS, decisionClock } from '../src/components/shared/decision-timer.js';
-import { loadDecisionTimer } from '../src/components/shared/decision-timer-loader.js';
+import { DecisionTimer, IDLE_CUTOFF_MS, decisionClock, runningTimers } from '../src/components/shared/decision-timer.js';
 import { HitlClassifier } from '../src/components/hitl-classifier/hitl-classifier.js';
 import '../src/components/hitl-review-queue/hitl-review-queue.js';
 import '../src/components/hitl-model-panel/hitl-model-panel.js';
@@ -132,17 +131,19 @@ describe('DecisionTimer', () => {
   });
 });
 
-async function inViewport(element: Element): Promise<void> {
-  // An observer made after the element's own is told in the same step, after it: the element's timer knows by then.
-  await new Promise<void>((resolve) => {
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) {
-        observer.disconnect();
-        resolve();
-      }
-    });
-    observer.observe(element);
-  });
+/** A container fixed at the top of the viewport: what earlier tests left scrolled cannot take the element out of view. */
+function fixedStage(): HTMLDivElement {
+  const container = stage();
+  container.style.cssText = 'position: fixed; top: 0; left: 0; width: 40rem';
+  return container;
+}
+
+/** Waits until one timer waits for a decision and its element is on screen, as the element's own observer says. */
+async function oneTimerInView(): Promise<void> {
+  await until(
+    () => runningTimers(),
+    (timers) => timers.length === 1 && timers[0]!.inView,
+  );
 }
 
 const LABELS = 'billing,bug,feature';
@@ -161,15 +162,12 @@ describe('the elements send the time with the decision', () => {
     const element = document.createElement('hitl-classifier');
     for (const [key, value] of Object.entries({ model: name, labels: LABELS, storage: 'memory', annotator: 'ana' })) element.setAttribute(key, value);
     element.textContent = tickets.bug[0];
-    stage().append(element);
+    fixedStage().append(element);
     await until(
       () => element.prediction,
       (p) => p !== null,
     );
-    // The element loads its timer on connect: once this resolves, its timer (and its observer) exist.
-    await loadDecisionTimer();
-    await inViewport(element);
-    await element.updateComplete;
+    await oneTimerInView();
     clock = 4200;
     labelButton(element, 'bug').click();
     const clf = element.classifier as Classifier;
@@ -195,13 +193,12 @@ describe('the elements send the time with the decision', () => {
     queue.setAttribute('model', name);
     queue.setAttribute('storage', 'memory');
     queue.setAttribute('annotator', 'bo');
-    stage().append(queue);
-    await inViewport(queue);
+    fixedStage().append(queue);
     await until(
       () => queue.current,
       (item) => item !== null,
     );
-    await queue.updateComplete;
+    await oneTimerInView();
     clock = 10_000;
     window.dispatchEvent(new Event('wheel'));
     clock = 60_000;
@@ -270,6 +267,16 @@ describe('figures from stored durations', () => {
     await copy.import(file);
     expect((await copy.auditLog()).filter((e) => e.durationMs !== undefined).map((e) => e.durationMs)).toEqual([60_000, 120_000, 300_000]);
     expect((await copy.verifyLog()).ok).toBe(true);
+    // A file whose duration is not a time is refused at its line, before the chain is even checked.
+    const lines = (await file.text()).split('\n');
+    const at = lines.findIndex((line) => line.includes('"durationMs":60000'));
+    lines[at] = lines[at]!.replace('"durationMs":60000', '"durationMs":-5');
+    const other = await createClassifier({ name: uniqueName('human-time-bad'), labels: ['billing', 'bug', 'feature'], autoTrain: false });
+    onCleanup(() => other.close());
+    await expect(other.import(new Blob([lines.join('\n')]))).rejects.toThrow(
+      `line ${at + 1} (log): durationMs must be a finite number of milliseconds ≥ 0, got -5.`,
+    );
+    expect((await other.stats()).examples).toBe(0);
 
     const panel = document.createElement('hitl-model-panel');
     panel.setAttribute('model', name);

@@ -22,6 +22,11 @@ const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touc
 const running = new Set<DecisionTimer>();
 let pageVisible = typeof document === 'undefined' || document.visibilityState === 'visible';
 
+/** The timers waiting for a decision now: for diagnostics and tests, which wait on their state instead of on time. */
+export function runningTimers(): readonly DecisionTimer[] {
+  return [...running];
+}
+
 function onActivity(): void {
   const now = decisionClock.now();
   for (const timer of running) timer.active(now);
