@@ -3,8 +3,11 @@
 // active (informative) against random pair selection at 25, 50, 100, 200 and 400 comparisons; held-out pairwise
 // accuracy against the noise ceiling, Kendall τ, ECE of probability(), warm score latency. Prints a table, writes
 // bench/results/rank.json and the table in docs/ranking.md.
-// Options: --quick (one seed, no docs), --seeds=3, --no-docs.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Options: --quick (one seed, no docs), --seeds=3, --no-docs, --tasks=texts,syllables (only those tasks),
+// --strategies=informative (only those), --merge (keep the runs of bench/results/rank.json that this run does not
+// redo, same seeds: the tasks can run in pieces and the table still covers all three), --parallel=3 (that many
+// runs at once, each in its own page and worker; the score latencies then include the others' load).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,8 +24,29 @@ const TASKS = ['numbers', 'texts', 'syllables'];
 const STRATEGIES = ['informative', 'random'];
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '3' }, 'no-docs': { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    seeds: { type: 'string', default: '3' },
+    'no-docs': { type: 'boolean', default: false },
+    tasks: { type: 'string', default: TASKS.join(',') },
+    strategies: { type: 'string', default: STRATEGIES.join(',') },
+    merge: { type: 'boolean', default: false },
+    parallel: { type: 'string', default: '1' },
+  },
 });
+
+/** A comma-separated option's values, each one of `allowed`. */
+function listOption(/** @type {string} */ name, /** @type {string} */ value, /** @type {string[]} */ allowed) {
+  const values = value.split(',').filter(Boolean);
+  const unknown = values.filter((v) => !allowed.includes(v));
+  if (values.length === 0 || unknown.length > 0)
+    throw new Error(`--${name}: expected a comma-separated list of ${allowed.join(', ')}; got "${value}".`);
+  return values;
+}
+const runTasks = listOption('tasks', args.tasks, TASKS);
+const runStrategies = listOption('strategies', args.strategies, STRATEGIES);
+const parallel = Number(args.parallel);
+if (!(Number.isInteger(parallel) && parallel >= 1)) throw new Error(`--parallel: expected a whole number of pages ≥ 1, got "${args.parallel}".`);
 const log = elapsedLogger();
 const pct = (/** @type {number} */ x) => `${(100 * x).toFixed(1)} %`;
 const mean = (/** @type {number[]} */ xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -48,7 +72,7 @@ function reaches(/** @type {any[]} */ runs, /** @type {number} */ level) {
 }
 
 function summarise(/** @type {any[]} */ results) {
-  return TASKS.map((task) => {
+  return TASKS.filter((task) => STRATEGIES.every((strategy) => results.some((r) => r.task === task && r.strategy === strategy))).map((task) => {
     const active = results.filter((r) => r.task === task && r.strategy === 'informative');
     const random = results.filter((r) => r.task === task && r.strategy === 'random');
     const randomAt400 = at(random, 400, 'accuracy');
@@ -114,24 +138,45 @@ async function main() {
   const results = [];
   try {
     const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('pageerror', (error) => log(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') log(`console ${message.type()}: ${message.text()}`);
-    });
-    await page.exposeFunction('benchProgress', (/** @type {string} */ message) => log(message));
-    await page.goto(`http://127.0.0.1:${port}/bench/rank.html`);
-    await page.waitForFunction(() => typeof window.runRankBenchmark === 'function');
-    for (const task of TASKS)
-      for (const strategy of STRATEGIES)
-        for (const seed of seeds) {
-          const config = { task, strategy, seed, checkpoints: CHECKPOINTS, batch: 5 };
-          results.push(await page.evaluate((c) => window.runRankBenchmark(c), config));
+    const openPage = async () => {
+      const page = await context.newPage();
+      page.on('pageerror', (error) => log(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') log(`console ${message.type()}: ${message.text()}`);
+      });
+      await page.exposeFunction('benchProgress', (/** @type {string} */ message) => log(message));
+      await page.goto(`http://127.0.0.1:${port}/bench/rank.html`);
+      await page.waitForFunction(() => typeof window.runRankBenchmark === 'function');
+      return page;
+    };
+    const configs = runTasks.flatMap((task) =>
+      runStrategies.flatMap((strategy) => seeds.map((seed) => ({ task, strategy, seed, checkpoints: CHECKPOINTS, batch: 5 }))),
+    );
+    // Each page has its own engine worker: --parallel runs that many configurations at once, in the given order.
+    let next = 0;
+    const byConfig = new Map();
+    await Promise.all(
+      Array.from({ length: Math.min(parallel, configs.length) }, async () => {
+        const page = await openPage();
+        while (next < configs.length) {
+          const config = configs[next++];
+          byConfig.set(config, await page.evaluate((c) => window.runRankBenchmark(c), config));
         }
+      }),
+    );
+    results.push(...configs.map((config) => byConfig.get(config)));
     await context.close();
   } finally {
     await browser.close();
     await server.close();
+  }
+  if (args.merge && existsSync(RESULTS)) {
+    const previous = JSON.parse(readFileSync(RESULTS, 'utf8'));
+    const redone = (/** @type {any} */ r) => results.some((n) => n.task === r.task && n.strategy === r.strategy);
+    const kept = previous.results.filter((/** @type {any} */ r) => seeds.includes(r.seed) && !redone(r));
+    for (const r of kept) r.commit ??= previous.commit;
+    log(`--merge: kept ${kept.length} runs of ${previous.commit} from ${RESULTS}`);
+    results.unshift(...kept);
   }
   const summary = summarise(results);
   const { curve, curveRows, figures, figureRows } = tables(summary);
@@ -146,11 +191,16 @@ async function main() {
     node: process.version,
   };
   mkdirSync(dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify({ commit: gitCommit(), date: new Date().toISOString(), machine, seeds, summary, results }, null, 1)}\n`);
+  const commits = [...new Set([gitCommit(), ...results.map((r) => r.commit).filter(Boolean)])];
+  for (const r of results) r.commit ??= gitCommit();
+  writeFileSync(
+    RESULTS,
+    `${JSON.stringify({ commit: commits.join(' / '), date: new Date().toISOString(), machine, seeds, summary, results }, null, 1)}\n`,
+  );
   log(`wrote ${RESULTS}`);
   if (!args.quick && !args['no-docs']) {
     const body = [
-      `Mean of ${seeds.length} seeds, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit()}, ${machine.cpus} × ${machine.cpuModel}.`,
+      `Mean of ${seeds.length} seeds, ${new Date().toISOString().slice(0, 10)}, commit ${commits.join(' / ')}, ${machine.cpus} × ${machine.cpuModel}.`,
       '',
       markdownTable(curve, curveRows),
       '',

@@ -64,9 +64,9 @@ export class BradleyTerry {
     this.theta -= 0.1 * t.gt;
   }
 
-  /** The penalised negative log-likelihood and its gradient at (w, θ) packed as x = [w…, θ]. */
+  /** The penalised negative log-likelihood and its gradient at (w, θ) packed as x = [w…, θ] (w over `dim` columns). */
   private objective(pairs: readonly Pair[], x: Float64Array, grad: Float64Array): number {
-    const dim = this.dim;
+    const dim = x.length - 1;
     const theta = x[dim]!;
     let f = 0;
     grad.fill(0);
@@ -90,12 +90,17 @@ export class BradleyTerry {
   /**
    * Fits (w, θ) to `pairs` by L-BFGS from where the model is (a warm start), at most `maxIterations` steps, then
    * recomputes the Laplace precision at the optimum. Returns the steps taken.
+   *
+   * Only the columns some comparison uses are optimised: any other weight sees nothing but its prior, whose optimum
+   * is exactly 0. With hashed n-grams that is a few thousand of 16,384 columns, and L-BFGS's dense vector work shrinks
+   * with it (the same optimum, found several times faster).
    */
-  fit(pairs: readonly Pair[], maxIterations = 200): number {
-    const n = this.dim + 1;
+  fit(all: readonly Pair[], maxIterations = 200): number {
+    const { columns, pairs } = compact(all, this.dim);
+    const n = columns.length + 1;
     const x = new Float64Array(n);
-    x.set(this.w);
-    x[this.dim] = this.theta;
+    columns.forEach((column, k) => (x[k] = this.w[column]!));
+    x[n - 1] = this.theta;
     const g = new Float64Array(n);
     let f = this.objective(pairs, x, g);
     const s: Float64Array[] = [];
@@ -163,9 +168,10 @@ export class BradleyTerry {
       f = fNew;
       if (converged) break;
     }
-    this.w = x.slice(0, this.dim);
-    this.theta = x[this.dim]!;
-    this.refreshPrecision(pairs);
+    this.w = new Float64Array(this.dim);
+    columns.forEach((column, k) => (this.w[column] = x[k]!));
+    this.theta = x[n - 1]!;
+    this.refreshPrecision(all);
     return iterations;
   }
 
@@ -183,6 +189,18 @@ export class BradleyTerry {
   blank(l2 = this.l2): BradleyTerry {
     return new BradleyTerry(this.dim, l2);
   }
+}
+
+/** The columns the pairs use (ascending) and the pairs re-indexed over them. */
+function compact(pairs: readonly Pair[], dim: number): { columns: Int32Array; pairs: Pair[] } {
+  const position = new Int32Array(dim).fill(-1);
+  for (const pair of pairs) for (const column of pair.diff.idx) position[column] = 0;
+  const used: number[] = [];
+  for (let column = 0; column < dim; column++) if (position[column] === 0) position[column] = used.push(column) - 1;
+  return {
+    columns: Int32Array.from(used),
+    pairs: pairs.map((pair) => ({ diff: { idx: pair.diff.idx.map((column) => position[column]!), val: pair.diff.val }, y: pair.y })),
+  };
 }
 
 function dotDense(a: Float64Array, b: Float64Array): number {

@@ -42,14 +42,18 @@ const FOLD_ITERATIONS = 100;
 
 /**
  * Out-of-fold predictions at one strength; folds interleave by position (comparisons arrive in no special order).
- * Gives way between folds, so the page's calls (and the heartbeat's pings) are answered during a long choice.
+ * Each fold's model starts from its own fit at the previous strength of the grid (a continuation path: the optimum
+ * moves little from one strength to the next, so a warm start converges in a fraction of the steps; the problem is
+ * convex, so where it starts does not change where it ends). Gives way between folds, so the page's calls (and the
+ * heartbeat's pings) are answered during a long choice.
  */
-async function outOfFold(model: BradleyTerry, pairs: readonly Pair[], l2: number, breathe: () => Promise<void>): Promise<Outcomes[]> {
+async function outOfFold(folds: BradleyTerry[], pairs: readonly Pair[], l2: number, breathe: () => Promise<void>): Promise<Outcomes[]> {
   const predictions: Outcomes[] = new Array<Outcomes>(pairs.length);
   for (let fold = 0; fold < FOLDS; fold++) {
     await breathe();
     const train = pairs.filter((_, i) => i % FOLDS !== fold);
-    const fitted = model.blank(l2);
+    const fitted = folds[fold]!;
+    fitted.l2 = l2;
     fitted.fit(train, FOLD_ITERATIONS);
     pairs.forEach((pair, i) => {
       if (i % FOLDS === fold) predictions[i] = fitted.outcome(pair.diff);
@@ -68,8 +72,10 @@ export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promi
   const pairs = all.slice(-MAX_CROSS_VALIDATED);
   let best: Choice | null = null;
   let bestLoss = Infinity;
-  for (const l2 of L2_GRID) {
-    const predictions = await outOfFold(model, pairs, l2, breathe);
+  // Strongest first: at a strong L2 the weights are small, so the path starts near the zero a fresh model holds.
+  const folds = Array.from({ length: FOLDS }, () => model.blank());
+  for (const l2 of [...L2_GRID].reverse()) {
+    const predictions = await outOfFold(folds, pairs, l2, breathe);
     const loss = logLoss(predictions, pairs);
     if (loss < bestLoss) {
       bestLoss = loss;

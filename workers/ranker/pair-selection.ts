@@ -1,7 +1,8 @@
 import type { PairStrategy } from '../../src/protocol.js';
-import type { BradleyTerry } from './bt-model.js';
-import { moderated } from './davidson.js';
-import { covariance, variance, type Row } from './sparse.js';
+import type { BradleyTerry, Pair } from './bt-model.js';
+import { terms } from './davidson.js';
+import { PoolPosterior } from './posterior.js';
+import type { Row } from './sparse.js';
 
 /** Pools up to this many pairs are scored whole; larger pools score each item against its neighbours in score. */
 const ALL_PAIRS_LIMIT = 60_000;
@@ -36,7 +37,7 @@ function randomPairs(n: number, k: number, random: () => number): [number, numbe
 }
 
 /** The candidate pairs of a pool: all of them when few, else each item with its neighbours in score and a few others. */
-function candidates(scores: readonly number[], random: () => number): [number, number][] {
+function candidatePairs(scores: readonly number[], random: () => number): [number, number][] {
   const n = scores.length;
   if ((n * (n - 1)) / 2 <= ALL_PAIRS_LIMIT) {
     const all: [number, number][] = [];
@@ -61,50 +62,171 @@ function candidates(scores: readonly number[], random: () => number): [number, n
 }
 
 /**
- * The k pairs to ask a person about next. 'informative': the expected information a comparison gives about the
- * weights under the model's Laplace posterior, ½·log(1 + p(1−p)·var(d)) — large when the model cannot tell the two
- * apart (p near ½: close in score) and its difference is uncertain (var(d): items unlike what was compared). The
- * batch is kept diverse: an item already in a chosen pair counts at half its value for each use, so k pairs are not
- * k variations on one item. Identical items (a zero difference) are never paired.
+ * Pairs whose outcome the ranker should learn to predict, standing for the pairs it will be asked about: random pairs
+ * of the pool, so common kinds of item weigh as much as they are common.
  */
-export function selectPairs(model: BradleyTerry, rows: readonly Row[], k: number, strategy: PairStrategy, seed: number): [number, number][] {
+const TARGET_PAIRS = 128;
+/** Larger pools are scored on a seeded sample of this many items (the posterior costs one solve per item). */
+const MAX_POOL_ITEMS = 1000;
+
+/** What one candidate pair would tell: its items, the variance of its difference now, its Fisher information. */
+interface Candidate {
+  i: number;
+  j: number;
+  variance: number;
+  information: number;
+}
+
+/** One pair chosen earlier in the batch, as a pseudo-observation: cov(sᵢ, its difference) for every item, and its noise. */
+interface Chosen {
+  z: Float64Array;
+  s: number;
+}
+
+/**
+ * The k pairs to ask a person about next. 'informative': the value of a pair is how much its answer is expected to
+ * tell about the outcomes of random pairs of the pool — the expected predictive information gain (EPIG, Bickford
+ * Smith et al. 2023; MacKay's 1992 mean marginal information over a set of interest). Under the Laplace posterior
+ * with its correlations (PoolPosterior), and each comparison taken as a Gaussian observation of its score difference
+ * with noise variance 1/h (h its Fisher information), a comparison e changes the variance of a target difference t
+ * from σ²ₜ to σ²ₜ − cov(t, e)²/(1/hₑ + var(e)); the information about t's outcome is ½·log((1 + hₜσ²ₜ)/(1 + hₜσ'²ₜ)),
+ * summed over the targets.
+ *
+ * Unlike the information about the weights themselves, which is largest for items unlike anything compared (outliers,
+ * rare n-grams), this is largest for pairs that settle what many pool pairs depend on: close in score, uncertain, and
+ * typical. Pairs are drawn with probability proportional to their value rather than taken best first (power
+ * acquisition, Kirsch et al. 2023: taking the top scores of a misspecified model's acquisition function concentrates
+ * the comparisons where it is wrong about its own uncertainty, drawing keeps some of every region). Each drawn pair is
+ * then conditioned on as if answered (a rank-one downdate; the answer does not change the variances), so the next
+ * draw in the batch is diverse by the same measure. Identical items (a zero difference) are never paired.
+ */
+export function selectPairs(
+  model: BradleyTerry,
+  compared: readonly Pair[],
+  rows: readonly Row[],
+  k: number,
+  strategy: PairStrategy,
+  seed: number,
+): [number, number][] {
   const random = seededRandom(seed);
   if (rows.length < 2 || k === 0) return [];
   if (strategy === 'random') return randomPairs(rows.length, k, random);
-  const scores = rows.map((row) => model.score(row));
-  const variances = rows.map((row) => variance(model.precision, row));
-  const scored: { i: number; j: number; value: number }[] = [];
-  for (const [i, j] of candidates(scores, random)) {
-    // var(s_i − s_j) = var_i + var_j − 2·cov_ij under the diagonal posterior; the covariance needs only the columns
-    // both rows use, so no difference row is built.
-    const v = variances[i]! + variances[j]! - 2 * covariance(model.precision, rows[i]!, rows[j]!);
+  const items = rows.length <= MAX_POOL_ITEMS ? rows.map((_, i) => i) : sample(rows.length, MAX_POOL_ITEMS, random);
+  const pool = items.map((i) => rows[i]!);
+  const m = pool.length;
+  const posterior = new PoolPosterior(model, compared, pool);
+  // When every pair is a candidate, every covariance is needed anyway: computed once, read by the targets too.
+  const whole = (m * (m - 1)) / 2 <= ALL_PAIRS_LIMIT ? new Float64Array(m * m) : null;
+  if (whole) for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) whole[i * m + j] = whole[j * m + i] = posterior.cov(i, j);
+  const cov = whole ? (i: number, j: number) => whole[i * m + j]! : (i: number, j: number) => posterior.cov(i, j);
+  const scores = pool.map((row) => model.score(row));
+  const variances = pool.map((_, i) => cov(i, i));
+  const fisher = (i: number, j: number, v: number) => curvature1(scores[i]! - scores[j]!, v, model.theta);
+
+  // Targets: their endpoints' covariance with every item, kept as the covariance of each target difference.
+  const targets = randomPairs(m, Math.min(TARGET_PAIRS, (m * (m - 1)) / 2), random);
+  const columns = new Map<number, Float64Array>();
+  const column = (u: number) => {
+    let c = columns.get(u);
+    if (!c) {
+      c = new Float64Array(m);
+      for (let i = 0; i < m; i++) c[i] = cov(u, i);
+      columns.set(u, c);
+    }
+    return c;
+  };
+  const targetCov = targets.map(([u, v]) => {
+    const cu = column(u);
+    const cv = column(v);
+    return cu.map((x, i) => x - cv[i]!);
+  });
+  const targetVar = targets.map(([u, v], t) => Math.max(0, targetCov[t]![u]! - targetCov[t]![v]!));
+  const targetInfo = targets.map(([u, v], t) => fisher(u, v, targetVar[t]!));
+
+  const candidates: Candidate[] = [];
+  for (const [i, j] of candidatePairs(scores, random)) {
+    const v = Math.max(0, variances[i]! + variances[j]! - 2 * cov(i, j));
     if (v <= 1e-12 && scores[i] === scores[j]) continue;
-    const p = moderated(scores[i]! - scores[j]!, Math.max(0, v), model.theta);
-    const pa = p.a / (p.a + p.b);
-    const value = 0.5 * Math.log1p(pa * (1 - pa) * Math.max(0, v));
-    // A pair the model cannot score (it should not happen) still counts, last, rather than ending the batch early.
-    scored.push({ i, j, value: Number.isFinite(value) ? value : 0 });
+    candidates.push({ i, j, variance: v, information: fisher(i, j, v) });
   }
-  const uses = new Int32Array(rows.length);
+
+  const chosenSoFar: Chosen[] = [];
+  const currentVariance = (c: Candidate) => {
+    let v = c.variance;
+    for (const { z, s } of chosenSoFar) v -= (z[c.i]! - z[c.j]!) ** 2 / s;
+    return Math.max(0, v);
+  };
+  const base = new Float64Array(targets.length);
+  const value = (c: Candidate) => {
+    if (!(c.information > 0)) return 0;
+    const noise = 1 / c.information + currentVariance(c);
+    let gain = 0;
+    for (let t = 0; t < targets.length; t++) {
+      const cov = targetCov[t]![c.i]! - targetCov[t]![c.j]!;
+      const after = Math.max(0, targetVar[t]! - (cov * cov) / noise);
+      gain += base[t]! - Math.log1p(targetInfo[t]! * after);
+    }
+    // A pair the model cannot score (it should not happen) still counts, last, rather than ending the batch early.
+    return Number.isFinite(gain) ? gain / 2 : 0;
+  };
+  const refreshBase = () => targets.forEach((_, t) => (base[t] = Math.log1p(targetInfo[t]! * targetVar[t]!)));
+
+  refreshBase();
+  const open = candidates.map((_, index) => index);
   const chosen: [number, number][] = [];
-  const taken = new Set<number>();
-  while (chosen.length < k && taken.size < scored.length) {
-    let best = -1;
-    let bestValue = -Infinity;
-    scored.forEach((pair, index) => {
-      if (taken.has(index)) return;
-      const value = pair.value * 0.5 ** (uses[pair.i]! + uses[pair.j]!);
-      if (value > bestValue) {
-        bestValue = value;
-        best = index;
+  while (chosen.length < k && open.length > 0) {
+    // Drawn with probability ∝ value, by the Gumbel-max trick on log value.
+    let best = 0;
+    let bestKey = -Infinity;
+    open.forEach((index, r) => {
+      const v = value(candidates[index]!);
+      const key = v > 0 ? Math.log(v) - Math.log(-Math.log(1 - random())) : -Infinity;
+      if (key > bestKey) {
+        bestKey = key;
+        best = r;
       }
     });
-    if (best < 0) break;
-    taken.add(best);
-    const pair = scored[best]!;
-    uses[pair.i]! += 1;
-    uses[pair.j]! += 1;
-    chosen.push(random() < 0.5 ? [pair.i, pair.j] : [pair.j, pair.i]);
+    const index = open.splice(best, 1)[0]!;
+    const pair = candidates[index]!;
+    chosen.push(random() < 0.5 ? [items[pair.i]!, items[pair.j]!] : [items[pair.j]!, items[pair.i]!]);
+    if (chosen.length === k) break;
+    condition(pair);
   }
   return chosen;
+
+  /** Conditions the variances on a chosen pair as if its answer were in: a rank-one downdate of the covariance. */
+  function condition(pair: Candidate): void {
+    const ca = column(pair.i);
+    const cb = column(pair.j);
+    const z = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      let cov = ca[i]! - cb[i]!;
+      for (const prior of chosenSoFar) cov -= (prior.z[i]! * (prior.z[pair.i]! - prior.z[pair.j]!)) / prior.s;
+      z[i] = cov;
+    }
+    const s = 1 / pair.information + currentVariance(pair);
+    targets.forEach(([u, v], t) => {
+      const zt = z[u]! - z[v]!;
+      const row = targetCov[t]!;
+      for (let i = 0; i < m; i++) row[i]! -= (zt * z[i]!) / s;
+      targetVar[t] = Math.max(0, targetVar[t]! - (zt * zt) / s);
+    });
+    chosenSoFar.push({ z, s });
+    refreshBase();
+  }
+}
+
+/** The Fisher information of a comparison whose score difference is d ± √v: the curvature at the moderated d. */
+function curvature1(d: number, v: number, theta: number): number {
+  return terms(d / Math.sqrt(1 + (Math.PI * v) / 8), theta, 0).hd;
+}
+
+/** `count` distinct indices below n, seeded. */
+function sample(n: number, count: number, random: () => number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(random() * (n - i));
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return all.slice(0, count).sort((a, b) => a - b);
 }

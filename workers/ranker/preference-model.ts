@@ -138,4 +138,9 @@ export class PreferenceModel {
     if (this.model.dim !== dim && this.pairs.length === 0) this.model = new BradleyTerry(dim, this.model.l2);
     return this.model;
   }
+
+  /** The comparisons as the model reads them (rows scaled as pool rows are now), for the posterior of pair selection. */
+  get compared(): readonly Pair[] {
+    return this.pairs;
+  }
 }

@@ -189,6 +189,7 @@ export class RankerSession {
     const first = vectors[0];
     return selectPairs(
       this.model.sizedFor(first instanceof Float32Array ? first.length : 0),
+      this.model.compared,
       vectors.map((vector) => this.model.row(vector)),
       k,
       strategy,
