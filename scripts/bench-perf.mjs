@@ -105,6 +105,8 @@ async function buildAll() {
   const quiet = { logLevel: 'warn', clearScreen: false };
   // The package exactly as `npm run build` makes it, but into the cache: dist/ may be in use by a test.
   await build({ configFile: join(root, 'vite.config.ts'), mode: 'lib', ...quiet, build: { outDir: LIB_OUT, emptyOutDir: true } });
+  // The cold page has no bundler: it loads the standalone build (Lit and Comlink bundled in), written beside it.
+  await build({ configFile: join(root, 'vite.config.ts'), mode: 'standalone', ...quiet, build: { outDir: LIB_OUT } });
   await build({
     configFile: join(root, 'vite.config.ts'),
     mode: 'production',
@@ -164,7 +166,7 @@ async function loadedBytes(page) {
       .map((url) => new URL(url).pathname)
       .filter((p) => p.startsWith('/lib/')),
   );
-  const main = staticGraph(join(LIB_OUT, 'hitl-classifier.js'));
+  const main = staticGraph(join(LIB_OUT, 'hitl-classifier.standalone.js'));
   const sum = (test) => {
     const picked = [...loaded].filter((p) => test(p, fileFor(p)));
     return picked.reduce(
@@ -334,7 +336,7 @@ async function main() {
   prepareData({ log });
   log(`${prepareTexts()} texts prepared`);
   if (distributionNames.length > 0) await prepareEmails();
-  if (!args['no-build'] || !existsSync(join(LIB_OUT, 'hitl-classifier.js')) || !existsSync(join(PAGE_OUT, 'bench', 'perf.html'))) {
+  if (!args['no-build'] || !existsSync(join(LIB_OUT, 'hitl-classifier.standalone.js')) || !existsSync(join(PAGE_OUT, 'bench', 'perf.html'))) {
     log('building the package and the benchmark page');
     await buildAll();
   }

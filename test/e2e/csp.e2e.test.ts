@@ -36,7 +36,7 @@ const PAGE = `<!doctype html>
 </html>`;
 
 // External, as the policy allows no inline script. It runs the loop through the API and through the element.
-const APP = `import { createClassifier } from '../lib/hitl-classifier.js';
+const APP = `import { createClassifier } from '../lib/hitl-classifier.standalone.js';
 const violations = [];
 document.addEventListener('securitypolicyviolation', (event) => violations.push(event.violatedDirective + ' ' + event.blockedURI));
 window.run = async (backend) => {
@@ -65,8 +65,9 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'hitl-csp-'));
   const lib = join(work, 'lib');
   const demo = join(work, 'demo');
-  // Own output folders: `npm run build` (dist/) may run at the same time in another test.
-  await build({ configFile: join(root, 'vite.config.ts'), mode: 'lib', root, logLevel: 'warn', build: { outDir: lib, emptyOutDir: true } });
+  // Own output folders: `npm run build` (dist/) may run at the same time in another test. The standalone build: the
+  // page has no bundler to provide Lit.
+  await build({ configFile: join(root, 'vite.config.ts'), mode: 'standalone', root, logLevel: 'warn', build: { outDir: lib, emptyOutDir: true } });
   await build({
     configFile: join(root, 'vite.config.ts'),
     mode: 'production',

@@ -21,7 +21,7 @@ const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>isolated</title></head>
 <body>
   <script type="module">
-    import { createClassifier } from '/lib/hitl-classifier.js';
+    import { createClassifier } from '/lib/hitl-classifier.standalone.js';
     window.run = async () => {
       const clf = await createClassifier({ name: 'isolated', labels: ['billing', 'bug'], storage: 'memory', autoTrain: false });
       await clf.label('I was charged twice', 'billing');
@@ -39,7 +39,8 @@ const PAGE = `<!doctype html>
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'hitl-isolated-'));
-  await build({ configFile: join(root, 'vite.config.ts'), mode: 'lib', logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+  // The standalone build: the page has no bundler to provide Lit.
+  await build({ configFile: join(root, 'vite.config.ts'), mode: 'standalone', logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
   page = mkdtempSync(join(tmpdir(), 'hitl-isolated-page-'));
   writeFileSync(join(page, 'index.html'), PAGE);
   ({ server, url: site } = await serveStatic(
