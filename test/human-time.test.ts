@@ -1,3 +1,4 @@
+import axe from 'axe-core';
 import { LitElement, css, html } from 'lit';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createClassifier, type Classifier } from '../src/classifier.js';
@@ -293,5 +294,11 @@ describe('figures from stored durations', () => {
     expect(stat('spot-check-cost')).toBe('0 answered, 0 h');
     const rows = [...panel.shadowRoot!.querySelectorAll('.per-annotator tbody tr')].map((tr) => tr.textContent?.replace(/\s+/g, ' ').trim());
     expect(rows).toEqual(['ana 2 90 s', '(none) 1 –', 'bo 1 300 s']);
+    // The section and its table pass every axe rule, as the panel's other figures do (test/a11y.test.ts).
+    const found = await axe.run(panel, {
+      rules: { region: { enabled: false }, 'landmark-one-main': { enabled: false }, 'page-has-heading-one': { enabled: false } },
+      resultTypes: ['violations'],
+    });
+    expect(found.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`)).toEqual([]);
   });
 });
