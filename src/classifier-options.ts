@@ -170,10 +170,8 @@ export function resolveOptions(options: ClassifierOptions) {
     if (!(Number.isFinite(retentionDays) && retentionDays > 0))
       throw new RangeError(`retentionDays must be a finite number of days above 0, got ${retentionDays}.`);
   }
+  // Checked in the worker when the model opens (assertKeepVersions): the page's entry carries no check of its own.
   const { keepVersions = DEFAULT_KEEP_VERSIONS } = options;
-  if (typeof keepVersions !== 'number') throw new TypeError(`keepVersions must be a number of versions, got ${describe(keepVersions)}.`);
-  if (!(Number.isInteger(keepVersions) && keepVersions >= 1))
-    throw new RangeError(`keepVersions must be a whole number of versions, 1 or more, got ${keepVersions}.`);
   const featureExtractor = resolveExtractor(options.featureExtractor, input);
   const textEncoder = resolveTextEncoder(options.textEncoder, input);
   const teachableMachine = resolveTeachableMachine(options.teachableMachine, input, featureExtractor);

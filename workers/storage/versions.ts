@@ -10,7 +10,8 @@ export const KEEP_VERSIONS_DEFAULT = 5;
 
 /** A version count: a whole number, 1 or more. */
 export function assertKeepVersions(keep: number): void {
-  if (!(typeof keep === 'number' && Number.isInteger(keep) && keep >= 1)) {
+  if (typeof keep !== 'number') throw new TypeError(`keepVersions must be a number of versions, got ${typeof keep}.`);
+  if (!(Number.isInteger(keep) && keep >= 1)) {
     throw new RangeError(`keepVersions must be a whole number of versions, 1 or more, got ${String(keep)}.`);
   }
 }
