@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Classifier } from '../src/classifier.js';
 import { Engine } from '../workers/engine/engine.js';
-import { classifier, closeAll, labelTickets, tickets, uniqueName, until } from './helpers.js';
+import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName, until } from './helpers.js';
 
 // One worker for the whole file (a handle on another model keeps it running): each test would otherwise pay for
 // starting the engine and choosing its backend. A model still goes when its last handle closes, so a reopen reads
@@ -81,6 +81,17 @@ describe('model versions', () => {
       // The next training numbers past every version, and serves.
       expect((await reopened.train()).modelVersion).toBe(3);
       expect((await reopened.versions()).map((v) => v.version)).toEqual([3, 2, 1]);
+
+      // A rollback here while the other tab trains: the tabs' lock puts one after the other, whichever comes first,
+      // and both tabs end up serving the head stored last.
+      const [trained] = await Promise.all([other.train(opened.key, 'concurrent'), reopened.rollback(1)]);
+      expect(trained.modelVersion).toBe(4);
+      const stored = ((await readDatabase(name)).weights as { version: number }).version;
+      expect([1, 4]).toContain(stored);
+      await until(
+        () => Promise.all([other.stats(opened.key), reopened.stats()]),
+        (both) => both.every((stats) => stats.modelVersion === stored),
+      );
     } finally {
       await other.close(opened.key, opened.handle);
     }
