@@ -92,8 +92,8 @@ export class BradleyTerry {
    * recomputes the Laplace precision at the optimum. Returns the steps taken.
    *
    * Only the columns some comparison uses are optimised: any other weight sees nothing but its prior, whose optimum
-   * is exactly 0. With hashed n-grams that is a few thousand of 16,384 columns, and L-BFGS's dense vector work shrinks
-   * with it (the same optimum, found several times faster).
+   * is exactly 0. With 16,384 hashed n-gram columns of which the comparisons use only some, L-BFGS's dense vector
+   * work shrinks with their number: the same optimum, found faster (docs/ranking.md has the training times).
    */
   fit(all: readonly Pair[], maxIterations = 200): number {
     const { columns, pairs } = compact(all, this.dim);
