@@ -25,6 +25,13 @@ export interface Checkpoint {
   ceiling: number;
   kendallTau: number;
   ece: number;
+  /** The 10 bins behind `ece`: how many sides fell in each, their mean probability and how often they happened. */
+  reliability: { n: number; p: number; hit: number }[];
+  /** Mean P(tie) given on the sampled held-out pairs, and the share of them the person called a tie. */
+  tieProbability: number;
+  tieShare: number;
+  /** The ranker's own `stats().ece`: its out-of-fold comparisons at the chosen L2. */
+  outOfFoldEce: number | null;
   trainMs: number;
 }
 
@@ -147,8 +154,11 @@ function kendallTau(scores: number[], utility: number[]): number {
   return (concordant - discordant) / Math.max(1, concordant + discordant);
 }
 
-/** ECE of P(a preferred) against what the simulated person said, both sides of each pair, 10 bins. */
-function calibration(probabilities: { a: number; b: number }[], outcomes: ('a' | 'b' | 'tie')[]): number {
+/** ECE of P(a preferred) against what the simulated person said, both sides of each pair, 10 bins (and the bins). */
+function calibration(
+  probabilities: { a: number; b: number }[],
+  outcomes: ('a' | 'b' | 'tie')[],
+): { ece: number; reliability: Checkpoint['reliability'] } {
   const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, hit: 0 }));
   probabilities.forEach((pair, k) => {
     // Each side with its own probability: 1 − P(a) would add the tie's share to b's.
@@ -163,7 +173,10 @@ function calibration(probabilities: { a: number; b: number }[], outcomes: ('a' |
     }
   });
   const total = probabilities.length * 2;
-  return bins.reduce((e, b) => (b.n === 0 ? e : e + (b.n / total) * Math.abs(b.p / b.n - b.hit / b.n)), 0);
+  return {
+    ece: bins.reduce((e, b) => (b.n === 0 ? e : e + (b.n / total) * Math.abs(b.p / b.n - b.hit / b.n)), 0),
+    reliability: bins.map((b) => ({ n: b.n, p: b.n === 0 ? 0 : b.p / b.n, hit: b.n === 0 ? 0 : b.hit / b.n })),
+  };
 }
 
 async function evaluate(ranker: Ranker, task: Task, heldOut: number[], pairs: [number, number][], outcomes: ('a' | 'b' | 'tie')[]) {
@@ -188,6 +201,7 @@ async function evaluate(ranker: Ranker, task: Task, heldOut: number[], pairs: [n
   // probability() as a page calls it, for the calibration figure: a sample of the held-out pairs.
   const sample = pairs.slice(0, 600);
   const probabilities = await Promise.all(sample.map(([i, j]) => ranker.probabilities(task.items[i]!, task.items[j]!)));
+  const sampledOutcomes = outcomes.slice(0, sample.length);
   return {
     accuracy: right / Math.max(1, decided),
     ceiling: ceiling / Math.max(1, counted),
@@ -195,7 +209,10 @@ async function evaluate(ranker: Ranker, task: Task, heldOut: number[], pairs: [n
       scores,
       heldOut.map((i) => task.utility[i]!),
     ),
-    ece: calibration(probabilities, outcomes.slice(0, sample.length)),
+    ...calibration(probabilities, sampledOutcomes),
+    tieProbability: probabilities.reduce((sum, p) => sum + p.tie, 0) / Math.max(1, probabilities.length),
+    tieShare: sampledOutcomes.filter((o) => o === 'tie').length / Math.max(1, sampledOutcomes.length),
+    outOfFoldEce: (await ranker.stats()).ece,
   };
 }
 

@@ -1,4 +1,4 @@
-import { moderated, terms, type Outcomes } from './davidson.js';
+import { davidson, terms, type Outcomes } from './davidson.js';
 import { dot, variance, type Row } from './sparse.js';
 
 /** One comparison as the model learns from it: the difference of the two items' rows and who won (+1 a, −1 b, 0 tie). */
@@ -44,9 +44,17 @@ export class BradleyTerry {
     return Math.sqrt(variance(this.precision, row));
   }
 
+  /**
+   * The pair's score difference moderated by its uncertainty (MacKay's κ = 1/√(1 + π·var/8)): a pair the model knows
+   * little about is not given a confident answer.
+   */
+  margin(diff: Row): number {
+    return dot(this.w, diff) / Math.sqrt(1 + (Math.PI * variance(this.precision, diff)) / 8);
+  }
+
   /** P(a), P(b), P(tie) for a pair's difference, moderated by the difference's uncertainty. */
   outcome(diff: Row): Outcomes {
-    return moderated(dot(this.w, diff), variance(this.precision, diff), this.theta);
+    return davidson(this.margin(diff), this.theta);
   }
 
   /**

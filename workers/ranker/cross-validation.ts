@@ -1,5 +1,6 @@
 import { breather } from '../learning/head.js';
 import { BradleyTerry, type Pair } from './bt-model.js';
+import { calibrated, fitCalibration, type Calibration } from './calibration.js';
 import type { Outcomes } from './davidson.js';
 
 /** Folds of the cross-validation that chooses the L2 strength and measures held-out figures. */
@@ -24,7 +25,16 @@ export interface OutOfFold {
 
 export interface Choice {
   l2: number;
+  /** Fitted to the out-of-fold predictions at that strength: how the served probabilities read the model. */
+  calibration: Calibration;
+  /** The out-of-fold predictions at that strength, through the calibration. */
   outOfFold: OutOfFold;
+}
+
+/** One fold model's held-out readings: each comparison's moderated score difference and the fold's θ. */
+interface Held {
+  margins: number[];
+  thetas: number[];
 }
 
 /** The mean negative log-likelihood of what happened under the probabilities given for it. */
@@ -45,10 +55,17 @@ const FOLD_ITERATIONS = 100;
  * Each fold's model starts from its own fit at the previous strength of the grid (a continuation path: the optimum
  * moves little from one strength to the next, so a warm start converges in a fraction of the steps; the problem is
  * convex, so where it starts does not change where it ends). Gives way between folds, so the page's calls (and the
- * heartbeat's pings) are answered during a long choice.
+ * heartbeat's pings) are answered during a long choice. Keeps each held-out comparison's moderated score difference
+ * and its fold's θ for the calibration.
  */
-async function outOfFold(folds: BradleyTerry[], pairs: readonly Pair[], l2: number, breathe: () => Promise<void>): Promise<Outcomes[]> {
+async function outOfFold(
+  folds: BradleyTerry[],
+  pairs: readonly Pair[],
+  l2: number,
+  breathe: () => Promise<void>,
+): Promise<{ predictions: Outcomes[]; held: Held }> {
   const predictions: Outcomes[] = new Array<Outcomes>(pairs.length);
+  const held: Held = { margins: new Array<number>(pairs.length), thetas: new Array<number>(pairs.length) };
   for (let fold = 0; fold < FOLDS; fold++) {
     await breathe();
     const train = pairs.filter((_, i) => i % FOLDS !== fold);
@@ -56,31 +73,48 @@ async function outOfFold(folds: BradleyTerry[], pairs: readonly Pair[], l2: numb
     fitted.l2 = l2;
     fitted.fit(train, FOLD_ITERATIONS);
     pairs.forEach((pair, i) => {
-      if (i % FOLDS === fold) predictions[i] = fitted.outcome(pair.diff);
+      if (i % FOLDS !== fold) return;
+      predictions[i] = fitted.outcome(pair.diff);
+      held.margins[i] = fitted.margin(pair.diff);
+      held.thetas[i] = fitted.theta;
     });
   }
-  return predictions;
+  return { predictions, held };
 }
 
 /**
- * Chooses the L2 strength by the out-of-fold log-likelihood of the model's own comparisons, and keeps the out-of-fold
- * predictions at that strength for the held-out figures. Null below MIN_FOR_CHOICE comparisons.
+ * Chooses the L2 strength by the out-of-fold log-likelihood of the model's own comparisons, fits the calibration (a
+ * scale of the moderated score difference and the tie parameter) to the out-of-fold predictions at that strength, and
+ * keeps those predictions, calibrated, for the held-out figures. Null below MIN_FOR_CHOICE comparisons.
  */
 export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promise<Choice | null> {
   if (all.length < MIN_FOR_CHOICE) return null;
   const breathe = breather();
   const pairs = all.slice(-MAX_CROSS_VALIDATED);
-  let best: Choice | null = null;
+  let best: { l2: number; held: Held } | null = null;
   let bestLoss = Infinity;
   // Strongest first: at a strong L2 the weights are small, so the path starts near the zero a fresh model holds.
   const folds = Array.from({ length: FOLDS }, () => model.blank());
   for (const l2 of [...L2_GRID].reverse()) {
-    const predictions = await outOfFold(folds, pairs, l2, breathe);
+    const { predictions, held } = await outOfFold(folds, pairs, l2, breathe);
     const loss = logLoss(predictions, pairs);
     if (loss < bestLoss) {
       bestLoss = loss;
-      best = { l2, outOfFold: { predictions, pairs: [...pairs] } };
+      best = { l2, held };
     }
   }
-  return best;
+  if (!best) return null;
+  const { margins, thetas } = best.held;
+  // Newton starts at the folds' own reading (scale 1, their mean θ); the problem is convex, so only the steps depend on it.
+  const start = { scale: 1, theta: thetas.reduce((sum, theta) => sum + theta, 0) / thetas.length };
+  const calibration = fitCalibration(
+    margins,
+    pairs.map((pair) => pair.y),
+    start,
+  );
+  return {
+    l2: best.l2,
+    calibration,
+    outOfFold: { predictions: margins.map((m) => calibrated(m, calibration)), pairs: [...pairs] },
+  };
 }

@@ -42,11 +42,3 @@ export function terms(d: number, theta: number, y: number): Terms {
     hd: Math.max((p.a + p.b) / 4 - ((p.a - p.b) * (p.a - p.b)) / 4, 1e-12),
   };
 }
-
-/**
- * The outcome probabilities with the score difference's uncertainty folded in (MacKay's moderation of a logistic
- * output, κ = 1/√(1 + π·var/8)): a pair the model knows little about is not given a confident answer.
- */
-export function moderated(d: number, varianceOfD: number, theta: number): Outcomes {
-  return davidson(d / Math.sqrt(1 + (Math.PI * varianceOfD) / 8), theta);
-}

@@ -2,6 +2,7 @@ import type { RankScore } from '../../src/protocol.js';
 import type { Vector } from '../storage/index.js';
 import type { ComparisonRecord } from '../storage/ranker-records.js';
 import { BradleyTerry, type Pair } from './bt-model.js';
+import { calibrated, type Calibration } from './calibration.js';
 import { chooseL2, DEFAULT_L2, type OutOfFold } from './cross-validation.js';
 import type { Outcomes } from './davidson.js';
 import { difference, scalingOf, toRow, type Row, type Scaling } from './sparse.js';
@@ -26,6 +27,11 @@ export class PreferenceModel {
   /** What the last cross-validation chose and measured; null before one (or after a reset). */
   chosenL2: number | null = null;
   outOfFold: OutOfFold | null = null;
+  /**
+   * How the served probabilities read the model's moderated score differences, fitted to the last cross-validation's
+   * held-out predictions; null (the model's own probabilities) before one or after a reset.
+   */
+  calibration: Calibration | null = null;
 
   constructor(
     private readonly dim: () => number,
@@ -35,8 +41,9 @@ export class PreferenceModel {
     this.model = new BradleyTerry(0, DEFAULT_L2);
   }
 
+  /** The tie parameter the served probabilities use (the calibration's, once fitted). */
   get theta(): number {
-    return this.model.theta;
+    return this.calibration?.theta ?? this.model.theta;
   }
 
   get l2(): number {
@@ -105,6 +112,7 @@ export class PreferenceModel {
     if (choice) {
       this.chosenL2 = choice.l2;
       this.outOfFold = choice.outOfFold;
+      this.calibration = choice.calibration;
       this.model.l2 = choice.l2;
     }
     this.model.fit(this.pairs);
@@ -116,6 +124,7 @@ export class PreferenceModel {
     this.pairs = [];
     this.chosenL2 = null;
     this.outOfFold = null;
+    this.calibration = null;
   }
 
   score(vector: Vector): RankScore {
@@ -124,9 +133,10 @@ export class PreferenceModel {
     return { score: this.model.score(row), uncertainty: this.model.uncertainty(row) };
   }
 
+  /** The outcome probabilities a page is given: the model's, through the calibration once one was fitted. */
   outcome(a: Vector, b: Vector): Outcomes {
-    if (this.model.dim === 0) return this.model.outcome({ idx: new Int32Array(0), val: new Float64Array(0) });
-    return this.model.outcome(difference(this.row(a), this.row(b)));
+    const diff = this.model.dim === 0 ? { idx: new Int32Array(0), val: new Float64Array(0) } : difference(this.row(a), this.row(b));
+    return this.calibration ? calibrated(this.model.margin(diff), this.calibration) : this.model.outcome(diff);
   }
 
   /**
