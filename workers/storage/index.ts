@@ -42,5 +42,6 @@ export {
   type StorageProblem,
   type UndoLogWriter,
 } from './store.js';
-export { BLOCKED_TIMEOUT_MS, IndexedDbStore, type IndexedDbStoreOptions } from './indexeddb-store.js';
+export { BLOCKED_TIMEOUT_MS, type IndexedDbStoreOptions } from './idb-connection.js';
+export { IndexedDbStore } from './indexeddb-store.js';
 export { MemoryStore } from './memory-store.js';
