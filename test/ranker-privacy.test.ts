@@ -1,7 +1,8 @@
 import { openDB } from 'idb';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createRanker, type Ranker, type RankerOptions } from '../src/ranker-entry.js';
-import { onCleanup, runCleanups, uniqueName } from './helpers.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createRanker } from '../src/ranker-entry.js';
+import { runCleanups, uniqueName } from './helpers.js';
+import { keepRankerWorker, ranker, replies, storedRankerRecords } from './ranker-fixtures.js';
 
 // What a ranker keeps, in a real browser: with keepInputs: false no raw text reaches IndexedDB or the export, yet the
 // model learns, reloads and imports from the vectors; with retentionDays, comparisons and log entries older than the
@@ -9,38 +10,7 @@ import { onCleanup, runCleanups, uniqueName } from './helpers.js';
 
 afterEach(runCleanups);
 
-// One ranker open for the whole file keeps one worker for every test (each start costs seconds).
-let keeper: Ranker;
-beforeAll(async () => {
-  keeper = await createRanker({ name: uniqueName('keeper'), storage: 'memory', autoTrain: false });
-});
-afterAll(() => keeper.close());
-
-async function ranker(options: Partial<RankerOptions> = {}): Promise<Ranker> {
-  const made = await createRanker({ name: uniqueName('ranker'), autoTrain: false, ...options });
-  onCleanup(() => made.close());
-  return made;
-}
-
-/** Every record of the ranker's stores as a person with devtools sees them. */
-async function stored(name: string): Promise<{ comparisons: Record<string, unknown>[]; log: Record<string, unknown>[] }> {
-  const db = await openDB(`hitl-classifier:${name}`);
-  try {
-    return {
-      comparisons: (await db.getAll('comparisons' as never)) as Record<string, unknown>[],
-      log: (await db.getAll('rankerLog' as never)) as Record<string, unknown>[],
-    };
-  } finally {
-    db.close();
-  }
-}
-
-const replies = [
-  'Thanks for writing in! I have refunded the charge; it will show on your card within 3 days.',
-  'Refund done.',
-  'We cannot help with that.',
-  'Sorry about the trouble. I reset your password and sent a link to your e-mail; tell me if it does not arrive.',
-];
+keepRankerWorker();
 
 describe('keepInputs: false', () => {
   test('stores and exports vectors and hashes only, and still learns, reloads and imports', async () => {
@@ -54,7 +24,7 @@ describe('keepInputs: false', () => {
     const after = await r.probability(replies[0]!, replies[1]!);
     expect(after).toBeGreaterThan(before + 0.05);
 
-    const records = await stored(name);
+    const records = await storedRankerRecords(name);
     expect(records.comparisons).toHaveLength(2);
     for (const record of records.comparisons) {
       expect(record.a).not.toHaveProperty('input');
@@ -104,7 +74,7 @@ describe('retentionDays', () => {
     const kept = await ranker({ name, retentionDays: 30 });
     const stats = await kept.stats();
     expect(stats.comparisons).toBe(1);
-    const records = await stored(name);
+    const records = await storedRankerRecords(name);
     expect(records.comparisons.map((c) => c.id)).toEqual([recent.decisionId]);
     expect(records.log.every((entry) => (entry.time as number) > aged)).toBe(true);
     expect(records.log.at(-1)).toMatchObject({ kind: 'retention' });

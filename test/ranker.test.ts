@@ -1,45 +1,16 @@
-import { openDB } from 'idb';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createRanker, type Ranker, type RankerOptions } from '../src/ranker-entry.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createRanker } from '../src/ranker-entry.js';
 import { rankerKey } from '../src/protocol.js';
 import { Engine } from '../workers/engine/engine.js';
 import { onCleanup, runCleanups, uniqueName, until } from './helpers.js';
+import { keepRankerWorker, ranker, replies, storedRankerRecords } from './ranker-fixtures.js';
 
 // createRanker in a real browser: comparisons stored in IndexedDB (strict), learnt from at once, undone, kept across
 // a reload, shared with another tab, refused when bad, and carried by export → import.
 
 afterEach(runCleanups);
 
-// One ranker open for the whole file keeps one worker for every test (each start costs seconds); a ranker closed
-// and made again still reads its comparisons back from IndexedDB, its session having ended with its last handle.
-let keeper: Ranker;
-beforeAll(async () => {
-  keeper = await createRanker({ name: uniqueName('keeper'), storage: 'memory', autoTrain: false });
-});
-afterAll(() => keeper.close());
-
-async function ranker(options: Partial<RankerOptions> = {}): Promise<Ranker> {
-  const made = await createRanker({ name: uniqueName('ranker'), autoTrain: false, ...options });
-  onCleanup(() => made.close());
-  return made;
-}
-
-/** The comparisons store as a person with devtools sees it: proof they are really on disk. */
-async function storedComparisons(name: string): Promise<Record<string, unknown>[]> {
-  const db = await openDB(`hitl-classifier:${name}`);
-  try {
-    return (await db.getAll('comparisons' as never)) as Record<string, unknown>[];
-  } finally {
-    db.close();
-  }
-}
-
-const replies = [
-  'Thanks for writing in! I have refunded the charge; it will show on your card within 3 days.',
-  'Refund done.',
-  'We cannot help with that.',
-  'Sorry about the trouble. I reset your password and sent a link to your e-mail; tell me if it does not arrive.',
-];
+keepRankerWorker();
 
 describe('a text ranker', () => {
   test('compare stores the comparison and moves the probability of that pair at once; undo moves it back', async () => {
@@ -55,14 +26,14 @@ describe('a text ranker', () => {
     // Scores agree with the comparison; so does the order rank() gives.
     const ranked = await r.rank([replies[1]!, replies[0]!]);
     expect(ranked.map((item) => item.index)).toEqual([1, 0]);
-    const stored = await storedComparisons(name);
+    const stored = (await storedRankerRecords(name)).comparisons;
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ id: result.decisionId, outcome: 'a', annotator: 'ana', a: { input: replies[0] } });
 
     const undone = await r.undo(result.decisionId);
     expect(undone.comparisons).toBe(0);
     expect(await r.probability(replies[0]!, replies[1]!)).toBeCloseTo(before, 6);
-    expect(await storedComparisons(name)).toHaveLength(0);
+    expect((await storedRankerRecords(name)).comparisons).toHaveLength(0);
     await expect(r.undo(result.decisionId)).rejects.toThrow(RangeError);
     const log = await r.auditLog();
     expect(log.map((entry) => entry.kind)).toEqual(['compare', 'undo']);
@@ -115,7 +86,7 @@ describe('a text ranker', () => {
     await expect(r.import(new Blob(['{"format":"something else"}']))).rejects.toThrow(/format must be 'hitl-classifier\/ranker'/);
     await expect(r.import(new Blob(['not json']))).rejects.toThrow(/not JSON/);
     await expect(createRanker({ name, input: 'audio' as never })).rejects.toThrow(RangeError);
-    expect(await storedComparisons(name)).toHaveLength(1);
+    expect((await storedRankerRecords(name)).comparisons).toHaveLength(1);
     expect((await r.stats()).comparisons).toBe(1);
 
     const rows = await ranker({ input: 'features', storage: 'memory' });
