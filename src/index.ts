@@ -20,6 +20,7 @@ export type {
   QueueItem,
   UndoResult,
   LogEntry,
+  BatchDecisionEntry,
   LogVerification,
   AgreementReport,
   AgreementConflict,

@@ -6,7 +6,7 @@
 import type { DecisionAction, InputKind, StoredInputView } from './protocol.js';
 
 /** `model`: a rollback or a pin of a model version (rollback(), pin()), with what changed in `detail`. */
-export const LOG_KINDS = ['prediction', 'decision', 'undo', 'import', 'reset', 'retention', 'relabel', 'model'] as const;
+export const LOG_KINDS = ['prediction', 'decision', 'decisions', 'undo', 'import', 'reset', 'retention', 'relabel', 'model'] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
 /** One audit log entry. */
@@ -42,9 +42,25 @@ export interface LogEntry {
   detail?: string;
   /** Retention entries: where the chain resumes after entries retention removed (`resume` is an entry id). */
   cuts?: { resume: number; prev: string }[];
+  /**
+   * `decisions` entries: the decisions of one `labelBatch` or `importLabels`, stored together (one entry holds up
+   * to 1,000 of them; a larger batch writes several, in the same transaction). Each is undone by its own `decisionId`.
+   */
+  decisions?: BatchDecisionEntry[];
   /** SHA-256 (hex) of the entry before this one in the log's chain (64 zeros for the first), and of this entry. */
   prev?: string;
   hash?: string;
+}
+
+/** One decision of a `decisions` entry: what a `decision` entry says of it, less the time and model version they share. */
+export interface BatchDecisionEntry {
+  inputHash: string;
+  human: string;
+  decisionId: string;
+  previousLabel?: string;
+  annotator?: string;
+  input?: string | number[] | { width: number; height: number };
+  detail?: string;
 }
 
 /** What `verifyLog()` found: whether every entry is as written, and the first that is not. */

@@ -7,7 +7,9 @@ import { classifier, closeAll, labelTickets, readDatabase, tickets, uniqueName, 
 
 afterEach(closeAll);
 
-const texts = (clf: Classifier) => clf.auditLog().then((log) => log.filter((e) => e.kind === 'decision').length);
+/** Decisions in the log: one per `decision` entry, and each of a `decisions` entry's (a batch). */
+const texts = (clf: Classifier) =>
+  clf.auditLog().then((log) => log.reduce((n, e) => n + (e.kind === 'decision' ? 1 : e.kind === 'decisions' ? e.decisions!.length : 0), 0));
 
 /** The stored (text, label, annotator) triples of a text model, sorted: what a round trip must keep. */
 async function triples(clf: Classifier): Promise<string[]> {
@@ -186,10 +188,38 @@ describe('labelBatch', () => {
     expect(result.exampleIds[0]).toBe(result.exampleIds[2]);
     expect(result).toMatchObject({ replaced: 2, examples: 2 });
     expect(await clf.getLabel(tickets.bug[0])).toMatchObject({ label: 'billing', annotator: 'bo' });
+    // One log entry holds the batch's decisions, each with its own id, as a decision entry would name it.
+    const batch = (await clf.auditLog()).at(-1)!;
+    expect(batch.kind).toBe('decisions');
+    expect(batch.decisions!.map((d) => [d.inputHash, d.human, d.decisionId, d.previousLabel ?? null, d.annotator ?? null])).toEqual([
+      [result.exampleIds[0], 'bug', result.decisionIds[0], null, 'ana'],
+      [result.exampleIds[1], 'feature', result.decisionIds[1], 'billing', null],
+      [result.exampleIds[2], 'billing', result.decisionIds[2], 'bug', 'bo'],
+    ]);
+    expect(await texts(clf)).toBe(before + 3);
+    // Agreement reads the batch's decisions one by one: ana and bo disagree on the first ticket.
+    const conflicts = (await clf.agreement()).conflicts;
+    expect(conflicts.map((c) => c.labels.map((l) => `${l.annotator}:${l.label}`).sort())).toEqual([['ana:bug', 'bo:billing']]);
     // Undo goes back one decision at a time, as if they had been given one by one.
+    await expect(clf.undo(result.decisionIds[0]!)).rejects.toThrow(/A later decision changed this input/);
     await clf.undo(result.decisionIds[2]!);
     expect(await clf.getLabel(tickets.bug[0])).toMatchObject({ label: 'bug', annotator: 'ana' });
+    await expect(clf.undo(result.decisionIds[2]!)).rejects.toThrow(/already undone/);
+    await expect(clf.undo(`${result.decisionIds[2]!.split('#')[0]!}#7`)).rejects.toThrow(/Unknown decision id/);
     expect((await clf.verifyLog()).ok).toBe(true);
+
+    // The export carries the batch entry as written: it verifies and imports elsewhere, and an edited one is refused.
+    const file = await clf.export();
+    const copy = await classifier({ storage: 'memory' });
+    expect(await copy.import(file)).toMatchObject({ examples: 2 });
+    expect((await copy.auditLog()).filter((e) => e.kind === 'decisions').map((e) => e.decisions!.length)).toEqual([3]);
+    expect((await copy.verifyLog()).ok).toBe(true);
+    const edited = (await file.text()).replace('"human":"feature"', '"human":"bug"');
+    await expect((await classifier({ storage: 'memory' })).import(new Blob([edited]))).rejects.toThrow(/altered after export/);
+    const broken = (await file.text()).replace(/"decisions":\[\{"inputHash":"[^"]+",/, '"decisions":[{"inputHash":7,');
+    await expect((await classifier({ storage: 'memory' })).import(new Blob([broken]))).rejects.toThrow(
+      /decisions\[0\] must be \{inputHash, human, decisionId\}/,
+    );
   });
 });
 
@@ -231,7 +261,7 @@ describe('importLabels and exportLabels', () => {
     const result = await clf.importLabels(new Blob([csv]), { format: 'csv', addLabels: true });
     expect(result).toEqual({ rows: 4, replaced: 0, labelsAdded: ['security'], skipped: 0, examples: 4 });
     expect(clf.labels).toEqual(['billing', 'bug', 'feature', 'security']);
-    const entries = (await clf.auditLog()).filter((e) => e.kind === 'decision');
+    const entries = (await clf.auditLog()).flatMap((e) => e.decisions ?? []);
     expect(entries.map((e) => e.detail)).toEqual([
       'importLabels (csv), line 2',
       'importLabels (csv), line 3',

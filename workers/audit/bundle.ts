@@ -1,5 +1,5 @@
 import { DECISION_ACTIONS, LOG_KINDS, type HumanTimeReport, type InputKind, type LogEntry, type RawPrediction } from '../../src/protocol.js';
-import { fromLogEntry, toLogEntry } from './log-records.js';
+import { fromLogEntry, perDecision, toLogEntry } from './log-records.js';
 import { inputId } from './input-id.js';
 import { checkDurationMs, computeHumanTime } from './human-time.js';
 import type { Vector } from '../featurizers/vector.js';
@@ -87,7 +87,7 @@ export function encodeBundle(dump: Dump, meta: ModelMeta): Blob {
     featureDim: meta.featureDim,
     exportedAt: Date.now(),
     counts: { examples: dump.examples.length, log: dump.log.length, queue: dump.queue.length, weights: dump.weights ? 1 : 0 },
-    humanTime: computeHumanTime(dump.log),
+    humanTime: computeHumanTime(perDecision(dump.log)),
   };
   const lines: string[] = [JSON.stringify(header)];
   for (const e of dump.examples) {
@@ -479,16 +479,32 @@ function checkLog(at: Line, row: Record<string, unknown>): LogRecord {
   } catch (error) {
     throw error instanceof RangeError ? at.range((error as Error).message) : at.type((error as Error).message);
   }
-  const input = row.input;
-  if (input !== undefined) {
-    const ok =
-      isText(input) ||
-      (Array.isArray(input) && input.every((v) => typeof v === 'number' && Number.isFinite(v))) ||
-      (isObject(input) && Number.isInteger(input.width) && Number.isInteger(input.height));
-    if (!ok) throw at.type('input must be a text, an array of numbers or an image size {width, height}.');
-  }
+  checkLoggedInput(at, row.input, 'input');
+  if (row.decisions !== undefined) checkBatchDecisions(at, row.decisions);
   const { type: _type, ...entry } = row;
   return fromLogEntry(entry as unknown as LogEntry);
+}
+
+function checkLoggedInput(at: Line, input: unknown, name: string): void {
+  if (input === undefined) return;
+  const ok =
+    isText(input) ||
+    (Array.isArray(input) && input.every((v) => typeof v === 'number' && Number.isFinite(v))) ||
+    (isObject(input) && Number.isInteger(input.width) && Number.isInteger(input.height));
+  if (!ok) throw at.type(`${name} must be a text, an array of numbers or an image size {width, height}.`);
+}
+
+/** A `decisions` entry's list: each a decision's input hash, label and id, with the optional fields as on a decision. */
+function checkBatchDecisions(at: Line, decisions: unknown): void {
+  if (!Array.isArray(decisions)) throw at.type('decisions must be a list of {inputHash, human, decisionId}.');
+  decisions.forEach((d: unknown, i) => {
+    if (!isObject(d) || !isText(d.inputHash) || !isText(d.human) || !isText(d.decisionId))
+      throw at.type(`decisions[${i}] must be {inputHash, human, decisionId} (strings).`);
+    for (const key of ['previousLabel', 'annotator', 'detail'] as const) {
+      if (d[key] !== undefined && !isText(d[key])) throw at.type(`decisions[${i}].${key} must be a string.`);
+    }
+    checkLoggedInput(at, d.input, `decisions[${i}].input`);
+  });
 }
 
 function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly string[], inputDim: number | null): WeightsRecord {

@@ -1,7 +1,7 @@
 import type { StoredInputView } from '../../src/protocol.js';
 import type { LogRecord, LoggedInput, StoredInput } from '../storage/index.js';
 
-export { fromLogEntry, toLogEntry } from '../storage/index.js';
+export { fromLogEntry, perDecision, toLogEntry } from '../storage/index.js';
 
 /** What the log keeps of an input: the text or row (copied), and for a picture only its size — never its pixels. */
 export function loggedInput(input: StoredInput): LoggedInput {

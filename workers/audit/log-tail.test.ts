@@ -51,4 +51,30 @@ describe.each(STORE_FACTORIES)('LogTail over %s', (_, create) => {
     expect(now.map((r) => r.kind)).toEqual(['reset', 'prediction']);
     expect(now.at(-1)!.time).toBe(1_003);
   });
+
+  test('a batch record is read as its decisions, one by one; the store refuses logs that do not match the examples', async () => {
+    const store = create();
+    await store.saveMeta(meta);
+    const example = (id: string, label: string, decisionId: string) => ({ id, label, time: 2_000, seq: 0, decisionId, input: id });
+    const examples = [example('x', 'spam', 'b#0'), example('y', 'ham', 'b#1'), example('x', 'ham', 'b#2')];
+    const decisions = examples.map((e, i) => ({
+      exampleId: e.id,
+      label: e.label,
+      decisionId: e.decisionId,
+      ...(i === 2 ? { annotator: 'bo' } : {}),
+    }));
+    const batch: LogRecord = { kind: 'labels', time: 2_000, exampleId: '', modelVersion: 3, decisionId: 'b', decisions };
+    await expect(store.saveDecisions(examples, [{ ...batch, decisions: decisions.slice(1) }])).rejects.toThrow(RangeError);
+    await store.saveDecisions(examples, [batch]);
+    const read = await new LogTail().read(store);
+    expect(read.map((r) => [r.kind, r.exampleId, r.label, r.decisionId, r.annotator ?? null, r.time])).toEqual([
+      ['label', 'x', 'spam', 'b#0', null, 2_000],
+      ['label', 'y', 'ham', 'b#1', null, 2_000],
+      ['label', 'x', 'ham', 'b#2', 'bo', 2_000],
+    ]);
+    // One stored record, chained, whose decisions each remember what they replaced.
+    const [stored] = await store.readLog();
+    expect(stored!.decisions!.map((d) => d.before?.example?.label ?? null)).toEqual([null, null, 'spam']);
+    expect(stored!.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
 });

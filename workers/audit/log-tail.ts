@@ -1,4 +1,4 @@
-import type { LogRecord } from '../storage/index.js';
+import { perDecision, type LogRecord } from '../storage/index.js';
 import { AUTO_ACCEPTED_DETAIL, SPOT_CHECK_MARK } from './human-time.js';
 
 /** What quality(), drift and agreement() read of a log entry: no inputs, hashes or chain fields. */
@@ -55,7 +55,8 @@ export class LogTail {
       this.clear();
       return this.catchUp(source);
     }
-    for (const { id, kind, time, label, predicted, decisionId, exampleId, annotator, action, previousLabel, ...rest } of fresh) {
+    // A batch record counts as the decisions it holds, as if each had its own entry.
+    for (const { id, kind, time, label, predicted, decisionId, exampleId, annotator, action, previousLabel, ...rest } of perDecision(fresh)) {
       // A decision's previous label is not read; a relabel entry's is the label it renamed or removed (agreement.ts).
       this.records.push({
         id,

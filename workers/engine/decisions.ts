@@ -1,7 +1,7 @@
 import type { DecisionAction, LabelBatchResult, LabelMeta, LabelResult, UndoResult, WireInput, WireLabelItem } from '../../src/protocol.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
-import type { ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
+import type { BatchDecisionRecord, ExampleRecord, LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
 import { breather } from '../learning/head.js';
 import { abortError } from './errors.js';
 import { checkDurationMs } from '../audit/human-time.js';
@@ -9,6 +9,12 @@ import type { ModelSession } from './model-session.js';
 
 /** Items of a labelBatch featurized together; the worker yields between blocks when 20 ms have passed (breather). */
 const BATCH_BLOCK = 200;
+
+/**
+ * Decisions a batch's log record holds: a batch writes one log record per this many decisions (all in its one
+ * transaction), which keeps a record of long logged texts to a few MB.
+ */
+const LOG_RECORD_DECISIONS = 1000;
 
 /** Rethrows an item's error with its index in front, keeping its class (TypeError, RangeError, DOMException…). */
 function naming(i: number, error: unknown): Error {
@@ -211,32 +217,33 @@ export class Decisions {
     const seq = session.examples.seq;
     const latest = new Map<string, string>();
     let replaced = 0;
-    const decisions = items.map((item, i) => {
-      const id = ids[i]!;
-      const previous = latest.get(id) ?? session.examples.label(id)?.label;
-      if (previous !== undefined) replaced += 1;
-      latest.set(id, item.label);
-      const decisionId = crypto.randomUUID();
-      const example: ExampleRecord = { id, label: item.label, time, seq: seq + i, decisionId };
-      if (session.handles.keepInputs) example.input = canonical[i]!;
-      else example.vector = vectors[i]!;
-      if (item.annotator !== undefined) example.annotator = item.annotator;
-      const log: LogRecord = {
-        kind: 'label',
-        time,
-        exampleId: id,
-        label: item.label,
-        modelVersion,
-        decisionId,
-        ...(previous !== undefined ? { previousLabel: previous } : {}),
-        ...(item.annotator !== undefined ? { annotator: item.annotator } : {}),
-        ...(options.detail ? { detail: options.detail(i) } : {}),
-      };
-      const logged = session.handles.logInput(canonical[i]!);
-      if (logged !== undefined) log.input = logged;
-      return { example, log };
-    });
-    await session.store.saveDecisions(decisions, meta);
+    const examples: ExampleRecord[] = [];
+    const logs: LogRecord[] = [];
+    for (let from = 0; from < items.length; from += LOG_RECORD_DECISIONS) {
+      const batchId = crypto.randomUUID();
+      const decisions = items.slice(from, from + LOG_RECORD_DECISIONS).map((item, j): BatchDecisionRecord => {
+        const i = from + j;
+        const id = ids[i]!;
+        const previous = latest.get(id) ?? session.examples.label(id)?.label;
+        if (previous !== undefined) replaced += 1;
+        latest.set(id, item.label);
+        const decisionId = `${batchId}#${j}`;
+        const example: ExampleRecord = { id, label: item.label, time, seq: seq + i, decisionId };
+        if (session.handles.keepInputs) example.input = canonical[i]!;
+        else example.vector = vectors[i]!;
+        if (item.annotator !== undefined) example.annotator = item.annotator;
+        examples.push(example);
+        const d: BatchDecisionRecord = { exampleId: id, label: item.label, decisionId };
+        if (previous !== undefined) d.previousLabel = previous;
+        if (item.annotator !== undefined) d.annotator = item.annotator;
+        const logged = session.handles.logInput(canonical[i]!);
+        if (logged !== undefined) d.input = logged;
+        if (options.detail) d.detail = options.detail(i);
+        return d;
+      });
+      logs.push({ kind: 'labels', time, exampleId: '', modelVersion, decisionId: batchId, decisions });
+    }
+    await session.store.saveDecisions(examples, logs, meta);
     const labelsBefore = session.labels;
     if (meta) {
       // Stored order wins: a label another tab added meanwhile comes before ours, in every tab (as in extendLabels).
@@ -247,7 +254,7 @@ export class Decisions {
       await session.hydrate(await session.store.load());
     } else {
       session.examples.reserve(vectors);
-      for (const [i, { example }] of decisions.entries()) {
+      for (const [i, example] of examples.entries()) {
         session.examples.remember(example, vectors[i]!, session.labels, !session.examples.has(example.id));
         // Stored already: a prediction between two blocks sees part of the batch, as if labelled one by one.
         if (i % 50 === 49) await breathe();
@@ -263,7 +270,7 @@ export class Decisions {
     if (dequeued) session.queue.emitSize();
     session.training.scheduleAuto();
     session.drift.poke();
-    return { decisionIds: decisions.map((d) => d.example.decisionId!), exampleIds: ids, replaced, examples: session.examples.size };
+    return { decisionIds: examples.map((e) => e.decisionId!), exampleIds: ids, replaced, examples: session.examples.size };
   }
 
   /** Reverts one decision: the example's previous label (or none), the queue item back; logged as an undo. */

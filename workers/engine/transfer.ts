@@ -1,6 +1,6 @@
 import type { ExportedModelMetadata, ImportResult, LogEntry, RawExportedModel } from '../../src/protocol.js';
 import { computeAgreement } from '../audit/agreement.js';
-import { toLogEntry } from '../audit/log-records.js';
+import { perDecision, toLogEntry } from '../audit/log-records.js';
 import { encodeBundle, parseBundle } from '../audit/bundle.js';
 import type { Vector } from '../featurizers/vector.js';
 import type { LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
@@ -115,7 +115,7 @@ export class Transfer {
     // Where two people's work meets: inputs labelled here already and in the file too. Agreement over those alone,
     // from both logs, tells how far the other device's annotators agree with this one's.
     const overlap = new Set(parsed.examples.filter((e) => session.examples.label(e.id) !== undefined).map((e) => e.id));
-    const agreement = computeAgreement([...before, ...fresh], parsed.labels, overlap);
+    const agreement = computeAgreement(perDecision([...before, ...fresh]), parsed.labels, overlap);
     const log: LogRecord[] = [
       ...fresh,
       {

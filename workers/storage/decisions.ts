@@ -1,3 +1,4 @@
+import { batchDecision } from './log-entry.js';
 import type { ExampleRecord, LogRecord, ModelMeta, QueueRecord, UndoOutcome } from './records.js';
 import type { UndoLogWriter } from './store.js';
 
@@ -48,11 +49,24 @@ export async function applyDecision(t: Tables, example: ExampleRecord, log: LogR
 /**
  * Decisions in order, as if applied one by one: each input's stored state is read once, a later decision on the same
  * input follows the earlier one (its `before` is that example), and only the last example of each input is written.
+ * `logs` are the batch's 'labels' records: their decisions, in order, are the examples' (one each).
  */
-export async function applyDecisions(t: Tables, decisions: readonly { example: ExampleRecord; log: LogRecord }[]): Promise<void> {
-  const ids = [...new Set(decisions.map((d) => d.example.id))];
+export async function applyDecisions(t: Tables, examples: readonly ExampleRecord[], logs: readonly LogRecord[]): Promise<void> {
+  const decisions = logs.flatMap((log) => log.decisions ?? []);
+  if (decisions.length !== examples.length || decisions.some((d, i) => d.exampleId !== examples[i]!.id)) {
+    throw new RangeError(`A batch's log records must hold one decision per example, in the same order: ${decisions.length} for ${examples.length}.`);
+  }
+  const ids = [...new Set(examples.map((e) => e.id))];
   // Two key reads instead of two gets per input: a batch of new inputs (an import) reads no record at all.
-  const [exampleIds, queuedIds] = await Promise.all([t.exampleIds(), t.queuedIds(), assertStoredLabels(t, decisions, true)]);
+  const [exampleIds, queuedIds] = await Promise.all([
+    t.exampleIds(),
+    t.queuedIds(),
+    assertStoredLabels(
+      t,
+      examples.map((example) => ({ example })),
+      true,
+    ),
+  ]);
   const [labelled, queuedSet] = [new Set(exampleIds), new Set(queuedIds)];
   const stored = await Promise.all(
     ids.map(
@@ -60,12 +74,14 @@ export async function applyDecisions(t: Tables, decisions: readonly { example: E
     ),
   );
   const state = new Map(stored.map(([id, example, queued]) => [id, { example: example ?? null, queued: queued ?? null }]));
-  const records = decisions.map(({ example, log }) => {
+  const befores = examples.map((example) => {
     const before = state.get(example.id)!;
     // Taken off the queue by the first decision on it: undoing a later one puts back the earlier example only.
     state.set(example.id, { example, queued: null });
-    return { ...log, before };
+    return before;
   });
+  let at = 0;
+  const records = logs.map((log) => ({ ...log, decisions: (log.decisions ?? []).map((d) => ({ ...d, before: befores[at++]! })) }));
   // The examples' requests go out before the log's: they need no hash, so the database works on them while the
   // chain is sealed.
   const writes: Promise<unknown>[] = [];
@@ -77,10 +93,22 @@ export async function applyDecisions(t: Tables, decisions: readonly { example: E
   await Promise.all(writes);
 }
 
+/**
+ * A decision of a batch, as a 'label' record with its `before`: the id's part before '#' names the batch record.
+ * Undefined for any other id.
+ */
+async function batchedDecision(t: Tables, decisionId: string): Promise<LogRecord | undefined> {
+  const hash = decisionId.lastIndexOf('#');
+  if (hash < 0) return undefined;
+  const batch = (await t.logByDecision(decisionId.slice(0, hash))).find((entry) => entry.kind === 'labels');
+  const d = batch?.decisions?.find((one) => one.decisionId === decisionId);
+  return batch && d ? batchDecision(batch, d) : undefined;
+}
+
 /** Puts back what the decision replaced; refuses (RangeError) when that would lose or repeat something. */
 export async function applyUndo(t: Tables, decisionId: string, undoLog: UndoLogWriter): Promise<UndoOutcome> {
   const entries = await t.logByDecision(decisionId);
-  const decision = entries.find((entry) => entry.kind === 'label');
+  const decision = entries.find((entry) => entry.kind === 'label') ?? (await batchedDecision(t, decisionId));
   if (!decision) throw new RangeError(`Unknown decision id ${JSON.stringify(decisionId)}: pass the decisionId that label() resolved with.`);
   if (entries.some((entry) => entry.kind === 'undo')) throw new RangeError(`Decision ${JSON.stringify(decisionId)} was already undone.`);
   if (!decision.before) {

@@ -14,6 +14,7 @@ export type {
   LogRange,
   LoggedInput,
   LogRecord,
+  BatchDecisionRecord,
   ModelMeta,
   PurgeCounts,
   QueueRecord,
@@ -28,7 +29,7 @@ export type {
 } from './records.js';
 export { assertKeepVersions, assertVersionNumber, KEEP_VERSIONS_DEFAULT, serialOf, type ServeChange, type ServeLogWriter } from './versions.js';
 export { databaseName, SCHEMA_VERSION } from './schema.js';
-export { fromLogEntry, toLogEntry } from './log-entry.js';
+export { batchDecision, fromLogEntry, perDecision, toLogEntry } from './log-entry.js';
 export { GENESIS, verifyChain } from './log-chain.js';
 export { assertLabelChange, retiredBy } from './label-changes.js';
 export {

@@ -172,12 +172,12 @@ export class IndexedDbStore implements ModelStore {
     });
   }
 
-  async saveDecisions(decisions: readonly { example: ExampleRecord; log: LogRecord }[], meta?: ModelMeta): Promise<void> {
-    if (decisions.length === 0) return;
+  async saveDecisions(examples: readonly ExampleRecord[], logs: readonly LogRecord[], meta?: ModelMeta): Promise<void> {
+    if (examples.length === 0) return;
     await this.decide(async (tables, putMeta) => {
       // The meta first: labels it adds are the stored labels the decisions are checked against.
       if (meta) await putMeta(meta);
-      await applyDecisions(tables, decisions);
+      await applyDecisions(tables, examples, logs);
     });
   }
 

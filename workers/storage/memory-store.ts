@@ -164,15 +164,12 @@ export class MemoryStore implements ModelStore {
     });
   }
 
-  async saveDecisions(decisions: readonly { example: ExampleRecord; log: LogRecord }[], meta?: ModelMeta): Promise<void> {
-    assertKeyed(
-      decisions.map((d) => d.example),
-      'examples',
-    );
+  async saveDecisions(examples: readonly ExampleRecord[], logs: readonly LogRecord[], meta?: ModelMeta): Promise<void> {
+    assertKeyed(examples, 'examples');
     await this.transaction(async (tables, putMeta) => {
       // The meta first: labels it adds are the stored labels the decisions are checked against.
       if (meta) putMeta(meta);
-      await applyDecisions(tables, decisions);
+      await applyDecisions(tables, examples, logs);
     });
   }
 

@@ -145,13 +145,32 @@ export interface VersionRecord {
 export type LoggedInput = string | Float32Array | { width: number; height: number };
 
 /**
+ * One decision of a batch (labelBatch, importLabels), inside the batch's single log record: what a `kind: 'label'`
+ * record says of a decision, less what the batch shares (time, model version).
+ */
+export interface BatchDecisionRecord {
+  exampleId: string;
+  label: string;
+  /** The batch record's decisionId, '#', the decision's index in it: undo finds the record by the part before '#'. */
+  decisionId: string;
+  previousLabel?: string;
+  annotator?: string;
+  input?: LoggedInput;
+  detail?: string;
+  /** The state before it, which undo restores (as on a 'label' record); filled in by the store, never hashed. */
+  before?: { example: ExampleRecord | null; queued: QueueRecord | null };
+}
+
+/**
  * One audit log record. `kind: 'label'` is a human decision — the v1 name and shape, kept so v1 records need no
- * rewrite; schema 2 adds the optional fields and the other kinds.
+ * rewrite; schema 2 adds the optional fields and the other kinds. `kind: 'labels'` is a batch of decisions stored
+ * in one transaction, written as one record (`decisions`) rather than one each: a log write per decision, with its
+ * two index entries, was most of what a batch of thousands cost.
  */
 export interface LogRecord {
   /** Assigned by the store when the entry is written (ascending); entries handed to a store come without one. */
   id?: number;
-  kind: 'label' | 'prediction' | 'undo' | 'import' | 'reset' | 'retention' | 'relabel' | 'model';
+  kind: 'label' | 'labels' | 'prediction' | 'undo' | 'import' | 'reset' | 'retention' | 'relabel' | 'model';
   time: number;
   /** The input hash ('' for import and reset). */
   exampleId: string;
@@ -171,6 +190,8 @@ export interface LogRecord {
   /** Decisions only: the state before it, which undo restores. */
   before?: { example: ExampleRecord | null; queued: QueueRecord | null };
   detail?: string;
+  /** 'labels' records: the batch's decisions, in the order made. */
+  decisions?: BatchDecisionRecord[];
   /** Retention entries: where the chain skips entries retention removed (see log-chain.ts). */
   cuts?: ChainCut[];
   /** The hash of the entry before this one in the chain (GENESIS for the first), and this entry's own. */

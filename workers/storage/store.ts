@@ -46,11 +46,12 @@ export interface ModelStore {
    */
   saveDecision(example: ExampleRecord, log: LogRecord, meta?: ModelMeta): Promise<void>;
   /**
-   * Many decisions in one transaction, in the order given: all of them stored, or none. Two decisions on one input
+   * Many decisions in one transaction, in the order given: all of them stored, or none. `logs` are 'labels' records
+   * whose decisions, in order, are the examples' (one log record per many decisions). Two decisions on one input
    * follow each other (the second's `before` is the first's example). A label the stored meta lacks (another tab
    * renamed or removed it) is refused with a RangeError naming the decision's index, and so is it in saveDecision.
    */
-  saveDecisions(decisions: readonly { example: ExampleRecord; log: LogRecord }[], meta?: ModelMeta): Promise<void>;
+  saveDecisions(examples: readonly ExampleRecord[], logs: readonly LogRecord[], meta?: ModelMeta): Promise<void>;
   /**
    * Renames or removes a label in every record that names it (examples, queue predictions, the head's columns, the
    * meta), with its log entry, in one transaction (label-changes.ts). Checked against the stored labels inside it:
