@@ -1,7 +1,8 @@
 import type { ExportedModelMetadata, ImportResult, LogEntry, RawExportedModel } from '../../src/protocol.js';
 import { computeAgreement } from '../audit/agreement.js';
 import { perDecision, toLogEntry } from '../audit/log-records.js';
-import { encodeBundle, parseBundle } from '../audit/bundle.js';
+import { parseBundle } from '../audit/bundle.js';
+import { encodeBundle } from '../audit/bundle-encode.js';
 import type { Vector } from '../featurizers/vector.js';
 import type { LogRecord, ModelMeta, StoredInput } from '../storage/index.js';
 import { abortError } from './errors.js';
