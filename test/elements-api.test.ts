@@ -62,7 +62,7 @@ describe('<hitl-classifier input="features">', () => {
 });
 
 describe('model-wide attributes', () => {
-  test('auto-train, keep-inputs and retention-days reach the model', async () => {
+  test('auto-train, keep-inputs, retention-days and keep-versions reach the model', async () => {
     const element = tag({
       model: uniqueName('wide'),
       labels: 'a,b',
@@ -70,12 +70,13 @@ describe('model-wide attributes', () => {
       'auto-train': 'false',
       'keep-inputs': 'false',
       'retention-days': '30',
+      'keep-versions': '2',
     });
     element.textContent = 'hello';
     stage().append(element);
     await expect.poll(() => element.classifier, { timeout: 30_000 }).not.toBeNull();
-    expect([element.classifier?.keepInputs, element.classifier?.retentionDays]).toEqual([false, 30]);
-    expect([element.autoTrain, element.keepInputs, element.retentionDays]).toEqual([false, false, 30]);
+    expect([element.classifier?.keepInputs, element.classifier?.retentionDays, element.classifier?.keepVersions]).toEqual([false, 30, 2]);
+    expect([element.autoTrain, element.keepInputs, element.retentionDays, element.keepVersions]).toEqual([false, false, 30, 2]);
   });
 
   test('the queue and the panel take the same model options when they open the model', async () => {
@@ -83,11 +84,22 @@ describe('model-wide attributes', () => {
     const queue = document.createElement('hitl-review-queue');
     const panel = document.createElement('hitl-model-panel');
     for (const element of [queue, panel]) {
-      const attributes = { model: uniqueName('wide'), labels: 'a,b', storage: 'memory', 'keep-inputs': 'false', 'retention-days': '14' };
+      const attributes = {
+        model: uniqueName('wide'),
+        labels: 'a,b',
+        storage: 'memory',
+        'keep-inputs': 'false',
+        'retention-days': '14',
+        'keep-versions': '3',
+      };
       for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
       container.append(element);
     }
-    await expect.poll(() => [queue.classifier?.keepInputs, panel.classifier?.retentionDays], { timeout: 30_000 }).toEqual([false, 14]);
+    await expect
+      .poll(() => [queue.classifier?.keepInputs, panel.classifier?.retentionDays, queue.classifier?.keepVersions, panel.classifier?.keepVersions], {
+        timeout: 30_000,
+      })
+      .toEqual([false, 14, 3, 3]);
   });
 
   test('a bad value is an error naming the option', async () => {

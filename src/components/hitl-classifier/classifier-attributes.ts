@@ -67,6 +67,8 @@ export class HitlClassifierAttributes extends LitElement {
 
   /** Delete labels, log entries and queue items after this many days. Model-wide. */
   @property({ attribute: 'retention-days', type: Number }) retentionDays: number | undefined;
+  /** Trained versions kept for rollback (default 5); the model keeps the most any open tag or handle asks for. */
+  @property({ attribute: 'keep-versions', type: Number }) keepVersions: number | undefined;
 
   /** `indexeddb` keeps the model and labels across reloads; `memory` forgets them with the last user. */
   @property() storage: StorageKind = 'indexeddb';

@@ -183,7 +183,7 @@ export class HitlClassifier extends HitlClassifierAttributes {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('htmlFor') && this.isConnected) this.#source.bind();
     const config = ['model', 'labels', 'threshold', 'backend', 'storage', 'textEncoder', 'teachableMachine', 'mode', 'htmlFor'] as const;
-    const wide = ['input', 'featureExtractor', 'autoTrain', 'keepInputs', 'retentionDays'] as const;
+    const wide = ['input', 'featureExtractor', 'autoTrain', 'keepInputs', 'retentionDays', 'keepVersions'] as const;
     if (config.some((key) => changed.has(key)) || wide.some((key) => changed.has(key))) {
       this.#connection.sync();
       if (changed.has('htmlFor')) void this.#predictions.request();

@@ -118,6 +118,8 @@ export class HitlModelPanel extends LitElement {
   @property({ attribute: 'keep-inputs', converter: flagConverter }) keepInputs: boolean | undefined;
   /** Delete labels, log entries and queue items after this many days. Model-wide. */
   @property({ attribute: 'retention-days', type: Number }) retentionDays: number | undefined;
+  /** Trained versions kept for rollback (default 5); the model keeps the most any open tag or handle asks for. */
+  @property({ attribute: 'keep-versions', type: Number }) keepVersions: number | undefined;
 
   /** How many of the latest human decisions (and shown predictions per drift window) the quality figures cover. */
   @property({ attribute: 'window', type: Number }) qualityWindow = DEFAULT_WINDOW;

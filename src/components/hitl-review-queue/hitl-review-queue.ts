@@ -129,6 +129,8 @@ export class HitlReviewQueue extends LitElement {
   @property({ attribute: 'keep-inputs', converter: flagConverter }) keepInputs: boolean | undefined;
   /** Delete labels, log entries and queue items after this many days. Model-wide. */
   @property({ attribute: 'retention-days', type: Number }) retentionDays: number | undefined;
+  /** Trained versions kept for rollback (default 5); the model keeps the most any open tag or handle asks for. */
+  @property({ attribute: 'keep-versions', type: Number }) keepVersions: number | undefined;
 
   /** Who reviews, recorded with every decision. */
   @property() annotator: string | undefined;

@@ -30,10 +30,12 @@ export interface ModelAttributes {
   autoTrain?: boolean | number | undefined;
   keepInputs?: boolean | undefined;
   retentionDays?: number | undefined;
+  /** Trained versions kept for rollback; the model keeps the most any open handle asks for. */
+  keepVersions?: number | undefined;
 }
 
 /** Model-wide options an element passes when it opens its model, those it sets only: another tag may have set them. */
-type ModelWide = Pick<ClassifierOptions, 'featureExtractor' | 'autoTrain' | 'keepInputs' | 'retentionDays'>;
+type ModelWide = Pick<ClassifierOptions, 'featureExtractor' | 'autoTrain' | 'keepInputs' | 'retentionDays' | 'keepVersions'>;
 
 /** An attribute that is `true`/`false` (empty is true); anything else is kept as written, for createClassifier to reject by name. */
 function flag(value: string | null): unknown {
@@ -53,6 +55,7 @@ export const MODEL_ATTRIBUTES = [
   'autoTrain',
   'keepInputs',
   'retentionDays',
+  'keepVersions',
 ] as const;
 
 /** `keep-inputs="false"`. */
@@ -279,7 +282,7 @@ export class ModelConnection implements ReactiveController {
     const teachableMachine =
       typeof host.teachableMachine === 'string' && host.teachableMachine.trim() !== '' ? host.teachableMachine.trim() : undefined;
     const wide: ModelWide = {};
-    for (const key of ['featureExtractor', 'autoTrain', 'keepInputs', 'retentionDays'] as const) {
+    for (const key of ['featureExtractor', 'autoTrain', 'keepInputs', 'retentionDays', 'keepVersions'] as const) {
       const value = host[key];
       if (value !== undefined && value !== null && value !== '') (wide as Record<string, unknown>)[key] = value;
     }
