@@ -1,21 +1,14 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlDriftEvent, HitlErrorEvent } from '../../events.js';
-import type { BackendRequest, EngineEvent, InputKind, QualityReport, RiskCoveragePoint, Stats, StorageKind } from '../../protocol.js';
+import type { EngineEvent, QualityReport, RiskCoveragePoint, Stats } from '../../protocol.js';
 import { joinOpenedModel } from '../shared/join-model.js';
+import { ModelOptionsElement } from '../shared/model-options-element.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ScrollFocus } from '../shared/scroll-focus.js';
-import {
-  ModelConnection,
-  labelsConverter,
-  messageOf,
-  type ConnectionStrings,
-  MODEL_ATTRIBUTES,
-  autoTrainConverter,
-  flagConverter,
-} from '../shared/model-connection.js';
+import { ModelConnection, messageOf, type ConnectionStrings, MODEL_ATTRIBUTES } from '../shared/model-connection.js';
 import { fill, format, mergeStrings } from '../shared/strings.js';
 import { HITL_MODEL_PANEL_STRINGS, type HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 import { autoAcceptBlock } from './risk-coverage.js';
@@ -87,39 +80,11 @@ const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL'
  * @cssprop --hitl-focus-ring-color - Keyboard focus outline.
  */
 @customElement('hitl-model-panel')
-export class HitlModelPanel extends LitElement {
+export class HitlModelPanel extends ModelOptionsElement {
   static override styles = styles;
 
   /** Name of the model to show. */
   @property() model = '';
-
-  /** The model's labels (comma-separated): needed only to open the model when no other element on the page has. */
-  @property({ converter: labelsConverter }) labels: string[] = [];
-
-  /** The model's input kind (`text`, `image`, `features`), used with `labels` to open it. */
-  @property() input: InputKind | undefined;
-
-  /** `indexeddb` (default) or `memory`, as the model was opened with. */
-  @property() storage: StorageKind = 'indexeddb';
-
-  /** Backend, if this element is the first to open the model. */
-  @property() backend: BackendRequest = 'auto';
-
-  // The model options of <hitl-classifier>, for a page where this element opens the model (with `labels`).
-  /** The model.json URL of a text encoder the site hosts. */
-  @property({ attribute: 'text-encoder' }) textEncoder: string | undefined;
-  /** Image models: the folder (or model.json URL) of a Teachable Machine export the site hosts. */
-  @property({ attribute: 'teachable-machine' }) teachableMachine: string | undefined;
-  /** Image models: the model.json URL of a feature extractor the site hosts. */
-  @property({ attribute: 'feature-extractor' }) featureExtractor: string | undefined;
-  /** Background retraining after new labels: `false` off, a number a delay in ms. Model-wide. */
-  @property({ attribute: 'auto-train', converter: autoTrainConverter }) autoTrain: boolean | number | undefined;
-  /** `false`: store no raw input. Model-wide. */
-  @property({ attribute: 'keep-inputs', converter: flagConverter }) keepInputs: boolean | undefined;
-  /** Delete labels, log entries and queue items after this many days. Model-wide. */
-  @property({ attribute: 'retention-days', type: Number }) retentionDays: number | undefined;
-  /** Trained versions kept for rollback (default 5); the model keeps the most any open tag or handle asks for. */
-  @property({ attribute: 'keep-versions', type: Number }) keepVersions: number | undefined;
 
   /** How many of the latest human decisions (and shown predictions per drift window) the quality figures cover. */
   @property({ attribute: 'window', type: Number }) qualityWindow = DEFAULT_WINDOW;

@@ -3,30 +3,14 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Classifier } from '../../classifier.js';
 import { HitlErrorEvent, HitlLabelEvent, HitlUndoEvent } from '../../events.js';
-import type {
-  AgreementConflict,
-  BackendRequest,
-  DecisionAction,
-  EngineEvent,
-  InputKind,
-  QueueItem,
-  StorageKind,
-  SuspiciousLabel,
-} from '../../protocol.js';
+import type { AgreementConflict, DecisionAction, EngineEvent, QueueItem, SuspiciousLabel } from '../../protocol.js';
 import { DecisionKeys, keysOf, labelKeys, shortcut, type HitlKeys } from '../shared/decision-keys.js';
 import { drawPixels } from '../shared/draw-pixels.js';
 import { joinOpenedModel } from '../shared/join-model.js';
+import { ModelOptionsElement } from '../shared/model-options-element.js';
 import { LatestCall } from '../shared/latest-call.js';
 import { ScrollFocus } from '../shared/scroll-focus.js';
-import {
-  ModelConnection,
-  labelsConverter,
-  messageOf,
-  type ConnectionStrings,
-  MODEL_ATTRIBUTES,
-  autoTrainConverter,
-  flagConverter,
-} from '../shared/model-connection.js';
+import { ModelConnection, messageOf, type ConnectionStrings, MODEL_ATTRIBUTES } from '../shared/model-connection.js';
 import { fill, format, mergeStrings, percent } from '../shared/strings.js';
 import { HITL_REVIEW_QUEUE_STRINGS, type HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
 import { styles } from './hitl-review-queue.styles.js';
@@ -96,41 +80,13 @@ interface Decision {
  * @cssprop --hitl-focus-ring-color - Keyboard focus outline.
  */
 @customElement('hitl-review-queue')
-export class HitlReviewQueue extends LitElement {
+export class HitlReviewQueue extends ModelOptionsElement {
   static override styles = styles;
   /** `element.focus()` lands on the item, where the keys work. */
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
   /** Name of the model whose queue to review. */
   @property() model = '';
-
-  /** The model's labels (comma-separated): needed only to open the model when no other element on the page has. */
-  @property({ converter: labelsConverter }) labels: string[] = [];
-
-  /** The model's input kind (`text`, `image`, `features`), used with `labels` to open it. */
-  @property() input: InputKind | undefined;
-
-  /** `indexeddb` (default) or `memory`, as the model was opened with. */
-  @property() storage: StorageKind = 'indexeddb';
-
-  /** Backend, if this element is the first to open the model. */
-  @property() backend: BackendRequest = 'auto';
-
-  // The model options of <hitl-classifier>, for a page where this element opens the model (with `labels`).
-  /** The model.json URL of a text encoder the site hosts. */
-  @property({ attribute: 'text-encoder' }) textEncoder: string | undefined;
-  /** Image models: the folder (or model.json URL) of a Teachable Machine export the site hosts. */
-  @property({ attribute: 'teachable-machine' }) teachableMachine: string | undefined;
-  /** Image models: the model.json URL of a feature extractor the site hosts. */
-  @property({ attribute: 'feature-extractor' }) featureExtractor: string | undefined;
-  /** Background retraining after new labels: `false` off, a number a delay in ms. Model-wide. */
-  @property({ attribute: 'auto-train', converter: autoTrainConverter }) autoTrain: boolean | number | undefined;
-  /** `false`: store no raw input. Model-wide. */
-  @property({ attribute: 'keep-inputs', converter: flagConverter }) keepInputs: boolean | undefined;
-  /** Delete labels, log entries and queue items after this many days. Model-wide. */
-  @property({ attribute: 'retention-days', type: Number }) retentionDays: number | undefined;
-  /** Trained versions kept for rollback (default 5); the model keeps the most any open tag or handle asks for. */
-  @property({ attribute: 'keep-versions', type: Number }) keepVersions: number | undefined;
 
   /** Who reviews, recorded with every decision. */
   @property() annotator: string | undefined;
