@@ -135,7 +135,8 @@ export function issue3Targets(results, strategies) {
       .map((labels) => strategies.map((m) => r.runs[m]?.find((c) => c.labels === labels)?.accuracy ?? null))
       .filter((row) => row.every((v) => v !== null)),
   );
-  if (cells.length > 0) {
+  // A run of random order alone (--strategies=) has no strategy to compare.
+  if (cells.length > 0 && strategies.length > 0) {
     const means = strategies.map((m, j) => [m, cells.reduce((sum, row) => sum + row[j], 0) / cells.length]);
     means.sort((a, b) => b[1] - a[1]);
     facts.strategyMeans = Object.fromEntries(means);

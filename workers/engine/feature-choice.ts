@@ -126,8 +126,9 @@ export class FeatureChoice {
     });
     const stop = shouldStop();
     if (stop) throw stop;
-    const current = ngrams.shortGramShare;
-    const chosen = chooseCandidate(scores, current as (typeof SHORT_GRAM_SHARES)[number]);
+    // The first choice has no choice from labels to protect (the n-grams alone were a default): it takes the best.
+    const current = session.meta.featureChoice ? ngrams.shortGramShare : null;
+    const chosen = chooseCandidate(scores, current as (typeof SHORT_GRAM_SHARES)[number] | null);
     const record: FeatureChoiceRecord = {
       shortGramShare: chosen,
       candidates: scores.map((s) => ({ shortGramShare: s.candidate, accuracy: s.accuracy })),

@@ -28,26 +28,49 @@ test('cross-validation scores the candidate whose rows carry the class above the
   // Features seen only in training say nothing about held-out rows: a tie at best, so accuracy is at most half.
   expect(scores[0]!.accuracy).toBeLessThanOrEqual(0.5);
   expect(scores.every((s) => s.folds.length === 5)).toBe(true);
+  // Each row's held-out log-likelihood: a right answer between two classes gave its label more than half.
+  for (const score of scores) {
+    expect(score.logLikelihoods).toHaveLength(60);
+    score.right.forEach((r, i) => {
+      expect(score.logLikelihoods[i]!).toBeLessThanOrEqual(0);
+      if (r) expect(score.logLikelihoods[i]!).toBeGreaterThan(Math.log(0.5));
+    });
+    expect(score.logLikelihood).toBeCloseTo(score.logLikelihoods.reduce((a, b) => a + b, 0) / 60, 9);
+  }
+  expect(scores[1]!.logLikelihood).toBeGreaterThan(scores[0]!.logLikelihood);
   expect(chooseCandidate(scores, 'noise')).toBe('signal');
+  expect(chooseCandidate(scores, null)).toBe('signal');
 });
 
-test('a candidate that is better by less than the labels can tell does not replace the current one', () => {
-  /** 100 rows: right on the first `right` of them, then wrong, with `swapped` rows moved to the end and back. */
-  const score = (candidate: string, right: (i: number) => boolean): CandidateScore<string> => {
-    const rows = Uint8Array.from({ length: 100 }, (_, i) => (right(i) ? 1 : 0));
-    const accuracy = rows.reduce((a, b) => a + b, 0) / rows.length;
-    return { candidate, accuracy, folds: [accuracy], right: rows };
-  };
-  const current = score('words', (i) => i < 80);
-  // 3 points better, but right and wrong on different rows: 18 rows won, 15 lost.
-  const noisy = score('chars', (i) => (i < 80 ? i >= 15 : i < 98));
-  expect(noisy.accuracy).toBeCloseTo(0.83, 6);
+/** A score from per-row held-out log-likelihoods (100 rows); a row counts as right where its label got over half. */
+function score(candidate: string, logLikelihood: (i: number) => number): CandidateScore<string> {
+  const logLikelihoods = Float64Array.from({ length: 100 }, (_, i) => logLikelihood(i));
+  const right = Uint8Array.from(logLikelihoods, (l) => (l > Math.log(0.5) ? 1 : 0));
+  const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
+  return { candidate, accuracy: mean(right), folds: [mean(right)], right, logLikelihood: mean(logLikelihoods), logLikelihoods };
+}
+
+test('a candidate that is better by less than the labels can tell does not replace the current one, unless nothing was chosen yet', () => {
+  const current = score('words', () => -0.5);
+  // Better on average (−0.48 against −0.5) but by a lot on some rows and worse on others: within one standard error.
+  const noisy = score('chars', (i) => (i % 2 === 0 ? -0.2 : -0.76));
+  expect(noisy.logLikelihood).toBeCloseTo(-0.48, 9);
   expect(chooseCandidate([current, noisy], 'words')).toBe('words');
-  // 5 points better on 5 rows and worse on none: a difference the labels do show.
-  const steady = score('chars', (i) => i < 85);
+  // Nothing chosen from labels yet: no choice to protect, so the best is taken.
+  expect(chooseCandidate([current, noisy], null)).toBe('chars');
+  // A little better on every row: a difference the labels do show.
+  const steady = score('chars', (i) => -0.49 + (i % 2) * 0.001);
   expect(chooseCandidate([current, steady], 'words')).toBe('chars');
-  // The current one is kept when it is the best; with no current candidate scored, the best is taken.
-  expect(chooseCandidate([current, score('x', (i) => i < 10)], 'words')).toBe('words');
+  // The current one is kept when it is the best; a current one not among the scores gives way to the best.
+  expect(chooseCandidate([current, score('x', () => -2)], 'words')).toBe('words');
   expect(chooseCandidate([noisy, steady], 'words')).toBe('chars');
-  expect(chooseCandidate([score('a', (i) => i < 50), score('b', (i) => i < 60)], 'none')).toBe('b');
+});
+
+test('candidates are ranked by held-out likelihood, not accuracy: confident mistakes cost more than narrow wins gain', () => {
+  // 'bold' is right on 60 rows with little margin and confidently wrong on 40; 'careful' is right on 55 rows and
+  // gives the others' labels 0.4.
+  const bold = score('bold', (i) => (i < 60 ? Math.log(0.55) : Math.log(0.02)));
+  const careful = score('careful', (i) => (i < 55 ? Math.log(0.7) : Math.log(0.4)));
+  expect(bold.accuracy).toBeGreaterThan(careful.accuracy);
+  expect(chooseCandidate([bold, careful], null)).toBe('careful');
 });
