@@ -65,6 +65,7 @@ export type {
   PairProbability,
   PairStrategy,
   RankerStats,
+  RankerFeatures,
   RankerTrainResult,
   RankerUndoResult,
   RankerImportResult,

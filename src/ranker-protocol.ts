@@ -128,6 +128,22 @@ export interface RankerStats {
   /** Davidson's tie parameter ν: P(tie) = ν / (2 + ν) for two items of equal score. */
   tieParameter: number;
   l2: number;
+  /**
+   * What the model reads of a text item, chosen with the L2 strength by cross-validation on the comparisons (see
+   * docs/ranking.md). null before the first choice, for rankers of numbers, images or a text encoder, and while
+   * comparisons are kept without their text (`keepInputs: false`).
+   */
+  features: RankerFeatures | null;
+}
+
+/** A text ranker's choice of features. */
+export interface RankerFeatures {
+  /** true: the hashed n-grams' plain counts (how much an item holds counts); false: the unit-length vector. */
+  counts: boolean;
+  /** The share of the squared length given to character 1- and 2-grams inside words (0, 0.25 or 0.5). */
+  shortGramShare: number;
+  /** The comparisons it was chosen on. */
+  comparisons: number;
 }
 
 export const RANKER_LOG_KINDS = ['compare', 'undo', 'import', 'reset', 'retention'] as const;

@@ -93,9 +93,9 @@ describe('a trained PreferenceModel', () => {
     expect(calibration).not.toBeNull();
     const fresh = comparisonsOf(pool, 3000, random);
     const ys = fresh.map((c) => c.y);
-    const served = fresh.map((c) => model.outcome(c.a, c.b));
+    const served = fresh.map((c) => model.outcome({ vector: c.a }, { vector: c.b }));
     model.calibration = null;
-    const raw = fresh.map((c) => model.outcome(c.a, c.b));
+    const raw = fresh.map((c) => model.outcome({ vector: c.a }, { vector: c.b }));
     model.calibration = calibration;
     const [servedError, rawError] = [ece(served, ys), ece(raw, ys)];
     expect(servedError).toBeLessThan(0.05);

@@ -32,6 +32,8 @@ export interface Checkpoint {
   tieShare: number;
   /** The ranker's own `stats().ece`: its out-of-fold comparisons at the chosen L2. */
   outOfFoldEce: number | null;
+  /** What the ranker chose to read of a text (`stats().features`), null for numbers. */
+  features: { counts: boolean; shortGramShare: number } | null;
   trainMs: number;
 }
 
@@ -212,7 +214,10 @@ async function evaluate(ranker: Ranker, task: Task, heldOut: number[], pairs: [n
     ...calibration(probabilities, sampledOutcomes),
     tieProbability: probabilities.reduce((sum, p) => sum + p.tie, 0) / Math.max(1, probabilities.length),
     tieShare: sampledOutcomes.filter((o) => o === 'tie').length / Math.max(1, sampledOutcomes.length),
-    outOfFoldEce: (await ranker.stats()).ece,
+    ...(await ranker.stats().then((stats) => ({
+      outOfFoldEce: stats.ece,
+      features: stats.features && { counts: stats.features.counts, shortGramShare: stats.features.shortGramShare },
+    }))),
   };
 }
 

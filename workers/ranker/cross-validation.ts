@@ -29,6 +29,11 @@ export interface Choice {
   calibration: Calibration;
   /** The out-of-fold predictions at that strength, through the calibration. */
   outOfFold: OutOfFold;
+  /**
+   * Each comparison's out-of-fold negative log-likelihood at that strength, before the calibration (what chose the
+   * strength): for comparing feature views comparison by comparison (preference-model.ts).
+   */
+  losses: Float64Array;
 }
 
 /** One fold model's held-out readings: each comparison's moderated score difference and the fold's θ. */
@@ -37,14 +42,12 @@ interface Held {
   thetas: number[];
 }
 
-/** The mean negative log-likelihood of what happened under the probabilities given for it. */
-function logLoss(predictions: readonly Outcomes[], pairs: readonly Pair[]): number {
-  let sum = 0;
-  predictions.forEach((p, i) => {
+/** Each comparison's negative log-likelihood of what happened under the probabilities given for it. */
+function logLosses(predictions: readonly Outcomes[], pairs: readonly Pair[]): Float64Array {
+  return Float64Array.from(predictions, (p, i) => {
     const y = pairs[i]!.y;
-    sum -= Math.log(Math.max(1e-12, y > 0 ? p.a : y < 0 ? p.b : p.tie));
+    return -Math.log(Math.max(1e-12, y > 0 ? p.a : y < 0 ? p.b : p.tie));
   });
-  return sum / predictions.length;
 }
 
 /** Steps each fold's fit may take: the choice compares strengths, it does not need every last digit. */
@@ -91,16 +94,17 @@ export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promi
   if (all.length < MIN_FOR_CHOICE) return null;
   const breathe = breather();
   const pairs = all.slice(-MAX_CROSS_VALIDATED);
-  let best: { l2: number; held: Held } | null = null;
+  let best: { l2: number; held: Held; losses: Float64Array } | null = null;
   let bestLoss = Infinity;
   // Strongest first: at a strong L2 the weights are small, so the path starts near the zero a fresh model holds.
   const folds = Array.from({ length: FOLDS }, () => model.blank());
   for (const l2 of [...L2_GRID].reverse()) {
     const { predictions, held } = await outOfFold(folds, pairs, l2, breathe);
-    const loss = logLoss(predictions, pairs);
+    const losses = logLosses(predictions, pairs);
+    const loss = losses.reduce((sum, x) => sum + x, 0) / losses.length;
     if (loss < bestLoss) {
       bestLoss = loss;
-      best = { l2, held };
+      best = { l2, held, losses };
     }
   }
   if (!best) return null;
@@ -116,5 +120,6 @@ export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promi
     l2: best.l2,
     calibration,
     outOfFold: { predictions: margins.map((m) => calibrated(m, calibration)), pairs: [...pairs] },
+    losses: best.losses,
   };
 }

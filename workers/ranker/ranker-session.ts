@@ -23,6 +23,7 @@ import type { ComparedItem, ComparisonRecord } from '../storage/ranker-records.j
 import { toRankerLogEntry } from '../storage/ranker-log.js';
 import { agreement, calibrationError, intransitivity } from './figures.js';
 import { selectPairs } from './pair-selection.js';
+import { TextNgrams } from '../featurizers/text-ngrams.js';
 import { PreferenceModel } from './preference-model.js';
 import { RankerTabs } from './ranker-tabs.js';
 
@@ -32,6 +33,11 @@ const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 /** A sparse vector as stored: its indices and values alone (a featurizer may hang views of its own on it). */
 function plain(vector: Vector): Vector {
   return vector instanceof Float32Array ? vector : { indices: vector.indices, values: vector.values };
+}
+
+/** An item as the model's feature views read it: its vector, and its text where it is one. */
+function viewed(vector: Vector, canonical: StoredInput): { vector: Vector; text?: string } {
+  return typeof canonical === 'string' ? { vector, text: canonical } : { vector };
 }
 
 export interface SessionSettings {
@@ -66,6 +72,7 @@ export class RankerSession {
     this.model = new PreferenceModel(
       () => this.dim(),
       () => this.records,
+      featurizer instanceof TextNgrams,
     );
     this.tabs = persistent ? new RankerTabs(spec.name, () => void this.reload('remote').catch(() => undefined)) : null;
   }
@@ -101,16 +108,16 @@ export class RankerSession {
     this.changed(reason);
   }
 
-  private async item(input: WireInput): Promise<{ canonical: StoredInput; id: string; vector: Vector }> {
+  private async item(input: WireInput): Promise<{ canonical: StoredInput; id: string; vector: Vector; text?: string }> {
     const canonical = await this.featurizer.canonical(input);
     const [id, [vector]] = await Promise.all([inputId(this.spec.input, canonical), this.featurizer.vectorize([canonical])]);
-    return { canonical, id, vector: plain(vector!) };
+    return { canonical, id, vector: plain(vector!), ...(typeof canonical === 'string' ? { text: canonical } : {}) };
   }
 
   async compare(a: WireInput, b: WireInput, outcome: CompareOutcome, meta: CompareMeta): Promise<CompareResult> {
     const [first, second] = await Promise.all([this.item(a), this.item(b)]);
     if (first.id === second.id) throw new RangeError('compare() needs two different items: a and b are the same input.');
-    const before = this.model.outcome(first.vector, second.vector).a;
+    const before = this.model.outcome(first, second).a;
     const side = (item: typeof first): ComparedItem => ({
       id: item.id,
       vector: item.vector,
@@ -136,7 +143,7 @@ export class RankerSession {
     this.modelVersion += 1;
     this.changed('compare');
     this.scheduleTraining();
-    return { decisionId: record.id, comparisons: this.records.length, before, after: this.model.outcome(first.vector, second.vector).a };
+    return { decisionId: record.id, comparisons: this.records.length, before, after: this.model.outcome(first, second).a };
   }
 
   private scheduleTraining(): void {
@@ -174,12 +181,12 @@ export class RankerSession {
   async score(inputs: WireInput[]): Promise<RankScore[]> {
     const canonical = await Promise.all(inputs.map((input) => this.featurizer.canonical(input)));
     const vectors = await this.featurizer.vectorize(canonical);
-    return vectors.map((vector) => this.model.score(vector));
+    return vectors.map((vector, i) => this.model.score(viewed(vector, canonical[i]!)));
   }
 
   async probability(a: WireInput, b: WireInput): Promise<PairProbability> {
     const [first, second] = await Promise.all([this.item(a), this.item(b)]);
-    const p = this.model.outcome(first.vector, second.vector);
+    const p = this.model.outcome(first, second);
     return { a: p.a, b: p.b, tie: p.tie };
   }
 
@@ -190,7 +197,7 @@ export class RankerSession {
     return selectPairs(
       this.model.sizedFor(first instanceof Float32Array ? first.length : 0),
       this.model.compared,
-      vectors.map((vector) => this.model.row(vector)),
+      vectors.map((vector, i) => this.model.row(viewed(vector, canonical[i]!))),
       k,
       strategy,
       seed,
@@ -213,6 +220,7 @@ export class RankerSession {
       triples: cycles.triples,
       tieParameter: Math.exp(this.model.theta),
       l2: this.model.l2,
+      features: this.model.features(),
     };
   }
 
