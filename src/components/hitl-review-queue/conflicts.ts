@@ -3,6 +3,7 @@ import type { Classifier } from '../../classifier.js';
 import { HitlErrorEvent, HitlLabelEvent } from '../../events.js';
 import type { AgreementConflict, StoredInputView } from '../../protocol.js';
 import { drawPixels } from '../shared/draw-pixels.js';
+import { LatestCall } from '../shared/latest-call.js';
 import { messageOf } from '../shared/model-connection.js';
 import { fill, format } from '../shared/strings.js';
 import type { HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
@@ -22,8 +23,7 @@ export class Conflicts implements ReactiveController {
   loaded = false;
   busy = false;
   error: string | null = null;
-  #loading: Promise<void> | null = null;
-  #again = false;
+  readonly #reads = new LatestCall(() => this.#load());
   /** What each canvas shows: cards are reused by position, so a re-render repaints only the pictures that moved. */
   #painted = new WeakMap<HTMLCanvasElement, StoredInputView>();
   /** After a settlement the list shrinks: focus goes to the conflict that took its place, not to the page. */
@@ -59,17 +59,7 @@ export class Conflicts implements ReactiveController {
 
   /** Reads the conflicts again; a call while one is in flight runs once more after it. */
   refresh(): Promise<void> {
-    if (this.#loading) {
-      this.#again = true;
-      return this.#loading;
-    }
-    this.#loading = (async () => {
-      do {
-        this.#again = false;
-        await this.#load();
-      } while (this.#again);
-    })().finally(() => (this.#loading = null));
-    return this.#loading;
+    return this.#reads.request();
   }
 
   async #load(): Promise<void> {

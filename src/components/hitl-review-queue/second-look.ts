@@ -2,6 +2,7 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost, ty
 import type { Classifier } from '../../classifier.js';
 import { HitlErrorEvent, HitlLabelEvent } from '../../events.js';
 import type { SuspiciousLabel } from '../../protocol.js';
+import { LatestCall } from '../shared/latest-call.js';
 import { messageOf } from '../shared/model-connection.js';
 import { fill, format, percent } from '../shared/strings.js';
 import type { HitlReviewQueueStrings } from './hitl-review-queue.strings.js';
@@ -18,8 +19,7 @@ export class SecondLook implements ReactiveController {
   loaded = false;
   busy = false;
   error: string | null = null;
-  #loading: Promise<void> | null = null;
-  #again = false;
+  readonly #reads = new LatestCall(() => this.#load());
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -36,17 +36,7 @@ export class SecondLook implements ReactiveController {
 
   /** Reads the flagged labels again; a call while one is in flight runs once more after it. */
   refresh(): Promise<void> {
-    if (this.#loading) {
-      this.#again = true;
-      return this.#loading;
-    }
-    this.#loading = (async () => {
-      do {
-        this.#again = false;
-        await this.#load();
-      } while (this.#again);
-    })().finally(() => (this.#loading = null));
-    return this.#loading;
+    return this.#reads.request();
   }
 
   async #load(): Promise<void> {
