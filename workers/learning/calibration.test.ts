@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { expectedCalibrationError, fitTemperature, withTemperature } from './calibration.js';
+import { expectedCalibrationError, fitBlend, fitTemperature, withTemperature } from './calibration.js';
 import { uncertainty } from '../review.js';
 
 describe('expectedCalibrationError', () => {
@@ -64,6 +64,37 @@ describe('temperature scaling on few held-out labels', () => {
     }
     const calibrated = withTemperature(logProbs, 2, fitTemperature(logProbs, targets, 2));
     expect(calibrated[0]).toBeCloseTo(0.75, 1);
+  });
+});
+
+describe('the nearest-neighbour vote on held-out labels', () => {
+  /** `n` held-out rows of two classes, all labelled 0: the head gives the label 0.6 on even rows and 0.4 on odd ones; the vote is sure, and right on the first `right`. */
+  function heldOut(n: number, right: number) {
+    const logProbs: number[] = [];
+    const votes: number[] = [];
+    const targets: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const head = i % 2 === 0 ? 0.6 : 0.4;
+      logProbs.push(Math.log(head), Math.log(1 - head));
+      votes.push(...(i < right ? [0.99, 0.01] : [0.01, 0.99]));
+      targets.push(0);
+    }
+    return { logProbs, votes, targets };
+  }
+  const fit = ({ logProbs, votes, targets }: ReturnType<typeof heldOut>) => fitBlend(logProbs, votes, targets, 2);
+
+  test('is kept when the held-out labels show it helps', () => {
+    expect(fit(heldOut(10, 9)).voteWeight).toBeGreaterThan(0.5);
+    expect(fit(heldOut(100, 70)).voteWeight).toBeGreaterThan(0);
+  });
+
+  test('is dropped when its gain on the held-out labels is within one standard error', () => {
+    // Right on 7 of 10: the likelihood alone puts 0.375 on it; 7 of 10 is what a useless vote gives often enough.
+    const few = fit(heldOut(10, 7));
+    expect(few.voteWeight).toBe(0);
+    // The temperature is then the head's own.
+    expect(few.temperature).toBeCloseTo(fitTemperature(heldOut(10, 7).logProbs, heldOut(10, 7).targets, 2), 9);
+    expect(fit(heldOut(100, 60)).voteWeight).toBe(0);
   });
 });
 
