@@ -50,6 +50,13 @@ function logLosses(predictions: readonly Outcomes[], pairs: readonly Pair[]): Fl
   });
 }
 
+/**
+ * The walk down the grid stops once this many strengths in a row have done worse than the best so far: the
+ * out-of-fold loss falls and then rises as the penalty weakens, and the weakest strengths are the costliest fits
+ * (their weights travel furthest). Needed since a feature choice walks the grid once per view (preference-model.ts).
+ */
+const STOP_AFTER_WORSE = 2;
+
 /** Steps each fold's fit may take: the choice compares strengths, it does not need every last digit. */
 const FOLD_ITERATIONS = 100;
 
@@ -98,6 +105,7 @@ export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promi
   let bestLoss = Infinity;
   // Strongest first: at a strong L2 the weights are small, so the path starts near the zero a fresh model holds.
   const folds = Array.from({ length: FOLDS }, () => model.blank());
+  let worse = 0;
   for (const l2 of [...L2_GRID].reverse()) {
     const { predictions, held } = await outOfFold(folds, pairs, l2, breathe);
     const losses = logLosses(predictions, pairs);
@@ -105,6 +113,9 @@ export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promi
     if (loss < bestLoss) {
       bestLoss = loss;
       best = { l2, held, losses };
+      worse = 0;
+    } else if (++worse === STOP_AFTER_WORSE) {
+      break;
     }
   }
   if (!best) return null;
