@@ -59,11 +59,17 @@ test('prints the encoder’s latency and throughput in the worker on wasm', asyn
 
   const fresh = sentences(60, 17);
   const first = await latencies(withEncoder, fresh);
-  const batch = sentences(512, 29);
-  const start = performance.now();
-  const predictions = await withEncoder.predictBatch(batch, { queue: false });
-  const perSecond = batch.length / ((performance.now() - start) / 1000);
-  expect(predictions).toHaveLength(batch.length);
+  // Two batches of new texts: the first starts the encoder's helper workers (parallel-encoder.ts) and does not wait
+  // for them; the second has them.
+  const throughput = async (texts: string[], clf = withEncoder) => {
+    const start = performance.now();
+    const predictions = await clf.predictBatch(texts, { queue: false });
+    expect(predictions).toHaveLength(texts.length);
+    return texts.length / ((performance.now() - start) / 1000);
+  };
+  const firstBatch = await throughput(sentences(512, 29));
+  const perSecond = await throughput(sentences(512, 31));
+  const plainBatch = await throughput(sentences(512, 37), without);
 
   // The same texts again: now from the worker's memory of their embeddings.
   const cached = await latencies(withEncoder, fresh);
@@ -72,7 +78,9 @@ test('prints the encoder’s latency and throughput in the worker on wasm', asyn
 
   const rows = [
     ['first prediction of a new text', `p50 ${ms(percentile(first, 0.5))}, p95 ${ms(percentile(first, 0.95))}`, 'p95 ≤ 40 ms'],
-    ['predictBatch over 512 new texts', `${perSecond.toFixed(0)} texts/s`, '≥ 200 texts/s'],
+    ['predictBatch, first 512 new texts', `${firstBatch.toFixed(0)} texts/s`, 'helpers starting'],
+    ['predictBatch, next 512 new texts', `${perSecond.toFixed(0)} texts/s`, '≥ 200 texts/s'],
+    ['predictBatch, without an encoder', `${plainBatch.toFixed(0)} texts/s`, ''],
     ['a cached text, with the encoder', `p50 ${ms(percentile(cached, 0.5))}, p95 ${ms(percentile(cached, 0.95))}`, 'as without'],
     ['the same text, without an encoder', `p50 ${ms(percentile(plain, 0.5))}, p95 ${ms(percentile(plain, 0.95))}`, ''],
   ];

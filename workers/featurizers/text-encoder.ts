@@ -2,6 +2,8 @@ import type { TextEncoderSpec, WireInput } from '../../src/protocol.js';
 import type { StoredInput } from '../storage/index.js';
 import { EmbeddingCache, type EmbeddingStore } from './embedding-cache.js';
 import type { Featurizer, FeaturizerDescription } from './featurizer.js';
+import { activeBackend } from '../backend.js';
+import { ParallelEncoder } from './parallel-encoder.js';
 import { loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 import { TEXT_DIM } from './text.js';
 import { TextNgrams } from './text-ngrams.js';
@@ -120,7 +122,10 @@ export async function loadTextWithEncoder(
   store: EmbeddingStore | null,
   share = DEFAULT_ENCODER_SHARE,
 ): Promise<TextWithEncoder> {
-  const encoder = await loadSentenceEncoder(spec.url, { vocabularyUrl: spec.vocabularyUrl, allowedOrigins: spec.allowedOrigins });
+  const own = await loadSentenceEncoder(spec.url, { vocabularyUrl: spec.vocabularyUrl, allowedOrigins: spec.allowedOrigins });
+  // On a GPU the passes run there; on the CPU backends a large batch is shared with helper workers (other cores).
+  const backend = activeBackend();
+  const encoder = backend === 'wasm' || backend === 'cpu' ? new ParallelEncoder(own, { backend, allowedOrigins: spec.allowedOrigins }) : own;
   try {
     return new TextWithEncoder(encoder, share, store);
   } catch (error) {

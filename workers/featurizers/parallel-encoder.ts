@@ -1,0 +1,264 @@
+import type { EncoderHelperMessage, EncoderHelperReply } from '../encoder-protocol.js';
+import { nextTask } from '../learning/head.js';
+import { ENCODER_BATCH, type SentenceEncoder } from './sentence-encoder.js';
+
+/**
+ * A batch is shared with helpers from this many texts: below, one or two passes of the engine's own encoder finish
+ * before a helper's answer would come back, and a single text (a first prediction) never waits on a message.
+ */
+export const PARALLEL_MIN_TEXTS = 2 * ENCODER_BATCH;
+/**
+ * Helpers at most. Each holds its own copy of the encoder (USE lite: 27 MB of weights, some 60 MB of memory with
+ * the runtime), so the count stays small even where there are many cores.
+ */
+const MAX_HELPERS = 2;
+/**
+ * A helper silent this long on one pass (plus a little per text) is taken for dead or hung and ended, and its texts
+ * are embedded here. A pass of 64 short texts takes ~0.3 s on one core; only a helper that stopped stays silent for
+ * half a minute.
+ */
+const HELPER_TIMEOUT_MS = 30_000;
+const HELPER_TIMEOUT_PER_TEXT_MS = 20;
+
+export interface ParallelEncoderOptions {
+  /** The engine's backend; the helpers start the same one. */
+  backend: 'wasm' | 'cpu';
+  /** Origins besides this one the encoder's files may come from, as the engine's copy was loaded with. */
+  allowedOrigins?: string[] | undefined;
+  /** How many helpers; default one fewer than the cores, at most 2. */
+  helpers?: number;
+  /** A helper's worker; tests pass one that misbehaves. */
+  createWorker?: () => Worker;
+  /** How long a pass of `texts` texts may go unanswered before its helper is ended (default 30 s plus 20 ms a text). */
+  timeoutMs?: (texts: number) => number;
+}
+
+/** One helper worker with its own copy of the encoder: loads once, then embeds one pass at a time. */
+class EncoderHelper {
+  /** True once loaded; false if loading failed or the helper was ended first. */
+  readonly ready: Promise<boolean>;
+  private failure: Error | null = null;
+  private next = 0;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (rows: Float32Array) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >();
+  private settleReady: (ready: boolean) => void = () => undefined;
+
+  constructor(
+    private readonly worker: Worker,
+    load: Extract<EncoderHelperMessage, { type: 'load' }>,
+    private readonly dim: number,
+    private readonly timeoutMs: (texts: number) => number,
+  ) {
+    this.ready = new Promise((resolve) => (this.settleReady = resolve));
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.fail(new Error(`An encoder helper failed: ${event.message || 'script error'}`));
+    });
+    worker.addEventListener('messageerror', () => this.fail(new Error('An encoder helper sent a message that could not be read.')));
+    worker.addEventListener('message', (event: MessageEvent<EncoderHelperReply>) => this.receive(event.data));
+    this.send(load);
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** One row per text, as the engine's own encoder gives them; rejects if the helper fails, and then it is ended. */
+  embed(texts: string[]): Promise<Float32Array[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const request = this.next++;
+    return new Promise<Float32Array>((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.fail(new Error(`An encoder helper did not embed ${texts.length} texts in time.`)),
+        this.timeoutMs(texts.length),
+      );
+      this.waiting.set(request, { resolve, reject, timer });
+      this.send({ type: 'embed', request, texts });
+    }).then((flat) => {
+      if (flat.length !== texts.length * this.dim) {
+        const error = new Error(`An encoder helper gave ${flat.length} values for ${texts.length} texts of ${this.dim}.`);
+        this.fail(error);
+        throw error;
+      }
+      return texts.map((_, i) => flat.subarray(i * this.dim, (i + 1) * this.dim));
+    });
+  }
+
+  dispose(): void {
+    this.fail(new Error('The encoder helper was closed.'));
+  }
+
+  private send(message: EncoderHelperMessage): void {
+    if (this.failure) return;
+    try {
+      this.worker.postMessage(message);
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private receive(reply: EncoderHelperReply): void {
+    switch (reply.type) {
+      case 'ready':
+        if (reply.dim === this.dim) this.settleReady(!this.failed);
+        else this.fail(new Error(`An encoder helper loaded rows of ${reply.dim} values, not ${this.dim}.`));
+        return;
+      case 'failed':
+        this.fail(new Error(`An encoder helper could not load the encoder: ${reply.message}`));
+        return;
+      case 'rows':
+      case 'error': {
+        const waiting = this.waiting.get(reply.request);
+        if (!waiting) return;
+        this.waiting.delete(reply.request);
+        clearTimeout(waiting.timer);
+        if (reply.type === 'rows') waiting.resolve(reply.rows);
+        else waiting.reject(new Error(`An encoder helper could not embed: ${reply.message}`));
+      }
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.settleReady(false);
+    this.worker.terminate();
+    for (const { reject, timer } of this.waiting.values()) {
+      clearTimeout(timer);
+      reject(error);
+    }
+    this.waiting.clear();
+  }
+}
+
+/**
+ * A sentence encoder that shares large batches with helper workers, each with its own copy of the encoder, so its
+ * passes run on several cores: on WASM one pass of 64 texts holds a core for a third of a second, and nothing else
+ * in a batch of new texts costs nearly as much. The engine's own copy keeps doing passes too; the helpers take
+ * passes from the same queue as they are free.
+ *
+ * Only an optimisation: helpers start with the first large batch (no memory is spent on them otherwise), a batch
+ * never waits for one still loading, and a helper that fails to load, dies or stops answering is ended and its texts
+ * embedded here. Small batches and single texts never leave the engine.
+ */
+export class ParallelEncoder implements SentenceEncoder {
+  private helpers: EncoderHelper[] | null = null;
+  private disposed = false;
+  /** Passes the helpers answered: what shows that they work. */
+  helped = 0;
+
+  constructor(
+    private readonly local: SentenceEncoder,
+    private readonly options: ParallelEncoderOptions,
+  ) {}
+
+  get url(): string {
+    return this.local.url;
+  }
+
+  get vocabularyUrl(): string {
+    return this.local.vocabularyUrl;
+  }
+
+  get dim(): number {
+    return this.local.dim;
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    if (this.disposed) throw new Error(`The text encoder from ${this.url} was disposed.`);
+    const helpers = texts.length >= PARALLEL_MIN_TEXTS ? this.start() : [];
+    if (helpers.every((helper) => helper.failed)) return this.local.embed(texts);
+    const out = new Array<Float32Array>(texts.length);
+    // Passes of texts of like length (the encoder pads a pass to its longest), longest first, so the last passes
+    // left for whoever is free are the cheap ones.
+    const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
+    const queue: number[][] = [];
+    for (let start = 0; start < order.length; start += ENCODER_BATCH) queue.push(order.slice(start, start + ENCODER_BATCH));
+    const run = async (embed: (part: string[]) => Promise<Float32Array[]>, until: () => boolean): Promise<void> => {
+      while (queue.length > 0 && !until()) {
+        const pass = queue.shift()!;
+        let rows: Float32Array[];
+        try {
+          rows = await embed(pass.map((i) => texts[i]!));
+        } catch (error) {
+          // A helper's failure: its pass goes back for the engine to do. The engine's own failure is the batch's.
+          queue.unshift(pass);
+          if (embed === this.localEmbed) throw error;
+          return;
+        }
+        pass.forEach((i, r) => (out[i] = rows[r]!));
+        // A pass here ends in microtasks only: without a task boundary, a helper's answer (a message) would wait until
+        // every pass left was done here, and the helper would get no second pass.
+        if (embed === this.localEmbed) await nextTask();
+      }
+    };
+    const local = run(this.localEmbed, () => false);
+    const helping = helpers.map(async (helper) => {
+      const ready = await Promise.race([
+        helper.ready,
+        local.then(
+          () => false,
+          () => false,
+        ),
+      ]);
+      if (!ready) return;
+      await run(
+        async (part) => {
+          const rows = await helper.embed(part);
+          this.helped += 1;
+          return rows;
+        },
+        () => helper.failed,
+      );
+    });
+    await Promise.all([local, ...helping]);
+    // Passes a helper gave back after the engine's own loop had ended.
+    if (queue.length > 0) await run(this.localEmbed, () => false);
+    return out;
+  }
+
+  /** Starts the helpers if they have not started, and resolves with how many loaded (for warm-ups and tests). */
+  async warm(): Promise<number> {
+    const ready = await Promise.all(this.start().map((helper) => helper.ready));
+    return ready.filter(Boolean).length;
+  }
+
+  private readonly localEmbed = (part: string[]): Promise<Float32Array[]> => this.local.embed(part);
+
+  /** The helpers, started on the first call. */
+  private start(): EncoderHelper[] {
+    if (this.helpers) return this.helpers;
+    const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
+    const count = this.options.helpers ?? Math.min(MAX_HELPERS, Math.max(0, cores - 1));
+    const create =
+      this.options.createWorker ??
+      (() => new Worker(new URL('../encoder.worker.ts', import.meta.url), { type: 'module', name: 'hitl-classifier-encoder' }));
+    const timeoutMs = this.options.timeoutMs ?? ((texts: number) => HELPER_TIMEOUT_MS + HELPER_TIMEOUT_PER_TEXT_MS * texts);
+    const load: Extract<EncoderHelperMessage, { type: 'load' }> = {
+      type: 'load',
+      url: this.local.url,
+      vocabularyUrl: this.local.vocabularyUrl,
+      allowedOrigins: this.options.allowedOrigins ?? [],
+      backend: this.options.backend,
+    };
+    this.helpers = [];
+    for (let i = 0; i < count; i++) {
+      try {
+        this.helpers.push(new EncoderHelper(create(), load, this.local.dim, timeoutMs));
+      } catch {
+        // No worker here (a page that forbids nested workers, say): the engine's own encoder does it all.
+        break;
+      }
+    }
+    return this.helpers;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const helper of this.helpers ?? []) helper.dispose();
+    this.local.dispose();
+  }
+}
