@@ -2,6 +2,7 @@ import { breather } from '../learning/head.js';
 import { BradleyTerry, type Pair } from './bt-model.js';
 import { calibrated, fitCalibration, type Calibration } from './calibration.js';
 import type { Outcomes } from './davidson.js';
+import { logEvidence } from './evidence.js';
 
 /** Folds of the cross-validation that chooses the L2 strength and measures held-out figures. */
 const FOLDS = 5;
@@ -30,10 +31,12 @@ export interface Choice {
   /** The out-of-fold predictions at that strength, through the calibration. */
   outOfFold: OutOfFold;
   /**
-   * Each comparison's out-of-fold negative log-likelihood at that strength, before the calibration (what chose the
-   * strength): for comparing feature views comparison by comparison (preference-model.ts).
+   * Each comparison's out-of-fold negative log-likelihood at that strength, before the calibration: for comparing
+   * feature views comparison by comparison (preference-model.ts).
    */
   losses: Float64Array;
+  /** The Laplace log evidence at that strength (evidence.ts): what chose it, and what compares feature views. */
+  evidence: number;
 }
 
 /** One fold model's held-out readings: each comparison's moderated score difference and the fold's θ. */
@@ -52,7 +55,7 @@ function logLosses(predictions: readonly Outcomes[], pairs: readonly Pair[]): Fl
 
 /**
  * The walk down the grid stops once this many strengths in a row have done worse than the best so far: the
- * out-of-fold loss falls and then rises as the penalty weakens, and the weakest strengths are the costliest fits
+ * evidence rises and then falls as the penalty weakens, and the weakest strengths are the costliest fits
  * (their weights travel furthest). Needed since a feature choice walks the grid once per view (preference-model.ts).
  */
 const STOP_AFTER_WORSE = 2;
@@ -93,26 +96,30 @@ async function outOfFold(
 }
 
 /**
- * Chooses the L2 strength by the out-of-fold log-likelihood of the model's own comparisons, fits the calibration (a
- * scale of the moderated score difference and the tie parameter) to the out-of-fold predictions at that strength, and
- * keeps those predictions, calibrated, for the held-out figures. Null below MIN_FOR_CHOICE comparisons.
+ * Chooses the L2 strength by the Laplace evidence of the comparisons (evidence.ts: unlike the out-of-fold loss, it is
+ * not misled when the ranker picked the pairs itself), fits the calibration (a scale of the moderated score difference
+ * and the tie parameter) to the out-of-fold predictions at that strength, and keeps those predictions, calibrated, for
+ * the held-out figures. Null below MIN_FOR_CHOICE comparisons.
  */
 export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promise<Choice | null> {
   if (all.length < MIN_FOR_CHOICE) return null;
   const breathe = breather();
   const pairs = all.slice(-MAX_CROSS_VALIDATED);
-  let best: { l2: number; held: Held; losses: Float64Array } | null = null;
-  let bestLoss = Infinity;
+  let best: { l2: number; held: Held; losses: Float64Array; evidence: number } | null = null;
+  let bestEvidence = -Infinity;
   // Strongest first: at a strong L2 the weights are small, so the path starts near the zero a fresh model holds.
   const folds = Array.from({ length: FOLDS }, () => model.blank());
+  const whole = model.blank();
   let worse = 0;
   for (const l2 of [...L2_GRID].reverse()) {
     const { predictions, held } = await outOfFold(folds, pairs, l2, breathe);
-    const losses = logLosses(predictions, pairs);
-    const loss = losses.reduce((sum, x) => sum + x, 0) / losses.length;
-    if (loss < bestLoss) {
-      bestLoss = loss;
-      best = { l2, held, losses };
+    await breathe();
+    whole.l2 = l2;
+    whole.fit(pairs, FOLD_ITERATIONS);
+    const evidence = logEvidence(whole, pairs);
+    if (evidence > bestEvidence) {
+      bestEvidence = evidence;
+      best = { l2, held, losses: logLosses(predictions, pairs), evidence };
       worse = 0;
     } else if (++worse === STOP_AFTER_WORSE) {
       break;
@@ -132,5 +139,6 @@ export async function chooseL2(model: BradleyTerry, all: readonly Pair[]): Promi
     calibration,
     outOfFold: { predictions: margins.map((m) => calibrated(m, calibration)), pairs: [...pairs] },
     losses: best.losses,
+    evidence: best.evidence,
   };
 }

@@ -6,7 +6,7 @@ import { dot, type Row } from './sparse.js';
  * Comparisons whose curvature enters the covariance exactly (the newest ones); older ones join the diagonal. The exact
  * part costs a Cholesky factor of this size and one triangular solve per item, a fraction of a second at 400.
  */
-const EXACT_COMPARISONS = 400;
+export const EXACT_COMPARISONS = 400;
 
 /**
  * The Laplace posterior of a ranker's weights, seen through the items of a pool: the covariance of any two items'

@@ -25,7 +25,7 @@ const VIEW_CHOICE_GROWTH = 2;
 export interface ViewChoice {
   view: FeatureView;
   comparisons: number;
-  candidates: { view: FeatureView; logLoss: number }[];
+  candidates: { view: FeatureView; logLoss: number; evidence: number }[];
 }
 
 /** A stored comparison's item as the views read it: the vector, and the text where the ranker keeps inputs. */
@@ -34,27 +34,15 @@ function viewItem(item: ComparedItem): ViewItem {
 }
 
 /**
- * The view to use: the one with the best out-of-fold log-likelihood, unless it beats the current one by less than
- * one standard error of their paired, comparison-by-comparison difference. A new view refits from zeros and moves
- * every answer, so a difference the comparisons cannot tell from noise is not worth it (the classifier's rule,
- * model-selection.ts chooseCandidate, on log-likelihood instead of accuracy).
+ * The view to use: the one whose comparisons' Laplace evidence, each at its own L2 strength, is highest — the views
+ * are models of the same comparisons, and their evidence compares them as it compares strengths (evidence.ts). The
+ * out-of-fold loss is not used here: when the ranker picked the pairs itself it measures the views on pairs close in
+ * score, and at the strength the evidence chose it is not each view's best (docs/ranking.md). Ties keep the current
+ * view, since a new view refits from zeros and moves every answer.
  */
 function pickView(tried: readonly { view: FeatureView; choice: Choice }[], current: FeatureView): { view: FeatureView; choice: Choice } {
-  const mean = (xs: Float64Array) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
-  const best = tried.reduce((a, b) => (mean(b.choice.losses) < mean(a.choice.losses) ? b : a));
   const base = tried.find((t) => sameView(t.view, current));
-  if (!base || base === best) return best;
-  const n = base.choice.losses.length;
-  let sum = 0;
-  let squares = 0;
-  for (let i = 0; i < n; i++) {
-    const d = base.choice.losses[i]! - best.choice.losses[i]!;
-    sum += d;
-    squares += d * d;
-  }
-  const gain = sum / n;
-  const spread = n > 1 ? Math.sqrt(Math.max(0, (squares - n * gain * gain) / (n - 1)) / n) : Infinity;
-  return gain > spread ? best : base;
+  return tried.reduce((a, b) => (b.choice.evidence > a.choice.evidence ? b : a), base ?? tried[0]!);
 }
 
 /**
@@ -171,7 +159,11 @@ export class PreferenceModel {
     this.viewChoice = {
       view: picked.view,
       comparisons: records.length,
-      candidates: tried.map((t) => ({ view: t.view, logLoss: t.choice.losses.reduce((sum, x) => sum + x, 0) / t.choice.losses.length })),
+      candidates: tried.map((t) => ({
+        view: t.view,
+        logLoss: t.choice.losses.reduce((sum, x) => sum + x, 0) / t.choice.losses.length,
+        evidence: t.choice.evidence,
+      })),
     };
     return picked;
   }
