@@ -23,7 +23,7 @@ export interface RankerOptions {
   storage?: StorageKind;
   /**
    * Every comparison is learnt from at once; besides, after this quiet (default `true`: 1.5 s; `false` or 0: never)
-   * the ranker retrains, choosing its regularisation by cross-validation and refreshing `stats()`'s held-out figures.
+   * the ranker retrains, choosing its regularisation by the model's evidence and refreshing `stats()`'s held-out figures.
    */
   autoTrain?: boolean | number;
   /** Text rankers only: a pretrained sentence encoder the site hosts, as for createClassifier. */

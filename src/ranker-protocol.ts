@@ -37,7 +37,7 @@ export interface RankerSpec {
 
 export interface RankerOpenOptions {
   backend: BackendRequest;
-  /** Refit (choosing the regularisation by cross-validation) this many ms after the last comparison; 0 or less: off. */
+  /** Refit (choosing the regularisation by the model's evidence) this many ms after the last comparison; 0 or less: off. */
   autoTrainDelayMs: number;
   /** False: comparisons keep the items' vectors and hashes, never the raw inputs. */
   keepInputs: boolean;
@@ -97,7 +97,7 @@ export interface RankerTrainResult {
   modelVersion: number;
   comparisons: number;
   ms: number;
-  /** The L2 strength cross-validation chose (null when too few comparisons to choose: the default is kept). */
+  /** The L2 strength the model's evidence chose (null when too few comparisons to choose: the default is kept). */
   l2: number | null;
 }
 
@@ -129,7 +129,7 @@ export interface RankerStats {
   tieParameter: number;
   l2: number;
   /**
-   * What the model reads of a text item, chosen with the L2 strength by cross-validation on the comparisons (see
+   * What the model reads of a text item, chosen with the L2 strength by the model's evidence on the comparisons (see
    * docs/ranking.md). null before the first choice, for rankers of numbers, images or a text encoder, and while
    * comparisons are kept without their text (`keepInputs: false`).
    */

@@ -181,7 +181,7 @@ export class Ranker extends EventTarget {
     return this.#call('undo', [this.#key, decisionId]);
   }
 
-  /** Chooses the regularisation by cross-validation, refits, and refreshes the held-out figures of `stats()`. */
+  /** Chooses the regularisation (by the model's evidence), refits, and refreshes the held-out figures of `stats()`. */
   async train(): Promise<RankerTrainResult> {
     return this.#call('train', [this.#key]);
   }
