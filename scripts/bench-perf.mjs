@@ -356,12 +356,11 @@ async function main() {
     if (!DISTRIBUTIONS.includes(d)) throw new Error(`Unknown distribution ${d}: use ${DISTRIBUTIONS.join(', ')} or none.`);
   // --distributions or --encoder alone measures only them; with --backends as well, both.
   const onlyParts = (args.distributions !== undefined || args.encoder) && !process.argv.some((a) => a.startsWith('--backends'));
-  const onlyDistributions = onlyParts;
   const runEncoder = args.encoder || !onlyParts;
   const distributionConfig = {
     backend: 'wasm',
     distributions: distributionNames,
-    stored: onlyDistributions && quick ? [10_000] : [1_000, 10_000],
+    stored: onlyParts && quick ? [10_000] : [1_000, 10_000],
     pool: 10_000,
     warmRuns: quick ? 50 : 100,
     recallQueries: quick ? 100 : 200,
@@ -406,8 +405,8 @@ async function main() {
     headless: true,
   });
   const runs = [];
-  const plan = onlyDistributions ? [] : backends.map((backend) => ({ backend, isolated: false }));
-  if (!onlyDistributions && !args['no-isolated'] && backends.includes('wasm')) plan.push({ backend: 'wasm', isolated: true });
+  const plan = onlyParts ? [] : backends.map((backend) => ({ backend, isolated: false }));
+  if (!onlyParts && !args['no-isolated'] && backends.includes('wasm')) plan.push({ backend: 'wasm', isolated: true });
   let distributions = [];
   let encoder = null;
   try {
@@ -453,7 +452,7 @@ async function main() {
     commit: gitCommit(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     budgets: BUDGETS,
-    config: { ...config, backends: onlyDistributions ? [] : backends, quick, isolated: !args['no-isolated'], full: args.full },
+    config: { ...config, backends: onlyParts ? [] : backends, quick, isolated: !args['no-isolated'], full: args.full },
     distributionConfig,
     load: loadavg().map((v) => Number(v.toFixed(2))),
     wallSeconds: Math.round((performance.now() - started) / 1000),
