@@ -3,6 +3,7 @@
 // that learns from those comparisons (pairs chosen at random or by selectPairs' informative strategy), and its figures
 // on held-out items at 25, 50, 100, 200 and 400 comparisons.
 import { createRanker, type Ranker } from '../../src/ranker-entry.js';
+import { shuffled } from '../../scripts/seeded-random.mjs';
 import { seededRandom } from '../../workers/ranker/pair-selection.js';
 
 export type RankTaskName = 'numbers' | 'texts' | 'syllables';
@@ -134,7 +135,10 @@ async function syllablesTask(random: () => number): Promise<Task> {
   const response = await fetch(new URL('../data/cmudict.json', import.meta.url));
   if (!response.ok) throw new Error(`bench/data/cmudict.json: HTTP ${response.status}. Run \`npm run data\` first.`);
   const data = (await response.json()) as { train: { text: string; label: string }[]; test: { text: string; label: string }[] };
-  const words = [...data.train, ...data.test].sort(() => random() - 0.5).slice(0, 400);
+  const all = [...data.train, ...data.test];
+  const words = shuffled(all.length, random)
+    .slice(0, 400)
+    .map((i) => all[i]!);
   const syllables = words.map((w) => (w.label === '4+' ? 4 : Number(w.label)));
   return {
     items: words.map((w) => w.text),
@@ -224,7 +228,9 @@ async function evaluate(ranker: Ranker, task: Task, heldOut: number[], pairs: [n
 export async function runRank(config: RankConfig, progress: (message: string) => void): Promise<RankResult> {
   const random = seededRandom(config.seed * 7919 + 17);
   const task = config.task === 'numbers' ? numbersTask(random) : config.task === 'texts' ? textsTask(random) : await syllablesTask(random);
-  const order = task.items.map((_, i) => i).sort(() => random() - 0.5);
+  // Fisher–Yates, not sort(() => random() − 0.5): that order depends on the engine's sort, so Node and Chromium built
+  // different tasks from one seed.
+  const order = shuffled(task.items.length, random);
   const pool = order.slice(0, 250);
   const heldOut = order.slice(250);
   const heldPairs: [number, number][] = [];
