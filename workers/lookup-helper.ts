@@ -1,4 +1,5 @@
 import { isSparse, type SparseVector } from './featurizers/vector.js';
+import { HelperWorker } from './helper-worker.js';
 import { packVectors, transferables, unpackVectors, type HelperMessage, type HelperReply } from './lookup-protocol.js';
 import type { ExampleMemory, MemoryObserver } from './memory/example-memory.js';
 
@@ -27,13 +28,6 @@ export interface LookupHelperOptions {
   timeoutMs?: (texts: number) => number;
 }
 
-interface Waiting {
-  resolve: (answer: HelperAnswer) => void;
-  reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-  classes: number;
-}
-
 /**
  * A second worker holding a copy of a text model's example memory, so that a large predictBatch or
  * selectForReview featurizes and looks up near-duplicates on two cores: at 10,000 stored texts the exact lookup
@@ -47,27 +41,21 @@ interface Waiting {
  * The helper is an optimisation only. If it fails to start, dies or stops answering, its lookups reject, the engine
  * computes them itself, and this model never uses a helper again; a lookup that throws in the helper rejects alone.
  */
-export class LookupHelper implements MemoryObserver {
-  private readonly worker: Worker;
-  private ready = false;
-  private failure: Error | null = null;
-  private next = 0;
-  private readonly waiting = new Map<number, Waiting>();
+type LookupResult = Extract<HelperReply, { type: 'result' }>;
 
+export class LookupHelper extends HelperWorker<HelperMessage, HelperReply, LookupResult> implements MemoryObserver {
+  private ready = false;
   private readonly timeoutMs: (texts: number) => number;
 
   constructor(
     private readonly memory: ExampleMemory,
     options: LookupHelperOptions = {},
   ) {
-    this.worker = options.worker ?? new Worker(new URL('./lookup.worker.ts', import.meta.url), { type: 'module', name: 'hitl-classifier-lookups' });
+    super(
+      options.worker ?? new Worker(new URL('./lookup.worker.ts', import.meta.url), { type: 'module', name: 'hitl-classifier-lookups' }),
+      'The lookup helper worker',
+    );
     this.timeoutMs = options.timeoutMs ?? ((texts) => HELPER_TIMEOUT_MS + HELPER_TIMEOUT_PER_TEXT_MS * texts);
-    this.worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.fail(new Error(`The lookup helper worker failed: ${event.message || 'script error'}`));
-    });
-    this.worker.addEventListener('messageerror', () => this.fail(new Error('The lookup helper worker sent a message that could not be read.')));
-    this.worker.addEventListener('message', (event: MessageEvent<HelperReply>) => this.receive(event.data));
     const examples = [...memory.examples()].filter((e): e is typeof e & { vector: SparseVector } => isSparse(e.vector));
     const packed = packVectors(examples.map((e) => e.vector));
     const ids = examples.map((e) => e.id);
@@ -79,11 +67,7 @@ export class LookupHelper implements MemoryObserver {
 
   /** Loaded and never failed: lookups sent now are answered from the same examples as the engine's memory. */
   get usable(): boolean {
-    return this.ready && this.failure === null;
-  }
-
-  get failed(): boolean {
-    return this.failure !== null;
+    return this.ready && !this.failed;
   }
 
   upsert(id: string, target: number, vector: SparseVector | Float32Array, seq: number): void {
@@ -103,63 +87,27 @@ export class LookupHelper implements MemoryObserver {
   }
 
   /** Featurizes `texts` and finds each one's near-duplicates above `floor`, as ExampleMemory.nearest would. */
-  lookup(texts: string[], classes: number, floor: number): Promise<HelperAnswer> {
-    if (this.failure) return Promise.reject(this.failure);
-    const request = this.next++;
-    return new Promise<HelperAnswer>((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.fail(new Error(`The lookup helper did not answer ${texts.length} lookups in time.`)),
-        this.timeoutMs(texts.length),
-      );
-      this.waiting.set(request, { resolve, reject, timer, classes });
-      this.send({ type: 'lookup', request, texts, classes, floor });
-    });
-  }
-
-  dispose(): void {
-    this.fail(new Error('The lookup helper was closed.'));
-  }
-
-  private send(message: HelperMessage, transfer: Transferable[] = []): void {
-    if (this.failure) return;
-    try {
-      this.worker.postMessage(message, transfer);
-    } catch (error) {
-      this.fail(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  private receive(reply: HelperReply): void {
-    if (reply.type === 'ready') {
-      this.ready = true;
-      return;
-    }
-    const waiting = this.waiting.get(reply.request);
-    if (!waiting) return;
-    this.waiting.delete(reply.request);
-    clearTimeout(waiting.timer);
-    if (reply.type === 'failed') {
-      // One input the helper could not handle says nothing about the others: the engine redoes this batch itself.
-      waiting.reject(new Error(`The lookup helper failed: ${reply.message}`));
-      return;
-    }
-    const { classes } = waiting;
-    waiting.resolve({
+  async lookup(texts: string[], classes: number, floor: number): Promise<HelperAnswer> {
+    const reply = await this.request(
+      (request) => ({ type: 'lookup', request, texts, classes, floor }),
+      this.timeoutMs(texts.length),
+      `The lookup helper did not answer ${texts.length} lookups in time.`,
+    );
+    return {
       vectors: unpackVectors(reply),
       nearest: Array.from(reply.top, (top, i) => ({ perClass: reply.perClass.slice(i * classes, (i + 1) * classes), top })),
-    });
+    };
   }
 
-  /** Ends the helper for good: its copy may now differ from the memory, so no lookup may be answered from it. */
-  private fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
+  protected receive(reply: HelperReply): void {
+    if (reply.type === 'ready') this.ready = true;
+    // One input the helper could not handle says nothing about the others: the engine redoes this batch itself.
+    else if (reply.type === 'failed') this.settle(reply.request, { error: new Error(`The lookup helper failed: ${reply.message}`) });
+    else this.settle(reply.request, { answer: reply });
+  }
+
+  /** Its copy may now differ from the memory, so no lookup may be answered from it again. */
+  protected override ended(): void {
     this.memory.observe(null);
-    this.worker.terminate();
-    for (const { reject, timer } of this.waiting.values()) {
-      clearTimeout(timer);
-      reject(error);
-    }
-    this.waiting.clear();
   }
 }

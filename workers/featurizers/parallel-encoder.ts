@@ -1,4 +1,5 @@
 import type { EncoderHelperMessage, EncoderHelperReply } from '../encoder-protocol.js';
+import { HelperWorker } from '../helper-worker.js';
 import { nextTask } from '../learning/head.js';
 import { ENCODER_BATCH, type SentenceEncoder } from './sentence-encoder.js';
 
@@ -34,72 +35,38 @@ export interface ParallelEncoderOptions {
 }
 
 /** One helper worker with its own copy of the encoder: loads once, then embeds one pass at a time. */
-class EncoderHelper {
+class EncoderHelper extends HelperWorker<EncoderHelperMessage, EncoderHelperReply, Float32Array> {
   /** True once loaded; false if loading failed or the helper was ended first. */
   readonly ready: Promise<boolean>;
-  private failure: Error | null = null;
-  private next = 0;
-  private readonly waiting = new Map<
-    number,
-    { resolve: (rows: Float32Array) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }
-  >();
   private settleReady: (ready: boolean) => void = () => undefined;
 
   constructor(
-    private readonly worker: Worker,
+    worker: Worker,
     load: Extract<EncoderHelperMessage, { type: 'load' }>,
     private readonly dim: number,
     private readonly timeoutMs: (texts: number) => number,
   ) {
+    super(worker, 'An encoder helper');
     this.ready = new Promise((resolve) => (this.settleReady = resolve));
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.fail(new Error(`An encoder helper failed: ${event.message || 'script error'}`));
-    });
-    worker.addEventListener('messageerror', () => this.fail(new Error('An encoder helper sent a message that could not be read.')));
-    worker.addEventListener('message', (event: MessageEvent<EncoderHelperReply>) => this.receive(event.data));
     this.send(load);
   }
 
-  get failed(): boolean {
-    return this.failure !== null;
-  }
-
   /** One row per text, as the engine's own encoder gives them; rejects if the helper fails, and then it is ended. */
-  embed(texts: string[]): Promise<Float32Array[]> {
-    if (this.failure) return Promise.reject(this.failure);
-    const request = this.next++;
-    return new Promise<Float32Array>((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.fail(new Error(`An encoder helper did not embed ${texts.length} texts in time.`)),
-        this.timeoutMs(texts.length),
-      );
-      this.waiting.set(request, { resolve, reject, timer });
-      this.send({ type: 'embed', request, texts });
-    }).then((flat) => {
-      if (flat.length !== texts.length * this.dim) {
-        const error = new Error(`An encoder helper gave ${flat.length} values for ${texts.length} texts of ${this.dim}.`);
-        this.fail(error);
-        throw error;
-      }
-      return texts.map((_, i) => flat.subarray(i * this.dim, (i + 1) * this.dim));
-    });
-  }
-
-  dispose(): void {
-    this.fail(new Error('The encoder helper was closed.'));
-  }
-
-  private send(message: EncoderHelperMessage): void {
-    if (this.failure) return;
-    try {
-      this.worker.postMessage(message);
-    } catch (error) {
-      this.fail(error instanceof Error ? error : new Error(String(error)));
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    const flat = await this.request(
+      (request) => ({ type: 'embed', request, texts }),
+      this.timeoutMs(texts.length),
+      `An encoder helper did not embed ${texts.length} texts in time.`,
+    );
+    if (flat.length !== texts.length * this.dim) {
+      const error = new Error(`An encoder helper gave ${flat.length} values for ${texts.length} texts of ${this.dim}.`);
+      this.fail(error);
+      throw error;
     }
+    return texts.map((_, i) => flat.subarray(i * this.dim, (i + 1) * this.dim));
   }
 
-  private receive(reply: EncoderHelperReply): void {
+  protected receive(reply: EncoderHelperReply): void {
     switch (reply.type) {
       case 'ready':
         if (reply.dim === this.dim) this.settleReady(!this.failed);
@@ -109,27 +76,15 @@ class EncoderHelper {
         this.fail(new Error(`An encoder helper could not load the encoder: ${reply.message}`));
         return;
       case 'rows':
-      case 'error': {
-        const waiting = this.waiting.get(reply.request);
-        if (!waiting) return;
-        this.waiting.delete(reply.request);
-        clearTimeout(waiting.timer);
-        if (reply.type === 'rows') waiting.resolve(reply.rows);
-        else waiting.reject(new Error(`An encoder helper could not embed: ${reply.message}`));
-      }
+        this.settle(reply.request, { answer: reply.rows });
+        return;
+      case 'error':
+        this.settle(reply.request, { error: new Error(`An encoder helper could not embed: ${reply.message}`) });
     }
   }
 
-  private fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
+  protected override ended(): void {
     this.settleReady(false);
-    this.worker.terminate();
-    for (const { reject, timer } of this.waiting.values()) {
-      clearTimeout(timer);
-      reject(error);
-    }
-    this.waiting.clear();
   }
 }
 
