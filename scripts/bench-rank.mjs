@@ -88,6 +88,9 @@ function summarise(/** @type {any[]} */ results) {
       scoreP50: mean(active.map((r) => r.scoreP50)),
       scoreP95: Math.max(...active.map((r) => r.scoreP95)),
       trainMsAt400: at(active, 400, 'trainMs'),
+      // What the pairs asked were: the mean hidden-utility gap of the 400 (runs from before the field: null).
+      askedGapAt400:
+        active[0]?.checkpoints.at(-1)?.askedMeanGap === undefined ? null : [at(active, 400, 'askedMeanGap'), at(random, 400, 'askedMeanGap')],
     };
   });
 }
@@ -106,6 +109,7 @@ function tables(/** @type {any[]} */ summary) {
     'active reaches random@400 at',
     'score p50 / p95',
     'train at 400',
+    "asked pairs' utility gap, informative / random",
   ];
   const figureRows = summary.map((s) => [
     s.task,
@@ -115,6 +119,7 @@ function tables(/** @type {any[]} */ summary) {
     s.activeReachesRandom400At === null ? 'not by 400' : `${s.activeReachesRandom400At}`,
     `${s.scoreP50.toFixed(2)} / ${s.scoreP95.toFixed(2)} ms`,
     `${(s.trainMsAt400 / 1000).toFixed(2)} s`,
+    s.askedGapAt400 ? s.askedGapAt400.map((gap) => gap.toFixed(2)).join(' / ') : '–',
   ]);
   return { curve, curveRows, figures, figureRows };
 }

@@ -31,6 +31,9 @@ export interface Checkpoint {
   /** Mean P(tie) given on the sampled held-out pairs, and the share of them the person called a tie. */
   tieProbability: number;
   tieShare: number;
+  /** Of the comparisons asked so far: the share the person called a tie, and the mean hidden-utility gap of their pairs. */
+  askedTieShare: number;
+  askedMeanGap: number;
   /** The ranker's own `stats().ece`: its out-of-fold comparisons at the chosen L2. */
   outOfFoldEce: number | null;
   /** What the ranker chose to read of a text (`stats().features`), null for numbers. */
@@ -251,6 +254,8 @@ export async function runRank(config: RankConfig, progress: (message: string) =>
   const poolItems = pool.map((i) => task.items[i]!);
   const checkpoints: Checkpoint[] = [];
   let made = 0;
+  let askedTies = 0;
+  let askedGap = 0;
   try {
     for (const target of config.checkpoints) {
       while (made < target) {
@@ -259,13 +264,16 @@ export async function runRank(config: RankConfig, progress: (message: string) =>
         if (pairs.length === 0) throw new Error(`selectPairs gave no pairs at ${made} comparisons (${config.task}, ${config.strategy}).`);
         for (const [p, q] of pairs) {
           const [i, j] = [pool[p]!, pool[q]!];
-          await ranker.compare(task.items[i]!, task.items[j]!, task.judge(i, j, person));
+          const said = task.judge(i, j, person);
+          if (said === 'tie') askedTies += 1;
+          askedGap += Math.abs(task.utility[i]! - task.utility[j]!);
+          await ranker.compare(task.items[i]!, task.items[j]!, said);
           made += 1;
         }
       }
       const trained = await ranker.train();
       const figures = await evaluate(ranker, task, heldOut, heldPairs, heldOutcomes);
-      checkpoints.push({ comparisons: made, trainMs: trained.ms, ...figures });
+      checkpoints.push({ comparisons: made, trainMs: trained.ms, askedTieShare: askedTies / made, askedMeanGap: askedGap / made, ...figures });
       progress(
         `${config.task} ${config.strategy} seed ${config.seed}: ${made} comparisons, accuracy ${(100 * figures.accuracy).toFixed(1)} % of ceiling ${(100 * figures.ceiling).toFixed(1)} %`,
       );
