@@ -87,6 +87,7 @@ function summarise(/** @type {any[]} */ results) {
       activeReachesRandom400At: reaches(active, randomAt400),
       scoreP50: mean(active.map((r) => r.scoreP50)),
       scoreP95: Math.max(...active.map((r) => r.scoreP95)),
+      scoreMax: Math.max(...active.map((r) => r.scoreMax ?? NaN)),
       trainMsAt400: at(active, 400, 'trainMs'),
       // What the pairs asked were: the mean hidden-utility gap of the 400 (runs from before the field: null).
       askedGapAt400:
@@ -107,7 +108,7 @@ function tables(/** @type {any[]} */ summary) {
     'Kendall τ at 400',
     'ECE at 400',
     'active reaches random@400 at',
-    'score p50 / p95',
+    'score p50 / p95 / max',
     'train at 400',
     "asked pairs' utility gap, informative / random",
   ];
@@ -117,7 +118,7 @@ function tables(/** @type {any[]} */ summary) {
     s.tauAt400.toFixed(3),
     s.eceAt400.toFixed(3),
     s.activeReachesRandom400At === null ? 'not by 400' : `${s.activeReachesRandom400At}`,
-    `${s.scoreP50.toFixed(2)} / ${s.scoreP95.toFixed(2)} ms`,
+    `${s.scoreP50.toFixed(2)} / ${s.scoreP95.toFixed(2)} / ${s.scoreMax.toFixed(1)} ms`,
     `${(s.trainMsAt400 / 1000).toFixed(2)} s`,
     s.askedGapAt400 ? s.askedGapAt400.map((gap) => gap.toFixed(2)).join(' / ') : '–',
   ]);
