@@ -22,10 +22,11 @@ export interface TrainingMetrics {
    */
   heldOut: { examples: number; accuracy: number | null; ece: number } | null;
   /**
-   * Text models: the short character grams' share of the features this head reads, and the out-of-fold accuracy
-   * cross-validation measured for that choice (null when none was measured yet). Null for other inputs.
+   * Text models: the extra group's share of the features this head reads, which group (`extra`, as in
+   * `stats().featureChoice`), and the out-of-fold accuracy cross-validation measured for that choice (null when none
+   * was measured yet). Null for other inputs.
    */
-  featureChoice: { shortGramShare: number; accuracy: number | null } | null;
+  featureChoice: { shortGramShare: number; extra: 'letters' | 'words'; accuracy: number | null } | null;
   /** How long the training took, in ms (null when not known), and the TensorFlow.js backend it ran on. */
   ms: number | null;
   backend: string;

@@ -193,12 +193,16 @@ export interface HumanTimeReport {
  */
 export interface FeatureChoice {
   /**
-   * The share of the head's features given to character 1- and 2-grams inside word boundaries (0: word and
-   * character 3–5-gram features alone). Such short grams decide where the class lies in a word's letters.
+   * The share of the head's features given to the `extra` group (0: word and character 3–5-gram features alone).
    */
   shortGramShare: number;
-  /** Each share tried, with its mean out-of-fold accuracy on the same folds. */
-  candidates: { shortGramShare: number; accuracy: number }[];
+  /**
+   * The group that share goes to: 'letters', character 1- and 2-grams inside word boundaries (where the class lies
+   * in a word's letters), or 'words', the word unigrams and bigrams again (where it lies in which words occur).
+   */
+  extra: 'letters' | 'words';
+  /** Each view tried, with its mean out-of-fold accuracy on the same folds. */
+  candidates: { shortGramShare: number; extra: 'letters' | 'words'; accuracy: number }[];
   /** How many labels the choice was made with, and when (ms since the epoch). */
   examples: number;
   time: number;

@@ -80,6 +80,9 @@ export function encodeBundle(dump: Dump, meta: ModelMeta): Blob {
         savedAt: w.savedAt,
         backend: w.backend,
         ...(w.calibration ? { calibration: w.calibration } : {}),
+        // The head's view (head-views.ts): without it an imported head would read plain n-grams it was not trained on.
+        ...(w.shortGramShare ? { shortGramShare: w.shortGramShare } : {}),
+        ...(w.extra ? { extra: w.extra } : {}),
       }),
     );
   }

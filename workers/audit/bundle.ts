@@ -414,6 +414,17 @@ function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly s
     }
     record.calibration = c as unknown as WeightsRecord['calibration'];
   }
+  if (row.shortGramShare !== undefined) {
+    const share = row.shortGramShare;
+    if (typeof share !== 'number' || !(share > 0 && share < 1))
+      throw at.range(`shortGramShare must be a number between 0 and 1, got ${JSON.stringify(share)}.`);
+    record.shortGramShare = share;
+  }
+  if (row.extra !== undefined) {
+    if (row.extra !== 'words' || record.shortGramShare === undefined)
+      throw at.range(`extra must be 'words' (with a shortGramShare) or absent, got ${JSON.stringify(row.extra)}.`);
+    record.extra = 'words';
+  }
   // Columns into the model's label order; a label the head never saw starts far below the others, as addLabel does.
   const classes = labels.length;
   if (classes !== k || fileLabels.some((l, i) => labels[i] !== l)) {

@@ -1,5 +1,6 @@
 import type { ExplanationSpan } from '../../src/protocol.js';
-import { shortGramOccurrences } from '../featurizers/text-short-grams.js';
+import { extraOccurrences } from '../featurizers/head-views.js';
+import type { HeadExtra } from '../storage/index.js';
 import { MAX_TEXT_CHARS, ngramOccurrences, normalizeText } from '../featurizers/text.js';
 
 /** A text's words as the featurizer reads them, and where each lies in the text as given. */
@@ -94,13 +95,18 @@ function groupContributions(
  * Exact attribution for a head linear in the hashed n-gram features: each feature's value (as featurizeText computes
  * it: sub-linear count, L2-normalised) times `weight(bucket)`, split over the n-grams that made the count in
  * proportion to what each added, and given to the word it lies in (a bigram half to each of its words). With a
- * `shortGramShare`, the head reads √(1−share)·n-grams + √share·short grams (joinShortGrams), and each group is
- * attributed the same way at its scale. The spans' contributions sum to Σ weight × value over the head's row.
+ * `shortGramShare`, the head reads √(1−share)·n-grams + √share·the `extra` group (short grams or words, head-views.ts),
+ * and each group is attributed the same way at its scale. The spans' contributions sum to Σ weight × value over the head's row.
  */
-export function linearTextSpans(text: string, weight: (bucket: number) => number, shortGramShare = 0): ExplanationSpan[] {
+export function linearTextSpans(
+  text: string,
+  weight: (bucket: number) => number,
+  shortGramShare = 0,
+  extra: HeadExtra = 'letters',
+): ExplanationSpan[] {
   const { normalized, words, occurrences } = wordsOf(text);
   const perSpan = new Float64Array(words.spans.length);
   groupContributions(occurrences, words, weight, Math.sqrt(1 - shortGramShare), perSpan);
-  if (shortGramShare > 0) groupContributions(shortGramOccurrences(normalized), words, weight, Math.sqrt(shortGramShare), perSpan);
+  if (shortGramShare > 0) groupContributions(extraOccurrences(normalized, extra), words, weight, Math.sqrt(shortGramShare), perSpan);
   return words.spans.map(({ start, end }, s) => ({ start, end, text: text.slice(start, end), contribution: perSpan[s]! }));
 }

@@ -51,9 +51,9 @@ export class Explanations {
       // Linear only over the featurizer's own n-grams: with an encoder, part of the vector is not a sum over words.
       if (head && spec.textEncoder === undefined && head.standardization === null && isSparse(vector)) {
         const { params } = head;
-        const share = serving.headShare;
-        const spans = linearTextSpans(canonical as string, (bucket) => weightFor(params, bucket, target), share);
-        const row = headRow(vector, share) as typeof vector;
+        const { headShare: share, headExtra: extra } = serving;
+        const spans = linearTextSpans(canonical as string, (bucket) => weightFor(params, bucket, target), share, extra);
+        const row = headRow(vector, share, extra) as typeof vector;
         let score = biasFor(params, target);
         const baseline = score;
         for (let j = 0; j < row.indices.length; j++) score += weightFor(params, row.indices[j]!, target) * row.values[j]!;

@@ -1,12 +1,13 @@
 import type { FeatureChoice as FeatureChoiceReport } from '../../src/protocol.js';
 import { TextNgrams } from '../featurizers/text-ngrams.js';
-import { joinShortGrams, shortGrams } from '../featurizers/text-short-grams.js';
+import { extraGroup, headView } from '../featurizers/head-views.js';
+import { joinShortGrams } from '../featurizers/text-short-grams.js';
 import { isSparse, type SparseVector } from '../featurizers/vector.js';
 import { backgroundBreather } from '../background.js';
 import { breather } from '../learning/head.js';
 import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { eligibleClasses } from '../audit/label-check.js';
-import type { FeatureChoiceRecord } from '../storage/index.js';
+import type { FeatureChoiceRecord, HeadExtra } from '../storage/index.js';
 import { isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 
@@ -16,6 +17,25 @@ import type { ModelSession } from './model-session.js';
  * step for differences the folds cannot resolve at these label counts.
  */
 export const SHORT_GRAM_SHARES = [0, 0.25, 0.5] as const;
+/**
+ * The words' shares tried (head-views.ts): a half, the share at which the n-gram vector joined with its own word
+ * unigrams and bigrams was measured (docs/learning.md, feature choice) and which the likelihood picked on short
+ * paraphrased requests. No quarter: each candidate costs one more cross-validated training at every choice, and a
+ * half is the existing step; a task that wants less of the words keeps the n-grams alone (share 0).
+ */
+export const WORD_SHARES = [0.5] as const;
+
+/** What a text head reads: the n-grams joined with `extra` at `share` (share 0: the n-grams alone, whatever `extra`). */
+export interface HeadView {
+  extra: HeadExtra;
+  share: number;
+}
+
+/** Every view tried at a choice, the n-grams alone first. */
+export const HEAD_VIEWS: readonly HeadView[] = [
+  ...SHORT_GRAM_SHARES.map((share): HeadView => ({ extra: 'letters', share })),
+  ...WORD_SHARES.map((share): HeadView => ({ extra: 'words', share })),
+];
 /** Fewer labels than this and five folds hold a handful of examples each: the choice would be noise. */
 export const CHOICE_MIN_EXAMPLES = 40;
 /**
@@ -36,7 +56,8 @@ const FOLDS = 5;
 
 /**
  * Which features a text model's head reads, chosen by cross-validation on the model's own labels: the n-grams alone
- * or joined with short character grams (text-short-grams.ts), at the share that predicts the held-out labels best.
+ * or joined with a group that weighs letters or words more (head-views.ts), at the share that predicts the held-out
+ * labels best (HEAD_VIEWS).
  * It runs when the labels have doubled since the last choice: at the start of a training while the labels are few
  * enough for that to be quick (the head that training installs then reads what was chosen; a new choice makes it a
  * training from zeros), and otherwise in the background after the training, for the next training to apply. The
@@ -56,7 +77,8 @@ export class FeatureChoice {
     if (!choice) return null;
     return {
       shortGramShare: choice.shortGramShare,
-      candidates: choice.candidates.map((c) => ({ ...c })),
+      extra: choice.extra ?? 'letters',
+      candidates: choice.candidates.map((c) => ({ ...c, extra: c.extra ?? 'letters' })),
       examples: choice.examples,
       time: choice.time,
     };
@@ -113,10 +135,18 @@ export class FeatureChoice {
     if (!texts) return;
     const vectors = all.vectors.slice(from) as SparseVector[];
     if (!vectors.every(isSparse)) return;
-    const short = texts.map((text) => shortGrams(text));
+    const groups = new Map<HeadExtra, SparseVector[]>();
+    const groupOf = (extra: HeadExtra) => {
+      if (!groups.has(extra))
+        groups.set(
+          extra,
+          texts.map((text) => extraGroup(text, extra)),
+        );
+      return groups.get(extra)!;
+    };
     const scores = await crossValidate({
-      candidates: SHORT_GRAM_SHARES,
-      rowsFor: (share) => vectors.map((v, i) => joinShortGrams(v, short[i]!, share)),
+      candidates: HEAD_VIEWS,
+      rowsFor: ({ extra, share }) => (share > 0 ? vectors.map((v, i) => joinShortGrams(v, groupOf(extra)[i]!, share)) : vectors),
       targets,
       classes,
       inputDim: session.inputDim(),
@@ -127,11 +157,16 @@ export class FeatureChoice {
     const stop = shouldStop();
     if (stop) throw stop;
     // The first choice has no choice from labels to protect (the n-grams alone were a default): it takes the best.
-    const current = session.meta.featureChoice ? ngrams.shortGramShare : null;
-    const chosen = chooseCandidate(scores, current as (typeof SHORT_GRAM_SHARES)[number] | null);
+    const current = session.meta.featureChoice ? viewOf(ngrams.shortGramShare, ngrams.extra) : null;
+    const chosen = chooseCandidate(scores, current);
     const record: FeatureChoiceRecord = {
-      shortGramShare: chosen,
-      candidates: scores.map((s) => ({ shortGramShare: s.candidate, accuracy: s.accuracy })),
+      shortGramShare: chosen.share,
+      ...(chosen.extra === 'words' ? { extra: chosen.extra } : {}),
+      candidates: scores.map(({ candidate: { share, extra }, accuracy }) => ({
+        shortGramShare: share,
+        ...(extra === 'words' ? { extra } : {}),
+        accuracy,
+      })),
       examples: all.ids.length,
       time: Date.now(),
     };
@@ -141,28 +176,30 @@ export class FeatureChoice {
 
   /** Before a training: the features of the stored choice (made here, or in another tab, or before a reload). */
   async followChoice(): Promise<void> {
-    const chosen = this.session.meta.featureChoice?.shortGramShare;
-    if (chosen !== undefined) await this.follow(chosen);
+    const chosen = this.session.meta.featureChoice;
+    if (chosen) await this.follow(chosen.shortGramShare, chosen.extra);
   }
 
   /**
-   * Makes `share` the featurizer's and attaches the matching view to every labelled example. Until a head trained on
+   * Makes `share` of `extra` (absent: letters) the featurizer's and attaches the matching view to every labelled example. Until a head trained on
    * it is installed, the served head reads vectors as it was trained to if it read the n-grams alone, and the n-grams
    * alone otherwise (headRow).
    */
-  async follow(share: number): Promise<void> {
+  async follow(share: number, given: HeadExtra = 'letters'): Promise<void> {
     const ngrams = this.ngrams;
-    if (!ngrams || ngrams.shortGramShare === share) return;
+    const extra = share > 0 ? given : 'letters';
+    if (!ngrams || (ngrams.shortGramShare === share && ngrams.extra === extra)) return;
     const { ids, vectors } = this.session.examples.snapshot();
     const texts = await this.texts(ids);
     if (!texts) return;
     // Views first, then the switch, with no await between: a training never reads half-switched rows.
-    const views = vectors.map((v, i) => (isSparse(v) && share > 0 ? joinShortGrams(v, shortGrams(texts[i]!), share) : null));
+    const views = vectors.map((v, i) => (isSparse(v) && share > 0 ? headView(v, texts[i]!, extra, share) : null));
     ngrams.shortGramShare = share;
+    ngrams.extra = extra;
     vectors.forEach((v, i) => {
       if (!isSparse(v)) return;
       const view = views[i];
-      if (view) v.head = { share, vector: view };
+      if (view) v.head = { share, extra, vector: view };
       else delete v.head;
     });
   }
@@ -172,4 +209,9 @@ export class FeatureChoice {
     const texts = await this.session.store.getInputs(ids);
     return texts.every((t): t is string => typeof t === 'string') ? texts : null;
   }
+}
+
+/** The candidate among HEAD_VIEWS that the featurizer reads now (chooseCandidate compares candidates by identity). */
+function viewOf(share: number, extra: HeadExtra): HeadView | null {
+  return HEAD_VIEWS.find((v) => v.share === share && (share === 0 || v.extra === extra)) ?? null;
 }

@@ -182,7 +182,10 @@ export class ModelSession {
    */
   async hydrate({ examples, weights, queue }: LoadedModel): Promise<void> {
     // The head's view of each text must be the one the stored head reads (feature-choice.ts).
-    if (this.featurizer instanceof TextNgrams) this.featurizer.shortGramShare = weights?.shortGramShare ?? 0;
+    if (this.featurizer instanceof TextNgrams) {
+      this.featurizer.shortGramShare = weights?.shortGramShare ?? 0;
+      this.featurizer.extra = weights?.extra ?? 'letters';
+    }
     const withInput = examples.filter((e) => e.input !== undefined);
     const computed = await this.vectorize(withInput.map((e) => e.input!));
     const vectorOf = new Map(withInput.map((e, i) => [e.id, computed[i]!]));
@@ -378,7 +381,10 @@ export class ModelSession {
     // The feature choice was made on the labels being cleared: the next labels choose again.
     const { featureChoice: _cleared, ...kept } = this.meta;
     const meta: ModelMeta = { ...kept, featureDim: null, maxVersion: Math.max(this.meta.maxVersion, this.serving.modelVersion) };
-    if (this.featurizer instanceof TextNgrams) this.featurizer.shortGramShare = 0;
+    if (this.featurizer instanceof TextNgrams) {
+      this.featurizer.shortGramShare = 0;
+      this.featurizer.extra = 'letters';
+    }
     await this.recorder.discard();
     await this.featurizer.forget?.();
     await this.store.clear(meta);

@@ -4,7 +4,7 @@ import { headRow, type Vector } from '../featurizers/vector.js';
 import { nextTask, ServingHead, type HeadParams } from '../learning/head.js';
 import { nearestVote } from '../learning/calibration.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
-import type { WeightsRecord } from '../storage/index.js';
+import type { HeadExtra, WeightsRecord } from '../storage/index.js';
 import { DEFAULT_VOTE_WEIGHT, VOTE_MAX_EXAMPLES } from './policy.js';
 
 /** Near-duplicate lookups made ahead of time at the near-duplicate floor (by the batch split), one per vector. */
@@ -22,6 +22,7 @@ export class Serving {
   calibration: Stats['calibration'] = null;
   modelVersion = 0;
   private share = 0;
+  private extra: HeadExtra = 'letters';
   /**
    * Set for a model that starts from a shipped head: the labels in memory then cover only what people corrected, so a
    * vote among them would pull every input toward the corrected labels; near-duplicates still follow their label.
@@ -37,6 +38,11 @@ export class Serving {
   /** The short character grams' share of what the served head reads (its WeightsRecord's; text-short-grams.ts). */
   get headShare(): number {
     return this.share;
+  }
+
+  /** Which group that share is (its WeightsRecord's; head-views.ts). */
+  get headExtra(): HeadExtra {
+    return this.extra;
   }
 
   get hasHead(): boolean {
@@ -67,6 +73,7 @@ export class Serving {
     }
     this.weights = record;
     this.share = record.shortGramShare ?? 0;
+    this.extra = record.extra ?? 'letters';
     this.calibration = record.calibration ?? null;
     this.head?.dispose();
     this.head = new ServingHead({ inputDim: record.inputDim, labels: [...labels], weights, bias });
@@ -93,6 +100,7 @@ export class Serving {
     this.calibration = null;
     this.modelVersion = 0;
     this.share = 0;
+    this.extra = 'letters';
   }
 
   /**
@@ -117,7 +125,9 @@ export class Serving {
     let headProbs: Float32Array | null = null;
     if (this.head) {
       const stats = this.headStats;
-      const rows = stats ? vectors.map((v) => standardize(v as Float32Array, stats.mean, stats.std)) : vectors.map((v) => headRow(v, this.share));
+      const rows = stats
+        ? vectors.map((v) => standardize(v as Float32Array, stats.mean, stats.std))
+        : vectors.map((v) => headRow(v, this.share, this.extra));
       headProbs = await this.head.predict(rows);
     }
     const hasModel = this.memory.size > 0 || headProbs !== null;

@@ -174,8 +174,8 @@ export class Training {
     // Numeric columns come in any units; image features are already on one scale, and standardising them
     // cost accuracy (2 points on MNIST at 800 labels when it was measured).
     if (session.spec.input !== 'features') {
-      const share = session.featurizer.shortGramShare ?? 0;
-      return { rows: vectors.map((v) => headRow(v, share)), stats: null };
+      const { shortGramShare: share = 0, extra = 'letters' } = session.featurizer;
+      return { rows: vectors.map((v) => headRow(v, share, extra)), stats: null };
     }
     const running = new RunningStats(session.inputDim());
     for (const v of vectors) running.add(v as Float32Array);
@@ -215,7 +215,9 @@ export class Training {
     const { session } = this;
     const served = session.serving.record;
     // A head that reads other features (the choice changed, feature-choice.ts) is no place to start from.
-    const otherFeatures = (served?.shortGramShare ?? 0) !== (session.featurizer.shortGramShare ?? 0);
+    const otherFeatures =
+      (served?.shortGramShare ?? 0) !== (session.featurizer.shortGramShare ?? 0) ||
+      (served?.extra ?? 'letters') !== (session.featurizer.extra ?? 'letters');
     const temperature = served?.calibration?.temperature;
     const reason = fromZerosReason({
       served: served && { labels: served.labels, inputDim: served.inputDim, fromZerosAt: served.fromZerosAt, temperature },
@@ -289,6 +291,7 @@ export class Training {
     try {
       // Read with the rows, in the same turn: the choice may change while this trains, and the head records what it read.
       const shortGramShare = session.featurizer.shortGramShare ?? 0;
+      const extra = session.featurizer.extra ?? 'letters';
       const { rows, stats } = this.trainingRows(vectors);
       const shouldStop = () => state.cancelled ?? (session.generation !== generation ? resetError() : null);
       const warm = shipped ? null : this.warmStart(rows, fromZeros);
@@ -326,6 +329,7 @@ export class Training {
         ...(calibration ? { calibration } : {}),
         start: warm ? 'warm' : shipped ? 'shipped' : 'zeros',
         ...(shortGramShare > 0 ? { shortGramShare } : {}),
+        ...(shortGramShare > 0 && extra === 'words' ? { extra } : {}),
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
       };
       const meta = { ...session.meta, maxVersion: version };

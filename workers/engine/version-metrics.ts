@@ -23,6 +23,7 @@ export function trainingMetrics(
     if (label !== undefined) byLabel[label] = (byLabel[label] ?? 0) + 1;
   }
   const share = record.shortGramShare ?? 0;
+  const extra = record.extra ?? 'letters';
   const choice = session.meta.featureChoice;
   return {
     examples: record.examples,
@@ -34,7 +35,11 @@ export function trainingMetrics(
       calibration && record.start !== 'warm' ? { examples: calibration.heldOut, accuracy: heldOutAccuracy ?? null, ece: calibration.eceAfter } : null,
     featureChoice:
       session.spec.input === 'text'
-        ? { shortGramShare: share, accuracy: choice?.candidates.find((c) => c.shortGramShare === share)?.accuracy ?? null }
+        ? {
+            shortGramShare: share,
+            extra,
+            accuracy: choice?.candidates.find((c) => c.shortGramShare === share && (c.extra ?? 'letters') === extra)?.accuracy ?? null,
+          }
         : null,
     ms,
     backend: record.backend,

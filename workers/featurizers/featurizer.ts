@@ -3,7 +3,7 @@ import type { ShippedHead } from '../learning/prior.js';
 import type { EmbeddingStore } from './embedding-cache.js';
 import { FeatureRows } from './feature-rows.js';
 import { TextNgrams } from './text-ngrams.js';
-import type { StoredInput } from '../storage/index.js';
+import type { HeadExtra, StoredInput } from '../storage/index.js';
 import type { Vector } from './vector.js';
 
 /**
@@ -35,10 +35,12 @@ export interface Featurizer {
    */
   forget?(): Promise<void>;
   /**
-   * Text n-grams only: the short character grams' share of what the head reads, as chosen from the model's labels
+   * Text n-grams only: the extra group's share of what the head reads (short character grams or words), as chosen from the model's labels
    * (feature-choice.ts); vectors then carry the head's view (headRow in vector.ts). Absent or 0: the vector itself.
    */
   readonly shortGramShare?: number;
+  /** Which group that share is (head-views.ts); absent: letters. */
+  readonly extra?: HeadExtra;
   /** A head that came with the model (a Teachable Machine export's): the first answer, and where training starts. */
   readonly shipped?: ShippedHead;
   /** Frees what it holds (model weights); it is not used afterwards. */

@@ -1,7 +1,7 @@
 import type { WireInput } from '../../src/protocol.js';
-import type { StoredInput } from '../storage/index.js';
+import type { HeadExtra, StoredInput } from '../storage/index.js';
 import type { Featurizer, FeaturizerDescription } from './featurizer.js';
-import { joinShortGrams, shortGrams } from './text-short-grams.js';
+import { headView } from './head-views.js';
 import { TEXT_DIM, featurizeText } from './text.js';
 import type { SparseVector, Vector } from './vector.js';
 
@@ -10,10 +10,11 @@ export class TextNgrams implements Featurizer {
   readonly id = 'hashed-ngrams-v1';
   readonly input = 'text';
   /**
-   * The short character grams' share of what the head reads, as the model chose it from its labels
-   * (feature-choice.ts). The vectors themselves, which the memory compares, never change with it.
+   * The extra group's share of what the head reads, and which group (head-views.ts), as the model chose them from its
+   * labels (feature-choice.ts). The vectors themselves, which the memory compares, never change with them.
    */
   shortGramShare = 0;
+  extra: HeadExtra = 'letters';
 
   dim(): number {
     return TEXT_DIM;
@@ -31,9 +32,9 @@ export class TextNgrams implements Featurizer {
   }
 
   /** Gives n-gram vectors of `texts` (made here or by the lookup helper) the head's view, when the choice adds one. */
-  attachHeadViews(texts: readonly string[], vectors: readonly SparseVector[], share = this.shortGramShare): void {
+  attachHeadViews(texts: readonly string[], vectors: readonly SparseVector[], share = this.shortGramShare, extra = this.extra): void {
     if (share <= 0) return;
-    vectors.forEach((vector, i) => (vector.head = { share, vector: joinShortGrams(vector, shortGrams(texts[i]!), share) }));
+    vectors.forEach((vector, i) => (vector.head = { share, extra, vector: headView(vector, texts[i]!, extra, share) }));
   }
 
   describe(): FeaturizerDescription {

@@ -45,8 +45,13 @@ export function shortGramOccurrences(normalized: string): ShortGramOccurrence[] 
 
 /** Sub-linear counts of a text's short grams, L2-normalised, as featurizeText treats its own n-grams. */
 export function shortGrams(text: string): SparseVector {
+  return unitCounts(shortGramOccurrences(normalizeText(text)));
+}
+
+/** Occurrences summed per bucket, sub-linear (sign · log(1 + |count|)) and L2-normalised: one group of a head's view. */
+export function unitCounts(occurrences: readonly { bucket: number; weight: number }[]): SparseVector {
   const counts = new Map<number, number>();
-  for (const { bucket, weight } of shortGramOccurrences(normalizeText(text))) counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
+  for (const { bucket, weight } of occurrences) counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
   const indices = Int32Array.from([...counts.keys()].filter((bucket) => counts.get(bucket) !== 0)).sort();
   const values = Float32Array.from(indices, (bucket) => {
     const count = counts.get(bucket)!;

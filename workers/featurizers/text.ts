@@ -15,7 +15,8 @@ const CHAR_SEED = 0x9e3779b1;
 const CHAR_NGRAMS = [3, 4, 5] as const;
 const WORD_WEIGHT = 1;
 const BIGRAM_WEIGHT = 0.7;
-const CHAR_WEIGHT = 0.5;
+/** What one character n-gram adds to its bucket: tells them from word grams among ngramOccurrences. */
+export const CHAR_WEIGHT = 0.5;
 
 /** FNV-1a steps over UTF-16 code units `codes[start, end)`, from state `h`; no avalanche yet (see finish). */
 export function fnv(h: number, codes: Uint16Array, start: number, end: number): number {

@@ -1,4 +1,4 @@
-import type { SparseVector, Vector } from '../storage/records.js';
+import type { HeadExtra, SparseVector, Vector } from '../storage/records.js';
 
 // The row types are storage's (a model that keeps no inputs stores vectors); featurizers take them from there.
 export type { SparseVector, Vector };
@@ -49,11 +49,12 @@ export function compactColumns(rows: readonly Vector[], dim: number): { rows: Ve
 }
 
 /**
- * What a head trained on `share` reads for `vector`: the head's view the featurizer attached for that share
- * (text-short-grams.ts), or the vector itself. A vector without the right view (made while the choice was changing)
+ * What a head trained on `share` of group `extra` reads for `vector`: the head's view the featurizer attached for that
+ * choice (head-views.ts), or the vector itself. A vector without the right view (made while the choice was changing)
  * is read as its n-grams alone, which is what the old head, the one still serving then, was trained on.
  */
-export function headRow(vector: Vector, share: number): Vector {
+export function headRow(vector: Vector, share: number, extra: HeadExtra = 'letters'): Vector {
   if (share <= 0 || !isSparse(vector)) return vector;
-  return vector.head?.share === share ? vector.head.vector : vector;
+  const head = vector.head;
+  return head?.share === share && (head.extra ?? 'letters') === extra ? head.vector : vector;
 }

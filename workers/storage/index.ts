@@ -5,6 +5,7 @@ export type {
   EmbeddingRecord,
   ExampleRecord,
   FeatureChoiceRecord,
+  HeadExtra,
   ImportPlan,
   LabelChange,
   LabelChangeCounts,

@@ -16,10 +16,17 @@ export interface SparseVector {
   readonly values: Float32Array;
   /**
    * What a text model's head reads instead of this vector, when the model's featurizer choice adds a feature group
-   * that the near-duplicate memory does not compare (text-short-grams.ts); `share` names the choice it was made for.
+   * that the near-duplicate memory does not compare (text-short-grams.ts); `share` and `extra` (absent: letters) name
+   * the choice it was made for.
    */
-  head?: { share: number; vector: SparseVector };
+  head?: { share: number; extra?: HeadExtra; vector: SparseVector };
 }
+
+/**
+ * The group a text head may read besides its n-grams (workers/featurizers/head-views.ts): 'letters', short character
+ * grams, or 'words', the n-grams' own word unigrams and bigrams as a group of their own.
+ */
+export type HeadExtra = 'letters' | 'words';
 
 export type Vector = SparseVector | Float32Array;
 
@@ -47,10 +54,12 @@ export interface ModelMeta {
 
 /** A featurizer setting chosen by cross-validation, with the evidence for it. */
 export interface FeatureChoiceRecord {
-  /** The short character grams' share of a text head's features (text-short-grams.ts); 0 is the n-grams alone. */
+  /** The extra group's share of a text head's features (head-views.ts); 0 is the n-grams alone. */
   shortGramShare: number;
+  /** Which group that share goes to; absent (records made before words were a candidate): letters. */
+  extra?: HeadExtra;
   /** Mean out-of-fold accuracy of every candidate tried, on the same folds. */
-  candidates: { shortGramShare: number; accuracy: number }[];
+  candidates: { shortGramShare: number; extra?: HeadExtra; accuracy: number }[];
   /** Labelled examples the choice was made on, and when. */
   examples: number;
   time: number;
@@ -120,8 +129,10 @@ export interface WeightsRecord {
    * Absent in heads saved before warm starts.
    */
   start?: 'zeros' | 'warm' | 'shipped';
-  /** The short character grams' share of the features this head reads (text-short-grams.ts); absent means 0. */
+  /** The extra group's share of the features this head reads (head-views.ts); absent means 0. */
   shortGramShare?: number;
+  /** Which group that share is; absent: letters (the short character grams). */
+  extra?: 'words';
   /** The example count of the last retrain from zeros this head descends from (warm starts carry it on). */
   fromZerosAt?: number;
   /** Set on the served head (`weights: 'current'`) while it is pinned: a training stores its head as a version only. */

@@ -44,7 +44,8 @@ export function metricsOf(weights: WeightsRecord): TrainingMetrics {
     start: weights.start ?? 'zeros',
     loss: null,
     heldOut: calibration ? { examples: calibration.heldOut, accuracy: null, ece: calibration.eceAfter } : null,
-    featureChoice: weights.shortGramShare === undefined ? null : { shortGramShare: weights.shortGramShare, accuracy: null },
+    featureChoice:
+      weights.shortGramShare === undefined ? null : { shortGramShare: weights.shortGramShare, extra: weights.extra ?? 'letters', accuracy: null },
     ms: null,
     backend: weights.backend,
   };
