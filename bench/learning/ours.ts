@@ -53,8 +53,9 @@ export async function open(dataset: Dataset, config: BenchConfig, run: string, t
 async function features(classifier: Classifier): Promise<string> {
   const choice = (await classifier.stats()).featureChoice;
   if (!choice) return '';
-  const cv = choice.candidates.map((c) => `${c.shortGramShare}: ${pct(c.accuracy)}`).join(', ');
-  return `, short grams ${choice.shortGramShare} (chosen at ${choice.examples} labels; CV ${cv})`;
+  const view = (c: { shortGramShare: number; extra: string }) => (c.shortGramShare === 0 ? 'n-grams alone' : `${c.extra} ${c.shortGramShare}`);
+  const cv = choice.candidates.map((c) => `${view(c)}: ${pct(c.accuracy)}`).join(', ');
+  return `, reads ${view(choice)} (chosen at ${choice.examples} labels; CV ${cv})`;
 }
 
 export async function timedTrain(classifier: Classifier): Promise<{ ms: number; wallMs: number }> {
