@@ -194,15 +194,17 @@ export interface HumanTimeReport {
 export interface FeatureChoice {
   /**
    * The share of the head's features given to the `extra` group (0: word and character 3–5-gram features alone).
+   * With 'encoder', the embedding's share of what the head reads (0: the vectors as joined, at one half).
    */
   shortGramShare: number;
   /**
    * The group that share goes to: 'letters', character 1- and 2-grams inside word boundaries (where the class lies
    * in a word's letters), or 'words', the word unigrams and bigrams again (where it lies in which words occur).
+   * 'encoder' for a model with a `textEncoder`: the share is the embedding's, next to the n-grams.
    */
-  extra: 'letters' | 'words';
+  extra: 'letters' | 'words' | 'encoder';
   /** Each view tried, with its mean out-of-fold accuracy on the same folds. */
-  candidates: { shortGramShare: number; extra: 'letters' | 'words'; accuracy: number }[];
+  candidates: { shortGramShare: number; extra: 'letters' | 'words' | 'encoder'; accuracy: number }[];
   /** How many labels the choice was made with, and when (ms since the epoch). */
   examples: number;
   time: number;

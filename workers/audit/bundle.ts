@@ -421,9 +421,9 @@ function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly s
     record.shortGramShare = share;
   }
   if (row.extra !== undefined) {
-    if (row.extra !== 'words' || record.shortGramShare === undefined)
-      throw at.range(`extra must be 'words' (with a shortGramShare) or absent, got ${JSON.stringify(row.extra)}.`);
-    record.extra = 'words';
+    if ((row.extra !== 'words' && row.extra !== 'encoder') || record.shortGramShare === undefined)
+      throw at.range(`extra must be 'words' or 'encoder' (with a shortGramShare) or absent, got ${JSON.stringify(row.extra)}.`);
+    record.extra = row.extra;
   }
   // Columns into the model's label order; a label the head never saw starts far below the others, as addLabel does.
   const classes = labels.length;

@@ -1,6 +1,6 @@
 import type { ExplanationSpan } from '../../src/protocol.js';
 import { extraOccurrences } from '../featurizers/head-views.js';
-import type { HeadExtra } from '../storage/index.js';
+import type { TextGroup } from '../storage/index.js';
 import { MAX_TEXT_CHARS, ngramOccurrences, normalizeText } from '../featurizers/text.js';
 
 /** A text's words as the featurizer reads them, and where each lies in the text as given. */
@@ -102,7 +102,7 @@ export function linearTextSpans(
   text: string,
   weight: (bucket: number) => number,
   shortGramShare = 0,
-  extra: HeadExtra = 'letters',
+  extra: TextGroup = 'letters',
 ): ExplanationSpan[] {
   const { normalized, words, occurrences } = wordsOf(text);
   const perSpan = new Float64Array(words.spans.length);

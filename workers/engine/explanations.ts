@@ -49,9 +49,9 @@ export class Explanations {
     const head = serving.snapshot();
     if (spec.input === 'text') {
       // Linear only over the featurizer's own n-grams: with an encoder, part of the vector is not a sum over words.
-      if (head && spec.textEncoder === undefined && head.standardization === null && isSparse(vector)) {
+      const { headShare: share, headExtra: extra } = serving;
+      if (head && spec.textEncoder === undefined && extra !== 'encoder' && head.standardization === null && isSparse(vector)) {
         const { params } = head;
-        const { headShare: share, headExtra: extra } = serving;
         const spans = linearTextSpans(canonical as string, (bucket) => weightFor(params, bucket, target), share, extra);
         const row = headRow(vector, share, extra) as typeof vector;
         let score = biasFor(params, target);

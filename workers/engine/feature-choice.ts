@@ -1,4 +1,6 @@
 import type { FeatureChoice as FeatureChoiceReport } from '../../src/protocol.js';
+import { isEncoderText, type EncoderText } from '../featurizers/featurizer.js';
+import { encoderView } from '../featurizers/encoder-view.js';
 import { TextNgrams } from '../featurizers/text-ngrams.js';
 import { extraGroup, headView } from '../featurizers/head-views.js';
 import { joinShortGrams } from '../featurizers/text-short-grams.js';
@@ -7,7 +9,7 @@ import { backgroundBreather } from '../background.js';
 import { breather } from '../learning/head.js';
 import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { eligibleClasses } from '../audit/label-check.js';
-import type { FeatureChoiceRecord, HeadExtra } from '../storage/index.js';
+import type { FeatureChoiceRecord, HeadExtra, TextGroup } from '../storage/index.js';
 import { isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 
@@ -24,6 +26,16 @@ export const SHORT_GRAM_SHARES = [0, 0.25, 0.5] as const;
  * half is the existing step; a task that wants less of the words keeps the n-grams alone (share 0).
  */
 export const WORD_SHARES = [0.5] as const;
+
+/**
+ * The embedding's shares tried for a model with a text encoder, besides the vectors as joined (share 0, which is the
+ * featurizer's own share, ½ by default): a quarter and three quarters, where one part weighs three times the other. The
+ * steps are even on the log-odds of the share (1:3, 1:1, 3:1), so the grid favours neither the n-grams nor the
+ * embedding before the labels speak; as for the letters, each further step (9:1 and 1:9 would be the next) costs
+ * two more cross-validated trainings at every choice, for differences the folds resolve less well the further out
+ * they lie. Chosen on these grounds, not measured on a benchmark.
+ */
+export const ENCODER_SHARES = [0.25, 0.75] as const;
 
 /** What a text head reads: the n-grams joined with `extra` at `share` (share 0: the n-grams alone, whatever `extra`). */
 export interface HeadView {
@@ -54,17 +66,43 @@ export const CHOICE_INLINE_MAX = 300;
 const CHOICE_GROWTH = 2;
 const FOLDS = 5;
 
+/** A model with a text encoder: its vectors as joined (share 0), then each of ENCODER_SHARES but the joined one's. */
+export function encoderViews(joinedShare: number): HeadView[] {
+  return [0, ...ENCODER_SHARES.filter((share) => share !== joinedShare)].map((share) => ({ extra: 'encoder', share }));
+}
+
 /**
  * Which features a text model's head reads, chosen by cross-validation on the model's own labels: the n-grams alone
  * or joined with a group that weighs letters or words more (head-views.ts), at the share that predicts the held-out
- * labels best (HEAD_VIEWS).
+ * labels best (HEAD_VIEWS); with a text encoder, the embedding's share of the vector (encoderViews), which needs no
+ * text, so it is chosen whether or not the model keeps its inputs.
  * It runs when the labels have doubled since the last choice: at the start of a training while the labels are few
  * enough for that to be quick (the head that training installs then reads what was chosen; a new choice makes it a
  * training from zeros), and otherwise in the background after the training, for the next training to apply. The
  * memory never changes with it.
  */
 export class FeatureChoice {
+  /** The encoder candidates of the last featurizer asked (chooseCandidate compares candidates by identity). */
+  private encoderCandidates: { joinedShare: number; views: HeadView[] } | null = null;
+
   constructor(private readonly session: ModelSession) {}
+
+  /** The text featurizer with an encoder, when it is this model's. */
+  private get encoder(): EncoderText | null {
+    const { featurizer } = this.session;
+    return isEncoderText(featurizer) ? featurizer : null;
+  }
+
+  /** The views this model chooses among; empty when it chooses none. */
+  private get candidates(): readonly HeadView[] {
+    const encoder = this.encoder;
+    if (encoder) {
+      if (this.encoderCandidates?.joinedShare !== encoder.share)
+        this.encoderCandidates = { joinedShare: encoder.share, views: encoderViews(encoder.share) };
+      return this.encoderCandidates.views;
+    }
+    return this.ngrams ? HEAD_VIEWS : [];
+  }
 
   /** The n-gram featurizer, when it is this model's and every label's text is kept (the views need the texts). */
   private get ngrams(): TextNgrams | null {
@@ -88,7 +126,7 @@ export class FeatureChoice {
   private get due(): boolean {
     const size = this.session.examples.size;
     const last = this.session.meta.featureChoice?.examples ?? 0;
-    return this.ngrams !== null && size >= CHOICE_MIN_EXAMPLES && size >= CHOICE_GROWTH * last;
+    return this.candidates.length > 0 && size >= CHOICE_MIN_EXAMPLES && size >= CHOICE_GROWTH * last;
   }
 
   /**
@@ -123,7 +161,8 @@ export class FeatureChoice {
 
   private async choose(shouldStop: () => Error | null, breathe: () => Promise<void>): Promise<void> {
     const { session } = this;
-    const ngrams = this.ngrams!;
+    const candidates = this.candidates;
+    const encoder = this.encoder;
     const generation = session.generation;
     const all = session.examples.snapshot();
     const from = Math.max(0, all.ids.length - CHOICE_MAX_EXAMPLES);
@@ -131,12 +170,13 @@ export class FeatureChoice {
     const targets = all.targets.slice(from);
     const classes = session.labels.length;
     if (eligibleClasses(targets, classes).filter(Boolean).length < 2) return;
-    const texts = await this.texts(ids);
+    // The encoder's views need no text (encoderView); the text groups do.
+    const texts = encoder ? [] : await this.texts(ids);
     if (!texts) return;
     const vectors = all.vectors.slice(from) as SparseVector[];
     if (!vectors.every(isSparse)) return;
-    const groups = new Map<HeadExtra, SparseVector[]>();
-    const groupOf = (extra: HeadExtra) => {
+    const groups = new Map<TextGroup, SparseVector[]>();
+    const groupOf = (extra: TextGroup) => {
       if (!groups.has(extra))
         groups.set(
           extra,
@@ -145,8 +185,13 @@ export class FeatureChoice {
       return groups.get(extra)!;
     };
     const scores = await crossValidate({
-      candidates: HEAD_VIEWS,
-      rowsFor: ({ extra, share }) => (share > 0 ? vectors.map((v, i) => joinShortGrams(v, groupOf(extra)[i]!, share)) : vectors),
+      candidates,
+      rowsFor: ({ extra, share }) =>
+        share <= 0
+          ? vectors
+          : extra === 'encoder'
+            ? vectors.map((v) => encoderView(v, share))
+            : vectors.map((v, i) => joinShortGrams(v, groupOf(extra)[i]!, share)),
       targets,
       classes,
       inputDim: session.inputDim(),
@@ -157,14 +202,16 @@ export class FeatureChoice {
     const stop = shouldStop();
     if (stop) throw stop;
     // The first choice has no choice from labels to protect (the n-grams alone were a default): it takes the best.
-    const current = session.meta.featureChoice ? viewOf(ngrams.shortGramShare, ngrams.extra) : null;
+    const { featurizer } = session;
+    const current = session.meta.featureChoice ? viewOf(candidates, featurizer.shortGramShare ?? 0, featurizer.extra ?? 'letters') : null;
     const chosen = chooseCandidate(scores, current);
+    // An encoder model's choice says 'encoder' at share 0 too: its candidates were shares of the embedding.
     const record: FeatureChoiceRecord = {
       shortGramShare: chosen.share,
-      ...(chosen.extra === 'words' ? { extra: chosen.extra } : {}),
+      ...(chosen.extra !== 'letters' ? { extra: chosen.extra } : {}),
       candidates: scores.map(({ candidate: { share, extra }, accuracy }) => ({
         shortGramShare: share,
-        ...(extra === 'words' ? { extra } : {}),
+        ...(extra !== 'letters' ? { extra } : {}),
         accuracy,
       })),
       examples: all.ids.length,
@@ -181,12 +228,21 @@ export class FeatureChoice {
   }
 
   /**
-   * Makes `share` of `extra` (absent: letters) the featurizer's and attaches the matching view to every labelled example. Until a head trained on
+   * Makes `share` of `extra` (absent: letters) the featurizer's and attaches the matching view to every labelled example
+   * (an encoder's share needs none: headRow re-splits each vector when it is read). Until a head trained on
    * it is installed, the served head reads vectors as it was trained to if it read the n-grams alone, and the n-grams
    * alone otherwise (headRow).
    */
   async follow(share: number, given: HeadExtra = 'letters'): Promise<void> {
+    // The encoder's view is made when read (headRow): nothing to attach to the examples.
+    const encoder = this.encoder;
+    if (encoder) {
+      if (share <= 0 || given === 'encoder') encoder.shortGramShare = share;
+      return;
+    }
     const ngrams = this.ngrams;
+    // A head for another kind of model (an encoder's share) is no view of these n-grams: they stay as they are.
+    if (given === 'encoder') return;
     const extra = share > 0 ? given : 'letters';
     if (!ngrams || (ngrams.shortGramShare === share && ngrams.extra === extra)) return;
     const { ids, vectors } = this.session.examples.snapshot();
@@ -211,7 +267,7 @@ export class FeatureChoice {
   }
 }
 
-/** The candidate among HEAD_VIEWS that the featurizer reads now (chooseCandidate compares candidates by identity). */
-function viewOf(share: number, extra: HeadExtra): HeadView | null {
-  return HEAD_VIEWS.find((v) => v.share === share && (share === 0 || v.extra === extra)) ?? null;
+/** The candidate that the featurizer reads now (chooseCandidate compares candidates by identity). */
+function viewOf(candidates: readonly HeadView[], share: number, extra: HeadExtra): HeadView | null {
+  return candidates.find((v) => v.share === share && (share === 0 || v.extra === extra)) ?? null;
 }

@@ -16,7 +16,7 @@ import {
   type WireInput,
 } from '../../src/protocol.js';
 import { inputView, toLogEntry } from '../audit/log-records.js';
-import type { Featurizer } from '../featurizers/featurizer.js';
+import { isEncoderText, type Featurizer } from '../featurizers/featurizer.js';
 import { shippedHeadParams } from '../learning/prior.js';
 import type { Vector } from '../featurizers/vector.js';
 import { inputId } from '../audit/input-id.js';
@@ -184,8 +184,9 @@ export class ModelSession {
     // The head's view of each text must be the one the stored head reads (feature-choice.ts).
     if (this.featurizer instanceof TextNgrams) {
       this.featurizer.shortGramShare = weights?.shortGramShare ?? 0;
-      this.featurizer.extra = weights?.extra ?? 'letters';
+      this.featurizer.extra = weights?.extra === 'words' ? 'words' : 'letters';
     }
+    if (isEncoderText(this.featurizer)) this.featurizer.shortGramShare = weights?.shortGramShare ?? 0;
     const withInput = examples.filter((e) => e.input !== undefined);
     const computed = await this.vectorize(withInput.map((e) => e.input!));
     const vectorOf = new Map(withInput.map((e, i) => [e.id, computed[i]!]));
@@ -385,6 +386,7 @@ export class ModelSession {
       this.featurizer.shortGramShare = 0;
       this.featurizer.extra = 'letters';
     }
+    if (isEncoderText(this.featurizer)) this.featurizer.shortGramShare = 0;
     await this.recorder.discard();
     await this.featurizer.forget?.();
     await this.store.clear(meta);

@@ -215,9 +215,10 @@ export class Training {
     const { session } = this;
     const served = session.serving.record;
     // A head that reads other features (the choice changed, feature-choice.ts) is no place to start from.
+    const share = session.featurizer.shortGramShare ?? 0;
+    // At share 0 every view is the vector itself, whatever its extra (an encoder model's featurizer always says 'encoder').
     const otherFeatures =
-      (served?.shortGramShare ?? 0) !== (session.featurizer.shortGramShare ?? 0) ||
-      (served?.extra ?? 'letters') !== (session.featurizer.extra ?? 'letters');
+      (served?.shortGramShare ?? 0) !== share || (share > 0 && (served?.extra ?? 'letters') !== (session.featurizer.extra ?? 'letters'));
     const temperature = served?.calibration?.temperature;
     const reason = fromZerosReason({
       served: served && { labels: served.labels, inputDim: served.inputDim, fromZerosAt: served.fromZerosAt, temperature },
@@ -329,7 +330,7 @@ export class Training {
         ...(calibration ? { calibration } : {}),
         start: warm ? 'warm' : shipped ? 'shipped' : 'zeros',
         ...(shortGramShare > 0 ? { shortGramShare } : {}),
-        ...(shortGramShare > 0 && extra === 'words' ? { extra } : {}),
+        ...(shortGramShare > 0 && extra !== 'letters' ? { extra } : {}),
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
       };
       const meta = { ...session.meta, maxVersion: version };

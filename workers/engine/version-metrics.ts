@@ -1,6 +1,7 @@
 import type { TrainingMetrics } from '../../src/protocol.js';
 import type { Calibration } from '../learning/calibrate.js';
 import type { WeightsRecord } from '../storage/index.js';
+import { isEncoderText } from '../featurizers/featurizer.js';
 import type { ModelSession } from './model-session.js';
 
 /**
@@ -23,7 +24,8 @@ export function trainingMetrics(
     if (label !== undefined) byLabel[label] = (byLabel[label] ?? 0) + 1;
   }
   const share = record.shortGramShare ?? 0;
-  const extra = record.extra ?? 'letters';
+  // An encoder model's head reads shares of the embedding, the vectors as joined at share 0.
+  const extra = record.extra ?? (isEncoderText(session.featurizer) ? 'encoder' : 'letters');
   const choice = session.meta.featureChoice;
   return {
     examples: record.examples,
@@ -38,7 +40,8 @@ export function trainingMetrics(
         ? {
             shortGramShare: share,
             extra,
-            accuracy: choice?.candidates.find((c) => c.shortGramShare === share && (c.extra ?? 'letters') === extra)?.accuracy ?? null,
+            accuracy:
+              choice?.candidates.find((c) => c.shortGramShare === share && (share === 0 || (c.extra ?? 'letters') === extra))?.accuracy ?? null,
           }
         : null,
     ms,

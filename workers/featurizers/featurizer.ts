@@ -35,8 +35,9 @@ export interface Featurizer {
    */
   forget?(): Promise<void>;
   /**
-   * Text n-grams only: the extra group's share of what the head reads (short character grams or words), as chosen from the model's labels
-   * (feature-choice.ts); vectors then carry the head's view (headRow in vector.ts). Absent or 0: the vector itself.
+   * Text only: the extra group's share of what the head reads (short character grams or words; with a text encoder,
+   * the embedding's share), as chosen from the model's labels (feature-choice.ts); the head reads the view headRow
+   * (vector.ts) gives. Absent or 0: the vector itself.
    */
   readonly shortGramShare?: number;
   /** Which group that share is (head-views.ts); absent: letters. */
@@ -45,6 +46,20 @@ export interface Featurizer {
   readonly shipped?: ShippedHead;
   /** Frees what it holds (model weights); it is not used afterwards. */
   dispose(): void;
+}
+
+/**
+ * A text featurizer that joins an encoder's embedding to the n-grams (text-encoder.ts), seen without importing it (it
+ * loads on demand): `share` is the embedding's share of its vectors, `shortGramShare` the one the head reads (0: the same).
+ */
+export interface EncoderText extends Featurizer {
+  readonly extra: 'encoder';
+  readonly share: number;
+  shortGramShare: number;
+}
+
+export function isEncoderText(featurizer: Featurizer): featurizer is EncoderText {
+  return featurizer.extra === 'encoder';
 }
 
 export interface FeaturizerDescription {

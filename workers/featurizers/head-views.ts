@@ -1,4 +1,4 @@
-import type { HeadExtra } from '../storage/index.js';
+import type { TextGroup } from '../storage/index.js';
 import { joinShortGrams, shortGramOccurrences, shortGrams, unitCounts } from './text-short-grams.js';
 import { CHAR_WEIGHT, ngramOccurrences, normalizeText, type NgramOccurrence } from './text.js';
 import type { SparseVector } from './vector.js';
@@ -17,7 +17,7 @@ import type { SparseVector } from './vector.js';
 /** A group's occurrences in an already normalised text, each with its word(s): what an explanation gives back. */
 export function extraOccurrences(
   normalized: string,
-  extra: HeadExtra,
+  extra: TextGroup,
 ): readonly { bucket: number; weight: number; word: number; previous?: number }[] {
   return extra === 'words' ? wordGramOccurrences(normalized) : shortGramOccurrences(normalized);
 }
@@ -33,11 +33,11 @@ export function wordGrams(text: string): SparseVector {
 }
 
 /** The group `extra` of a text as a unit-length vector. */
-export function extraGroup(text: string, extra: HeadExtra): SparseVector {
+export function extraGroup(text: string, extra: TextGroup): SparseVector {
   return extra === 'words' ? wordGrams(text) : shortGrams(text);
 }
 
 /** The head's view of a text: √(1−share)·n-grams + √share·group (joinShortGrams); share 0 is the n-grams themselves. */
-export function headView(ngrams: SparseVector, text: string, extra: HeadExtra, share: number): SparseVector {
+export function headView(ngrams: SparseVector, text: string, extra: TextGroup, share: number): SparseVector {
   return share > 0 ? joinShortGrams(ngrams, extraGroup(text, extra), share) : ngrams;
 }

@@ -12,10 +12,11 @@ import type { SparseVector, Vector } from './vector.js';
 /**
  * The encoder's share of a joined vector's squared length; the n-grams have the rest. At one half, the cosine of
  * two joined vectors is the plain mean of their n-gram cosine and their encoder cosine, and the head's L2 penalty
- * prices a unit of evidence from either part alike: no prior for surface form over meaning or the reverse, until
- * a choice by cross-validation on the model's own labels (issue 17, item 1) replaces it. It also keeps the n-grams'
- * share (0.5) above 1 − 0.8² = 0.36, the prefix mass of the memory's near-duplicate lookup, so lookups probe the
- * rare n-gram features rather than the encoder's 512 columns, which every example has.
+ * prices a unit of evidence from either part alike: no prior for surface form over meaning or the reverse. It also
+ * keeps the n-grams' share (0.5) above 1 − 0.8² = 0.36, the prefix mass of the memory's near-duplicate lookup, so
+ * lookups probe the rare n-gram features rather than the encoder's 512 columns, which every example has. The stored
+ * vectors, and so the memory, keep this share; what the head reads is re-split at the share the feature choice picks
+ * from the model's labels (feature-choice.ts, ENCODER_SHARES).
  */
 export const DEFAULT_ENCODER_SHARE = 0.5;
 
@@ -32,6 +33,13 @@ export class TextWithEncoder implements Featurizer {
   readonly input = 'text';
   private readonly ngrams = new TextNgrams();
   private readonly cache: EmbeddingCache;
+  /**
+   * The embedding's share of what the head reads, as the model chose it from its labels (feature-choice.ts); 0 reads
+   * the vector as joined, at `share`. headRow re-splits a vector for it (encoder-view.ts); the vectors themselves, which
+   * the memory compares, never change with it.
+   */
+  shortGramShare = 0;
+  readonly extra = 'encoder';
 
   constructor(
     private readonly encoder: SentenceEncoder,

@@ -1,5 +1,5 @@
 import type { WireInput } from '../../src/protocol.js';
-import type { HeadExtra, StoredInput } from '../storage/index.js';
+import type { StoredInput, TextGroup } from '../storage/index.js';
 import type { Featurizer, FeaturizerDescription } from './featurizer.js';
 import { headView } from './head-views.js';
 import { TEXT_DIM, featurizeText } from './text.js';
@@ -14,7 +14,7 @@ export class TextNgrams implements Featurizer {
    * labels (feature-choice.ts). The vectors themselves, which the memory compares, never change with them.
    */
   shortGramShare = 0;
-  extra: HeadExtra = 'letters';
+  extra: TextGroup = 'letters';
 
   dim(): number {
     return TEXT_DIM;

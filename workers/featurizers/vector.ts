@@ -1,4 +1,5 @@
 import type { HeadExtra, SparseVector, Vector } from '../storage/records.js';
+import { encoderView } from './encoder-view.js';
 
 // The row types are storage's (a model that keeps no inputs stores vectors); featurizers take them from there.
 export type { SparseVector, Vector };
@@ -55,6 +56,8 @@ export function compactColumns(rows: readonly Vector[], dim: number): { rows: Ve
  */
 export function headRow(vector: Vector, share: number, extra: HeadExtra = 'letters'): Vector {
   if (share <= 0 || !isSparse(vector)) return vector;
+  // The encoder's view is made from the vector alone, when read: nothing to attach, nothing to fall back from.
+  if (extra === 'encoder') return encoderView(vector, share);
   const head = vector.head;
   return head?.share === share && (head.extra ?? 'letters') === extra ? head.vector : vector;
 }

@@ -6,6 +6,7 @@ export type {
   ExampleRecord,
   FeatureChoiceRecord,
   HeadExtra,
+  TextGroup,
   ImportPlan,
   LabelChange,
   LabelChangeCounts,

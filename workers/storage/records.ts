@@ -26,7 +26,12 @@ export interface SparseVector {
  * The group a text head may read besides its n-grams (workers/featurizers/head-views.ts): 'letters', short character
  * grams, or 'words', the n-grams' own word unigrams and bigrams as a group of their own.
  */
-export type HeadExtra = 'letters' | 'words';
+export type TextGroup = 'letters' | 'words';
+/**
+ * What a text head's view changes (feature-choice.ts): a text group joined to the n-grams at a share, or, for a model
+ * with a text encoder, 'encoder': the same vector re-split so that the embedding has that share (encoder-view.ts).
+ */
+export type HeadExtra = TextGroup | 'encoder';
 
 export type Vector = SparseVector | Float32Array;
 
@@ -54,7 +59,10 @@ export interface ModelMeta {
 
 /** A featurizer setting chosen by cross-validation, with the evidence for it. */
 export interface FeatureChoiceRecord {
-  /** The extra group's share of a text head's features (head-views.ts); 0 is the n-grams alone. */
+  /**
+   * The extra group's share of a text head's features (head-views.ts); 0 is the n-grams alone. With `extra`
+   * 'encoder', the embedding's share of the head's view; 0 is the stored vector itself (the featurizer's own share).
+   */
   shortGramShare: number;
   /** Which group that share goes to; absent (records made before words were a candidate): letters. */
   extra?: HeadExtra;
@@ -131,8 +139,8 @@ export interface WeightsRecord {
   start?: 'zeros' | 'warm' | 'shipped';
   /** The extra group's share of the features this head reads (head-views.ts); absent means 0. */
   shortGramShare?: number;
-  /** Which group that share is; absent: letters (the short character grams). */
-  extra?: 'words';
+  /** Which group that share is; absent: letters (the short character grams). 'encoder': the embedding's share. */
+  extra?: 'words' | 'encoder';
   /** The example count of the last retrain from zeros this head descends from (warm starts carry it on). */
   fromZerosAt?: number;
   /** Set on the served head (`weights: 'current'`) while it is pinned: a training stores its head as a version only. */
