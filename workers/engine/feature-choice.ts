@@ -82,9 +82,6 @@ export function encoderViews(joinedShare: number): HeadView[] {
  * memory never changes with it.
  */
 export class FeatureChoice {
-  /** The encoder candidates of the last featurizer asked (chooseCandidate compares candidates by identity). */
-  private encoderCandidates: { joinedShare: number; views: HeadView[] } | null = null;
-
   constructor(private readonly session: ModelSession) {}
 
   /** The text featurizer with an encoder, when it is this model's. */
@@ -96,11 +93,7 @@ export class FeatureChoice {
   /** The views this model chooses among; empty when it chooses none. */
   private get candidates(): readonly HeadView[] {
     const encoder = this.encoder;
-    if (encoder) {
-      if (this.encoderCandidates?.joinedShare !== encoder.share)
-        this.encoderCandidates = { joinedShare: encoder.share, views: encoderViews(encoder.share) };
-      return this.encoderCandidates.views;
-    }
+    if (encoder) return encoderViews(encoder.share);
     return this.ngrams ? HEAD_VIEWS : [];
   }
 
