@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { channelPrecision, channelTable } from '../workers/ranker/answer-information.js';
 import { BradleyTerry, type Pair } from '../workers/ranker/bt-model.js';
+import { davidson, terms } from '../workers/ranker/davidson.js';
 import { selectPairs, seededRandom } from '../workers/ranker/pair-selection.js';
 import { curvature, PoolPosterior } from '../workers/ranker/posterior.js';
 import { difference, type Row } from '../workers/ranker/sparse.js';
@@ -82,5 +84,58 @@ describe('informative pair selection', () => {
     expect(keys).not.toContain(`2:${items.length}`);
     for (const [i, j] of chosen) expect(i).not.toBe(j);
     expect(selectPairs(model, comparisons(20), pool, 8, 'informative', 5)).toEqual(chosen);
+  });
+});
+
+describe('the channel a comparison stands for', () => {
+  /** The answer's mutual information with δ ~ N(d, v), by a fine brute-force sum over ±10 standard deviations. */
+  function bald(d: number, v: number, theta: number): number {
+    const h = (p: number[]) => -p.reduce((sum, q) => sum + (q > 0 ? q * Math.log(q) : 0), 0);
+    const sd = Math.sqrt(v);
+    const mean = [0, 0, 0];
+    let expected = 0;
+    let total = 0;
+    for (let z = -10; z <= 10; z += 0.001) {
+      const w = Math.exp((-z * z) / 2);
+      const p = davidson(d + sd * z, theta);
+      const q = [p.a, p.b, p.tie];
+      q.forEach((x, k) => (mean[k]! += w * x));
+      expected += w * h(q);
+      total += w;
+    }
+    return h(mean.map((x) => x / total)) - expected / total;
+  }
+
+  test('tells what the answer tells: its mutual information with the difference, never more than log 3', () => {
+    for (const theta of [-30, -1, 0.5])
+      for (const d of [0, 1.5, 6])
+        for (const v of [0.05, 1, 20, 400]) {
+          const information = Math.log1p(channelPrecision(d, v, theta) * v) / 2;
+          expect(information).toBeCloseTo(bald(d, v, theta), 2);
+          expect(information).toBeLessThanOrEqual(theta < -20 ? Math.log(2) : Math.log(3));
+        }
+  });
+
+  test('is the curvature when the difference is nearly known, and far below it for an uncertain pair with an obvious answer', () => {
+    for (const d of [0, 2, 5]) expect(channelPrecision(d, 1e-4, -1) / terms(d, -1, 0).hd).toBeCloseTo(1, 2);
+    // Two items the prior knows little about, far apart in score: the curvature at the moderated difference called
+    // this comparison worth 2 nats, more than any answer of three outcomes can tell.
+    const v = 200;
+    const moderated = terms(6 / Math.sqrt(1 + (Math.PI * v) / 8), -1, 0).hd;
+    expect(Math.log1p(moderated * v) / 2).toBeGreaterThan(Math.log(3));
+    expect(channelPrecision(6, v, -1)).toBeLessThan(moderated / 5);
+  });
+
+  test('its table, read once per selection, tells within a tenth of the quadrature', () => {
+    for (const theta of [-3, 0.5]) {
+      const channel = channelTable(theta);
+      for (let d = -10; d <= 10; d += 0.37)
+        for (let logV = -6; logV <= 9; logV += 0.61) {
+          const v = Math.exp(logV);
+          const exact = Math.log1p(channelPrecision(d, v, theta) * v) / 2;
+          const read = Math.log1p(channel(d, v) * v) / 2;
+          expect(Math.abs(read - exact)).toBeLessThanOrEqual(0.1 * Math.max(exact, 1e-3));
+        }
+    }
   });
 });

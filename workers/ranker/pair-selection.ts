@@ -1,6 +1,6 @@
 import type { PairStrategy } from '../../src/protocol.js';
 import type { BradleyTerry, Pair } from './bt-model.js';
-import { terms } from './davidson.js';
+import { channelTable } from './answer-information.js';
 import { PoolPosterior } from './posterior.js';
 import type { Row } from './sparse.js';
 
@@ -71,7 +71,7 @@ const SHORT_LIST = 2000;
 /** Larger pools are scored on a seeded sample of this many items (the posterior costs one solve per item). */
 const MAX_POOL_ITEMS = 1000;
 
-/** What one candidate pair would tell: its items, the variance of its difference now, its Fisher information. */
+/** What one candidate pair would tell: its items, the variance of its difference now, the precision of the Gaussian channel its answer is (channelPrecision). */
 interface Candidate {
   i: number;
   j: number;
@@ -90,7 +90,7 @@ interface Chosen {
  * about the outcomes of random pairs of the pool — the expected predictive information gain (EPIG, Bickford Smith et
  * al. 2023; MacKay's 1992 mean marginal information over a set of interest). Under the Laplace posterior with its
  * correlations (PoolPosterior) and the Gaussian channel each comparison is in that approximation (a score difference
- * seen with noise variance 1/h, h its Fisher information), a comparison e changes the variance of a target
+ * seen with noise variance 1/h, h matched to what its answer can tell: channelPrecision), a comparison e changes the variance of a target
  * difference t from σ²ₜ to σ²ₜ − cov(t, e)²/(1/hₑ + var(e)); the information about t's outcome is
  * ½·log((1 + hₜσ²ₜ)/(1 + hₜσ'²ₜ)), summed over the targets.
  *
@@ -126,7 +126,8 @@ export function selectPairs(
   const cov = whole ? (i: number, j: number) => whole[i * m + j]! : (i: number, j: number) => posterior.cov(i, j);
   const scores = pool.map((row) => model.score(row));
   const variances = pool.map((_, i) => cov(i, i));
-  const fisher = (i: number, j: number, v: number) => curvature1(scores[i]! - scores[j]!, v, model.theta);
+  const channel = channelTable(model.theta);
+  const fisher = (i: number, j: number, v: number) => channel(scores[i]! - scores[j]!, v);
 
   // Targets: their endpoints' covariance with every item, kept as the covariance of each target difference.
   const targets = randomPairs(m, Math.min(TARGET_PAIRS, (m * (m - 1)) / 2), random);
@@ -227,11 +228,6 @@ export function selectPairs(
     chosenSoFar.push({ z, s });
     refreshBase();
   }
-}
-
-/** The Fisher information of a comparison whose score difference is d ± √v: the curvature at the moderated d. */
-function curvature1(d: number, v: number, theta: number): number {
-  return terms(d / Math.sqrt(1 + (Math.PI * v) / 8), theta, 0).hd;
 }
 
 /** `count` distinct indices below n, seeded. */
