@@ -10,7 +10,7 @@ import { breather } from '../learning/head.js';
 import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { eligibleClasses } from '../audit/label-check.js';
 import type { FeatureChoiceRecord, HeadExtra, TextGroup } from '../storage/index.js';
-import { isAbort } from './errors.js';
+import { abortError, isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 
 /**
@@ -82,6 +82,13 @@ export function encoderViews(joinedShare: number): HeadView[] {
  * memory never changes with it.
  */
 export class FeatureChoice {
+  /**
+   * Set when a background choice gave way to a newer training: that training then makes the choice first, however
+   * many labels there are. Otherwise trainings that come faster than a choice takes would put it off for good: a page
+   * that imports a thousand labels and trains every few corrections kept the default features.
+   */
+  private gaveWay = false;
+
   constructor(private readonly session: ModelSession) {}
 
   /** The text featurizer with an encoder, when it is this model's. */
@@ -124,11 +131,13 @@ export class FeatureChoice {
 
   /**
    * At the start of a training, when the choice is due and its labels are few enough to choose at once
-   * (CHOICE_INLINE_MAX): chooses and applies, so this training's head reads the choice. Best effort: a failure leaves
-   * the previous choice, and only a reset (`shouldStop`) stops the training too.
+   * (CHOICE_INLINE_MAX), or when a background choice gave way to this training: chooses and applies, so this
+   * training's head reads the choice. Best effort: a failure leaves the previous choice, and only a reset
+   * (`shouldStop`) stops the training too.
    */
   async chooseBeforeTraining(shouldStop: () => Error | null): Promise<void> {
-    if (!this.due || Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX) return;
+    if (!this.due || (Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX && !this.gaveWay)) return;
+    this.gaveWay = false;
     try {
       await this.choose(shouldStop, breather());
       await this.followChoice();
@@ -141,12 +150,18 @@ export class FeatureChoice {
   /**
    * After a training (in its chain, like the label check), when the choice is still due: chooses in the background,
    * giving way to the page, and only records it. Applying it now would leave the served head reading views it was not
-   * trained on; the next training applies it (followChoice).
+   * trained on; the next training applies it (followChoice). A newer training (`newerTraining`) stops it, and then
+   * makes the choice itself before it trains (chooseBeforeTraining).
    */
-  async chooseInBackground(shouldStop: () => Error | null): Promise<void> {
+  async chooseInBackground(shouldStop: () => Error | null, newerTraining: () => boolean): Promise<void> {
     if (!this.due) return;
+    const stop = () => {
+      if (!newerTraining()) return shouldStop();
+      this.gaveWay = true;
+      return abortError('A newer training makes this feature choice first.');
+    };
     try {
-      await this.choose(shouldStop, backgroundBreather());
+      await this.choose(stop, backgroundBreather());
     } catch (error) {
       if (!isAbort(error)) console.warn('hitl-classifier: the feature choice failed; the features stay as they were', error);
     }
