@@ -4,6 +4,7 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendRequest } from '../src/protocol.js';
+import { useHeapSplit } from './wasm-split.js';
 
 /**
  * Order tried by `auto` when the backend race has nothing to compare (no real GPU): measured fastest first on a
@@ -95,6 +96,8 @@ const loaders: Record<BackendName, () => Promise<unknown>> = {
     // from a Blob holding the source of a function the bundler renamed: every thread dies ("e is not defined",
     // seen here with COOP/COEP) and the backend never starts. Single-threaded SIMD is the build that works.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    // The backend's SplitV copies its whole input once per part; this one copies within the heap (wasm-split.ts).
+    useHeapSplit();
   },
 };
 
