@@ -9,6 +9,11 @@ const reply = (message: EncoderHelperReply, transfer: Transferable[] = []) => po
 const text = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 let encoder: Promise<SentenceEncoder> | null = null;
+/**
+ * The passes asked so far, one after another: the engine keeps a second pass waiting here while this one runs
+ * (parallel-encoder.ts), and it must not start until this one has answered.
+ */
+let passes: Promise<void> = Promise.resolve();
 
 addEventListener('message', (event: MessageEvent<EncoderHelperMessage>) => {
   const message = event.data;
@@ -24,16 +29,19 @@ addEventListener('message', (event: MessageEvent<EncoderHelperMessage>) => {
     return;
   }
   const { request, texts } = message;
-  void (async () => {
-    try {
-      if (!encoder) throw new Error('The encoder helper was asked to embed before it was loaded.');
-      const loaded = await encoder;
-      const rows = await loaded.embed(texts);
-      const flat = new Float32Array(rows.length * loaded.dim);
-      rows.forEach((row, i) => flat.set(row, i * loaded.dim));
-      reply({ type: 'rows', request, rows: flat }, [flat.buffer]);
-    } catch (error) {
-      reply({ type: 'error', request, message: text(error) });
-    }
-  })();
+  passes = passes.then(() => embed(request, texts));
 });
+
+/** Answers one pass, its rows or its error; never rejects, so the passes queued behind it still run. */
+async function embed(request: number, texts: string[]): Promise<void> {
+  try {
+    if (!encoder) throw new Error('The encoder helper was asked to embed before it was loaded.');
+    const loaded = await encoder;
+    const rows = await loaded.embed(texts);
+    const flat = new Float32Array(rows.length * loaded.dim);
+    rows.forEach((row, i) => flat.set(row, i * loaded.dim));
+    reply({ type: 'rows', request, rows: flat }, [flat.buffer]);
+  } catch (error) {
+    reply({ type: 'error', request, message: text(error) });
+  }
+}

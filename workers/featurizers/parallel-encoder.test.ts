@@ -55,6 +55,33 @@ describe('ParallelEncoder', () => {
     }
   });
 
+  test('a helper holds two passes at once, so it never waits for the engine between passes', async () => {
+    // A helper that answers its passes one at a time, 50 ms each, with every value set to how many passes it held
+    // when that pass came: what the engine sends without waiting for an answer shows in the rows.
+    const parallel = new ParallelEncoder(local, {
+      backend: 'wasm',
+      helpers: 1,
+      createWorker: () =>
+        workerFrom(
+          'let held = 0; let chain = Promise.resolve();' +
+            "onmessage = (e) => { if (e.data.type === 'load') { postMessage({ type: 'ready', dim: 512 }); return; }" +
+            '  held += 1; const value = held; const { request, texts } = e.data;' +
+            '  chain = chain.then(() => new Promise((done) => setTimeout(() => {' +
+            "    held -= 1; postMessage({ type: 'rows', request, rows: new Float32Array(texts.length * 512).fill(value) }); done();" +
+            '  }, 50))); };',
+        ),
+    });
+    try {
+      expect(await parallel.warm()).toBe(1);
+      const rows = await parallel.embed(sentences(4 * PARALLEL_MIN_TEXTS, 13));
+      const held = new Set(rows.map((row) => row[0]!).filter((v) => Number.isInteger(v)));
+      expect(parallel.helped).toBeGreaterThan(1);
+      expect(held).toEqual(new Set([1, 2]));
+    } finally {
+      parallel.dispose();
+    }
+  });
+
   test('a helper that never answers, or dies, costs time only: the engine embeds its texts', async () => {
     const texts = sentences(PARALLEL_MIN_TEXTS, 11);
     const alone = await local.embed(texts);

@@ -15,11 +15,29 @@ export const PARALLEL_MIN_TEXTS = 2 * ENCODER_BATCH;
 const MAX_HELPERS = 2;
 /**
  * A helper silent this long on one pass (plus a little per text) is taken for dead or hung and ended, and its texts
- * are embedded here. A pass of 64 short texts takes ~0.3 s on one core; only a helper that stopped stays silent for
- * half a minute.
+ * are embedded here. A pass of 32 short texts takes ~0.3 s on one core (two such passes when one waits behind the
+ * other); only a helper that stopped stays silent for half a minute.
  */
 const HELPER_TIMEOUT_MS = 30_000;
 const HELPER_TIMEOUT_PER_TEXT_MS = 20;
+/**
+ * Texts in a pass of a shared batch, at most. The engine takes in a helper's answer only between passes of its own
+ * (a pass runs in microtasks), so its passes must be short beside a helper's queue (below); and a pass has a fixed
+ * cost (USE lite: ~250 kernels, ~10 ms on wasm), small beside the ~0.3 s of 32 texts. Per text, passes of 16 to 64
+ * cost about the same here (Node, wasm: 7.1, 6.6 and 7–8.7 ms).
+ */
+const SHARED_PASS = 32;
+/**
+ * The last passes of a batch shrink to this many texts: when the queue runs dry, whoever is still on a pass keeps
+ * the others waiting for at most that long.
+ */
+const LAST_PASS = 8;
+/**
+ * Passes a helper holds at once. With one, it idles from its answer until the engine ends the pass it is on and
+ * sends the next (measured: up to half of the helper's time, when both finish passes together); with two, the next waits
+ * in its queue. More would only leave more in its hands when the batch's queue runs dry.
+ */
+const HELPER_PASSES_IN_FLIGHT = 2;
 
 export interface ParallelEncoderOptions {
   /** The engine's backend; the helpers start the same one. */
@@ -32,6 +50,20 @@ export interface ParallelEncoderOptions {
   createWorker?: () => Worker;
   /** How long a pass of `texts` texts may go unanswered before its helper is ended (default 30 s plus 20 ms a text). */
   timeoutMs?: (texts: number) => number;
+}
+
+/**
+ * `order` cut into passes, each at most 1/(2 × workers) of what is left (between LAST_PASS and SHARED_PASS texts):
+ * large while much is left, small at the end, so that the work still out when the queue runs dry is a small share.
+ */
+function passes(order: readonly number[], workers: number): number[][] {
+  const out: number[][] = [];
+  for (let start = 0; start < order.length;) {
+    const size = Math.max(LAST_PASS, Math.min(SHARED_PASS, Math.ceil((order.length - start) / (2 * workers))));
+    out.push(order.slice(start, start + size));
+    start += size;
+  }
+  return out;
 }
 
 /** One helper worker with its own copy of the encoder: loads once, then embeds one pass at a time. */
@@ -90,9 +122,9 @@ class EncoderHelper extends HelperWorker<EncoderHelperMessage, EncoderHelperRepl
 
 /**
  * A sentence encoder that shares large batches with helper workers, each with its own copy of the encoder, so its
- * passes run on several cores: on WASM one pass of 64 texts holds a core for a third of a second, and nothing else
+ * passes run on several cores: on WASM a text holds a core for 7–9 ms (USE lite, a short sentence), and nothing else
  * in a batch of new texts costs nearly as much. The engine's own copy keeps doing passes too; the helpers take
- * passes from the same queue as they are free.
+ * passes from the same queue as they are free, each with a second one waiting in its queue.
  *
  * Only an optimisation: helpers start with the first large batch (no memory is spent on them otherwise), a batch
  * never waits for one still loading, and a helper that fails to load, dies or stops answering is ended and its texts
@@ -129,8 +161,7 @@ export class ParallelEncoder implements SentenceEncoder {
     // Passes of texts of like length (the encoder pads a pass to its longest), longest first, so the last passes
     // left for whoever is free are the cheap ones.
     const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
-    const queue: number[][] = [];
-    for (let start = 0; start < order.length; start += ENCODER_BATCH) queue.push(order.slice(start, start + ENCODER_BATCH));
+    const queue = passes(order, helpers.length + 1);
     const run = async (embed: (part: string[]) => Promise<Float32Array[]>, until: () => boolean): Promise<void> => {
       while (queue.length > 0 && !until()) {
         const pass = queue.shift()!;
@@ -159,14 +190,13 @@ export class ParallelEncoder implements SentenceEncoder {
         ),
       ]);
       if (!ready) return;
-      await run(
-        async (part) => {
-          const rows = await helper.embed(part);
-          this.helped += 1;
-          return rows;
-        },
-        () => helper.failed,
-      );
+      const embed = async (part: string[]): Promise<Float32Array[]> => {
+        const rows = await helper.embed(part);
+        this.helped += 1;
+        return rows;
+      };
+      // Each loop keeps one pass with the helper; a failure ends both, and both their passes go back to the queue.
+      await Promise.all(Array.from({ length: HELPER_PASSES_IN_FLIGHT }, () => run(embed, () => helper.failed)));
     });
     await Promise.all([local, ...helping]);
     // Passes a helper gave back after the engine's own loop had ended.
