@@ -84,7 +84,7 @@ export function channelPrecision(d: number, v: number, theta: number): number {
   return Math.expm1(2 * information) / v;
 }
 
-/** The table's range: below it the curvature is the answer's information to within 0.1 %, above it the answer is all but settled. */
+/** The table's range of variances: below it the curvature is the limit the precision tends to (a relative gap of order v). */
 const MIN_VARIANCE = 1e-3;
 const MAX_VARIANCE = 1e4;
 /** Table steps: in |d|, and in log v. */
@@ -110,10 +110,9 @@ export function channelTable(theta: number): (d: number, v: number) => number {
   return (d, v) => {
     const x = Math.abs(d) / D_STEP;
     const y = (Math.log(v) - logMin) / LOG_V_STEP;
-    // Below the table the curvature is the limit; beyond |d|'s range the answer is settled and tells next to nothing;
-    // above the largest variance, rare, the quadrature itself.
-    if (!(y >= 0) || !(x < rows - 1)) return terms(d, theta, 0).hd;
-    if (!(y < columns - 1)) return channelPrecision(d, v, theta);
+    // Below the table the curvature is the limit; past its edges (rare) the quadrature itself.
+    if (!(y >= 0)) return terms(d, theta, 0).hd;
+    if (!(x < rows - 1) || !(y < columns - 1)) return channelPrecision(d, v, theta);
     const r = Math.floor(x);
     const c = Math.floor(y);
     const fx = x - r;
