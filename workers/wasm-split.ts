@@ -31,6 +31,8 @@ export function useHeapSplit(): void {
 }
 
 const ours = new WeakSet<KernelFunc>();
+/** Values per block below which a plain loop copies faster than a view and `set`. */
+const SMALL_BLOCK = 16;
 
 function splitV({ inputs, attrs, backend: wasm }: Parameters<KernelFunc>[0]): TensorInfo[] {
   const x = inputs['x']!;
@@ -53,7 +55,9 @@ function splitV({ inputs, attrs, backend: wasm }: Parameters<KernelFunc>[0]): Te
     const offset = begin * inner;
     // One block when the parts do not interleave (a split of the first axis, or into one part).
     if (outer === 1 || block === row) to.set(from.subarray(offset, offset + outer * block));
-    else for (let o = 0; o < outer; o++) to.set(from.subarray(o * row + offset, o * row + offset + block), o * block);
+    else if (block >= SMALL_BLOCK) for (let o = 0; o < outer; o++) to.set(from.subarray(o * row + offset, o * row + offset + block), o * block);
+    // Blocks of a few values (the channels of an image's pixels): a view per block would cost more than its copy.
+    else for (let o = 0; o < outer; o++) for (let j = 0; j < block; j++) to[o * block + j] = from[o * row + offset + j]!;
     begin += size;
     return out;
   });
