@@ -10,7 +10,7 @@ import { breather } from '../learning/head.js';
 import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { eligibleClasses } from '../audit/label-check.js';
 import type { FeatureChoiceRecord, HeadExtra, TextGroup } from '../storage/index.js';
-import { abortError, isAbort } from './errors.js';
+import { isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 
 /**
@@ -82,13 +82,6 @@ export function encoderViews(joinedShare: number): HeadView[] {
  * memory never changes with it.
  */
 export class FeatureChoice {
-  /**
-   * Set when a background choice gave way to a newer training: that training then makes the choice first, however
-   * many labels there are. Otherwise trainings that come faster than a choice takes would put it off for good: a page
-   * that imports a thousand labels and trains every few corrections kept the default features.
-   */
-  private gaveWay = false;
-
   constructor(private readonly session: ModelSession) {}
 
   /** The text featurizer with an encoder, when it is this model's. */
@@ -131,15 +124,19 @@ export class FeatureChoice {
 
   /**
    * At the start of a training, when the choice is due and its labels are few enough to choose at once
-   * (CHOICE_INLINE_MAX), or when a background choice gave way to this training: chooses and applies, so this
-   * training's head reads the choice. Best effort: a failure leaves the previous choice, and only a reset
-   * (`shouldStop`) stops the training too.
+   * (CHOICE_INLINE_MAX): chooses and applies, so this training's head reads the choice. A model's first choice is
+   * made here whatever the number of labels, on the newest CHOICE_INLINE_MAX of them, at the cost of a choice at that
+   * size: left to the background, it was stopped by each newer training, so a model that started from many labels (a
+   * bundle imported) and trained as often as a choice took kept the plain n-grams for good. The background then
+   * chooses again on all of them (the record counts the labels chosen on, so the next choice is due at twice that). Best
+   * effort: a failure leaves the previous choice, and only a reset (`shouldStop`) stops the training too.
    */
   async chooseBeforeTraining(shouldStop: () => Error | null): Promise<void> {
-    if (!this.due || (Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX && !this.gaveWay)) return;
-    this.gaveWay = false;
+    if (!this.due) return;
+    const first = !this.session.meta.featureChoice;
+    if (!first && Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX) return;
     try {
-      await this.choose(shouldStop, breather());
+      await this.choose(shouldStop, breather(), first ? CHOICE_INLINE_MAX : CHOICE_MAX_EXAMPLES);
       await this.followChoice();
     } catch (error) {
       if (isAbort(error)) throw error;
@@ -150,30 +147,25 @@ export class FeatureChoice {
   /**
    * After a training (in its chain, like the label check), when the choice is still due: chooses in the background,
    * giving way to the page, and only records it. Applying it now would leave the served head reading views it was not
-   * trained on; the next training applies it (followChoice). A newer training (`newerTraining`) stops it, and then
-   * makes the choice itself before it trains (chooseBeforeTraining).
+   * trained on; the next training applies it (followChoice).
    */
-  async chooseInBackground(shouldStop: () => Error | null, newerTraining: () => boolean): Promise<void> {
+  async chooseInBackground(shouldStop: () => Error | null): Promise<void> {
     if (!this.due) return;
-    const stop = () => {
-      if (!newerTraining()) return shouldStop();
-      this.gaveWay = true;
-      return abortError('A newer training makes this feature choice first.');
-    };
     try {
-      await this.choose(stop, backgroundBreather());
+      await this.choose(shouldStop, backgroundBreather());
     } catch (error) {
       if (!isAbort(error)) console.warn('hitl-classifier: the feature choice failed; the features stay as they were', error);
     }
   }
 
-  private async choose(shouldStop: () => Error | null, breathe: () => Promise<void>): Promise<void> {
+  /** Chooses on the newest `newest` labels and records the choice (with the labels counted as below). */
+  private async choose(shouldStop: () => Error | null, breathe: () => Promise<void>, newest = CHOICE_MAX_EXAMPLES): Promise<void> {
     const { session } = this;
     const candidates = this.candidates;
     const encoder = this.encoder;
     const generation = session.generation;
     const all = session.examples.snapshot();
-    const from = Math.max(0, all.ids.length - CHOICE_MAX_EXAMPLES);
+    const from = Math.max(0, all.ids.length - newest);
     const ids = all.ids.slice(from);
     const targets = all.targets.slice(from);
     const classes = session.labels.length;
@@ -222,7 +214,9 @@ export class FeatureChoice {
         ...(extra !== 'letters' ? { extra } : {}),
         accuracy,
       })),
-      examples: all.ids.length,
+      // The schedule's count: every label, except for a choice cut short to choose at once (a first choice on many
+      // labels), which counts what it read, so the background chooses again on all of them after this training.
+      examples: newest < CHOICE_MAX_EXAMPLES ? ids.length : all.ids.length,
       time: Date.now(),
     };
     if (session.generation !== generation) return;

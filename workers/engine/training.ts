@@ -130,11 +130,12 @@ export class Training {
   private chooseFeatures(): Promise<void> {
     const { session } = this;
     const generation = session.generation;
-    return session.featureChoice.chooseInBackground(
-      () => (session.generation !== generation ? abortError('The model was reset during the feature choice.') : null),
-      // This one would only hold the next training back: that training chooses first instead.
-      () => this.hasWaiting,
-    );
+    return session.featureChoice.chooseInBackground(() => {
+      if (session.generation !== generation) return abortError('The model was reset during the feature choice.');
+      // The next training chooses first if it may; this one would only hold it back.
+      if (this.hasWaiting) return abortError('A newer training replaces this feature choice.');
+      return null;
+    });
   }
 
   /** Settles when every training and label check asked for so far has ended. */
