@@ -1,4 +1,4 @@
-import { terms } from './davidson.js';
+import { davidson, terms } from './davidson.js';
 
 /** Beyond this |difference| (plus twice a positive tie parameter) an answer is settled: P(the other side or a tie) < e^−6. */
 const SETTLED = 12;
@@ -52,9 +52,7 @@ export function channelPrecision(d: number, v: number, theta: number): number {
     const width = (hi - lo) / cells;
     // Each cell's answer read at its midpoint, weighted by the normal density there. The weights are scaled to the
     // mass between the edges so that they sum exactly with the tails': the information is a small difference of two
-    // entropies, which a tail function's rounding (~1e-7) would swamp when v is small. Written out without objects:
-    // a selection reads this for every candidate pair.
-    const nu = Math.exp(theta);
+    // entropies, which a tail function's rounding (~1e-7) would swamp when v is small.
     let weights = 0;
     let sa = 0;
     let sb = 0;
@@ -64,15 +62,12 @@ export function channelPrecision(d: number, v: number, theta: number): number {
       const c = lo + (k + 0.5) * width;
       const z = (c - d) / sd;
       const w = Math.exp(-(z * z) / 2);
-      const ea = Math.exp(c / 2);
-      const eb = 1 / ea;
-      const total = ea + eb + nu;
-      const [pa, pb, pt] = [ea / total, eb / total, nu / total];
+      const p = davidson(c, theta);
       weights += w;
-      sa += w * pa;
-      sb += w * pb;
-      st += w * pt;
-      sh += w * entropy(pa, pb, pt);
+      sa += w * p.a;
+      sb += w * p.b;
+      st += w * p.tie;
+      sh += w * entropy(p.a, p.b, p.tie);
     }
     const scale = (1 - a - b) / weights;
     a += sa * scale;
