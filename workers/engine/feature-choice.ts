@@ -136,7 +136,7 @@ export class FeatureChoice {
     const first = !this.session.meta.featureChoice;
     if (!first && Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX) return;
     try {
-      await this.choose(shouldStop, breather(), first ? CHOICE_INLINE_MAX : CHOICE_MAX_EXAMPLES);
+      await this.choose(shouldStop, breather(), first ? CHOICE_INLINE_MAX : undefined);
       await this.followChoice();
     } catch (error) {
       if (isAbort(error)) throw error;
@@ -158,14 +158,17 @@ export class FeatureChoice {
     }
   }
 
-  /** Chooses on the newest `newest` labels and records the choice (with the labels counted as below). */
-  private async choose(shouldStop: () => Error | null, breathe: () => Promise<void>, newest = CHOICE_MAX_EXAMPLES): Promise<void> {
+  /**
+   * Chooses on the newest CHOICE_MAX_EXAMPLES labels, or on the newest `cutShort` to choose at once (a first choice on
+   * many labels), and records the choice.
+   */
+  private async choose(shouldStop: () => Error | null, breathe: () => Promise<void>, cutShort?: number): Promise<void> {
     const { session } = this;
     const candidates = this.candidates;
     const encoder = this.encoder;
     const generation = session.generation;
     const all = session.examples.snapshot();
-    const from = Math.max(0, all.ids.length - newest);
+    const from = Math.max(0, all.ids.length - (cutShort ?? CHOICE_MAX_EXAMPLES));
     const ids = all.ids.slice(from);
     const targets = all.targets.slice(from);
     const classes = session.labels.length;
@@ -214,9 +217,9 @@ export class FeatureChoice {
         ...(extra !== 'letters' ? { extra } : {}),
         accuracy,
       })),
-      // The schedule's count: every label, except for a choice cut short to choose at once (a first choice on many
-      // labels), which counts what it read, so the background chooses again on all of them after this training.
-      examples: newest < CHOICE_MAX_EXAMPLES ? ids.length : all.ids.length,
+      // The schedule's count: every label, except for a choice cut short, which counts what it read, so the
+      // background chooses again on all of them once there are twice that.
+      examples: cutShort === undefined ? all.ids.length : ids.length,
       time: Date.now(),
     };
     if (session.generation !== generation) return;
