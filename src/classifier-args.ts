@@ -11,9 +11,8 @@ import {
   type Prediction,
   type PredictOptions as WirePredictOptions,
   type RawPrediction,
-  type ReviewStrategy,
 } from './protocol.js';
-import type { PredictOptions, TrainOptions } from './classifier-types.js';
+import type { PredictOptions, SelectForReviewOptions, TrainOptions } from './classifier-types.js';
 
 /** Human decisions the quality report looks at, and the drift windows' size: the default `window`. */
 const DEFAULT_QUALITY_WINDOW = 200;
@@ -127,12 +126,15 @@ export function trainArgs(options: TrainOptions): Required<Pick<TrainOptions, 'f
   return { signal, onProgress, fromZeros };
 }
 
-export function selectForReviewArgs(pool: unknown, k: unknown, options: { strategy?: ReviewStrategy }): ReviewStrategy | undefined {
+export function selectForReviewArgs(pool: unknown, k: unknown, options: SelectForReviewOptions): SelectForReviewOptions {
   optionsObject('selectForReview', options);
-  const { strategy } = options;
+  const { strategy, explore } = options;
   if (strategy !== undefined) oneOf('strategy', strategy, REVIEW_STRATEGIES);
+  if (explore !== undefined && (typeof explore !== 'number' || !(explore >= 0 && explore <= 1))) {
+    throw new RangeError(`explore must be a share of the batch from 0 to 1, got ${describe(explore)}.`);
+  }
   if (!Array.isArray(pool)) throw new TypeError(`selectForReview expects an array as pool, got ${describe(pool)}.`);
   if (typeof k !== 'number') throw new TypeError(`k must be a number, got ${describe(k)}.`);
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}.`);
-  return strategy;
+  return { strategy, explore };
 }

@@ -16,6 +16,19 @@ export const DEFAULT_REVIEW_STRATEGY: ReviewStrategy = 'diverse';
 /** A text, or a row of numbers for `input: 'features'`. */
 export type ClassifierInput = string | ArrayLike<number> | ImageInput;
 
+/** How `selectForReview` picks. */
+export interface SelectForReviewOptions {
+  /** What the ranked picks rank by; default {@link DEFAULT_REVIEW_STRATEGY}. */
+  strategy?: ReviewStrategy;
+  /**
+   * The share of the batch drawn at random from the rest of the pool, after the ranked picks, rounded down (default
+   * 0.1: one in ten of a batch of 10 or more, none in a smaller one; 0 for none, 1 for a random batch). Labels
+   * chosen for uncertainty are harder than the inputs the model will answer: training calibrates confidence on the
+   * labels nobody picked when there are 30 of them, and `stats().calibration.heldOutUnpicked` says when it did.
+   */
+  explore?: number;
+}
+
 /** What `predict` records besides answering. */
 export interface PredictOptions {
   /** A prediction that needs review goes into the persistent review queue. Default: true for predict, false for predictBatch. */

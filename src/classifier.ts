@@ -25,7 +25,6 @@ import {
   type LabelResult,
   type Prediction,
   type RawPrediction,
-  type ReviewStrategy,
   type Stats,
   type StorageKind,
   type TeachableMachineSpec,
@@ -48,10 +47,10 @@ import {
 import { modelSpec, openOn, openOptions, type ClassifierInit, type OpenedModel } from './classifier-open.js';
 import { inChunks } from './classifier-batch.js';
 import { ClassifierChangeEvent, ClassifierEventTarget } from './classifier-types.js';
-import type { ClassifierInput, ExportedModel, PredictOptions, TrainOptions } from './classifier-types.js';
+import type { ClassifierInput, ExportedModel, PredictOptions, SelectForReviewOptions, TrainOptions } from './classifier-types.js';
 
 export { DEFAULT_REVIEW_STRATEGY, ClassifierChangeEvent } from './classifier-types.js';
-export type { ClassifierEventMap, ClassifierInput, ExportedModel, PredictOptions, TrainOptions } from './classifier-types.js';
+export type { ClassifierEventMap, ClassifierInput, ExportedModel, PredictOptions, SelectForReviewOptions, TrainOptions } from './classifier-types.js';
 export type { ClassifierOptions } from './classifier-options.js';
 
 /** The public handle returned by `createClassifier`: a thin, typed client of the engine worker. */
@@ -323,12 +322,16 @@ export class Classifier extends ClassifierEventTarget {
     }
   }
 
-  /** Indices into `pool`, most informative first, by `options.strategy` (default {@link DEFAULT_REVIEW_STRATEGY}). */
-  async selectForReview(pool: readonly ClassifierInput[], k: number, options: { strategy?: ReviewStrategy } = {}): Promise<number[]> {
-    const strategy = selectForReviewArgs(pool, k, options);
+  /**
+   * Indices into `pool`: the most informative first, by `options.strategy` (default {@link DEFAULT_REVIEW_STRATEGY}),
+   * then a share `options.explore` of the batch drawn at random from the rest of the pool (default 0.1: one in ten
+   * of a batch of 10 or more; 0 for none). The random picks keep calibration honest: see {@link SelectForReviewOptions}.
+   */
+  async selectForReview(pool: readonly ClassifierInput[], k: number, options: SelectForReviewOptions = {}): Promise<number[]> {
+    const { strategy, explore } = selectForReviewArgs(pool, k, options);
     const { wires, transfer } = await toWires(this.input, pool, 'pool');
     if (wires.length === 0 || k === 0) return [];
-    return this.#call((api) => api.selectForReview(this.#key, Comlink.transfer(wires, transfer), k, strategy));
+    return this.#call((api) => api.selectForReview(this.#key, Comlink.transfer(wires, transfer), k, strategy, explore));
   }
 
   /** Adds a class to the live model: stored labels and the trained head keep everything they knew. */

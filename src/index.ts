@@ -2,7 +2,7 @@ import { defineToolsOnDemand } from './components/define-on-demand.js';
 
 export { createClassifier, Classifier, ClassifierChangeEvent } from './classifier.js';
 export { EngineCrashedError } from './engine-client.js';
-export type { ClassifierOptions, ClassifierInput, TrainOptions, PredictOptions } from './classifier.js';
+export type { ClassifierOptions, ClassifierInput, TrainOptions, PredictOptions, SelectForReviewOptions } from './classifier.js';
 export type { ClassifierEventMap } from './classifier.js';
 export type {
   Prediction,

@@ -201,6 +201,11 @@ export interface Stats {
     /** Weight of the nearest-labelled-example vote mixed into every answer, fitted with the temperature (0: the head alone). */
     voteWeight?: number;
     heldOut: number;
+    /**
+     * True when only labels nobody picked with `selectForReview` or the review queue were held out: labels chosen for
+     * their uncertainty are harder than typical inputs, and a temperature fitted on them would under-state confidence.
+     */
+    heldOutUnpicked?: boolean;
     eceBefore: number;
     eceAfter: number;
   } | null;
@@ -370,8 +375,11 @@ export interface EngineApi {
   exportModel(key: string): Promise<RawExportedModel>;
   train(key: string, runId: string, onProgress?: (progress: TrainProgress) => void, fromZeros?: boolean): Promise<TrainResult>;
   cancelTrain(key: string, runId: string): Promise<void>;
-  /** Without a strategy the engine ranks by its default (workers/engine/policy.ts). */
-  selectForReview(key: string, pool: WireInput[], k: number, strategy?: ReviewStrategy): Promise<number[]>;
+  /**
+   * Without a strategy the engine ranks by its default (workers/engine/policy.ts); without `explore`, one pick in ten
+   * of a batch of 10 or more is drawn at random (workers/review.ts, EXPLORE_SHARE).
+   */
+  selectForReview(key: string, pool: WireInput[], k: number, strategy?: ReviewStrategy, explore?: number): Promise<number[]>;
   /** Adds a class to a live model without losing the others; resolves with the new label list. */
   addLabel(key: string, label: string): Promise<string[]>;
   /** With `autoAccept`, `Stats.autoAccept` reports the guarantee for those settings. */

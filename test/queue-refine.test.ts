@@ -41,7 +41,7 @@ test('a stale queue of 400 is refined by the memory for its most uncertain items
   expect(lookups.mock.calls.length).toBe(refineCount(pool.length, 10));
   lookups.mockRestore();
 
-  const picked = await engine.selectForReview(key, pool, 10);
+  const picked = await engine.selectForReview(key, pool, 10, undefined, 0);
   expect(listed.map((item) => item.input)).toEqual(picked.map((i) => pool[i]));
   for (const item of listed) {
     const [fresh] = await engine.predict(key, [item.input as string]);

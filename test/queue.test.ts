@@ -88,7 +88,7 @@ describe('review queue', () => {
     // A label without a retrain: every item is stale, and only the memory knows of the new label.
     await clf.label(pool[7]!, 'billing');
     const listed = await clf.queue({ limit: 10 });
-    const expected = await clf.selectForReview(pool, 10);
+    const expected = await clf.selectForReview(pool, 10, { explore: 0 });
     expect(listed.map((q) => q.input)).toEqual(expected.map((i) => pool[i]));
     for (const item of listed) {
       const fresh = await clf.predict(item.input as string, { queue: false });

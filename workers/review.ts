@@ -1,6 +1,7 @@
 import type { ReviewStrategy } from '../src/protocol.js';
 import type { Vector } from './featurizers/vector.js';
 import type { Similarity } from './memory/similarity.js';
+import { shuffleInPlace } from './learning/shuffle.js';
 
 export type UncertaintyMeasure = Exclude<ReviewStrategy, 'diverse' | 'cold-start'>;
 
@@ -59,6 +60,27 @@ export function reviewCandidates(probs: readonly ArrayLike<number>[], count: num
   return Array.from({ length: probs.length }, (_, i) => i)
     .sort((a, b) => scores[b]! - scores[a]! || a - b)
     .slice(0, count);
+}
+
+/**
+ * The share of a review batch drawn at random from the rest of the pool, after the ranked picks (batches of 10 or
+ * more: one in ten; smaller batches have none). Labels chosen for uncertainty are the inputs the model finds hard,
+ * and no held-out split of them says how confident it should be on the rest, or whether it is going wrong where it is
+ * sure; a few labels drawn at random do (docs/learning.md, Calibration). One in ten is the usual epsilon of
+ * epsilon-greedy exploration, not a value chosen on a benchmark; `selectForReview`'s `explore` option sets it.
+ */
+export const EXPLORE_SHARE = 0.1;
+
+/** How many of a batch of `k` from a pool of `n` are drawn at random. */
+export function exploreCount(k: number, n: number, share: number): number {
+  return Math.floor(Math.min(k, n) * share + 1e-9);
+}
+
+/** `count` distinct indices of a pool of `n`, none in `taken`, uniformly at random (seeded). */
+export function randomPicks(n: number, taken: ReadonlySet<number>, count: number, seed: number): number[] {
+  const rest = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !taken.has(i));
+  shuffleInPlace(rest, seed);
+  return Array.from(rest.subarray(0, Math.min(count, rest.length)));
 }
 
 /** Candidates the diverse strategy considers: the most uncertain few times k, so its cost does not grow with the pool. */

@@ -40,6 +40,7 @@ import { assertKeepVersions, IndexedDbStore, MemoryStore, StorageUnavailableErro
 import { RankerEngine } from '../ranker/ranker-engine.js';
 import { ModelSession } from './model-session.js';
 import { DEFAULT_REVIEW_STRATEGY } from './policy.js';
+import { EXPLORE_SHARE } from '../review.js';
 
 /** A text encoder as its files, for comparing two handles' specs: the same files are the same encoder. */
 function encoderOf(spec: ModelSpec): string {
@@ -265,8 +266,8 @@ export class Engine implements EngineApi {
     this.models.get(key)?.training.cancel(runId);
   }
 
-  async selectForReview(key: string, pool: WireInput[], k: number, strategy?: ReviewStrategy): Promise<number[]> {
-    return this.model(key).selectForReview(pool, k, strategy ?? DEFAULT_REVIEW_STRATEGY);
+  async selectForReview(key: string, pool: WireInput[], k: number, strategy?: ReviewStrategy, explore?: number): Promise<number[]> {
+    return this.model(key).selectForReview(pool, k, strategy ?? DEFAULT_REVIEW_STRATEGY, explore ?? EXPLORE_SHARE);
   }
 
   async addLabel(key: string, label: string): Promise<string[]> {

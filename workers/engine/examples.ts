@@ -17,7 +17,7 @@ export class Examples {
    * Every labelled example as training sees it, in the memory's order, including those held out of the memory while
    * their label is in doubt (label-check.ts): a held label still trains the head, but no near-duplicate follows it.
    */
-  private readonly rows = new Map<string, { target: number; vector: Vector; seq: number }>();
+  private readonly rows = new Map<string, { target: number; vector: Vector; seq: number; picked: boolean }>();
   private readonly held = new Set<string>();
   /** The label a person kept each example's label against, on a second look (see ExampleRecord.confirmedAgainst). */
   private readonly confirmations = new Map<string, string>();
@@ -39,11 +39,23 @@ export class Examples {
     return this.rows.size;
   }
 
-  /** Every labelled example, held ones included, in insertion order: what training learns from. */
-  snapshot(): { ids: string[]; vectors: Vector[]; targets: Int32Array } {
+  /**
+   * Every labelled example, held ones included, in insertion order: what training learns from. `picked`: 1 where
+   * the input was picked for review before its label (ExampleRecord.picked).
+   */
+  snapshot(): { ids: string[]; vectors: Vector[]; targets: Int32Array; picked: Uint8Array } {
     const ids = [...this.rows.keys()];
     const rows = [...this.rows.values()];
-    return { ids, vectors: rows.map((r) => r.vector), targets: Int32Array.from(rows, (r) => r.target) };
+    return {
+      ids,
+      vectors: rows.map((r) => r.vector),
+      targets: Int32Array.from(rows, (r) => r.target),
+      picked: Uint8Array.from(rows, (r) => (r.picked ? 1 : 0)),
+    };
+  }
+
+  isPicked(id: string): boolean {
+    return this.rows.get(id)?.picked ?? false;
   }
 
   /** The example's vector as training sees it. */
@@ -96,7 +108,7 @@ export class Examples {
     if (target < 0) return;
     this.changes += 1;
     this.memory.upsert(example.id, target, vector, example.seq);
-    this.rows.set(example.id, { target, vector, seq: example.seq });
+    this.rows.set(example.id, { target, vector, seq: example.seq, picked: example.picked === true });
     this.held.delete(example.id);
     if (example.confirmedAgainst !== undefined) this.confirmations.set(example.id, example.confirmedAgainst);
     else this.confirmations.delete(example.id);

@@ -24,7 +24,7 @@ import { computeAgreement } from '../audit/agreement.js';
 import { classWarnings } from '../audit/per-class.js';
 import { computeQuality } from '../audit/quality.js';
 import { LogTail } from '../audit/log-tail.js';
-import { rankForReview } from '../review.js';
+import { exploreCount, randomPicks, rankForReview } from '../review.js';
 import { coldStartSample, typicalFirst } from '../cold-start.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
 import { AutoAccept } from './auto-accept.js';
@@ -40,6 +40,7 @@ import { LabelCheck } from './label-check.js';
 import { PredictionRecorder } from './prediction-recorder.js';
 import { Retention } from './retention.js';
 import { ReviewQueue } from './review-queue.js';
+import { ReviewPicks } from './review-picks.js';
 import { Serving } from './serving.js';
 import { TabSync } from './tab-sync.js';
 import { Training } from './training.js';
@@ -73,6 +74,8 @@ export class ModelSession {
   readonly batches: BatchSplit;
   readonly recorder = new PredictionRecorder(this);
   readonly queue = new ReviewQueue(this);
+  /** What selectForReview offered for its uncertainty, so a label for it is stored as picked. */
+  readonly reviewPicks = new ReviewPicks();
   readonly decisions = new Decisions(this);
   readonly training = new Training(this);
   readonly tabs = new TabSync(this);
@@ -296,8 +299,21 @@ export class ModelSession {
     return !this.serving.hasHead || this.serving.calibration === null;
   }
 
-  /** Indices into `pool`, most informative first. */
-  async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
+  /**
+   * Indices into `pool`: the ranked picks, most informative first, then `explore` × k (rounded down) drawn at random
+   * from the rest of the pool (review.ts, EXPLORE_SHARE). Only the ranked ones are remembered as picked.
+   */
+  async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy, explore: number): Promise<number[]> {
+    const drawn = exploreCount(k, pool.length, explore);
+    const ranked = await this.rankPool(pool, Math.min(k, pool.length) - drawn, strategy);
+    const random = randomPicks(pool.length, new Set(ranked), drawn, this.examples.seq * 31 + pool.length);
+    const canonical = await this.canonicalAll(ranked.map((i) => pool[i]!));
+    this.reviewPicks.offer(await Promise.all(canonical.map((c) => inputId(this.spec.input, c))));
+    return [...ranked, ...random];
+  }
+
+  private async rankPool(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
+    if (k <= 0) return [];
     if (strategy === 'cold-start' && this.coldStart()) {
       // Only the clustered sample is featurized: a pool of 10,000 costs what 2,000 do.
       const sample = coldStartSample(pool.length);
@@ -392,6 +408,7 @@ export class ModelSession {
     await this.store.clear(meta);
     this.meta = meta;
     this.queue.clear();
+    this.reviewPicks.clear();
     this.recorder.forgetRecent();
     this.examples.clear();
     this.labelCheck.forget();

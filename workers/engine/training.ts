@@ -232,7 +232,11 @@ export class Training {
     return {
       weights: served.weights.map((w) => w * temperature),
       bias: served.bias.map((b) => b * temperature),
-      calibration: { ...served.calibration, voteWeight: served.calibration.voteWeight ?? 0 },
+      calibration: {
+        ...served.calibration,
+        voteWeight: served.calibration.voteWeight ?? 0,
+        heldOutUnpicked: served.calibration.heldOutUnpicked ?? false,
+      },
       fromZerosAt: served.fromZerosAt,
     };
   }
@@ -306,6 +310,8 @@ export class Training {
             onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
             shouldStop,
             start,
+            // A shipped head's replayed answers are not labels anyone picked or not: its rows keep every label eligible.
+            ...(!shipped ? { picked: human.picked } : {}),
             ...(!shipped && vectors.length <= VOTE_MAX_EXAMPLES
               ? { votes: (heldOut, trainedOn) => this.heldOutVotes(vectors, targets, heldOut, trainedOn) }
               : {}),

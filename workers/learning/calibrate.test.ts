@@ -9,10 +9,11 @@ function rows(n: number): { rows: SparseVector[]; targets: Int32Array } {
 }
 
 /** Trains with a vote callback that records what it was asked; the vote itself is uniform. */
-async function calibrate(n: number) {
+async function calibrate(n: number, picked?: Uint8Array) {
   const data = rows(n);
   const calls: { heldOut: number[]; trainedOn: Uint8Array }[] = [];
   const result = await trainCalibrated(data.rows, data.targets, 2, 10 + n, {
+    ...(picked ? { picked } : {}),
     votes: (heldOut, trainedOn) => {
       calls.push({ heldOut: [...heldOut], trainedOn });
       return new Float64Array(heldOut.length * 2).fill(0.5);
@@ -41,4 +42,46 @@ test('with more labels one stratified fifth is held out', async () => {
   expect(calls).toHaveLength(1);
   expect(result.calibration!.heldOut).toBe(40);
   expect(calls[0]!.heldOut.filter((i) => i % 2 === 0)).toHaveLength(20);
+});
+
+/** 1 for every row but the first `unpicked` of each 10: as labels from review batches that each drew some at random. */
+function pickedBut(n: number, unpickedPerTen: number): Uint8Array {
+  return Uint8Array.from({ length: n }, (_, i) => (i % 10 < unpickedPerTen ? 0 : 1));
+}
+
+test('labels picked for review are never held out when 30 others can be: five folds of the others below 150', async () => {
+  const picked = pickedBut(100, 4);
+  const { result, calls } = await calibrate(100, picked);
+  expect(result.calibration!.heldOutUnpicked).toBe(true);
+  expect(calls).toHaveLength(5);
+  const held = calls.flatMap((c) => c.heldOut).sort((a, b) => a - b);
+  expect(held).toEqual([...picked.keys()].filter((i) => !picked[i]));
+  for (const { heldOut, trainedOn } of calls) {
+    for (const i of heldOut) expect(trainedOn[i]).toBe(0);
+    // Every picked label trains every fold's head.
+    picked.forEach((p, i) => p && expect(trainedOn[i]).toBe(1));
+  }
+});
+
+test('above 150 labels one head holds out unpicked labels only, at most a fifth of all', async () => {
+  const few = await calibrate(800, pickedBut(800, 1));
+  expect(few.calls).toHaveLength(1);
+  expect(few.result.calibration!.heldOut).toBe(80);
+  expect(few.calls[0]!.heldOut.every((i) => i % 10 === 0)).toBe(true);
+  expect(few.result.calibration!.heldOutUnpicked).toBe(true);
+
+  const many = await calibrate(300, pickedBut(300, 5));
+  expect(many.result.calibration!.heldOut).toBe(60);
+  expect(many.calls[0]!.heldOut.every((i) => i % 10 < 5)).toBe(true);
+});
+
+test('with fewer than 30 unpicked labels, or none picked, every label may be held out as before', async () => {
+  const few = await calibrate(200, pickedBut(200, 1));
+  expect(few.result.calibration!.heldOutUnpicked).toBe(false);
+  expect(few.result.calibration!.heldOut).toBe(40);
+  expect(few.calls[0]!.heldOut.some((i) => i % 10 !== 0)).toBe(true);
+
+  const none = await calibrate(60, new Uint8Array(60));
+  expect(none.result.calibration!.heldOutUnpicked).toBe(false);
+  expect(none.result.calibration!.heldOut).toBe(60);
 });

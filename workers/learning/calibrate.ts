@@ -21,6 +21,8 @@ export interface Calibration {
   /** Weight of the nearest-neighbour vote in served probabilities, fitted with the temperature (0: the head alone). */
   voteWeight: number;
   heldOut: number;
+  /** True when only labels nobody picked for review were held out (see trainCalibrated's `picked`). */
+  heldOutUnpicked: boolean;
   eceBefore: number;
   eceAfter: number;
 }
@@ -53,11 +55,17 @@ export async function trainCalibrated(
      * head is served alone.
      */
     votes?: (heldOut: readonly number[], trainedOn: Uint8Array) => Float64Array;
+    /**
+     * 1 for each label whose input `selectForReview` or the review queue picked for its uncertainty (or typicality):
+     * such labels are harder than the inputs the model will answer, so a temperature fitted on them makes it
+     * under-confident there. When at least MIN_EXAMPLES labels were not picked, only those are held out.
+     */
+    picked?: Uint8Array;
   } = {},
 ): Promise<CalibratedHead> {
-  const { votes: voteFor, ...trainOptions } = options;
+  const { votes: voteFor, picked, ...trainOptions } = options;
   const all = new Uint8Array(rows.length).fill(1);
-  const heldOut = heldOutFolds(targets, classes);
+  const heldOut = heldOutFolds(targets, classes, picked);
   if (!heldOut) {
     const [head] = await trainHeads({ rows, targets, classes, inputDim, ...trainOptions, subsets: [all] });
     return { head: head!, calibration: null };
@@ -99,6 +107,7 @@ export async function trainCalibrated(
       temperature,
       voteWeight,
       heldOut: indices.length,
+      heldOutUnpicked: heldOut.unpicked,
       eceBefore: expectedCalibrationError(probs, heldTargets, classes),
       eceAfter: expectedCalibrationError(blend(logProbs, votes, classes, temperature, voteWeight), heldTargets, classes),
     },
@@ -114,10 +123,13 @@ interface HeldOutFold {
 
 /**
  * Which labels are held out, and from which heads: every label once (FOLDS stratified folds) below
- * ALL_HELD_OUT_BELOW labels, a stratified fifth above; null when that is too little to measure.
+ * ALL_HELD_OUT_BELOW labels, a stratified fifth above; null when that is too little to measure. When some labels
+ * were picked for review and at least MIN_EXAMPLES were not, only labels not picked are held out (unpickedFolds).
  */
-function heldOutFolds(targets: Int32Array, classes: number): { folds: HeldOutFold[] } | null {
+export function heldOutFolds(targets: Int32Array, classes: number, picked?: Uint8Array): { folds: HeldOutFold[]; unpicked: boolean } | null {
   if (targets.length < MIN_EXAMPLES) return null;
+  const unpicked = picked ? unpickedFolds(targets, classes, picked) : null;
+  if (unpicked) return { folds: unpicked, unpicked: true };
   if (targets.length < ALL_HELD_OUT_BELOW) {
     const fold = assignFolds(targets, classes, FOLDS);
     const folds = Array.from({ length: FOLDS }, (_, k) => ({
@@ -125,10 +137,46 @@ function heldOutFolds(targets: Int32Array, classes: number): { folds: HeldOutFol
       train: Uint8Array.from(fold, (f) => (f === k ? 0 : 1)),
     }));
     const trainable = folds.every(({ train }) => new Set(targets.filter((_, i) => train[i])).size >= 2);
-    if (trainable) return { folds };
+    if (trainable) return { folds, unpicked: false };
   }
   const fifth = heldOutSplit(targets, classes);
-  return fifth && { folds: [{ held: fifth.indices, train: Uint8Array.from(fifth.isHeld, (held) => 1 - held) }] };
+  return fifth && { folds: [{ held: fifth.indices, train: Uint8Array.from(fifth.isHeld, (held) => 1 - held) }], unpicked: false };
+}
+
+/**
+ * Held-out labels drawn only from those nobody picked for review: labels given in the order inputs came (or a
+ * review batch's random picks) are a sample of what the model will be asked, which the labels chosen for their
+ * uncertainty are not (docs/learning.md, Calibration). The same shapes as heldOutFolds: below ALL_HELD_OUT_BELOW
+ * labels in all, FOLDS folds of the unpicked labels, each head training on every other label; above, one head that
+ * never sees a fifth of all labels, taken from the unpicked ones (all of them when they are fewer). Null when no
+ * label was picked, or fewer than MIN_EXAMPLES were not (then every label may be held out, as before).
+ */
+function unpickedFolds(targets: Int32Array, classes: number, picked: Uint8Array): HeldOutFold[] | null {
+  const eligible = [...picked.keys()].filter((i) => !picked[i]);
+  if (eligible.length === targets.length || eligible.length < MIN_EXAMPLES) return null;
+  const trainable = (train: Uint8Array) => new Set(targets.filter((_, i) => train[i])).size >= 2;
+  const trainWithout = (held: readonly number[]) => {
+    const train = new Uint8Array(targets.length).fill(1);
+    for (const i of held) train[i] = 0;
+    return train;
+  };
+  if (targets.length < ALL_HELD_OUT_BELOW) {
+    const fold = assignFolds(
+      Int32Array.from(eligible, (i) => targets[i]!),
+      classes,
+      FOLDS,
+    );
+    const folds = Array.from({ length: FOLDS }, (_, k) => {
+      const held = eligible.filter((_, e) => fold[e] === k);
+      return { held, train: trainWithout(held) };
+    });
+    return folds.every(({ train }) => trainable(train)) ? folds : null;
+  }
+  const order = [...eligible];
+  shuffleInPlace(order, targets.length);
+  const held = order.slice(0, Math.min(order.length, Math.round(targets.length * HELD_OUT_SHARE))).sort((a, b) => a - b);
+  const train = trainWithout(held);
+  return trainable(train) ? [{ held, train }] : null;
 }
 
 /** A stratified, seeded fifth of each class with at least 3 labels; null when that is too little to measure. */

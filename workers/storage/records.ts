@@ -96,6 +96,11 @@ export interface ExampleRecord {
    * the label is not flagged again while the check keeps suggesting the same one.
    */
   confirmedAgainst?: string;
+  /**
+   * Set when `selectForReview` or the review queue offered the input for its uncertainty (or typicality) before this
+   * label: calibration holds out the labels nobody picked when there are enough (learning/calibrate.ts).
+   */
+  picked?: true;
 }
 
 /** A prediction waiting for a person (schema 2). */
@@ -128,6 +133,8 @@ export interface WeightsRecord {
   calibration?: {
     temperature: number;
     heldOut: number;
+    /** Absent in heads saved before picked labels were told apart: false. */
+    heldOutUnpicked?: boolean;
     eceBefore: number;
     eceAfter: number;
     /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number;
