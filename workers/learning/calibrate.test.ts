@@ -63,14 +63,21 @@ test('labels picked for review are never held out when 30 others can be: five fo
   }
 });
 
-test('above 150 labels one head holds out unpicked labels only, at most a fifth of all', async () => {
+test('above 150 labels no head misses more than half of the unpicked labels or a fifth of all', async () => {
+  // 80 unpicked of 800: two heads, each holding out half of them.
   const few = await calibrate(800, pickedBut(800, 1));
-  expect(few.calls).toHaveLength(1);
+  expect(few.calls).toHaveLength(2);
   expect(few.result.calibration!.heldOut).toBe(80);
-  expect(few.calls[0]!.heldOut.every((i) => i % 10 === 0)).toBe(true);
   expect(few.result.calibration!.heldOutUnpicked).toBe(true);
+  for (const { heldOut, trainedOn } of few.calls) {
+    expect(heldOut).toHaveLength(40);
+    expect(heldOut.every((i) => i % 10 === 0 && trainedOn[i] === 0)).toBe(true);
+  }
+  expect(new Set(few.calls.flatMap((c) => c.heldOut)).size).toBe(80);
 
+  // 150 unpicked of 300, more than two fifths: one head holds out a fifth of all, from the unpicked.
   const many = await calibrate(300, pickedBut(300, 5));
+  expect(many.calls).toHaveLength(1);
   expect(many.result.calibration!.heldOut).toBe(60);
   expect(many.calls[0]!.heldOut.every((i) => i % 10 < 5)).toBe(true);
 });
