@@ -89,3 +89,23 @@ test('labels of ranked picks are stored as picked, survive a reload, and calibra
   await reopened.train({ fromZeros: true });
   expect((await reopened.stats()).calibration).toMatchObject({ heldOutUnpicked: true, heldOut: 43 });
 });
+
+test('a label given from the review queue is stored as picked; one given inline is not', async () => {
+  const name = uniqueName('explore-queue');
+  const items = topicTexts(60, 9);
+  const clf = await classifier({ name, labels: LABELS, threshold: 1 });
+  await clf.labelBatch(items.slice(0, 12));
+  await clf.train();
+  expect(await clf.enqueue(items.slice(12, 20).map((item) => item.input))).toBe(8);
+  const [first] = await clf.queue({ limit: 1 });
+  const queued = items.find((item) => item.input === first!.input)!;
+  await clf.labelQueued(first!.id, queued.label);
+  const inline = items[30]!;
+  await clf.label(inline.input, inline.label);
+
+  const stored = await readDatabase(name);
+  const byInput = new Map(stored.examples.map((e) => [e['input'] as string, e]));
+  expect(byInput.get(queued.input)?.['picked']).toBe(true);
+  expect(byInput.get(inline.input)?.['picked']).toBeUndefined();
+  expect(stored.examples.filter((e) => e['picked'] === true)).toHaveLength(1);
+});
