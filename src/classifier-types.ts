@@ -21,7 +21,7 @@ export interface SelectForReviewOptions {
   /** What the ranked picks rank by; default {@link DEFAULT_REVIEW_STRATEGY}. */
   strategy?: ReviewStrategy;
   /**
-   * The share of the batch drawn at random from the rest of the pool, after the ranked picks, rounded down (default
+   * The share of the batch drawn at random from the rest of the pool (inputs not labelled yet), after the ranked picks, rounded down (default
    * 0.1: one in ten of a batch of 10 or more, none in a smaller one; 0 for none, 1 for a random batch). Labels
    * chosen for uncertainty are harder than the inputs the model will answer: training calibrates confidence on the
    * labels nobody picked when there are 30 of them, and `stats().calibration.heldOutUnpicked` says when it did.

@@ -45,6 +45,9 @@ test('a batch of 10 ends with one random pick; explore sets the share; bad value
   expect(half.slice(0, 10)).toEqual(ranked);
   expect(new Set(half).size).toBe(20);
   expect(new Set(await clf.selectForReview(pool, 20, { explore: 1 })).size).toBe(20);
+  // Random picks skip inputs already labelled: in a pool of 30 labelled and 10 new texts, a random batch of 10 is the new ones.
+  const mixed = [...items.slice(0, 30), ...items.slice(30, 40)].map((item) => item.input);
+  expect((await clf.selectForReview(mixed, 10, { explore: 1 })).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
 
   for (const explore of [-0.1, 1.5, Number.NaN, '0.1'] as unknown[]) {
     await expect(clf.selectForReview(pool, 10, { explore: explore as number })).rejects.toThrow(/explore must be a share of the batch from 0 to 1/);

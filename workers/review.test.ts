@@ -1,5 +1,7 @@
 import { expect, test } from 'vitest';
-import { EXPLORE_SHARE, exploreCount, randomPicks } from './review.js';
+import { EXPLORE_SHARE, exploreCount, randomOrder } from './review.js';
+
+const randomPicks = (n: number, taken: ReadonlySet<number>, count: number, seed: number) => randomOrder(n, taken, seed).slice(0, count);
 
 test('a review batch draws one in ten at random, rounded down, and never more than the pool', () => {
   expect([1, 9, 10, 19, 20, 25, 80].map((k) => exploreCount(k, 1_000, EXPLORE_SHARE))).toEqual([0, 0, 1, 1, 2, 2, 8]);
@@ -10,7 +12,7 @@ test('a review batch draws one in ten at random, rounded down, and never more th
   expect(exploreCount(10, 100, 1)).toBe(10);
 });
 
-test('random picks are distinct, avoid the ranked ones, cover the pool, and follow the seed', () => {
+test('the random order is of the unranked items, each equally likely first, and follows the seed', () => {
   const taken = new Set([0, 1, 2]);
   const picks = randomPicks(50, taken, 10, 7);
   expect(new Set(picks).size).toBe(10);

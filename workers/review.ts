@@ -76,11 +76,11 @@ export function exploreCount(k: number, n: number, share: number): number {
   return Math.floor(Math.min(k, n) * share + 1e-9);
 }
 
-/** `count` distinct indices of a pool of `n`, none in `taken`, uniformly at random (seeded). */
-export function randomPicks(n: number, taken: ReadonlySet<number>, count: number, seed: number): number[] {
+/** The indices of a pool of `n` not in `taken`, in a uniformly random order (seeded): where a batch's random picks come from. */
+export function randomOrder(n: number, taken: ReadonlySet<number>, seed: number): number[] {
   const rest = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !taken.has(i));
   shuffleInPlace(rest, seed);
-  return Array.from(rest.subarray(0, Math.min(count, rest.length)));
+  return Array.from(rest);
 }
 
 /** Candidates the diverse strategy considers: the most uncertain few times k, so its cost does not grow with the pool. */

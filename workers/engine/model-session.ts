@@ -24,7 +24,7 @@ import { computeAgreement } from '../audit/agreement.js';
 import { classWarnings } from '../audit/per-class.js';
 import { computeQuality } from '../audit/quality.js';
 import { LogTail } from '../audit/log-tail.js';
-import { exploreCount, randomPicks, rankForReview } from '../review.js';
+import { exploreCount, randomOrder, rankForReview } from '../review.js';
 import { coldStartSample, typicalFirst } from '../cold-start.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
 import { AutoAccept } from './auto-accept.js';
@@ -306,10 +306,27 @@ export class ModelSession {
   async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy, explore: number): Promise<number[]> {
     const drawn = exploreCount(k, pool.length, explore);
     const ranked = await this.rankPool(pool, Math.min(k, pool.length) - drawn, strategy);
-    const random = randomPicks(pool.length, new Set(ranked), drawn, this.examples.seq * 31 + pool.length);
     const canonical = await this.canonicalAll(ranked.map((i) => pool[i]!));
     this.reviewPicks.offer(await Promise.all(canonical.map((c) => inputId(this.spec.input, c))));
-    return [...ranked, ...random];
+    return [...ranked, ...(await this.unlabelledAtRandom(pool, new Set(ranked), drawn))];
+  }
+
+  /**
+   * `count` pool items outside `taken` that nobody labelled, uniformly at random (seeded by the labels so far): a
+   * label a person already gave teaches nothing new. Candidates are hashed a block at a time, so a pool of
+   * unlabelled items costs a few hashes, not one per item.
+   */
+  private async unlabelledAtRandom(pool: WireInput[], taken: Set<number>, count: number): Promise<number[]> {
+    const order = randomOrder(pool.length, taken, this.examples.seq * 31 + pool.length);
+    const picks: number[] = [];
+    const block = Math.max(16, 4 * count);
+    for (let from = 0; from < order.length && picks.length < count; from += block) {
+      const indices = order.slice(from, from + block);
+      const canonical = await this.canonicalAll(indices.map((i) => pool[i]!));
+      const ids = await Promise.all(canonical.map((c) => inputId(this.spec.input, c)));
+      for (const [j, index] of indices.entries()) if (picks.length < count && !this.examples.has(ids[j]!)) picks.push(index);
+    }
+    return picks;
   }
 
   private async rankPool(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
