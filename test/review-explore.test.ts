@@ -91,6 +91,17 @@ test('labels of ranked picks are stored as picked, survive a reload, and calibra
   );
   await reopened.train({ fromZeros: true });
   expect((await reopened.stats()).calibration).toMatchObject({ heldOutUnpicked: true, heldOut: 43 });
+
+  // An export carries it, so a copy calibrates on the same labels; a bad value is refused, naming what was expected.
+  const copyName = uniqueName('explore-copy');
+  const copy = await classifier({ name: copyName, labels: LABELS });
+  const file = await reopened.export();
+  await copy.import(file);
+  expect((await readDatabase(copyName)).examples.filter((e) => e['picked'] === true)).toHaveLength(27);
+  const bad = (await file.text()).replace('"picked":true', '"picked":"yes"');
+  const target = await classifier({ labels: LABELS, storage: 'memory' });
+  await expect(target.import(new Blob([bad]))).rejects.toThrow(/picked must be true when given, got "yes"/);
+  expect((await target.stats()).examples).toBe(0);
 });
 
 test('a label given from the review queue is stored as picked; one given inline is not', async () => {

@@ -45,6 +45,7 @@ export function encodeBundle(dump: Dump, meta: ModelMeta): Blob {
         ...(e.predictionId !== undefined ? { predictionId: e.predictionId } : {}),
         ...(e.decisionId !== undefined ? { decisionId: e.decisionId } : {}),
         ...(e.confirmedAgainst !== undefined ? { confirmedAgainst: e.confirmedAgainst } : {}),
+        ...(e.picked ? { picked: true } : {}),
         ...(e.input !== undefined ? { input: encodeInput(e.input) } : {}),
         ...(e.vector !== undefined ? { vector: encodeVector(e.vector) } : {}),
       }),

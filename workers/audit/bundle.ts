@@ -283,6 +283,11 @@ async function checkExample(
     }
     example.confirmedAgainst = row.confirmedAgainst;
   }
+  // Which labels were picked for review decides what calibration holds out (learning/calibrate.ts).
+  if (row.picked !== undefined) {
+    if (row.picked !== true) throw at.type(`picked must be true when given, got ${JSON.stringify(row.picked)}.`);
+    example.picked = true;
+  }
   return example;
 }
 
