@@ -131,13 +131,8 @@ export function heldOutFolds(targets: Int32Array, classes: number, picked?: Uint
   const unpicked = picked ? unpickedFolds(targets, classes, picked) : null;
   if (unpicked) return { folds: unpicked, unpicked: true };
   if (targets.length < ALL_HELD_OUT_BELOW) {
-    const fold = assignFolds(targets, classes, FOLDS);
-    const folds = Array.from({ length: FOLDS }, (_, k) => ({
-      held: [...fold.keys()].filter((i) => fold[i] === k),
-      train: Uint8Array.from(fold, (f) => (f === k ? 0 : 1)),
-    }));
-    const trainable = folds.every(({ train }) => new Set(targets.filter((_, i) => train[i])).size >= 2);
-    if (trainable) return { folds, unpicked: false };
+    const folds = foldsOf([...targets.keys()], targets, classes, FOLDS);
+    if (folds) return { folds, unpicked: false };
   }
   const fifth = heldOutSplit(targets, classes);
   return fifth && { folds: [{ held: fifth.indices, train: Uint8Array.from(fifth.isHeld, (held) => 1 - held) }], unpicked: false };
@@ -158,31 +153,45 @@ export function heldOutFolds(targets: Int32Array, classes: number, picked?: Uint
 function unpickedFolds(targets: Int32Array, classes: number, picked: Uint8Array): HeldOutFold[] | null {
   const eligible = [...picked.keys()].filter((i) => !picked[i]);
   if (eligible.length === targets.length || eligible.length < MIN_EXAMPLES) return null;
-  const trainable = (train: Uint8Array) => new Set(targets.filter((_, i) => train[i])).size >= 2;
-  const trainWithout = (held: readonly number[]) => {
-    const train = new Uint8Array(targets.length).fill(1);
-    for (const i of held) train[i] = 0;
-    return train;
-  };
   const fifth = Math.round(targets.length * HELD_OUT_SHARE);
   const count = targets.length < ALL_HELD_OUT_BELOW ? FOLDS : eligible.length <= 2 * fifth ? 2 : 1;
-  if (count > 1) {
-    const fold = assignFolds(
-      Int32Array.from(eligible, (i) => targets[i]!),
-      classes,
-      count,
-    );
-    const folds = Array.from({ length: count }, (_, k) => {
-      const held = eligible.filter((_, e) => fold[e] === k);
-      return { held, train: trainWithout(held) };
-    });
-    return folds.every(({ train }) => trainable(train)) ? folds : null;
-  }
+  if (count > 1) return foldsOf(eligible, targets, classes, count);
   const order = [...eligible];
   shuffleInPlace(order, targets.length);
-  const held = order.slice(0, fifth).sort((a, b) => a - b);
-  const train = trainWithout(held);
-  return trainable(train) ? [{ held, train }] : null;
+  const fold = trainingWithout(
+    order.slice(0, fifth).sort((a, b) => a - b),
+    targets,
+  );
+  return trainsTwoClasses(fold.train, targets) ? [fold] : null;
+}
+
+/**
+ * `count` stratified folds of `members` (indices into `targets`), each head training on every label but its fold's;
+ * null when some head would see fewer than two classes.
+ */
+function foldsOf(members: readonly number[], targets: Int32Array, classes: number, count: number): HeldOutFold[] | null {
+  const fold = assignFolds(
+    Int32Array.from(members, (i) => targets[i]!),
+    classes,
+    count,
+  );
+  const folds = Array.from({ length: count }, (_, k) =>
+    trainingWithout(
+      members.filter((_, m) => fold[m] === k),
+      targets,
+    ),
+  );
+  return folds.every(({ train }) => trainsTwoClasses(train, targets)) ? folds : null;
+}
+
+function trainingWithout(held: number[], targets: Int32Array): HeldOutFold {
+  const train = new Uint8Array(targets.length).fill(1);
+  for (const i of held) train[i] = 0;
+  return { held, train };
+}
+
+function trainsTwoClasses(train: Uint8Array, targets: Int32Array): boolean {
+  return new Set(targets.filter((_, i) => train[i])).size >= 2;
 }
 
 /** A stratified, seeded fifth of each class with at least 3 labels; null when that is too little to measure. */
