@@ -1,5 +1,5 @@
 // The simulated annotator: the dataset's true labels play the person. Two models learn side by side on the same
-// pool — one is asked for the items it is least sure about, no two alike (selectForReview), the other gets them in random order —
+// pool — one is asked for the items it is least sure about, no two alike, and one in ten at random (selectForReview), the other gets them in random order —
 // and after every round both are scored on a held-out split nobody labels. Memory-only models under their own names,
 // so the hand-labelled models of the page never see a simulated label.
 import { createClassifier, type Classifier, type ClassifierInput, type InputKind } from '../src/index.js';
@@ -126,7 +126,7 @@ export class Simulation {
           class: 'sim-intro',
           text:
             `The dataset's true labels play the person. Two fresh models learn from the same ${pool.length} ${plural}: ` +
-            'one asks for the items it is least sure about, no two alike (selectForReview), the other is given them in random order. ' +
+            'one asks for the items it is least sure about, no two alike, plus one in ten at random (selectForReview), the other is given them in random order. ' +
             `After each round both retrain and are scored on ${test.length} held-out ${plural} nobody labels. ` +
             'These models live in memory only: your own labels above are not touched.',
         }),
@@ -275,7 +275,7 @@ export class Simulation {
     if (arm.kind === 'random' || arm.points.length === 0) {
       picks = unlabelled.slice(0, need);
     } else {
-      this.#message = `Active selection: the model picks the ${need} ${plural} it is least sure about, no two alike…`;
+      this.#message = `Active selection: the model picks the ${need} ${plural} it is least sure about, no two alike, one in ten at random…`;
       this.#render();
       const offered =
         unlabelled.length > this.#task.candidates
