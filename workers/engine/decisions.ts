@@ -47,8 +47,9 @@ export class Decisions {
     const entry = session.queue.pending(itemId);
     const { input } = entry.record;
     const vector = entry.vector ?? entry.record.vector ?? ((await session.vectorize([input!])) as [Vector])[0];
-    // The queue lists the answers that most need a person, most uncertain first: its labels are picked ones.
-    return this.decide(itemId, input, vector, label, meta, undefined, true);
+    // The queue lists the answers that most need a person, most uncertain first: it offered this one for review.
+    session.reviewPicks.offer([itemId]);
+    return this.decide(itemId, input, vector, label, meta);
   }
 
   /**
@@ -115,7 +116,6 @@ export class Decisions {
     meta: LabelMeta,
     /** A second look or an adjudication: a decision about a stored label, not an answer to a prediction shown. */
     secondLook?: { detail: string; confirmedAgainst?: string },
-    fromQueue = false,
   ): Promise<LabelResult> {
     const { session } = this;
     checkDurationMs(meta.durationMs);
@@ -135,7 +135,7 @@ export class Decisions {
     if (meta.predictionId !== undefined) example.predictionId = meta.predictionId;
     if (secondLook?.confirmedAgainst !== undefined) example.confirmedAgainst = secondLook.confirmedAgainst;
     // How the input came to a person stays with it through relabels, second looks and adjudications.
-    if (fromQueue || session.reviewPicks.has(id) || session.examples.isPicked(id)) example.picked = true;
+    if (session.reviewPicks.has(id) || session.examples.isPicked(id)) example.picked = true;
     const action: DecisionAction | undefined =
       meta.action ?? (predicted && predicted.label !== null ? (predicted.label === label ? 'accept' : 'correct') : undefined);
     const log: LogRecord = {

@@ -126,7 +126,7 @@ interface HeldOutFold {
  * ALL_HELD_OUT_BELOW labels, a stratified fifth above; null when that is too little to measure. When some labels
  * were picked for review and at least MIN_EXAMPLES were not, only labels not picked are held out (unpickedFolds).
  */
-export function heldOutFolds(targets: Int32Array, classes: number, picked?: Uint8Array): { folds: HeldOutFold[]; unpicked: boolean } | null {
+function heldOutFolds(targets: Int32Array, classes: number, picked?: Uint8Array): { folds: HeldOutFold[]; unpicked: boolean } | null {
   if (targets.length < MIN_EXAMPLES) return null;
   const unpicked = picked ? unpickedFolds(targets, classes, picked) : null;
   if (unpicked) return { folds: unpicked, unpicked: true };
