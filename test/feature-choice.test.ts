@@ -93,6 +93,20 @@ test('a first choice on many labels is made before the training, on the newest; 
   expect(await right()).toBeGreaterThan(0.7);
 });
 
+test('a background choice gives way to a newer training once, not every time', async () => {
+  const clf = await classifier({ labels: ['marked', 'plain'], autoTrain: false, storage: 'memory' });
+  await clf.labelBatch(words(320, 11).map((word) => ({ input: word, label: labelOf(word) })));
+  await clf.train();
+  expect((await clf.stats()).featureChoice).toMatchObject({ examples: 300 });
+  await clf.labelBatch(words(300, 13).map((word) => ({ input: word, label: labelOf(word) })));
+  // Trainings asked for faster than a choice takes, as background training asks for them while a person labels:
+  // the choice after the first gives way to the second, the one after the second runs to its end, and the third
+  // training waits for it and applies it. (Giving way every time, the model kept its choice on 300 labels here.)
+  const runs = [clf.train(), clf.train(), clf.train()];
+  await Promise.all(runs);
+  expect((await clf.stats()).featureChoice).toMatchObject({ examples: 620 });
+});
+
 /**
  * Where words decide and their letters mislead: each of six topics has a word for either class, the two made of the
  * same halves swapped (`abcdef` against `defabc`), and every request also names the other class's word in another

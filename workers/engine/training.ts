@@ -39,6 +39,8 @@ export class Training {
   private autoTimer: ReturnType<typeof setTimeout> | undefined;
   /** How many examples the served head was trained on; -1 when no head was trained here. */
   examplesAtLastTrain = -1;
+  /** The last background feature choice gave way to a newer training: the next one does not (chooseFeatures). */
+  private choicePutOff = false;
 
   constructor(private readonly session: ModelSession) {}
 
@@ -126,16 +128,29 @@ export class Training {
     this.chain = this.chain.then(() => this.checkLabels());
   }
 
-  /** The feature choice of a model with many labels, in the background after its training (feature-choice.ts). */
-  private chooseFeatures(): Promise<void> {
+  /**
+   * The feature choice of a model with many labels, in the background after its training (feature-choice.ts). It
+   * gives way to a training asked for meanwhile, once: the next background choice runs to its end and that training
+   * waits for it. Giving way every time, a model whose labels came in as often as a choice took (a person labelling
+   * at a steady pace past 300 labels, with background training) never chose its features again.
+   */
+  private async chooseFeatures(): Promise<void> {
     const { session } = this;
     const generation = session.generation;
-    return session.featureChoice.chooseInBackground(() => {
-      if (session.generation !== generation) return abortError('The model was reset during the feature choice.');
-      // The next training chooses first if it may; this one would only hold it back.
-      if (this.hasWaiting) return abortError('A newer training replaces this feature choice.');
-      return null;
-    });
+    const mayGiveWay = !this.choicePutOff;
+    let gaveWay = false;
+    await session.featureChoice.chooseInBackground(
+      () => {
+        if (session.generation !== generation) return abortError('The model was reset during the feature choice.');
+        if (mayGiveWay && this.hasWaiting) {
+          gaveWay = true;
+          return abortError('A newer training puts this feature choice off.');
+        }
+        return null;
+      },
+      () => this.hasWaiting,
+    );
+    this.choicePutOff = gaveWay;
   }
 
   /** Settles when every training and label check asked for so far has ended. */
