@@ -96,6 +96,28 @@ describe('the nearest-neighbour vote on held-out labels', () => {
     expect(few.temperature).toBeCloseTo(fitTemperature(heldOut(10, 7).logProbs, heldOut(10, 7).targets, 2), 9);
     expect(fit(heldOut(100, 60)).voteWeight).toBe(0);
   });
+
+  test('is dropped when it makes the held-out labels more likely but answers fewer of them right', () => {
+    // Three kinds of held-out rows (count, the head's probability of the label, the vote's): the vote is sure and
+    // wrong where the head is right but unsure, sure and right where the head is too, and leans right where the head
+    // is wrong. The likelihood prefers a weight of 0.625, which answers 33 of 67 right against the head's 46.
+    const kinds = [
+      [13, 0.6, 0.05],
+      [21, 0.3, 0.65],
+      [33, 0.55, 0.95],
+    ] as const;
+    const logProbs: number[] = [];
+    const votes: number[] = [];
+    const targets: number[] = [];
+    for (const [count, head, vote] of kinds) {
+      for (let i = 0; i < count; i++) {
+        logProbs.push(Math.log(head), Math.log(1 - head));
+        votes.push(vote, 1 - vote);
+        targets.push(0);
+      }
+    }
+    expect(fitBlend(logProbs, votes, targets, 2).voteWeight).toBe(0);
+  });
 });
 
 describe('uncertainty', () => {

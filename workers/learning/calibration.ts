@@ -83,7 +83,8 @@ const VOTE_WEIGHTS = [0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75];
  * vote is kept only if it makes the held-out labels more likely than the head alone by more than one standard error
  * of the paired row-by-row difference (the one-standard-error rule the feature choice uses, model-selection.ts):
  * the held-out fifth is 10 labels at 50, and on cmudict such a fit put 0.75 on a vote that was 6 points worse than
- * the head on unseen words, while 14 held-out labels at 64 gave it 0.
+ * the head on unseen words, while 14 held-out labels at 64 gave it 0. Nor may it answer fewer held-out labels right
+ * than the head alone (heldOutRight).
  */
 export function fitBlend(
   logProbs: ArrayLike<number>,
@@ -103,10 +104,32 @@ export function fitBlend(
   });
   const headAlone = fits[0]!;
   const best = fits.reduce((a, b) => (b.loss < a.loss - 1e-12 ? b : a));
-  if (best === headAlone || !votes || !voteShowsItself(logProbs, votes, targets, classes, headAlone, best)) {
+  if (
+    best === headAlone ||
+    !votes ||
+    !voteShowsItself(logProbs, votes, targets, classes, headAlone, best) ||
+    heldOutRight(blend(logProbs, votes, classes, best.temperature, best.voteWeight), targets, classes) <
+      heldOutRight(blend(logProbs, null, classes, 1, 0), targets, classes)
+  ) {
     return { temperature: headAlone.temperature, voteWeight: 0 };
   }
   return { temperature: best.temperature, voteWeight: best.voteWeight };
+}
+
+/**
+ * How many held-out rows' most probable class is their label. The vote must not lower it: a blend can make the
+ * held-out labels more likely, as a smoother answer does where the head is sure and wrong, while answering fewer of
+ * them right. On first names labelled by gender (a task nobody tuned on) a vote of 0.625 fitted on 40 held-out
+ * names at 200 labels passed the likelihood rule and cost 4.3 points of test accuracy (73.6 against 69.3 %).
+ */
+function heldOutRight(probs: ArrayLike<number>, targets: ArrayLike<number>, classes: number): number {
+  let right = 0;
+  for (let r = 0; r < targets.length; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[r * classes + c]! > probs[r * classes + best]!) best = c;
+    if (best === targets[r]) right += 1;
+  }
+  return right;
 }
 
 /** Whether `withVote` beats `alone` on the held-out rows by more than one standard error of the paired difference. */
