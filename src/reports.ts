@@ -203,10 +203,7 @@ export interface FeatureChoice {
    * 'encoder' for a model with a `textEncoder`: the share is the embedding's, next to the n-grams.
    */
   extra: 'letters' | 'words' | 'encoder';
-  /**
-   * Each view tried, with its mean out-of-fold accuracy on the same folds: the grid (letters 0, ¼, ½, words ½; an
-   * encoder's shares), then letters at ¾ and 0.9 when the labels pointed past ½.
-   */
+  /** Each view tried, with its mean out-of-fold accuracy on the same folds. */
   candidates: { shortGramShare: number; extra: 'letters' | 'words' | 'encoder'; accuracy: number }[];
   /** How many labels the choice was made with, and when (ms since the epoch). */
   examples: number;

@@ -7,7 +7,7 @@ import { joinShortGrams } from '../featurizers/text-short-grams.js';
 import { isSparse, type SparseVector } from '../featurizers/vector.js';
 import { backgroundBreather } from '../background.js';
 import { breather } from '../learning/head.js';
-import { bestCandidate, chooseCandidate, clearlyBetter, crossValidate, type CandidateScore } from '../learning/model-selection.js';
+import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { eligibleClasses } from '../audit/label-check.js';
 import type { FeatureChoiceRecord, HeadExtra, TextGroup } from '../storage/index.js';
 import { isAbort } from './errors.js';
@@ -41,33 +41,6 @@ export const ENCODER_SHARES = [0.25, 0.75] as const;
 export interface HeadView {
   extra: HeadExtra;
   share: number;
-}
-
-/**
- * The letters' largest share: a grid whose best point is its largest share is extended a step at a time
- * (nextLetterView), the odds of the share tripled each step as in the grid (1:3, 1:1, then 3:1 and 9:1), up to 9:1.
- * Past it the n-grams' own 3–5-grams would hardly count; a task where they do not matter at all is rarer than one
- * where letters matter most.
- */
-export const MAX_LETTER_SHARE = 0.9;
-
-/**
- * The next letters view to try, when the labels point past the grid's edge: the best is the largest letters share
- * tried, and it beats the share before it by more than one standard error (clearlyBetter). Widening the grid for
- * every model, or on any lead, is a cost (one more cross-validated training at every choice) and a risk: with more
- * candidates the best of them is more often best by chance. SpamAssassin, given ¾ and 9:1 at every choice, took
- * 9:1 on 50 labels in random order and lost 1–1.5 points at 50–128 labels. Null otherwise.
- */
-export function nextLetterView(best: CandidateScore<HeadView>, scores: readonly CandidateScore<HeadView>[]): HeadView | null {
-  const { candidate } = best;
-  if (candidate.extra !== 'letters' || candidate.share <= 0) return null;
-  const letters = scores.filter((s) => s.candidate.extra === 'letters').sort((a, b) => a.candidate.share - b.candidate.share);
-  if (letters.at(-1) !== best) return null;
-  const inner = letters.at(-2);
-  if (!inner || !clearlyBetter(best, inner)) return null;
-  const odds = (3 * candidate.share) / (1 - candidate.share);
-  const share = Math.round((odds / (1 + odds)) * 1e6) / 1e6;
-  return share <= MAX_LETTER_SHARE + 1e-9 ? { extra: 'letters', share } : null;
 }
 
 /** Every view tried at a choice, the n-grams alone first. */
@@ -196,12 +169,8 @@ export class FeatureChoice {
    */
   private async choose(shouldStop: () => Error | null, breathe: () => Promise<void>, cutShort?: number): Promise<void> {
     const { session } = this;
-    const { featurizer } = session;
+    const candidates = this.candidates;
     const encoder = this.encoder;
-    // A view the grid was extended to before (nextLetterView) is tried again: it is the choice to protect.
-    const reading: HeadView = { extra: featurizer.extra ?? 'letters', share: featurizer.shortGramShare ?? 0 };
-    const extended = !encoder && session.meta.featureChoice && !viewOf(this.candidates, reading.share, reading.extra);
-    const candidates = extended ? [...this.candidates, reading] : this.candidates;
     const generation = session.generation;
     const all = session.examples.snapshot();
     const from = Math.max(0, all.ids.length - (cutShort ?? CHOICE_MAX_EXAMPLES));
@@ -223,34 +192,26 @@ export class FeatureChoice {
         );
       return groups.get(extra)!;
     };
-    const validate = (views: readonly HeadView[]) =>
-      crossValidate({
-        candidates: views,
-        rowsFor: ({ extra, share }) =>
-          share <= 0
-            ? vectors
-            : extra === 'encoder'
-              ? vectors.map((v) => encoderView(v, share))
-              : vectors.map((v, i) => joinShortGrams(v, groupOf(extra)[i]!, share)),
-        targets,
-        classes,
-        inputDim: session.inputDim(),
-        folds: FOLDS,
-        shouldStop,
-        breathe,
-      });
-    // Every candidate on the same folds (assignFolds deals them from the targets alone), so later ones pair up too.
-    const scores = await validate(candidates);
-    for (;;) {
-      const next = encoder ? null : nextLetterView(bestCandidate(scores), scores);
-      if (!next) break;
-      scores.push(...(await validate([next])));
-    }
+    const scores = await crossValidate({
+      candidates,
+      rowsFor: ({ extra, share }) =>
+        share <= 0
+          ? vectors
+          : extra === 'encoder'
+            ? vectors.map((v) => encoderView(v, share))
+            : vectors.map((v, i) => joinShortGrams(v, groupOf(extra)[i]!, share)),
+      targets,
+      classes,
+      inputDim: session.inputDim(),
+      folds: FOLDS,
+      shouldStop,
+      breathe,
+    });
     const stop = shouldStop();
     if (stop) throw stop;
     // The first choice has no choice from labels to protect (the n-grams alone were a default): it takes the best.
-    const tried = scores.map((s) => s.candidate);
-    const current = session.meta.featureChoice ? viewOf(tried, featurizer.shortGramShare ?? 0, featurizer.extra ?? 'letters') : null;
+    const { featurizer } = session;
+    const current = session.meta.featureChoice ? viewOf(candidates, featurizer.shortGramShare ?? 0, featurizer.extra ?? 'letters') : null;
     const chosen = chooseCandidate(scores, current);
     // An encoder model's choice says 'encoder' at share 0 too: its candidates were shares of the embedding.
     const record: FeatureChoiceRecord = {

@@ -104,30 +104,20 @@ export async function crossValidate<T>(options: CrossValidateOptions<T>): Promis
  *   labels.
  */
 export function chooseCandidate<T>(scores: readonly CandidateScore<T>[], current: T | null): T {
-  const best = bestCandidate(scores);
+  const best = scores.reduce((a, b) => (b.logLikelihood > a.logLikelihood ? b : a));
   if (current === null) return best.candidate;
   const base = scores.find((s) => s.candidate === current);
   if (!base || best === base) return best.candidate;
-  return clearlyBetter(best, base) ? best.candidate : current;
-}
-
-/** The candidate with the highest out-of-fold log-likelihood (the first of equals). */
-export function bestCandidate<T>(scores: readonly CandidateScore<T>[]): CandidateScore<T> {
-  return scores.reduce((a, b) => (b.logLikelihood > a.logLikelihood ? b : a));
-}
-
-/** Whether `a` beats `b` by more than one standard error of their paired row-by-row difference in log-likelihood. */
-export function clearlyBetter<T>(a: CandidateScore<T>, b: CandidateScore<T>): boolean {
-  const n = b.logLikelihoods.length;
-  if (n < 2) return false;
+  const n = base.logLikelihoods.length;
+  if (n < 2) return current;
   let sum = 0;
   let squares = 0;
   for (let i = 0; i < n; i++) {
-    const d = a.logLikelihoods[i]! - b.logLikelihoods[i]!;
+    const d = best.logLikelihoods[i]! - base.logLikelihoods[i]!;
     sum += d;
     squares += d * d;
   }
   const mean = sum / n;
   const variance = Math.max(0, (squares - n * mean * mean) / (n - 1));
-  return mean > Math.sqrt(variance / n);
+  return mean > Math.sqrt(variance / n) ? best.candidate : current;
 }
