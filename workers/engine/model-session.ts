@@ -28,6 +28,7 @@ import { exploreCount, randomOrder, rankForReview } from '../review.js';
 import { coldStartSample, typicalFirst } from '../cold-start.js';
 import { verifyChain, type LoadedModel, type ModelMeta, type ModelStore, type StoredInput } from '../storage/index.js';
 import { AutoAccept } from './auto-accept.js';
+import { CanonicalPool } from './canonical-pool.js';
 import { BatchSplit } from './batch-split.js';
 import { Decisions } from './decisions.js';
 import { DriftWatch } from './drift-watch.js';
@@ -300,15 +301,19 @@ export class ModelSession {
   }
 
   /**
-   * Indices into `pool`: the ranked picks, most informative first, then `explore` × k (rounded down) drawn at random
+   * Indices into `inputs`: the ranked picks, most informative first, then `explore` × k (rounded down) drawn at random
    * from the rest of the pool (review.ts, EXPLORE_SHARE). Only the ranked ones are remembered as picked.
    */
-  async selectForReview(pool: WireInput[], k: number, strategy: ReviewStrategy, explore: number): Promise<number[]> {
-    const drawn = exploreCount(k, pool.length, explore);
-    const ranked = await this.rankPool(pool, Math.min(k, pool.length) - drawn, strategy);
-    const canonical = await this.canonicalAll(ranked.map((i) => pool[i]!));
-    this.reviewPicks.offer(await Promise.all(canonical.map((c) => inputId(this.spec.input, c))));
+  async selectForReview(inputs: WireInput[], k: number, strategy: ReviewStrategy, explore: number): Promise<number[]> {
+    const pool = new CanonicalPool(inputs, (input) => this.featurizer.canonical(input));
+    const drawn = exploreCount(k, pool.size, explore);
+    const ranked = await this.rankPool(pool, Math.min(k, pool.size) - drawn, strategy);
+    this.reviewPicks.offer(await this.idsAt(pool, ranked));
     return [...ranked, ...(await this.unlabelledAtRandom(pool, new Set(ranked), drawn))];
+  }
+
+  private async idsAt(pool: CanonicalPool, indices: readonly number[]): Promise<string[]> {
+    return Promise.all((await pool.at(indices)).map((c) => inputId(this.spec.input, c)));
   }
 
   /**
@@ -316,32 +321,32 @@ export class ModelSession {
    * label a person already gave teaches nothing new. Candidates are hashed a block at a time, so a pool of
    * unlabelled items costs a few hashes, not one per item.
    */
-  private async unlabelledAtRandom(pool: WireInput[], taken: Set<number>, count: number): Promise<number[]> {
-    const order = randomOrder(pool.length, taken, this.examples.seq * 31 + pool.length);
+  private async unlabelledAtRandom(pool: CanonicalPool, taken: Set<number>, count: number): Promise<number[]> {
+    const order = randomOrder(pool.size, taken, this.examples.seq * 31 + pool.size);
     const picks: number[] = [];
     const block = Math.max(16, 4 * count);
     for (let from = 0; from < order.length && picks.length < count; from += block) {
       const indices = order.slice(from, from + block);
-      const canonical = await this.canonicalAll(indices.map((i) => pool[i]!));
-      const ids = await Promise.all(canonical.map((c) => inputId(this.spec.input, c)));
+      const ids = await this.idsAt(pool, indices);
       for (const [j, index] of indices.entries()) if (picks.length < count && !this.examples.has(ids[j]!)) picks.push(index);
     }
     return picks;
   }
 
-  private async rankPool(pool: WireInput[], k: number, strategy: ReviewStrategy): Promise<number[]> {
+  private async rankPool(pool: CanonicalPool, k: number, strategy: ReviewStrategy): Promise<number[]> {
     if (k <= 0) return [];
     if (strategy === 'cold-start' && this.coldStart()) {
       // Only the clustered sample is featurized: a pool of 10,000 costs what 2,000 do.
-      const sample = coldStartSample(pool.length);
-      const vectors = await this.vectorize(await this.canonicalAll(sample.map((i) => pool[i]!)));
+      const sample = coldStartSample(pool.size);
+      const vectors = await this.vectorize(await pool.at(sample));
       const picked = typicalFirst(vectors, this.examples.snapshot().vectors, k, this.examples.similarity).map((i) => sample[i]!);
       const taken = new Set(picked);
-      for (let i = 0; picked.length < Math.min(k, pool.length) && i < pool.length; i++) if (!taken.has(i)) picked.push(i);
+      for (let i = 0; picked.length < Math.min(k, pool.size) && i < pool.size; i++) if (!taken.has(i)) picked.push(i);
       return picked;
     }
     // The memory refines the head's most uncertain few only (BatchSplit.scoreForReview), not the whole pool.
-    const { vectors, probs, indices } = await this.batches.scoreForReview(await this.canonicalAll(pool), k, strategy);
+    const all = Array.from({ length: pool.size }, (_, i) => i);
+    const { vectors, probs, indices } = await this.batches.scoreForReview(await pool.at(all), k, strategy);
     return rankForReview(probs, vectors, k, strategy, this.examples.similarity).map((i) => indices[i]!);
   }
 
