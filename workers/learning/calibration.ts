@@ -104,13 +104,10 @@ export function fitBlend(
   });
   const headAlone = fits[0]!;
   const best = fits.reduce((a, b) => (b.loss < a.loss - 1e-12 ? b : a));
-  if (
-    best === headAlone ||
-    !votes ||
-    !voteShowsItself(logProbs, votes, targets, classes, headAlone, best) ||
-    heldOutRight(blend(logProbs, votes, classes, best.temperature, best.voteWeight), targets, classes) <
-      heldOutRight(blend(logProbs, null, classes, 1, 0), targets, classes)
-  ) {
+  if (best === headAlone || !votes) return { temperature: headAlone.temperature, voteWeight: 0 };
+  const alone = blend(logProbs, null, classes, headAlone.temperature, 0);
+  const mixed = blend(logProbs, votes, classes, best.temperature, best.voteWeight);
+  if (!voteShowsItself(alone, mixed, targets, classes) || heldOutRight(mixed, targets, classes) < heldOutRight(alone, targets, classes)) {
     return { temperature: headAlone.temperature, voteWeight: 0 };
   }
   return { temperature: best.temperature, voteWeight: best.voteWeight };
@@ -132,24 +129,15 @@ function heldOutRight(probs: ArrayLike<number>, targets: ArrayLike<number>, clas
   return right;
 }
 
-/** Whether `withVote` beats `alone` on the held-out rows by more than one standard error of the paired difference. */
-function voteShowsItself(
-  logProbs: ArrayLike<number>,
-  votes: ArrayLike<number>,
-  targets: ArrayLike<number>,
-  classes: number,
-  alone: { temperature: number },
-  withVote: { temperature: number; voteWeight: number },
-): boolean {
+/** Whether the blend with the vote (`mixed`) beats the head `alone` on the held-out rows by more than one standard error of the paired difference. */
+function voteShowsItself(alone: ArrayLike<number>, mixed: ArrayLike<number>, targets: ArrayLike<number>, classes: number): boolean {
   const n = targets.length;
   if (n < 2) return false;
-  const a = blend(logProbs, null, classes, alone.temperature, 0);
-  const b = blend(logProbs, votes, classes, withVote.temperature, withVote.voteWeight);
   let sum = 0;
   let squares = 0;
   for (let r = 0; r < n; r++) {
     const t = targets[r]!;
-    const d = Math.log(Math.max(b[r * classes + t]!, 1e-12)) - Math.log(Math.max(a[r * classes + t]!, 1e-12));
+    const d = Math.log(Math.max(mixed[r * classes + t]!, 1e-12)) - Math.log(Math.max(alone[r * classes + t]!, 1e-12));
     sum += d;
     squares += d * d;
   }
