@@ -9,17 +9,18 @@ import { paraphraseTask, sharedWordShare } from '../bench/learning/paraphrase-da
 import { syllableClass, syllables } from '../bench/learning/syllables.mjs';
 import { BENCH_ONLY_PACKAGES, DATASET_PACKAGES, dataManifest, packageVersion, require, requireDatasetPackages, shuffled } from './dataset-files.mjs';
 import { seededRandom } from './seeded-random.mjs';
+import { UNTUNED_PACKAGES, prepareNames, prepareSotu } from './untuned-tasks.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA_DIR = join(root, 'bench', 'data');
 /** Bump when the layout of a fixture changes: the next run rebuilds every file. */
 const FORMAT = 3;
 const SEED = 20_251_125;
-const PACKAGES = [...DATASET_PACKAGES, ...BENCH_ONLY_PACKAGES];
+const PACKAGES = [...DATASET_PACKAGES, ...BENCH_ONLY_PACKAGES, ...UNTUNED_PACKAGES];
 /** Code in the repo that makes fixture contents: a change to it rebuilds the files, as a new package version does. */
 const GENERATORS = ['paraphrase-data.mjs', 'syllables.mjs'].map((file) => join(root, 'bench', 'learning', file));
 
-const FILES = ['spam.json', 'mnist.json', 'iris.json', 'cmudict.json', 'paraphrase.json'];
+const FILES = ['spam.json', 'mnist.json', 'iris.json', 'cmudict.json', 'paraphrase.json', 'names.json', 'sotu.json'];
 const generators = createHash('sha256');
 for (const file of GENERATORS) generators.update(readFileSync(file));
 const manifest = dataManifest(DATA_DIR, {
@@ -227,6 +228,8 @@ export function prepareData({ log = console.log } = {}) {
     ['iris.json', prepareIris],
     ['cmudict.json', prepareCmudict],
     ['paraphrase.json', prepareParaphrase],
+    ['names.json', () => prepareNames(SEED + 5)],
+    ['sotu.json', () => prepareSotu(SEED + 6)],
   ]) {
     const started = performance.now();
     const data = build();

@@ -193,6 +193,8 @@ const DATASET_TITLES = {
   iris: ['Iris', 'numbers', 'rows'],
   cmudict: ['CMUdict syllables', 'single words, not tuned on', 'words'],
   paraphrase: ['Paraphrased intents', 'short requests, test phrased unlike training, not tuned on', 'sentences'],
+  names: ['First names by gender', 'single words, not tuned on, on request', 'names'],
+  sotu: ['State of the Union passages by party', 'prose, test from other addresses, not tuned on, on request', 'passages'],
 };
 
 /** The run's accuracy tables, one per dataset, as the section of docs/benchmarks.md. */

@@ -1,7 +1,7 @@
 /** What one dataset's run of the learning benchmark is given and gives back, as the runner and the page share it. */
 import type { BackendRequest, ReviewStrategy, Stats } from '../../src/protocol.js';
 
-export const DATASETS = ['spam', 'iris', 'mnist', 'cmudict', 'paraphrase'] as const;
+export const DATASETS = ['spam', 'iris', 'mnist', 'cmudict', 'paraphrase', 'names', 'sotu'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export interface BenchConfig {
