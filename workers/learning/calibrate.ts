@@ -1,6 +1,6 @@
 import type { Vector } from '../featurizers/vector.js';
 import { assignFolds } from '../audit/label-check.js';
-import { blend, expectedCalibrationError, fitBlend } from './calibration.js';
+import { blend, expectedCalibrationError, fitBlend, heldOutRight } from './calibration.js';
 import { ServingHead, trainHeads, type HeadParams, type TrainHeadOptions } from './head.js';
 import { shuffleInPlace } from './shuffle.js';
 
@@ -95,13 +95,8 @@ export async function trainCalibrated(
   const heldTargets = Int32Array.from(indices, (i) => targets[i]!);
   const logProbs = Float64Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
   const { temperature, voteWeight } = fitBlend(logProbs, votes, heldTargets, classes);
-  let right = 0;
-  heldTargets.forEach((target, r) => {
-    const row = probs.subarray(r * classes, (r + 1) * classes);
-    if (row.indexOf(Math.max(...row)) === target) right += 1;
-  });
   return {
-    heldOutAccuracy: right / heldTargets.length,
+    heldOutAccuracy: heldOutRight(probs, heldTargets, classes) / heldTargets.length,
     head: head!,
     calibration: {
       temperature,

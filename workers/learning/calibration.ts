@@ -114,12 +114,12 @@ export function fitBlend(
 }
 
 /**
- * How many held-out rows' most probable class is their label. The vote must not lower it: a blend can make the
+ * How many held-out rows' most probable class is their label (the first of tied ones). The vote must not lower it: a blend can make the
  * held-out labels more likely, as a smoother answer does where the head is sure and wrong, while answering fewer of
  * them right. On first names labelled by gender (a task nobody tuned on) a vote of 0.625 fitted on 40 held-out
  * names at 200 labels passed the likelihood rule and cost 4.3 points of test accuracy (73.6 against 69.3 %).
  */
-function heldOutRight(probs: ArrayLike<number>, targets: ArrayLike<number>, classes: number): number {
+export function heldOutRight(probs: ArrayLike<number>, targets: ArrayLike<number>, classes: number): number {
   let right = 0;
   for (let r = 0; r < targets.length; r++) {
     let best = 0;
