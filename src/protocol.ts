@@ -208,6 +208,12 @@ export interface Stats {
     heldOutUnpicked?: boolean;
     eceBefore: number;
     eceAfter: number;
+    /**
+     * The labels' class mix, one number per label (centred log shares, in the order of `labels` when trained), added
+     * to the head's log-odds because the held-out labels showed it helps: the head trains as if every label were
+     * equally common, which costs accuracy where they are not. Absent when not added.
+     */
+    classPrior?: number[];
   } | null;
   /** The check on the human labels after the last training: out-of-fold figures and how many labels it flags. */
   outOfFold: OutOfFoldReport | null;

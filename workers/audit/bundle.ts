@@ -417,6 +417,12 @@ function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly s
     if (c.voteWeight !== undefined && !(typeof c.voteWeight === 'number' && c.voteWeight >= 0 && c.voteWeight <= 1)) {
       throw at.range('calibration.voteWeight must be a number in [0, 1].');
     }
+    if (
+      c.classPrior !== undefined &&
+      !(Array.isArray(c.classPrior) && c.classPrior.length === k && c.classPrior.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    ) {
+      throw at.type(`calibration.classPrior must be ${k} finite numbers, one per label of the head.`);
+    }
     record.calibration = c as unknown as WeightsRecord['calibration'];
   }
   if (row.shortGramShare !== undefined) {

@@ -246,7 +246,7 @@ export class Training {
     if (reason !== null || !served?.calibration || temperature === undefined || served.fromZerosAt === undefined) return null;
     return {
       weights: served.weights.map((w) => w * temperature),
-      bias: served.bias.map((b) => b * temperature),
+      bias: served.bias.map((b, c) => b * temperature - (served.calibration!.classPrior?.[c] ?? 0)),
       calibration: {
         ...served.calibration,
         voteWeight: served.calibration.voteWeight ?? 0,
@@ -332,7 +332,9 @@ export class Training {
               : {}),
           });
       if (calibration) {
-        // Dividing the logits by T is the same as dividing the weights and bias: serving needs no change.
+        // The class mix is a fixed addition to each class's logit, and dividing the logits by T is the same as dividing
+        // the weights and bias: serving needs no change.
+        calibration.classPrior?.forEach((shift, c) => (trained.bias[c]! += shift));
         for (let i = 0; i < trained.weights.length; i++) trained.weights[i]! /= calibration.temperature;
         for (let i = 0; i < trained.bias.length; i++) trained.bias[i]! /= calibration.temperature;
       }

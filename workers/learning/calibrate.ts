@@ -1,6 +1,7 @@
 import type { Vector } from '../featurizers/vector.js';
 import { assignFolds } from '../audit/label-check.js';
-import { blend, expectedCalibrationError, fitBlend, heldOutRight } from './calibration.js';
+import { blend, expectedCalibrationError, heldOutRight } from './calibration.js';
+import { classPrior, fitServing, withPrior } from './class-prior.js';
 import { ServingHead, trainHeads, type HeadParams, type TrainHeadOptions } from './head.js';
 import { shuffleInPlace } from './shuffle.js';
 
@@ -20,6 +21,11 @@ export interface Calibration {
   temperature: number;
   /** Weight of the nearest-neighbour vote in served probabilities, fitted with the temperature (0: the head alone). */
   voteWeight: number;
+  /**
+   * The labels' class mix (centred log shares, one per class) added to the head's logits before the temperature, when
+   * the held-out labels showed it (class-prior.ts); absent: the head answers as trained, as if the classes were equally common.
+   */
+  classPrior?: number[];
   heldOut: number;
   /** True when only labels nobody picked for review were held out (see trainCalibrated's `picked`). */
   heldOutUnpicked: boolean;
@@ -94,9 +100,14 @@ export async function trainCalibrated(
   }
   const heldTargets = Int32Array.from(indices, (i) => targets[i]!);
   const logProbs = Float64Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
-  const { temperature, voteWeight } = fitBlend(logProbs, votes, heldTargets, classes);
+  const {
+    temperature,
+    voteWeight,
+    classPrior: prior,
+  } = fitServing(logProbs, votes, heldTargets, classes, mixOf(targets, classes, picked, heldOut.unpicked));
+  const served = prior ? withPrior(logProbs, prior, classes) : logProbs;
   return {
-    heldOutAccuracy: heldOutRight(probs, heldTargets, classes) / heldTargets.length,
+    heldOutAccuracy: heldOutRight(served, heldTargets, classes) / heldTargets.length,
     head: head!,
     calibration: {
       temperature,
@@ -104,9 +115,25 @@ export async function trainCalibrated(
       heldOut: indices.length,
       heldOutUnpicked: heldOut.unpicked,
       eceBefore: expectedCalibrationError(probs, heldTargets, classes),
-      eceAfter: expectedCalibrationError(blend(logProbs, votes, classes, temperature, voteWeight), heldTargets, classes),
+      eceAfter: expectedCalibrationError(blend(served, votes, classes, temperature, voteWeight), heldTargets, classes),
+      ...(prior ? { classPrior: Array.from(prior) } : {}),
     },
   };
+}
+
+/**
+ * The class mix the head may be told (class-prior.ts): that of the labels nobody picked for review when those were held
+ * out, of every label when none was picked; none when labels were picked and too few were not, since then the mix is
+ * the selection strategy's, not that of the inputs the model will be asked about.
+ */
+function mixOf(targets: Int32Array, classes: number, picked: Uint8Array | undefined, unpicked: boolean): Float64Array | null {
+  if (unpicked)
+    return classPrior(
+      targets,
+      classes,
+      Uint8Array.from(picked!, (p) => 1 - p),
+    );
+  return picked?.some((p) => p) ? null : classPrior(targets, classes, null);
 }
 
 interface HeldOutFold {

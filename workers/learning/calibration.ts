@@ -107,7 +107,7 @@ export function fitBlend(
   if (best === headAlone || !votes) return { temperature: headAlone.temperature, voteWeight: 0 };
   const alone = blend(logProbs, null, classes, headAlone.temperature, 0);
   const mixed = blend(logProbs, votes, classes, best.temperature, best.voteWeight);
-  if (!voteShowsItself(alone, mixed, targets, classes) || heldOutRight(mixed, targets, classes) < heldOutRight(alone, targets, classes)) {
+  if (!moreLikely(mixed, alone, targets, classes) || heldOutRight(mixed, targets, classes) < heldOutRight(alone, targets, classes)) {
     return { temperature: headAlone.temperature, voteWeight: 0 };
   }
   return { temperature: best.temperature, voteWeight: best.voteWeight };
@@ -129,8 +129,11 @@ export function heldOutRight(probs: ArrayLike<number>, targets: ArrayLike<number
   return right;
 }
 
-/** Whether the blend with the vote (`mixed`) beats the head `alone` on the held-out rows by more than one standard error of the paired difference. */
-function voteShowsItself(alone: ArrayLike<number>, mixed: ArrayLike<number>, targets: ArrayLike<number>, classes: number): boolean {
+/**
+ * Whether `mixed` (the blend with the vote, or the head with the labels' class mix) makes the held-out labels more
+ * likely than `alone` by more than one standard error of the paired row-by-row difference.
+ */
+export function moreLikely(mixed: ArrayLike<number>, alone: ArrayLike<number>, targets: ArrayLike<number>, classes: number): boolean {
   const n = targets.length;
   if (n < 2) return false;
   let sum = 0;

@@ -138,6 +138,8 @@ export interface WeightsRecord {
     eceBefore: number;
     eceAfter: number;
     /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number;
+    /** The labels' class mix added to the logits (learning/class-prior.ts), already in the bias; absent: none. */
+    classPrior?: number[];
   };
   /**
    * Where training started: zeros, the head served before it (warm-start.ts), or a shipped head (learning/prior.ts).

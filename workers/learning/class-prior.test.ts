@@ -1,0 +1,87 @@
+import { expect, test } from 'vitest';
+import { useBackend } from '../backend.js';
+import { seededRandom } from '../ranker/pair-selection.js';
+import { trainCalibrated } from './calibrate.js';
+import { heldOutRight } from './calibration.js';
+import { classPrior, fitServing, withPrior } from './class-prior.js';
+
+test('the class mix is the centred log share of each class among the eligible labels, smoothed by one', () => {
+  const targets = Int32Array.of(0, 0, 0, 0, 0, 0, 1, 1);
+  const prior = classPrior(targets, 3, null);
+  // Counts 7, 3, 1 of 11 after smoothing.
+  const logs = [7, 3, 1].map((c) => Math.log(c / 11));
+  const mean = (logs[0]! + logs[1]! + logs[2]!) / 3;
+  logs.forEach((l, c) => expect(prior[c]).toBeCloseTo(l - mean, 10));
+  // Only the eligible labels count: here two of each.
+  const some = classPrior(targets, 2, Uint8Array.of(1, 1, 0, 0, 0, 0, 1, 1));
+  expect(some[0]).toBeCloseTo(0, 10);
+  expect(some[1]).toBeCloseTo(0, 10);
+});
+
+test('adding the mix renormalises each row', () => {
+  const shifted = withPrior(Float64Array.of(Math.log(0.5), Math.log(0.5)), Float64Array.of(Math.log(3), 0), 2);
+  expect(Math.exp(shifted[0]!)).toBeCloseTo(0.75, 10);
+  expect(Math.exp(shifted[1]!)).toBeCloseTo(0.25, 10);
+});
+
+/**
+ * Held-out answers of a balanced head: sure and right on a third of the rows, and on the rest 55 % for class 1, the
+ * rarer one on the balanced head's reckoning, where `common` of ten are class 0.
+ */
+function heldOut(n: number, common: number): { logProbs: Float64Array; targets: Int32Array } {
+  const targets = new Int32Array(n);
+  const logProbs = new Float64Array(n * 2);
+  for (let r = 0; r < n; r++) {
+    const sure = r % 3 === 0;
+    targets[r] = sure ? r % 2 : r % 10 < common ? 0 : 1;
+    const p = sure ? (targets[r] === 0 ? 0.95 : 0.05) : 0.45;
+    logProbs[r * 2] = Math.log(p);
+    logProbs[r * 2 + 1] = Math.log(1 - p);
+  }
+  return { logProbs, targets };
+}
+
+test('the mix is kept when the held-out labels show it, and not when they do not', () => {
+  const skewed = heldOut(300, 9);
+  const prior = classPrior(skewed.targets, 2, null);
+  const kept = fitServing(skewed.logProbs, null, skewed.targets, 2, prior);
+  expect(kept.classPrior).toBe(prior);
+  // The ambiguous rows now go to the common class: more held-out labels answered right than by the head alone.
+  expect(heldOutRight(withPrior(skewed.logProbs, prior, 2), skewed.targets, 2)).toBeGreaterThan(heldOutRight(skewed.logProbs, skewed.targets, 2));
+
+  // Labels as common in each class: the mix is (near) zero and shows nothing.
+  const even = heldOut(300, 5);
+  expect(fitServing(even.logProbs, null, even.targets, 2, classPrior(even.targets, 2, null)).classPrior).toBeNull();
+  // A mix that points the wrong way makes the labels less likely: not kept.
+  expect(fitServing(skewed.logProbs, null, skewed.targets, 2, Float64Array.of(-1, 1)).classPrior).toBeNull();
+});
+
+/** One number per row: class 1 is centred one standard deviation above class 0, and one row in `every` is class 1. */
+function overlapping(n: number, every: number, seed: number): { rows: Float32Array[]; targets: Int32Array } {
+  const random = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const targets = Int32Array.from({ length: n }, (_, i) => (i % every === 0 ? 1 : 0));
+  return { rows: Array.from(targets, (t) => Float32Array.of(t + normal())), targets };
+}
+
+test('trained on a rare class, the served head answers with the labels’ class mix and is right more often', async () => {
+  await useBackend('cpu');
+  const train = overlapping(400, 6, 1);
+  const { head, calibration } = await trainCalibrated(train.rows, train.targets, 2, 1);
+  expect(calibration!.classPrior).toHaveLength(2);
+  expect(calibration!.classPrior![0]).toBeGreaterThan(calibration!.classPrior![1]!);
+  const test_ = overlapping(600, 6, 2);
+  const answer = (bias: ArrayLike<number>) =>
+    test_.rows.filter((row, i) => {
+      const z0 = row[0]! * head.weights[0]! + bias[0]!;
+      const z1 = row[0]! * head.weights[1]! + bias[1]!;
+      return (z1 > z0 ? 1 : 0) === test_.targets[i];
+    }).length;
+  const withMix = Float32Array.from(head.bias, (b, c) => b + calibration!.classPrior![c]!);
+  expect(answer(withMix)).toBeGreaterThan(answer(head.bias));
+
+  // Labels picked for review with fewer than 30 others to hold out: their mix is the strategy's, so none is added.
+  const picked = Uint8Array.from(train.targets, (_, i) => (i < 20 ? 0 : 1));
+  const { calibration: pickedFit } = await trainCalibrated(train.rows, train.targets, 2, 1, { picked });
+  expect(pickedFit!.classPrior).toBeUndefined();
+});
