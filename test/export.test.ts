@@ -198,6 +198,12 @@ describe('import', () => {
       ],
       ['a weights inputDim for another featurizer', edit((rows) => (weightsLine(rows).inputDim = 512)), RangeError, /inputDim is 512/],
       [
+        'a class mix without one number per label',
+        edit((rows) => (weightsLine(rows).calibration = { temperature: 1, heldOut: 30, eceBefore: 0.1, eceAfter: 0.1, classPrior: [0.5, -0.5] })),
+        TypeError,
+        /calibration.classPrior must be 3 finite numbers, one per label of the head/,
+      ],
+      [
         'an unknown line type',
         edit((rows) => rows.splice(2, 0, { type: 'comment', text: 'hi' })),
         TypeError,
