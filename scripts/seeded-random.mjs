@@ -17,6 +17,15 @@ export function seededRandom(seed) {
 }
 
 /**
+ * A standard normal draw (Box–Muller) from `random`: with a seeded generator, the same draws on every run.
+ * @param {() => number} random
+ * @returns {number}
+ */
+export function gaussian(random) {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/**
  * The indices 0…length−1 in a random order (Fisher–Yates), drawn from `random`: with a seeded generator, the same
  * order on every run and machine.
  * @param {number} length

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest';
-import { seededRandom } from '../workers/ranker/pair-selection.js';
+import { gaussian, seededRandom } from '../scripts/seeded-random.mjs';
 import { classifier, closeAll } from './helpers.js';
 
 afterEach(closeAll);
@@ -10,10 +10,9 @@ afterEach(closeAll);
  */
 function rows(n: number, seed: number): { input: number[]; label: string }[] {
   const random = seededRandom(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return Array.from({ length: n }, (_, i) => {
     const rare = i % 6 === 0;
-    return { input: Array.from({ length: 10 }, (_, j) => (j === 0 && rare ? 1.5 : 0) + normal()), label: rare ? 'rare' : 'common' };
+    return { input: Array.from({ length: 10 }, (_, j) => (j === 0 && rare ? 1.5 : 0) + gaussian(random)), label: rare ? 'rare' : 'common' };
   });
 }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, expect, test } from 'vitest';
-import { seededRandom } from '../scripts/seeded-random.mjs';
+import { gaussian, seededRandom } from '../scripts/seeded-random.mjs';
 import { engine } from '../src/engine-client.js';
 import type { Classifier } from '../src/classifier.js';
 import type { ExportedModelMetadata } from '../src/protocol.js';
@@ -19,10 +19,6 @@ beforeAll(async () => {
 
 /** Past 1,000 labels the widget serves the head without the nearest-neighbour vote (VOTE_MAX_EXAMPLES). */
 const MANY = 1010;
-
-function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
 
 async function load(files: File[]): Promise<tfl.LayersModel> {
   return tfl.loadLayersModel(tf.io.browserFiles(files));

@@ -3,7 +3,7 @@
 // that learns from those comparisons (pairs chosen at random or by selectPairs' informative strategy), and its figures
 // on held-out items at 25, 50, 100, 200 and 400 comparisons.
 import { createRanker, type Ranker } from '../../src/ranker-entry.js';
-import { shuffled } from '../../scripts/seeded-random.mjs';
+import { gaussian, shuffled } from '../../scripts/seeded-random.mjs';
 import { seededRandom } from '../../workers/ranker/pair-selection.js';
 
 export type RankTaskName = 'numbers' | 'texts' | 'syllables';
@@ -64,10 +64,6 @@ interface Task {
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
-function gaussian(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
 
 /** Bradley–Terry noise over a utility: the person prefers a with probability σ(u(a) − u(b)). */
 function btTask(items: Item[], utility: number[]): Task {

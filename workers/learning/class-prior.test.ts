@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { useBackend } from '../backend.js';
-import { seededRandom } from '../ranker/pair-selection.js';
+import { gaussian, seededRandom } from '../../scripts/seeded-random.mjs';
 import { trainCalibrated } from './calibrate.js';
 import { heldOutRight } from './calibration.js';
 import { classPrior, fitServing, withPrior } from './class-prior.js';
@@ -59,9 +59,8 @@ test('the mix is kept when the held-out labels show it, and not when they do not
 /** One number per row: class 1 is centred one standard deviation above class 0, and one row in `every` is class 1. */
 function overlapping(n: number, every: number, seed: number): { rows: Float32Array[]; targets: Int32Array } {
   const random = seededRandom(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const targets = Int32Array.from({ length: n }, (_, i) => (i % every === 0 ? 1 : 0));
-  return { rows: Array.from(targets, (t) => Float32Array.of(t + normal())), targets };
+  return { rows: Array.from(targets, (t) => Float32Array.of(t + gaussian(random))), targets };
 }
 
 test('trained on a rare class, the served head answers with the labels’ class mix and is right more often', async () => {
