@@ -1,7 +1,7 @@
 import type { Vector } from '../featurizers/vector.js';
 import { assignFolds } from '../audit/label-check.js';
 import { blend, expectedCalibrationError, heldOutRight } from './calibration.js';
-import { classPrior, fitServing, withPrior } from './class-prior.js';
+import { classPrior, fitServing, unevenMix, withPrior } from './class-prior.js';
 import { ServingHead, trainHeads, type HeadParams, type TrainHeadOptions } from './head.js';
 import { shuffleInPlace } from './shuffle.js';
 
@@ -87,8 +87,21 @@ export async function trainCalibrated(
   const indices = heldOut.folds.flatMap((f) => f.held);
   const probs = new Float32Array(indices.length * classes);
   const votes = voteFor ? new Float64Array(indices.length * classes) : null;
+  // Only an uneven mix is tried (unevenMix), and each held-out row gets the mix of the labels its fold's head trained
+  // on, never one counting the row itself: a mix read off the held-out labels would fit them by construction.
+  const source = mixSource(targets.length, picked, heldOut.unpicked);
+  const eligible = source && unevenMix(targets, classes, source) ? source : null;
+  const shifts = eligible ? new Float64Array(indices.length * classes) : null;
   let offset = 0;
   for (const [k, fold] of heldOut.folds.entries()) {
+    if (shifts) {
+      const prior = classPrior(
+        targets,
+        classes,
+        Uint8Array.from(fold.train, (t, i) => t & eligible![i]!),
+      );
+      for (let r = 0; r < fold.held.length; r++) shifts.set(prior, (offset + r) * classes);
+    }
     const probe = new ServingHead({ ...partials[k]!, labels: Array.from({ length: classes }, (_, c) => String(c)) });
     try {
       probs.set(await probe.predict(fold.held.map((i) => rows[i]!)), offset * classes);
@@ -100,12 +113,9 @@ export async function trainCalibrated(
   }
   const heldTargets = Int32Array.from(indices, (i) => targets[i]!);
   const logProbs = Float64Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
-  const {
-    temperature,
-    voteWeight,
-    classPrior: prior,
-  } = fitServing(logProbs, votes, heldTargets, classes, mixOf(targets, classes, picked, heldOut.unpicked));
-  const served = prior ? withPrior(logProbs, prior, classes) : logProbs;
+  const { temperature, voteWeight, withMix } = fitServing(logProbs, votes, heldTargets, classes, shifts);
+  const served = withMix ? withPrior(logProbs, shifts!, classes) : logProbs;
+  const prior = withMix ? classPrior(targets, classes, eligible!) : null;
   return {
     heldOutAccuracy: heldOutRight(served, heldTargets, classes) / heldTargets.length,
     head: head!,
@@ -122,18 +132,13 @@ export async function trainCalibrated(
 }
 
 /**
- * The class mix the head may be told (class-prior.ts): that of the labels nobody picked for review when those were held
- * out, of every label when none was picked; none when labels were picked and too few were not, since then the mix is
- * the selection strategy's, not that of the inputs the model will be asked about.
+ * Which labels say how common each class is (class-prior.ts): those nobody picked for review when those were held out,
+ * every label when none was picked; none when labels were picked and too few were not, since then the mix is the
+ * selection strategy's, not that of the inputs the model will be asked about.
  */
-function mixOf(targets: Int32Array, classes: number, picked: Uint8Array | undefined, unpicked: boolean): Float64Array | null {
-  if (unpicked)
-    return classPrior(
-      targets,
-      classes,
-      Uint8Array.from(picked!, (p) => 1 - p),
-    );
-  return picked?.some((p) => p) ? null : classPrior(targets, classes, null);
+function mixSource(count: number, picked: Uint8Array | undefined, unpicked: boolean): Uint8Array | null {
+  if (unpicked) return Uint8Array.from(picked!, (p) => 1 - p);
+  return picked?.some((p) => p) ? null : new Uint8Array(count).fill(1);
 }
 
 interface HeldOutFold {

@@ -3,11 +3,11 @@ import { useBackend } from '../backend.js';
 import { gaussian, seededRandom } from '../../scripts/seeded-random.mjs';
 import { trainCalibrated } from './calibrate.js';
 import { heldOutRight } from './calibration.js';
-import { classPrior, fitServing, withPrior } from './class-prior.js';
+import { classPrior, fitServing, unevenMix, withPrior } from './class-prior.js';
 
 test('the class mix is the centred log share of each class among the eligible labels, smoothed by one', () => {
   const targets = Int32Array.of(0, 0, 0, 0, 0, 0, 1, 1);
-  const prior = classPrior(targets, 3, null);
+  const prior = classPrior(targets, 3, new Uint8Array(8).fill(1));
   // Counts 7, 3, 1 of 11 after smoothing.
   const logs = [7, 3, 1].map((c) => Math.log(c / 11));
   const mean = (logs[0]! + logs[1]! + logs[2]!) / 3;
@@ -16,6 +16,31 @@ test('the class mix is the centred log share of each class among the eligible la
   const some = classPrior(targets, 2, Uint8Array.of(1, 1, 0, 0, 0, 0, 1, 1));
   expect(some[0]).toBeCloseTo(0, 10);
   expect(some[1]).toBeCloseTo(0, 10);
+});
+
+/** Labels with `counts[c]` of class c, in class order. */
+function labelled(counts: readonly number[]): Int32Array {
+  return Int32Array.from(counts.flatMap((n, c) => Array.from({ length: n }, () => c)));
+}
+
+test('a mix is uneven when a G-test tells it from an even one at 5 %', () => {
+  const all = (targets: Int32Array) => new Uint8Array(targets.length).fill(1);
+  // 64 labels drawn evenly over 8 classes come out like this: even.
+  const drawn = labelled([4, 6, 7, 8, 8, 9, 10, 12]);
+  expect(unevenMix(drawn, 8, all(drawn))).toBe(false);
+  // Rain and sun common, snow rare, as 40 days of Seattle weather: uneven.
+  const days = labelled([18, 17, 3, 2, 0]);
+  expect(unevenMix(days, 5, all(days))).toBe(true);
+  // Only the eligible labels count: the rare class's labels left out make an even pair.
+  const pair = labelled([20, 20, 5]);
+  expect(
+    unevenMix(
+      pair,
+      2,
+      Uint8Array.from(pair, (t) => (t < 2 ? 1 : 0)),
+    ),
+  ).toBe(false);
+  expect(unevenMix(pair, 3, all(pair))).toBe(true);
 });
 
 test('adding the mix renormalises each row', () => {
@@ -41,19 +66,25 @@ function heldOut(n: number, common: number): { logProbs: Float64Array; targets: 
   return { logProbs, targets };
 }
 
+/** `prior` as every row's shift, the layout fitServing and withPrior take. */
+function everyRow(prior: ArrayLike<number>, rows: number): Float64Array {
+  return Float64Array.from({ length: rows * prior.length }, (_, i) => prior[i % prior.length]!);
+}
+
 test('the mix is kept when the held-out labels show it, and not when they do not', () => {
   const skewed = heldOut(300, 9);
-  const prior = classPrior(skewed.targets, 2, null);
-  const kept = fitServing(skewed.logProbs, null, skewed.targets, 2, prior);
-  expect(kept.classPrior).toBe(prior);
+  const shifts = everyRow(classPrior(skewed.targets, 2, new Uint8Array(300).fill(1)), 300);
+  expect(fitServing(skewed.logProbs, null, skewed.targets, 2, shifts).withMix).toBe(true);
   // The ambiguous rows now go to the common class: more held-out labels answered right than by the head alone.
-  expect(heldOutRight(withPrior(skewed.logProbs, prior, 2), skewed.targets, 2)).toBeGreaterThan(heldOutRight(skewed.logProbs, skewed.targets, 2));
+  expect(heldOutRight(withPrior(skewed.logProbs, shifts, 2), skewed.targets, 2)).toBeGreaterThan(heldOutRight(skewed.logProbs, skewed.targets, 2));
 
   // Labels as common in each class: the mix is (near) zero and shows nothing.
   const even = heldOut(300, 5);
-  expect(fitServing(even.logProbs, null, even.targets, 2, classPrior(even.targets, 2, null)).classPrior).toBeNull();
+  expect(fitServing(even.logProbs, null, even.targets, 2, everyRow(classPrior(even.targets, 2, new Uint8Array(300).fill(1)), 300)).withMix).toBe(
+    false,
+  );
   // A mix that points the wrong way makes the labels less likely: not kept.
-  expect(fitServing(skewed.logProbs, null, skewed.targets, 2, Float64Array.of(-1, 1)).classPrior).toBeNull();
+  expect(fitServing(skewed.logProbs, null, skewed.targets, 2, everyRow([-1, 1], 300)).withMix).toBe(false);
 });
 
 /** One number per row: class 1 is centred one standard deviation above class 0, and one row in `every` is class 1. */
