@@ -218,8 +218,9 @@ export interface Stats {
   /** The check on the human labels after the last training: out-of-fold figures and how many labels it flags. */
   outOfFold: OutOfFoldReport | null;
   /**
-   * Text models: which features the head reads, as chosen by cross-validation on the model's own labels, with every
-   * candidate's out-of-fold accuracy; null before the first choice (at 40 labels) and for other inputs.
+   * What cross-validation on the model's own labels chose for its head, with every candidate's out-of-fold accuracy:
+   * for text, which features it reads; for numbers and images while the head is small enough to solve to convergence,
+   * its L2 strength. Null before the first choice (at 40 labels) and for models that choose nothing.
    */
   featureChoice: FeatureChoice | null;
   /** With `autoAccept`: the threshold the evidence allows, and what it rests on. */

@@ -188,8 +188,9 @@ export interface HumanTimeReport {
 }
 
 /**
- * A text model's choice of features for its head, made by 5-fold cross-validation on its newest labels (at most
- * 1,000) whenever the labels have doubled since the last choice.
+ * A model's choice for its head, made by 5-fold cross-validation on its newest labels (at most 1,000) whenever the
+ * labels have doubled since the last choice: for a text model, which features the head reads; for a numeric or image
+ * model whose head is solved to convergence (few enough values), how strongly its weights are held toward zero (`l2`).
  */
 export interface FeatureChoice {
   /**
@@ -203,8 +204,13 @@ export interface FeatureChoice {
    * 'encoder' for a model with a `textEncoder`: the share is the embedding's, next to the n-grams.
    */
   extra: 'letters' | 'words' | 'encoder';
-  /** Each view tried, with its mean out-of-fold accuracy on the same folds. */
-  candidates: { shortGramShare: number; extra: 'letters' | 'words' | 'encoder'; accuracy: number }[];
+  /**
+   * The L2 strength λ chosen (the head minimises its cross-entropy + λ‖W‖²; smaller is weaker), for a numeric or image
+   * model; null for text models, whose heads keep the default.
+   */
+  l2: number | null;
+  /** Each candidate tried, with its mean out-of-fold accuracy on the same folds. */
+  candidates: { shortGramShare: number; extra: 'letters' | 'words' | 'encoder'; l2: number | null; accuracy: number }[];
   /** How many labels the choice was made with, and when (ms since the epoch). */
   examples: number;
   time: number;

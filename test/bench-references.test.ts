@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { commonBudgets, curveArea } from '../bench/learning/curve.mjs';
 import { argmax, stratifiedFolds, trainWithCrossValidation } from '../bench/learning/references/cross-validation.js';
-import { minimize } from '../bench/learning/references/lbfgs.js';
+import { minimize } from '../workers/learning/lbfgs.js';
 import type { Learner } from '../bench/learning/references/learner.js';
 import { logisticRegression } from '../bench/learning/references/logistic-regression.js';
 import { naiveBayes } from '../bench/learning/references/naive-bayes.js';

@@ -436,6 +436,11 @@ function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly s
       throw at.range(`extra must be 'words' or 'encoder' (with a shortGramShare) or absent, got ${JSON.stringify(row.extra)}.`);
     record.extra = row.extra;
   }
+  if (row.l2 !== undefined) {
+    if (typeof row.l2 !== 'number' || !(row.l2 > 0 && Number.isFinite(row.l2)))
+      throw at.range(`l2 must be a positive number (the L2 strength the head trained with) or absent, got ${JSON.stringify(row.l2)}.`);
+    record.l2 = row.l2;
+  }
   // Columns into the model's label order; a label the head never saw starts far below the others, as addLabel does.
   const classes = labels.length;
   if (classes !== k || fileLabels.some((l, i) => labels[i] !== l)) {

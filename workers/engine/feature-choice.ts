@@ -8,6 +8,7 @@ import { isSparse, type SparseVector } from '../featurizers/vector.js';
 import { backgroundBreather } from '../background.js';
 import { breather } from '../learning/head.js';
 import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
+import { solvedToConvergence } from '../learning/dense-solver.js';
 import { eligibleClasses } from '../audit/label-check.js';
 import type { FeatureChoiceRecord, HeadExtra, TextGroup } from '../storage/index.js';
 import { isAbort } from './errors.js';
@@ -37,11 +38,27 @@ export const WORD_SHARES = [0.5] as const;
  */
 export const ENCODER_SHARES = [0.25, 0.75] as const;
 
-/** What a text head reads: the n-grams joined with `extra` at `share` (share 0: the n-grams alone, whatever `extra`). */
+/**
+ * The L2 strengths tried for a dense head solved to convergence (dense-solver.ts): decades, two either side of the
+ * head's default (1e-4). Converged, the strength decides how far the weights go, and tasks differ: on Seattle weather
+ * the weakest did best (rain is read off precipitation just above 0, which takes large weights), on penguins and iris
+ * 1e-4 (measured with λ fixed, docs/learning.md). Decades, because the out-of-fold likelihood moves little between
+ * closer steps at these label counts, and each step costs five more (fast) solves at every choice.
+ */
+export const PENALTIES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6] as const;
+
+/**
+ * What a head reads and how it is fitted: for text, the n-grams joined with `extra` at `share` (share 0: the n-grams
+ * alone, whatever `extra`); for a dense head, its L2 strength (`l2`), the features as they are.
+ */
 export interface HeadView {
   extra: HeadExtra;
   share: number;
+  l2?: number;
 }
+
+/** A dense head's candidates: its own rows at each of PENALTIES. */
+const PENALTY_VIEWS: readonly HeadView[] = PENALTIES.map((l2) => ({ extra: 'letters', share: 0, l2 }));
 
 /** Every view tried at a choice, the n-grams alone first. */
 export const HEAD_VIEWS: readonly HeadView[] = [
@@ -94,7 +111,20 @@ export class FeatureChoice {
   private get candidates(): readonly HeadView[] {
     const encoder = this.encoder;
     if (encoder) return encoderViews(encoder.share);
-    return this.ngrams ? HEAD_VIEWS : [];
+    if (this.ngrams) return HEAD_VIEWS;
+    return this.solvesDense ? PENALTY_VIEWS : [];
+  }
+
+  /**
+   * True for a numeric or image model whose choice would be cross-validated with heads solved to convergence: the
+   * L2 strength matters there, where a fixed number of Adam steps stops before it does (docs/learning.md). A shipped
+   * head (a Teachable Machine export's) keeps the default pull toward it.
+   */
+  private get solvesDense(): boolean {
+    const { session } = this;
+    if (session.spec.input === 'text' || session.featurizer.shipped) return false;
+    const rows = Math.min(session.examples.size, CHOICE_MAX_EXAMPLES);
+    return solvedToConvergence(rows, session.inputDim(), session.labels.length);
   }
 
   /** The n-gram featurizer, when it is this model's and every label's text is kept (the views need the texts). */
@@ -103,13 +133,19 @@ export class FeatureChoice {
     return featurizer instanceof TextNgrams && handles.keepInputs ? featurizer : null;
   }
 
+  /** The L2 strength chosen for a dense head; undefined before a choice and for text models (the head's default). */
+  get l2(): number | undefined {
+    return this.session.meta.featureChoice?.l2;
+  }
+
   report(): FeatureChoiceReport | null {
     const choice = this.session.meta.featureChoice;
     if (!choice) return null;
     return {
       shortGramShare: choice.shortGramShare,
       extra: choice.extra ?? 'letters',
-      candidates: choice.candidates.map((c) => ({ ...c, extra: c.extra ?? 'letters' })),
+      l2: choice.l2 ?? null,
+      candidates: choice.candidates.map((c) => ({ ...c, extra: c.extra ?? 'letters', l2: c.l2 ?? null })),
       examples: choice.examples,
       time: choice.time,
     };
@@ -178,11 +214,13 @@ export class FeatureChoice {
     const targets = all.targets.slice(from);
     const classes = session.labels.length;
     if (eligibleClasses(targets, classes).filter(Boolean).length < 2) return;
-    // The encoder's views need no text (encoderView); the text groups do.
-    const texts = encoder ? [] : await this.texts(ids);
+    const dense = candidates === PENALTY_VIEWS;
+    // The encoder's views need no text (encoderView), nor do a dense head's strengths; the text groups do.
+    const texts = encoder || dense ? [] : await this.texts(ids);
     if (!texts) return;
-    const vectors = all.vectors.slice(from) as SparseVector[];
-    if (!vectors.every(isSparse)) return;
+    // A dense head's rows as training reads them (numbers standardised); text rows as stored, each view made from them.
+    const vectors = dense ? session.training.trainingRows(all.vectors.slice(from)).rows : all.vectors.slice(from);
+    if (!dense && !vectors.every(isSparse)) return;
     const groups = new Map<TextGroup, SparseVector[]>();
     const groupOf = (extra: TextGroup) => {
       if (!groups.has(extra))
@@ -198,8 +236,9 @@ export class FeatureChoice {
         share <= 0
           ? vectors
           : extra === 'encoder'
-            ? vectors.map((v) => encoderView(v, share))
-            : vectors.map((v, i) => joinShortGrams(v, groupOf(extra)[i]!, share)),
+            ? vectors.map((v) => encoderView(v as SparseVector, share))
+            : vectors.map((v, i) => joinShortGrams(v as SparseVector, groupOf(extra)[i]!, share)),
+      l2For: ({ l2 }) => l2,
       targets,
       classes,
       inputDim: session.inputDim(),
@@ -211,15 +250,22 @@ export class FeatureChoice {
     if (stop) throw stop;
     // The first choice has no choice from labels to protect (the n-grams alone were a default): it takes the best.
     const { featurizer } = session;
-    const current = session.meta.featureChoice ? viewOf(candidates, featurizer.shortGramShare ?? 0, featurizer.extra ?? 'letters') : null;
+    const stored = session.meta.featureChoice;
+    const current = !stored
+      ? null
+      : dense
+        ? (candidates.find((c) => c.l2 === stored.l2) ?? null)
+        : viewOf(candidates, featurizer.shortGramShare ?? 0, featurizer.extra ?? 'letters');
     const chosen = chooseCandidate(scores, current);
     // An encoder model's choice says 'encoder' at share 0 too: its candidates were shares of the embedding.
     const record: FeatureChoiceRecord = {
       shortGramShare: chosen.share,
       ...(chosen.extra !== 'letters' ? { extra: chosen.extra } : {}),
-      candidates: scores.map(({ candidate: { share, extra }, accuracy }) => ({
+      ...(chosen.l2 !== undefined ? { l2: chosen.l2 } : {}),
+      candidates: scores.map(({ candidate: { share, extra, l2 }, accuracy }) => ({
         shortGramShare: share,
         ...(extra !== 'letters' ? { extra } : {}),
+        ...(l2 !== undefined ? { l2 } : {}),
         accuracy,
       })),
       // The schedule's count: every label, except for a choice cut short, which counts what it read, so the

@@ -104,7 +104,18 @@ export class LabelCheck {
     const { rows, targets, classes, labels, folds, without, temperature, inputDim, shouldStop } = options;
     const subsets = Array.from({ length: FOLDS }, (_, k) => Uint8Array.from(folds, (f, i) => (f === k || without.has(i) ? 0 : 1)));
     // Nobody waits for this: it gives way to predictions (background.ts).
-    const heads = await trainHeads({ rows: [...rows], targets, classes, inputDim, subsets, shouldStop, breathe: backgroundBreather() });
+    // The served head's L2 strength (feature-choice.ts), so each fold's head is the served one without its fold.
+    const l2 = this.session.featureChoice.l2;
+    const heads = await trainHeads({
+      rows: [...rows],
+      targets,
+      classes,
+      inputDim,
+      subsets,
+      shouldStop,
+      breathe: backgroundBreather(),
+      ...(l2 !== undefined ? { l2 } : {}),
+    });
     const probs = new Float32Array(targets.length * classes);
     for (let k = 0; k < FOLDS; k++) {
       const members = [...folds.keys()].filter((i) => folds[i] === k);

@@ -312,6 +312,7 @@ export class Training {
       // Read with the rows, in the same turn: the choice may change while this trains, and the head records what it read.
       const shortGramShare = session.featurizer.shortGramShare ?? 0;
       const extra = session.featurizer.extra ?? 'letters';
+      const l2 = session.featureChoice.l2;
       const { rows, stats } = this.trainingRows(vectors);
       const shouldStop = () => state.cancelled ?? (session.generation !== generation ? resetError() : null);
       const warm = shipped ? null : this.warmStart(rows, fromZeros);
@@ -325,6 +326,7 @@ export class Training {
             onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
             shouldStop,
             start,
+            ...(l2 !== undefined ? { l2 } : {}),
             // A shipped head's replayed answers are not labels anyone picked or not: its rows keep every label eligible.
             ...(!shipped ? { picked: human.picked } : {}),
             ...(!shipped && vectors.length <= VOTE_MAX_EXAMPLES
@@ -354,6 +356,7 @@ export class Training {
         start: warm ? 'warm' : shipped ? 'shipped' : 'zeros',
         ...(shortGramShare > 0 ? { shortGramShare } : {}),
         ...(shortGramShare > 0 && extra !== 'letters' ? { extra } : {}),
+        ...(l2 !== undefined ? { l2 } : {}),
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
       };
       const meta = { ...session.meta, maxVersion: version };

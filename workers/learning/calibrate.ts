@@ -54,7 +54,7 @@ export async function trainCalibrated(
   targets: Int32Array,
   classes: number,
   inputDim: number,
-  options: Pick<TrainHeadOptions, 'onEpoch' | 'shouldStop' | 'start'> & {
+  options: Pick<TrainHeadOptions, 'onEpoch' | 'shouldStop' | 'start' | 'l2'> & {
     /**
      * The soft vote of the nearest labelled examples for each held-out row (held-out rows × classes, row-major),
      * counting only the rows the second head trained on, as serving would with those labels. Without it the

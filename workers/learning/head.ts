@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { compactColumns, densify, isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
 import { shuffleInPlace } from './shuffle.js';
+import { solveDenseHead, solvedToConvergence } from './dense-solver.js';
 import { predictSparse, softmaxInto, trainSparseHeads } from './sparse-head.js';
 
 /** A trained softmax head: plain arrays are the truth (stored, transferred); tensors are a per-backend cache. */
@@ -19,7 +20,7 @@ const PREDICT_BLOCK = 256;
 const SMALL_DENSE_FLOATS = 16 * 1024;
 
 /** Class probabilities of dense rows, row-major rows × classes. */
-function predictDense(rows: readonly Float32Array[], weights: Float32Array, bias: Float32Array, classes: number): Float32Array {
+export function predictDense(rows: readonly Float32Array[], weights: Float32Array, bias: Float32Array, classes: number): Float32Array {
   const out = new Float32Array(rows.length * classes);
   const z = new Float64Array(classes);
   rows.forEach((row, r) => {
@@ -107,6 +108,8 @@ export interface TrainHeadOptions {
    * to zero), such as a shipped head (prior.ts). Default: zero.
    */
   start?: HeadParams | undefined;
+  /** The L2 penalty's strength λ (loss + λ‖W‖², bias unpenalised). Default: L2. */
+  l2?: number;
 }
 
 export interface TrainHeadsOptions extends TrainHeadOptions {
@@ -182,6 +185,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
  */
 export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParams & { loss: number })[]> {
   const { targets, classes, onEpoch, shouldStop, subsets } = options;
+  const l2 = options.l2 ?? L2;
   const heads = subsets.length;
   // Balanced weights: every labelled class pulls equally on a head, however few examples it has.
   const sampleWeights = subsets.map((subset) => {
@@ -198,6 +202,9 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
   const compact = compactColumns(options.rows, options.inputDim);
   const { rows, dim: inputDim } = compact;
   const n = rows.length;
+  if (solvedToConvergence(n, inputDim, classes) && rows.every((r) => r instanceof Float32Array)) {
+    return solveDense(options, rows as Float32Array[], sampleWeights, l2);
+  }
 
   const fullBatch = n * inputDim <= FULL_BATCH_FLOATS;
   const batchSize = fullBatch ? n : MINI_BATCH;
@@ -262,11 +269,11 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
         loss: tf.reshape(
           tf.add(
             tf.sum(tf.mul(tf.slice(nll, [0, 0], [1, m]), tf.reshape(tf.slice(sw, [0, 0, 0], [1, 1, m]), [1, m]))),
-            tf.mul(L2, tf.sum(tf.square(tf.slice(anchor ? tf.sub(w, anchor) : w, [0, 0], [classes, inputDim])))),
+            tf.mul(l2, tf.sum(tf.square(tf.slice(anchor ? tf.sub(w, anchor) : w, [0, 0], [classes, inputDim])))),
           ),
           [1],
         ) as tf.Tensor1D,
-        dW: tf.add(tf.matMul(g2, x), tf.mul(2 * L2, anchor ? tf.sub(w, anchor) : w)),
+        dW: tf.add(tf.matMul(g2, x), tf.mul(2 * l2, anchor ? tf.sub(w, anchor) : w)),
         db: tf.sum(g2, 1, true),
       };
     });
@@ -323,6 +330,53 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
     b.dispose();
     if (start) tf.dispose([start.w, start.b]);
   }
+}
+
+/**
+ * Small dense rows: each head solved to convergence (dense-solver.ts) instead of TARGET_STEPS Adam steps, from the
+ * start head when there is one.
+ */
+async function solveDense(
+  options: TrainHeadsOptions,
+  rows: readonly Float32Array[],
+  sampleWeights: Float32Array[],
+  l2: number,
+): Promise<(HeadParams & { loss: number })[]> {
+  const { targets, classes, onEpoch, shouldStop, start } = options;
+  const dim = options.inputDim;
+  if (start && (start.inputDim !== options.inputDim || start.weights.length !== options.inputDim * classes || start.bias.length !== classes)) {
+    throw new RangeError(
+      `The start head is ${start.inputDim} × ${start.bias.length} with ${start.weights.length} weights; training needs ${options.inputDim} × ${classes}.`,
+    );
+  }
+  const from = start
+    ? {
+        w: Float32Array.from({ length: classes * dim }, (_, k) => start.weights[(k % dim) * classes + Math.floor(k / dim)]!),
+        b: Float32Array.from(start.bias),
+      }
+    : undefined;
+  const breathe = options.breathe ?? breather();
+  const heads: (HeadParams & { loss: number })[] = [];
+  for (const perRow of sampleWeights) {
+    const total = perRow.reduce((a, x) => a + x, 0);
+    const solved = await solveDenseHead({
+      rows,
+      dim,
+      targets,
+      classes,
+      sampleWeights: total > 0 ? perRow.map((x) => x / total) : perRow,
+      l2,
+      ...(from ? { start: from } : {}),
+      breathe,
+      ...(shouldStop ? { shouldStop } : {}),
+    });
+    // Back to the serving layout: dim × classes, row-major.
+    const weights = new Float32Array(dim * classes);
+    for (let a = 0; a < dim; a++) for (let c = 0; c < classes; c++) weights[a * classes + c] = solved.w[c * dim + a]!;
+    heads.push({ inputDim: options.inputDim, labels: [], weights, bias: solved.b, loss: heads[0]?.loss ?? solved.loss });
+    onEpoch?.(heads.length, sampleWeights.length, heads[0]!.loss);
+  }
+  return heads;
 }
 
 /** A start head in the training layout: (heads·classes) × dim weights and a column of biases, the same for every head. */

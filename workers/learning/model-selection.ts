@@ -1,6 +1,6 @@
 import { assignFolds } from '../audit/label-check.js';
-import type { SparseVector } from '../featurizers/vector.js';
-import { trainHeads } from './head.js';
+import { isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
+import { predictDense, trainHeads } from './head.js';
 import { predictSparse } from './sparse-head.js';
 
 /** How a candidate setting did out of fold: its accuracy, each fold's, which rows it got right, and how likely it found each label. */
@@ -25,7 +25,9 @@ const MIN_PROBABILITY = 1e-6;
 export interface CrossValidateOptions<T> {
   candidates: readonly T[];
   /** The head's rows for one candidate setting, in the order of `targets`. */
-  rowsFor: (candidate: T) => SparseVector[];
+  rowsFor: (candidate: T) => readonly Vector[];
+  /** The L2 strength each candidate's heads train with (trainHeads' `l2`); absent: the head's default. */
+  l2For?: (candidate: T) => number | undefined;
   targets: Int32Array;
   classes: number;
   inputDim: number;
@@ -39,7 +41,7 @@ export interface CrossValidateOptions<T> {
  * balance) on each candidate's rows, every candidate on the same folds so their scores pair up fold by fold.
  */
 export async function crossValidate<T>(options: CrossValidateOptions<T>): Promise<CandidateScore<T>[]> {
-  const { candidates, rowsFor, targets, classes, inputDim, folds, shouldStop, breathe } = options;
+  const { candidates, rowsFor, l2For, targets, classes, inputDim, folds, shouldStop, breathe } = options;
   const fold = assignFolds(targets, classes, folds);
   const subsets = Array.from({ length: folds }, (_, k) => Uint8Array.from(fold, (f) => (f === k ? 0 : 1)));
   const members = Array.from({ length: folds }, (_, k) => [...fold.keys()].filter((i) => fold[i] === k));
@@ -48,8 +50,10 @@ export async function crossValidate<T>(options: CrossValidateOptions<T>): Promis
     const rows = rowsFor(candidate);
     const right = new Uint8Array(targets.length);
     const logLikelihoods = new Float64Array(targets.length);
+    const l2 = l2For?.(candidate);
     const heads = await trainHeads({
       rows,
+      ...(l2 !== undefined ? { l2 } : {}),
       targets,
       classes,
       inputDim,
@@ -60,12 +64,10 @@ export async function crossValidate<T>(options: CrossValidateOptions<T>): Promis
     const perFold = heads.map((head, k) => {
       const held = members[k]!;
       if (held.length === 0) return NaN;
-      const probs = predictSparse(
-        held.map((i) => rows[i]!),
-        head.weights,
-        head.bias,
-        classes,
-      );
+      const heldRows = held.map((i) => rows[i]!);
+      const probs = heldRows.every(isSparse)
+        ? predictSparse(heldRows as SparseVector[], head.weights, head.bias, classes)
+        : predictDense(heldRows as Float32Array[], head.weights, head.bias, classes);
       let count = 0;
       held.forEach((i, m) => {
         logLikelihoods[i] = Math.log(Math.max(MIN_PROBABILITY, probs[m * classes + targets[i]!]!));

@@ -66,8 +66,13 @@ export interface FeatureChoiceRecord {
   shortGramShare: number;
   /** Which group that share goes to; absent (records made before words were a candidate): letters. */
   extra?: HeadExtra;
+  /**
+   * Numeric and image models whose head is solved to convergence (dense-solver.ts): the L2 strength λ chosen, where
+   * text models choose views; absent: the head's default.
+   */
+  l2?: number;
   /** Mean out-of-fold accuracy of every candidate tried, on the same folds. */
-  candidates: { shortGramShare: number; extra?: HeadExtra; accuracy: number }[];
+  candidates: { shortGramShare: number; extra?: HeadExtra; l2?: number; accuracy: number }[];
   /** Labelled examples the choice was made on, and when. */
   examples: number;
   time: number;
@@ -150,6 +155,8 @@ export interface WeightsRecord {
   shortGramShare?: number;
   /** Which group that share is; absent: letters (the short character grams). 'encoder': the embedding's share. */
   extra?: 'words' | 'encoder';
+  /** The L2 strength this head trained with when it was chosen from the labels (FeatureChoiceRecord.l2); absent: the default. */
+  l2?: number;
   /** The example count of the last retrain from zeros this head descends from (warm starts carry it on). */
   fromZerosAt?: number;
   /** Set on the served head (`weights: 'current'`) while it is pinned: a training stores its head as a version only. */

@@ -9,7 +9,7 @@
  * (1 + df)) + 1 from the training rows, then L2-normalised. Numeric rows are used as given.
  */
 import type { Fitted, Learner } from './learner.js';
-import { minimize } from './lbfgs.js';
+import { minimize } from '../../../workers/learning/lbfgs.js';
 import { type SparseRow, Vocabulary, softmaxInPlace } from './sparse.js';
 
 export const LR_CS = [0.1, 1, 10, 100];

@@ -1,8 +1,8 @@
 /**
  * Limited-memory BFGS with a backtracking (Armijo) line search: minimises a smooth convex function to a tight
- * tolerance in tens of gradient evaluations, where plain gradient descent would need thousands. It is how
- * scikit-learn fits LogisticRegression by default (solver 'lbfgs', max_iter 100, tol 1e-4), which the reference
- * learner here mirrors.
+ * tolerance in tens to hundreds of gradient evaluations, where plain gradient descent would need thousands. It is how
+ * scikit-learn fits LogisticRegression by default (solver 'lbfgs'). The engine's small dense heads train with it
+ * (dense-solver.ts), and so does the learning benchmark's logistic-regression reference.
  */
 
 export interface LbfgsOptions {
@@ -11,14 +11,34 @@ export interface LbfgsOptions {
   maxIterations?: number;
   /** Stops when the largest gradient component is below this. */
   gradientTolerance?: number;
+  /** Stops when an iteration lowers the value by less than this share of it (of 1 when the value is below 1). */
+  valueTolerance?: number;
+}
+
+export interface LbfgsResult {
+  x: Float64Array;
+  value: number;
+  iterations: number;
 }
 
 /** `evaluate(x, gradient)` writes the gradient at x and returns the value there. Returns the minimiser (x is updated). */
-export function minimize(
+export function minimize(evaluate: (x: Float64Array, gradient: Float64Array) => number, x: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+  const steps = lbfgsSteps(evaluate, x, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same minimisation, one yield per iteration (the value reached so far), so a caller can give way to other work
+ * or stop between iterations; it returns what `minimize` returns.
+ */
+export function* lbfgsSteps(
   evaluate: (x: Float64Array, gradient: Float64Array) => number,
   x: Float64Array,
-  { memory = 7, maxIterations = 100, gradientTolerance = 1e-4 }: LbfgsOptions = {},
-): { x: Float64Array; value: number; iterations: number } {
+  { memory = 7, maxIterations = 100, gradientTolerance = 1e-4, valueTolerance = 1e-10 }: LbfgsOptions = {},
+): Generator<number, LbfgsResult, void> {
   const n = x.length;
   const g = new Float64Array(n);
   let value = evaluate(x, g);
@@ -81,10 +101,11 @@ export function minimize(
     g.set(nextG);
     const previous = value;
     value = nextValue;
-    if (previous - value <= 1e-10 * Math.max(1, Math.abs(value))) {
+    if (previous - value <= valueTolerance * Math.max(1, Math.abs(value))) {
       iterations += 1;
       break;
     }
+    yield value;
   }
   return { x, value, iterations };
 }
