@@ -92,7 +92,8 @@ export function encoderViews(joinedShare: number): HeadView[] {
  * Which features a text model's head reads, chosen by cross-validation on the model's own labels: the n-grams alone
  * or joined with a group that weighs letters or words more (head-views.ts), at the share that predicts the held-out
  * labels best (HEAD_VIEWS); with a text encoder, the embedding's share of the vector (encoderViews), which needs no
- * text, so it is chosen whether or not the model keeps its inputs.
+ * text, so it is chosen whether or not the model keeps its inputs. A numeric or image model whose head is solved to
+ * convergence chooses its L2 strength the same way (PENALTIES); past the solver's size it keeps the last choice.
  * It runs when the labels have doubled since the last choice: at the start of a training while the labels are few
  * enough for that to be quick (the head that training installs then reads what was chosen; a new choice makes it a
  * training from zeros), and otherwise in the background after the training, for the next training to apply. The
