@@ -49,13 +49,17 @@ export async function open(dataset: Dataset, config: BenchConfig, run: string, t
   });
 }
 
-/** What the text model's head reads, as its own cross-validation chose (stats().featureChoice), for the log line. */
+/**
+ * What the model's own cross-validation chose (stats().featureChoice), for the log line: what a text head reads, or
+ * a numeric head's L2 strength.
+ */
 async function features(classifier: Classifier): Promise<string> {
   const choice = (await classifier.stats()).featureChoice;
   if (!choice) return '';
-  const view = (c: { shortGramShare: number; extra: string }) => (c.shortGramShare === 0 ? 'n-grams alone' : `${c.extra} ${c.shortGramShare}`);
+  const view = (c: { shortGramShare: number; extra: string; l2: number | null }) =>
+    c.l2 !== null ? `L2 ${c.l2}` : c.shortGramShare === 0 ? 'n-grams alone' : `${c.extra} ${c.shortGramShare}`;
   const cv = choice.candidates.map((c) => `${view(c)}: ${pct(c.accuracy)}`).join(', ');
-  return `, reads ${view(choice)} (chosen at ${choice.examples} labels; CV ${cv})`;
+  return `, ${choice.l2 !== null ? 'trains with' : 'reads'} ${view(choice)} (chosen at ${choice.examples} labels; CV ${cv})`;
 }
 
 export async function timedTrain(classifier: Classifier): Promise<{ ms: number; wallMs: number }> {

@@ -14,6 +14,22 @@ export interface HitlModelPanelStrings extends ConnectionStrings, VersionsString
   backendTerm: string;
   versionTerm: string;
   examplesTerm: string;
+  /** What cross-validation on the model's own labels chose for its head (stats().featureChoice). */
+  choiceTerm: string;
+  /** `{choice}`, `{accuracy}`, `{examples}`: the choice, its out-of-fold accuracy and the labels it was made on. */
+  choiceDetail: string;
+  /** A text head reading the n-grams alone. */
+  choiceNgrams: string;
+  /** `{share}`: the n-grams joined with short character grams at that share. */
+  choiceLetters: string;
+  /** `{share}`: the n-grams joined with their words again at that share. */
+  choiceWords: string;
+  /** `{share}`: the text encoder's embedding at that share of what the head reads. */
+  choiceEncoder: string;
+  /** The n-grams and the text encoder's embedding as the featurizer joined them. */
+  choiceEncoderJoined: string;
+  /** `{l2}`: a numeric or image head's L2 strength. */
+  choicePenalty: string;
   /** The version before the first training. */
   versionNone: string;
   /** A trained version: `{version}`. */
@@ -159,6 +175,14 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   backendTerm: 'Backend',
   versionTerm: 'Version',
   examplesTerm: 'Examples',
+  choiceTerm: 'Chosen from the labels',
+  choiceDetail: '{choice} ({accuracy} out of fold on {examples} labels)',
+  choiceNgrams: 'word and character n-grams',
+  choiceLetters: 'n-grams with short character grams at {share}',
+  choiceWords: 'n-grams with their words at {share}',
+  choiceEncoder: 'text encoder at {share} of the features',
+  choiceEncoderJoined: 'n-grams and text encoder as joined',
+  choicePenalty: 'L2 strength {l2}',
   versionNone: 'none',
   version: 'v{version}',
   driftTitle: 'Drift: recent predictions differ from earlier ones',

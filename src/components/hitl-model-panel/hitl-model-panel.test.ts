@@ -58,6 +58,8 @@ describe('<hitl-model-panel>', () => {
     await expect.poll(() => stat(panel, 'examples'), { timeout: 30_000 }).toBe('5');
     expect(stat(panel, 'backend')).toMatch(/^(WebGPU|WebGL|WASM|CPU)$/);
     expect(stat(panel, 'version')).toBe('none');
+    // Five labels: nothing chosen from them yet.
+    expect(stat(panel, 'choice')).toBeUndefined();
     const counts = [...(panel.shadowRoot?.querySelectorAll('[part~="counts"] li') ?? [])].map((li) => [
       li.querySelector('.name')?.textContent,
       li.querySelector('.count')?.textContent,
@@ -85,6 +87,21 @@ describe('<hitl-model-panel>', () => {
     ).toBe(true);
     await expect.poll(() => shadowText(panel)).toMatch(/Trained v\d+ on 5 examples/);
     expect((await classifier.stats()).modelVersion).toBeGreaterThan(0);
+  });
+
+  test('says what cross-validation on the labels chose for the head, with its out-of-fold accuracy', async () => {
+    const name = uniqueModel();
+    const classifier = await createClassifier({ name, labels: ['dry', 'wet'], input: 'features', storage: 'memory', autoTrain: false });
+    onCleanup(() => classifier.close());
+    // Wet days by their rain, from a trace up; two columns of noise: a task whose choice is made at 40 labels.
+    await classifier.labelBatch(
+      Array.from({ length: 48 }, (_, i) => ({ input: [i % 2 ? 0.05 * (i % 7) + 0.02 : 0, (i * 37) % 11, (i * 13) % 5], label: i % 2 ? 'wet' : 'dry' })),
+    );
+    await classifier.train();
+    const choice = (await classifier.stats()).featureChoice!;
+    const panel = panelTag({ model: name, labels: 'dry,wet', input: 'features', storage: 'memory' });
+    await expect.poll(() => stat(panel, 'choice'), { timeout: 30_000 }).toMatch(/^L2 strength 1e-\d \(\d+\s?% out of fold on 48 labels\)$/);
+    expect(stat(panel, 'choice')).toContain(`L2 strength ${choice.l2!.toExponential(0)} `);
   });
 
   test('quality: agreement chart, a confusion matrix table, a reliability diagram and the auto-accept share', async () => {

@@ -16,6 +16,7 @@ import { styles } from './hitl-model-panel.styles.js';
 import { classWarningList, labelCounts, outOfFoldBlock } from './per-class.js';
 import { driftAlert, qualityBlock } from './quality-figures.js';
 import { humanTimeBlock } from './human-time.js';
+import { modelChoice } from './model-choice.js';
 import { TrainingRun } from './training-run.js';
 import { VersionsView } from './versions-view.js';
 import { RankerFigures } from './ranker-figures.js';
@@ -278,6 +279,7 @@ export class HitlModelPanel extends ModelOptionsElement {
         <div><dt>${t.backendTerm}</dt><dd data-stat="backend">${BACKEND_NAMES[stats.backend] ?? stats.backend}</dd></div>
         <div><dt>${t.versionTerm}</dt><dd data-stat="version">${stats.modelVersion === 0 ? t.versionNone : format(t.version, { version: stats.modelVersion })}</dd></div>
         <div><dt>${t.examplesTerm}</dt><dd data-stat="examples">${stats.examples}</dd></div>
+        ${modelChoice(stats.featureChoice, t)}
       </dl>
       ${quality?.drift.drifted ? driftAlert(quality, t) : nothing}
       ${labelCounts(classifier.labels, stats, t)} ${classWarningList(stats.classWarnings, t)} ${outOfFoldBlock(stats.outOfFold, t)}

@@ -1,0 +1,30 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { FeatureChoice } from '../../protocol.js';
+import { format, percent } from '../shared/strings.js';
+import type { HitlModelPanelStrings } from './hitl-model-panel.strings.js';
+
+/**
+ * The summary row saying what cross-validation on the model's own labels chose for its head, with the evidence: a
+ * person deciding whether to trust the model sees that its setting came from their labels, and how well it did on
+ * the ones it did not train on. Nothing before the first choice.
+ */
+export function modelChoice(choice: FeatureChoice | null, t: HitlModelPanelStrings): TemplateResult | typeof nothing {
+  if (!choice) return nothing;
+  const chosen = choice.candidates.find(
+    (c) => c.l2 === choice.l2 && c.shortGramShare === choice.shortGramShare && (choice.shortGramShare === 0 || c.extra === choice.extra),
+  );
+  const detail = format(t.choiceDetail, {
+    choice: describe(choice, t),
+    accuracy: chosen ? percent.format(chosen.accuracy) : '–',
+    examples: choice.examples,
+  });
+  return html`<div><dt>${t.choiceTerm}</dt><dd data-stat="choice">${detail}</dd></div>`;
+}
+
+function describe(choice: FeatureChoice, t: HitlModelPanelStrings): string {
+  if (choice.l2 !== null) return format(t.choicePenalty, { l2: choice.l2.toExponential(0) });
+  const share = percent.format(choice.shortGramShare);
+  if (choice.extra === 'encoder') return choice.shortGramShare === 0 ? t.choiceEncoderJoined : format(t.choiceEncoder, { share });
+  if (choice.shortGramShare === 0) return t.choiceNgrams;
+  return format(choice.extra === 'words' ? t.choiceWords : t.choiceLetters, { share });
+}
