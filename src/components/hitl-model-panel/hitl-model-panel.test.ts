@@ -95,7 +95,10 @@ describe('<hitl-model-panel>', () => {
     onCleanup(() => classifier.close());
     // Wet days by their rain, from a trace up; two columns of noise: a task whose choice is made at 40 labels.
     await classifier.labelBatch(
-      Array.from({ length: 48 }, (_, i) => ({ input: [i % 2 ? 0.05 * (i % 7) + 0.02 : 0, (i * 37) % 11, (i * 13) % 5], label: i % 2 ? 'wet' : 'dry' })),
+      Array.from({ length: 48 }, (_, i) => ({
+        input: [i % 2 ? 0.05 * (i % 7) + 0.02 : 0, (i * 37) % 11, (i * 13) % 5],
+        label: i % 2 ? 'wet' : 'dry',
+      })),
     );
     await classifier.train();
     const choice = (await classifier.stats()).featureChoice!;
