@@ -240,6 +240,7 @@ export class FeatureChoice {
             ? vectors.map((v) => encoderView(v as SparseVector, share))
             : vectors.map((v, i) => joinShortGrams(v as SparseVector, groupOf(extra)[i]!, share)),
       l2For: ({ l2 }) => l2,
+      temperatureScaled: dense,
       targets,
       classes,
       inputDim: session.inputDim(),

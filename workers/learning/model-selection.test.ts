@@ -1,4 +1,6 @@
 import { expect, test } from 'vitest';
+import { gaussian, seededRandom } from '../../scripts/seeded-random.mjs';
+import { useBackend } from '../backend.js';
 import type { SparseVector } from '../featurizers/vector.js';
 import { chooseCandidate, crossValidate, type CandidateScore } from './model-selection.js';
 
@@ -73,4 +75,25 @@ test('candidates are ranked by held-out likelihood, not accuracy: confident mist
   const careful = score('careful', (i) => (i < 55 ? Math.log(0.7) : Math.log(0.4)));
   expect(bold.accuracy).toBeGreaterThan(careful.accuracy);
   expect(chooseCandidate([bold, careful], null)).toBe('careful');
+});
+
+test('L2 strengths judged at their own temperature: the answers are the same, the likelihood as served', async () => {
+  await useBackend('cpu');
+  // Wet or dry read off a long-tailed amount just above 0, as in a weather record: the weak penalty answers better
+  // but more boldly, which the raw likelihood holds against it.
+  const random = seededRandom(3);
+  const targets = Int32Array.from({ length: 60 }, (_, i) => i % 2);
+  const dense = Array.from(targets, (t) => Float32Array.of(t ? 0.02 + -Math.log(1 - random()) * 5 : 0, gaussian(random), random()));
+  const mean = [0, 1, 2].map((a) => dense.reduce((s, r) => s + r[a]!, 0) / dense.length);
+  const sd = [0, 1, 2].map((a) => Math.sqrt(dense.reduce((s, r) => s + (r[a]! - mean[a]!) ** 2, 0) / dense.length));
+  const standardised = dense.map((r) => r.map((v, a) => (v - mean[a]!) / sd[a]!));
+  const options = { candidates: [1e-2, 1e-6], rowsFor: () => standardised, l2For: (l2: number) => l2, targets, classes: 2, inputDim: 3, folds: 5 };
+  const raw = await crossValidate(options);
+  const scaled = await crossValidate({ ...options, temperatureScaled: true });
+  scaled.forEach((s, k) => {
+    expect(s.accuracy).toBe(raw[k]!.accuracy);
+    expect(s.logLikelihood).toBeGreaterThan(raw[k]!.logLikelihood - 0.01);
+  });
+  expect(raw[1]!.accuracy).toBeGreaterThan(raw[0]!.accuracy);
+  expect(chooseCandidate(scaled, null)).toBe(1e-6);
 });
