@@ -210,8 +210,8 @@ export interface Stats {
     eceAfter: number;
     /**
      * The labels' class mix, one number per label (centred log shares, in the order of `labels` when trained), added
-     * to the head's log-odds because the held-out labels showed it helps: the head trains as if every label were
-     * equally common, which costs accuracy where they are not. Absent when not added.
+     * to the head's log-odds: the head trains as if every label were equally common, which costs accuracy where they
+     * are not. Added when the labels' mix is uneven and the held-out labels do not show that it hurts; absent otherwise.
      */
     classPrior?: number[];
   } | null;
