@@ -344,11 +344,7 @@ async function solveDense(
 ): Promise<(HeadParams & { loss: number })[]> {
   const { targets, classes, onEpoch, shouldStop, start } = options;
   const dim = options.inputDim;
-  if (start && (start.inputDim !== options.inputDim || start.weights.length !== options.inputDim * classes || start.bias.length !== classes)) {
-    throw new RangeError(
-      `The start head is ${start.inputDim} × ${start.bias.length} with ${start.weights.length} weights; training needs ${options.inputDim} × ${classes}.`,
-    );
-  }
+  if (start) checkStart(start, classes, dim);
   const from = start
     ? {
         w: Float32Array.from({ length: classes * dim }, (_, k) => start.weights[(k % dim) * classes + Math.floor(k / dim)]!),
@@ -379,13 +375,18 @@ async function solveDense(
   return heads;
 }
 
-/** A start head in the training layout: (heads·classes) × dim weights and a column of biases, the same for every head. */
-function startTensors(start: HeadParams, heads: number, classes: number, inputDim: number): { w: tf.Tensor2D; b: tf.Tensor2D } {
+/** A start head must have the shape of the heads it starts: a RangeError naming both shapes otherwise. */
+function checkStart(start: HeadParams, classes: number, inputDim: number): void {
   if (start.inputDim !== inputDim || start.weights.length !== inputDim * classes || start.bias.length !== classes) {
     throw new RangeError(
       `The start head is ${start.inputDim} × ${start.bias.length} with ${start.weights.length} weights; training needs ${inputDim} × ${classes}.`,
     );
   }
+}
+
+/** A start head in the training layout: (heads·classes) × dim weights and a column of biases, the same for every head. */
+function startTensors(start: HeadParams, heads: number, classes: number, inputDim: number): { w: tf.Tensor2D; b: tf.Tensor2D } {
+  checkStart(start, classes, inputDim);
   const w = new Float32Array(heads * classes * inputDim);
   const b = new Float32Array(heads * classes);
   for (let h = 0; h < heads; h++) {
