@@ -2,7 +2,7 @@ import { blend, fitBlend, moreLikely } from './calibration.js';
 import { chiSquareSurvival } from './chi-square.js';
 
 /**
- * The labels' class mix, added to the head's log-odds when held-out labels show that it helps.
+ * The labels' class mix, added to the head's log-odds unless held-out labels show that it hurts.
  *
  * The head trains on class-balanced cross-entropy (head.ts): every labelled class pulls equally, so a class with few
  * labels is still learned, and the labels a selection strategy picked (more of the confusing classes) do not tilt the
@@ -32,13 +32,8 @@ const UNEVEN_LEVEL = 0.05;
 
 /** Whether the classes' counts among the labels `eligible` marks are uneven by a G-test against an even mix. */
 export function unevenMix(targets: Int32Array, classes: number, eligible: Uint8Array): boolean {
-  const counts = new Float64Array(classes);
-  let n = 0;
-  targets.forEach((t, i) => {
-    if (!eligible[i]) return;
-    counts[t]! += 1;
-    n += 1;
-  });
+  const counts = classCounts(targets, classes, eligible);
+  const n = counts.reduce((a, c) => a + c, 0);
   if (n === 0 || classes < 2) return false;
   const expected = n / classes;
   let g = 0;
@@ -51,16 +46,20 @@ export function unevenMix(targets: Int32Array, classes: number, eligible: Uint8A
  * model will be asked, the labels nobody picked for review (trainCalibrated).
  */
 export function classPrior(targets: Int32Array, classes: number, eligible: Uint8Array): Float64Array {
-  const counts = new Float64Array(classes).fill(SMOOTHING);
-  let n = classes * SMOOTHING;
-  targets.forEach((t, i) => {
-    if (!eligible[i]) return;
-    counts[t]! += 1;
-    n += 1;
-  });
+  const counts = classCounts(targets, classes, eligible).map((c) => c + SMOOTHING);
+  const n = counts.reduce((a, c) => a + c, 0);
   const logs = Float64Array.from(counts, (c) => Math.log(c / n));
   const mean = logs.reduce((a, b) => a + b, 0) / classes;
   return logs.map((l) => l - mean);
+}
+
+/** How many of the labels `eligible` marks are of each class. */
+function classCounts(targets: Int32Array, classes: number, eligible: Uint8Array): Float64Array {
+  const counts = new Float64Array(classes);
+  targets.forEach((t, i) => {
+    if (eligible[i]) counts[t]! += 1;
+  });
+  return counts;
 }
 
 /** Log-probabilities (rows × classes, row-major) with each row's class mix (`shifts`, the same layout) added, renormalised. */

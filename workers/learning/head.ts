@@ -353,14 +353,13 @@ async function solveDense(
     : undefined;
   const breathe = options.breathe ?? breather();
   const heads: (HeadParams & { loss: number })[] = [];
-  for (const perRow of sampleWeights) {
-    const total = perRow.reduce((a, x) => a + x, 0);
+  for (const perRow of summingToOne(sampleWeights)) {
     const solved = await solveDenseHead({
       rows,
       dim,
       targets,
       classes,
-      sampleWeights: total > 0 ? perRow.map((x) => x / total) : perRow,
+      sampleWeights: perRow,
       l2,
       ...(from ? { start: from } : {}),
       breathe,
@@ -373,6 +372,14 @@ async function solveDense(
     onEpoch?.(heads.length, sampleWeights.length, heads[0]!.loss);
   }
   return heads;
+}
+
+/** Full-batch paths (sparse, solver): each head's sample weights scaled to sum to 1 over the whole batch. */
+function summingToOne(sampleWeights: readonly Float32Array[]): Float32Array[] {
+  return sampleWeights.map((perRow) => {
+    const total = perRow.reduce((a, x) => a + x, 0);
+    return total > 0 ? perRow.map((x) => x / total) : perRow;
+  });
 }
 
 /** A start head must have the shape of the heads it starts: a RangeError naming both shapes otherwise. */
@@ -405,17 +412,12 @@ function startTensors(start: HeadParams, heads: number, classes: number, inputDi
  */
 async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Array[]): Promise<(HeadParams & { loss: number })[]> {
   const { targets, classes, inputDim, onEpoch, shouldStop } = options;
-  // Full-batch: each head's weights over the whole batch sum to 1.
-  const normalized = sampleWeights.map((perRow) => {
-    const total = perRow.reduce((a, x) => a + x, 0);
-    return total > 0 ? perRow.map((x) => x / total) : perRow;
-  });
   const { weights, bias, loss } = await trainSparseHeads({
     rows: options.rows as readonly SparseVector[],
     targets,
     classes,
     inputDim,
-    sampleWeights: normalized,
+    sampleWeights: summingToOne(sampleWeights),
     steps: TARGET_STEPS,
     learningRate: LEARNING_RATE,
     l2: L2,
