@@ -204,6 +204,12 @@ describe('import', () => {
         /calibration.classPrior must be 3 finite numbers, one per label of the head/,
       ],
       [
+        'a head L2 strength that is not a positive number',
+        edit((rows) => (weightsLine(rows).l2 = -1)),
+        RangeError,
+        /l2 must be a positive number \(the L2 strength the head trained with\) or absent, got -1/,
+      ],
+      [
         'an unknown line type',
         edit((rows) => rows.splice(2, 0, { type: 'comment', text: 'hi' })),
         TypeError,
