@@ -214,6 +214,12 @@ export interface Stats {
      * are not. Added when the labels' mix is uneven and the held-out labels do not show that it hurts; absent otherwise.
      */
     classPrior?: number[];
+    /**
+     * The similarity from which an input follows the human label of the labelled example it nearly copies, when the
+     * held-out labels chose a bar above the floor for the kind of input (0.8 for text and numbers, 0.93 for images);
+     * absent: the floor. Chosen only while the vote can be (up to 1,000 labels); a warm start keeps the last choice.
+     */
+    nearDuplicate?: number;
   } | null;
   /** The check on the human labels after the last training: out-of-fold figures and how many labels it flags. */
   outOfFold: OutOfFoldReport | null;

@@ -204,6 +204,12 @@ describe('import', () => {
         /calibration.classPrior must be 3 finite numbers, one per label of the head/,
       ],
       [
+        'a near-duplicate bar below the floor for text',
+        edit((rows) => (weightsLine(rows).calibration = { temperature: 1, heldOut: 30, eceBefore: 0.1, eceAfter: 0.1, nearDuplicate: 0.5 })),
+        RangeError,
+        /calibration.nearDuplicate must be a number from 0.8 \(this kind of input's floor\) to below 1/,
+      ],
+      [
         'a head L2 strength that is not a positive number',
         edit((rows) => (weightsLine(rows).l2 = -1)),
         RangeError,

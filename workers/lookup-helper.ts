@@ -1,7 +1,7 @@
 import { isSparse, type SparseVector } from './featurizers/vector.js';
 import { HelperWorker } from './helper-worker.js';
 import { packVectors, transferables, unpackVectors, type HelperMessage, type HelperReply } from './lookup-protocol.js';
-import type { ExampleMemory, MemoryObserver } from './memory/example-memory.js';
+import type { ExampleMemory, MemoryObserver, Nearest } from './memory/example-memory.js';
 
 /** A text model's memory gets a helper once it holds this many examples: below, a lookup is cheap (~0.02 ms). */
 export const HELPER_MIN_EXAMPLES = 2_000;
@@ -18,7 +18,7 @@ const HELPER_TIMEOUT_PER_TEXT_MS = 2;
 
 export interface HelperAnswer {
   vectors: SparseVector[];
-  nearest: { perClass: Float64Array; top: number }[];
+  nearest: Nearest[];
 }
 
 export interface LookupHelperOptions {
@@ -95,7 +95,7 @@ export class LookupHelper extends HelperWorker<HelperMessage, HelperReply, Looku
     );
     return {
       vectors: unpackVectors(reply),
-      nearest: Array.from(reply.top, (top, i) => ({ perClass: reply.perClass.slice(i * classes, (i + 1) * classes), top })),
+      nearest: Array.from(reply.top, (top, i) => ({ perClass: reply.perClass.slice(i * classes, (i + 1) * classes), top, topSeq: reply.topSeq[i]! })),
     };
   }
 

@@ -13,7 +13,7 @@ export type HelperMessage =
 
 export type HelperReply =
   | { type: 'ready' }
-  | ({ type: 'result'; request: number; perClass: Float64Array; top: Float64Array } & PackedVectors)
+  | ({ type: 'result'; request: number; perClass: Float64Array; top: Float64Array; topSeq: Float64Array } & PackedVectors)
   | { type: 'failed'; request: number; message: string };
 
 /** Sparse vectors in three flat arrays, so a batch crosses to another worker as a few transferred buffers. */

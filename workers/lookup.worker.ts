@@ -53,13 +53,15 @@ addEventListener('message', (event: MessageEvent<HelperMessage>) => {
         const vectors = texts.map((text) => featurizeText(text));
         const perClass = new Float64Array(texts.length * classes);
         const top = new Float64Array(texts.length);
+        const topSeq = new Float64Array(texts.length);
         vectors.forEach((vector, i) => {
           const found = memory.nearest(vector, classes, floor);
           perClass.set(found.perClass, i * classes);
           top[i] = found.top;
+          topSeq[i] = found.topSeq;
         });
         const packed = packVectors(vectors);
-        reply({ type: 'result', request, perClass, top, ...packed }, [perClass.buffer, top.buffer, ...transferables(packed)]);
+        reply({ type: 'result', request, perClass, top, topSeq, ...packed }, [perClass.buffer, top.buffer, topSeq.buffer, ...transferables(packed)]);
       } catch (error) {
         reply({ type: 'failed', request, message: error instanceof Error ? error.message : String(error) });
       }

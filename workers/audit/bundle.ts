@@ -3,6 +3,7 @@ import { fromLogEntry } from './log-records.js';
 import { inputId } from './input-id.js';
 import { checkDurationMs } from './human-time.js';
 import type { Vector } from '../featurizers/vector.js';
+import { NEAR_DUPLICATE } from '../memory/example-memory.js';
 import { verifyChain, type ExampleRecord, type LogRecord, type QueueRecord, type StoredInput, type WeightsRecord } from '../storage/index.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, fromBase64, IMPORT_MAX_BYTES, type BundleHeader } from './bundle-format.js';
 
@@ -129,7 +130,7 @@ export async function parseBundle(data: Blob, target: BundleTarget): Promise<Par
         break;
       case 'weights':
         if (weights) throw at.range('a second weights line; a file holds one model.');
-        weights = checkWeights(at, row, labels, inputDim);
+        weights = checkWeights(at, row, labels, inputDim, NEAR_DUPLICATE[target.input]);
         break;
       default:
         throw at.type(`unknown line type ${JSON.stringify(type)}; expected "example", "log", "queue" or "weights".`);
@@ -377,7 +378,13 @@ function checkBatchDecisions(at: Line, decisions: unknown): void {
   });
 }
 
-function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly string[], inputDim: number | null): WeightsRecord {
+function checkWeights(
+  at: Line,
+  row: Record<string, unknown>,
+  labels: readonly string[],
+  inputDim: number | null,
+  nearDuplicateFloor: number,
+): WeightsRecord {
   const fileLabels = row.labels;
   if (
     !Array.isArray(fileLabels) ||
@@ -422,6 +429,10 @@ function checkWeights(at: Line, row: Record<string, unknown>, labels: readonly s
       !(Array.isArray(c.classPrior) && c.classPrior.length === k && c.classPrior.every((v) => typeof v === 'number' && Number.isFinite(v)))
     ) {
       throw at.type(`calibration.classPrior must be ${k} finite numbers, one per label of the head.`);
+    }
+    // Lookups made with the floor must find every example the bar counts, so a bar below it is refused.
+    if (c.nearDuplicate !== undefined && !(typeof c.nearDuplicate === 'number' && c.nearDuplicate >= nearDuplicateFloor && c.nearDuplicate < 1)) {
+      throw at.range(`calibration.nearDuplicate must be a number from ${nearDuplicateFloor} (this kind of input's floor) to below 1.`);
     }
     record.calibration = c as unknown as WeightsRecord['calibration'];
   }

@@ -2,7 +2,7 @@ import { featurizeText } from '../featurizers/text.js';
 import type { SparseVector, Vector } from '../featurizers/vector.js';
 import { nextTask } from '../learning/head.js';
 import { HELPER_MIN_BATCH, HELPER_MIN_EXAMPLES, LookupHelper } from '../lookup-helper.js';
-import { NEAR_DUPLICATE, type ExampleMemory } from '../memory/example-memory.js';
+import { NEAR_DUPLICATE, type ExampleMemory, type Nearest } from '../memory/example-memory.js';
 import { refineCount, reviewCandidates } from '../review.js';
 import type { ReviewStrategy } from '../../src/protocol.js';
 import type { StoredInput } from '../storage/index.js';
@@ -57,7 +57,7 @@ export class BatchSplit {
     const floor = NEAR_DUPLICATE.text;
     const n = canonical.length;
     const vectors = new Array<Vector>(n);
-    const found = new Array<{ perClass: Float64Array; top: number }>(n);
+    const found = new Array<Nearest>(n);
     const local = (start: number, end: number) => {
       for (let i = start; i < end; i++) {
         const vector = featurizeText(canonical[i] as string);
@@ -127,7 +127,7 @@ export class BatchSplit {
     }
     const classes = this.classes();
     // Looked up already, nothing near: the head's answer alone.
-    const nothingNear = { perClass: new Float64Array(classes).fill(-Infinity), top: -Infinity };
+    const nothingNear = { perClass: new Float64Array(classes).fill(-Infinity), top: -Infinity, topSeq: -Infinity };
     const head = await this.serving.probabilities(
       vectors,
       vectors.map(() => nothingNear),

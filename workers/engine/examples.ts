@@ -43,11 +43,12 @@ export class Examples {
    * Every labelled example, held ones included, in insertion order: what training learns from. `picked`: 1 where
    * the input was picked for review before its label (ExampleRecord.picked).
    */
-  snapshot(): { ids: string[]; vectors: Vector[]; targets: Int32Array; picked: Uint8Array } {
+  snapshot(): { ids: string[]; vectors: Vector[]; targets: Int32Array; picked: Uint8Array; seqEnd: number } {
     const ids = [...this.rows.keys()];
     const rows = [...this.rows.values()];
     return {
       ids,
+      seqEnd: this.seq,
       vectors: rows.map((r) => r.vector),
       targets: Int32Array.from(rows, (r) => r.target),
       picked: Uint8Array.from(rows, (r) => (r.picked ? 1 : 0)),

@@ -3,7 +3,6 @@ import { groupRuns, occludedPictures, scoreOf, TEXT_UNITS } from '../audit/occlu
 import { linearTextSpans, textWords } from '../audit/text-spans.js';
 import { headRow, isSparse, type Vector } from '../featurizers/vector.js';
 import type { HeadParams } from '../learning/head.js';
-import { NEAR_DUPLICATE } from '../memory/example-memory.js';
 import type { SquarePixels, StoredInput } from '../storage/index.js';
 import type { ModelSession } from './model-session.js';
 
@@ -31,7 +30,7 @@ export class Explanations {
     for (let c = 1; c < served.length; c++) if (served[c]! > served[best]!) best = c;
     const target = label === null ? best : labels.indexOf(label);
     const sum = served.reduce((a, b) => a + b, 0);
-    const { nearest, top } = this.nearest(vector!, k);
+    const { nearest, top, topSeq } = this.nearest(vector!, k);
     const parts = await this.parts(canonical!, vector!, served, target);
     return {
       label: labels[target]!,
@@ -39,7 +38,7 @@ export class Explanations {
       probability: served[target]! / sum,
       ...parts,
       nearest,
-      nearDuplicate: top > NEAR_DUPLICATE[session.spec.input],
+      nearDuplicate: top > session.serving.nearDuplicateBar(topSeq),
       modelVersion: session.serving.modelVersion,
     };
   }
@@ -128,15 +127,22 @@ export class Explanations {
     return { width: side, height: side, values: await this.drops(pictures, served, target) };
   }
 
-  /** The `k` most similar labelled examples (a full scan: an explanation is asked for one input at a time), and the top similarity. */
-  private nearest(vector: Vector, k: number): { nearest: NearestExample[]; top: number } {
+  /**
+   * The `k` most similar labelled examples (a full scan: an explanation is asked for one input at a time), the top
+   * similarity and the sequence number of its example (the newest of tied ones, as ExampleMemory.nearest).
+   */
+  private nearest(vector: Vector, k: number): { nearest: NearestExample[]; top: number; topSeq: number } {
     const { examples, labels } = this.session;
     const found: { id: string; target: number; similarity: number }[] = [];
     let top = -Infinity;
+    let topSeq = -Infinity;
     examples.similarity.around(vector, (similarityTo) => {
-      for (const { id, target, vector: other } of examples.memory.examples()) {
+      for (const { id, target, vector: other, seq } of examples.memory.examples()) {
         const similarity = similarityTo(other);
-        top = Math.max(top, similarity);
+        if (similarity > top || (similarity === top && seq > topSeq)) {
+          top = similarity;
+          topSeq = seq;
+        }
         if (found.length === k && (k === 0 || similarity <= found[k - 1]!.similarity)) continue;
         let at = found.length;
         while (at > 0 && found[at - 1]!.similarity < similarity) at -= 1;
@@ -154,7 +160,7 @@ export class Explanations {
         time: stored?.time ?? 0,
       };
     });
-    return { nearest, top };
+    return { nearest, top, topSeq };
   }
 }
 

@@ -135,7 +135,7 @@ export class ReviewQueue {
     const unknown = stale.filter((e) => e.stamp !== headStamp);
     if (unknown.length > 0) {
       const classes = this.session.labels.length;
-      const nothingNear = { perClass: new Float64Array(classes).fill(-Infinity), top: -Infinity };
+      const nothingNear = { perClass: new Float64Array(classes).fill(-Infinity), top: -Infinity, topSeq: -Infinity };
       const { probs } = await serving.probabilities(
         unknown.map((e) => e.vector!),
         unknown.map(() => nothingNear),

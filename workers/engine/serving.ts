@@ -3,12 +3,13 @@ import { standardize } from '../featurizers/features.js';
 import { headRow, type Vector } from '../featurizers/vector.js';
 import { nextTask, ServingHead, type HeadParams } from '../learning/head.js';
 import { nearestVote } from '../learning/calibration.js';
-import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
+import { ExampleMemory, NEAR_DUPLICATE, type Nearest } from '../memory/example-memory.js';
+import { followNearDuplicates } from '../memory/near-duplicate.js';
 import type { HeadExtra, WeightsRecord } from '../storage/index.js';
 import { DEFAULT_VOTE_WEIGHT, VOTE_MAX_EXAMPLES } from './policy.js';
 
 /** Near-duplicate lookups made ahead of time at the near-duplicate floor (by the batch split), one per vector. */
-export type FoundNearest = readonly ({ perClass: Float64Array; top: number } | undefined)[];
+export type FoundNearest = readonly (Nearest | undefined)[];
 
 /**
  * What answers predictions: the trained head (if any) blended with the instant memory, so that an input near a
@@ -116,6 +117,20 @@ export class Serving {
   }
 
   /**
+   * The similarity from which the human label of a labelled example (its sequence number `seq`) overrides the head:
+   * the bar the last training chose on held-out labels (near-duplicate.ts), for the examples that training learnt
+   * from; the floor for the kind of input for a label given since, which the head has not learnt, so that a correction
+   * carries to inputs like it at once, and before any training chose a bar.
+   */
+  nearDuplicateBar(seq: number): number {
+    const floor = NEAR_DUPLICATE[this.input];
+    const chosen = this.weights?.calibration?.nearDuplicate;
+    if (chosen === undefined) return floor;
+    const end = this.weights?.labelSeqEnd;
+    return end !== undefined && seq >= end ? floor : chosen;
+  }
+
+  /**
    * Class probabilities per input: the trained head, blended with the instant memory near labelled examples.
    * `found` holds near-duplicate lookups already made with the near-duplicate floor (here or in the lookup helper),
    * used while the model still looks them up with that floor.
@@ -132,23 +147,19 @@ export class Serving {
     }
     const hasModel = this.memory.size > 0 || headProbs !== null;
     const voteWeight = this.voteWeight();
-    const near0 = NEAR_DUPLICATE[this.input];
     const blend = (vector: Vector, r: number): Float64Array => {
       if (!hasModel) return new Float64Array(classes).fill(1 / classes);
       // With a head and no vote only near-duplicates count, so the memory need not score examples below the bar.
       const floored = headProbs !== null && voteWeight === 0;
-      const { perClass, top } = (floored && found?.[r]) || this.memory.nearest(vector, classes, floored ? near0 : undefined);
+      const { perClass, top, topSeq } =
+        (floored && found?.[r]) || this.memory.nearest(vector, classes, floored ? NEAR_DUPLICATE[this.input] : undefined);
       if (!headProbs) return ExampleMemory.distribution(perClass, true);
       let head = Float64Array.from(headProbs.subarray(r * classes, (r + 1) * classes));
       if (voteWeight > 0) {
         const vote = nearestVote(perClass);
         head = head.map((p, c) => (1 - voteWeight) * p + voteWeight * vote[c]!);
       }
-      // Near-duplicates of a labelled example follow the human label; elsewhere the head generalises.
-      const alpha = top > near0 ? Math.min(1, ((top - near0) / (1 - near0)) ** 2) : 0;
-      if (alpha === 0) return head;
-      const near = ExampleMemory.distribution(perClass, false, near0);
-      return head.map((p, c) => (1 - alpha) * p + alpha * near[c]!);
+      return followNearDuplicates(head, perClass, top, this.nearDuplicateBar(topSeq));
     };
     // The memory scan grows with the labels (seconds for a large batch over thousands of them): yield now and
     // then so pings are answered and a busy worker is never mistaken for a hung one.

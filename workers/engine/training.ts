@@ -3,7 +3,6 @@ import { activeBackend } from '../backend.js';
 import { trainCalibrated, type CalibratedHead, type Calibration } from '../learning/calibrate.js';
 import { breather } from '../learning/head.js';
 import { fromZerosReason, trainWarm } from '../learning/warm-start.js';
-import { nearestVote } from '../learning/calibration.js';
 import { RunningStats, standardize } from '../featurizers/features.js';
 import { headRow, isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
@@ -198,8 +197,8 @@ export class Training {
     return { rows: vectors.map((v) => standardize(v as Float32Array, stats.mean, stats.std)), stats };
   }
 
-  /** The vote each held-out example would get from the examples the calibration head trained on (see calibrate.ts). */
-  private heldOutVotes(vectors: readonly Vector[], targets: Int32Array, heldOut: readonly number[], trainedOn: Uint8Array): Float64Array {
+  /** The best similarity per class of the examples the calibration head trained on, for each held-out example (see calibrate.ts). */
+  private heldOutNeighbours(vectors: readonly Vector[], targets: Int32Array, heldOut: readonly number[], trainedOn: Uint8Array): Float64Array {
     const { session } = this;
     const classes = session.labels.length;
     const out = new Float64Array(heldOut.length * classes);
@@ -213,12 +212,12 @@ export class Training {
         classes,
         session.inputDim(),
       );
-      best.forEach((perClass, h) => out.set(nearestVote(perClass), h * classes));
+      best.forEach((perClass, h) => out.set(perClass, h * classes));
       return out;
     }
     const memory = new ExampleMemory(session.examples.similarity);
     vectors.forEach((vector, i) => trainedOn[i] && memory.upsert(String(i), targets[i]!, vector, i));
-    heldOut.forEach((i, h) => out.set(nearestVote(memory.nearest(vectors[i]!, classes).perClass), h * classes));
+    heldOut.forEach((i, h) => out.set(memory.nearest(vectors[i]!, classes).perClass, h * classes));
     return out;
   }
 
@@ -330,7 +329,10 @@ export class Training {
             // A shipped head's replayed answers are not labels anyone picked or not: its rows keep every label eligible.
             ...(!shipped ? { picked: human.picked } : {}),
             ...(!shipped && vectors.length <= VOTE_MAX_EXAMPLES
-              ? { votes: (heldOut, trainedOn) => this.heldOutVotes(vectors, targets, heldOut, trainedOn) }
+              ? {
+                  neighbours: (heldOut, trainedOn) => this.heldOutNeighbours(vectors, targets, heldOut, trainedOn),
+                  nearDuplicate: NEAR_DUPLICATE[session.spec.input],
+                }
               : {}),
           });
       if (calibration) {
@@ -358,6 +360,7 @@ export class Training {
         ...(shortGramShare > 0 && extra !== 'letters' ? { extra } : {}),
         ...(l2 !== undefined ? { l2 } : {}),
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
+        labelSeqEnd: human.seqEnd,
       };
       const meta = { ...session.meta, maxVersion: version };
       const ms = Math.round(performance.now() - started);

@@ -8,13 +8,14 @@ function rows(n: number): { rows: SparseVector[]; targets: Int32Array } {
   return { rows: Array.from(targets, (t, i) => ({ indices: Int32Array.of(t, 10 + i), values: Float32Array.of(0.8, 0.6) })), targets };
 }
 
-/** Trains with a vote callback that records what it was asked; the vote itself is uniform. */
+/** Trains with a neighbours callback that records what it was asked; every class's nearest example is as far (a uniform vote, no near-duplicate). */
 async function calibrate(n: number, picked?: Uint8Array) {
   const data = rows(n);
   const calls: { heldOut: number[]; trainedOn: Uint8Array }[] = [];
   const result = await trainCalibrated(data.rows, data.targets, 2, 10 + n, {
     ...(picked ? { picked } : {}),
-    votes: (heldOut, trainedOn) => {
+    nearDuplicate: 0.8,
+    neighbours: (heldOut, trainedOn) => {
       calls.push({ heldOut: [...heldOut], trainedOn });
       return new Float64Array(heldOut.length * 2).fill(0.5);
     },

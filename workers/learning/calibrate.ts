@@ -1,6 +1,7 @@
 import type { Vector } from '../featurizers/vector.js';
 import { assignFolds } from '../audit/label-check.js';
-import { blend, expectedCalibrationError, heldOutRight } from './calibration.js';
+import { blend, expectedCalibrationError, heldOutRight, nearestVote } from './calibration.js';
+import { chooseNearDuplicateBar, followAll } from '../memory/near-duplicate.js';
 import { classPrior, fitServing, unevenMix, withPrior } from './class-prior.js';
 import { ServingHead, trainHeads, type HeadParams, type TrainHeadOptions } from './head.js';
 import { shuffleInPlace } from './shuffle.js';
@@ -26,6 +27,8 @@ export interface Calibration {
    * the held-out labels showed it (class-prior.ts); absent: the head answers as trained, as if the classes were equally common.
    */
   classPrior?: number[];
+  /** The near-duplicate bar chosen on held-out labels (near-duplicate.ts), when above its kind's floor; absent: the floor. */
+  nearDuplicate?: number;
   heldOut: number;
   /** True when only labels nobody picked for review were held out (see trainCalibrated's `picked`). */
   heldOutUnpicked: boolean;
@@ -56,11 +59,14 @@ export async function trainCalibrated(
   inputDim: number,
   options: Pick<TrainHeadOptions, 'onEpoch' | 'shouldStop' | 'start' | 'l2'> & {
     /**
-     * The soft vote of the nearest labelled examples for each held-out row (held-out rows × classes, row-major),
-     * counting only the rows the second head trained on, as serving would with those labels. Without it the
-     * head is served alone.
+     * The labelled examples near each held-out row: the best similarity of each class's examples to it (held-out
+     * rows × classes, row-major, −∞ for none), counting only the rows its head trained on, as serving would with
+     * those labels. From them the vote's weight and the near-duplicate bar are fitted; without them the head is
+     * served alone and the bar stays at `nearDuplicate`.
      */
-    votes?: (heldOut: readonly number[], trainedOn: Uint8Array) => Float64Array;
+    neighbours?: (heldOut: readonly number[], trainedOn: Uint8Array) => Float64Array;
+    /** The near-duplicate bar's floor for the model's kind of input (NEAR_DUPLICATE); needed with `neighbours`. */
+    nearDuplicate?: number;
     /**
      * 1 for each label whose input `selectForReview` or the review queue picked for its uncertainty (or typicality):
      * such labels are harder than the inputs the model will answer, so a temperature fitted on them makes it
@@ -69,7 +75,7 @@ export async function trainCalibrated(
     picked?: Uint8Array;
   } = {},
 ): Promise<CalibratedHead> {
-  const { votes: voteFor, picked, ...trainOptions } = options;
+  const { neighbours: neighboursOf, nearDuplicate: floor, picked, ...trainOptions } = options;
   const all = new Uint8Array(rows.length).fill(1);
   const heldOut = heldOutFolds(targets, classes, picked);
   if (!heldOut) {
@@ -86,7 +92,7 @@ export async function trainCalibrated(
   });
   const indices = heldOut.folds.flatMap((f) => f.held);
   const probs = new Float32Array(indices.length * classes);
-  const votes = voteFor ? new Float64Array(indices.length * classes) : null;
+  const near = neighboursOf ? new Float64Array(indices.length * classes) : null;
   // Only an uneven mix is tried (unevenMix), and each held-out row gets the mix of the labels its fold's head trained
   // on, never one counting the row itself: a mix read off the held-out labels would fit them by construction.
   const source = mixSource(targets.length, picked, heldOut.unpicked);
@@ -108,14 +114,17 @@ export async function trainCalibrated(
     } finally {
       probe.dispose();
     }
-    votes?.set(voteFor!(fold.held, fold.train), offset * classes);
+    near?.set(neighboursOf!(fold.held, fold.train), offset * classes);
     offset += fold.held.length;
   }
   const heldTargets = Int32Array.from(indices, (i) => targets[i]!);
+  const votes = near && votesOf(near, classes);
   const logProbs = Float64Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
   const { temperature, voteWeight, withMix } = fitServing(logProbs, votes, heldTargets, classes, shifts);
   const served = withMix ? withPrior(logProbs, shifts!, classes) : logProbs;
   const prior = withMix ? classPrior(targets, classes, eligible!) : null;
+  const answered = blend(served, votes, classes, temperature, voteWeight);
+  const bar = near && floor !== undefined ? chooseNearDuplicateBar(answered, near, heldTargets, classes, floor) : null;
   return {
     heldOutAccuracy: heldOutRight(served, heldTargets, classes) / heldTargets.length,
     head: head!,
@@ -125,8 +134,9 @@ export async function trainCalibrated(
       heldOut: indices.length,
       heldOutUnpicked: heldOut.unpicked,
       eceBefore: expectedCalibrationError(probs, heldTargets, classes),
-      eceAfter: expectedCalibrationError(blend(served, votes, classes, temperature, voteWeight), heldTargets, classes),
+      eceAfter: expectedCalibrationError(bar === null ? answered : followAll(answered, near!, classes, bar), heldTargets, classes),
       ...(prior ? { classPrior: Array.from(prior) } : {}),
+      ...(bar !== null && bar !== floor ? { nearDuplicate: bar } : {}),
     },
   };
 }
@@ -238,4 +248,11 @@ function heldOutSplit(targets: Int32Array, classes: number): { indices: number[]
   targets.forEach((t, i) => !isHeld[i] && trainClasses.add(t));
   if (indices.length < 8 || trainClasses.size < 2) return null;
   return { indices, isHeld };
+}
+
+/** The soft vote of each held-out row's nearest labelled examples, from their best similarity per class. */
+function votesOf(near: Float64Array, classes: number): Float64Array {
+  const out = new Float64Array(near.length);
+  for (let r = 0; r < near.length / classes; r++) out.set(nearestVote(near.subarray(r * classes, (r + 1) * classes)), r * classes);
+  return out;
 }

@@ -22,6 +22,13 @@ const SHARPNESS_NEAR = 8;
 /** Before any head is trained, the memory alone answers, and should say so with modest confidence. */
 const SHARPNESS_ALONE = 5;
 
+/** What a lookup found: the best similarity per class, the best overall, and the sequence number of its example. */
+export interface Nearest {
+  perClass: Float64Array;
+  top: number;
+  topSeq: number;
+}
+
 /**
  * How a floor lookup may spend its work. 'exact' reports every similarity above the floor, as a scan would, at
  * whatever cost; 'bounded' (what predictions use) stops at LOOKUP_BUDGET and reports what it found by then, every
@@ -211,9 +218,9 @@ export class ExampleMemory {
    * The highest similarity per class (−∞ where a class has no example), and the highest overall. With a `floor`,
    * only similarities above it are reported: a class (or the top) whose best is at or below the floor may read
    * −∞, which is all a caller that ignores everything up to the floor (the near-duplicate bar) needs. Without
-   * one, every example is scored.
+   * one, every example is scored. `topSeq` is the sequence number of the example at the top (−∞ when none).
    */
-  nearest(query: Vector, classes: number, floor?: number, mode: LookupMode = 'bounded'): { perClass: Float64Array; top: number } {
+  nearest(query: Vector, classes: number, floor?: number, mode: LookupMode = 'bounded'): Nearest {
     const perClass = new Float64Array(classes).fill(-Infinity);
     let top = -Infinity;
     let topSeq = -Infinity;
@@ -230,7 +237,7 @@ export class ExampleMemory {
     if (isSparse(query)) this.sparseNearest(query, floor, mode, visit);
     else this.denseNearest(query, floor, visit);
     if (topTarget >= 0) perClass[topTarget] = top + 1e-9;
-    return { perClass, top };
+    return { perClass, top, topSeq };
   }
 
   /**

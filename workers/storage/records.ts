@@ -145,6 +145,8 @@ export interface WeightsRecord {
     /** Absent in heads saved before the vote (schema 1): 0. */ voteWeight?: number;
     /** The labels' class mix added to the logits (learning/class-prior.ts), already in the bias; absent: none. */
     classPrior?: number[];
+    /** The near-duplicate bar chosen on held-out labels (memory/near-duplicate.ts); absent: the kind's floor, NEAR_DUPLICATE. */
+    nearDuplicate?: number;
   };
   /**
    * Where training started: zeros, the head served before it (warm-start.ts), or a shipped head (learning/prior.ts).
@@ -157,6 +159,12 @@ export interface WeightsRecord {
   extra?: 'words' | 'encoder';
   /** The L2 strength this head trained with when it was chosen from the labels (FeatureChoiceRecord.l2); absent: the default. */
   l2?: number;
+  /**
+   * Every label this head trained on has a sequence number (ExampleRecord.seq) below this one: labels from it on are
+   * newer than the head, and their near-duplicates follow them from the floor (Serving.nearDuplicateBar). Absent in
+   * heads saved before it, and in imported ones (import numbers the labels afresh): every label counts as learnt.
+   */
+  labelSeqEnd?: number;
   /** The example count of the last retrain from zeros this head descends from (warm starts carry it on). */
   fromZerosAt?: number;
   /** Set on the served head (`weights: 'current'`) while it is pinned: a training stores its head as a version only. */
