@@ -60,7 +60,8 @@ export function blend(
   return out;
 }
 
-function negativeLogLikelihood(probs: ArrayLike<number>, targets: ArrayLike<number>, classes: number): number {
+/** The mean negative log-likelihood of `targets` under `probs` (rows × classes, row-major). */
+export function negativeLogLikelihood(probs: ArrayLike<number>, targets: ArrayLike<number>, classes: number): number {
   let nll = 0;
   for (let r = 0; r < targets.length; r++) nll -= Math.log(Math.max(probs[r * classes + targets[r]!]!, 1e-12));
   return nll / targets.length;

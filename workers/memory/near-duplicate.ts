@@ -1,4 +1,4 @@
-import { moreLikely, heldOutRight } from '../learning/calibration.js';
+import { heldOutRight, moreLikely, negativeLogLikelihood } from '../learning/calibration.js';
 import { ExampleMemory } from './example-memory.js';
 
 /**
@@ -61,10 +61,4 @@ export function followAll(served: Float64Array, perClass: Float64Array, classes:
     out.set(followNearDuplicates(served.slice(r * classes, (r + 1) * classes), scores, top, bar), r * classes);
   }
   return out;
-}
-
-function negativeLogLikelihood(probs: Float64Array, targets: ArrayLike<number>, classes: number): number {
-  let nll = 0;
-  for (let r = 0; r < targets.length; r++) nll -= Math.log(Math.max(probs[r * classes + targets[r]!]!, 1e-12));
-  return nll;
 }
