@@ -26,7 +26,7 @@ export interface TrainingMetrics {
    * `stats().featureChoice`), and the out-of-fold accuracy cross-validation measured for that choice (null when none
    * was measured yet). Null for other inputs.
    */
-  featureChoice: { shortGramShare: number; extra: 'letters' | 'words' | 'encoder'; accuracy: number | null } | null;
+  featureChoice: { shortGramShare: number; extra: 'letters' | 'counts' | 'words' | 'encoder'; accuracy: number | null } | null;
   /** How long the training took, in ms (null when not known), and the TensorFlow.js backend it ran on. */
   ms: number | null;
   backend: string;

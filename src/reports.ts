@@ -200,17 +200,18 @@ export interface FeatureChoice {
   shortGramShare: number;
   /**
    * The group that share goes to: 'letters', character 1- and 2-grams inside word boundaries (where the class lies
-   * in a word's letters), or 'words', the word unigrams and bigrams again (where it lies in which words occur).
+   * in a word's letters), 'counts', how many of each of those grams a text has (where it lies in how many: a word's
+   * syllables, a text's length), or 'words', the word unigrams and bigrams again (where it lies in which words occur).
    * 'encoder' for a model with a `textEncoder`: the share is the embedding's, next to the n-grams.
    */
-  extra: 'letters' | 'words' | 'encoder';
+  extra: 'letters' | 'counts' | 'words' | 'encoder';
   /**
    * The L2 strength λ chosen (the head minimises its cross-entropy + λ‖W‖²; smaller is weaker), for a numeric or image
    * model; null for text models, whose heads keep the default.
    */
   l2: number | null;
   /** Each candidate tried, with its mean out-of-fold accuracy on the same folds. */
-  candidates: { shortGramShare: number; extra: 'letters' | 'words' | 'encoder'; l2: number | null; accuracy: number }[];
+  candidates: { shortGramShare: number; extra: 'letters' | 'counts' | 'words' | 'encoder'; l2: number | null; accuracy: number }[];
   /** How many labels the choice was made with, and when (ms since the epoch). */
   examples: number;
   time: number;

@@ -210,6 +210,12 @@ describe('import', () => {
         /calibration.nearDuplicate must be a number from 0.8 \(this kind of input's floor\) to below 1/,
       ],
       [
+        'a counts view without the scale its head read the counts at',
+        edit((rows) => Object.assign(weightsLine(rows), { shortGramShare: 0.5, extra: 'counts' })),
+        RangeError,
+        /countScale must be a positive number with extra 'counts', and absent otherwise; got undefined/,
+      ],
+      [
         'a head L2 strength that is not a positive number',
         edit((rows) => (weightsLine(rows).l2 = -1)),
         RangeError,

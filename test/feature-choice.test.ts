@@ -32,11 +32,19 @@ test('where letters decide, the model chooses short character grams, retrains fo
   const choice = (await clf.stats()).featureChoice!;
   expect(choice).not.toBeNull();
   expect(choice.examples).toBe(120);
-  expect(choice.candidates.map((c) => `${c.extra} ${c.shortGramShare}`)).toEqual(['letters 0', 'letters 0.25', 'letters 0.5', 'words 0.5']);
-  expect(choice).toMatchObject({ extra: 'letters' });
+  expect(choice.candidates.map((c) => `${c.extra} ${c.shortGramShare}`)).toEqual([
+    'letters 0',
+    'letters 0.25',
+    'letters 0.5',
+    'words 0.5',
+    'counts 0.5',
+  ]);
+  // The letters as they are or counted: either carries which letters a word has.
+  expect(['letters', 'counts']).toContain(choice.extra);
   expect(choice.shortGramShare).toBeGreaterThan(0);
-  const accuracy = (share: number) => choice.candidates.find((c) => c.extra === 'letters' && c.shortGramShare === share)!.accuracy;
-  expect(accuracy(choice.shortGramShare)).toBeGreaterThan(accuracy(0));
+  const accuracy = (extra: string, share: number) =>
+    choice.candidates.find((c) => (share === 0 || c.extra === extra) && c.shortGramShare === share)!.accuracy;
+  expect(accuracy(choice.extra, choice.shortGramShare)).toBeGreaterThan(accuracy('letters', 0));
 
   // The new head reads the chosen features: it generalises to words it never saw (the n-grams alone stay near
   // chance here: 45 % out of fold when this was written, against 80 % with half the features from short grams).
@@ -150,4 +158,48 @@ test('where words decide and their letters mislead, the model chooses the words 
   expect(spans.reduce((a, s) => a + s.contribution, 0)).toBeCloseTo(explanation.score - explanation.baseline!, 4);
   const top = spans.reduce((a, b) => (b.contribution > a.contribution ? b : a));
   expect(telling).toContain(top.text);
+});
+
+/**
+ * Made-up words of one to four syllables, each a consonant cluster and a vowel group, the clusters of one to three
+ * letters: a word's class is how many vowel groups it has, which its length only hints at.
+ */
+function syllables(count: number, seed: number): { input: string; label: string }[] {
+  const next = random(seed);
+  const pick = (from: string, most: number) =>
+    Array.from({ length: 1 + Math.floor(next() * most) }, () => from[Math.floor(next() * from.length)]).join('');
+  return Array.from({ length: count }, () => {
+    const groups = 1 + Math.floor(next() * 4);
+    const word =
+      Array.from({ length: groups }, () => pick('bcdfghjklmnprstvwz', 3) + pick('aeiou', 2)).join('') +
+      (next() < 0.5 ? pick('bcdfghjklmnprstvwz', 2) : '');
+    return { input: word, label: String(groups) };
+  });
+}
+
+test('where the class is how many of something a word has, the model chooses the letters counted', async () => {
+  const clf = await classifier({ labels: ['1', '2', '3', '4'], autoTrain: false, storage: 'memory' });
+  await clf.labelBatch(syllables(200, 21));
+  await clf.train();
+  const choice = (await clf.stats()).featureChoice!;
+  expect(choice).toMatchObject({ extra: 'counts', shortGramShare: 0.5 });
+  const accuracy = (extra: string, share: number) => choice.candidates.find((c) => c.extra === extra && c.shortGramShare === share)!.accuracy;
+  // Unit length divides a word's vowel pairs by its length; counted, they add up to the syllables.
+  expect(accuracy('counts', 0.5)).toBeGreaterThan(accuracy('letters', 0.5) + 0.1);
+  const test = syllables(300, 77);
+  const right = (await clf.predictBatch(test.map((t) => t.input))).filter((p, i) => p.label === test[i]!.label).length / test.length;
+  // 0.61 when this was written; the letters view's out-of-fold accuracy was 0.36, the n-grams alone 0.24.
+  expect(right).toBeGreaterThan(0.5);
+
+  // An explanation still adds up over the head's row, the counts included.
+  const explanation = await clf.explain(test[0]!.input);
+  const sum = explanation.spans!.reduce((a, s) => a + s.contribution, 0);
+  expect(sum).toBeCloseTo(explanation.score - explanation.baseline!, 4);
+
+  // Exported and imported, the head reads the counts over the same scale: the same answers.
+  const before = (await clf.predictBatch(test.map((t) => t.input))).map((p) => p.confidence);
+  const copy = await classifier({ labels: ['1', '2', '3', '4'], autoTrain: false, storage: 'memory' });
+  await copy.import(await clf.export());
+  const after = (await copy.predictBatch(test.map((t) => t.input))).map((p) => p.confidence);
+  after.forEach((c, i) => expect(c).toBeCloseTo(before[i]!, 5));
 });

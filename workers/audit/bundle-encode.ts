@@ -84,6 +84,7 @@ export function encodeBundle(dump: Dump, meta: ModelMeta): Blob {
         // The head's view (head-views.ts): without it an imported head would read plain n-grams it was not trained on.
         ...(w.shortGramShare ? { shortGramShare: w.shortGramShare } : {}),
         ...(w.extra ? { extra: w.extra } : {}),
+        ...(w.countScale !== undefined ? { countScale: w.countScale } : {}),
       }),
     );
   }

@@ -443,9 +443,16 @@ function checkWeights(
     record.shortGramShare = share;
   }
   if (row.extra !== undefined) {
-    if ((row.extra !== 'words' && row.extra !== 'encoder') || record.shortGramShare === undefined)
-      throw at.range(`extra must be 'words' or 'encoder' (with a shortGramShare) or absent, got ${JSON.stringify(row.extra)}.`);
+    if ((row.extra !== 'words' && row.extra !== 'counts' && row.extra !== 'encoder') || record.shortGramShare === undefined)
+      throw at.range(`extra must be 'words', 'counts' or 'encoder' (with a shortGramShare) or absent, got ${JSON.stringify(row.extra)}.`);
     record.extra = row.extra;
+  }
+  // A counts view reads the letters' counts over this number: without it the head would read other values than it learnt.
+  if (record.extra === 'counts' || row.countScale !== undefined) {
+    const scale = row.countScale;
+    if (record.extra !== 'counts' || typeof scale !== 'number' || !(scale > 0 && Number.isFinite(scale)))
+      throw at.range(`countScale must be a positive number with extra 'counts', and absent otherwise; got ${JSON.stringify(scale)}.`);
+    record.countScale = scale;
   }
   if (row.l2 !== undefined) {
     if (typeof row.l2 !== 'number' || !(row.l2 > 0 && Number.isFinite(row.l2)))

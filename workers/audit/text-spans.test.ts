@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { joinShortGrams, shortGrams } from '../featurizers/text-short-grams.js';
 import { featurizeText, ngramOccurrences, normalizeText } from '../featurizers/text.js';
 import { linearTextSpans, textWords } from './text-spans.js';
+import { headView } from '../featurizers/head-views.js';
 
 const SAMPLES = [
   'Refund for an invoice charged twice',
@@ -57,6 +58,18 @@ test('with short character grams in the head, the spans add up to the weighted h
       let expected = 0;
       row.indices.forEach((bucket, j) => (expected += weight(bucket) * row.values[j]!));
       expect(linearTextSpans(text, weight, share).reduce((a, s) => a + s.contribution, 0)).toBeCloseTo(expected, 5);
+    }
+  }
+});
+
+test('with the short grams counted, the spans add up to the weighted head row, at any scale', () => {
+  const weight = (bucket: number) => ((bucket * 2246822519) % 997) / 997 - 0.5;
+  for (const scale of [1, 3.7]) {
+    for (const text of SAMPLES) {
+      const row = headView(featurizeText(text), text, 'counts', 0.5, scale);
+      let expected = 0;
+      row.indices.forEach((bucket, j) => (expected += weight(bucket) * row.values[j]!));
+      expect(linearTextSpans(text, weight, 0.5, 'counts', scale).reduce((a, s) => a + s.contribution, 0)).toBeCloseTo(expected, 5);
     }
   }
 });

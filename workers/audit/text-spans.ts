@@ -63,13 +63,17 @@ export function textWords(text: string): TextWords {
   return wordsOf(text).words;
 }
 
-/** Each span's part of Σ weight(bucket) × value over one group of hashed grams (sub-linear counts, L2-normalised). */
+/**
+ * Each span's part of Σ weight(bucket) × value over one group of hashed grams: sub-linear counts, L2-normalised, or,
+ * with a `divisor`, plain counts divided by it (the 'counts' group, head-views.ts).
+ */
 function groupContributions(
   occurrences: readonly { bucket: number; weight: number; word: number; previous?: number }[],
   words: TextWords,
   weight: (bucket: number) => number,
   scale: number,
   perSpan: Float64Array,
+  divisor?: number,
 ): void {
   const counts = new Map<number, number>();
   for (const { bucket, weight: w } of occurrences) counts.set(bucket, (counts.get(bucket) ?? 0) + w);
@@ -80,7 +84,7 @@ function groupContributions(
   for (const { bucket, weight: w, word, previous = word } of occurrences) {
     const count = counts.get(bucket)!;
     if (count === 0) continue;
-    const value = (Math.sign(count) * Math.log1p(Math.abs(count))) / norm;
+    const value = divisor !== undefined ? count / divisor : (Math.sign(count) * Math.log1p(Math.abs(count))) / norm;
     const share = (scale * weight(bucket) * value * w) / count;
     if (previous === word) {
       perSpan[words.spanOfWord[word]!]! += share;
@@ -95,18 +99,23 @@ function groupContributions(
  * Exact attribution for a head linear in the hashed n-gram features: each feature's value (as featurizeText computes
  * it: sub-linear count, L2-normalised) times `weight(bucket)`, split over the n-grams that made the count in
  * proportion to what each added, and given to the word it lies in (a bigram half to each of its words). With a
- * `shortGramShare`, the head reads √(1−share)·n-grams + √share·the `extra` group (short grams or words, head-views.ts),
- * and each group is attributed the same way at its scale. The spans' contributions sum to Σ weight × value over the head's row.
+ * `shortGramShare`, the head reads √(1−share)·n-grams + √share·the `extra` group (short grams, their counts over
+ * `countScale`, or words, head-views.ts), and each group is attributed the same way at its scale. The spans'
+ * contributions sum to Σ weight × value over the head's row.
  */
 export function linearTextSpans(
   text: string,
   weight: (bucket: number) => number,
   shortGramShare = 0,
   extra: TextGroup = 'letters',
+  countScale = 1,
 ): ExplanationSpan[] {
   const { normalized, words, occurrences } = wordsOf(text);
   const perSpan = new Float64Array(words.spans.length);
   groupContributions(occurrences, words, weight, Math.sqrt(1 - shortGramShare), perSpan);
-  if (shortGramShare > 0) groupContributions(extraOccurrences(normalized, extra), words, weight, Math.sqrt(shortGramShare), perSpan);
+  if (shortGramShare > 0) {
+    const divisor = extra === 'counts' ? countScale : undefined;
+    groupContributions(extraOccurrences(normalized, extra), words, weight, Math.sqrt(shortGramShare), perSpan, divisor);
+  }
   return words.spans.map(({ start, end }, s) => ({ start, end, text: text.slice(start, end), contribution: perSpan[s]! }));
 }

@@ -48,11 +48,11 @@ export class Explanations {
     const head = serving.snapshot();
     if (spec.input === 'text') {
       // Linear only over the featurizer's own n-grams: with an encoder, part of the vector is not a sum over words.
-      const { headShare: share, headExtra: extra } = serving;
+      const { headShare: share, headExtra: extra, headCountScale: countScale } = serving;
       if (head && spec.textEncoder === undefined && extra !== 'encoder' && head.standardization === null && isSparse(vector)) {
         const { params } = head;
-        const spans = linearTextSpans(canonical as string, (bucket) => weightFor(params, bucket, target), share, extra);
-        const row = headRow(vector, share, extra) as typeof vector;
+        const spans = linearTextSpans(canonical as string, (bucket) => weightFor(params, bucket, target), share, extra, countScale);
+        const row = headRow(vector, share, extra, countScale) as typeof vector;
         let score = biasFor(params, target);
         const baseline = score;
         for (let j = 0; j < row.indices.length; j++) score += weightFor(params, row.indices[j]!, target) * row.values[j]!;

@@ -2,7 +2,7 @@ import type { FeatureChoice as FeatureChoiceReport } from '../../src/protocol.js
 import { isEncoderText, type EncoderText } from '../featurizers/featurizer.js';
 import { encoderView } from '../featurizers/encoder-view.js';
 import { TextNgrams } from '../featurizers/text-ngrams.js';
-import { extraGroup, headView } from '../featurizers/head-views.js';
+import { countScaleOf, extraGroup, headView } from '../featurizers/head-views.js';
 import { joinShortGrams } from '../featurizers/text-short-grams.js';
 import { isSparse, type SparseVector } from '../featurizers/vector.js';
 import { backgroundBreather } from '../background.js';
@@ -27,6 +27,11 @@ export const SHORT_GRAM_SHARES = [0, 0.25, 0.5] as const;
  * half is the existing step; a task that wants less of the words keeps the n-grams alone (share 0).
  */
 export const WORD_SHARES = [0.5] as const;
+/**
+ * The letters' counts' shares tried (head-views.ts): a half, the letters' own largest step, and, as for the words,
+ * one step only, for the cost of a cross-validated training per candidate at every choice.
+ */
+export const COUNT_SHARES = [0.5] as const;
 
 /**
  * The embedding's shares tried for a model with a text encoder, besides the vectors as joined (share 0, which is the
@@ -64,6 +69,7 @@ const PENALTY_VIEWS: readonly HeadView[] = PENALTIES.map((l2) => ({ extra: 'lett
 export const HEAD_VIEWS: readonly HeadView[] = [
   ...SHORT_GRAM_SHARES.map((share): HeadView => ({ extra: 'letters', share })),
   ...WORD_SHARES.map((share): HeadView => ({ extra: 'words', share })),
+  ...COUNT_SHARES.map((share): HeadView => ({ extra: 'counts', share })),
 ];
 /** Fewer labels than this and five folds hold a handful of examples each: the choice would be noise. */
 export const CHOICE_MIN_EXAMPLES = 40;
@@ -90,7 +96,7 @@ export function encoderViews(joinedShare: number): HeadView[] {
 
 /**
  * Which features a text model's head reads, chosen by cross-validation on the model's own labels: the n-grams alone
- * or joined with a group that weighs letters or words more (head-views.ts), at the share that predicts the held-out
+ * or joined with a group that weighs letters or words more, or counts the letters (head-views.ts), at the share that predicts the held-out
  * labels best (HEAD_VIEWS); with a text encoder, the embedding's share of the vector (encoderViews), which needs no
  * text, so it is chosen whether or not the model keeps its inputs. A numeric or image model whose head is solved to
  * convergence chooses its L2 strength the same way (PENALTIES); past the solver's size it keeps the last choice.
@@ -222,12 +228,14 @@ export class FeatureChoice {
     // A dense head's rows as training reads them (numbers standardised); text rows as stored, each view made from them.
     const vectors = dense ? session.training.trainingRows(all.vectors.slice(from)).rows : all.vectors.slice(from);
     if (!dense && !vectors.every(isSparse)) return;
+    // The counts' divisor from the labels chosen on; kept with the choice, so the head reads what it was chosen with.
+    const countScale = candidates.some((c) => c.extra === 'counts') ? countScaleOf(texts) : 1;
     const groups = new Map<TextGroup, SparseVector[]>();
     const groupOf = (extra: TextGroup) => {
       if (!groups.has(extra))
         groups.set(
           extra,
-          texts.map((text) => extraGroup(text, extra)),
+          texts.map((text) => extraGroup(text, extra, countScale)),
         );
       return groups.get(extra)!;
     };
@@ -263,6 +271,7 @@ export class FeatureChoice {
     const record: FeatureChoiceRecord = {
       shortGramShare: chosen.share,
       ...(chosen.extra !== 'letters' ? { extra: chosen.extra } : {}),
+      ...(chosen.extra === 'counts' && chosen.share > 0 ? { countScale } : {}),
       ...(chosen.l2 !== undefined ? { l2: chosen.l2 } : {}),
       candidates: scores.map(({ candidate: { share, extra, l2 }, accuracy }) => ({
         shortGramShare: share,
@@ -282,16 +291,16 @@ export class FeatureChoice {
   /** Before a training: the features of the stored choice (made here, or in another tab, or before a reload). */
   async followChoice(): Promise<void> {
     const chosen = this.session.meta.featureChoice;
-    if (chosen) await this.follow(chosen.shortGramShare, chosen.extra);
+    if (chosen) await this.follow(chosen.shortGramShare, chosen.extra, chosen.countScale);
   }
 
   /**
-   * Makes `share` of `extra` (absent: letters) the featurizer's and attaches the matching view to every labelled example
+   * Makes `share` of `extra` (absent: letters; 'counts' over `countScale`) the featurizer's and attaches the matching view to every labelled example
    * (an encoder's share needs none: headRow re-splits each vector when it is read). Until a head trained on
    * it is installed, the served head reads vectors as it was trained to if it read the n-grams alone, and the n-grams
    * alone otherwise (headRow).
    */
-  async follow(share: number, given: HeadExtra = 'letters'): Promise<void> {
+  async follow(share: number, given: HeadExtra = 'letters', countScale = 1): Promise<void> {
     // The encoder's view is made when read (headRow): nothing to attach to the examples.
     const encoder = this.encoder;
     if (encoder) {
@@ -302,18 +311,20 @@ export class FeatureChoice {
     // A head for another kind of model (an encoder's share) is no view of these n-grams: they stay as they are.
     if (given === 'encoder') return;
     const extra = share > 0 ? given : 'letters';
-    if (!ngrams || (ngrams.shortGramShare === share && ngrams.extra === extra)) return;
+    const scale = extra === 'counts' ? countScale : 1;
+    if (!ngrams || (ngrams.shortGramShare === share && ngrams.extra === extra && ngrams.countScale === scale)) return;
     const { ids, vectors } = this.session.examples.snapshot();
     const texts = await this.texts(ids);
     if (!texts) return;
     // Views first, then the switch, with no await between: a training never reads half-switched rows.
-    const views = vectors.map((v, i) => (isSparse(v) && share > 0 ? headView(v, texts[i]!, extra, share) : null));
+    const views = vectors.map((v, i) => (isSparse(v) && share > 0 ? headView(v, texts[i]!, extra, share, scale) : null));
     ngrams.shortGramShare = share;
     ngrams.extra = extra;
+    ngrams.countScale = scale;
     vectors.forEach((v, i) => {
       if (!isSparse(v)) return;
       const view = views[i];
-      if (view) v.head = { share, extra, vector: view };
+      if (view) v.head = { share, extra, scale, vector: view };
       else delete v.head;
     });
   }

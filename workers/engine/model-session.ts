@@ -188,7 +188,8 @@ export class ModelSession {
     // The head's view of each text must be the one the stored head reads (feature-choice.ts).
     if (this.featurizer instanceof TextNgrams) {
       this.featurizer.shortGramShare = weights?.shortGramShare ?? 0;
-      this.featurizer.extra = weights?.extra === 'words' ? 'words' : 'letters';
+      this.featurizer.extra = weights?.extra === 'words' || weights?.extra === 'counts' ? weights.extra : 'letters';
+      this.featurizer.countScale = weights?.countScale ?? 1;
     }
     if (isEncoderText(this.featurizer)) this.featurizer.shortGramShare = weights?.shortGramShare ?? 0;
     const withInput = examples.filter((e) => e.input !== undefined);
@@ -423,6 +424,7 @@ export class ModelSession {
     if (this.featurizer instanceof TextNgrams) {
       this.featurizer.shortGramShare = 0;
       this.featurizer.extra = 'letters';
+      this.featurizer.countScale = 1;
     }
     if (isEncoderText(this.featurizer)) this.featurizer.shortGramShare = 0;
     await this.recorder.discard();

@@ -24,6 +24,7 @@ export class Serving {
   modelVersion = 0;
   private share = 0;
   private extra: HeadExtra = 'letters';
+  private countScale = 1;
   /**
    * Set for a model that starts from a shipped head: the labels in memory then cover only what people corrected, so a
    * vote among them would pull every input toward the corrected labels; near-duplicates still follow their label.
@@ -44,6 +45,11 @@ export class Serving {
   /** Which group that share is (its WeightsRecord's; head-views.ts). */
   get headExtra(): HeadExtra {
     return this.extra;
+  }
+
+  /** With extra 'counts': what the letters' counts are divided by (its WeightsRecord's). */
+  get headCountScale(): number {
+    return this.countScale;
   }
 
   get hasHead(): boolean {
@@ -75,6 +81,7 @@ export class Serving {
     this.weights = record;
     this.share = record.shortGramShare ?? 0;
     this.extra = record.extra ?? 'letters';
+    this.countScale = record.countScale ?? 1;
     this.calibration = record.calibration ?? null;
     this.head?.dispose();
     this.head = new ServingHead({ inputDim: record.inputDim, labels: [...labels], weights, bias });
@@ -102,6 +109,7 @@ export class Serving {
     this.modelVersion = 0;
     this.share = 0;
     this.extra = 'letters';
+    this.countScale = 1;
   }
 
   /**
@@ -142,7 +150,7 @@ export class Serving {
       const stats = this.headStats;
       const rows = stats
         ? vectors.map((v) => standardize(v as Float32Array, stats.mean, stats.std))
-        : vectors.map((v) => headRow(v, this.share, this.extra));
+        : vectors.map((v) => headRow(v, this.share, this.extra, this.countScale));
       headProbs = await this.head.predict(rows);
     }
     const hasModel = this.memory.size > 0 || headProbs !== null;

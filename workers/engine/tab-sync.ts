@@ -95,7 +95,7 @@ export class TabSync {
       session.serving.install(weights);
       // Its features may be another choice than this tab's (feature-choice.ts): the examples' views follow it.
       void session.featureChoice
-        .follow(weights.shortGramShare ?? 0, weights.extra)
+        .follow(weights.shortGramShare ?? 0, weights.extra, weights.countScale)
         .catch((error: unknown) => console.warn('hitl-classifier: could not follow the features of another tab', error));
       session.meta = { ...session.meta, maxVersion: Math.max(session.meta.maxVersion, weights.version) };
     }

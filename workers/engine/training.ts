@@ -188,8 +188,8 @@ export class Training {
     // Numeric columns come in any units; image features are already on one scale, and standardising them
     // cost accuracy (2 points on MNIST at 800 labels when it was measured).
     if (session.spec.input !== 'features') {
-      const { shortGramShare: share = 0, extra = 'letters' } = session.featurizer;
-      return { rows: vectors.map((v) => headRow(v, share, extra)), stats: null };
+      const { shortGramShare: share = 0, extra = 'letters', countScale } = session.featurizer;
+      return { rows: vectors.map((v) => headRow(v, share, extra, countScale)), stats: null };
     }
     const running = new RunningStats(session.inputDim());
     for (const v of vectors) running.add(v as Float32Array);
@@ -232,7 +232,10 @@ export class Training {
     const share = session.featurizer.shortGramShare ?? 0;
     // At share 0 every view is the vector itself, whatever its extra (an encoder model's featurizer always says 'encoder').
     const otherFeatures =
-      (served?.shortGramShare ?? 0) !== share || (share > 0 && (served?.extra ?? 'letters') !== (session.featurizer.extra ?? 'letters'));
+      (served?.shortGramShare ?? 0) !== share ||
+      (share > 0 &&
+        ((served?.extra ?? 'letters') !== (session.featurizer.extra ?? 'letters') ||
+          (served?.countScale ?? 1) !== (session.featurizer.countScale ?? 1)));
     const temperature = served?.calibration?.temperature;
     const reason = fromZerosReason({
       served: served && { labels: served.labels, inputDim: served.inputDim, fromZerosAt: served.fromZerosAt, temperature },
@@ -311,6 +314,7 @@ export class Training {
       // Read with the rows, in the same turn: the choice may change while this trains, and the head records what it read.
       const shortGramShare = session.featurizer.shortGramShare ?? 0;
       const extra = session.featurizer.extra ?? 'letters';
+      const countScale = session.featurizer.countScale ?? 1;
       const l2 = session.featureChoice.l2;
       const { rows, stats } = this.trainingRows(vectors);
       const shouldStop = () => state.cancelled ?? (session.generation !== generation ? resetError() : null);
@@ -358,6 +362,7 @@ export class Training {
         start: warm ? 'warm' : shipped ? 'shipped' : 'zeros',
         ...(shortGramShare > 0 ? { shortGramShare } : {}),
         ...(shortGramShare > 0 && extra !== 'letters' ? { extra } : {}),
+        ...(shortGramShare > 0 && extra === 'counts' ? { countScale } : {}),
         ...(l2 !== undefined ? { l2 } : {}),
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
         labelSeqEnd: human.seqEnd,

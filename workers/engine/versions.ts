@@ -53,7 +53,7 @@ export class ModelVersions {
     const { session } = this;
     session.serving.install(head);
     void session.featureChoice
-      .follow(head.shortGramShare ?? 0, head.extra)
+      .follow(head.shortGramShare ?? 0, head.extra, head.countScale)
       .catch((error: unknown) => console.warn('hitl-classifier: could not follow the features of a model version', error));
   }
 

@@ -42,6 +42,8 @@ export interface Featurizer {
   readonly shortGramShare?: number;
   /** Which group that share is (head-views.ts); absent: letters. */
   readonly extra?: HeadExtra;
+  /** With extra 'counts': what the letters' counts are divided by; absent: 1. */
+  readonly countScale?: number;
   /** A head that came with the model (a Teachable Machine export's): the first answer, and where training starts. */
   readonly shipped?: ShippedHead;
   /** Frees what it holds (model weights); it is not used afterwards. */

@@ -15,6 +15,8 @@ export class TextNgrams implements Featurizer {
    */
   shortGramShare = 0;
   extra: TextGroup = 'letters';
+  /** With extra 'counts': what the letters' counts are divided by (FeatureChoiceRecord.countScale). */
+  countScale = 1;
 
   dim(): number {
     return TEXT_DIM;
@@ -34,7 +36,8 @@ export class TextNgrams implements Featurizer {
   /** Gives n-gram vectors of `texts` (made here or by the lookup helper) the head's view, when the choice adds one. */
   attachHeadViews(texts: readonly string[], vectors: readonly SparseVector[], share = this.shortGramShare, extra = this.extra): void {
     if (share <= 0) return;
-    vectors.forEach((vector, i) => (vector.head = { share, extra, vector: headView(vector, texts[i]!, extra, share) }));
+    const scale = this.countScale;
+    vectors.forEach((vector, i) => (vector.head = { share, extra, scale, vector: headView(vector, texts[i]!, extra, share, scale) }));
   }
 
   describe(): FeaturizerDescription {

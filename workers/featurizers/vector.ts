@@ -50,14 +50,16 @@ export function compactColumns(rows: readonly Vector[], dim: number): { rows: Ve
 }
 
 /**
- * What a head trained on `share` of group `extra` reads for `vector`: the head's view the featurizer attached for that
- * choice (head-views.ts), or the vector itself. A vector without the right view (made while the choice was changing)
- * is read as its n-grams alone, which is what the old head, the one still serving then, was trained on.
+ * What a head trained on `share` of group `extra` (with the counts' `scale`, for 'counts') reads for `vector`: the
+ * head's view the featurizer attached for that choice (head-views.ts), or the vector itself. A vector without the
+ * right view (made while the choice was changing) is read as its n-grams alone, which is what the old head, the one
+ * still serving then, was trained on.
  */
-export function headRow(vector: Vector, share: number, extra: HeadExtra = 'letters'): Vector {
+export function headRow(vector: Vector, share: number, extra: HeadExtra = 'letters', scale = 1): Vector {
   if (share <= 0 || !isSparse(vector)) return vector;
   // The encoder's view is made from the vector alone, when read: nothing to attach, nothing to fall back from.
   if (extra === 'encoder') return encoderView(vector, share);
   const head = vector.head;
-  return head?.share === share && (head.extra ?? 'letters') === extra ? head.vector : vector;
+  const same = head?.share === share && (head.extra ?? 'letters') === extra && (extra !== 'counts' || head.scale === scale);
+  return same ? head.vector : vector;
 }

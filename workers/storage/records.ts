@@ -17,16 +17,17 @@ export interface SparseVector {
   /**
    * What a text model's head reads instead of this vector, when the model's featurizer choice adds a feature group
    * that the near-duplicate memory does not compare (text-short-grams.ts); `share` and `extra` (absent: letters) name
-   * the choice it was made for.
+   * the choice it was made for, and `scale` the divisor of the letters' counts (extra 'counts').
    */
-  head?: { share: number; extra?: HeadExtra; vector: SparseVector };
+  head?: { share: number; extra?: HeadExtra; scale?: number; vector: SparseVector };
 }
 
 /**
  * The group a text head may read besides its n-grams (workers/featurizers/head-views.ts): 'letters', short character
- * grams, or 'words', the n-grams' own word unigrams and bigrams as a group of their own.
+ * grams, 'counts', the same grams' plain counts over a scale (countScale), or 'words', the n-grams' own word
+ * unigrams and bigrams as a group of their own.
  */
-export type TextGroup = 'letters' | 'words';
+export type TextGroup = 'letters' | 'counts' | 'words';
 /**
  * What a text head's view changes (feature-choice.ts): a text group joined to the n-grams at a share, or, for a model
  * with a text encoder, 'encoder': the same vector re-split so that the embedding has that share (encoder-view.ts).
@@ -66,6 +67,8 @@ export interface FeatureChoiceRecord {
   shortGramShare: number;
   /** Which group that share goes to; absent (records made before words were a candidate): letters. */
   extra?: HeadExtra;
+  /** With `extra` 'counts': what the letters' counts are divided by, their mean length over the labels chosen on. */
+  countScale?: number;
   /**
    * Numeric and image models whose head is solved to convergence (dense-solver.ts): the L2 strength λ chosen, where
    * text models choose views; absent: the head's default.
@@ -156,9 +159,11 @@ export interface WeightsRecord {
   /** The extra group's share of the features this head reads (head-views.ts); absent means 0. */
   shortGramShare?: number;
   /** Which group that share is; absent: letters (the short character grams). 'encoder': the embedding's share. */
-  extra?: 'words' | 'encoder';
+  extra?: 'words' | 'counts' | 'encoder';
   /** The L2 strength this head trained with when it was chosen from the labels (FeatureChoiceRecord.l2); absent: the default. */
   l2?: number;
+  /** With `extra` 'counts': the divisor of the letters' counts this head read (FeatureChoiceRecord.countScale). */
+  countScale?: number;
   /**
    * Every label this head trained on has a sequence number (ExampleRecord.seq) below this one: labels from it on are
    * newer than the head, and their near-duplicates follow them from the floor (Serving.nearDuplicateBar). Absent in

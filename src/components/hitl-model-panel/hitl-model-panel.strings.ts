@@ -24,6 +24,8 @@ export interface HitlModelPanelStrings extends ConnectionStrings, VersionsString
   choiceLetters: string;
   /** `{share}`: the n-grams joined with their words again at that share. */
   choiceWords: string;
+  /** `{share}`: the n-grams joined with the counts of their short character grams at that share. */
+  choiceCounts: string;
   /** `{share}`: the text encoder's embedding at that share of what the head reads. */
   choiceEncoder: string;
   /** The n-grams and the text encoder's embedding as the featurizer joined them. */
@@ -180,6 +182,7 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   choiceNgrams: 'word and character n-grams',
   choiceLetters: 'n-grams with short character grams at {share}',
   choiceWords: 'n-grams with their words at {share}',
+  choiceCounts: 'n-grams with counts of short character grams at {share}',
   choiceEncoder: 'text encoder at {share} of the features',
   choiceEncoderJoined: 'n-grams and text encoder as joined',
   choicePenalty: 'L2 strength {l2}',

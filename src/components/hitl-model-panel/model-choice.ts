@@ -26,5 +26,6 @@ function describe(choice: FeatureChoice, t: HitlModelPanelStrings): string {
   const share = percent.format(choice.shortGramShare);
   if (choice.extra === 'encoder') return choice.shortGramShare === 0 ? t.choiceEncoderJoined : format(t.choiceEncoder, { share });
   if (choice.shortGramShare === 0) return t.choiceNgrams;
-  return format(choice.extra === 'words' ? t.choiceWords : t.choiceLetters, { share });
+  const phrase = choice.extra === 'words' ? t.choiceWords : choice.extra === 'counts' ? t.choiceCounts : t.choiceLetters;
+  return format(phrase, { share });
 }
