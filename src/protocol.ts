@@ -217,7 +217,8 @@ export interface Stats {
     /**
      * The similarity from which an input follows the human label of the labelled example it nearly copies, when the
      * held-out labels chose a bar above the floor for the kind of input (0.8 for text and numbers, 0.93 for images);
-     * absent: the floor. Chosen only while the vote can be (up to 1,000 labels); a warm start keeps the last choice.
+     * absent: the floor. Chosen only while the vote can be (up to 1,000 labels). Labels given since the training follow
+     * their near-duplicates from the floor until the next one, so a correction carries at once.
      */
     nearDuplicate?: number;
   } | null;
