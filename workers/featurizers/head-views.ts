@@ -27,12 +27,16 @@ export function extraOccurrences(
   return extra === 'words' ? wordGramOccurrences(normalized) : shortGramOccurrences(normalized);
 }
 
-/** The plain counts of a text's short grams, by bucket (each occurrence adds its signed weight, ±1). */
-function shortGramCounts(text: string): SparseVector {
+/** Grams' plain counts by bucket, each occurrence adding its signed weight (the ranker's counts views read them too). */
+export function plainCounts(occurrences: Iterable<{ bucket: number; weight: number }>): SparseVector {
   const counts = new Map<number, number>();
-  for (const { bucket, weight } of shortGramOccurrences(normalizeText(text))) counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
+  for (const { bucket, weight } of occurrences) counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
   const indices = Int32Array.from([...counts.keys()].filter((bucket) => counts.get(bucket) !== 0)).sort();
   return { indices, values: Float32Array.from(indices, (bucket) => counts.get(bucket)!) };
+}
+
+function shortGramCounts(text: string): SparseVector {
+  return plainCounts(shortGramOccurrences(normalizeText(text)));
 }
 
 /** The 'counts' group's scale for these texts: the mean length of their short-gram counts (1 when they have none). */

@@ -2,6 +2,7 @@ import { SHORT_GRAM_SHARES } from '../engine/feature-choice.js';
 import { ngramOccurrences, normalizeText } from '../featurizers/text.js';
 import { joinShortGrams, shortGramOccurrences, shortGrams } from '../featurizers/text-short-grams.js';
 import type { SparseVector, Vector } from '../featurizers/vector.js';
+import { plainCounts } from '../featurizers/head-views.js';
 
 /**
  * What a text ranker's model reads of an item, chosen by cross-validation on its own comparisons
@@ -48,16 +49,7 @@ interface Counts {
 
 function countsOf(text: string): Counts {
   const normalized = normalizeText(text);
-  const ngrams = new Map<number, number>();
-  for (const { bucket, weight } of ngramOccurrences(normalized).occurrences) ngrams.set(bucket, (ngrams.get(bucket) ?? 0) + weight);
-  const short = new Map<number, number>();
-  for (const { bucket, weight } of shortGramOccurrences(normalized)) short.set(bucket, (short.get(bucket) ?? 0) + weight);
-  return { ngrams: sparse(ngrams), short: sparse(short) };
-}
-
-function sparse(counts: Map<number, number>): SparseVector {
-  const indices = Int32Array.from([...counts.keys()].filter((bucket) => counts.get(bucket) !== 0)).sort();
-  return { indices, values: Float32Array.from(indices, (bucket) => counts.get(bucket)!) };
+  return { ngrams: plainCounts(ngramOccurrences(normalized).occurrences), short: plainCounts(shortGramOccurrences(normalized)) };
 }
 
 function norm(vector: SparseVector): number {
