@@ -189,8 +189,9 @@ export interface HumanTimeReport {
 
 /**
  * A model's choice for its head, made by 5-fold cross-validation on its newest labels (at most 1,000) whenever the
- * labels have doubled since the last choice: for a text model, which features the head reads; for a numeric or image
- * model whose head is solved to convergence (few enough values), how strongly its weights are held toward zero (`l2`).
+ * labels have doubled since the last choice: for a text model, which features the head reads, then how strongly its
+ * weights are held toward zero (`l2`) on those; for a numeric or image model whose head is solved to convergence (few
+ * enough values), that strength alone.
  */
 export interface FeatureChoice {
   /**
@@ -206,8 +207,8 @@ export interface FeatureChoice {
    */
   extra: 'letters' | 'counts' | 'words' | 'encoder';
   /**
-   * The L2 strength λ chosen (the head minimises its cross-entropy + λ‖W‖²; smaller is weaker), for a numeric or image
-   * model; null for text models, whose heads keep the default.
+   * The L2 strength λ chosen (the head minimises its cross-entropy + λ‖W‖²; smaller is weaker); null where the head
+   * keeps its default (1e-4): a text model's default won, or it has a text encoder, whose heads always keep it.
    */
   l2: number | null;
   /** Each candidate tried, with its mean out-of-fold accuracy on the same folds. */

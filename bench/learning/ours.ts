@@ -56,10 +56,15 @@ export async function open(dataset: Dataset, config: BenchConfig, run: string, t
 async function features(classifier: Classifier): Promise<string> {
   const choice = (await classifier.stats()).featureChoice;
   if (!choice) return '';
-  const view = (c: { shortGramShare: number; extra: string; l2: number | null }) =>
-    c.l2 !== null ? `L2 ${c.l2}` : c.shortGramShare === 0 ? 'n-grams alone' : `${c.extra} ${c.shortGramShare}`;
+  const numeric = choice.candidates.every((c) => c.l2 !== null);
+  const view = (c: { shortGramShare: number; extra: string; l2: number | null }) => {
+    const strength = c.l2 !== null ? `L2 ${c.l2}` : '';
+    if (numeric) return strength;
+    const read = c.shortGramShare === 0 ? 'n-grams alone' : `${c.extra} ${c.shortGramShare}`;
+    return strength ? `${read} at ${strength}` : read;
+  };
   const cv = choice.candidates.map((c) => `${view(c)}: ${pct(c.accuracy)}`).join(', ');
-  return `, ${choice.l2 !== null ? 'trains with' : 'reads'} ${view(choice)} (chosen at ${choice.examples} labels; CV ${cv})`;
+  return `, ${numeric ? 'trains with' : 'reads'} ${view(choice)} (chosen at ${choice.examples} labels; CV ${cv})`;
 }
 
 export async function timedTrain(classifier: Classifier): Promise<{ ms: number; wallMs: number }> {

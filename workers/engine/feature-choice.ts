@@ -7,7 +7,7 @@ import { joinShortGrams } from '../featurizers/text-short-grams.js';
 import { isSparse, type SparseVector } from '../featurizers/vector.js';
 import { backgroundBreather } from '../background.js';
 import { breather } from '../learning/head.js';
-import { chooseCandidate, crossValidate } from '../learning/model-selection.js';
+import { byScaledLikelihood, chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { solvedToConvergence } from '../learning/dense-solver.js';
 import { eligibleClasses } from '../audit/label-check.js';
 import type { FeatureChoiceRecord, HeadExtra, TextGroup } from '../storage/index.js';
@@ -51,6 +51,15 @@ export const ENCODER_SHARES = [0.25, 0.75] as const;
  * closer steps at these label counts, and each step costs five more (fast) solves at every choice.
  */
 export const PENALTIES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6] as const;
+
+/**
+ * The L2 strengths tried for a text head besides its default (1e-4, head.ts), on the view chosen: one and two decades
+ * stronger. The sparse head stops after a fixed number of Adam steps, so a weaker penalty changes the fit mainly where
+ * the labels are separable, and there the out-of-fold likelihood asks for it with nothing to tell it apart (every
+ * fold right): paraphrase then lost 4–9 points on its reworded test sentences (docs/learning.md, *The strength on
+ * the view chosen*). Where labels are noisy a stronger one pays: cmudict gained up to 4 points at 50–400 labels.
+ */
+export const TEXT_PENALTIES = [1e-3, 1e-2] as const;
 
 /**
  * What a head reads and how it is fitted: for text, the n-grams joined with `extra` at `share` (share 0: the n-grams
@@ -98,8 +107,9 @@ export function encoderViews(joinedShare: number): HeadView[] {
  * Which features a text model's head reads, chosen by cross-validation on the model's own labels: the n-grams alone
  * or joined with a group that weighs letters or words more, or counts the letters (head-views.ts), at the share that predicts the held-out
  * labels best (HEAD_VIEWS); with a text encoder, the embedding's share of the vector (encoderViews), which needs no
- * text, so it is chosen whether or not the model keeps its inputs. A numeric or image model whose head is solved to
- * convergence chooses its L2 strength the same way (PENALTIES); past the solver's size it keeps the last choice.
+ * text, so it is chosen whether or not the model keeps its inputs. An n-gram head's L2 strength is chosen next, on the
+ * view chosen (TEXT_PENALTIES). A numeric or image model whose head is solved to convergence chooses its L2 strength
+ * alone (PENALTIES); past the solver's size it keeps the last choice.
  * It runs when the labels have doubled since the last choice: at the start of a training while the labels are few
  * enough for that to be quick (the head that training installs then reads what was chosen; a new choice makes it a
  * training from zeros), and otherwise in the background after the training, for the next training to apply. The
@@ -140,7 +150,7 @@ export class FeatureChoice {
     return featurizer instanceof TextNgrams && handles.keepInputs ? featurizer : null;
   }
 
-  /** The L2 strength chosen for a dense head; undefined before a choice and for text models (the head's default). */
+  /** The L2 strength chosen for the head; undefined before a choice and for an encoder model (the head's default). */
   get l2(): number | undefined {
     return this.session.meta.featureChoice?.l2;
   }
@@ -239,24 +249,27 @@ export class FeatureChoice {
         );
       return groups.get(extra)!;
     };
-    const scores = await crossValidate({
-      candidates,
-      rowsFor: ({ extra, share }) =>
-        share <= 0
-          ? vectors
-          : extra === 'encoder'
-            ? vectors.map((v) => encoderView(v as SparseVector, share))
-            : vectors.map((v, i) => joinShortGrams(v as SparseVector, groupOf(extra)[i]!, share)),
-      l2For: ({ l2 }) => l2,
-      temperatureScaled: dense,
-      targets,
-      classes,
-      inputDim: session.inputDim(),
-      folds: FOLDS,
-      shouldStop,
-      breathe,
-    });
-    const stop = shouldStop();
+    const text = !dense && !encoder;
+    const validate = (tried: readonly HeadView[]) =>
+      crossValidate({
+        candidates: tried,
+        rowsFor: ({ extra, share }) =>
+          share <= 0
+            ? vectors
+            : extra === 'encoder'
+              ? vectors.map((v) => encoderView(v as SparseVector, share))
+              : vectors.map((v, i) => joinShortGrams(v as SparseVector, groupOf(extra)[i]!, share)),
+        l2For: ({ l2 }) => l2,
+        temperatureScaled: dense,
+        targets,
+        classes,
+        inputDim: session.inputDim(),
+        folds: FOLDS,
+        shouldStop,
+        breathe,
+      });
+    const scores = await validate(candidates);
+    let stop = shouldStop();
     if (stop) throw stop;
     // The first choice has no choice from labels to protect (the n-grams alone were a default): it takes the best.
     const { featurizer } = session;
@@ -266,7 +279,19 @@ export class FeatureChoice {
       : dense
         ? (candidates.find((c) => c.l2 === stored.l2) ?? null)
         : viewOf(candidates, featurizer.shortGramShare ?? 0, featurizer.extra ?? 'letters');
-    const chosen = chooseCandidate(scores, current);
+    let chosen = chooseCandidate(scores, current);
+    if (text) {
+      // The strength second, on the view chosen: every strength on every view would multiply the cost.
+      const strengths = await validate(TEXT_PENALTIES.map((l2) => ({ ...chosen, l2 })));
+      stop = shouldStop();
+      if (stop) throw stop;
+      // Judged as a dense head's strengths are, at the temperature each would be served with.
+      const tried = byScaledLikelihood([scores.find((s) => s.candidate === chosen)!, ...strengths]);
+      // A view kept keeps its strength unless another beats it; a new view (a retrain from zeros anyway) takes the best.
+      const kept = current === chosen ? (tried.find((s) => s.candidate.l2 === stored?.l2)?.candidate ?? null) : null;
+      chosen = chooseCandidate(tried, kept);
+      scores.push(...strengths);
+    }
     // An encoder model's choice says 'encoder' at share 0 too: its candidates were shares of the embedding.
     const record: FeatureChoiceRecord = {
       shortGramShare: chosen.share,

@@ -235,7 +235,9 @@ export class Training {
       (served?.shortGramShare ?? 0) !== share ||
       (share > 0 &&
         ((served?.extra ?? 'letters') !== (session.featurizer.extra ?? 'letters') ||
-          (served?.countScale ?? 1) !== (session.featurizer.countScale ?? 1)));
+          (served?.countScale ?? 1) !== (session.featurizer.countScale ?? 1))) ||
+      // Another L2 strength is another objective: its head is no start for this one.
+      served?.l2 !== session.featureChoice.l2;
     const temperature = served?.calibration?.temperature;
     const reason = fromZerosReason({
       served: served && { labels: served.labels, inputDim: served.inputDim, fromZerosAt: served.fromZerosAt, temperature },
@@ -273,6 +275,7 @@ export class Training {
       inputDim: this.session.inputDim(),
       start: warm,
       seed: rows.length,
+      ...(this.session.featureChoice.l2 !== undefined ? { l2: this.session.featureChoice.l2 } : {}),
       shouldStop,
       onStep: (step, steps, loss) => onProgress?.({ epoch: step, epochs: steps, loss }),
       breathe: breather(),

@@ -197,7 +197,7 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
   });
   if (options.rows.length > 0 && options.rows.every(isSparse)) {
     if (options.start) throw new RangeError('A start head is for dense rows; text rows always train from zero.');
-    return trainSparse(options, sampleWeights);
+    return trainSparse(options, sampleWeights, l2);
   }
   const compact = compactColumns(options.rows, options.inputDim);
   const { rows, dim: inputDim } = compact;
@@ -410,7 +410,7 @@ function startTensors(start: HeadParams, heads: number, classes: number, inputDi
  * Text rows: the same model as the dense path (full batch, TARGET_STEPS Adam steps, the same loss) on the
  * non-zeros only, which makes the batch size no longer a memory question: every size trains full-batch.
  */
-async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Array[]): Promise<(HeadParams & { loss: number })[]> {
+async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Array[], l2: number): Promise<(HeadParams & { loss: number })[]> {
   const { targets, classes, inputDim, onEpoch, shouldStop } = options;
   const { weights, bias, loss } = await trainSparseHeads({
     rows: options.rows as readonly SparseVector[],
@@ -420,7 +420,7 @@ async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Arr
     sampleWeights: summingToOne(sampleWeights),
     steps: TARGET_STEPS,
     learningRate: LEARNING_RATE,
-    l2: L2,
+    l2,
     reportEvery: 10,
     ...(onEpoch ? { onStep: onEpoch } : {}),
     ...(shouldStop ? { shouldStop } : {}),

@@ -49,7 +49,8 @@ function score(candidate: string, logLikelihood: (i: number) => number): Candida
   const logLikelihoods = Float64Array.from({ length: 100 }, (_, i) => logLikelihood(i));
   const right = Uint8Array.from(logLikelihoods, (l) => (l > Math.log(0.5) ? 1 : 0));
   const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
-  return { candidate, accuracy: mean(right), folds: [mean(right)], right, logLikelihood: mean(logLikelihoods), logLikelihoods };
+  const raw = { logLikelihood: mean(logLikelihoods), logLikelihoods };
+  return { candidate, accuracy: mean(right), folds: [mean(right)], right, ...raw, scaled: raw };
 }
 
 test('a candidate that is better by less than the labels can tell does not replace the current one, unless nothing was chosen yet', () => {

@@ -15,6 +15,8 @@ export interface CandidateScore<T> {
   logLikelihood: number;
   /** Natural log of the out-of-fold probability of each row's label, per row in the order of `targets`. */
   logLikelihoods: Float64Array;
+  /** The same at the temperature that suits this candidate best (see `temperatureScaled`), whichever one ranks. */
+  scaled: { logLikelihood: number; logLikelihoods: Float64Array };
 }
 
 /**
@@ -92,20 +94,29 @@ export async function crossValidate<T>(options: CrossValidateOptions<T>): Promis
       });
       return count / held.length;
     });
-    if (temperatureScaled) {
-      const scaled = withTemperature(logProbs, classes, fitTemperature(logProbs, targets, classes));
-      targets.forEach((t, i) => (logLikelihoods[i] = Math.log(Math.max(MIN_PROBABILITY, scaled[i * classes + t]!))));
-    }
+    const atTemperature = withTemperature(logProbs, classes, fitTemperature(logProbs, targets, classes));
+    const scaledLogLikelihoods = Float64Array.from(targets, (t, i) => Math.log(Math.max(MIN_PROBABILITY, atTemperature[i * classes + t]!)));
+    const raw = { logLikelihood: mean(logLikelihoods), logLikelihoods };
+    const scaled = { logLikelihood: mean(scaledLogLikelihoods), logLikelihoods: scaledLogLikelihoods };
     scores.push({
       candidate,
       accuracy: right.reduce((a, b) => a + b, 0) / targets.length,
       folds: perFold,
       right,
-      logLikelihood: logLikelihoods.reduce((a, b) => a + b, 0) / targets.length,
-      logLikelihoods,
+      ...(temperatureScaled ? scaled : raw),
+      scaled,
     });
   }
   return scores;
+}
+
+function mean(values: Float64Array): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** The same scores ranked by their temperature-scaled likelihood (CandidateScore.scaled). */
+export function byScaledLikelihood<T>(scores: readonly CandidateScore<T>[]): CandidateScore<T>[] {
+  return scores.map((score) => ({ ...score, ...score.scaled }));
 }
 
 /**

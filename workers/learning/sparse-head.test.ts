@@ -30,25 +30,31 @@ function toDense(rows: SparseVector[]): Float32Array[] {
 
 // The sparse path must be the same model as the dense tfjs path it replaces for text: same loss, same Adam,
 // same full batch. Float32 sums in another order leave only rounding between them.
+// A text head's L2 strength is chosen from its labels (feature-choice.ts): the sparse path must train with it too.
 test.each([
-  { classes: 2, heads: 1 },
-  { classes: 2, heads: 2 },
-  { classes: 3, heads: 2 },
-])('sparse rows train the same heads as their dense copies ($classes classes, $heads heads)', async ({ classes, heads }) => {
+  { classes: 2, heads: 1, l2: undefined },
+  { classes: 2, heads: 2, l2: undefined },
+  { classes: 3, heads: 2, l2: undefined },
+  { classes: 3, heads: 2, l2: 1e-2 },
+])('sparse rows train the same heads as their dense copies ($classes classes, $heads heads, L2 $l2)', async ({ classes, heads, l2 }) => {
   await useBackend('wasm');
   // Enough rows that the dense copies take the fixed Adam steps too, not the solver small dense heads converge with.
   const { rows, targets } = dataset(450, classes, 5 + classes + heads);
   expect(solvedToConvergence(rows.length, DIM, classes)).toBe(false);
   const subsets = Array.from({ length: heads }, (_, h) => Uint8Array.from(targets, (_, i) => (h === 0 || i % 5 !== 0 ? 1 : 0)));
-  const sparse = await trainHeads({ rows, targets, classes, inputDim: DIM, subsets });
-  const dense = await trainHeads({ rows: toDense(rows), targets, classes, inputDim: DIM, subsets });
+  const strength = l2 === undefined ? {} : { l2 };
+  const sparse = await trainHeads({ rows, targets, classes, inputDim: DIM, subsets, ...strength });
+  const dense = await trainHeads({ rows: toDense(rows), targets, classes, inputDim: DIM, subsets, ...strength });
   let largest = 0;
   dense.forEach((head) => head.weights.forEach((w) => (largest = Math.max(largest, Math.abs(w)))));
   dense.forEach((head, h) => {
     // Adam divides by the gradient's running size, so in directions the loss hardly cares about float noise is
-    // amplified: the weights agree to 1 % of the largest one, the losses to four digits.
-    head.weights.forEach((w, i) => expect(Math.abs(sparse[h]!.weights[i]! - w)).toBeLessThan(0.01 * largest));
-    head.bias.forEach((b, i) => expect(Math.abs(sparse[h]!.bias[i]! - b)).toBeLessThan(0.01 * largest));
+    // amplified: the weights agree to 1 % of the largest one, the losses to four digits. A strong penalty holds the
+    // weights near where its pull meets the data's, where Adam's steps stay about the learning rate whatever the
+    // gradient: there they agree to 5 %.
+    const tolerance = (l2 === undefined ? 0.01 : 0.05) * largest;
+    head.weights.forEach((w, i) => expect(Math.abs(sparse[h]!.weights[i]! - w)).toBeLessThan(tolerance));
+    head.bias.forEach((b, i) => expect(Math.abs(sparse[h]!.bias[i]! - b)).toBeLessThan(tolerance));
     expect(sparse[h]!.loss).toBeCloseTo(head.loss, 4);
   });
   // A test that compares zeros with zeros would pass for any trainer.

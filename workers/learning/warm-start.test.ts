@@ -64,6 +64,19 @@ describe('warm-start retraining', () => {
     await expect(trainWarm({ rows, targets, classes: 3, inputDim: DIM, start, seed: 5, breathe })).rejects.toThrow(/400 × 3 weights and 3 biases/);
   });
 
+  test('trains with the L2 strength its head was chosen with: a strong one pulls the weights in', async () => {
+    const { rows, targets } = dataset(600, 3, 8);
+    const [served] = await trainHeads({ rows, targets, classes: 3, inputDim: DIM, subsets: [new Uint8Array(600).fill(1)] });
+    const norm = (w: Float32Array) => Math.hypot(...w);
+    const warm = (l2?: number) => trainWarm({ rows, targets, classes: 3, inputDim: DIM, start: served!, seed: 2, breathe, ...(l2 ? { l2 } : {}) });
+    const [usual, strong] = [await warm(), await warm(1e-1)];
+    // Two passes at a tenth of the from-zeros rate move the weights little: the default keeps their size, a strong
+    // penalty pulls them in.
+    const start = norm(served!.weights);
+    expect(norm(usual.weights)).toBeGreaterThan(0.995 * start);
+    expect(norm(strong.weights)).toBeLessThan(0.98 * start);
+  });
+
   test('stops between batches when asked to', async () => {
     const { rows, targets } = dataset(1_000, 2, 4);
     const start = { weights: new Float32Array(DIM * 2), bias: new Float32Array(2) };

@@ -33,7 +33,7 @@ export const WARM_MAX_GROWTH = 0.5;
 const PASSES = 2;
 const BATCH = 256;
 const LEARNING_RATE = 0.01;
-/** The head's L2 (head.ts), applied to the columns a batch touches: the same objective as from zeros. */
+/** The head's default L2 (head.ts), applied to the columns a batch touches: the same objective as from zeros. */
 const L2 = 1e-4;
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -80,6 +80,8 @@ export interface WarmTrainOptions {
   start: { weights: Float32Array; bias: Float32Array };
   /** Fixed, so that the same labels and start give the same head. */
   seed: number;
+  /** The L2 strength the start head trained with from zeros (the feature choice's); default: the head's default. */
+  l2?: number;
   onStep?: (step: number, steps: number, loss: number) => void;
   shouldStop?: () => Error | null;
   /** Awaited between batches, so the worker answers predictions and pings. */
@@ -93,7 +95,7 @@ export interface WarmTrainOptions {
  * and the mean (weighted) loss over the last pass.
  */
 export async function trainWarm(options: WarmTrainOptions): Promise<{ weights: Float32Array; bias: Float32Array; loss: number }> {
-  const { rows, targets, classes, inputDim, start, seed, onStep, shouldStop, breathe } = options;
+  const { rows, targets, classes, inputDim, start, seed, onStep, shouldStop, breathe, l2 = L2 } = options;
   if (start.weights.length !== inputDim * classes || start.bias.length !== classes) {
     throw new RangeError(
       `A warm start needs ${inputDim} × ${classes} weights and ${classes} biases; got ${start.weights.length} and ${start.bias.length}.`,
@@ -185,7 +187,7 @@ export async function trainWarm(options: WarmTrainOptions): Promise<{ weights: F
         seen[a] = 0;
         for (let c = 0; c < classes; c++) {
           const at = a * classes + c;
-          const gradient = gW[at]! + 2 * L2 * w[at]!;
+          const gradient = gW[at]! + 2 * l2 * w[at]!;
           gW[at] = 0;
           const m = (mW[at] = BETA1 * mW[at]! + (1 - BETA1) * gradient);
           const v = (vW[at] = BETA2 * vW[at]! + (1 - BETA2) * gradient * gradient);

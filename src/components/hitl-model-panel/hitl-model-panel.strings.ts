@@ -32,6 +32,8 @@ export interface HitlModelPanelStrings extends ConnectionStrings, VersionsString
   choiceEncoderJoined: string;
   /** `{l2}`: a numeric or image head's L2 strength. */
   choicePenalty: string;
+  /** `{view}`, `{l2}`: a text head's features (one of the phrases above) and the L2 strength chosen on them. */
+  choiceViewPenalty: string;
   /** The version before the first training. */
   versionNone: string;
   /** A trained version: `{version}`. */
@@ -186,6 +188,7 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   choiceEncoder: 'text encoder at {share} of the features',
   choiceEncoderJoined: 'n-grams and text encoder as joined',
   choicePenalty: 'L2 strength {l2}',
+  choiceViewPenalty: '{view}, L2 strength {l2}',
   versionNone: 'none',
   version: 'v{version}',
   driftTitle: 'Drift: recent predictions differ from earlier ones',
