@@ -22,13 +22,12 @@ export function modelChoice(choice: FeatureChoice | null, t: HitlModelPanelStrin
 }
 
 function describe(choice: FeatureChoice, t: HitlModelPanelStrings): string {
-  // A numeric head chooses a strength alone (every candidate has one); a text head, its features and then maybe one.
-  if (choice.candidates.every((c) => c.l2 !== null)) return format(t.choicePenalty, { l2: strength(choice.l2) });
   const view = describeView(choice, t);
-  return choice.l2 === null ? view : format(t.choiceViewPenalty, { view, l2: strength(choice.l2) });
+  if (choice.l2 === null) return view;
+  const l2 = choice.l2.toExponential(0);
+  // A numeric head chooses a strength alone (every candidate has one); a text head, its features and then maybe one.
+  return choice.candidates.every((c) => c.l2 !== null) ? format(t.choicePenalty, { l2 }) : format(t.choiceViewPenalty, { view, l2 });
 }
-
-const strength = (l2: number | null) => (l2 ?? 1e-4).toExponential(0);
 
 function describeView(choice: FeatureChoice, t: HitlModelPanelStrings): string {
   const share = percent.format(choice.shortGramShare);
