@@ -3,7 +3,7 @@
  * random-order run, the active-learning runs, and the ceiling with every train label.
  */
 import { createClassifier, type Classifier, type Prediction } from '../../src/index.js';
-import type { ReviewStrategy } from '../../src/protocol.js';
+import type { ReviewStrategy, Stats } from '../../src/protocol.js';
 import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { correctionCheck } from './corrections.js';
 import type { Dataset, Split } from './datasets.js';
@@ -54,8 +54,20 @@ export async function open(dataset: Dataset, config: BenchConfig, run: string, t
  * a numeric head's L2 strength.
  */
 async function features(classifier: Classifier): Promise<string> {
-  const choice = (await classifier.stats()).featureChoice;
-  if (!choice) return '';
+  const { featureChoice: choice, calibration } = await classifier.stats();
+  return `${served(calibration)}${choice ? viewChosen(choice) : ''}`;
+}
+
+/** How the last training serves its answers: the temperature, the vote's weight and the class mix, when fitted. */
+function served(calibration: Stats['calibration']): string {
+  if (!calibration) return '';
+  const { temperature, voteWeight, classPrior, heldOut, heldOutUnpicked } = calibration;
+  const prior = classPrior ? `, class prior ${classPrior.map((p) => p.toFixed(2)).join('/')}` : '';
+  const held = `${heldOut} held out${heldOutUnpicked ? ', unpicked' : ''}`;
+  return `, T ${temperature.toFixed(2)}, vote ${(voteWeight ?? 0).toFixed(2)}${prior} (${held})`;
+}
+
+function viewChosen(choice: NonNullable<Stats['featureChoice']>): string {
   const numeric = choice.candidates.every((c) => c.l2 !== null);
   const view = (c: { shortGramShare: number; extra: string; l2: number | null }) => {
     const strength = c.l2 !== null ? `L2 ${c.l2}` : '';
