@@ -23,7 +23,7 @@ function labelled(counts: readonly number[]): Int32Array {
   return Int32Array.from(counts.flatMap((n, c) => Array.from({ length: n }, () => c)));
 }
 
-test('a mix is uneven when a G-test tells it from an even one at 5 %', () => {
+test('a mix is uneven when a Bayes factor of 20 tells it from an even one', () => {
   const all = (targets: Int32Array) => new Uint8Array(targets.length).fill(1);
   // 64 labels drawn evenly over 8 classes come out like this: even.
   const drawn = labelled([4, 6, 7, 8, 8, 9, 10, 12]);
@@ -32,7 +32,7 @@ test('a mix is uneven when a G-test tells it from an even one at 5 %', () => {
   const days = labelled([18, 17, 3, 2, 0]);
   expect(unevenMix(days, 5, all(days))).toBe(true);
   // Only the eligible labels count: the rare class's labels left out make an even pair.
-  const pair = labelled([20, 20, 5]);
+  const pair = labelled([20, 20, 3]);
   expect(
     unevenMix(
       pair,
@@ -41,6 +41,32 @@ test('a mix is uneven when a G-test tells it from an even one at 5 %', () => {
     ),
   ).toBe(false);
   expect(unevenMix(pair, 3, all(pair))).toBe(true);
+  // 47 labels nobody picked, drawn from cmudict's four even classes: a G-test at 5 % calls this uneven (p = 0.015).
+  const fluke = labelled([9, 8, 22, 8]);
+  expect(unevenMix(fluke, 4, all(fluke))).toBe(false);
+  // Seven labels in ten of one class: not yet shown at 40 labels, shown at 80.
+  expect(unevenMix(labelled([28, 12]), 2, all(labelled([28, 12])))).toBe(false);
+  expect(unevenMix(labelled([56, 24]), 2, all(labelled([56, 24])))).toBe(true);
+});
+
+test('labels drawn from an even mix, checked after every label up to 400, are called uneven in at most 5 % of runs', () => {
+  // The check runs at every training on a growing set of labels: what must hold is the chance of ever passing.
+  const random = seededRandom(17);
+  const runs = 1000;
+  const classes = 4;
+  let passed = 0;
+  for (let run = 0; run < runs; run++) {
+    const targets: number[] = [];
+    for (let n = 1; n <= 400; n++) {
+      targets.push(Math.floor(random() * classes));
+      // From 30 labels, as calibration needs (MIN_EXAMPLES); every 5th, as labels arrive between trainings.
+      if (n >= 30 && n % 5 === 0 && unevenMix(Int32Array.from(targets), classes, new Uint8Array(n).fill(1))) {
+        passed += 1;
+        break;
+      }
+    }
+  }
+  expect(passed / runs).toBeLessThanOrEqual(0.05);
 });
 
 test('adding the mix renormalises each row', () => {
