@@ -50,10 +50,10 @@ export async function open(dataset: Dataset, config: BenchConfig, run: string, t
 }
 
 /**
- * What the model's own cross-validation chose (stats().featureChoice), for the log line: what a text head reads, or
- * a numeric head's L2 strength.
+ * For the log line, what the model chose from its own labels: how it serves (stats().calibration) and, from its
+ * cross-validation (stats().featureChoice), what a text head reads or a numeric head's L2 strength.
  */
-async function features(classifier: Classifier): Promise<string> {
+async function modelChoices(classifier: Classifier): Promise<string> {
   const { featureChoice: choice, calibration } = await classifier.stats();
   return `${served(calibration)}${choice ? viewChosen(choice) : ''}`;
 }
@@ -118,7 +118,7 @@ export async function randomRun(
       lastStepMs = performance.now() - started;
       progress(
         `  ${dataset.fixture.name} random ${budget} labels: accuracy ${pct(scored.accuracy)}, ECE ${scored.ece.toFixed(3)}, ` +
-          `train ${trained.ms} ms${await features(classifier)} (step ${seconds(lastStepMs)})`,
+          `train ${trained.ms} ms${await modelChoices(classifier)} (step ${seconds(lastStepMs)})`,
       );
     }
     // Last, because the corrections become labels of this model: its curve is already measured.
@@ -224,7 +224,7 @@ export class ActiveRun {
     });
     progress(
       `  ${dataset.fixture.name} ${strategy} ${this.labelled} labels: accuracy ${pct(scored.accuracy)}, ECE ${scored.ece.toFixed(3)}, ` +
-        `train ${this.last?.ms ?? '–'} ms${await features(this.classifier)}, selectForReview so far ${seconds(this.selectMs)} ` +
+        `train ${this.last?.ms ?? '–'} ms${await modelChoices(this.classifier)}, selectForReview so far ${seconds(this.selectMs)} ` +
         `(step ${seconds(performance.now() - started)})`,
     );
   }
