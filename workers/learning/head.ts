@@ -108,7 +108,7 @@ export interface TrainHeadOptions {
    * to zero), such as a shipped head (prior.ts). Default: zero.
    */
   start?: HeadParams | undefined;
-  /** The L2 penalty's strength λ (loss + λ‖W‖², bias unpenalised). Default: L2. */
+  /** The L2 penalty's strength λ (loss + λ‖W‖², bias unpenalised). Default: DEFAULT_L2. */
   l2?: number;
 }
 
@@ -129,7 +129,7 @@ const FULL_BATCH_FLOATS = 16 * 1024 * 1024;
 const MINI_BATCH = 256;
 const TARGET_STEPS = 80;
 const LEARNING_RATE = 0.1;
-const L2 = 1e-4;
+export const DEFAULT_L2 = 1e-4;
 
 type Batch = {
   /** rows × dim, for the weight gradient. */
@@ -185,7 +185,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<HeadParams &
  */
 export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParams & { loss: number })[]> {
   const { targets, classes, onEpoch, shouldStop, subsets } = options;
-  const l2 = options.l2 ?? L2;
+  const l2 = options.l2 ?? DEFAULT_L2;
   const heads = subsets.length;
   // Balanced weights: every labelled class pulls equally on a head, however few examples it has.
   const sampleWeights = subsets.map((subset) => {

@@ -1,4 +1,5 @@
 import type { SparseVector } from '../featurizers/vector.js';
+import { DEFAULT_L2 } from './head.js';
 
 /**
  * Warm-start retraining of a text head (issue 17): from the weights being served, two shuffled passes of mini-batch
@@ -33,8 +34,6 @@ export const WARM_MAX_GROWTH = 0.5;
 const PASSES = 2;
 const BATCH = 256;
 const LEARNING_RATE = 0.01;
-/** The head's default L2 (head.ts), applied to the columns a batch touches: the same objective as from zeros. */
-const L2 = 1e-4;
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-7;
@@ -95,7 +94,7 @@ export interface WarmTrainOptions {
  * and the mean (weighted) loss over the last pass.
  */
 export async function trainWarm(options: WarmTrainOptions): Promise<{ weights: Float32Array; bias: Float32Array; loss: number }> {
-  const { rows, targets, classes, inputDim, start, seed, onStep, shouldStop, breathe, l2 = L2 } = options;
+  const { rows, targets, classes, inputDim, start, seed, onStep, shouldStop, breathe, l2 = DEFAULT_L2 } = options;
   if (start.weights.length !== inputDim * classes || start.bias.length !== classes) {
     throw new RangeError(
       `A warm start needs ${inputDim} × ${classes} weights and ${classes} biases; got ${start.weights.length} and ${start.bias.length}.`,
@@ -187,6 +186,7 @@ export async function trainWarm(options: WarmTrainOptions): Promise<{ weights: F
         seen[a] = 0;
         for (let c = 0; c < classes; c++) {
           const at = a * classes + c;
+          // L2 on the columns a batch touches: the same objective as from zeros.
           const gradient = gW[at]! + 2 * l2 * w[at]!;
           gW[at] = 0;
           const m = (mW[at] = BETA1 * mW[at]! + (1 - BETA1) * gradient);
