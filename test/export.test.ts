@@ -210,6 +210,12 @@ describe('import', () => {
         /calibration.nearDuplicate must be a number from 0.8 \(this kind of input's floor\) to below 1/,
       ],
       [
+        'a follow temperature that is not a positive number',
+        edit((rows) => (weightsLine(rows).calibration = { temperature: 1, heldOut: 30, eceBefore: 0.1, eceAfter: 0.1, followTemperature: 0 })),
+        RangeError,
+        /calibration.followTemperature must be a positive number/,
+      ],
+      [
         'a counts view without the scale its head read the counts at',
         edit((rows) => Object.assign(weightsLine(rows), { shortGramShare: 0.5, extra: 'counts' })),
         RangeError,

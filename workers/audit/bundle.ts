@@ -434,6 +434,12 @@ function checkWeights(
     if (c.nearDuplicate !== undefined && !(typeof c.nearDuplicate === 'number' && c.nearDuplicate >= nearDuplicateFloor && c.nearDuplicate < 1)) {
       throw at.range(`calibration.nearDuplicate must be a number from ${nearDuplicateFloor} (this kind of input's floor) to below 1.`);
     }
+    if (
+      c.followTemperature !== undefined &&
+      !(typeof c.followTemperature === 'number' && c.followTemperature > 0 && Number.isFinite(c.followTemperature))
+    ) {
+      throw at.range('calibration.followTemperature must be a positive number.');
+    }
     record.calibration = c as unknown as WeightsRecord['calibration'];
   }
   if (row.shortGramShare !== undefined) {

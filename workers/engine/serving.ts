@@ -139,6 +139,16 @@ export class Serving {
   }
 
   /**
+   * How sure an answer that follows a near-duplicate is: the temperature the last training fitted for such answers,
+   * for the examples it learnt from (with the bar it chose); 1 for a label given since, which follows from the floor.
+   */
+  followTemperature(seq: number): number {
+    const end = this.weights?.labelSeqEnd;
+    if (end !== undefined && seq >= end) return 1;
+    return this.weights?.calibration?.followTemperature ?? 1;
+  }
+
+  /**
    * Class probabilities per input: the trained head, blended with the instant memory near labelled examples.
    * `found` holds near-duplicate lookups already made with the near-duplicate floor (here or in the lookup helper),
    * used while the model still looks them up with that floor.
@@ -167,7 +177,7 @@ export class Serving {
         const vote = nearestVote(perClass);
         head = head.map((p, c) => (1 - voteWeight) * p + voteWeight * vote[c]!);
       }
-      return followNearDuplicates(head, perClass, top, this.nearDuplicateBar(topSeq));
+      return followNearDuplicates(head, perClass, top, this.nearDuplicateBar(topSeq), this.followTemperature(topSeq));
     };
     // The memory scan grows with the labels (seconds for a large batch over thousands of them): yield now and
     // then so pings are answered and a busy worker is never mistaken for a hung one.

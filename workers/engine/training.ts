@@ -14,6 +14,9 @@ import { abortError, isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 import { VOTE_MAX_EXAMPLES } from './policy.js';
 
+/** Held-out rows looked up for the near-duplicate rule past VOTE_MAX_EXAMPLES labels (see sampledNeighbours). */
+const FOLLOW_SAMPLE = 300;
+
 /** Where a warm start begins: the served head without its temperature, and what it carries on. */
 interface WarmStart {
   weights: Float32Array;
@@ -222,6 +225,38 @@ export class Training {
   }
 
   /**
+   * Past VOTE_MAX_EXAMPLES serving has no vote, but near-duplicates still follow their labels, so the bar and how sure
+   * a followed answer is are still chosen on held-out labels (calibrate.ts): from an evenly spread sample of at most
+   * FOLLOW_SAMPLE held-out rows, each looked up from the near-duplicate floor as serving looks inputs up (the others
+   * −∞, as rows with no neighbour). A lookup costs what a prediction's does, up to ~10 ms for an image among 10,000
+   * labels, so the sample bounds the training's extra time; the worker answers between lookups.
+   */
+  private async sampledNeighbours(
+    vectors: readonly Vector[],
+    targets: Int32Array,
+    heldOut: readonly number[],
+    trainedOn: Uint8Array,
+    shouldStop: () => Error | null,
+  ): Promise<Float64Array> {
+    const { session } = this;
+    const classes = session.labels.length;
+    const floor = NEAR_DUPLICATE[session.spec.input];
+    const out = new Float64Array(heldOut.length * classes).fill(-Infinity);
+    const memory = new ExampleMemory(session.examples.similarity);
+    vectors.forEach((vector, i) => trainedOn[i] && memory.upsert(String(i), targets[i]!, vector, i));
+    const pause = breather();
+    const count = Math.min(FOLLOW_SAMPLE, heldOut.length);
+    for (let k = 0; k < count; k++) {
+      const h = Math.floor((k * heldOut.length) / count);
+      out.set(memory.nearest(vectors[heldOut[h]!]!, classes, floor).perClass, h * classes);
+      const stop = shouldStop();
+      if (stop) throw stop;
+      await pause();
+    }
+    return out;
+  }
+
+  /**
    * The served head to start from, without its temperature, when this retrain may start warm (warm-start.ts says
    * when); null for a retrain from zeros.
    */
@@ -335,12 +370,18 @@ export class Training {
             ...(l2 !== undefined ? { l2 } : {}),
             // A shipped head's replayed answers are not labels anyone picked or not: its rows keep every label eligible.
             ...(!shipped ? { picked: human.picked } : {}),
-            ...(!shipped && vectors.length <= VOTE_MAX_EXAMPLES
-              ? {
-                  neighbours: (heldOut, trainedOn) => this.heldOutNeighbours(vectors, targets, heldOut, trainedOn),
-                  nearDuplicate: NEAR_DUPLICATE[session.spec.input],
-                }
-              : {}),
+            ...(shipped
+              ? {}
+              : vectors.length <= VOTE_MAX_EXAMPLES
+                ? {
+                    neighbours: (heldOut, trainedOn) => this.heldOutNeighbours(vectors, targets, heldOut, trainedOn),
+                    nearDuplicate: NEAR_DUPLICATE[session.spec.input],
+                  }
+                : {
+                    neighbours: (heldOut, trainedOn) => this.sampledNeighbours(vectors, targets, heldOut, trainedOn, shouldStop),
+                    nearDuplicate: NEAR_DUPLICATE[session.spec.input],
+                    followOnly: true,
+                  }),
           });
       if (calibration) {
         // The class mix is a fixed addition to each class's logit, and dividing the logits by T is the same as dividing

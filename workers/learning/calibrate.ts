@@ -1,7 +1,7 @@
 import type { Vector } from '../featurizers/vector.js';
 import { assignFolds } from '../audit/label-check.js';
 import { blend, expectedCalibrationError, heldOutRight, nearestVote } from './calibration.js';
-import { chooseNearDuplicateBar, followAll } from '../memory/near-duplicate.js';
+import { chooseNearDuplicateBar, fitFollowTemperature, followAll } from '../memory/near-duplicate.js';
 import { classPrior, fitServing, unevenMix, withPrior } from './class-prior.js';
 import { ServingHead, trainHeads, type HeadParams, type TrainHeadOptions } from './head.js';
 import { shuffleInPlace } from './shuffle.js';
@@ -29,6 +29,8 @@ export interface Calibration {
   classPrior?: number[];
   /** The near-duplicate bar chosen on held-out labels (near-duplicate.ts), when above its kind's floor; absent: the floor. */
   nearDuplicate?: number;
+  /** The temperature of answers that follow a near-duplicate (fitFollowTemperature), when not 1; absent: 1. */
+  followTemperature?: number;
   heldOut: number;
   /** True when only labels nobody picked for review were held out (see trainCalibrated's `picked`). */
   heldOutUnpicked: boolean;
@@ -64,7 +66,12 @@ export async function trainCalibrated(
      * those labels. From them the vote's weight and the near-duplicate bar are fitted; without them the head is
      * served alone and the bar stays at `nearDuplicate`.
      */
-    neighbours?: (heldOut: readonly number[], trainedOn: Uint8Array) => Float64Array;
+    neighbours?: (heldOut: readonly number[], trainedOn: Uint8Array) => Float64Array | Promise<Float64Array>;
+    /**
+     * The neighbours are for the near-duplicate rule only, not for the vote: serving has none past VOTE_MAX_EXAMPLES,
+     * and there only a sample of the held-out rows is looked up (the others −∞, as rows with no neighbour).
+     */
+    followOnly?: boolean;
     /** The near-duplicate bar's floor for the model's kind of input (NEAR_DUPLICATE); needed with `neighbours`. */
     nearDuplicate?: number;
     /**
@@ -75,7 +82,7 @@ export async function trainCalibrated(
     picked?: Uint8Array;
   } = {},
 ): Promise<CalibratedHead> {
-  const { neighbours: neighboursOf, nearDuplicate: floor, picked, ...trainOptions } = options;
+  const { neighbours: neighboursOf, nearDuplicate: floor, picked, followOnly, ...trainOptions } = options;
   const all = new Uint8Array(rows.length).fill(1);
   const heldOut = heldOutFolds(targets, classes, picked);
   if (!heldOut) {
@@ -114,17 +121,18 @@ export async function trainCalibrated(
     } finally {
       probe.dispose();
     }
-    near?.set(neighboursOf!(fold.held, fold.train), offset * classes);
+    near?.set(await neighboursOf!(fold.held, fold.train), offset * classes);
     offset += fold.held.length;
   }
   const heldTargets = Int32Array.from(indices, (i) => targets[i]!);
-  const votes = near && votesOf(near, classes);
+  const votes = near && !followOnly ? votesOf(near, classes) : null;
   const logProbs = Float64Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
   const { temperature, voteWeight, withMix } = fitServing(logProbs, votes, heldTargets, classes, shifts);
   const served = withMix ? withPrior(logProbs, shifts!, classes) : logProbs;
   const prior = withMix ? classPrior(targets, classes, eligible!) : null;
   const answered = blend(served, votes, classes, temperature, voteWeight);
   const bar = near && floor !== undefined ? chooseNearDuplicateBar(answered, near, heldTargets, classes, floor) : null;
+  const followTemperature = bar === null ? 1 : fitFollowTemperature(answered, near!, heldTargets, classes, bar);
   return {
     heldOutAccuracy: heldOutRight(served, heldTargets, classes) / heldTargets.length,
     head: head!,
@@ -134,9 +142,10 @@ export async function trainCalibrated(
       heldOut: indices.length,
       heldOutUnpicked: heldOut.unpicked,
       eceBefore: expectedCalibrationError(probs, heldTargets, classes),
-      eceAfter: expectedCalibrationError(bar === null ? answered : followAll(answered, near!, classes, bar), heldTargets, classes),
+      eceAfter: expectedCalibrationError(bar === null ? answered : followAll(answered, near!, classes, bar, followTemperature), heldTargets, classes),
       ...(prior ? { classPrior: Array.from(prior) } : {}),
       ...(bar !== null && bar !== floor ? { nearDuplicate: bar } : {}),
+      ...(followTemperature !== 1 ? { followTemperature } : {}),
     },
   };
 }

@@ -150,6 +150,8 @@ export interface WeightsRecord {
     classPrior?: number[];
     /** The near-duplicate bar chosen on held-out labels (memory/near-duplicate.ts); absent: the kind's floor, NEAR_DUPLICATE. */
     nearDuplicate?: number;
+    /** How sure answers that follow a near-duplicate are (near-duplicate.ts, fitFollowTemperature); absent: 1. */
+    followTemperature?: number;
   };
   /**
    * Where training started: zeros, the head served before it (warm-start.ts), or a shipped head (learning/prior.ts).
