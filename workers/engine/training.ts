@@ -5,6 +5,7 @@ import { breather } from '../learning/head.js';
 import { fromZerosReason, trainWarm } from '../learning/warm-start.js';
 import { RunningStats, standardize } from '../featurizers/features.js';
 import { headRow, isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
+import { denseBestPerClass } from '../memory/dense-neighbours.js';
 import { ExampleMemory, NEAR_DUPLICATE } from '../memory/example-memory.js';
 import { withShippedHead } from '../learning/prior.js';
 import { bestPerClass } from '../memory/similarity.js';
@@ -227,9 +228,9 @@ export class Training {
   /**
    * Past VOTE_MAX_EXAMPLES serving has no vote, but near-duplicates still follow their labels, so the bar and how sure
    * a followed answer is are still chosen on held-out labels (calibrate.ts): from an evenly spread sample of at most
-   * FOLLOW_SAMPLE held-out rows, each looked up from the near-duplicate floor as serving looks inputs up (the others
-   * −∞, as rows with no neighbour). A lookup costs what a prediction's does, up to ~10 ms for an image among 10,000
-   * labels, so the sample bounds the training's extra time; the worker answers between lookups.
+   * FOLLOW_SAMPLE held-out rows (the others −∞, as rows with no neighbour). Texts are looked up from the
+   * near-duplicate floor as a prediction is (bounded, ~0.5 ms at most each); dense rows by matrix products
+   * (dense-neighbours.ts), since a scan of thousands of image features costs ~10 ms a row in JavaScript.
    */
   private async sampledNeighbours(
     vectors: readonly Vector[],
@@ -240,17 +241,33 @@ export class Training {
   ): Promise<Float64Array> {
     const { session } = this;
     const classes = session.labels.length;
-    const floor = NEAR_DUPLICATE[session.spec.input];
-    const out = new Float64Array(heldOut.length * classes).fill(-Infinity);
-    const memory = new ExampleMemory(session.examples.similarity);
-    vectors.forEach((vector, i) => trainedOn[i] && memory.upsert(String(i), targets[i]!, vector, i));
-    const pause = breather();
     const count = Math.min(FOLLOW_SAMPLE, heldOut.length);
-    for (let k = 0; k < count; k++) {
-      const h = Math.floor((k * heldOut.length) / count);
-      out.set(memory.nearest(vectors[heldOut[h]!]!, classes, floor).perClass, h * classes);
+    const sample = Array.from({ length: count }, (_, k) => Math.floor((k * heldOut.length) / count));
+    const out = new Float64Array(heldOut.length * classes).fill(-Infinity);
+    const breathe = breather();
+    const pause = async () => {
+      await breathe();
       const stop = shouldStop();
       if (stop) throw stop;
+    };
+    if (vectors.every((v) => v instanceof Float32Array)) {
+      const trained = [...trainedOn.keys()].filter((i) => trainedOn[i]);
+      const best = await denseBestPerClass(
+        sample.map((h) => vectors[heldOut[h]!] as Float32Array),
+        trained.map((i) => vectors[i] as Float32Array),
+        Int32Array.from(trained, (i) => targets[i]!),
+        classes,
+        session.examples.similarity,
+        pause,
+      );
+      sample.forEach((h, k) => out.set(best.subarray(k * classes, (k + 1) * classes), h * classes));
+      return out;
+    }
+    const floor = NEAR_DUPLICATE[session.spec.input];
+    const memory = new ExampleMemory(session.examples.similarity);
+    vectors.forEach((vector, i) => trainedOn[i] && memory.upsert(String(i), targets[i]!, vector, i));
+    for (const h of sample) {
+      out.set(memory.nearest(vectors[heldOut[h]!]!, classes, floor).perClass, h * classes);
       await pause();
     }
     return out;
