@@ -132,10 +132,7 @@ export class Serving {
    */
   nearDuplicateBar(seq: number): number {
     const floor = NEAR_DUPLICATE[this.input];
-    const chosen = this.weights?.calibration?.nearDuplicate;
-    if (chosen === undefined) return floor;
-    const end = this.weights?.labelSeqEnd;
-    return end !== undefined && seq >= end ? floor : chosen;
+    return this.givenSince(seq) ? floor : (this.weights?.calibration?.nearDuplicate ?? floor);
   }
 
   /**
@@ -143,9 +140,13 @@ export class Serving {
    * for the examples it learnt from (with the bar it chose); 1 for a label given since, which follows from the floor.
    */
   followTemperature(seq: number): number {
+    return this.givenSince(seq) ? 1 : (this.weights?.calibration?.followTemperature ?? 1);
+  }
+
+  /** Whether the label with sequence number `seq` came after the served head's training, which did not learn it. */
+  private givenSince(seq: number): boolean {
     const end = this.weights?.labelSeqEnd;
-    if (end !== undefined && seq >= end) return 1;
-    return this.weights?.calibration?.followTemperature ?? 1;
+    return end !== undefined && seq >= end;
   }
 
   /**

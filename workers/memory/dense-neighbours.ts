@@ -9,7 +9,7 @@ const BLOCK = 2_048;
  * For each query, the best similarity to a row of each class (−∞ for a class without rows), as the memory's exact
  * scan would report it (`similarity`: cosine, or the Gaussian of the scaled distance), for many dense queries at once:
  * one matrix product per block of rows on the tfjs backend. The memory's scan costs rows × columns multiply-adds a
- * query in JavaScript: 300 held-out images among 6,400 labelled ones took ~3.7 s of a training, this a fraction of it.
+ * query in JavaScript: with it for 300 held-out images, MNIST's 8,000-label training took 6.0 s against 2.3 s.
  * Float32 products: a similarity may differ from the scan's in its seventh digit. Results are rows × classes.
  */
 export async function denseBestPerClass(
