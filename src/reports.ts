@@ -211,8 +211,20 @@ export interface FeatureChoice {
    * keeps its default (1e-4): a text model's default won, or it has a text encoder, whose heads always keep it.
    */
   l2: number | null;
+  /**
+   * True when a text head's L2 holds rare n-grams less firmly than common ones: each weight's penalty scaled by
+   * (typical idf / its n-gram's idf)², the same model as TF-IDF weights, where a gram few labelled texts have decides
+   * (a language's letter pairs). Tried against the L2 strengths; false for numeric, image and encoder heads.
+   */
+  rareGrams: boolean;
   /** Each candidate tried, with its mean out-of-fold accuracy on the same folds. */
-  candidates: { shortGramShare: number; extra: 'letters' | 'counts' | 'words' | 'encoder'; l2: number | null; accuracy: number }[];
+  candidates: {
+    shortGramShare: number;
+    extra: 'letters' | 'counts' | 'words' | 'encoder';
+    l2: number | null;
+    rareGrams: boolean;
+    accuracy: number;
+  }[];
   /** How many labels the choice was made with, and when (ms since the epoch). */
   examples: number;
   time: number;

@@ -69,6 +69,8 @@ export interface HeadView {
   extra: HeadExtra;
   share: number;
   l2?: number;
+  /** A text head's L2 scaled column by column by how rare each n-gram is (rare-grams.ts). */
+  rareGrams?: true;
 }
 
 /** A dense head's candidates: its own rows at each of PENALTIES. */
@@ -155,6 +157,17 @@ export class FeatureChoice {
     return this.session.meta.featureChoice?.l2;
   }
 
+  /** Whether the head's L2 holds rare n-grams less firmly (rare-grams.ts): a text head's choice, never a default. */
+  get rareGrams(): boolean {
+    return this.session.meta.featureChoice?.rareGrams === true;
+  }
+
+  /** The head's penalty as trainHeads, trainCalibrated and trainWarm take it. */
+  get penalty(): { l2?: number; rareGrams?: true } {
+    const { l2, rareGrams } = this;
+    return { ...(l2 !== undefined ? { l2 } : {}), ...(rareGrams ? { rareGrams } : {}) };
+  }
+
   report(): FeatureChoiceReport | null {
     const choice = this.session.meta.featureChoice;
     if (!choice) return null;
@@ -162,7 +175,8 @@ export class FeatureChoice {
       shortGramShare: choice.shortGramShare,
       extra: choice.extra ?? 'letters',
       l2: choice.l2 ?? null,
-      candidates: choice.candidates.map((c) => ({ ...c, extra: c.extra ?? 'letters', l2: c.l2 ?? null })),
+      rareGrams: choice.rareGrams === true,
+      candidates: choice.candidates.map((c) => ({ ...c, extra: c.extra ?? 'letters', l2: c.l2 ?? null, rareGrams: c.rareGrams === true })),
       examples: choice.examples,
       time: choice.time,
     };
@@ -260,6 +274,7 @@ export class FeatureChoice {
               ? vectors.map((v) => encoderView(v as SparseVector, share))
               : vectors.map((v, i) => joinShortGrams(v as SparseVector, groupOf(extra)[i]!, share)),
         l2For: ({ l2 }) => l2,
+        rareGramsFor: ({ rareGrams }) => rareGrams === true,
         temperatureScaled: dense,
         targets,
         classes,
@@ -281,14 +296,18 @@ export class FeatureChoice {
         : viewOf(candidates, featurizer.shortGramShare ?? 0, featurizer.extra ?? 'letters');
     let chosen = chooseCandidate(scores, current);
     if (text) {
-      // The strength second, on the view chosen: every strength on every view would multiply the cost.
-      const strengths = await validate(TEXT_PENALTIES.map((l2) => ({ ...chosen, l2 })));
+      // The strength second, on the view chosen: every strength on every view would multiply the cost. The rare-gram
+      // prior is a penalty too (the plain strength, column by column), so it is tried here, against the strengths.
+      const strengths = await validate([...TEXT_PENALTIES.map((l2): HeadView => ({ ...chosen, l2 })), { ...chosen, rareGrams: true }]);
       stop = shouldStop();
       if (stop) throw stop;
       // Judged as a dense head's strengths are, at the temperature each would be served with.
       const tried = byScaledLikelihood([scores.find((s) => s.candidate === chosen)!, ...strengths]);
       // A view kept keeps its strength unless another beats it; a new view (a retrain from zeros anyway) takes the best.
-      const kept = current === chosen ? (tried.find((s) => s.candidate.l2 === stored?.l2)?.candidate ?? null) : null;
+      const kept =
+        current === chosen
+          ? (tried.find((s) => s.candidate.l2 === stored?.l2 && (s.candidate.rareGrams === true) === (stored?.rareGrams === true))?.candidate ?? null)
+          : null;
       chosen = chooseCandidate(tried, kept);
       scores.push(...strengths);
     }
@@ -298,10 +317,12 @@ export class FeatureChoice {
       ...(chosen.extra !== 'letters' ? { extra: chosen.extra } : {}),
       ...(chosen.extra === 'counts' && chosen.share > 0 ? { countScale } : {}),
       ...(chosen.l2 !== undefined ? { l2: chosen.l2 } : {}),
-      candidates: scores.map(({ candidate: { share, extra, l2 }, accuracy }) => ({
+      ...(chosen.rareGrams ? { rareGrams: true as const } : {}),
+      candidates: scores.map(({ candidate: { share, extra, l2, rareGrams }, accuracy }) => ({
         shortGramShare: share,
         ...(extra !== 'letters' ? { extra } : {}),
         ...(l2 !== undefined ? { l2 } : {}),
+        ...(rareGrams ? { rareGrams } : {}),
         accuracy,
       })),
       // The schedule's count: every label, except for a choice cut short, which counts what it read, so the

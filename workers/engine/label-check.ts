@@ -104,8 +104,8 @@ export class LabelCheck {
     const { rows, targets, classes, labels, folds, without, temperature, inputDim, shouldStop } = options;
     const subsets = Array.from({ length: FOLDS }, (_, k) => Uint8Array.from(folds, (f, i) => (f === k || without.has(i) ? 0 : 1)));
     // Nobody waits for this: it gives way to predictions (background.ts).
-    // The served head's L2 strength (feature-choice.ts), so each fold's head is the served one without its fold.
-    const l2 = this.session.featureChoice.l2;
+    // The served head's penalty (feature-choice.ts), so each fold's head is the served one without its fold.
+    const penalty = this.session.featureChoice.penalty;
     const heads = await trainHeads({
       rows: [...rows],
       targets,
@@ -114,7 +114,7 @@ export class LabelCheck {
       subsets,
       shouldStop,
       breathe: backgroundBreather(),
-      ...(l2 !== undefined ? { l2 } : {}),
+      ...penalty,
     });
     const probs = new Float32Array(targets.length * classes);
     for (let k = 0; k < FOLDS; k++) {

@@ -288,8 +288,9 @@ export class Training {
       (share > 0 &&
         ((served?.extra ?? 'letters') !== (session.featurizer.extra ?? 'letters') ||
           (served?.countScale ?? 1) !== (session.featurizer.countScale ?? 1))) ||
-      // Another L2 strength is another objective: its head is no start for this one.
-      served?.l2 !== session.featureChoice.l2;
+      // Another L2 strength (or the rare-gram prior on or off) is another objective: its head is no start for this one.
+      served?.l2 !== session.featureChoice.l2 ||
+      (served?.rareGrams === true) !== session.featureChoice.rareGrams;
     const temperature = served?.calibration?.temperature;
     const reason = fromZerosReason({
       served: served && { labels: served.labels, inputDim: served.inputDim, fromZerosAt: served.fromZerosAt, temperature },
@@ -327,7 +328,7 @@ export class Training {
       inputDim: this.session.inputDim(),
       start: warm,
       seed: rows.length,
-      ...(this.session.featureChoice.l2 !== undefined ? { l2: this.session.featureChoice.l2 } : {}),
+      ...this.session.featureChoice.penalty,
       shouldStop,
       onStep: (step, steps, loss) => onProgress?.({ epoch: step, epochs: steps, loss }),
       breathe: breather(),
@@ -370,7 +371,7 @@ export class Training {
       const shortGramShare = session.featurizer.shortGramShare ?? 0;
       const extra = session.featurizer.extra ?? 'letters';
       const countScale = session.featurizer.countScale ?? 1;
-      const l2 = session.featureChoice.l2;
+      const penalty = session.featureChoice.penalty;
       const { rows, stats } = this.trainingRows(vectors);
       const shouldStop = () => state.cancelled ?? (session.generation !== generation ? resetError() : null);
       const warm = shipped ? null : this.warmStart(rows, fromZeros);
@@ -384,7 +385,7 @@ export class Training {
             onEpoch: (e, epochs, loss) => onProgress?.({ epoch: e, epochs, loss }),
             shouldStop,
             start,
-            ...(l2 !== undefined ? { l2 } : {}),
+            ...penalty,
             // A shipped head's replayed answers are not labels anyone picked or not: its rows keep every label eligible.
             ...(!shipped ? { picked: human.picked } : {}),
             ...(shipped
@@ -424,7 +425,7 @@ export class Training {
         ...(shortGramShare > 0 ? { shortGramShare } : {}),
         ...(shortGramShare > 0 && extra !== 'letters' ? { extra } : {}),
         ...(shortGramShare > 0 && extra === 'counts' ? { countScale } : {}),
-        ...(l2 !== undefined ? { l2 } : {}),
+        ...penalty,
         fromZerosAt: warm?.fromZerosAt ?? human.vectors.length,
         labelSeqEnd: human.seqEnd,
       };

@@ -59,7 +59,7 @@ export async function trainCalibrated(
   targets: Int32Array,
   classes: number,
   inputDim: number,
-  options: Pick<TrainHeadOptions, 'onEpoch' | 'shouldStop' | 'start' | 'l2'> & {
+  options: Pick<TrainHeadOptions, 'onEpoch' | 'shouldStop' | 'start' | 'l2' | 'rareGrams'> & {
     /**
      * The labelled examples near each held-out row: the best similarity of each class's examples to it (held-out
      * rows × classes, row-major, −∞ for none), counting only the rows its head trained on, as serving would with

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { compactColumns, densify, isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
 import { shuffleInPlace } from './shuffle.js';
 import { solveDenseHead, solvedToConvergence } from './dense-solver.js';
+import { rareGramPenalty } from './rare-grams.js';
 import { predictSparse, softmaxInto, trainSparseHeads } from './sparse-head.js';
 
 /** A trained softmax head: plain arrays are the truth (stored, transferred); tensors are a per-backend cache. */
@@ -110,6 +111,8 @@ export interface TrainHeadOptions {
   start?: HeadParams | undefined;
   /** The L2 penalty's strength λ (loss + λ‖W‖², bias unpenalised). Default: DEFAULT_L2. */
   l2?: number;
+  /** Text rows only: λ per column scaled by how rare its n-gram is among the rows (rare-grams.ts). */
+  rareGrams?: boolean;
 }
 
 export interface TrainHeadsOptions extends TrainHeadOptions {
@@ -421,6 +424,7 @@ async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Arr
     steps: TARGET_STEPS,
     learningRate: LEARNING_RATE,
     l2,
+    ...(options.rareGrams ? { columnL2: rareGramPenalty(options.rows as readonly SparseVector[], inputDim) } : {}),
     reportEvery: 10,
     ...(onEpoch ? { onStep: onEpoch } : {}),
     ...(shouldStop ? { shouldStop } : {}),

@@ -31,6 +31,8 @@ export interface CrossValidateOptions<T> {
   rowsFor: (candidate: T) => readonly Vector[];
   /** The L2 strength each candidate's heads train with (trainHeads' `l2`); absent: the head's default. */
   l2For?: (candidate: T) => number | undefined;
+  /** Whether each candidate's heads hold rare n-grams less firmly (trainHeads' `rareGrams`); absent: no. */
+  rareGramsFor?: (candidate: T) => boolean;
   /**
    * Judge each candidate's held-out likelihood at the temperature that suits it best (fitted on its own out-of-fold
    * answers), as it will be served. For candidates that differ in how far they let the weights go (L2 strengths): the
@@ -52,7 +54,7 @@ export interface CrossValidateOptions<T> {
  * balance) on each candidate's rows, every candidate on the same folds so their scores pair up fold by fold.
  */
 export async function crossValidate<T>(options: CrossValidateOptions<T>): Promise<CandidateScore<T>[]> {
-  const { candidates, rowsFor, l2For, temperatureScaled, targets, classes, inputDim, folds, shouldStop, breathe } = options;
+  const { candidates, rowsFor, l2For, rareGramsFor, temperatureScaled, targets, classes, inputDim, folds, shouldStop, breathe } = options;
   const fold = assignFolds(targets, classes, folds);
   const subsets = Array.from({ length: folds }, (_, k) => Uint8Array.from(fold, (f) => (f === k ? 0 : 1)));
   const members = Array.from({ length: folds }, (_, k) => [...fold.keys()].filter((i) => fold[i] === k));
@@ -67,6 +69,7 @@ export async function crossValidate<T>(options: CrossValidateOptions<T>): Promis
     const heads = await trainHeads({
       rows,
       ...(l2 !== undefined ? { l2 } : {}),
+      ...(rareGramsFor?.(candidate) ? { rareGrams: true } : {}),
       targets,
       classes,
       inputDim,

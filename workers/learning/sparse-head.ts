@@ -23,6 +23,8 @@ export interface SparseTrainOptions {
   steps: number;
   learningRate: number;
   l2: number;
+  /** Per-column multipliers of `l2` (rare-grams.ts); absent: every column has `l2`. */
+  columnL2?: Float64Array;
   onStep?: (step: number, steps: number, loss: number) => void;
   /** How often onStep hears of progress. */
   reportEvery: number;
@@ -43,7 +45,7 @@ const COLUMN_CHUNK = 2048;
  * head's last loss.
  */
 export async function trainSparseHeads(options: SparseTrainOptions): Promise<{ weights: Float32Array[]; bias: Float32Array[]; loss: number }> {
-  const { rows, targets, classes, inputDim, sampleWeights, steps, learningRate, l2, onStep, reportEvery, shouldStop, breathe } = options;
+  const { rows, targets, classes, inputDim, sampleWeights, steps, learningRate, l2, columnL2, onStep, reportEvery, shouldStop, breathe } = options;
   const heads = sampleWeights.length;
   // Two classes: softmax's gradients for the two logits are exact negatives, and so are the L2 terms, so from
   // zero the second column stays the first one's exact negative under Adam. Training the first column alone is
@@ -115,12 +117,14 @@ export async function trainSparseHeads(options: SparseTrainOptions): Promise<{ w
     let penalty = 0;
     for (let u = 0; u < used.length; u++) {
       const base = used[u]! * stride;
+      const scale = columnL2 ? columnL2[used[u]!]! : 1;
+      const strength = l2 * scale;
       columnSums(columns, u, g, stride, sums);
       for (let o = 0; o < outputs; o++) {
         const at = base + o;
         const weight = w[at]!;
-        if (o < width) penalty += weight * weight;
-        const gradient = sums[o]! + 2 * l2 * weight;
+        if (o < width) penalty += scale * weight * weight;
+        const gradient = sums[o]! + 2 * strength * weight;
         const m = (mW[at] = BETA1 * mW[at]! + (1 - BETA1) * gradient);
         const v = (vW[at] = BETA2 * vW[at]! + (1 - BETA2) * gradient * gradient);
         w[at] = weight - (learningRate * (m / correct1)) / (Math.sqrt(v / correct2) + EPSILON);

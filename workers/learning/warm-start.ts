@@ -1,5 +1,6 @@
 import type { SparseVector } from '../featurizers/vector.js';
 import { DEFAULT_L2 } from './head.js';
+import { rareGramPenalty } from './rare-grams.js';
 
 /**
  * Warm-start retraining of a text head (issue 17): from the weights being served, two shuffled passes of mini-batch
@@ -81,6 +82,8 @@ export interface WarmTrainOptions {
   seed: number;
   /** The L2 strength the start head trained with from zeros (the feature choice's); default: the head's default. */
   l2?: number;
+  /** The start head's rare-gram prior (rare-grams.ts), here over the rows this training reads. */
+  rareGrams?: boolean;
   onStep?: (step: number, steps: number, loss: number) => void;
   shouldStop?: () => Error | null;
   /** Awaited between batches, so the worker answers predictions and pings. */
@@ -94,7 +97,8 @@ export interface WarmTrainOptions {
  * and the mean (weighted) loss over the last pass.
  */
 export async function trainWarm(options: WarmTrainOptions): Promise<{ weights: Float32Array; bias: Float32Array; loss: number }> {
-  const { rows, targets, classes, inputDim, start, seed, onStep, shouldStop, breathe, l2 = DEFAULT_L2 } = options;
+  const { rows, targets, classes, inputDim, start, seed, onStep, shouldStop, breathe, l2 = DEFAULT_L2, rareGrams } = options;
+  const columnL2 = rareGrams ? rareGramPenalty(rows, inputDim) : null;
   if (start.weights.length !== inputDim * classes || start.bias.length !== classes) {
     throw new RangeError(
       `A warm start needs ${inputDim} × ${classes} weights and ${classes} biases; got ${start.weights.length} and ${start.bias.length}.`,
@@ -187,7 +191,7 @@ export async function trainWarm(options: WarmTrainOptions): Promise<{ weights: F
         for (let c = 0; c < classes; c++) {
           const at = a * classes + c;
           // L2 on the columns a batch touches: the same objective as from zeros.
-          const gradient = gW[at]! + 2 * l2 * w[at]!;
+          const gradient = gW[at]! + 2 * (columnL2 ? l2 * columnL2[a]! : l2) * w[at]!;
           gW[at] = 0;
           const m = (mW[at] = BETA1 * mW[at]! + (1 - BETA1) * gradient);
           const v = (vW[at] = BETA2 * vW[at]! + (1 - BETA2) * gradient * gradient);

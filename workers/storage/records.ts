@@ -74,8 +74,10 @@ export interface FeatureChoiceRecord {
    * text models choose views; absent: the head's default.
    */
   l2?: number;
+  /** A text head whose L2 holds rare n-grams less firmly (rare-grams.ts); absent: the plain penalty. */
+  rareGrams?: true;
   /** Mean out-of-fold accuracy of every candidate tried, on the same folds. */
-  candidates: { shortGramShare: number; extra?: HeadExtra; l2?: number; accuracy: number }[];
+  candidates: { shortGramShare: number; extra?: HeadExtra; l2?: number; rareGrams?: true; accuracy: number }[];
   /** Labelled examples the choice was made on, and when. */
   examples: number;
   time: number;
@@ -164,6 +166,8 @@ export interface WeightsRecord {
   extra?: 'words' | 'counts' | 'encoder';
   /** The L2 strength this head trained with when it was chosen from the labels (FeatureChoiceRecord.l2); absent: the default. */
   l2?: number;
+  /** This head trained with the rare-gram prior (FeatureChoiceRecord.rareGrams); absent: the plain penalty. */
+  rareGrams?: true;
   /** With `extra` 'counts': the divisor of the letters' counts this head read (FeatureChoiceRecord.countScale). */
   countScale?: number;
   /**

@@ -34,6 +34,8 @@ export interface HitlModelPanelStrings extends ConnectionStrings, VersionsString
   choicePenalty: string;
   /** `{view}`, `{l2}`: a text head's features (one of the phrases above) and the L2 strength chosen on them. */
   choiceViewPenalty: string;
+  /** `{view}`: a text head's features, its L2 holding rare n-grams less firmly than common ones. */
+  choiceViewRare: string;
   /** The version before the first training. */
   versionNone: string;
   /** A trained version: `{version}`. */
@@ -189,6 +191,7 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   choiceEncoderJoined: 'n-grams and text encoder as joined',
   choicePenalty: 'L2 strength {l2}',
   choiceViewPenalty: '{view}, L2 strength {l2}',
+  choiceViewRare: '{view}, rare n-grams weighed up',
   versionNone: 'none',
   version: 'v{version}',
   driftTitle: 'Drift: recent predictions differ from earlier ones',

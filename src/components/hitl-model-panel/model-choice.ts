@@ -11,7 +11,11 @@ import type { HitlModelPanelStrings } from './hitl-model-panel.strings.js';
 export function modelChoice(choice: FeatureChoice | null, t: HitlModelPanelStrings): TemplateResult | typeof nothing {
   if (!choice) return nothing;
   const chosen = choice.candidates.find(
-    (c) => c.l2 === choice.l2 && c.shortGramShare === choice.shortGramShare && (choice.shortGramShare === 0 || c.extra === choice.extra),
+    (c) =>
+      c.l2 === choice.l2 &&
+      c.rareGrams === choice.rareGrams &&
+      c.shortGramShare === choice.shortGramShare &&
+      (choice.shortGramShare === 0 || c.extra === choice.extra),
   );
   const detail = format(t.choiceDetail, {
     choice: describe(choice, t),
@@ -23,6 +27,7 @@ export function modelChoice(choice: FeatureChoice | null, t: HitlModelPanelStrin
 
 function describe(choice: FeatureChoice, t: HitlModelPanelStrings): string {
   const view = describeView(choice, t);
+  if (choice.rareGrams) return format(t.choiceViewRare, { view });
   if (choice.l2 === null) return view;
   const l2 = choice.l2.toExponential(0);
   // A numeric head chooses a strength alone (every candidate has one); a text head, its features and then maybe one.
