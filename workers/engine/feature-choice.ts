@@ -58,6 +58,8 @@ export const PENALTIES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6] as const;
  * the labels are separable, and there the out-of-fold likelihood asks for it with nothing to tell it apart (every
  * fold right): paraphrase then lost 4–9 points on its reworded test sentences (docs/learning.md, *The strength on
  * the view chosen*). Where labels are noisy a stronger one pays: cmudict gained up to 4 points at 50–400 labels.
+ * The rare-gram prior (rare-grams.ts) is tried beside them: the default strength, weaker on rare n-grams and stronger
+ * on common ones, so it does not let every weight grow as a weaker strength would.
  */
 export const TEXT_PENALTIES = [1e-3, 1e-2] as const;
 
@@ -302,7 +304,11 @@ export class FeatureChoice {
       stop = shouldStop();
       if (stop) throw stop;
       // Judged as a dense head's strengths are, at the temperature each would be served with.
-      const tried = byScaledLikelihood([scores.find((s) => s.candidate === chosen)!, ...strengths]);
+      const plain = scores.find((s) => s.candidate === chosen)!;
+      // Where the view gets every held-out label right at the plain penalty, there is no error for the rare-gram prior
+      // to mend, and the likelihood would only reward its surer fit of the labels' own wording (docs/learning.md).
+      const eligible = plain.accuracy < 1 ? strengths : strengths.filter((s) => !s.candidate.rareGrams);
+      const tried = byScaledLikelihood([plain, ...eligible]);
       // A view kept keeps its strength unless another beats it; a new view (a retrain from zeros anyway) takes the best.
       const kept =
         current === chosen
