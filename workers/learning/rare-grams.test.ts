@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import type { SparseVector } from '../featurizers/vector.js';
 import { rareGramPenalty } from './rare-grams.js';
 import { trainHeads } from './head.js';
+import { trainWarm } from './warm-start.js';
 
 const row = (indices: number[]): SparseVector => ({
   indices: Int32Array.from(indices),
@@ -36,4 +37,16 @@ test('with the prior, a head leans on the rare column that tells the classes apa
   // The rare marks weigh more, relative to the common class-1 column, when rare grams are held less firmly.
   expect(margin(rare!, 3) / margin(rare!, 1)).toBeGreaterThan(margin(plain!, 3) / margin(plain!, 1));
   expect(-margin(rare!, 2)).toBeGreaterThan(-margin(plain!, 2));
+});
+
+test('a warm start keeps the prior: from the same head and rows, the rare column moves further with it', async () => {
+  const rows = [row([0, 2]), row([0]), row([0]), row([0]), row([0, 1, 3]), row([0, 1]), row([0, 1]), row([0, 1])];
+  const targets = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1]);
+  const start = { weights: new Float32Array(4 * 2), bias: new Float32Array(2) };
+  const train = (rareGrams: boolean) =>
+    trainWarm({ rows, targets, classes: 2, inputDim: 4, start, seed: 3, l2: 0.05, rareGrams, breathe: () => Promise.resolve() });
+  const plain = await train(false);
+  const rare = await train(true);
+  const margin = (head: { weights: Float32Array }, column: number) => head.weights[column * 2 + 1]! - head.weights[column * 2]!;
+  expect(margin(rare, 3) / margin(rare, 1)).toBeGreaterThan(margin(plain, 3) / margin(plain, 1));
 });
