@@ -299,16 +299,16 @@ export class FeatureChoice {
     let chosen = chooseCandidate(scores, current);
     if (text) {
       // The strength second, on the view chosen: every strength on every view would multiply the cost. The rare-gram
-      // prior is a penalty too (the plain strength, column by column), so it is tried here, against the strengths.
-      const strengths = await validate([...TEXT_PENALTIES.map((l2): HeadView => ({ ...chosen, l2 })), { ...chosen, rareGrams: true }]);
+      // prior is a penalty too (the plain strength, column by column), so it is tried here, against the strengths;
+      // but not where the view gets every held-out label right at the plain penalty: there is no error for it to mend,
+      // and the likelihood would only reward its surer fit of the labels' own wording (docs/learning.md).
+      const plain = scores.find((s) => s.candidate === chosen)!;
+      const rare: HeadView[] = plain.accuracy < 1 ? [{ ...chosen, rareGrams: true }] : [];
+      const strengths = await validate([...TEXT_PENALTIES.map((l2): HeadView => ({ ...chosen, l2 })), ...rare]);
       stop = shouldStop();
       if (stop) throw stop;
       // Judged as a dense head's strengths are, at the temperature each would be served with.
-      const plain = scores.find((s) => s.candidate === chosen)!;
-      // Where the view gets every held-out label right at the plain penalty, there is no error for the rare-gram prior
-      // to mend, and the likelihood would only reward its surer fit of the labels' own wording (docs/learning.md).
-      const eligible = plain.accuracy < 1 ? strengths : strengths.filter((s) => !s.candidate.rareGrams);
-      const tried = byScaledLikelihood([plain, ...eligible]);
+      const tried = byScaledLikelihood([plain, ...strengths]);
       // A view kept keeps its strength unless another beats it; a new view (a retrain from zeros anyway) takes the best.
       const kept =
         current === chosen

@@ -20,14 +20,13 @@ export function rareGramPenalty(rows: readonly SparseVector[], inputDim: number)
   for (const row of rows) for (let j = 0; j < row.indices.length; j++) if (row.values[j] !== 0) df[row.indices[j]!]! += 1;
   const n = rows.length;
   const idf = Float64Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1);
+  // Each column's idf counted once per row that has it: the mean over the rows' non-zeros.
   let sum = 0;
   let count = 0;
-  for (const row of rows)
-    for (let j = 0; j < row.indices.length; j++) {
-      if (row.values[j] === 0) continue;
-      sum += idf[row.indices[j]!]!;
-      count += 1;
-    }
+  for (let c = 0; c < inputDim; c++) {
+    sum += df[c]! * idf[c]!;
+    count += df[c]!;
+  }
   const typical = count > 0 ? sum / count : 1;
   return Float64Array.from(idf, (x) => (typical / x) ** 2);
 }

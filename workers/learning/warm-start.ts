@@ -98,13 +98,13 @@ export interface WarmTrainOptions {
  */
 export async function trainWarm(options: WarmTrainOptions): Promise<{ weights: Float32Array; bias: Float32Array; loss: number }> {
   const { rows, targets, classes, inputDim, start, seed, onStep, shouldStop, breathe, l2 = DEFAULT_L2, rareGrams } = options;
-  const columnL2 = rareGrams ? rareGramPenalty(rows, inputDim) : null;
   if (start.weights.length !== inputDim * classes || start.bias.length !== classes) {
     throw new RangeError(
       `A warm start needs ${inputDim} × ${classes} weights and ${classes} biases; got ${start.weights.length} and ${start.bias.length}.`,
     );
   }
   const n = rows.length;
+  const columnL2 = rareGrams ? rareGramPenalty(rows, inputDim) : null;
   const w = Float64Array.from(start.weights);
   const b = Float64Array.from(start.bias);
   const mW = new Float64Array(w.length);
@@ -188,10 +188,11 @@ export async function trainWarm(options: WarmTrainOptions): Promise<{ weights: F
       for (let t = 0; t < count; t++) {
         const a = touched[t]!;
         seen[a] = 0;
+        const strength = columnL2 ? l2 * columnL2[a]! : l2;
         for (let c = 0; c < classes; c++) {
           const at = a * classes + c;
           // L2 on the columns a batch touches: the same objective as from zeros.
-          const gradient = gW[at]! + 2 * (columnL2 ? l2 * columnL2[a]! : l2) * w[at]!;
+          const gradient = gW[at]! + 2 * strength * w[at]!;
           gW[at] = 0;
           const m = (mW[at] = BETA1 * mW[at]! + (1 - BETA1) * gradient);
           const v = (vW[at] = BETA2 * vW[at]! + (1 - BETA2) * gradient * gradient);
