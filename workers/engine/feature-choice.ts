@@ -101,6 +101,8 @@ export const CHOICE_INLINE_MAX = 300;
 /** The choice is made again each time the labels have grown by this factor since the last one. */
 const CHOICE_GROWTH = 2;
 const FOLDS = 5;
+/** Rounds of views for labels that arrived while follow made the previous round's (see follow). */
+const FOLLOW_ROUNDS = 4;
 
 /** A model with a text encoder: its vectors as joined (share 0), then each of ENCODER_SHARES but the joined one's. */
 export function encoderViews(joinedShare: number): HeadView[] {
@@ -120,6 +122,9 @@ export function encoderViews(joinedShare: number): HeadView[] {
  * memory never changes with it.
  */
 export class FeatureChoice {
+  /** The follow in progress (or the last one), which the next one waits for. */
+  private following: Promise<void> = Promise.resolve();
+
   constructor(private readonly session: ModelSession) {}
 
   /** The text featurizer with an encoder, when it is this model's. */
@@ -256,16 +261,17 @@ export class FeatureChoice {
     if (!dense && !vectors.every(isSparse)) return;
     // The counts' divisor from the labels chosen on; kept with the choice, so the head reads what it was chosen with.
     const countScale = candidates.some((c) => c.extra === 'counts') ? countScaleOf(texts) : 1;
-    const groups = new Map<TextGroup, SparseVector[]>();
-    const groupOf = (extra: TextGroup) => {
-      if (!groups.has(extra))
-        groups.set(
-          extra,
-          texts.map((text) => extraGroup(text, extra, countScale)),
-        );
-      return groups.get(extra)!;
-    };
     const text = !dense && !encoder;
+    // Made ahead, a text at a time between yields: a long text's group costs a few milliseconds, so a thousand of
+    // them in one piece held the worker for seconds.
+    const groups = new Map<TextGroup, SparseVector[]>();
+    for (const { share, extra } of text ? candidates : []) {
+      if (share <= 0 || extra === 'encoder' || groups.has(extra)) continue;
+      groups.set(extra, await mapYielding(texts, (t) => extraGroup(t, extra, countScale), breathe));
+      const stop = shouldStop();
+      if (stop) throw stop;
+    }
+    const groupOf = (extra: TextGroup) => groups.get(extra)!;
     const validate = (tried: readonly HeadView[]) =>
       crossValidate({
         candidates: tried,
@@ -352,7 +358,14 @@ export class FeatureChoice {
    * it is installed, the served head reads vectors as it was trained to if it read the n-grams alone, and the n-grams
    * alone otherwise (headRow).
    */
-  async follow(share: number, given: HeadExtra = 'letters', countScale = 1): Promise<void> {
+  follow(share: number, given: HeadExtra = 'letters', countScale = 1): Promise<void> {
+    // One at a time, in the order asked: each makes its views between yields, and the last one asked must end up applied.
+    const done = this.following.then(() => this.followNow(share, given, countScale));
+    this.following = done.catch(() => undefined);
+    return done;
+  }
+
+  private async followNow(share: number, given: HeadExtra, countScale: number): Promise<void> {
     // The encoder's view is made when read (headRow): nothing to attach to the examples.
     const encoder = this.encoder;
     if (encoder) {
@@ -365,20 +378,34 @@ export class FeatureChoice {
     const extra = share > 0 ? given : 'letters';
     const scale = extra === 'counts' ? countScale : 1;
     if (!ngrams || (ngrams.shortGramShare === share && ngrams.extra === extra && ngrams.countScale === scale)) return;
-    const { ids, vectors } = this.session.examples.snapshot();
-    const texts = await this.texts(ids);
-    if (!texts) return;
-    // Views first, then the switch, with no await between: a training never reads half-switched rows.
-    const views = vectors.map((v, i) => (isSparse(v) && share > 0 ? headView(v, texts[i]!, extra, share, scale) : null));
+    const { session } = this;
+    const generation = session.generation;
+    // Views first, between yields (10,000 long texts took ~50 s in one piece, and the page restarted the worker), then
+    // the switch, with no await between: a training never reads half-switched rows. Labels that arrive meanwhile get
+    // their views in the next round; the last round is the few that came during the one before.
+    const views = new Map<SparseVector, SparseVector>();
+    const breathe = breather();
+    for (let round = 0; share > 0 && round < FOLLOW_ROUNDS; round++) {
+      const { ids, vectors } = session.examples.snapshot();
+      const missing = vectors.flatMap((v, i) => (isSparse(v) && !views.has(v) ? [{ v, id: ids[i]! }] : []));
+      if (missing.length === 0) break;
+      const texts = await this.texts(missing.map((m) => m.id));
+      if (!texts) return;
+      const made = await mapYielding(missing, ({ v }, i) => headView(v, texts[i]!, extra, share, scale), breathe);
+      missing.forEach(({ v }, i) => views.set(v, made[i]!));
+    }
+    if (session.generation !== generation) return;
     ngrams.shortGramShare = share;
     ngrams.extra = extra;
     ngrams.countScale = scale;
-    vectors.forEach((v, i) => {
-      if (!isSparse(v)) return;
-      const view = views[i];
+    // A label that came during the last round keeps the view it was given, which headRow reads as the n-grams alone
+    // until the next follow: rounds are cut at FOLLOW_ROUNDS so that a steady stream of labels cannot hold this forever.
+    for (const v of session.examples.snapshot().vectors) {
+      if (!isSparse(v)) continue;
+      const view = views.get(v);
       if (view) v.head = { share, extra, scale, vector: view };
       else delete v.head;
-    });
+    }
   }
 
   /** The stored texts of these examples, in order; null when one is not kept (then no view can be made). */
@@ -386,6 +413,16 @@ export class FeatureChoice {
     const texts = await this.session.store.getInputs(ids);
     return texts.every((t): t is string => typeof t === 'string') ? texts : null;
   }
+}
+
+/** `make` over every item, with a turn for the page whenever `breathe` says one is due. */
+async function mapYielding<T, R>(items: readonly T[], make: (item: T, i: number) => R, breathe: () => Promise<void>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i++) {
+    out.push(make(items[i]!, i));
+    await breathe();
+  }
+  return out;
 }
 
 /** The candidate that the featurizer reads now (chooseCandidate compares candidates by identity). */
