@@ -229,10 +229,14 @@ export class Training {
    * Past VOTE_MAX_EXAMPLES serving has no vote, but near-duplicates still follow their labels, so the bar and how sure
    * a followed answer is are still chosen on held-out labels (calibrate.ts): from an evenly spread sample of at most
    * FOLLOW_SAMPLE held-out rows (the others −∞, as rows with no neighbour). Texts are looked up from the
-   * near-duplicate floor as a prediction is (bounded, ~0.5 ms at most each); dense rows by matrix products
-   * (dense-neighbours.ts), since a scan of thousands of image features costs ~10 ms a row in JavaScript.
+   * near-duplicate floor as a prediction is, in the served memory itself with only the ids trained on: indexing
+   * them again took ~10 s in one piece at 10,000 long documents (and as much memory again), long enough for the
+   * page to restart the worker. A label held out of the memory while in doubt is then no one's neighbour, as in
+   * serving. Dense rows by matrix products (dense-neighbours.ts), since a scan of thousands of image features costs
+   * ~10 ms a row in JavaScript.
    */
   private async sampledNeighbours(
+    ids: readonly string[],
     vectors: readonly Vector[],
     targets: Int32Array,
     heldOut: readonly number[],
@@ -264,10 +268,9 @@ export class Training {
       return out;
     }
     const floor = NEAR_DUPLICATE[session.spec.input];
-    const memory = new ExampleMemory(session.examples.similarity);
-    vectors.forEach((vector, i) => trainedOn[i] && memory.upsert(String(i), targets[i]!, vector, i));
+    const trained = new Set(ids.filter((_, i) => trainedOn[i]));
     for (const h of sample) {
-      out.set(memory.nearest(vectors[heldOut[h]!]!, classes, floor).perClass, h * classes);
+      out.set(session.examples.memory.nearest(vectors[heldOut[h]!]!, classes, floor, 'bounded', trained).perClass, h * classes);
       await pause();
     }
     return out;
@@ -396,7 +399,7 @@ export class Training {
                     nearDuplicate: NEAR_DUPLICATE[session.spec.input],
                   }
                 : {
-                    neighbours: (heldOut, trainedOn) => this.sampledNeighbours(vectors, targets, heldOut, trainedOn, shouldStop),
+                    neighbours: (heldOut, trainedOn) => this.sampledNeighbours(human.ids, vectors, targets, heldOut, trainedOn, shouldStop),
                     nearDuplicate: NEAR_DUPLICATE[session.spec.input],
                     followOnly: true,
                   }),

@@ -133,6 +133,49 @@ describe('example memory index gives the answers of a full scan', () => {
     expect(below).toBeGreaterThan(50);
   });
 
+  test('only some ids: the answers of a scan over those examples alone, with and without a floor', () => {
+    const random = seededRandom(17);
+    const similarity = new Similarity(
+      'cosine',
+      () => TEXT_DIM,
+      () => null,
+    );
+    const mirror = new Mirror(new ExampleMemory(similarity));
+    const classes = 3;
+    const texts: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const text =
+        i > 0 && random() < 0.5 ? edit(texts[Math.floor(random() * texts.length)]!, random) : sentence(random, 3 + Math.floor(random() * 12));
+      texts.push(text);
+      mirror.upsert(`e${i}`, Math.floor(random() * classes), featurizeText(text), i);
+    }
+    mirror.upsert('empty', 1, featurizeText('  '), 500);
+    // A training's split: four in five trained on, and the held-out rows look themselves up (their own copies are stored).
+    const only = new Set(mirror.list.filter(() => random() < 0.8).map((e) => e.id));
+    const kept = mirror.list.filter((e) => only.has(e.id));
+    const heldOut = mirror.list.filter((e) => !only.has(e.id) && e.id !== 'empty');
+    let above = 0;
+    let excludedCopies = 0;
+    for (const held of heldOut) {
+      const want = scan(kept, similarity, held.vector, classes);
+      const full = mirror.memory.nearest(held.vector, classes, undefined, 'bounded', only);
+      expect(Array.from(full.perClass)).toEqual(Array.from(want.perClass));
+      expectSameAboveFloor(mirror.memory.nearest(held.vector, classes, 0.8, 'exact', only), want, 0.8);
+      const bounded = mirror.memory.nearest(held.vector, classes, 0.8, 'bounded', only);
+      expect(mirror.memory.lastLookup.stopped).toBe(false);
+      expectSameAboveFloor(bounded, want, 0.8);
+      if (want.top > 0.8) above += 1;
+      // Without `only` the row finds itself (unless a trained row is the same text): the filter is what this tests.
+      if (want.top < 0.999) {
+        expect(mirror.memory.nearest(held.vector, classes, 0.8).top).toBeGreaterThan(0.999);
+        excludedCopies += 1;
+      }
+    }
+    expect(heldOut.length).toBeGreaterThan(60);
+    expect(above).toBeGreaterThan(20);
+    expect(excludedCopies).toBeGreaterThan(60);
+  });
+
   test('text floor lookups stay exact while the prefix index grows, shrinks and is rebuilt, at floors 0.5 to 0.95', () => {
     const random = seededRandom(23);
     const similarity = new Similarity(

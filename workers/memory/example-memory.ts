@@ -219,14 +219,17 @@ export class ExampleMemory {
    * only similarities above it are reported: a class (or the top) whose best is at or below the floor may read
    * −∞, which is all a caller that ignores everything up to the floor (the near-duplicate bar) needs. Without
    * one, every example is scored. `topSeq` is the sequence number of the example at the top (−∞ when none).
+   * With `only`, the examples of other ids are left out before any is scored, as if they were not stored: a
+   * training's held-out rows look up the rows it trained on in this memory rather than in a copy of them.
    */
-  nearest(query: Vector, classes: number, floor?: number, mode: LookupMode = 'bounded'): Nearest {
+  nearest(query: Vector, classes: number, floor?: number, mode: LookupMode = 'bounded', only?: ReadonlySet<string>): Nearest {
     const perClass = new Float64Array(classes).fill(-Infinity);
     let top = -Infinity;
     let topSeq = -Infinity;
     let topTarget = -1;
     // Ties (two inputs that featurize the same) go to the newest label: the latest human decision wins.
     const visit = (entry: Entry, s: number) => {
+      if (only && !only.has(entry.id)) return;
       if (s > perClass[entry.target]!) perClass[entry.target] = s;
       if (s > top || (s === top && entry.seq > topSeq)) {
         top = s;
@@ -234,7 +237,7 @@ export class ExampleMemory {
         topTarget = entry.target;
       }
     };
-    if (isSparse(query)) this.sparseNearest(query, floor, mode, visit);
+    if (isSparse(query)) this.sparseNearest(query, floor, mode, visit, only);
     else this.denseNearest(query, floor, visit);
     if (topTarget >= 0) perClass[topTarget] = top + 1e-9;
     return { perClass, top, topSeq };
@@ -298,7 +301,13 @@ export class ExampleMemory {
 
   // ---- sparse (text) -------------------------------------------------------------------------------------------
 
-  private sparseNearest(query: SparseVector, floor: number | undefined, mode: LookupMode, visit: (entry: Entry, s: number) => void): void {
+  private sparseNearest(
+    query: SparseVector,
+    floor: number | undefined,
+    mode: LookupMode,
+    visit: (entry: Entry, s: number) => void,
+    only: ReadonlySet<string> | undefined,
+  ): void {
     if (this.entries.length === 0) return;
     const queryNorm2 = dot(query.values, query.values);
     // A near-duplicate of a unit query shares a token of its prefix of squared mass 1 − floor² (see PrefixIndex).
@@ -308,7 +317,7 @@ export class ExampleMemory {
       this.sparseFull(query, visit);
       return;
     }
-    this.sparsePruned(query, floor!, prefixMass, mode, visit);
+    this.sparsePruned(query, floor!, prefixMass, mode, visit, only);
   }
 
   /** Every example scored through the postings, which give each the sum a full scan would. */
@@ -322,15 +331,26 @@ export class ExampleMemory {
    * cover, scored exactly. 'exact' scores every candidate; 'bounded' scores them best first and no further than
    * needed or than LOOKUP_BUDGET.terms allows (scoreBestFirst).
    */
-  private sparsePruned(query: SparseVector, floor: number, prefixMass: number, mode: LookupMode, visit: (entry: Entry, s: number) => void): void {
+  private sparsePruned(
+    query: SparseVector,
+    floor: number,
+    prefixMass: number,
+    mode: LookupMode,
+    visit: (entry: Entry, s: number) => void,
+    only: ReadonlySet<string> | undefined,
+  ): void {
     const bounded = mode === 'bounded';
-    const candidates = this.prefix.candidates(query, floor, prefixMass, bounded ? LOOKUP_BUDGET.postings : Infinity);
+    const probed = this.prefix.candidates(query, floor, prefixMass, bounded ? LOOKUP_BUDGET.postings : Infinity);
+    // Before scoring: a bounded lookup stops a class at the best it has scored, which must be one that counts.
+    const candidates = only ? probed.filter((slot) => only.has(this.slots[slot]!.id)) : probed;
+    // Texts with no feature (rarely any): outside the index, so always scored.
+    const irregular = [...this.irregular].filter((entry) => !only || only.has(entry.id));
     const stats = this.lastLookup;
     stats.postings = this.prefix.lastProbe.visited;
     stats.stopped = this.prefix.lastProbe.truncated;
     stats.candidates = candidates.length;
     stats.scored = 0;
-    if (candidates.length === 0 && this.irregular.size === 0) return;
+    if (candidates.length === 0 && irregular.length === 0) return;
     const dim = this.similarity.dim();
     if (!this.denseQuery || this.denseQuery.length !== dim) this.denseQuery = new Float32Array(dim);
     const dense = this.denseQuery;
@@ -343,11 +363,11 @@ export class ExampleMemory {
         for (let m = 0; m < candidates.length; m++) this.score(this.slots[candidates[m]!]!, dense, floor, passed);
         stats.scored = candidates.length;
       }
-      for (const entry of this.irregular) this.score(entry, dense, floor, passed);
+      for (const entry of irregular) this.score(entry, dense, floor, passed);
     } finally {
       unscatter(query, dense);
     }
-    stats.scored += this.irregular.size;
+    stats.scored += irregular.length;
     // Visited in full-scan order, so ties resolve exactly as a scan resolves them (only the few above the floor).
     passed.sort((a, b) => a.entry.position - b.entry.position);
     for (const { entry, s } of passed) visit(entry, s);
