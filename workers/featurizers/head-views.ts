@@ -1,6 +1,7 @@
 import type { TextGroup } from '../storage/index.js';
-import { joinShortGrams, shortGramOccurrences, shortGrams, unitCounts } from './text-short-grams.js';
-import { CHAR_WEIGHT, ngramOccurrences, normalizeText, type NgramOccurrence } from './text.js';
+import { bucketSums } from './bucket-sums.js';
+import { joinShortGrams, shortGramCounts, shortGramOccurrences, shortGrams } from './text-short-grams.js';
+import { CHAR_WEIGHT, TEXT_DIM, eachWordGram, ngramOccurrences, normalizeText, type NgramOccurrence } from './text.js';
 import type { SparseVector } from './vector.js';
 
 /**
@@ -29,14 +30,8 @@ export function extraOccurrences(
 
 /** Grams' plain counts by bucket, each occurrence adding its signed weight (the ranker's counts views read them too). */
 export function plainCounts(occurrences: Iterable<{ bucket: number; weight: number }>): SparseVector {
-  const counts = new Map<number, number>();
-  for (const { bucket, weight } of occurrences) counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
-  const indices = Int32Array.from([...counts.keys()].filter((bucket) => counts.get(bucket) !== 0)).sort();
-  return { indices, values: Float32Array.from(indices, (bucket) => counts.get(bucket)!) };
-}
-
-function shortGramCounts(text: string): SparseVector {
-  return plainCounts(shortGramOccurrences(normalizeText(text)));
+  for (const { bucket, weight } of occurrences) bucketSums.add(bucket, weight);
+  return bucketSums.plain();
 }
 
 /** The 'counts' group's scale for these texts: the mean length of their short-gram counts (1 when they have none). */
@@ -57,7 +52,8 @@ export function wordGramOccurrences(normalized: string): NgramOccurrence[] {
 
 /** Sub-linear counts of a text's word unigrams and bigrams, L2-normalised, as featurizeText treats all its n-grams. */
 export function wordGrams(text: string): SparseVector {
-  return unitCounts(wordGramOccurrences(normalizeText(text)));
+  eachWordGram(normalizeText(text), (h, weight) => bucketSums.add(h & (TEXT_DIM - 1), h & 0x80000000 ? -weight : weight));
+  return bucketSums.unit();
 }
 
 /** The group `extra` of a text: a unit-length vector, or for 'counts' the short grams' counts divided by `scale`. */

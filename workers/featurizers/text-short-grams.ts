@@ -1,4 +1,5 @@
 import { TEXT_DIM, WORD, finish, fnv, normalizeText } from './text.js';
+import { bucketSums } from './bucket-sums.js';
 import type { SparseVector } from './vector.js';
 
 /**
@@ -17,9 +18,11 @@ export interface ShortGramOccurrence {
   word: number;
 }
 
-/** Every short gram of an already normalised text, in order, with its word's index (as ngramOccurrences counts words). */
-export function shortGramOccurrences(normalized: string): ShortGramOccurrence[] {
-  const out: ShortGramOccurrence[] = [];
+/**
+ * Every short gram of an already normalised text, in order: its hash (bucket in the low bits, sign in the top one)
+ * and its word's index (as ngramOccurrences counts words). The one place they are hashed.
+ */
+function eachShortGram(normalized: string, visit: (hash: number, word: number) => void): void {
   let codes = new Uint16Array(64);
   let w = 0;
   for (const match of normalized.matchAll(WORD)) {
@@ -29,39 +32,44 @@ export function shortGramOccurrences(normalized: string): ShortGramOccurrence[] 
     codes[0] = 32;
     for (let i = 0; i < length; i++) codes[i + 1] = word.charCodeAt(i);
     codes[length + 1] = 32;
-    for (const n of [1, 2]) {
-      const seed = (SHORT_SEED + n) >>> 0;
-      // Unigrams of the word's own characters (a lone boundary says nothing); bigrams include the boundaries.
-      const [from, to] = n === 1 ? [1, length + 1] : [0, length + 1];
-      for (let i = from; i < to; i++) {
-        const h = finish(fnv(seed, codes, i, i + n));
-        out.push({ bucket: h & (TEXT_DIM - 1), weight: h & 0x80000000 ? -1 : 1, word: w });
-      }
-    }
+    // Unigrams of the word's own characters (a lone boundary says nothing); bigrams include the boundaries.
+    for (let i = 1; i < length + 1; i++) visit(finish(fnv(UNIGRAM_SEED, codes, i, i + 1)), w);
+    for (let i = 0; i < length + 1; i++) visit(finish(fnv(BIGRAM_SEED, codes, i, i + 2)), w);
     w += 1;
   }
+}
+
+const UNIGRAM_SEED = (SHORT_SEED + 1) >>> 0;
+const BIGRAM_SEED = (SHORT_SEED + 2) >>> 0;
+
+/** Every short gram of an already normalised text, in order, with its word's index (as ngramOccurrences counts words). */
+export function shortGramOccurrences(normalized: string): ShortGramOccurrence[] {
+  const out: ShortGramOccurrence[] = [];
+  eachShortGram(normalized, (h, word) => out.push({ bucket: h & (TEXT_DIM - 1), weight: h & 0x80000000 ? -1 : 1, word }));
   return out;
+}
+
+/** Adds every short gram of an already normalised text to the shared sums. */
+function sumShortGrams(normalized: string): void {
+  eachShortGram(normalized, (h) => bucketSums.add(h & (TEXT_DIM - 1), h & 0x80000000 ? -1 : 1));
 }
 
 /** Sub-linear counts of a text's short grams, L2-normalised, as featurizeText treats its own n-grams. */
 export function shortGrams(text: string): SparseVector {
-  return unitCounts(shortGramOccurrences(normalizeText(text)));
+  sumShortGrams(normalizeText(text));
+  return bucketSums.unit();
+}
+
+/** A text's short grams' plain counts by bucket (the 'counts' group before its scale, head-views.ts). */
+export function shortGramCounts(text: string): SparseVector {
+  sumShortGrams(normalizeText(text));
+  return bucketSums.plain();
 }
 
 /** Occurrences summed per bucket, sub-linear (sign · log(1 + |count|)) and L2-normalised: one group of a head's view. */
 export function unitCounts(occurrences: readonly { bucket: number; weight: number }[]): SparseVector {
-  const counts = new Map<number, number>();
-  for (const { bucket, weight } of occurrences) counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
-  const indices = Int32Array.from([...counts.keys()].filter((bucket) => counts.get(bucket) !== 0)).sort();
-  const values = Float32Array.from(indices, (bucket) => {
-    const count = counts.get(bucket)!;
-    return Math.sign(count) * Math.log1p(Math.abs(count));
-  });
-  let norm = 0;
-  for (const v of values) norm += v * v;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let j = 0; j < values.length; j++) values[j]! /= norm;
-  return { indices, values };
+  for (const { bucket, weight } of occurrences) bucketSums.add(bucket, weight);
+  return bucketSums.unit();
 }
 
 /**

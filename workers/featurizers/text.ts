@@ -128,6 +128,29 @@ export function featurizeText(text: string): SparseVector {
   return { indices, values };
 }
 
+/**
+ * featurizeText's word unigrams and bigrams of an already normalised text, in order, each as its hash (bucket in the
+ * low bits, sign in the top one) and weight, without the character grams: what the head's 'words' group reads
+ * (head-views.ts). A test checks them against ngramOccurrences.
+ */
+export function eachWordGram(normalized: string, visit: (hash: number, weight: number) => void): void {
+  let pairPrefix = 0;
+  let hasPrevious = false;
+  let local = new Uint16Array(256);
+  for (const match of normalized.matchAll(WORD)) {
+    const word = match[0];
+    const length = word.length;
+    if (local.length < length + 2) local = new Uint16Array(2 * (length + 2));
+    local[0] = 32;
+    for (let i = 0; i < length; i++) local[i + 1] = word.charCodeAt(i);
+    local[length + 1] = 32;
+    visit(finish(fnv(WORD_SEED >>> 0, local, 1, length + 1)), WORD_WEIGHT);
+    if (hasPrevious) visit(finish(fnv(pairPrefix, local, 1, length + 1)), BIGRAM_WEIGHT);
+    pairPrefix = fnv(BIGRAM_SEED >>> 0, local, 1, length + 2);
+    hasPrevious = true;
+  }
+}
+
 /** One hashed n-gram of a text, as featurizeText adds it: its bucket, its signed weight and the word(s) it came from. */
 export interface NgramOccurrence {
   bucket: number;
