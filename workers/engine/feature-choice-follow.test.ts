@@ -82,6 +82,26 @@ test("following a choice gives every example its view, yields to the worker's ot
   }
 });
 
+test("labels that keep arriving leave a few rows on the n-grams alone, and the next follow (a training's) gives them their views", async () => {
+  let reads = 0;
+  // A label at every read of the texts: the rounds end with some made after the last one began.
+  const session = fakeSession(30, (s) => s.add(`late-${reads++}`));
+  const choice = new FeatureChoice(session as unknown as ModelSession);
+  await choice.follow(0.5, 'words');
+  const withView = () => session.rows.filter(({ vector }) => headRow(vector, 0.5, 'words') !== vector).length;
+  expect(session.featurizer.shortGramShare).toBe(0.5);
+  expect(withView()).toBeLessThan(session.rows.length);
+  expect(withView()).toBeGreaterThanOrEqual(30);
+  const lackingIds = () => session.rows.filter(({ vector }) => headRow(vector, 0.5, 'words') === vector).map((r) => r.id);
+  // Each follow gives the rows left over their views; only the label added by its own last read is left.
+  for (let again = 0; again < 2; again++) {
+    const left = lackingIds();
+    await choice.follow(0.5, 'words');
+    expect(lackingIds()).toEqual([session.rows.at(-1)!.id]);
+    expect(left).not.toContain(session.rows.at(-1)!.id);
+  }
+});
+
 test('follows asked one after another end in the last one asked, and a reset during one leaves the features as they were', async () => {
   const session = fakeSession(40);
   const choice = new FeatureChoice(session as unknown as ModelSession);

@@ -4,7 +4,7 @@ import { encoderView } from '../featurizers/encoder-view.js';
 import { TextNgrams } from '../featurizers/text-ngrams.js';
 import { countScaleOf, extraGroup, headView } from '../featurizers/head-views.js';
 import { joinShortGrams } from '../featurizers/text-short-grams.js';
-import { isSparse, type SparseVector } from '../featurizers/vector.js';
+import { headRow, isSparse, type SparseVector, type Vector } from '../featurizers/vector.js';
 import { backgroundBreather } from '../background.js';
 import { breather } from '../learning/head.js';
 import { byScaledLikelihood, chooseCandidate, crossValidate } from '../learning/model-selection.js';
@@ -377,17 +377,20 @@ export class FeatureChoice {
     if (given === 'encoder') return;
     const extra = share > 0 ? given : 'letters';
     const scale = extra === 'counts' ? countScale : 1;
-    if (!ngrams || (ngrams.shortGramShare === share && ngrams.extra === extra && ngrams.countScale === scale)) return;
+    if (!ngrams) return;
     const { session } = this;
     const generation = session.generation;
     // Views first, between yields (10,000 long texts took ~50 s in one piece, and the page restarted the worker), then
-    // the switch, with no await between: a training never reads half-switched rows. Labels that arrive meanwhile get
-    // their views in the next round; the last round is the few that came during the one before.
+    // the switch, with no await between: a training never reads half-switched rows. Labels that arrive meanwhile are
+    // given the old view by the featurizer, so they are made in the next round.
     const views = new Map<SparseVector, SparseVector>();
+    const lacking = (v: Vector): v is SparseVector => isSparse(v) && share > 0 && !views.has(v) && headRow(v, share, extra, scale) === v;
+    const settled = ngrams.shortGramShare === share && ngrams.extra === extra && ngrams.countScale === scale;
+    if (settled && !session.examples.snapshot().vectors.some(lacking)) return;
     const breathe = breather();
-    for (let round = 0; share > 0 && round < FOLLOW_ROUNDS; round++) {
+    for (let round = 0; round < FOLLOW_ROUNDS; round++) {
       const { ids, vectors } = session.examples.snapshot();
-      const missing = vectors.flatMap((v, i) => (isSparse(v) && !views.has(v) ? [{ v, id: ids[i]! }] : []));
+      const missing = vectors.flatMap((v, i) => (lacking(v) ? [{ v, id: ids[i]! }] : []));
       if (missing.length === 0) break;
       const texts = await this.texts(missing.map((m) => m.id));
       if (!texts) return;
@@ -398,13 +401,13 @@ export class FeatureChoice {
     ngrams.shortGramShare = share;
     ngrams.extra = extra;
     ngrams.countScale = scale;
-    // A label that came during the last round keeps the view it was given, which headRow reads as the n-grams alone
-    // until the next follow: rounds are cut at FOLLOW_ROUNDS so that a steady stream of labels cannot hold this forever.
+    // Rounds stop at FOLLOW_ROUNDS, so a steady stream of labels cannot hold this forever. A label that came during
+    // the last one is read as the n-grams alone (headRow) until the next training's follow gives it its view.
     for (const v of session.examples.snapshot().vectors) {
       if (!isSparse(v)) continue;
       const view = views.get(v);
       if (view) v.head = { share, extra, scale, vector: view };
-      else delete v.head;
+      else if (share <= 0 || headRow(v, share, extra, scale) === v) delete v.head;
     }
   }
 
