@@ -9,6 +9,7 @@ import { backgroundBreather } from '../background.js';
 import { breather } from '../learning/head.js';
 import { byScaledLikelihood, chooseCandidate, crossValidate } from '../learning/model-selection.js';
 import { solvedToConvergence } from '../learning/dense-solver.js';
+import { sparseStepWork } from '../learning/sparse-head.js';
 import { eligibleClasses } from '../audit/label-check.js';
 import type { FeatureChoiceRecord, HeadExtra, TextGroup } from '../storage/index.js';
 import { isAbort } from './errors.js';
@@ -98,6 +99,15 @@ export const CHOICE_MAX_EXAMPLES = 1_000;
  * background after the training.
  */
 export const CHOICE_INLINE_MAX = 300;
+/**
+ * An inline choice's bound on work as well as labels: one step of a candidate's cross-validated heads
+ * (sparseStepWork), over the labels chosen on. Its value is what CHOICE_INLINE_MAX's labels came to on the longest
+ * texts the bound was set with, SpamAssassin's 300 e-mails (4.9 million), so that bound's cost holds now also for many
+ * classes or long texts: 13 classes of 300-character passages came to 5.5 million at 100 labels and 10.1 million at
+ * 200, and the trainings that chose inline there took 22 and 28–36 s (docs/learning.md, More tasks). Past it the
+ * choice is made in the background after the training, like a choice on more labels; a model's first is always made.
+ */
+export const CHOICE_INLINE_WORK = 5e6;
 /** The choice is made again each time the labels have grown by this factor since the last one. */
 const CHOICE_GROWTH = 2;
 const FOLDS = 5;
@@ -198,7 +208,7 @@ export class FeatureChoice {
 
   /**
    * At the start of a training, when the choice is due and its labels are few enough to choose at once
-   * (CHOICE_INLINE_MAX): chooses and applies, so this training's head reads the choice. A model's first choice is
+   * (CHOICE_INLINE_MAX, CHOICE_INLINE_WORK): chooses and applies, so this training's head reads the choice. A model's first choice is
    * made here whatever the number of labels, on the newest CHOICE_INLINE_MAX of them, at the cost of a choice at that
    * size: left to the background, it was stopped by each newer training, so a model that started from many labels (a
    * bundle imported) and trained as often as a choice took kept the plain n-grams for good. The background then
@@ -208,7 +218,7 @@ export class FeatureChoice {
   async chooseBeforeTraining(shouldStop: () => Error | null): Promise<void> {
     if (!this.due) return;
     const first = !this.session.meta.featureChoice;
-    if (!first && Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX) return;
+    if (!first && (Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX || !this.fitsInline())) return;
     try {
       await this.choose(shouldStop, breather(), first ? CHOICE_INLINE_MAX : undefined);
       await this.followChoice();
@@ -216,6 +226,11 @@ export class FeatureChoice {
       if (isAbort(error)) throw error;
       console.warn('hitl-classifier: the feature choice failed; the features stay as they were', error);
     }
+  }
+
+  /** Whether a choice on the labels held now is within CHOICE_INLINE_WORK. */
+  private fitsInline(): boolean {
+    return choiceFitsInline(this.session.examples.snapshot().vectors.slice(-CHOICE_INLINE_MAX), this.session.labels.length);
   }
 
   /**
@@ -416,6 +431,16 @@ export class FeatureChoice {
     const texts = await this.session.store.getInputs(ids);
     return texts.every((t): t is string => typeof t === 'string') ? texts : null;
   }
+}
+
+/**
+ * Whether a text choice on these rows is within CHOICE_INLINE_WORK: its candidates' cross-validated heads, FOLDS of
+ * them in one training, read the rows as stored or a view with somewhat more grams. A dense head's choice solves
+ * small heads (PENALTY_VIEWS): always within.
+ */
+export function choiceFitsInline(vectors: readonly Vector[], classes: number): boolean {
+  if (!vectors.every(isSparse)) return true;
+  return sparseStepWork(vectors, classes, FOLDS) <= CHOICE_INLINE_WORK;
 }
 
 /** `make` over every item, with a turn for the page whenever `breathe` says one is due. */

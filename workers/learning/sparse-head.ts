@@ -39,6 +39,22 @@ const CHUNK_ROWS = 128;
 const COLUMN_CHUNK = 2048;
 
 /**
+ * Numbers one step of trainSparseHeads reads and writes for `heads` heads of `classes` classes on `rows`: each
+ * non-zero's slots for the logits and the gradient, and each column in use's slots for its Adam update. A
+ * training's time grows in proportion to it, so a caller can budget work with it deterministically, where a clock
+ * would make what the model does depend on the machine.
+ */
+export function sparseStepWork(rows: readonly SparseVector[], classes: number, heads: number): number {
+  let nonZeros = 0;
+  const used = new Set<number>();
+  for (const { indices } of rows) {
+    nonZeros += indices.length;
+    for (const index of indices) used.add(index);
+  }
+  return strideFor(heads * (classes === 2 ? 1 : classes)) * (nonZeros + used.size);
+}
+
+/**
  * Full-batch Adam on class-balanced cross-entropy + L2 for every head at once. Weights are feature-major
  * (column a of every output together), so each non-zero touches one contiguous run of heads·classes numbers.
  * Returns per-head weights in the serving layout (inputDim × classes, row-major) and biases, and the first
