@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { extraGroup, plainCounts, wordGramOccurrences } from './head-views.js';
-import { shortGramOccurrences, unitCounts } from './text-short-grams.js';
+import { shortGramOccurrences } from './text-short-grams.js';
 import { TEXT_DIM, WORD, finish, fnv, normalizeText } from './text.js';
 import type { SparseVector } from './vector.js';
 
@@ -72,7 +72,6 @@ test('the head groups summed in typed arrays are the numbers a Map of occurrence
     same(extraGroup(text, 'words'), mapUnit(wordGramOccurrences(normalized)));
     const counts = mapPlain(shortGramOccurrences(normalized));
     same(extraGroup(text, 'counts', 3), { indices: counts.indices, values: counts.values.map((v) => v / 3) });
-    same(unitCounts(wordGramOccurrences(normalized)), mapUnit(wordGramOccurrences(normalized)));
     same(plainCounts(wordGramOccurrences(normalized)), mapPlain(wordGramOccurrences(normalized)));
   }
 });

@@ -66,12 +66,6 @@ export function shortGramCounts(text: string): SparseVector {
   return bucketSums.plain();
 }
 
-/** Occurrences summed per bucket, sub-linear (sign · log(1 + |count|)) and L2-normalised: one group of a head's view. */
-export function unitCounts(occurrences: readonly { bucket: number; weight: number }[]): SparseVector {
-  for (const { bucket, weight } of occurrences) bucketSums.add(bucket, weight);
-  return bucketSums.unit();
-}
-
 /**
  * The head's view of a text: √(1−share)·n-grams + √share·short grams, both of unit length, so `share` is the short
  * grams' part of the squared length (exactly so where no bucket is shared). share 0 is the n-gram vector itself.
