@@ -103,7 +103,7 @@ export const CHOICE_INLINE_MAX = 300;
  * An inline choice's bound on work as well as labels: one step of a candidate's cross-validated heads
  * (sparseStepWork), over the labels chosen on. Its value is what CHOICE_INLINE_MAX's labels came to on the longest
  * texts the bound was set with, SpamAssassin's 300 e-mails (4.9 million), so that bound's cost holds now also for many
- * classes or long texts: 13 classes of 300-character passages came to 5.5 million at 100 labels and 10.1 million at
+ * classes or long texts: 13 classes of passages of 300 characters or more came to 5.5 million at 100 labels and 10.1 million at
  * 200, and the trainings that chose inline there took 22 and 28–36 s (docs/learning.md, More tasks). Past it the
  * choice is made in the background after the training, like a choice on more labels; a model's first is always made.
  */
@@ -400,8 +400,6 @@ export class FeatureChoice {
     // given the old view by the featurizer, so they are made in the next round.
     const views = new Map<SparseVector, SparseVector>();
     const lacking = (v: Vector): v is SparseVector => isSparse(v) && share > 0 && !views.has(v) && headRow(v, share, extra, scale) === v;
-    const settled = ngrams.shortGramShare === share && ngrams.extra === extra && ngrams.countScale === scale;
-    if (settled && !session.examples.snapshot().vectors.some(lacking)) return;
     const breathe = breather();
     for (let round = 0; round < FOLLOW_ROUNDS; round++) {
       const { ids, vectors } = session.examples.snapshot();
@@ -412,7 +410,9 @@ export class FeatureChoice {
       const made = await mapYielding(missing, ({ v }, i) => headView(v, texts[i]!, extra, share, scale), breathe);
       missing.forEach(({ v }, i) => views.set(v, made[i]!));
     }
-    if (session.generation !== generation) return;
+    // The featurizer reads this choice already and every row had its view: nothing to switch.
+    const settled = ngrams.shortGramShare === share && ngrams.extra === extra && ngrams.countScale === scale;
+    if ((settled && views.size === 0) || session.generation !== generation) return;
     ngrams.shortGramShare = share;
     ngrams.extra = extra;
     ngrams.countScale = scale;

@@ -27,6 +27,15 @@ function scan(stored: { vector: Vector; target: number; seq: number }[], similar
   return { perClass, top };
 }
 
+/** Cosine over the hashed text space, as a text model's memory compares its examples. */
+function textCosine(): Similarity {
+  return new Similarity(
+    'cosine',
+    () => TEXT_DIM,
+    () => null,
+  );
+}
+
 /** Keeps a plain list beside the memory, with the same upserts and removals, for the reference scan. */
 class Mirror {
   readonly list: { id: string; vector: Vector; target: number; seq: number }[] = [];
@@ -82,11 +91,7 @@ function expectSameAboveFloor(got: { perClass: Float64Array; top: number }, want
 describe('example memory index gives the answers of a full scan', () => {
   test('text: every similarity without a floor, and everything above the near-duplicate bar with one', () => {
     const random = seededRandom(11);
-    const similarity = new Similarity(
-      'cosine',
-      () => TEXT_DIM,
-      () => null,
-    );
+    const similarity = textCosine();
     const mirror = new Mirror(new ExampleMemory(similarity));
     const classes = 3;
     const texts: string[] = [];
@@ -135,11 +140,7 @@ describe('example memory index gives the answers of a full scan', () => {
 
   test('only some ids: the answers of a scan over those examples alone, with and without a floor', () => {
     const random = seededRandom(17);
-    const similarity = new Similarity(
-      'cosine',
-      () => TEXT_DIM,
-      () => null,
-    );
+    const similarity = textCosine();
     const mirror = new Mirror(new ExampleMemory(similarity));
     const classes = 3;
     const texts: string[] = [];
@@ -178,11 +179,7 @@ describe('example memory index gives the answers of a full scan', () => {
 
   test('text floor lookups stay exact while the prefix index grows, shrinks and is rebuilt, at floors 0.5 to 0.95', () => {
     const random = seededRandom(23);
-    const similarity = new Similarity(
-      'cosine',
-      () => TEXT_DIM,
-      () => null,
-    );
+    const similarity = textCosine();
     const mirror = new Mirror(new ExampleMemory(similarity));
     const classes = 4;
     const floors = [0.8, 0.95, 0.9, 0.7, 0.85, 0.6, 0.5, 0.75];

@@ -343,14 +343,15 @@ export class ExampleMemory {
     const probed = this.prefix.candidates(query, floor, prefixMass, bounded ? LOOKUP_BUDGET.postings : Infinity);
     // Before scoring: a bounded lookup stops a class at the best it has scored, which must be one that counts.
     const candidates = only ? probed.filter((slot) => only.has(this.slots[slot]!.id)) : probed;
-    // Texts with no feature (rarely any): outside the index, so always scored.
-    const irregular = [...this.irregular].filter((entry) => !only || only.has(entry.id));
+    // Texts with no feature (rarely any): outside the index, so always scored. No array made for them on a
+    // prediction's lookup, which has no `only`.
+    const irregular = only ? new Set([...this.irregular].filter((entry) => only.has(entry.id))) : this.irregular;
     const stats = this.lastLookup;
     stats.postings = this.prefix.lastProbe.visited;
     stats.stopped = this.prefix.lastProbe.truncated;
     stats.candidates = candidates.length;
     stats.scored = 0;
-    if (candidates.length === 0 && irregular.length === 0) return;
+    if (candidates.length === 0 && irregular.size === 0) return;
     const dim = this.similarity.dim();
     if (!this.denseQuery || this.denseQuery.length !== dim) this.denseQuery = new Float32Array(dim);
     const dense = this.denseQuery;
@@ -367,7 +368,7 @@ export class ExampleMemory {
     } finally {
       unscatter(query, dense);
     }
-    stats.scored += irregular.length;
+    stats.scored += irregular.size;
     // Visited in full-scan order, so ties resolve exactly as a scan resolves them (only the few above the floor).
     passed.sort((a, b) => a.entry.position - b.entry.position);
     for (const { entry, s } of passed) visit(entry, s);
