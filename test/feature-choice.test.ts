@@ -1,4 +1,4 @@
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { classifier, closeAll, uniqueName } from './helpers.js';
 
 // Issue 17, item 1: a text model chooses its head's features by cross-validation on its own labels.
@@ -215,4 +215,28 @@ test('where the class is how many of something a word has, the model chooses the
   await copy.import(await clf.export());
   const after = (await copy.predictBatch(test.map((t) => t.input))).map((p) => p.confidence);
   after.forEach((c, i) => expect(c).toBeCloseTo(before[i]!, 5));
+});
+
+test('with background training on, a background choice that changes the view is applied without waiting for a label', async () => {
+  const clf = await classifier({ labels: ['ask', 'tell'], autoTrain: 100, storage: 'memory' });
+  // Words decide in the first labels: the first choice (on the newest 300, before the training) takes the words view.
+  await clf.labelBatch(requests(320, 5).map(({ text, label }) => ({ input: text, label })));
+  await clf.train();
+  expect((await clf.stats()).featureChoice).toMatchObject({ extra: 'words', examples: 300 });
+  // Then as many where letters decide. Past 300 labels the choice is made in the background after a training, and
+  // the head that training installed still reads the words view. No label follows: the choice alone asks for the
+  // background training that applies it (before, the served head kept the old view until the next label).
+  await clf.labelBatch(words(320, 11).map((word) => ({ input: word, label: labelOf(word) === 'marked' ? 'ask' : 'tell' })));
+  await clf.train();
+  await vi.waitFor(
+    async () => {
+      const choice = (await clf.stats()).featureChoice!;
+      expect(choice.examples).toBe(640);
+      const serving = (await clf.versions()).find((v) => v.serving)!;
+      expect(serving.metrics).toMatchObject({ examples: 640, featureChoice: { extra: choice.extra, shortGramShare: choice.shortGramShare } });
+    },
+    { timeout: 90_000, interval: 500 },
+  );
+  // The letters half needs the letters: the choice on all of them left the words view.
+  expect((await clf.stats()).featureChoice!.extra).not.toBe('words');
 });

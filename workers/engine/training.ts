@@ -11,6 +11,7 @@ import { withShippedHead } from '../learning/prior.js';
 import { bestPerClass } from '../memory/similarity.js';
 import { serialOf, type WeightsRecord } from '../storage/index.js';
 import { trainingMetrics } from './version-metrics.js';
+import { sameHeadFeatures } from './head-features.js';
 import { abortError, isAbort } from './errors.js';
 import type { ModelSession } from './model-session.js';
 import { VOTE_MAX_EXAMPLES } from './policy.js';
@@ -44,6 +45,8 @@ export class Training {
   examplesAtLastTrain = -1;
   /** The last background feature choice gave way to a newer training: the next one does not (chooseFeatures). */
   private choicePutOff = false;
+  /** A background choice changed what the head reads: background training runs for it without a new label. */
+  private choiceWaiting = false;
 
   constructor(private readonly session: ModelSession) {}
 
@@ -75,7 +78,10 @@ export class Training {
     const delay = this.session.handles.autoTrainDelayMs;
     if (delay <= 0) return;
     this.autoTimer = setTimeout(() => {
-      if (this.session.examples.size === this.examplesAtLastTrain && !this.isRunning) return;
+      // A training asked for meanwhile may have applied the choice already.
+      const forChoice = this.choiceWaiting && !this.servedReadsChoice();
+      this.choiceWaiting = false;
+      if (this.session.examples.size === this.examplesAtLastTrain && !this.isRunning && !forChoice) return;
       // A pinned version is not replaced in the background (pin()); the run checks again under the tabs' lock.
       if (this.session.serving.record?.pinned) return;
       this.train(`auto-${Date.now()}`, undefined, false, true).catch((error: unknown) => {
@@ -142,6 +148,7 @@ export class Training {
     const generation = session.generation;
     const mayGiveWay = !this.choicePutOff;
     let gaveWay = false;
+    const before = session.meta.featureChoice;
     await session.featureChoice.chooseInBackground(
       () => {
         if (session.generation !== generation) return abortError('The model was reset during the feature choice.');
@@ -154,6 +161,20 @@ export class Training {
       () => this.hasWaiting,
     );
     this.choicePutOff = gaveWay;
+    // A choice that changes what the head reads waits for the next training; with background training on, that is
+    // asked for now rather than at the next label, which may never come (a model labelled in one go, or imported).
+    // Once per choice: a training that could not apply it does not ask again.
+    if (session.meta.featureChoice !== before && !this.servedReadsChoice()) {
+      this.choiceWaiting = true;
+      this.scheduleAuto();
+    }
+  }
+
+  /** Whether the served head reads the stored feature choice (true when there is no head or no choice). */
+  private servedReadsChoice(): boolean {
+    const { featureChoice } = this.session.meta;
+    const served = this.session.serving.record;
+    return !featureChoice || !served || sameHeadFeatures(featureChoice, served);
   }
 
   /** Settles when every training and label check asked for so far has ended. */
@@ -283,17 +304,10 @@ export class Training {
   private warmStart(rows: readonly Vector[], fromZeros: boolean): WarmStart | null {
     const { session } = this;
     const served = session.serving.record;
-    // A head that reads other features (the choice changed, feature-choice.ts) is no place to start from.
-    const share = session.featurizer.shortGramShare ?? 0;
-    // At share 0 every view is the vector itself, whatever its extra (an encoder model's featurizer always says 'encoder').
-    const otherFeatures =
-      (served?.shortGramShare ?? 0) !== share ||
-      (share > 0 &&
-        ((served?.extra ?? 'letters') !== (session.featurizer.extra ?? 'letters') ||
-          (served?.countScale ?? 1) !== (session.featurizer.countScale ?? 1))) ||
-      // Another L2 strength (or the rare-gram prior on or off) is another objective: its head is no start for this one.
-      served?.l2 !== session.featureChoice.l2 ||
-      (served?.rareGrams === true) !== session.featureChoice.rareGrams;
+    // A head that reads other features, or was fitted under another penalty (the choice changed, feature-choice.ts),
+    // is no place to start from.
+    const { shortGramShare, extra, countScale } = session.featurizer;
+    const otherFeatures = !sameHeadFeatures(served ?? {}, { shortGramShare, extra, countScale, ...session.featureChoice.penalty });
     const temperature = served?.calibration?.temperature;
     const reason = fromZerosReason({
       served: served && { labels: served.labels, inputDim: served.inputDim, fromZerosAt: served.fromZerosAt, temperature },
