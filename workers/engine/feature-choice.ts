@@ -59,8 +59,9 @@ export const PENALTIES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6] as const;
  * the labels are separable, and there the out-of-fold likelihood asks for it with nothing to tell it apart (every
  * fold right): paraphrase then lost 4–9 points on its reworded test sentences (docs/learning.md, *The strength on
  * the view chosen*). Where labels are noisy a stronger one pays: cmudict gained up to 4 points at 50–400 labels.
- * The rare-gram prior (rare-grams.ts) is tried beside them: the default strength, weaker on rare n-grams and stronger
- * on common ones, so it does not let every weight grow as a weaker strength would.
+ * The rare-gram prior (rare-grams.ts) is tried beside them at each of these strengths and the default: weaker on rare
+ * n-grams and stronger on common ones than the strength it scales, so it does not let every weight grow as a weaker
+ * strength would.
  */
 export const TEXT_PENALTIES = [1e-3, 1e-2] as const;
 
@@ -320,11 +321,16 @@ export class FeatureChoice {
     let chosen = chooseCandidate(scores, current);
     if (text) {
       // The strength second, on the view chosen: every strength on every view would multiply the cost. The rare-gram
-      // prior is a penalty too (the plain strength, column by column), so it is tried here, against the strengths;
-      // but not where the view gets every held-out label right at the plain penalty: there is no error for it to mend,
-      // and the likelihood would only reward its surer fit of the labels' own wording (docs/learning.md).
+      // prior is a penalty too (a strength, column by column), so it is tried here at each strength, against the
+      // plain ones: how firmly the common grams are held and how far the rare ones may go are separate questions
+      // (13 classes of passages asked for both: docs/learning.md). Not where the view gets every held-out label right
+      // at the plain penalty: there is no error for it to mend, and the likelihood would only reward its surer fit of
+      // the labels' own wording.
       const plain = scores.find((s) => s.candidate === chosen)!;
-      const rare: HeadView[] = plain.accuracy < 1 ? [{ ...chosen, rareGrams: true }] : [];
+      const rare: HeadView[] =
+        plain.accuracy < 1
+          ? [undefined, ...TEXT_PENALTIES].map((l2): HeadView => ({ ...chosen, rareGrams: true, ...(l2 !== undefined ? { l2 } : {}) }))
+          : [];
       const strengths = await validate([...TEXT_PENALTIES.map((l2): HeadView => ({ ...chosen, l2 })), ...rare]);
       stop = shouldStop();
       if (stop) throw stop;

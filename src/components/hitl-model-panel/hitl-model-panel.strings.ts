@@ -36,6 +36,8 @@ export interface HitlModelPanelStrings extends ConnectionStrings, VersionsString
   choiceViewPenalty: string;
   /** `{view}`: a text head's features, its L2 holding rare n-grams less firmly than common ones. */
   choiceViewRare: string;
+  /** `{view}`, `{l2}`: the same, with the L2 strength the rare-gram prior scales when it is not the default. */
+  choiceViewRarePenalty: string;
   /** The version before the first training. */
   versionNone: string;
   /** A trained version: `{version}`. */
@@ -192,6 +194,7 @@ export const HITL_MODEL_PANEL_STRINGS: Readonly<HitlModelPanelStrings> = Object.
   choicePenalty: 'L2 strength {l2}',
   choiceViewPenalty: '{view}, L2 strength {l2}',
   choiceViewRare: '{view}, rare n-grams weighed up',
+  choiceViewRarePenalty: '{view}, rare n-grams weighed up, L2 strength {l2}',
   versionNone: 'none',
   version: 'v{version}',
   driftTitle: 'Drift: recent predictions differ from earlier ones',

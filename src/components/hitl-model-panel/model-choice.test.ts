@@ -29,9 +29,14 @@ test('a text head names its features, and the L2 strength chosen on them when it
   expect(shown(atDefault)).toMatch(/^n-grams with counts of short character grams at 50\s?% \(52\s?% out of fold on 200 labels\)$/);
   const stronger = { ...atDefault, l2: 1e-3, candidates: [...views, { ...views[1]!, l2: 1e-3, accuracy: 0.6 }] };
   expect(shown(stronger)).toMatch(/^n-grams with counts of short character grams at 50\s?%, L2 strength 1e-3 \(60\s?% out of fold/);
-  // The rare-gram prior is tried with the strengths, at the default one.
+  // The rare-gram prior is tried with the strengths, at the default one...
   const rare = { ...atDefault, rareGrams: true, candidates: [...views, { ...views[1]!, rareGrams: true, accuracy: 0.58 }] };
   expect(shown(rare)).toMatch(/^n-grams with counts of short character grams at 50\s?%, rare n-grams weighed up \(58\s?% out of fold/);
+  // ...and at the stronger ones.
+  const rareStronger = { ...rare, l2: 1e-2, candidates: [...views, { ...views[1]!, rareGrams: true, l2: 1e-2, accuracy: 0.61 }] };
+  expect(shown(rareStronger)).toMatch(
+    /^n-grams with counts of short character grams at 50\s?%, rare n-grams weighed up, L2 strength 1e-2 \(61\s?% out of fold/,
+  );
   // A numeric head's choice is a strength alone.
   const numeric = {
     ...base,

@@ -27,9 +27,9 @@ export function modelChoice(choice: FeatureChoice | null, t: HitlModelPanelStrin
 
 function describe(choice: FeatureChoice, t: HitlModelPanelStrings): string {
   const view = describeView(choice, t);
-  if (choice.rareGrams) return format(t.choiceViewRare, { view });
-  if (choice.l2 === null) return view;
+  if (choice.l2 === null) return choice.rareGrams ? format(t.choiceViewRare, { view }) : view;
   const l2 = choice.l2.toExponential(0);
+  if (choice.rareGrams) return format(t.choiceViewRarePenalty, { view, l2 });
   // A numeric head chooses a strength alone (every candidate has one); a text head, its features and then maybe one.
   return choice.candidates.every((c) => c.l2 !== null) ? format(t.choicePenalty, { l2 }) : format(t.choiceViewPenalty, { view, l2 });
 }
