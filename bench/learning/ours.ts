@@ -70,7 +70,7 @@ function served(calibration: Stats['calibration']): string {
 function viewChosen(choice: NonNullable<Stats['featureChoice']>): string {
   const numeric = choice.candidates.every((c) => c.l2 !== null);
   const view = (c: { shortGramShare: number; extra: string; l2: number | null; rareGrams: boolean }) => {
-    const strength = c.l2 !== null ? `L2 ${c.l2}` : c.rareGrams ? 'rare grams' : '';
+    const strength = [c.rareGrams ? 'rare grams' : '', c.l2 !== null ? `L2 ${c.l2}` : ''].filter(Boolean).join(', ');
     if (numeric) return strength;
     const read = c.shortGramShare === 0 ? 'n-grams alone' : `${c.extra} ${c.shortGramShare}`;
     return strength ? `${read} at ${strength}` : read;
