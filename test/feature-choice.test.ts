@@ -240,3 +240,36 @@ test('with background training on, a background choice that changes the view is 
   // The letters half needs the letters: the choice on all of them left the words view.
   expect((await clf.stats()).featureChoice!.extra).not.toBe('words');
 });
+
+test('a first choice over the work bound is made in the background after the training, on all the labels', async () => {
+  // 13 classes of passages of 60 made-up words, each class naming its own topic word: 104 labels are a third of the
+  // label bound but over the work bound (feature-choice-inline.test.ts). Chosen before the training, as a first
+  // choice was whatever its work, the State of the Union by decade waited 22-36 s for such choices.
+  const next = random(9);
+  const vocabulary = words(3000, 23, 7);
+  const topics = words(13, 31, 8);
+  const passage = (c: number) => {
+    const filler = Array.from({ length: 60 }, () => vocabulary[Math.floor(next() * vocabulary.length)]!);
+    filler.splice(Math.floor(next() * 60), 0, topics[c]!);
+    return filler.join(' ');
+  };
+  const labels = topics.map((_, c) => `c${c}`);
+  const clf = await classifier({ labels, autoTrain: 100, storage: 'memory' });
+  await clf.labelBatch(Array.from({ length: 104 }, (_, i) => ({ input: passage(i % 13), label: `c${i % 13}` })));
+  await clf.train();
+  // The head that training installed was trained before any choice.
+  const [first] = await clf.versions();
+  expect(first!.metrics.featureChoice).toMatchObject({ shortGramShare: 0, accuracy: null });
+  // The background chooses on all of them, not on a cut, and the served head reads the choice (here the n-grams alone
+  // again, so the head it has; the test above has a choice that changes the view applied this way).
+  await vi.waitFor(
+    async () => {
+      const choice = (await clf.stats()).featureChoice!;
+      expect(choice.examples).toBe(104);
+      const read = (await clf.versions()).find((v) => v.serving)!.metrics.featureChoice!;
+      expect(read.shortGramShare).toBe(choice.shortGramShare);
+      if (choice.shortGramShare > 0) expect(read.extra).toBe(choice.extra);
+    },
+    { timeout: 120_000, interval: 500 },
+  );
+}, 180_000);

@@ -106,7 +106,7 @@ export const CHOICE_INLINE_MAX = 300;
  * texts the bound was set with, SpamAssassin's 300 e-mails (4.9 million), so that bound's cost holds now also for many
  * classes or long texts: 13 classes of passages of 300 characters or more came to 5.5 million at 100 labels and 10.1 million at
  * 200, and the trainings that chose inline there took 22 and 28–36 s (docs/learning.md, More tasks). Past it the
- * choice is made in the background after the training, like a choice on more labels; a model's first is always made.
+ * choice is made in the background after the training, like a choice on more labels, a model's first choice too.
  */
 export const CHOICE_INLINE_WORK = 5e6;
 /** The choice is made again each time the labels have grown by this factor since the last one. */
@@ -213,13 +213,16 @@ export class FeatureChoice {
    * made here whatever the number of labels, on the newest CHOICE_INLINE_MAX of them, at the cost of a choice at that
    * size: left to the background, it was stopped by each newer training, so a model that started from many labels (a
    * bundle imported) and trained as often as a choice took kept the plain n-grams for good. The background then
-   * chooses again on all of them (the record counts the labels chosen on, so the next choice is due at twice that). Best
-   * effort: a failure leaves the previous choice, and only a reset (`shouldStop`) stops the training too.
+   * chooses again on all of them (the record counts the labels chosen on, so the next choice is due at twice that).
+   * The work bound holds for the first choice too (a first training on many labels of long texts, or of many classes,
+   * as after an import, would otherwise wait for a choice on 300 of them before it installs any head): the background
+   * makes it after the training, and background training applies it (training.ts). Best effort: a failure leaves the previous choice, and only a reset (`shouldStop`) stops the training too.
    */
   async chooseBeforeTraining(shouldStop: () => Error | null): Promise<void> {
     if (!this.due) return;
     const first = !this.session.meta.featureChoice;
-    if (!first && (Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX || !this.fitsInline())) return;
+    if (!first && Math.min(this.session.examples.size, CHOICE_MAX_EXAMPLES) > CHOICE_INLINE_MAX) return;
+    if (!this.fitsInline()) return;
     try {
       await this.choose(shouldStop, breather(), first ? CHOICE_INLINE_MAX : undefined);
       await this.followChoice();
