@@ -216,7 +216,8 @@ export class FeatureChoice {
    * chooses again on all of them (the record counts the labels chosen on, so the next choice is due at twice that).
    * The work bound holds for the first choice too (a first training on many labels of long texts, or of many classes,
    * as after an import, would otherwise wait for a choice on 300 of them before it installs any head): the background
-   * makes it after the training, and background training applies it (training.ts). Best effort: a failure leaves the previous choice, and only a reset (`shouldStop`) stops the training too.
+   * makes it after the training, and background training applies it (training.ts). Best effort: a failure leaves the
+   * previous choice, and only a reset (`shouldStop`) stops the training too.
    */
   async chooseBeforeTraining(shouldStop: () => Error | null): Promise<void> {
     if (!this.due) return;
