@@ -1,4 +1,4 @@
-import { TEXT_DIM, WORD, finish, fnv, normalizeText } from './text.js';
+import { TEXT_DIM, eachPaddedWord, finish, fnv, normalizeText } from './text.js';
 import { bucketSums } from './bucket-sums.js';
 import type { SparseVector } from './vector.js';
 
@@ -23,20 +23,11 @@ export interface ShortGramOccurrence {
  * and its word's index (as ngramOccurrences counts words). The one place they are hashed.
  */
 function eachShortGram(normalized: string, visit: (hash: number, word: number) => void): void {
-  let codes = new Uint16Array(64);
-  let w = 0;
-  for (const match of normalized.matchAll(WORD)) {
-    const word = match[0];
-    const length = word.length;
-    if (codes.length < length + 2) codes = new Uint16Array(2 * (length + 2));
-    codes[0] = 32;
-    for (let i = 0; i < length; i++) codes[i + 1] = word.charCodeAt(i);
-    codes[length + 1] = 32;
+  eachPaddedWord(normalized, (codes, length, w) => {
     // Unigrams of the word's own characters (a lone boundary says nothing); bigrams include the boundaries.
     for (let i = 1; i < length + 1; i++) visit(finish(fnv(UNIGRAM_SEED, codes, i, i + 1)), w);
     for (let i = 0; i < length + 1; i++) visit(finish(fnv(BIGRAM_SEED, codes, i, i + 2)), w);
-    w += 1;
-  }
+  });
 }
 
 const UNIGRAM_SEED = (SHORT_SEED + 1) >>> 0;

@@ -135,19 +135,29 @@ export function featurizeText(text: string): SparseVector {
  */
 export function eachWordGram(normalized: string, visit: (hash: number, weight: number) => void): void {
   let pairPrefix = 0;
-  let hasPrevious = false;
-  let local = new Uint16Array(256);
+  eachPaddedWord(normalized, (codes, length, index) => {
+    visit(finish(fnv(WORD_SEED >>> 0, codes, 1, length + 1)), WORD_WEIGHT);
+    if (index > 0) visit(finish(fnv(pairPrefix, codes, 1, length + 1)), BIGRAM_WEIGHT);
+    pairPrefix = fnv(BIGRAM_SEED >>> 0, codes, 1, length + 2);
+  });
+}
+
+/**
+ * Each word of an already normalised text, in order, as its code units between two spaces (`codes[0]` and
+ * `codes[length + 1]`) in a buffer reused from word to word, with its index: how the grams' walkers read a word.
+ * (featurizeText keeps its own loop: its sums' order is part of every stored model.)
+ */
+export function eachPaddedWord(normalized: string, visit: (codes: Uint16Array, length: number, index: number) => void): void {
+  let codes = new Uint16Array(64);
+  let index = 0;
   for (const match of normalized.matchAll(WORD)) {
     const word = match[0];
     const length = word.length;
-    if (local.length < length + 2) local = new Uint16Array(2 * (length + 2));
-    local[0] = 32;
-    for (let i = 0; i < length; i++) local[i + 1] = word.charCodeAt(i);
-    local[length + 1] = 32;
-    visit(finish(fnv(WORD_SEED >>> 0, local, 1, length + 1)), WORD_WEIGHT);
-    if (hasPrevious) visit(finish(fnv(pairPrefix, local, 1, length + 1)), BIGRAM_WEIGHT);
-    pairPrefix = fnv(BIGRAM_SEED >>> 0, local, 1, length + 2);
-    hasPrevious = true;
+    if (codes.length < length + 2) codes = new Uint16Array(2 * (length + 2));
+    codes[0] = 32;
+    for (let i = 0; i < length; i++) codes[i + 1] = word.charCodeAt(i);
+    codes[length + 1] = 32;
+    visit(codes, length, index++);
   }
 }
 
