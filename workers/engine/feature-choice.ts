@@ -303,6 +303,7 @@ export class FeatureChoice {
               : vectors.map((v, i) => joinShortGrams(v as SparseVector, groupOf(extra)[i]!, share)),
         l2For: ({ l2 }) => l2,
         rareGramsFor: ({ rareGrams }) => rareGrams === true,
+        ...(dense ? {} : { rowsKey: ({ extra, share }: HeadView) => (share <= 0 ? 'n-grams' : `${extra} ${share}`) }),
         temperatureScaled: dense,
         targets,
         classes,

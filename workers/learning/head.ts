@@ -121,6 +121,11 @@ export interface TrainHeadsOptions extends TrainHeadOptions {
    * Heads share every pass over the batch, so two heads cost little more than one (see trainHeads).
    */
   subsets: Uint8Array[];
+  /**
+   * Text rows only: each head's own L2 strength and rare-gram prior, one per subset (absent: every head has `l2` and
+   * `rareGrams`). Candidates that differ only in their penalty train as heads of one training (crossValidate).
+   */
+  penalties?: readonly { l2?: number | undefined; rareGrams?: boolean | undefined }[];
 }
 
 /**
@@ -198,10 +203,14 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<(HeadParam
     const used = counts.reduce((a, c) => a + c, 0);
     return Float32Array.from(targets, (t, i) => (subset[i] ? used / (present * counts[t]!) : 0));
   });
+  if (options.penalties && options.penalties.length !== heads) {
+    throw new RangeError(`penalties has ${options.penalties.length} entries for ${heads} subsets.`);
+  }
   if (options.rows.length > 0 && options.rows.every(isSparse)) {
     if (options.start) throw new RangeError('A start head is for dense rows; text rows always train from zero.');
     return trainSparse(options, sampleWeights, l2);
   }
+  if (options.penalties && options.rows.length > 0) throw new RangeError('Penalties per head are for text rows; dense heads train with one l2.');
   const compact = compactColumns(options.rows, options.inputDim);
   const { rows, dim: inputDim } = compact;
   const n = rows.length;
@@ -414,9 +423,12 @@ function startTensors(start: HeadParams, heads: number, classes: number, inputDi
  * non-zeros only, which makes the batch size no longer a memory question: every size trains full-batch.
  */
 async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Array[], l2: number): Promise<(HeadParams & { loss: number })[]> {
-  const { targets, classes, inputDim, onEpoch, shouldStop } = options;
+  const { targets, classes, inputDim, onEpoch, shouldStop, penalties } = options;
+  const rows = options.rows as readonly SparseVector[];
+  const headPenalties = penalties?.map((p) => ({ l2: p.l2 ?? DEFAULT_L2, columnScaled: p.rareGrams === true }));
+  const rare = headPenalties ? headPenalties.some((p) => p.columnScaled) : options.rareGrams === true;
   const { weights, bias, loss } = await trainSparseHeads({
-    rows: options.rows as readonly SparseVector[],
+    rows,
     targets,
     classes,
     inputDim,
@@ -424,7 +436,8 @@ async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Arr
     steps: TARGET_STEPS,
     learningRate: LEARNING_RATE,
     l2,
-    ...(options.rareGrams ? { columnL2: rareGramPenalty(options.rows as readonly SparseVector[], inputDim) } : {}),
+    ...(rare ? { columnL2: rareGramPenalty(rows, inputDim) } : {}),
+    ...(headPenalties ? { headPenalties } : {}),
     reportEvery: 10,
     ...(onEpoch ? { onStep: onEpoch } : {}),
     ...(shouldStop ? { shouldStop } : {}),

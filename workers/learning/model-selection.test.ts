@@ -98,3 +98,47 @@ test('L2 strengths judged at their own temperature: the answers are the same, th
   expect(raw[1]!.accuracy).toBeGreaterThan(raw[0]!.accuracy);
   expect(chooseCandidate(scaled, null)).toBe(1e-6);
 });
+
+test('candidates that differ only in their penalty score the same trained together as trained one by one', async () => {
+  const random = seededRandom(11);
+  // Rows of hashed-looking sparse vectors: a class word among shared noise words. Two classes (one column a head) and
+  // three (whose five folds' 15 outputs pad to 16 slots, so four candidates train together and the fifth alone).
+  for (const classes of [2, 3]) {
+    const targets = Int32Array.from({ length: 120 }, (_, i) => i % classes);
+    const rows: SparseVector[] = Array.from(targets, (t) => {
+      const columns = new Set<number>([200 + t * 7 + Math.floor(random() * 3)]);
+      while (columns.size < 8) columns.add(Math.floor(random() * 180));
+      const indices = Int32Array.from([...columns].sort((a, b) => a - b));
+      const values = Float32Array.from(indices, () => 0.2 + random());
+      const norm = Math.hypot(...values);
+      return { indices, values: values.map((v) => v / norm) };
+    });
+    const candidates = [
+      { l2: undefined, rareGrams: false },
+      { l2: 1e-3, rareGrams: false },
+      { l2: 1e-2, rareGrams: false },
+      { l2: undefined, rareGrams: true },
+      { l2: 1e-2, rareGrams: true },
+    ];
+    const common = {
+      candidates,
+      rowsFor: () => rows,
+      l2For: (c: (typeof candidates)[number]) => c.l2,
+      rareGramsFor: (c: (typeof candidates)[number]) => c.rareGrams,
+      targets,
+      classes,
+      inputDim: 256,
+      folds: 5,
+    };
+    const alone = await crossValidate(common);
+    const together = await crossValidate({ ...common, rowsKey: () => 'the same rows' });
+    expect(together.map((s) => s.candidate)).toEqual(candidates);
+    together.forEach((score, c) => {
+      // The same numbers, not only close ones: each weight's updates are the same arithmetic in either training.
+      expect(Array.from(score.logLikelihoods)).toEqual(Array.from(alone[c]!.logLikelihoods));
+      expect(score.folds).toEqual(alone[c]!.folds);
+    });
+    // The penalties did differ: the strongest one is less sure of the labels it was trained on.
+    expect(new Set(together.map((s) => s.logLikelihood)).size).toBe(candidates.length);
+  }
+});

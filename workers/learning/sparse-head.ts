@@ -25,12 +25,23 @@ export interface SparseTrainOptions {
   l2: number;
   /** Per-column multipliers of `l2` (rare-grams.ts); absent: every column has `l2`. */
   columnL2?: Float64Array;
+  /**
+   * Each head's own strength, and whether `columnL2` scales it; absent: every head has `l2`, scaled by `columnL2`
+   * when given. Heads that differ only in their penalty then share every pass over the rows (crossValidate).
+   */
+  headPenalties?: readonly HeadPenalty[];
   onStep?: (step: number, steps: number, loss: number) => void;
   /** How often onStep hears of progress. */
   reportEvery: number;
   shouldStop?: () => Error | null;
   /** Awaited between row and column chunks, so the worker answers predictions and pings during a long step. */
   breathe: () => Promise<void>;
+}
+
+/** One head's L2: its strength, and whether the per-column multipliers apply to it. */
+export interface HeadPenalty {
+  l2: number;
+  columnScaled: boolean;
 }
 
 /** Rows per chunk between breathe() calls: ~1 ms of work for short texts, a few for e-mails. */
@@ -61,8 +72,10 @@ export function sparseStepWork(rows: readonly SparseVector[], classes: number, h
  * head's last loss.
  */
 export async function trainSparseHeads(options: SparseTrainOptions): Promise<{ weights: Float32Array[]; bias: Float32Array[]; loss: number }> {
-  const { rows, targets, classes, inputDim, sampleWeights, steps, learningRate, l2, columnL2, onStep, reportEvery, shouldStop, breathe } = options;
+  const { rows, targets, classes, inputDim, sampleWeights, steps, learningRate, columnL2, onStep, reportEvery, shouldStop, breathe } = options;
   const heads = sampleWeights.length;
+  const penalties = options.headPenalties ?? sampleWeights.map(() => ({ l2: options.l2, columnScaled: columnL2 !== undefined }));
+  if (penalties.length !== heads) throw new RangeError(`headPenalties has ${penalties.length} entries for ${heads} heads.`);
   // Two classes: softmax's gradients for the two logits are exact negatives, and so are the L2 terms, so from
   // zero the second column stays the first one's exact negative under Adam. Training the first column alone is
   // the same model, bit for bit, for half the memory traffic per non-zero.
@@ -90,6 +103,9 @@ export async function trainSparseHeads(options: SparseTrainOptions): Promise<{ w
   // instead of a scattered read-modify-write per non-zero into a gradient as large as the weights.
   const columns = transpose(rows, inputDim);
   const used = columns.used;
+  // Each trained output's strength and whether the column's multiplier scales it (its head's).
+  const outputL2 = Float64Array.from({ length: outputs }, (_, o) => penalties[Math.floor(o / width)]!.l2);
+  const outputScaled = Uint8Array.from({ length: outputs }, (_, o) => (penalties[Math.floor(o / width)]!.columnScaled ? 1 : 0));
   let loss = NaN;
 
   for (let step = 1; step <= steps; step++) {
@@ -134,13 +150,13 @@ export async function trainSparseHeads(options: SparseTrainOptions): Promise<{ w
     for (let u = 0; u < used.length; u++) {
       const base = used[u]! * stride;
       const scale = columnL2 ? columnL2[used[u]!]! : 1;
-      const strength = l2 * scale;
       columnSums(columns, u, g, stride, sums);
       for (let o = 0; o < outputs; o++) {
         const at = base + o;
         const weight = w[at]!;
-        if (o < width) penalty += scale * weight * weight;
-        const gradient = sums[o]! + 2 * strength * weight;
+        const columnScale = outputScaled[o] ? scale : 1;
+        if (o < width) penalty += columnScale * weight * weight;
+        const gradient = sums[o]! + 2 * (outputL2[o]! * columnScale) * weight;
         const m = (mW[at] = BETA1 * mW[at]! + (1 - BETA1) * gradient);
         const v = (vW[at] = BETA2 * vW[at]! + (1 - BETA2) * gradient * gradient);
         w[at] = weight - (learningRate * (m / correct1)) / (Math.sqrt(v / correct2) + EPSILON);
@@ -158,7 +174,7 @@ export async function trainSparseHeads(options: SparseTrainOptions): Promise<{ w
       vB[o] = BETA2 * vB[o]! + (1 - BETA2) * gradient * gradient;
       b[o] = b[o]! - (learningRate * (mB[o]! / correct1)) / (Math.sqrt(vB[o]! / correct2) + EPSILON);
     }
-    loss = nll + l2 * penalty;
+    loss = nll + penalties[0]!.l2 * penalty;
     if (step % reportEvery === 0 || step === steps) onStep?.(step, steps, loss);
   }
 
@@ -183,7 +199,7 @@ export async function trainSparseHeads(options: SparseTrainOptions): Promise<{ w
  * Slots per column: 2, or a multiple of 4. The kernels below handle exactly those widths with the outputs written
  * out, 4 at a time: a loop over 2–6 outputs per non-zero cost 3× more in loop overhead than in arithmetic.
  */
-function strideFor(outputs: number): number {
+export function strideFor(outputs: number): number {
   return outputs <= 2 ? 2 : 4 * Math.ceil(outputs / 4);
 }
 
