@@ -425,8 +425,10 @@ function startTensors(start: HeadParams, heads: number, classes: number, inputDi
 async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Array[], l2: number): Promise<(HeadParams & { loss: number })[]> {
   const { targets, classes, inputDim, onEpoch, shouldStop, penalties } = options;
   const rows = options.rows as readonly SparseVector[];
-  const headPenalties = penalties?.map((p) => ({ l2: p.l2 ?? DEFAULT_L2, columnScaled: p.rareGrams === true }));
-  const rare = headPenalties ? headPenalties.some((p) => p.columnScaled) : options.rareGrams === true;
+  const headPenalties = (penalties ?? sampleWeights.map(() => ({ l2, rareGrams: options.rareGrams }))).map((p) => ({
+    l2: p.l2 ?? DEFAULT_L2,
+    columnScaled: p.rareGrams === true,
+  }));
   const { weights, bias, loss } = await trainSparseHeads({
     rows,
     targets,
@@ -435,9 +437,8 @@ async function trainSparse(options: TrainHeadsOptions, sampleWeights: Float32Arr
     sampleWeights: summingToOne(sampleWeights),
     steps: TARGET_STEPS,
     learningRate: LEARNING_RATE,
-    l2,
-    ...(rare ? { columnL2: rareGramPenalty(rows, inputDim) } : {}),
-    ...(headPenalties ? { headPenalties } : {}),
+    penalties: headPenalties,
+    ...(headPenalties.some((p) => p.columnScaled) ? { columnL2: rareGramPenalty(rows, inputDim) } : {}),
     reportEvery: 10,
     ...(onEpoch ? { onStep: onEpoch } : {}),
     ...(shouldStop ? { shouldStop } : {}),

@@ -112,18 +112,19 @@ function candidatesPerTraining(outputsEach: number): number {
 function trainingGroups<T>(candidates: readonly T[], rowsKey: ((candidate: T) => string) | undefined, outputsEach: number): T[][] {
   const perGroup = candidatesPerTraining(outputsEach);
   if (!rowsKey || perGroup === 1) return candidates.map((c) => [c]);
-  const byKey = new Map<string, T[][]>();
+  // Each key's group still taking candidates; a full one is left in `groups` and a new one opened.
+  const open = new Map<string, T[]>();
   const groups: T[][] = [];
   for (const candidate of candidates) {
     const key = rowsKey(candidate);
-    const open = byKey.get(key)?.at(-1);
-    if (open && open.length < perGroup) {
-      open.push(candidate);
+    const group = open.get(key);
+    if (group && group.length < perGroup) {
+      group.push(candidate);
       continue;
     }
-    const group = [candidate];
-    byKey.set(key, [...(byKey.get(key) ?? []), group]);
-    groups.push(group);
+    const fresh = [candidate];
+    open.set(key, fresh);
+    groups.push(fresh);
   }
   return groups;
 }

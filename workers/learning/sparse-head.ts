@@ -22,14 +22,13 @@ export interface SparseTrainOptions {
   sampleWeights: Float32Array[];
   steps: number;
   learningRate: number;
-  l2: number;
-  /** Per-column multipliers of `l2` (rare-grams.ts); absent: every column has `l2`. */
-  columnL2?: Float64Array;
   /**
-   * Each head's own strength, and whether `columnL2` scales it; absent: every head has `l2`, scaled by `columnL2`
-   * when given. Heads that differ only in their penalty then share every pass over the rows (crossValidate).
+   * Each head's L2 strength, and whether `columnL2` scales it. Heads that differ only in their penalty share every
+   * pass over the rows (crossValidate).
    */
-  headPenalties?: readonly HeadPenalty[];
+  penalties: readonly HeadPenalty[];
+  /** Per-column multipliers of a head's strength (rare-grams.ts), for the heads whose penalty says so. */
+  columnL2?: Float64Array;
   onStep?: (step: number, steps: number, loss: number) => void;
   /** How often onStep hears of progress. */
   reportEvery: number;
@@ -72,10 +71,10 @@ export function sparseStepWork(rows: readonly SparseVector[], classes: number, h
  * head's last loss.
  */
 export async function trainSparseHeads(options: SparseTrainOptions): Promise<{ weights: Float32Array[]; bias: Float32Array[]; loss: number }> {
-  const { rows, targets, classes, inputDim, sampleWeights, steps, learningRate, columnL2, onStep, reportEvery, shouldStop, breathe } = options;
+  const { rows, targets, classes, inputDim, sampleWeights, steps, learningRate, penalties, columnL2, onStep, reportEvery, shouldStop, breathe } =
+    options;
   const heads = sampleWeights.length;
-  const penalties = options.headPenalties ?? sampleWeights.map(() => ({ l2: options.l2, columnScaled: columnL2 !== undefined }));
-  if (penalties.length !== heads) throw new RangeError(`headPenalties has ${penalties.length} entries for ${heads} heads.`);
+  if (penalties.length !== heads) throw new RangeError(`penalties has ${penalties.length} entries for ${heads} heads.`);
   // Two classes: softmax's gradients for the two logits are exact negatives, and so are the L2 terms, so from
   // zero the second column stays the first one's exact negative under Adam. Training the first column alone is
   // the same model, bit for bit, for half the memory traffic per non-zero.
